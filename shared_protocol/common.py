@@ -1,0 +1,150 @@
+"""Value types used by more than one channel."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .errors import ErrorCode
+
+# Identifiers chosen by stores and clients: short, printable, no whitespace.
+Ident = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
+# A client-generated command id; it is also the command's idempotency key.
+CommandId = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
+Seq = Annotated[int, Field(ge=0)]
+Quantity = Annotated[int, Field(ge=1, le=999)]
+Url = Annotated[str, Field(max_length=2048, pattern=r"^https?://\S+$")]
+CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+Timestamp = Annotated[float, Field(description="Seconds since the Unix epoch (UTC)")]
+
+
+class Inbound(BaseModel):
+    """A message a client sends: unknown fields are an error, so typos are caught early."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Outbound(BaseModel):
+    """A message the hub sends: clients ignore fields they do not know (forward compatible)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Money(BaseModel):
+    """An amount in integer minor units (cents, pence, yen) of an ISO 4217 currency."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    amount: int = Field(ge=0, description="Minor units, e.g. 1999 for 19.99 EUR")
+    currency: CurrencyCode
+
+
+class TicketState(StrEnum):
+    HELD = "held"
+    PURCHASED = "purchased"
+    RELEASED = "released"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+class ProductRef(Inbound):
+    store_id: Ident
+    product_id: Ident
+
+
+class TicketView(Outbound):
+    """A ticket as its cart sees it: the product as it was when picked, and the hold."""
+
+    ticket_id: str
+    store_id: str
+    store_name: str
+    product_id: str
+    name: str
+    code: str
+    price: Money
+    image_url: str | None = None
+    page_url: str | None = None
+    source_url: str | None = Field(None, description="The page the pick came from (the bookmark)")
+    qty: int
+    state: TicketState
+    created_at: Timestamp
+    expires_at: Timestamp
+    renewals_left: int
+    version: int = Field(description="Grows with every change; apply a view only if newer")
+
+
+class StoreTicketView(Outbound):
+    """A ticket as the store that owns the product sees it. `cart_ref` is a pseudonym: stable per
+    (store, cart), it tells one cart from another without revealing who the shopper is."""
+
+    ticket_id: str
+    product_id: str
+    cart_ref: str
+    qty: int
+    state: TicketState
+    created_at: Timestamp
+    expires_at: Timestamp
+    version: int
+
+
+class Availability(Outbound):
+    """How many units of a product can still be carted. `version` grows with every change."""
+
+    type: Literal["availability"] = "availability"
+    store_id: str
+    product_id: str
+    available: int
+    version: int
+
+
+class ErrorMessage(Outbound):
+    """A typed error. `id` echoes the command id when the error answers a command."""
+
+    type: Literal["error"] = "error"
+    id: str | None = None
+    code: ErrorCode
+    message: str
+    details: dict[str, object] = Field(default_factory=dict)
+
+
+class RevokeReason(StrEnum):
+    SOLD_IN_SHOP = "sold_in_shop"
+    """The store's on-hand count fell below what carts held (a sale over the counter)."""
+
+
+class Hello(Inbound):
+    """The first message on every WebSocket. The hub picks the highest version both sides speak.
+
+    `token`: a shopper session token (cart channel), a store API key (store channel) or an optional
+    link token (page channel). `resume_from`: the last seq this client applied (cart and store
+    channels); omit it to get a snapshot instead of a replay."""
+
+    type: Literal["hello"] = "hello"
+    versions: list[Annotated[int, Field(ge=1)]] = Field(min_length=1, max_length=16)
+    token: Annotated[str, Field(max_length=512)] | None = None
+    resume_from: Seq | None = None
+
+
+class Welcome(Outbound):
+    """The hub's answer to a good `hello`.
+
+    `head_seq` is the newest seq in this client's outbox; `resumed` says whether the missed
+    messages follow as a replay (true) or a `snapshot` follows (false). Pages get `linked`: whether
+    the page acts for a cart."""
+
+    type: Literal["welcome"] = "welcome"
+    version: int
+    channel: Literal["cart", "page", "store"]
+    head_seq: int | None = None
+    resumed: bool | None = None
+    linked: bool | None = None
+    store_id: str | None = None
+
+
+class Ack(Inbound):
+    """The client has applied every message up to and including `seq`; the hub may forget them."""
+
+    type: Literal["ack"] = "ack"
+    seq: Seq

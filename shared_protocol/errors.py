@@ -1,0 +1,87 @@
+"""Error codes shared by every channel and by the HTTP API.
+
+A code is the stable, machine-readable part of an error; the message is for humans and may change.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class ErrorCode(StrEnum):
+    BAD_JSON = "bad_json"
+    """The frame or body is not valid JSON (or not a JSON object)."""
+    UNKNOWN_TYPE = "unknown_type"
+    """The `type` field names no message of this channel and direction."""
+    INVALID_MESSAGE = "invalid_message"
+    """The message has the right type but violates its schema."""
+    UNSUPPORTED_VERSION = "unsupported_version"
+    """No protocol version offered in `hello` is spoken by the hub."""
+    HELLO_REQUIRED = "hello_required"
+    """The first message on a WebSocket must be `hello`."""
+    UNAUTHORIZED = "unauthorized"
+    """Missing, unknown, expired or revoked credentials."""
+    FORBIDDEN = "forbidden"
+    """The credentials are valid but do not allow this action."""
+    NOT_FOUND = "not_found"
+    """No such store, product, ticket or account (or not visible to you)."""
+    CONFLICT = "conflict"
+    """The request clashes with existing data (e.g. an email already registered)."""
+    INSUFFICIENT_STOCK = "insufficient_stock"
+    """Not enough units available; `details.available` says how many are."""
+    RENEWAL_LIMIT = "renewal_limit"
+    """The store's renewal limit for this ticket is reached."""
+    INVALID_STATE = "invalid_state"
+    """The ticket is no longer held (expired, released, revoked or purchased)."""
+    IDEMPOTENCY_CONFLICT = "idempotency_conflict"
+    """A command id was reused for a different command."""
+    RATE_LIMITED = "rate_limited"
+    """Too many messages; slow down. Repeated floods close the connection."""
+    TOO_LARGE = "too_large"
+    """The frame or body exceeds the size limit."""
+    SERVER_BUSY = "server_busy"
+    """The hub is at its connection limit; retry later."""
+    INTERNAL = "internal"
+    """A fault in the hub. Nothing was changed; the command may be retried with the same id."""
+
+
+HTTP_STATUS: dict[ErrorCode, int] = {
+    ErrorCode.BAD_JSON: 400,
+    ErrorCode.UNKNOWN_TYPE: 400,
+    ErrorCode.INVALID_MESSAGE: 422,
+    ErrorCode.UNSUPPORTED_VERSION: 400,
+    ErrorCode.HELLO_REQUIRED: 400,
+    ErrorCode.UNAUTHORIZED: 401,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.INSUFFICIENT_STOCK: 409,
+    ErrorCode.RENEWAL_LIMIT: 409,
+    ErrorCode.INVALID_STATE: 409,
+    ErrorCode.IDEMPOTENCY_CONFLICT: 409,
+    ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.TOO_LARGE: 413,
+    ErrorCode.SERVER_BUSY: 503,
+    ErrorCode.INTERNAL: 500,
+}
+
+
+class ProtocolError(Exception):
+    """An error that is reported to the peer as a typed `error` message or an HTTP 4xx/5xx."""
+
+    def __init__(
+        self, code: ErrorCode, message: str, *, command_id: str | None = None, **details: Any
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.command_id = command_id
+        self.details = details
+
+    @property
+    def http_status(self) -> int:
+        return HTTP_STATUS[self.code]
+
+    def __repr__(self) -> str:
+        return f"ProtocolError({self.code.value!r}, {self.message!r}, {self.details!r})"

@@ -1,0 +1,86 @@
+"""The page channel (`/ws/page`, or `/api/page/...` when polling): a store page in a browser.
+
+A page subscribes to products and hears their availability live. Availability is state, not a log:
+on (re)subscribe the page gets the current values, so pages have no seq and no acks. A page that
+holds a link token may also add to its cart; nothing else.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from .common import (
+    Availability,
+    CommandId,
+    ErrorMessage,
+    Hello,
+    Ident,
+    Inbound,
+    Outbound,
+    ProductRef,
+    Quantity,
+    Url,
+    Welcome,
+)
+
+MAX_SUBSCRIPTIONS = 1000
+
+# ---- client -> hub ------------------------------------------------------------------------------
+
+
+class Subscribe(Inbound):
+    """Hear availability of these products; the hub answers with their current values at once."""
+
+    type: Literal["subscribe"] = "subscribe"
+    products: list[ProductRef] = Field(min_length=1, max_length=MAX_SUBSCRIPTIONS)
+
+
+class Unsubscribe(Inbound):
+    type: Literal["unsubscribe"] = "unsubscribe"
+    products: list[ProductRef] = Field(min_length=1, max_length=MAX_SUBSCRIPTIONS)
+
+
+class AddToCart(Inbound):
+    """Reserve a product for the cart this page is linked to. `page_url` becomes the bookmark."""
+
+    type: Literal["add_to_cart"] = "add_to_cart"
+    id: CommandId
+    store_id: Ident
+    product_id: Ident
+    qty: Quantity = 1
+    page_url: Url | None = None
+
+
+PageCommand = Annotated[AddToCart, Field(discriminator="type")]
+PageClientMessage = Annotated[
+    Hello | Subscribe | Unsubscribe | AddToCart, Field(discriminator="type")
+]
+
+# ---- hub -> client ------------------------------------------------------------------------------
+
+
+class AvailabilitySnapshot(Outbound):
+    """Current availability of the products just subscribed to (unknown products are left out)."""
+
+    type: Literal["availability_snapshot"] = "availability_snapshot"
+    items: list[Availability]
+
+
+class PageResult(Outbound):
+    """The reply to `add_to_cart`: the ticket now holds `qty` units for the linked cart."""
+
+    type: Literal["result"] = "result"
+    id: str
+    ticket_id: str
+    store_id: str
+    product_id: str
+    qty: int
+    expires_at: float
+
+
+PageServerMessage = Annotated[
+    Welcome | AvailabilitySnapshot | Availability | PageResult | ErrorMessage,
+    Field(discriminator="type"),
+]

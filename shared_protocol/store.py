@@ -1,0 +1,160 @@
+"""The store channel (`/ws/store`, or the REST store API): a shop's backend.
+
+A store manages its own catalogue and on-hand stock and hears every change to tickets on its
+products from its durable outbox (seq, ack, resume, like the cart channel).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .common import (
+    Ack,
+    CommandId,
+    ErrorMessage,
+    Hello,
+    Ident,
+    Inbound,
+    Money,
+    Outbound,
+    StoreTicketView,
+    Url,
+    Welcome,
+)
+
+MAX_PRODUCTS_PER_UPSERT = 1000
+TtlSeconds = Annotated[float, Field(ge=5, le=7 * 24 * 3600)]
+
+
+class ProductIn(BaseModel):
+    """A catalogue entry as the store sends it. Stock is set separately (`set_stock`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Ident
+    name: str = Field(min_length=1, max_length=200)
+    code: str = Field("", max_length=64, description="The store's own code (SKU)")
+    price: Money
+    image_url: Url | None = None
+    page_url: Url | None = None
+    tags: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(
+        default_factory=list, max_length=30
+    )
+    ttl_seconds: TtlSeconds | None = Field(None, description="Overrides the store's default TTL")
+    active: bool = Field(True, description="Inactive products cannot be reserved")
+
+
+class StoreSettings(Outbound):
+    default_ttl_seconds: float
+    renewal_limit: int
+
+
+class StockLevel(Outbound):
+    """`available = on_hand - held - sold_pending`."""
+
+    product_id: str
+    on_hand: int
+    held: int
+    sold_pending: int
+    available: int
+    version: int
+
+
+# ---- client -> hub ------------------------------------------------------------------------------
+
+
+class UpsertProducts(Inbound):
+    type: Literal["upsert_products"] = "upsert_products"
+    id: CommandId
+    products: list[ProductIn] = Field(min_length=1, max_length=MAX_PRODUCTS_PER_UPSERT)
+
+
+class SetStock(Inbound):
+    """The store's on-hand count is now `on_hand` (e.g. after a stock take). If carts hold more than
+    that, the newest tickets are revoked (shrunk) and their carts told why."""
+
+    type: Literal["set_stock"] = "set_stock"
+    id: CommandId
+    product_id: Ident
+    on_hand: int = Field(ge=0, le=10_000_000)
+
+
+class AdjustStock(Inbound):
+    """Change the on-hand count by `delta`: -1 for a sale over the counter, +n for a restock."""
+
+    type: Literal["adjust_stock"] = "adjust_stock"
+    id: CommandId
+    product_id: Ident
+    delta: int = Field(ge=-10_000_000, le=10_000_000)
+
+
+class UpdateSettings(Inbound):
+    type: Literal["update_settings"] = "update_settings"
+    id: CommandId
+    default_ttl_seconds: TtlSeconds | None = None
+    renewal_limit: Annotated[int, Field(ge=0, le=100)] | None = None
+
+
+class StoreSync(Inbound):
+    """Ask for a fresh `snapshot` of the tickets held on this store's products."""
+
+    type: Literal["sync"] = "sync"
+    id: CommandId
+
+
+StoreCommand = Annotated[
+    UpsertProducts | SetStock | AdjustStock | UpdateSettings, Field(discriminator="type")
+]
+StoreClientMessage = Annotated[
+    Hello | Ack | UpsertProducts | SetStock | AdjustStock | UpdateSettings | StoreSync,
+    Field(discriminator="type"),
+]
+
+# ---- hub -> client ------------------------------------------------------------------------------
+
+
+class TicketChange(StrEnum):
+    CREATED = "created"
+    GROWN = "grown"
+    SHRUNK = "shrunk"
+    RENEWED = "renewed"
+    RELEASED = "released"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+class StoreResult(Outbound):
+    """The reply to a command; which fields are set depends on the command."""
+
+    type: Literal["result"] = "result"
+    id: str
+    upserted: int | None = None
+    stock: StockLevel | None = None
+    revoked: list[StoreTicketView] | None = None
+    settings: StoreSettings | None = None
+
+
+class StoreSnapshot(Outbound):
+    type: Literal["snapshot"] = "snapshot"
+    id: str | None = None
+    head_seq: int
+    tickets: list[StoreTicketView]
+
+
+class TicketEvent(Outbound):
+    """A ticket on one of this store's products changed."""
+
+    type: Literal["ticket"] = "ticket"
+    seq: int
+    change: TicketChange
+    ticket: StoreTicketView
+
+
+StoreEvent = Annotated[TicketEvent, Field(discriminator="type")]
+StoreServerMessage = Annotated[
+    Welcome | StoreSnapshot | StoreResult | ErrorMessage | TicketEvent,
+    Field(discriminator="type"),
+]
