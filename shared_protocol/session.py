@@ -125,3 +125,13 @@ def backoff(
     while True:
         yield rng.uniform(base / 2, ceiling)
         ceiling = min(cap, ceiling * factor)
+
+
+def can_replay(resume_from: int | None, head_seq: int, acked_seq: int) -> bool:
+    """Whether a client resuming after `resume_from` can be sent the missed messages one by one.
+
+    The outbox keeps everything after `acked_seq`; a client that asks for less (another device of
+    the same cart acked past it) or for more than exists (its state is from a different hub) must
+    take a snapshot instead.
+    """
+    return resume_from is not None and acked_seq <= resume_from <= head_seq

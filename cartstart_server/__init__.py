@@ -1,0 +1,1 @@
+"""CartStart federation hub."""

@@ -1,0 +1,28 @@
+"""The broker interface: topics carry already-encoded frames (strings).
+
+Topics: `cart:<id>` and `store:<id>` carry outbox frames after their commit; `product:<store>:<id>`
+carries availability frames. Callbacks run on the event loop and must not block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+Callback = Callable[[str], None]
+
+
+def product_topic(store_id: str, product_id: str) -> str:
+    return f"product:{store_id}:{product_id}"
+
+
+class Broker(Protocol):
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def publish(self, topic: str, payload: str) -> None: ...
+
+    def subscribe(self, topic: str, callback: Callback) -> None: ...
+
+    def unsubscribe(self, topic: str, callback: Callback) -> None: ...

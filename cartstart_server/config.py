@@ -1,0 +1,81 @@
+"""Hub settings: defaults, then a TOML file, then `CARTSTART_*` environment variables, then
+command-line flags (each overrides the one before)."""
+
+from __future__ import annotations
+
+import os
+import resource
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ENV_PREFIX = "CARTSTART_"
+DAY = 24 * 3600.0
+
+
+class HubConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    data_dir: Path = Field(Path("cartstart-data"), description="Holds the SQLite database")
+    host: str = Field("127.0.0.1", description="Address to listen on (both listeners)")
+    port: int = Field(8740, ge=0, le=65535, description="HTTP port (REST, polling, static)")
+    ws_port: int | None = Field(None, ge=0, le=65535, description="WebSocket port; default port+1")
+    public_http_url: str | None = Field(None, description="HTTP URL clients should use")
+    public_ws_url: str | None = Field(None, description="WebSocket URL clients should use")
+    max_connections: int | None = Field(
+        None, ge=1, description="WebSocket connection cap; default: open-files limit minus 1,000"
+    )
+    max_frame_bytes: int = Field(64 * 1024, ge=1024, description="Largest WebSocket frame")
+    max_body_bytes: int = Field(1024 * 1024, ge=1024, description="Largest HTTP request body")
+    hello_timeout: float = Field(10.0, gt=0, description="Seconds a new socket has to say hello")
+    rate_per_second: float = Field(50.0, gt=0, description="Messages per second per connection")
+    rate_burst: float = Field(200.0, ge=1, description="Burst allowance per connection")
+    flood_strikes: int = Field(100, ge=1, description="Refused messages before a flood close")
+    session_ttl: float = Field(30 * DAY, gt=0, description="Lifetime of a shopper session token")
+    link_token_ttl: float = Field(7 * DAY, gt=0, description="Default lifetime of a link token")
+    default_ticket_ttl: float = Field(900.0, ge=5, description="Ticket TTL of a new store")
+    default_renewal_limit: int = Field(2, ge=0, description="Renewal limit of a new store")
+    expiry_warning: float = Field(60.0, ge=0, description="Warn carts this long before expiry")
+    long_poll_max: float = Field(30.0, gt=0, description="Longest a poll request is held open")
+    scrypt_n: int = Field(2**15, ge=2**10, description="scrypt cost for shopper passwords")
+    sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
+    log_format: Literal["json", "text"] = "json"
+    log_level: str = "INFO"
+
+    def effective_ws_port(self) -> int:
+        if self.ws_port is not None:
+            return self.ws_port
+        return 0 if self.port == 0 else self.port + 1
+
+    def effective_max_connections(self) -> int:
+        if self.max_connections is not None:
+            return self.max_connections
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+        # Leave room for the database, HTTP clients and accept() itself: at the limit asyncio
+        # logs accept errors thousands of times a second instead of refusing politely.
+        return max(16, soft - 1000)
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "hub.sqlite3"
+
+
+def load_config(
+    file: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> HubConfig:
+    values: dict[str, Any] = {}
+    if file is not None:
+        with open(file, "rb") as fh:
+            values.update(tomllib.load(fh))
+    env = os.environ if environ is None else environ
+    for name in HubConfig.model_fields:
+        key = ENV_PREFIX + name.upper()
+        if key in env:
+            values[name] = env[key]
+    values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    return HubConfig.model_validate(values)

@@ -1,0 +1,78 @@
+"""Passwords, API keys and tokens. Nothing secret is stored in clear.
+
+Tokens look like `<kind>.<id>.<secret>`: the id finds the row, the secret is checked against its
+SHA-256 (a 256-bit random secret needs no slow hash). Passwords, chosen by people, get scrypt.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+SESSION = "css"
+LINK = "csl"
+STORE_KEY = "csk"
+
+_SCRYPT_R = 8
+_SCRYPT_P = 1
+
+
+def new_id(prefix: str) -> str:
+    return prefix + secrets.token_hex(8)
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def secret_matches(secret: str, stored_hash: str) -> bool:
+    return hmac.compare_digest(hash_secret(secret), stored_hash)
+
+
+def format_token(kind: str, ident: str, secret: str) -> str:
+    return f"{kind}.{ident}.{secret}"
+
+
+def parse_token(token: str, kind: str) -> tuple[str, str] | None:
+    parts = token.split(".", 2)
+    if len(parts) != 3 or parts[0] != kind or not parts[1] or not parts[2]:
+        return None
+    return parts[1], parts[2]
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def hash_password(password: str, n: int) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(
+        password.encode(), salt=salt, n=n, r=_SCRYPT_R, p=_SCRYPT_P, maxmem=256 * n * _SCRYPT_R, dklen=32
+    )
+    return f"scrypt${n}${_SCRYPT_R}${_SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        actual = hashlib.scrypt(
+            password.encode(),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            maxmem=256 * int(n) * int(r),
+            dklen=len(expected),
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, expected)

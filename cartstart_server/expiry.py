@@ -1,0 +1,60 @@
+"""The expiry scheduler: one wait for the next deadline, never a periodic scan.
+
+It asks the ledger to process what is due and tell it the next deadline, sleeps until then, and
+is woken early when a nearer deadline is created. At start it takes the next deadline from the
+database, so a restarted hub expires exactly the tickets due, on their original deadlines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+from .clock import Clock
+
+log = logging.getLogger(__name__)
+
+# How long to back off after a failed pass (e.g. the database is briefly unavailable).
+RETRY_DELAY = 1.0
+
+
+class ExpiryScheduler:
+    def __init__(self, process_due: Callable[[], Awaitable[float | None]], clock: Clock) -> None:
+        self._process_due = process_due
+        self._clock = clock
+        self._wake = asyncio.Event()
+        self.armed_for: float | None = None
+        self.passes = 0
+
+    def notify(self, deadline: float) -> None:
+        """A deadline was created; wake the scheduler if it is sooner than the one it waits for."""
+        if self.armed_for is None or deadline < self.armed_for:
+            self._wake.set()
+
+    async def run(self) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                upcoming = await self._process_due()
+            except Exception:
+                log.exception("expiry pass failed; retrying")
+                upcoming = self._clock.now() + RETRY_DELAY
+            self.passes += 1
+            self.armed_for = upcoming
+            if upcoming is None:
+                await self._wake.wait()
+            elif upcoming > self._clock.now():
+                await self._sleep_or_wake(upcoming)
+
+    async def _sleep_or_wake(self, deadline: float) -> None:
+        sleeper = asyncio.ensure_future(self._clock.sleep_until(deadline))
+        waker = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (sleeper, waker):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task

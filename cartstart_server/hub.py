@@ -1,0 +1,450 @@
+"""The hub's application service: every use case, whatever transport it came through.
+
+Transports (WebSocket, HTTP, polling, the command line) authenticate, parse and call in here; the
+Hub runs the plans on the database and, only once they are committed, publishes what changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import TypeAdapter
+
+from shared_protocol import ErrorCode, ProtocolError
+from shared_protocol.cart import CartSnapshot, Release, Renew, Reserve, SetQuantity
+from shared_protocol.common import Availability, TicketView
+from shared_protocol.page import AddToCart
+from shared_protocol.store import (
+    AdjustStock,
+    SetStock,
+    StoreResult,
+    StoreSettings,
+    StoreSnapshot,
+    UpdateSettings,
+    UpsertProducts,
+)
+
+from . import credentials as cred
+from .broker.base import Broker, product_topic
+from .clock import Clock
+from .config import HubConfig
+from .expiry import ExpiryScheduler
+from .metrics import HubMetrics
+from .storage import directory, idempotency, ledger, outbox, queries
+from .storage.base import Database
+from .storage.directory import StoreRow, TokenRow
+from .storage.sql import Effects, Plan, Row
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+_TICKET = TypeAdapter(TicketView)
+_STORE_RESULT = TypeAdapter(StoreResult)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Verifying against this when the email is unknown makes "no such account" as slow as "wrong
+# password", so response times do not reveal who has an account.
+_DUMMY_HASH = cred.hash_password("not a password", 2**10)
+
+CartCommand = Reserve | SetQuantity | Release | Renew
+StoreCommand = UpsertProducts | SetStock | AdjustStock | UpdateSettings
+
+
+@dataclass(frozen=True)
+class Shopper:
+    """A desktop cart signed in with a session token."""
+
+    cart_id: str
+    token_id: str
+
+
+@dataclass(frozen=True)
+class LinkedPage:
+    """A page acting for a cart through a link token: it may add to that cart, nothing else."""
+
+    cart_id: str
+    token_id: str
+    store_id: str | None
+
+
+@dataclass(frozen=True)
+class Session:
+    token: str
+    token_id: str
+    account_id: str
+    expires_at: float
+
+
+@dataclass(frozen=True)
+class IssuedLinkToken:
+    token: str
+    row: TokenRow
+
+
+class Hub:
+    def __init__(self, db: Database, broker: Broker, clock: Clock, config: HubConfig) -> None:
+        self.db = db
+        self.broker = broker
+        self.clock = clock
+        self.config = config
+        self.metrics = HubMetrics()
+        self.scheduler = ExpiryScheduler(self._process_due, clock)
+        self._tasks: list[asyncio.Task[None]] = []
+
+    # ---- life cycle -----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        await self.db.open()
+        await self.broker.start()
+        self._tasks.append(asyncio.create_task(self.scheduler.run(), name="expiry"))
+        self._tasks.append(asyncio.create_task(self._maintenance(), name="maintenance"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        await self.broker.stop()
+        await self.db.close()
+
+    async def _maintenance(self) -> None:
+        while True:
+            await asyncio.sleep(3600)
+            cutoff = self.clock.now() - idempotency.RETENTION_SECONDS
+            try:
+                pruned = await self.db.write(idempotency.prune(cutoff))
+                log.info("pruned idempotency keys", extra={"count": pruned})
+            except Exception:
+                log.exception("maintenance failed")
+
+    # ---- committing and publishing ----------------------------------------------------------------
+
+    async def _commit(self, build: Callable[[Effects], Plan[T]]) -> T:
+        fx = Effects()
+        value = await self.db.write(build(fx))
+        await self._publish(fx)
+        return value
+
+    async def _publish(self, fx: Effects) -> None:
+        for entry in fx.outbox:
+            await self.broker.publish(entry.owner, entry.frame)
+        for (store_id, product_id), frame in fx.availability.items():
+            await self.broker.publish(product_topic(store_id, product_id), frame)
+        if fx.deadlines:
+            self.scheduler.notify(min(fx.deadlines))
+
+    async def _process_due(self) -> float | None:
+        now = self.clock.now()
+
+        def plan(fx: Effects) -> Plan[tuple[int, int, float | None]]:
+            expired, warned = yield from ledger.process_due(fx, now=now, limit=500)
+            upcoming = yield from ledger.next_deadline()
+            return expired, warned, upcoming
+
+        expired, warned, upcoming = await self._commit(plan)
+        if expired:
+            self.metrics.expiries.inc(expired)
+            log.info("tickets expired", extra={"count": expired})
+        # A full batch means more may be due already.
+        return now if expired + warned >= 500 else upcoming
+
+    # ---- shoppers ---------------------------------------------------------------------------------
+
+    async def sign_up(self, email: str, password: str, display_name: str = "") -> str:
+        email = email.strip().lower()
+        if not _EMAIL.match(email) or len(email) > 254:
+            raise ProtocolError(ErrorCode.INVALID_MESSAGE, "that does not look like an email address")
+        if not 8 <= len(password) <= 1024:
+            raise ProtocolError(ErrorCode.INVALID_MESSAGE, "a password needs 8 to 1024 characters")
+        password_hash = await asyncio.to_thread(cred.hash_password, password, self.config.scrypt_n)
+        account_id = cred.new_id("ac")
+        await self.db.write(
+            directory.create_account(
+                account_id, email, password_hash, display_name.strip()[:100], self.clock.now()
+            )
+        )
+        log.info("account created", extra={"account": account_id})
+        return account_id
+
+    async def log_in(self, email: str, password: str, label: str = "") -> Session:
+        account = await self.db.read(directory.account_by_email(email.strip().lower()))
+        stored = account["password_hash"] if account else _DUMMY_HASH
+        ok = await asyncio.to_thread(cred.verify_password, password, stored)
+        if account is None or not ok:
+            raise ProtocolError(ErrorCode.UNAUTHORIZED, "wrong email or password")
+        token, row = await self._issue(
+            "session", cred.SESSION, account["id"], None, label, self.config.session_ttl
+        )
+        return Session(token, row.id, row.account_id, row.expires_at)
+
+    async def _issue(
+        self, kind: str, prefix: str, account_id: str, store_id: str | None, label: str, ttl: float
+    ) -> tuple[str, TokenRow]:
+        now = self.clock.now()
+        secret = cred.new_secret()
+        row = TokenRow(
+            id=cred.new_id("tk"),
+            kind=kind,
+            secret_hash=cred.hash_secret(secret),
+            account_id=account_id,
+            store_id=store_id,
+            label=label[:100],
+            created_at=now,
+            expires_at=now + ttl,
+            revoked_at=None,
+        )
+        await self.db.write(directory.create_token(row))
+        return cred.format_token(prefix, row.id, secret), row
+
+    async def _check_token(self, token: str | None, kind: str, prefix: str) -> TokenRow:
+        parsed = cred.parse_token(token or "", prefix)
+        row = await self.db.read(directory.get_token(parsed[0])) if parsed else None
+        if parsed is None or row is None or row.kind != kind:
+            raise ProtocolError(ErrorCode.UNAUTHORIZED, f"not a valid {kind} token")
+        if not cred.secret_matches(parsed[1], row.secret_hash):
+            raise ProtocolError(ErrorCode.UNAUTHORIZED, f"not a valid {kind} token")
+        if row.revoked_at is not None:
+            raise ProtocolError(ErrorCode.UNAUTHORIZED, f"this {kind} token was revoked")
+        if row.expires_at <= self.clock.now():
+            raise ProtocolError(ErrorCode.UNAUTHORIZED, f"this {kind} token has expired")
+        return row
+
+    async def authenticate_shopper(self, token: str | None) -> Shopper:
+        row = await self._check_token(token, "session", cred.SESSION)
+        return Shopper(cart_id=row.account_id, token_id=row.id)
+
+    async def authenticate_link(self, token: str | None) -> LinkedPage:
+        row = await self._check_token(token, "link", cred.LINK)
+        return LinkedPage(cart_id=row.account_id, token_id=row.id, store_id=row.store_id)
+
+    async def log_out(self, shopper: Shopper) -> None:
+        await self.db.write(
+            directory.revoke_token(shopper.token_id, shopper.cart_id, "session", self.clock.now())
+        )
+
+    async def mint_link_token(
+        self, shopper: Shopper, store_id: str | None, ttl: float | None, label: str
+    ) -> IssuedLinkToken:
+        if store_id is not None and await self.db.read(directory.get_store(store_id)) is None:
+            raise ProtocolError(ErrorCode.NOT_FOUND, f"no store {store_id!r}")
+        lifetime = min(ttl or self.config.link_token_ttl, self.config.link_token_ttl)
+        token, row = await self._issue("link", cred.LINK, shopper.cart_id, store_id, label, lifetime)
+        return IssuedLinkToken(token, row)
+
+    async def link_tokens(self, shopper: Shopper) -> list[TokenRow]:
+        return await self.db.read(directory.list_tokens(shopper.cart_id, "link", self.clock.now()))
+
+    async def revoke_link_token(self, shopper: Shopper, token_id: str) -> None:
+        await self.db.write(
+            directory.revoke_token(token_id, shopper.cart_id, "link", self.clock.now())
+        )
+
+    # ---- carts -------------------------------------------------------------------------------------
+
+    async def cart_command(self, shopper: Shopper, cmd: CartCommand) -> TicketView:
+        now = self.clock.now()
+        cart_id = shopper.cart_id
+        warn = self.config.expiry_warning
+
+        def plan(fx: Effects) -> Plan[TicketView]:
+            inner: Plan[TicketView]
+            if isinstance(cmd, Reserve):
+                inner = ledger.reserve(
+                    fx,
+                    new_ticket_id=cred.new_id("t"),
+                    cart_id=cart_id,
+                    store_id=cmd.store_id,
+                    product_id=cmd.product_id,
+                    qty=cmd.qty,
+                    source_url=cmd.source_url,
+                    now=now,
+                    warn_before=warn,
+                )
+            elif isinstance(cmd, SetQuantity):
+                inner = ledger.set_quantity(
+                    fx, cart_id=cart_id, ticket_id=cmd.ticket_id, qty=cmd.qty, now=now
+                )
+            elif isinstance(cmd, Release):
+                inner = ledger.release(fx, cart_id=cart_id, ticket_id=cmd.ticket_id, now=now)
+            else:
+                inner = ledger.renew(
+                    fx, cart_id=cart_id, ticket_id=cmd.ticket_id, now=now, warn_before=warn
+                )
+            return self._once(f"cart:{cart_id}", cmd.id, cmd.model_dump_json(), inner, _TICKET, now)
+
+        return await self._counted(cmd.type, self._commit(plan))
+
+    async def add_to_cart(self, page: LinkedPage, cmd: AddToCart) -> TicketView:
+        if page.store_id is not None and page.store_id != cmd.store_id:
+            raise ProtocolError(
+                ErrorCode.FORBIDDEN,
+                "this link token only adds products of its own store",
+                command_id=cmd.id,
+            )
+        now = self.clock.now()
+
+        def plan(fx: Effects) -> Plan[TicketView]:
+            inner = ledger.reserve(
+                fx,
+                new_ticket_id=cred.new_id("t"),
+                cart_id=page.cart_id,
+                store_id=cmd.store_id,
+                product_id=cmd.product_id,
+                qty=cmd.qty,
+                source_url=cmd.page_url,
+                now=now,
+                warn_before=self.config.expiry_warning,
+            )
+            return self._once(
+                f"page:{page.cart_id}", cmd.id, cmd.model_dump_json(), inner, _TICKET, now
+            )
+
+        return await self._counted("reserve", self._commit(plan))
+
+    def _once(
+        self, principal: str, key: str, body: str, inner: Plan[T], adapter: TypeAdapter[T], now: float
+    ) -> Plan[T]:
+        return idempotency.once(
+            principal, key, idempotency.request_hash(body), inner, adapter, now
+        )
+
+    async def _counted(self, kind: str, work: Any) -> Any:
+        """Count reservations by outcome (for /metrics)."""
+        if kind != "reserve":
+            return await work
+        try:
+            result = await work
+        except ProtocolError as exc:
+            self.metrics.reservations.labels(exc.code.value).inc()
+            raise
+        self.metrics.reservations.labels("ok").inc()
+        return result
+
+    async def cart_snapshot(self, cart_id: str) -> CartSnapshot:
+        return await self.db.read(queries.cart_snapshot(cart_id))
+
+    async def availability(self, refs: Iterable[tuple[str, str]]) -> list[Availability]:
+        return await self.db.read(queries.availability_of(list(refs)))
+
+    # ---- stores ------------------------------------------------------------------------------------
+
+    async def create_store(
+        self,
+        name: str,
+        *,
+        default_ttl: float | None = None,
+        renewal_limit: int | None = None,
+        origins: list[str] | None = None,
+    ) -> tuple[str, str]:
+        """Register a store; returns (store_id, api_key). Only the key's hash is kept."""
+        name = name.strip()
+        if not 1 <= len(name) <= 100:
+            raise ProtocolError(ErrorCode.INVALID_MESSAGE, "a store name needs 1 to 100 characters")
+        store_id = cred.new_id("st")
+        secret = cred.new_secret()
+        await self.db.write(
+            directory.create_store(
+                store_id,
+                name,
+                cred.hash_secret(secret),
+                default_ttl if default_ttl is not None else self.config.default_ticket_ttl,
+                renewal_limit if renewal_limit is not None else self.config.default_renewal_limit,
+                origins or [],
+                self.clock.now(),
+            )
+        )
+        log.info("store registered", extra={"store": store_id, "store_name": name})
+        return store_id, cred.format_token(cred.STORE_KEY, store_id, secret)
+
+    async def rotate_store_key(self, store_id: str) -> str:
+        secret = cred.new_secret()
+        await self.db.write(directory.set_store_key(store_id, cred.hash_secret(secret)))
+        return cred.format_token(cred.STORE_KEY, store_id, secret)
+
+    async def authenticate_store(self, key: str | None) -> StoreRow:
+        parsed = cred.parse_token(key or "", cred.STORE_KEY)
+        store = await self.db.read(directory.get_store(parsed[0])) if parsed else None
+        if parsed is None or store is None or not cred.secret_matches(parsed[1], store.key_hash):
+            raise ProtocolError(ErrorCode.UNAUTHORIZED, "not a valid store API key")
+        return store
+
+    async def stores(self) -> list[StoreRow]:
+        return await self.db.read(directory.list_stores())
+
+    async def store_command(self, store_id: str, cmd: StoreCommand) -> StoreResult:
+        now = self.clock.now()
+
+        def plan(fx: Effects) -> Plan[StoreResult]:
+            return self._once(
+                f"store:{store_id}",
+                cmd.id,
+                cmd.model_dump_json(),
+                self._store_plan(fx, store_id, cmd, now),
+                _STORE_RESULT,
+                now,
+            )
+
+        result = await self._commit(plan)
+        if result.revoked:
+            self.metrics.revocations.inc(len(result.revoked))
+        return result
+
+    def _store_plan(
+        self, fx: Effects, store_id: str, cmd: StoreCommand, now: float
+    ) -> Plan[StoreResult]:
+        if isinstance(cmd, UpsertProducts):
+            count = yield from ledger.upsert_products(
+                fx, store_id=store_id, products=cmd.products, now=now
+            )
+            return StoreResult(id=cmd.id, upserted=count)
+        if isinstance(cmd, SetStock | AdjustStock):
+            level, revoked = yield from ledger.change_stock(
+                fx,
+                store_id=store_id,
+                product_id=cmd.product_id,
+                on_hand=cmd.on_hand if isinstance(cmd, SetStock) else None,
+                delta=cmd.delta if isinstance(cmd, AdjustStock) else None,
+                now=now,
+            )
+            return StoreResult(id=cmd.id, stock=level, revoked=revoked)
+        store = yield from directory.update_settings(
+            store_id, cmd.default_ttl_seconds, cmd.renewal_limit
+        )
+        return StoreResult(
+            id=cmd.id,
+            settings=StoreSettings(
+                default_ttl_seconds=store.default_ttl, renewal_limit=store.renewal_limit
+            ),
+        )
+
+    async def store_snapshot(self, store_id: str) -> StoreSnapshot:
+        return await self.db.read(queries.store_snapshot(store_id))
+
+    async def store_products(self, store_id: str) -> list[Row]:
+        return await self.db.read(queries.store_products(store_id))
+
+    # ---- durable streams ---------------------------------------------------------------------------
+
+    async def stream_state(self, owner: str) -> tuple[int, int]:
+        return await self.db.read(outbox.stream_state(owner))
+
+    async def read_outbox(self, owner: str, after: int, limit: int = 500) -> list[tuple[int, str]]:
+        return await self.db.read(outbox.read_after(owner, after, limit))
+
+    async def ack(self, owner: str, seq: int) -> None:
+        await self.db.write(outbox.ack(owner, seq))
+
+    # ---- operations --------------------------------------------------------------------------------
+
+    async def refresh_gauges(self) -> None:
+        counts = await self.db.read(queries.ticket_counts())
+        for state in ("held", "purchased", "released", "expired", "revoked"):
+            self.metrics.tickets.labels(state).set(counts.get(state, 0))
+        self.metrics.outbox_depth.set(await self.db.read(outbox.depth()))

@@ -1,0 +1,41 @@
+"""Prometheus metrics of one hub (its own registry, so several hubs can live in one process)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
+
+
+class HubMetrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.connections = Gauge(
+            "cartstart_connections", "Open WebSocket connections", ["channel"], registry=self.registry
+        )
+        self.tickets = Gauge(
+            "cartstart_tickets", "Tickets by state", ["state"], registry=self.registry
+        )
+        self.outbox_depth = Gauge(
+            "cartstart_outbox_depth", "Messages stored and not yet acked", registry=self.registry
+        )
+        self.reservations = Counter(
+            "cartstart_reservations", "Reserve attempts by outcome", ["outcome"], registry=self.registry
+        )
+        self.expiries = Counter("cartstart_expiries", "Tickets expired", registry=self.registry)
+        self.revocations = Counter(
+            "cartstart_revocations", "Tickets revoked or shrunk by a stock push", registry=self.registry
+        )
+        self.commands = Counter(
+            "cartstart_commands", "Commands handled", ["channel", "type"], registry=self.registry
+        )
+        self.rejected = Counter(
+            "cartstart_rejected_messages",
+            "Messages answered with an error",
+            ["channel", "code"],
+            registry=self.registry,
+        )
+        self.refused = Counter(
+            "cartstart_refused_connections", "Connections refused", ["reason"], registry=self.registry
+        )
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

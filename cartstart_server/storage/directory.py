@@ -1,0 +1,170 @@
+"""Who is who: stores, shopper accounts, and tokens (sessions and link tokens)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from shared_protocol import ErrorCode, ProtocolError
+
+from .sql import Plan, Row, Stmt, one
+
+
+@dataclass(frozen=True)
+class StoreRow:
+    id: str
+    name: str
+    key_hash: str
+    default_ttl: float
+    renewal_limit: int
+    origins: tuple[str, ...]
+
+    @classmethod
+    def of(cls, row: Row) -> StoreRow:
+        return cls(
+            id=row["id"],
+            name=row["name"],
+            key_hash=row["key_hash"],
+            default_ttl=float(row["default_ttl"]),
+            renewal_limit=int(row["renewal_limit"]),
+            origins=tuple(json.loads(row["origins"])),
+        )
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    id: str
+    kind: str
+    secret_hash: str
+    account_id: str
+    store_id: str | None
+    label: str
+    created_at: float
+    expires_at: float
+    revoked_at: float | None
+
+    @classmethod
+    def of(cls, row: Row) -> TokenRow:
+        return cls(**{k: row[k] for k in cls.__dataclass_fields__})
+
+
+def create_store(
+    store_id: str,
+    name: str,
+    key_hash: str,
+    default_ttl: float,
+    renewal_limit: int,
+    origins: list[str],
+    now: float,
+) -> Plan[None]:
+    yield Stmt(
+        "INSERT INTO stores (id, name, key_hash, default_ttl, renewal_limit, origins, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (store_id, name, key_hash, default_ttl, renewal_limit, json.dumps(origins), now),
+    )
+
+
+def set_store_key(store_id: str, key_hash: str) -> Plan[None]:
+    rows = yield Stmt(
+        "UPDATE stores SET key_hash = ? WHERE id = ? RETURNING id", (key_hash, store_id)
+    )
+    if not rows:
+        raise ProtocolError(ErrorCode.NOT_FOUND, f"no store {store_id!r}")
+
+
+def get_store(store_id: str) -> Plan[StoreRow | None]:
+    row = one((yield Stmt("SELECT * FROM stores WHERE id = ?", (store_id,))))
+    return StoreRow.of(row) if row else None
+
+
+def require_store(store_id: str) -> Plan[StoreRow]:
+    store = yield from get_store(store_id)
+    if store is None:
+        raise ProtocolError(ErrorCode.NOT_FOUND, f"no store {store_id!r}")
+    return store
+
+
+def list_stores() -> Plan[list[StoreRow]]:
+    rows = yield Stmt("SELECT * FROM stores ORDER BY created_at, id")
+    return [StoreRow.of(r) for r in rows]
+
+
+def find_store_by_name(name: str) -> Plan[StoreRow | None]:
+    row = one((yield Stmt("SELECT * FROM stores WHERE name = ? ORDER BY created_at", (name,))))
+    return StoreRow.of(row) if row else None
+
+
+def update_settings(
+    store_id: str, default_ttl: float | None, renewal_limit: int | None
+) -> Plan[StoreRow]:
+    row = one(
+        (
+            yield Stmt(
+                "UPDATE stores SET default_ttl = COALESCE(?, default_ttl), "
+                "renewal_limit = COALESCE(?, renewal_limit) WHERE id = ? RETURNING *",
+                (default_ttl, renewal_limit, store_id),
+            )
+        )
+    )
+    if row is None:
+        raise ProtocolError(ErrorCode.NOT_FOUND, f"no store {store_id!r}")
+    return StoreRow.of(row)
+
+
+def create_account(
+    account_id: str, email: str, password_hash: str, display_name: str, now: float
+) -> Plan[None]:
+    taken = one((yield Stmt("SELECT id FROM accounts WHERE email = ?", (email,))))
+    if taken is not None:
+        raise ProtocolError(ErrorCode.CONFLICT, "an account with this email already exists")
+    yield Stmt(
+        "INSERT INTO accounts (id, email, password_hash, display_name, created_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (account_id, email, password_hash, display_name, now),
+    )
+
+
+def account_by_email(email: str) -> Plan[Row | None]:
+    return one((yield Stmt("SELECT * FROM accounts WHERE email = ?", (email,))))
+
+
+def create_token(token: TokenRow) -> Plan[None]:
+    yield Stmt(
+        "INSERT INTO tokens (id, kind, secret_hash, account_id, store_id, label, created_at, "
+        "expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            token.id,
+            token.kind,
+            token.secret_hash,
+            token.account_id,
+            token.store_id,
+            token.label,
+            token.created_at,
+            token.expires_at,
+            token.revoked_at,
+        ),
+    )
+
+
+def get_token(token_id: str) -> Plan[TokenRow | None]:
+    row = one((yield Stmt("SELECT * FROM tokens WHERE id = ?", (token_id,))))
+    return TokenRow.of(row) if row else None
+
+
+def revoke_token(token_id: str, account_id: str, kind: str, now: float) -> Plan[None]:
+    rows = yield Stmt(
+        "UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?) "
+        "WHERE id = ? AND account_id = ? AND kind = ? RETURNING id",
+        (now, token_id, account_id, kind),
+    )
+    if not rows:
+        raise ProtocolError(ErrorCode.NOT_FOUND, f"no such {kind} token")
+
+
+def list_tokens(account_id: str, kind: str, now: float) -> Plan[list[TokenRow]]:
+    rows = yield Stmt(
+        "SELECT * FROM tokens WHERE account_id = ? AND kind = ? AND revoked_at IS NULL "
+        "AND expires_at > ? ORDER BY created_at",
+        (account_id, kind, now),
+    )
+    return [TokenRow.of(r) for r in rows]

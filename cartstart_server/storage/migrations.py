@@ -1,0 +1,91 @@
+"""The hub's schema, as numbered migrations (applied in order, recorded in `schema_version`)."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[list[str]] = [
+    [
+        """CREATE TABLE stores (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            key_hash TEXT NOT NULL,
+            default_ttl REAL NOT NULL,
+            renewal_limit INTEGER NOT NULL,
+            origins TEXT NOT NULL DEFAULT '[]',
+            created_at REAL NOT NULL)""",
+        """CREATE TABLE accounts (
+            id TEXT PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            display_name TEXT NOT NULL DEFAULT '',
+            created_at REAL NOT NULL)""",
+        """CREATE TABLE tokens (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('session', 'link')),
+            secret_hash TEXT NOT NULL,
+            account_id TEXT NOT NULL REFERENCES accounts(id),
+            store_id TEXT,
+            label TEXT NOT NULL DEFAULT '',
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            revoked_at REAL)""",
+        "CREATE INDEX tokens_account ON tokens(account_id, kind)",
+        """CREATE TABLE products (
+            store_id TEXT NOT NULL REFERENCES stores(id),
+            product_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            code TEXT NOT NULL,
+            price_amount INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            image_url TEXT,
+            page_url TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            ttl REAL,
+            active INTEGER NOT NULL DEFAULT 1,
+            on_hand INTEGER NOT NULL DEFAULT 0 CHECK (on_hand >= 0),
+            held INTEGER NOT NULL DEFAULT 0 CHECK (held >= 0),
+            sold_pending INTEGER NOT NULL DEFAULT 0 CHECK (sold_pending >= 0),
+            stock_version INTEGER NOT NULL DEFAULT 0,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (store_id, product_id))""",
+        """CREATE TABLE tickets (
+            id TEXT PRIMARY KEY,
+            store_id TEXT NOT NULL,
+            product_id TEXT NOT NULL,
+            cart_id TEXT NOT NULL,
+            qty INTEGER NOT NULL CHECK (qty >= 0),
+            state TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            warn_at REAL NOT NULL,
+            warned INTEGER NOT NULL DEFAULT 0,
+            renewals INTEGER NOT NULL DEFAULT 0,
+            version INTEGER NOT NULL DEFAULT 1,
+            source_url TEXT)""",
+        # One held ticket per (cart, product): a repeat pick grows it.
+        """CREATE UNIQUE INDEX tickets_one_held ON tickets(cart_id, store_id, product_id)
+            WHERE state = 'held'""",
+        "CREATE INDEX tickets_expiry ON tickets(expires_at) WHERE state = 'held'",
+        "CREATE INDEX tickets_warning ON tickets(warn_at) WHERE state = 'held' AND warned = 0",
+        "CREATE INDEX tickets_product ON tickets(store_id, product_id, state, created_at)",
+        "CREATE INDEX tickets_cart ON tickets(cart_id, state)",
+        """CREATE TABLE streams (
+            owner TEXT PRIMARY KEY,
+            head_seq INTEGER NOT NULL,
+            acked_seq INTEGER NOT NULL DEFAULT 0)""",
+        """CREATE TABLE outbox (
+            owner TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            frame TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            PRIMARY KEY (owner, seq))""",
+        """CREATE TABLE idempotency (
+            principal TEXT NOT NULL,
+            key TEXT NOT NULL,
+            request_hash TEXT NOT NULL,
+            response TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            PRIMARY KEY (principal, key))""",
+        "CREATE INDEX idempotency_age ON idempotency(created_at)",
+    ],
+]

@@ -1,0 +1,66 @@
+"""Building hubs for tests: a real SQLite file, the in-process broker, a clock of the test's choosing."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from cartstart_server.broker.memory import MemoryBroker
+from cartstart_server.clock import Clock
+from cartstart_server.config import HubConfig
+from cartstart_server.hub import Hub, Shopper
+from cartstart_server.storage.sqlite import SqliteDatabase
+from shared_protocol.common import Money
+from shared_protocol.store import ProductIn, SetStock, UpsertProducts
+
+_ids = itertools.count(1)
+
+
+def command_id() -> str:
+    return f"cmd-{next(_ids):08d}"
+
+
+def test_config(data_dir: Path, **overrides: Any) -> HubConfig:
+    values: dict[str, Any] = {
+        "data_dir": data_dir,
+        "port": 0,
+        "scrypt_n": 2**10,  # keeps account creation fast; the KDF itself is unchanged
+        "log_format": "text",
+    }
+    values.update(overrides)
+    return HubConfig(**values)
+
+
+@asynccontextmanager
+async def running_hub(data_dir: Path, clock: Clock, **overrides: Any) -> AsyncIterator[Hub]:
+    config = test_config(data_dir, **overrides)
+    hub = Hub(SqliteDatabase(config.database_path), MemoryBroker(), clock, config)
+    await hub.start()
+    try:
+        yield hub
+    finally:
+        await hub.stop()
+
+
+async def new_shopper(hub: Hub, email: str) -> Shopper:
+    await hub.sign_up(email, "correct horse battery")
+    session = await hub.log_in(email, "correct horse battery")
+    return await hub.authenticate_shopper(session.token)
+
+
+async def seed_store(
+    hub: Hub, name: str, stock: dict[str, int], *, ttl: float = 600, renewal_limit: int = 2
+) -> tuple[str, str]:
+    """A store with one product per `stock` entry (price 1000 EUR minor units each)."""
+    store_id, key = await hub.create_store(name, default_ttl=ttl, renewal_limit=renewal_limit)
+    products = [
+        ProductIn(id=pid, name=f"Product {pid}", code=pid.upper(), price=Money(amount=1000, currency="EUR"))
+        for pid in stock
+    ]
+    await hub.store_command(store_id, UpsertProducts(id=command_id(), products=products))
+    for pid, on_hand in stock.items():
+        await hub.store_command(store_id, SetStock(id=command_id(), product_id=pid, on_hand=on_hand))
+    return store_id, key
