@@ -10,9 +10,9 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import TypeAdapter
 
@@ -98,9 +98,13 @@ class Hub:
 
     # ---- life cycle -----------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    async def start(self, *, background: bool = True) -> None:
+        """Open storage and the broker; with `background`, also run expiry and maintenance (a
+        command-line tool working on a live hub's database must leave those to the hub)."""
         await self.db.open()
         await self.broker.start()
+        if not background:
+            return
         self._tasks.append(asyncio.create_task(self.scheduler.run(), name="expiry"))
         self._tasks.append(asyncio.create_task(self._maintenance(), name="maintenance"))
 
@@ -160,7 +164,9 @@ class Hub:
     async def sign_up(self, email: str, password: str, display_name: str = "") -> str:
         email = email.strip().lower()
         if not _EMAIL.match(email) or len(email) > 254:
-            raise ProtocolError(ErrorCode.INVALID_MESSAGE, "that does not look like an email address")
+            raise ProtocolError(
+                ErrorCode.INVALID_MESSAGE, "that does not look like an email address"
+            )
         if not 8 <= len(password) <= 1024:
             raise ProtocolError(ErrorCode.INVALID_MESSAGE, "a password needs 8 to 1024 characters")
         password_hash = await asyncio.to_thread(cred.hash_password, password, self.config.scrypt_n)
@@ -235,7 +241,9 @@ class Hub:
         if store_id is not None and await self.db.read(directory.get_store(store_id)) is None:
             raise ProtocolError(ErrorCode.NOT_FOUND, f"no store {store_id!r}")
         lifetime = min(ttl or self.config.link_token_ttl, self.config.link_token_ttl)
-        token, row = await self._issue("link", cred.LINK, shopper.cart_id, store_id, label, lifetime)
+        token, row = await self._issue(
+            "link", cred.LINK, shopper.cart_id, store_id, label, lifetime
+        )
         return IssuedLinkToken(token, row)
 
     async def link_tokens(self, shopper: Shopper) -> list[TokenRow]:
@@ -309,13 +317,17 @@ class Hub:
         return await self._counted("reserve", self._commit(plan))
 
     def _once(
-        self, principal: str, key: str, body: str, inner: Plan[T], adapter: TypeAdapter[T], now: float
+        self,
+        principal: str,
+        key: str,
+        body: str,
+        inner: Plan[T],
+        adapter: TypeAdapter[T],
+        now: float,
     ) -> Plan[T]:
-        return idempotency.once(
-            principal, key, idempotency.request_hash(body), inner, adapter, now
-        )
+        return idempotency.once(principal, key, idempotency.request_hash(body), inner, adapter, now)
 
-    async def _counted(self, kind: str, work: Any) -> Any:
+    async def _counted(self, kind: str, work: Awaitable[T]) -> T:
         """Count reservations by outcome (for /metrics)."""
         if kind != "reserve":
             return await work

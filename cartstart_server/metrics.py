@@ -9,7 +9,10 @@ class HubMetrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         self.connections = Gauge(
-            "cartstart_connections", "Open WebSocket connections", ["channel"], registry=self.registry
+            "cartstart_connections",
+            "Open WebSocket connections",
+            ["channel"],
+            registry=self.registry,
         )
         self.tickets = Gauge(
             "cartstart_tickets", "Tickets by state", ["state"], registry=self.registry
@@ -18,11 +21,16 @@ class HubMetrics:
             "cartstart_outbox_depth", "Messages stored and not yet acked", registry=self.registry
         )
         self.reservations = Counter(
-            "cartstart_reservations", "Reserve attempts by outcome", ["outcome"], registry=self.registry
+            "cartstart_reservations",
+            "Reserve attempts by outcome",
+            ["outcome"],
+            registry=self.registry,
         )
         self.expiries = Counter("cartstart_expiries", "Tickets expired", registry=self.registry)
         self.revocations = Counter(
-            "cartstart_revocations", "Tickets revoked or shrunk by a stock push", registry=self.registry
+            "cartstart_revocations",
+            "Tickets revoked or shrunk by a stock push",
+            registry=self.registry,
         )
         self.commands = Counter(
             "cartstart_commands", "Commands handled", ["channel", "type"], registry=self.registry
@@ -34,7 +42,10 @@ class HubMetrics:
             registry=self.registry,
         )
         self.refused = Counter(
-            "cartstart_refused_connections", "Connections refused", ["reason"], registry=self.registry
+            "cartstart_refused_connections",
+            "Connections refused",
+            ["reason"],
+            registry=self.registry,
         )
 
     def render(self) -> bytes:

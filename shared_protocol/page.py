@@ -21,6 +21,7 @@ from .common import (
     Outbound,
     ProductRef,
     Quantity,
+    TicketView,
     Url,
     Welcome,
 )
@@ -78,6 +79,17 @@ class PageResult(Outbound):
     product_id: str
     qty: int
     expires_at: float
+
+    @classmethod
+    def of(cls, command_id: str, ticket: TicketView) -> PageResult:
+        return cls(
+            id=command_id,
+            ticket_id=ticket.ticket_id,
+            store_id=ticket.store_id,
+            product_id=ticket.product_id,
+            qty=ticket.qty,
+            expires_at=ticket.expires_at,
+        )
 
 
 PageServerMessage = Annotated[

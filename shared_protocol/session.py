@@ -15,7 +15,9 @@ SUPPORTED_VERSIONS: tuple[int, ...] = (1,)
 PROTOCOL_VERSION = max(SUPPORTED_VERSIONS)
 
 
-def negotiate_version(offered: Iterable[int], supported: Iterable[int] = SUPPORTED_VERSIONS) -> int | None:
+def negotiate_version(
+    offered: Iterable[int], supported: Iterable[int] = SUPPORTED_VERSIONS
+) -> int | None:
     """The highest version both sides speak, or None."""
     common = set(offered) & set(supported)
     return max(common) if common else None
@@ -37,6 +39,12 @@ class OutboxCursor:
     def offer(self, seq: int, frame: str) -> None:
         if seq > self.last_sent:
             self._pending[seq] = frame
+
+    def reset(self, last_sent: int) -> None:
+        """The client's state now reflects everything up to `last_sent` (e.g. after a snapshot)."""
+        self.last_sent = max(self.last_sent, last_sent)
+        for seq in [s for s in self._pending if s <= self.last_sent]:
+            del self._pending[seq]
 
     def ready(self) -> list[str]:
         out: list[str] = []
@@ -76,7 +84,9 @@ class InboundCursor:
     burst costs one ack frame, not one per message.
     """
 
-    def __init__(self, last_applied: int = 0, *, ack_every: int = 32, ack_delay: float = 1.0) -> None:
+    def __init__(
+        self, last_applied: int = 0, *, ack_every: int = 32, ack_delay: float = 1.0
+    ) -> None:
         self.last_applied = last_applied
         self.last_acked = last_applied
         self.ack_every = ack_every

@@ -46,7 +46,9 @@ def check_renewable(renewals: int, limit: int) -> None:
 
 def check_held(state: str) -> None:
     if state != "held":
-        raise ProtocolError(ErrorCode.INVALID_STATE, f"the ticket is {state}, not held", state=state)
+        raise ProtocolError(
+            ErrorCode.INVALID_STATE, f"the ticket is {state}, not held", state=state
+        )
 
 
 def insufficient(requested: int, avail: int) -> ProtocolError:
@@ -64,7 +66,9 @@ class Revocation:
     taken: int
 
 
-def plan_revocations(held_newest_first: Iterable[tuple[str, int]], deficit: int) -> list[Revocation]:
+def plan_revocations(
+    held_newest_first: Iterable[tuple[str, int]], deficit: int
+) -> list[Revocation]:
     """Which tickets give back units when the store has fewer on hand than carts hold.
 
     The newest holds give way first (first come, first served), and a ticket only loses what is

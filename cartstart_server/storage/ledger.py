@@ -200,7 +200,9 @@ def _own_held_ticket(cart_id: str, ticket_id: str) -> Plan[Row]:
     return ticket
 
 
-def _update_ticket(ticket: Row, assignments: str, params: Sequence[object], now: float) -> Plan[Row]:
+def _update_ticket(
+    ticket: Row, assignments: str, params: Sequence[object], now: float
+) -> Plan[Row]:
     """Change a held ticket if nobody changed it since it was read (optimistic concurrency)."""
     row = one(
         (
@@ -237,7 +239,9 @@ def set_quantity(
             if exc.code is ErrorCode.INSUFFICIENT_STOCK:
                 more = int(exc.details["available"])
                 exc.details["max_qty"] = ticket["qty"] + more
-                exc.message = f"only {more} more left: this cart can hold at most {ticket['qty'] + more}"
+                exc.message = (
+                    f"only {more} more left: this cart can hold at most {ticket['qty'] + more}"
+                )
             raise
     else:
         product = yield from _give_back(ticket["store_id"], ticket["product_id"], -delta, now)
@@ -335,7 +339,9 @@ def process_due(fx: Effects, *, now: float, limit: int) -> Plan[tuple[int, int]]
         )
         if ticket is None:
             continue
-        product = yield from _give_back(ticket["store_id"], ticket["product_id"], ticket["qty"], now)
+        product = yield from _give_back(
+            ticket["store_id"], ticket["product_id"], ticket["qty"], now
+        )
         store = yield from store_of(ticket["store_id"])
         yield from _tell(
             fx,
@@ -365,13 +371,13 @@ def process_due(fx: Effects, *, now: float, limit: int) -> Plan[tuple[int, int]]
         )
         if ticket is None:
             continue
-        product = yield from product_row(ticket["store_id"], ticket["product_id"])
-        assert product is not None
+        shown = yield from product_row(ticket["store_id"], ticket["product_id"])
+        assert shown is not None
         store = yield from store_of(ticket["store_id"])
         yield from _tell(
             fx,
             ticket,
-            product,
+            shown,
             store,
             lambda seq, v: TicketExpiringSoon(seq=seq, ticket=v),
             None,
@@ -440,7 +446,9 @@ def change_stock(
             old = by_id[rev.ticket_id]
             if rev.new_qty > 0:
                 ticket = yield from _update_ticket(old, "qty = ?", (rev.new_qty,), now)
-                text = f"The shop has sold some over the counter; your cart now holds {rev.new_qty}."
+                text = (
+                    f"The shop has sold some over the counter; your cart now holds {rev.new_qty}."
+                )
             else:
                 ticket = yield from _update_ticket(old, "state = 'revoked'", (), now)
                 text = "The shop sold this item over the counter."

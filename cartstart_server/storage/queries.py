@@ -56,7 +56,9 @@ def availability_of(refs: Iterable[tuple[str, str]]) -> Plan[list[Availability]]
 
 def store_products(store_id: str) -> Plan[list[Row]]:
     yield from require_store(store_id)
-    return (yield Stmt("SELECT * FROM products WHERE store_id = ? ORDER BY product_id", (store_id,)))
+    return (
+        yield Stmt("SELECT * FROM products WHERE store_id = ? ORDER BY product_id", (store_id,))
+    )
 
 
 def ticket_counts() -> Plan[dict[str, int]]:

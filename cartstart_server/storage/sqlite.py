@@ -152,7 +152,9 @@ class SqliteDatabase:
                     conn.execute("RELEASE plan")
                     outcomes.append((job, value, None))
             conn.execute("COMMIT")
-        except Exception as exc:  # the commit itself failed (disk full, I/O error): nothing persisted
+        except (
+            Exception
+        ) as exc:  # the commit itself failed (disk full, I/O error): nothing persisted
             log.exception("write batch failed")
             if conn.in_transaction:
                 conn.execute("ROLLBACK")

@@ -57,10 +57,17 @@ async def seed_store(
     """A store with one product per `stock` entry (price 1000 EUR minor units each)."""
     store_id, key = await hub.create_store(name, default_ttl=ttl, renewal_limit=renewal_limit)
     products = [
-        ProductIn(id=pid, name=f"Product {pid}", code=pid.upper(), price=Money(amount=1000, currency="EUR"))
+        ProductIn(
+            id=pid,
+            name=f"Product {pid}",
+            code=pid.upper(),
+            price=Money(amount=1000, currency="EUR"),
+        )
         for pid in stock
     ]
     await hub.store_command(store_id, UpsertProducts(id=command_id(), products=products))
     for pid, on_hand in stock.items():
-        await hub.store_command(store_id, SetStock(id=command_id(), product_id=pid, on_hand=on_hand))
+        await hub.store_command(
+            store_id, SetStock(id=command_id(), product_id=pid, on_hand=on_hand)
+        )
     return store_id, key

@@ -26,10 +26,10 @@ async def available(hub: Hub, store_id: str, product_id: str) -> int:
     return item.available
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 5.0) -> None:
+async def eventually(check: Callable[[], Awaitable[bool]], within: float = 5.0) -> None:
     """Wait (in real time) for background work such as the expiry scheduler to catch up."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + within
     while not await check():
         if loop.time() > deadline:
             raise AssertionError("condition not met in time")
@@ -102,15 +102,23 @@ async def test_set_quantity_grows_shrinks_and_says_how_many_are_left(hub: Hub) -
     bob = await new_shopper(hub, "bob@example.org")
     ticket = await hub.cart_command(alice, reserve(store, "mug"))
     await hub.cart_command(bob, reserve(store, "mug"))
-    grown = await hub.cart_command(alice, SetQuantity(id=command_id(), ticket_id=ticket.ticket_id, qty=3))
+    grown = await hub.cart_command(
+        alice, SetQuantity(id=command_id(), ticket_id=ticket.ticket_id, qty=3)
+    )
     assert grown.qty == 3 and await available(hub, store, "mug") == 0
     with pytest.raises(ProtocolError) as err:
-        await hub.cart_command(alice, SetQuantity(id=command_id(), ticket_id=ticket.ticket_id, qty=4))
+        await hub.cart_command(
+            alice, SetQuantity(id=command_id(), ticket_id=ticket.ticket_id, qty=4)
+        )
     assert err.value.code is ErrorCode.INSUFFICIENT_STOCK
     assert err.value.details == {"available": 0, "max_qty": 3}
-    shrunk = await hub.cart_command(alice, SetQuantity(id=command_id(), ticket_id=ticket.ticket_id, qty=1))
+    shrunk = await hub.cart_command(
+        alice, SetQuantity(id=command_id(), ticket_id=ticket.ticket_id, qty=1)
+    )
     assert shrunk.qty == 1 and await available(hub, store, "mug") == 2
-    gone = await hub.cart_command(alice, SetQuantity(id=command_id(), ticket_id=ticket.ticket_id, qty=0))
+    gone = await hub.cart_command(
+        alice, SetQuantity(id=command_id(), ticket_id=ticket.ticket_id, qty=0)
+    )
     assert gone.state == "released" and await available(hub, store, "mug") == 3
 
 
@@ -207,7 +215,9 @@ async def test_stock_drop_revokes_newest_holds_first(hub: Hub, clock: FakeClock)
     clock.advance(1)
     c = await hub.cart_command(carol, reserve(store, "lamp", qty=1))
     # The shop sells 2 over the counter: 3 on hand, 5 held -> carol loses 1, bob 1 of his 2.
-    result = await hub.store_command(store, AdjustStock(id=command_id(), product_id="lamp", delta=-2))
+    result = await hub.store_command(
+        store, AdjustStock(id=command_id(), product_id="lamp", delta=-2)
+    )
     assert result.stock is not None and result.stock.held == 3 and result.stock.available == 0
     assert {(t.ticket_id, t.state, t.qty) for t in result.revoked or []} == {
         (c.ticket_id, "revoked", 1),

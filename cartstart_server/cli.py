@@ -1,0 +1,249 @@
+"""`cartstart-server`: run a federation hub and manage its stores."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .broker.memory import MemoryBroker
+from .clock import SystemClock
+from .config import HubConfig, load_config
+from .hub import Hub
+from .logs import setup_logging
+from .server import HubServer
+from .storage.sqlite import SqliteDatabase
+
+log = logging.getLogger(__name__)
+
+
+def _config(args: argparse.Namespace) -> HubConfig:
+    overrides = {
+        "data_dir": args.data_dir,
+        "host": getattr(args, "host", None),
+        "port": getattr(args, "port", None),
+        "ws_port": getattr(args, "ws_port", None),
+    }
+    return load_config(args.config, overrides=overrides)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="directory holding the hub's SQLite database (hub.sqlite3); created if missing "
+        "(default: ./cartstart-data, or data_dir in the config file, or $CARTSTART_DATA_DIR)",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="TOML file with hub settings (see docs/admin.md); CARTSTART_* environment "
+        "variables override it, and these flags override both",
+    )
+
+
+def _listen(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
+    parser.add_argument(
+        "--port", type=int, default=None, help="HTTP port: REST, polling, /metrics (default 8740)"
+    )
+    parser.add_argument(
+        "--ws-port", type=int, default=None, help="WebSocket port (default: the HTTP port + 1)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cartstart-server", description="CartStart federation hub: one cart, many stores."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the hub", description="Run the federation hub.")
+    _common(serve)
+    _listen(serve)
+    serve.set_defaults(run=cmd_serve)
+
+    demo = sub.add_parser(
+        "demo",
+        help="seed two demo stores and run the hub",
+        description="Register two demo stores with a small catalogue (one-of-a-kind items and "
+        "stocked items), print their ids and fresh API keys, and run the hub.",
+    )
+    _common(demo)
+    _listen(demo)
+    demo.set_defaults(run=cmd_demo)
+
+    store = sub.add_parser("store", help="manage stores", description="Manage stores.")
+    store_sub = store.add_subparsers(dest="store_command", required=True, metavar="ACTION")
+    add = store_sub.add_parser(
+        "add",
+        help="register a store and print its id and API key",
+        description="Register a store. Prints its id and API key; the key is shown only once "
+        "(the hub keeps only its hash).",
+    )
+    add.add_argument("name", help="the store's display name")
+    add.add_argument("--ttl", type=float, default=None, help="default ticket TTL in seconds")
+    add.add_argument("--renewal-limit", type=int, default=None, help="renewals allowed per ticket")
+    add.add_argument(
+        "--origin",
+        action="append",
+        default=[],
+        help="an origin (scheme://host[:port]) whose pages may act for carts; repeatable",
+    )
+    _common(add)
+    add.set_defaults(run=cmd_store_add)
+    lst = store_sub.add_parser("list", help="list stores", description="List registered stores.")
+    _common(lst)
+    lst.set_defaults(run=cmd_store_list)
+    rotate = store_sub.add_parser(
+        "rotate-key",
+        help="give a store a new API key",
+        description="Replace a store's API key; the old key stops working at once.",
+    )
+    rotate.add_argument("store_id")
+    _common(rotate)
+    rotate.set_defaults(run=cmd_store_rotate)
+    return parser
+
+
+async def _with_hub(config: HubConfig, work: Callable[[Hub], Awaitable[int]]) -> int:
+    """Open the hub's database for a one-off command (no scheduler: that is the server's job)."""
+    hub = Hub(SqliteDatabase(config.database_path), MemoryBroker(), SystemClock(), config)
+    await hub.start(background=False)
+    try:
+        return await work(hub)
+    finally:
+        await hub.stop()
+
+
+def cmd_store_add(args: argparse.Namespace) -> int:
+    config = _config(args)
+
+    async def work(hub: Hub) -> int:
+        store_id, key = await hub.create_store(
+            args.name, default_ttl=args.ttl, renewal_limit=args.renewal_limit, origins=args.origin
+        )
+        print(
+            f"store id: {store_id}\napi key:  {key}\n(keep the key secret: it is shown only once)"
+        )
+        return 0
+
+    return asyncio.run(_with_hub(config, work))
+
+
+def cmd_store_list(args: argparse.Namespace) -> int:
+    config = _config(args)
+
+    async def work(hub: Hub) -> int:
+        for store in await hub.stores():
+            print(
+                f"{store.id}\t{store.name}\tttl={store.default_ttl:g}s\trenewals={store.renewal_limit}"
+            )
+        return 0
+
+    return asyncio.run(_with_hub(config, work))
+
+
+def cmd_store_rotate(args: argparse.Namespace) -> int:
+    config = _config(args)
+
+    async def work(hub: Hub) -> int:
+        print(f"api key: {await hub.rotate_store_key(args.store_id)}")
+        return 0
+
+    return asyncio.run(_with_hub(config, work))
+
+
+async def _run_server(config: HubConfig, announce: Callable[[HubServer], Awaitable[None]]) -> int:
+    server = HubServer(config)
+    await server.start()
+    try:
+        await announce(server)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        log.info("shutting down")
+    finally:
+        await server.stop()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    config = _config(args)
+    setup_logging(config.log_format, config.log_level)
+
+    async def announce(server: HubServer) -> None:
+        # One machine-readable line on stdout: scripts and tests wait for it.
+        ready = {"event": "ready", "http_url": server.http_url, "ws_url": server.ws_url}
+        print(json.dumps(ready), flush=True)
+
+    return asyncio.run(_run_server(config, announce))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import seed
+
+    config = _config(args)
+    setup_logging("text", "WARNING")
+
+    async def announce(server: HubServer) -> None:
+        stores = await seed(server.hub)
+        lines = [
+            "",
+            "CartStart demo hub is running (Ctrl-C stops it).",
+            f"  HTTP API     {server.http_url}   (OpenAPI: {server.http_url}/docs)",
+            f"  WebSockets   {server.ws_url}/ws/cart | /ws/page | /ws/store",
+            f"  Health       {server.http_url}/healthz    Metrics {server.http_url}/metrics",
+            f"  Protocol     {server.http_url}/protocol/schema.json",
+            f"  Data         {config.database_path}",
+            "",
+        ]
+        for s in stores:
+            lines += [
+                f"  Store {s.name}",
+                f"    id       {s.store_id}",
+                f"    api key  {s.api_key}",
+            ]
+            lines.append(f"    products {', '.join(s.product_ids)}")
+        first = stores[0]
+        lines += [
+            "",
+            "Try it:",
+            f"  curl -s {server.http_url}/api/page/availability?p={first.store_id}:{first.product_ids[0]}",
+            f"  curl -s -H 'Authorization: Bearer {first.api_key}' {server.http_url}/api/stores/{first.store_id}/products",
+            "",
+        ]
+        print("\n".join(lines), flush=True)
+
+    return asyncio.run(_run_server(config, announce))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except ValidationError as exc:
+        print(f"cartstart-server: bad setting: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"cartstart-server: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""Run a hub: the HTTP listener (uvicorn) and the WebSocket listener (websockets) in one event loop.
+
+Sockets are bound before anything starts, so the ports (even ephemeral ones) are known up front.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+from collections.abc import Iterator
+
+import uvicorn
+
+from .broker.memory import MemoryBroker
+from .clock import Clock, SystemClock
+from .config import HubConfig
+from .hub import Hub
+from .storage.sqlite import SqliteDatabase
+from .transport.http_app import create_app
+from .transport.ws import WsGateway
+
+log = logging.getLogger(__name__)
+
+
+class _EmbeddedUvicorn(uvicorn.Server):
+    """uvicorn without its signal handlers: the hub's runner owns SIGINT/SIGTERM."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    sock = socket.create_server((host, port), reuse_port=False, backlog=2048)
+    sock.setblocking(False)
+    return sock
+
+
+def _url(scheme: str, host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    return f"{scheme}://{'[' + shown + ']' if ':' in shown else shown}:{port}"
+
+
+class HubServer:
+    def __init__(self, config: HubConfig, clock: Clock | None = None) -> None:
+        self.config = config
+        db = SqliteDatabase(config.database_path, synchronous=config.sqlite_synchronous)
+        self.hub = Hub(db, MemoryBroker(), clock or SystemClock(), config)
+        self.gateway = WsGateway(self.hub)
+        self._http_sock = _bind(config.host, config.port)
+        self._ws_sock = _bind(config.host, config.effective_ws_port())
+        self.http_port = self._http_sock.getsockname()[1]
+        self.ws_port = self._ws_sock.getsockname()[1]
+        self.http_url = config.public_http_url or _url("http", config.host, self.http_port)
+        self.ws_url = config.public_ws_url or _url("ws", config.host, self.ws_port)
+        self._uvicorn: uvicorn.Server | None = None
+        self._http_task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self.hub.start()
+        await self.gateway.start(self._ws_sock)
+        app = create_app(self.hub, self.ws_url, self.http_url)
+        uv_config = uvicorn.Config(
+            app,
+            lifespan="off",
+            ws="none",
+            log_config=None,
+            access_log=False,
+            timeout_graceful_shutdown=5,
+        )
+        self._uvicorn = _EmbeddedUvicorn(uv_config)
+        self._http_task = asyncio.create_task(self._uvicorn.serve(sockets=[self._http_sock]))
+        while not self._uvicorn.started:
+            if self._http_task.done():
+                self._http_task.result()
+            await asyncio.sleep(0.01)
+        log.info(
+            "hub listening",
+            extra={
+                "http_url": self.http_url,
+                "ws_url": self.ws_url,
+                "data_dir": str(self.config.data_dir),
+            },
+        )
+
+    async def stop(self) -> None:
+        if self._uvicorn is not None and self._http_task is not None:
+            self._uvicorn.should_exit = True
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._http_task
+        await self.gateway.stop()
+        await self.hub.stop()
+
+    async def __aenter__(self) -> HubServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()

@@ -1,0 +1,146 @@
+"""The HTTP side of the hub on FastAPI: REST, accounts, polling, ops endpoints, static files.
+
+Errors look the same on every route and on the WebSockets: `{"error": {"code", "message",
+"details"}}` with the status that goes with the code (shared_protocol.errors.HTTP_STATUS).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared_protocol import ErrorCode, ProtocolError
+from shared_protocol.schema import protocol_schema
+from shared_protocol.session import SUPPORTED_VERSIONS
+
+from ..hub import Hub
+from . import http_cart, http_page, http_store
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parents[2] / "storefront_templates" / "static"
+
+
+def error_response(exc: ProtocolError) -> JSONResponse:
+    body = {"error": {"code": exc.code.value, "message": exc.message, "details": exc.details}}
+    headers = {"WWW-Authenticate": "Bearer"} if exc.code is ErrorCode.UNAUTHORIZED else None
+    return JSONResponse(body, status_code=exc.http_status, headers=headers)
+
+
+def _validation_error(exc: RequestValidationError) -> ProtocolError:
+    errors = list(exc.errors())
+    kinds = {e.get("type") for e in errors}
+    if "json_invalid" in kinds:
+        return ProtocolError(ErrorCode.BAD_JSON, "the body is not valid JSON")
+    problems = [
+        {"loc": ".".join(str(p) for p in e.get("loc", ())), "msg": str(e.get("msg", ""))}
+        for e in errors[:10]
+    ]
+    summary = "; ".join(f"{p['loc']}: {p['msg']}" for p in problems)
+    code = ErrorCode.UNKNOWN_TYPE if "union_tag_invalid" in kinds else ErrorCode.INVALID_MESSAGE
+    return ProtocolError(code, f"invalid request: {summary}", problems=problems)
+
+
+class BodyLimit:
+    """Refuse request bodies over `limit` bytes with 413, whether or not they declare a length."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        too_large = ProtocolError(ErrorCode.TOO_LARGE, f"the body exceeds {self.limit} bytes")
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            await error_response(too_large)(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise too_large
+            return message
+
+        await self.app(scope, limited, send)
+
+
+def create_app(hub: Hub, ws_url: str, http_url: str) -> FastAPI:
+    app = FastAPI(
+        title="CartStart federation hub",
+        version="1",
+        description="REST store API, shopper accounts, cart and page polling. The WebSocket "
+        f"channels are at {ws_url}/ws/(cart|page|store); see /protocol/schema.json.",
+    )
+    app.state.hub = hub
+    app.add_middleware(BodyLimit, limit=hub.config.max_body_bytes)
+
+    @app.exception_handler(ProtocolError)
+    async def on_protocol_error(_: Request, exc: ProtocolError) -> Response:
+        hub.metrics.rejected.labels("http", exc.code.value).inc()
+        return error_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(_: Request, exc: RequestValidationError) -> Response:
+        return await on_protocol_error(_, _validation_error(exc))
+
+    @app.exception_handler(HTTPException)
+    async def on_http(_: Request, exc: HTTPException) -> Response:
+        code = {404: ErrorCode.NOT_FOUND, 405: ErrorCode.INVALID_MESSAGE}.get(
+            exc.status_code, ErrorCode.INVALID_MESSAGE
+        )
+        body: dict[str, Any] = {
+            "error": {"code": code.value, "message": str(exc.detail), "details": {}}
+        }
+        return JSONResponse(body, status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def on_crash(_: Request, exc: Exception) -> Response:
+        log.exception("request failed", exc_info=exc)
+        return error_response(ProtocolError(ErrorCode.INTERNAL, "the hub failed; nothing changed"))
+
+    schema = protocol_schema()
+    discovery = {
+        "protocol_versions": list(SUPPORTED_VERSIONS),
+        "http_url": http_url,
+        "ws_url": ws_url,
+        "channels": {c: f"{ws_url}/ws/{c}" for c in ("cart", "page", "store")},
+    }
+
+    @app.get("/healthz", tags=["ops"])
+    async def healthz() -> dict[str, Any]:
+        await hub.stream_state("health")  # the database answers
+        return {"status": "ok"}
+
+    @app.get("/metrics", tags=["ops"])
+    async def metrics() -> Response:
+        await hub.refresh_gauges()
+        return Response(hub.metrics.render(), media_type="text/plain; version=0.0.4")
+
+    @app.get("/protocol/schema.json", tags=["ops"])
+    async def protocol() -> dict[str, Any]:
+        return schema
+
+    @app.get("/.well-known/cartstart.json", tags=["ops"])
+    async def well_known() -> dict[str, Any]:
+        return discovery
+
+    app.include_router(http_cart.router)
+    app.include_router(http_page.router)
+    app.include_router(http_store.router)
+    if STATIC_DIR.is_dir():
+        app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

@@ -1,0 +1,88 @@
+"""Store pages over HTTP: availability (with long-poll) for firewalled browsers, and add-to-cart
+with a link token."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared_protocol import ErrorCode, ProtocolError
+from shared_protocol.common import Availability, Ident
+from shared_protocol.page import MAX_SUBSCRIPTIONS, PageCommand, PageResult
+
+from ..broker.base import product_topic
+from .http_auth import HubDep, LinkedPageDep
+from .polling import wait_for_topics
+
+router = APIRouter()
+
+
+class Known(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    store_id: Ident
+    product_id: Ident
+    version: int | None = Field(None, description="The version the page already shows")
+
+
+class AvailabilityPoll(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    products: list[Known] = Field(min_length=1, max_length=MAX_SUBSCRIPTIONS)
+    wait: float = Field(0, ge=0, le=60, description="Seconds to wait for a change")
+
+
+class AvailabilityItems(BaseModel):
+    items: list[Availability]
+
+
+def _parse_refs(refs: list[str]) -> list[tuple[str, str]]:
+    out = []
+    for ref in refs:
+        store_id, sep, product_id = ref.partition(":")
+        if not sep or not store_id or not product_id:
+            raise ProtocolError(
+                ErrorCode.INVALID_MESSAGE, f"{ref!r}: write products as <store_id>:<product_id>"
+            )
+        out.append((store_id, product_id))
+    return out
+
+
+@router.get("/api/page/availability", tags=["page"])
+async def availability(
+    hub: HubDep,
+    p: Annotated[
+        list[str], Query(max_length=MAX_SUBSCRIPTIONS, description="<store_id>:<product_id>")
+    ],
+) -> AvailabilityItems:
+    return AvailabilityItems(items=await hub.availability(_parse_refs(p)))
+
+
+@router.post("/api/page/poll", tags=["page"])
+async def poll(body: AvailabilityPoll, hub: HubDep) -> AvailabilityItems:
+    """Return the products whose availability differs from the versions the page shows, waiting
+    up to `wait` seconds for one to change. An empty list means nothing changed."""
+    known = {(k.store_id, k.product_id): k.version for k in body.products}
+
+    async def changed() -> list[Availability]:
+        items = await hub.availability(known)
+        return [a for a in items if a.version != known[a.store_id, a.product_id]]
+
+    items = await changed()
+    if not items and body.wait > 0:
+
+        async def ready() -> bool:
+            return bool(await changed())
+
+        topics = [product_topic(*key) for key in known]
+        await wait_for_topics(hub, topics, min(body.wait, hub.config.long_poll_max), ready)
+        items = await changed()
+    return AvailabilityItems(items=items)
+
+
+@router.post("/api/page/commands", tags=["page"])
+async def page_command(
+    command: Annotated[PageCommand, Body()], hub: HubDep, page: LinkedPageDep
+) -> PageResult:
+    """`add_to_cart` with a link token (`Authorization: Bearer <link token>`)."""
+    return PageResult.of(command.id, await hub.add_to_cart(page, command))

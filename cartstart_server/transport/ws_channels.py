@@ -1,0 +1,214 @@
+"""The three WebSocket channels: what each does after hello."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from shared_protocol import Channel, ErrorCode, ProtocolError
+from shared_protocol.cart import CartResult, Release, Renew, Reserve, SetQuantity, Sync
+from shared_protocol.common import Ack, Hello, Welcome
+from shared_protocol.page import (
+    MAX_SUBSCRIPTIONS,
+    AddToCart,
+    AvailabilitySnapshot,
+    PageResult,
+    Subscribe,
+    Unsubscribe,
+)
+from shared_protocol.session import can_replay
+from shared_protocol.store import StoreSnapshot, StoreSync
+
+from ..hub import LinkedPage, Shopper
+from ..storage.outbox import cart_owner, store_owner
+from .fanout import ProductKey
+from .streams import StreamPump
+from .ws_session import ChannelSession
+
+
+class StreamSession(ChannelSession):
+    """A channel with a durable stream (cart, store): resume or snapshot, then live delivery."""
+
+    owner: str
+    pump: StreamPump
+
+    async def snapshot(self, command_id: str | None = None) -> int:
+        raise NotImplementedError
+
+    async def start_stream(self, hello: Hello, **welcome: Any) -> None:
+        self.pump = StreamPump(self.hub, self.owner, self.deliver, self.snapshot)
+        # Subscribe before reading the stream state, so nothing committed in between is missed.
+        self.hub.broker.subscribe(self.owner, self.pump.offer)
+        head, acked = await self.hub.stream_state(self.owner)
+        if can_replay(hello.resume_from, head, acked):
+            assert hello.resume_from is not None
+            await self.send(self._welcome(head, True, **welcome))
+            self.pump.start(hello.resume_from)
+        else:
+            await self.send(self._welcome(head, False, **welcome))
+            self.pump.start(await self.snapshot())
+
+    def _welcome(self, head: int, resumed: bool, **extra: Any) -> str:
+        channel = self.channel.value
+        return Welcome(
+            version=self.version, channel=channel, head_seq=head, resumed=resumed, **extra
+        ).model_dump_json()
+
+    async def deliver(self, frame: str) -> None:
+        await self.send(frame)
+
+    async def ack(self, message: Ack) -> None:
+        if message.seq > self.pump.cursor.last_sent:
+            raise ProtocolError(
+                ErrorCode.INVALID_MESSAGE,
+                f"cannot ack seq {message.seq}: only {self.pump.cursor.last_sent} was sent",
+            )
+        await self.hub.ack(self.owner, message.seq)
+
+    async def close(self) -> None:
+        if hasattr(self, "pump"):
+            self.hub.broker.unsubscribe(self.owner, self.pump.offer)
+            await self.pump.stop()
+
+
+class CartSession(StreamSession):
+    channel = Channel.CART
+
+    async def open(self, hello: Hello) -> None:
+        self.shopper: Shopper = await self.hub.authenticate_shopper(hello.token)
+        self.owner = cart_owner(self.shopper.cart_id)
+        self.watching: set[ProductKey] = set()
+        await self.start_stream(hello)
+
+    async def snapshot(self, command_id: str | None = None) -> int:
+        snap = await self.hub.cart_snapshot(self.shopper.cart_id)
+        self._watch_only({(t.store_id, t.product_id) for t in snap.tickets})
+        await self.send(snap.model_copy(update={"id": command_id}).model_dump_json())
+        return snap.head_seq
+
+    async def deliver(self, frame: str) -> None:
+        # Hear the availability of exactly the products this cart holds.
+        ticket = json.loads(frame)["ticket"]
+        key = (ticket["store_id"], ticket["product_id"])
+        if ticket["state"] == "held":
+            self._watch(key)
+        else:
+            self._unwatch(key)
+        await self.send(frame)
+
+    def _watch(self, key: ProductKey) -> None:
+        if key not in self.watching:
+            self.watching.add(key)
+            self.fanout.add(self.conn, key)
+
+    def _unwatch(self, key: ProductKey) -> None:
+        if key in self.watching:
+            self.watching.discard(key)
+            self.fanout.remove(self.conn, key)
+
+    def _watch_only(self, keys: set[ProductKey]) -> None:
+        for key in self.watching - keys:
+            self._unwatch(key)
+        for key in keys:
+            self._watch(key)
+
+    async def handle(self, message: Any) -> None:
+        if isinstance(message, Ack):
+            await self.ack(message)
+        elif isinstance(message, Sync):
+            self.pump.rebase(await self.snapshot(message.id))
+        elif isinstance(message, Reserve | SetQuantity | Release | Renew):
+            ticket = await self.hub.cart_command(self.shopper, message)
+            await self.send(CartResult(id=message.id, ticket=ticket).model_dump_json())
+
+    async def close(self) -> None:
+        await super().close()
+        if hasattr(self, "watching"):
+            self._watch_only(set())
+
+
+class StoreSession(StreamSession):
+    channel = Channel.STORE
+
+    async def open(self, hello: Hello) -> None:
+        store = await self.hub.authenticate_store(hello.token)
+        self.store_id = store.id
+        self.owner = store_owner(store.id)
+        await self.start_stream(hello, store_id=store.id)
+
+    async def snapshot(self, command_id: str | None = None) -> int:
+        snap: StoreSnapshot = await self.hub.store_snapshot(self.store_id)
+        await self.send(snap.model_copy(update={"id": command_id}).model_dump_json())
+        return snap.head_seq
+
+    async def handle(self, message: Any) -> None:
+        if isinstance(message, Ack):
+            await self.ack(message)
+        elif isinstance(message, StoreSync):
+            self.pump.rebase(await self.snapshot(message.id))
+        else:
+            result = await self.hub.store_command(self.store_id, message)
+            await self.send(result.model_dump_json())
+
+
+class PageSession(ChannelSession):
+    channel = Channel.PAGE
+
+    async def open(self, hello: Hello) -> None:
+        self.link: LinkedPage | None = None
+        self.subscribed: set[ProductKey] = set()
+        if hello.token:
+            try:
+                self.link = await self.hub.authenticate_link(hello.token)
+            except ProtocolError as exc:
+                # The page still shows live stock; it just cannot add to a cart. Telling it why
+                # lets the widget drop a dead token and offer pairing.
+                await self.send_error(exc)
+        await self.send(
+            Welcome(
+                version=self.version, channel="page", linked=self.link is not None
+            ).model_dump_json()
+        )
+
+    async def handle(self, message: Any) -> None:
+        if isinstance(message, Subscribe):
+            keys = {(p.store_id, p.product_id) for p in message.products} - self.subscribed
+            if len(self.subscribed) + len(keys) > MAX_SUBSCRIPTIONS:
+                raise ProtocolError(
+                    ErrorCode.INVALID_MESSAGE,
+                    f"a page may follow at most {MAX_SUBSCRIPTIONS} products",
+                    limit=MAX_SUBSCRIPTIONS,
+                )
+            for key in keys:
+                self.subscribed.add(key)
+                self.fanout.add(self.conn, key)
+            items = await self.hub.availability(
+                sorted({(p.store_id, p.product_id) for p in message.products})
+            )
+            await self.send(AvailabilitySnapshot(items=items).model_dump_json())
+        elif isinstance(message, Unsubscribe):
+            for ref in message.products:
+                key = (ref.store_id, ref.product_id)
+                if key in self.subscribed:
+                    self.subscribed.discard(key)
+                    self.fanout.remove(self.conn, key)
+        elif isinstance(message, AddToCart):
+            if self.link is None:
+                raise ProtocolError(
+                    ErrorCode.UNAUTHORIZED,
+                    "this page is not linked to a cart; pair it with the code shown in your cart",
+                    command_id=message.id,
+                )
+            ticket = await self.hub.add_to_cart(self.link, message)
+            await self.send(PageResult.of(message.id, ticket).model_dump_json())
+
+    async def close(self) -> None:
+        for key in getattr(self, "subscribed", ()):
+            self.fanout.remove(self.conn, key)
+
+
+SESSIONS: dict[Channel, type[ChannelSession]] = {
+    Channel.CART: CartSession,
+    Channel.PAGE: PageSession,
+    Channel.STORE: StoreSession,
+}

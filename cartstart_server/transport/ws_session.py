@@ -1,0 +1,152 @@
+"""What every WebSocket channel does: hello, flood control, parsing, typed errors.
+
+Every connection starts with `hello` (version negotiation and credentials). After that, every
+frame is parsed against its channel's schema; anything wrong is answered with a typed `error` and
+the connection stays usable. Floods close the connection with a reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Any
+
+from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
+
+from shared_protocol import Channel, ErrorCode, ProtocolError, negotiate_version, parse
+from shared_protocol.common import ErrorMessage, Hello
+from shared_protocol.session import SUPPORTED_VERSIONS
+
+from ..domain.ratelimit import TokenBucket
+from ..hub import Hub
+from .fanout import ProductFanout
+
+log = logging.getLogger(__name__)
+
+CLOSE_POLICY = 1008  # RFC 6455: policy violation (auth refused, flood, no hello)
+
+
+def error_frame(exc: ProtocolError) -> str:
+    return ErrorMessage(
+        id=exc.command_id, code=exc.code, message=exc.message, details=exc.details
+    ).model_dump_json()
+
+
+class ChannelSession:
+    """What every channel does: hello, flood control, parsing, typed errors."""
+
+    channel: Channel
+
+    def __init__(self, hub: Hub, fanout: ProductFanout, conn: ServerConnection) -> None:
+        self.hub = hub
+        self.fanout = fanout
+        self.conn = conn
+        cfg = hub.config
+        self.bucket = TokenBucket(cfg.rate_per_second, cfg.rate_burst, time.monotonic())
+        self.version = 0
+
+    async def send(self, frame: str) -> None:
+        with contextlib.suppress(ConnectionClosed):
+            await self.conn.send(frame)
+
+    async def send_error(self, exc: ProtocolError) -> None:
+        self.hub.metrics.rejected.labels(self.channel.value, exc.code.value).inc()
+        await self.send(error_frame(exc))
+
+    async def run(self) -> None:
+        hello = await self._handshake()
+        if hello is None:
+            return
+        try:
+            await self.open(hello)
+        except ProtocolError as exc:
+            await self.send_error(exc)
+            await self.conn.close(CLOSE_POLICY, exc.message[:120])
+            return
+        try:
+            async for raw in self.conn:
+                if not await self._admit():
+                    return
+                await self._handle_frame(raw)
+        finally:
+            await self.close()
+
+    async def _admit(self) -> bool:
+        """Flood control: refuse over-rate messages, close after too many refusals."""
+        if self.bucket.allow(time.monotonic()):
+            return True
+        if self.bucket.strikes >= self.hub.config.flood_strikes:
+            self.hub.metrics.refused.labels("flood").inc()
+            await self.conn.close(CLOSE_POLICY, "flood: too many messages, slow down")
+            return False
+        await self.send_error(
+            ProtocolError(ErrorCode.RATE_LIMITED, "too many messages; this one was dropped")
+        )
+        return True
+
+    async def _handshake(self) -> Hello | None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.hub.config.hello_timeout
+        while True:
+            try:
+                raw = await asyncio.wait_for(self.conn.recv(), timeout=deadline - loop.time())
+            except TimeoutError:
+                await self.conn.close(CLOSE_POLICY, "no hello received in time")
+                return None
+            except ConnectionClosed:
+                return None
+            if not await self._admit():
+                return None
+            try:
+                message = parse(self.channel, "client", raw)
+                if not isinstance(message, Hello):
+                    raise ProtocolError(
+                        ErrorCode.HELLO_REQUIRED,
+                        "say hello first",
+                        command_id=getattr(message, "id", None),
+                    )
+                version = negotiate_version(message.versions)
+                if version is None:
+                    raise ProtocolError(
+                        ErrorCode.UNSUPPORTED_VERSION,
+                        f"this hub speaks protocol versions {list(SUPPORTED_VERSIONS)}",
+                        supported=list(SUPPORTED_VERSIONS),
+                    )
+            except ProtocolError as exc:
+                await self.send_error(exc)
+                continue
+            self.version = version
+            return message
+
+    async def _handle_frame(self, raw: str | bytes) -> None:
+        message: Any = None
+        try:
+            message = parse(self.channel, "client", raw)
+            if isinstance(message, Hello):
+                raise ProtocolError(ErrorCode.INVALID_MESSAGE, "hello was already received")
+            self.hub.metrics.commands.labels(self.channel.value, message.type).inc()
+            await self.handle(message)
+        except ProtocolError as exc:
+            await self.send_error(exc)
+        except Exception:
+            log.exception("command failed", extra={"channel": self.channel.value})
+            await self.send_error(
+                ProtocolError(
+                    ErrorCode.INTERNAL,
+                    "the hub failed to handle this message; retry with the same id",
+                    command_id=getattr(message, "id", None),
+                )
+            )
+
+    # Channel-specific parts.
+    async def open(self, hello: Hello) -> None:
+        raise NotImplementedError
+
+    async def handle(self, message: Any) -> None:
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        pass
