@@ -33,8 +33,22 @@ class _EmbeddedUvicorn(uvicorn.Server):
 
 
 def _bind(host: str, port: int) -> socket.socket:
-    sock = socket.create_server((host, port), reuse_port=False, backlog=2048)
-    sock.setblocking(False)
+    """A listening TCP socket made with proto=IPPROTO_TCP. asyncio sets TCP_NODELAY on accepted
+    connections only when the protocol says TCP; `socket.create_server()` leaves it 0, and then
+    Nagle holds a second small frame back ~40 ms for the peer's delayed ACK (measured here: a
+    welcome + snapshot took 42 ms instead of 1 ms)."""
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP, flags=socket.AI_PASSIVE
+    )[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+        sock.setblocking(False)
+    except OSError:
+        sock.close()
+        raise
     return sock
 
 

@@ -3,11 +3,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from cartstart_server.clock import FakeClock
 from cartstart_server.hub import Hub
-from tests.helpers.hubs import running_hub
+from cartstart_server.server import HubServer
+from tests.helpers.hubs import running_hub, test_config
 
 
 @pytest.fixture
@@ -19,3 +21,16 @@ def clock() -> FakeClock:
 async def hub(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Hub]:
     async with running_hub(tmp_path, clock) as h:
         yield h
+
+
+@pytest.fixture
+async def server(tmp_path: Path, clock: FakeClock) -> AsyncIterator[HubServer]:
+    """A real hub on 127.0.0.1 (both listeners, ephemeral ports) over a real SQLite file."""
+    async with HubServer(test_config(tmp_path), clock=clock) as srv:
+        yield srv
+
+
+@pytest.fixture
+async def http(server: HubServer) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=server.http_url, timeout=10) as client:
+        yield client

@@ -46,7 +46,8 @@ class WsGateway:
         if request.path.split("?", 1)[0] not in PATHS:
             return conn.respond(404, "unknown channel; use /ws/cart, /ws/page or /ws/store\n")
         assert self.server is not None
-        if len(self.server.connections) > self.hub.config.effective_max_connections():
+        # The connection being opened is not counted yet (not OPEN until the handshake ends).
+        if len(self.server.connections) >= self.hub.config.effective_max_connections():
             self.hub.metrics.refused.labels("capacity").inc()
             return conn.respond(503, "the hub is at its connection limit; retry later\n")
         return None

@@ -130,6 +130,8 @@ class ChannelSession:
             self.hub.metrics.commands.labels(self.channel.value, message.type).inc()
             await self.handle(message)
         except ProtocolError as exc:
+            if exc.command_id is None:
+                exc.command_id = getattr(message, "id", None)
             await self.send_error(exc)
         except Exception:
             log.exception("command failed", extra={"channel": self.channel.value})

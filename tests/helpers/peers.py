@@ -1,0 +1,94 @@
+"""Thin WebSocket and HTTP peers for tests: real sockets, raw JSON, nothing hidden."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from websockets.asyncio.client import ClientConnection, connect
+
+from cartstart_server.server import HubServer
+
+Frame = dict[str, Any]
+
+
+class Peer:
+    """One WebSocket connection to a channel. `recv()` returns decoded frames; frames of types in
+    `ignore` (e.g. availability on a cart) are skipped unless asked for."""
+
+    def __init__(self, ws: ClientConnection, ignore: tuple[str, ...] = ()) -> None:
+        self.ws = ws
+        self.ignore = ignore
+
+    async def send(self, frame: Frame | str | bytes) -> None:
+        await self.ws.send(frame if isinstance(frame, str | bytes) else json.dumps(frame))
+
+    async def recv(self, within: float = 5.0) -> Frame:
+        while True:
+            frame: Frame = json.loads(await asyncio.wait_for(self.ws.recv(), within))
+            if frame.get("type") not in self.ignore:
+                return frame
+
+    async def expect(self, kind: str, within: float = 5.0) -> Frame:
+        frame = await self.recv(within)
+        assert frame["type"] == kind, frame
+        return frame
+
+    async def hello(self, token: str | None = None, resume_from: int | None = None) -> Frame:
+        await self.send(
+            {"type": "hello", "versions": [1], "token": token, "resume_from": resume_from}
+        )
+        return await self.expect("welcome")
+
+    async def command(self, frame: Frame) -> Frame:
+        """Send a command and return its reply (result or error), skipping durable events."""
+        await self.send(frame)
+        while True:
+            reply = await self.recv()
+            if reply.get("id") == frame["id"] and reply["type"] in ("result", "error", "snapshot"):
+                return reply
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
+@asynccontextmanager
+async def peer(
+    server: HubServer, channel: str, ignore: tuple[str, ...] = (), **kwargs: Any
+) -> AsyncIterator[Peer]:
+    async with connect(f"{server.ws_url}/ws/{channel}", **kwargs) as ws:
+        yield Peer(ws, ignore)
+
+
+@dataclass
+class Account:
+    email: str
+    token: str
+    cart_id: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+async def sign_up(
+    http: httpx.AsyncClient, email: str, password: str = "correct horse battery"
+) -> Account:
+    r = await http.post("/api/accounts", json={"email": email, "password": password})
+    assert r.status_code == 201, r.text
+    r = await http.post("/api/sessions", json={"email": email, "password": password})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    return Account(email, body["token"], body["account_id"])
+
+
+async def link_token(http: httpx.AsyncClient, account: Account, **body: Any) -> str:
+    r = await http.post("/api/cart/link-tokens", json=body, headers=account.auth)
+    assert r.status_code == 201, r.text
+    token: str = r.json()["token"]
+    return token
