@@ -359,6 +359,10 @@ class Hub:
         name = name.strip()
         if not 1 <= len(name) <= 100:
             raise ProtocolError(ErrorCode.INVALID_MESSAGE, "a store name needs 1 to 100 characters")
+        if default_ttl is not None and not 1 <= default_ttl <= 7 * 24 * 3600:
+            raise ProtocolError(ErrorCode.INVALID_MESSAGE, "a ticket TTL is 1 s to 7 days")
+        if renewal_limit is not None and not 0 <= renewal_limit <= 100:
+            raise ProtocolError(ErrorCode.INVALID_MESSAGE, "a renewal limit is 0 to 100")
         store_id = cred.new_id("st")
         secret = cred.new_secret()
         await self.db.write(

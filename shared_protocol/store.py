@@ -26,7 +26,7 @@ from .common import (
 )
 
 MAX_PRODUCTS_PER_UPSERT = 1000
-TtlSeconds = Annotated[float, Field(ge=5, le=7 * 24 * 3600)]
+TtlSeconds = Annotated[float, Field(ge=1, le=7 * 24 * 3600)]
 
 
 class ProductIn(BaseModel):

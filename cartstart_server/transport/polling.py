@@ -80,4 +80,4 @@ async def poll_stream(
         rows = await hub.read_outbox(owner, after, LIMIT)
     frames = [frame for _, frame in rows]
     last = rows[-1][0] if rows else after
-    return frames_json(frames, head_seq=max(head, last))
+    return frames_json(frames, head_seq=max(head, last), snapshot=None)
