@@ -36,7 +36,9 @@ class HubConfig(BaseModel):
     flood_strikes: int = Field(100, ge=1, description="Refused messages before a flood close")
     session_ttl: float = Field(30 * DAY, gt=0, description="Lifetime of a shopper session token")
     link_token_ttl: float = Field(7 * DAY, gt=0, description="Default lifetime of a link token")
-    default_ticket_ttl: float = Field(900.0, ge=1, le=7 * DAY, description="Ticket TTL of a new store")
+    default_ticket_ttl: float = Field(
+        900.0, ge=1, le=7 * DAY, description="Ticket TTL of a new store"
+    )
     default_renewal_limit: int = Field(2, ge=0, description="Renewal limit of a new store")
     expiry_warning: float = Field(60.0, ge=0, description="Warn carts this long before expiry")
     long_poll_max: float = Field(30.0, gt=0, description="Longest a poll request is held open")

@@ -9,7 +9,7 @@ import pytest
 from cartstart_server.clock import FakeClock
 from cartstart_server.hub import Hub
 from cartstart_server.server import HubServer
-from tests.helpers.hubs import running_hub, test_config
+from tests.helpers.hubs import hub_config, running_hub
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ async def hub(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Hub]:
 @pytest.fixture
 async def server(tmp_path: Path, clock: FakeClock) -> AsyncIterator[HubServer]:
     """A real hub on 127.0.0.1 (both listeners, ephemeral ports) over a real SQLite file."""
-    async with HubServer(test_config(tmp_path), clock=clock) as srv:
+    async with HubServer(hub_config(tmp_path), clock=clock) as srv:
         yield srv
 
 

@@ -50,7 +50,10 @@ def _validation_error(exc: RequestValidationError) -> ProtocolError:
 
 
 class BodyLimit:
-    """Refuse request bodies over `limit` bytes with 413, whether or not they declare a length."""
+    """Refuse request bodies over `limit` bytes with 413, whether or not they declare a length.
+
+    The body is read here, before the app sees it: raising from inside `receive` would reach
+    FastAPI's body parsing, which turns every error into a plain 400."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
@@ -60,22 +63,37 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        too_large = ProtocolError(ErrorCode.TOO_LARGE, f"the body exceeds {self.limit} bytes")
+        too_large = error_response(
+            ProtocolError(ErrorCode.TOO_LARGE, f"the body exceeds {self.limit} bytes")
+        )
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.limit:
-            await error_response(too_large)(scope, receive, send)
+            await too_large(scope, receive, send)
             return
-        seen = 0
-
-        async def limited() -> Message:
-            nonlocal seen
+        chunks: list[bytes] = []
+        size = 0
+        while True:
             message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.limit:
-                raise too_large
-            return message
+            if message["type"] != "http.request":
+                break  # the client went away; let the app see the disconnect
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                await too_large(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                message = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+                break
+        replayed = False
 
-        await self.app(scope, limited, send)
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return message
+            return await receive()
+
+        await self.app(scope, replay, send)
 
 
 def create_app(hub: Hub, ws_url: str, http_url: str) -> FastAPI:

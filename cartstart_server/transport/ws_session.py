@@ -52,6 +52,16 @@ class ChannelSession:
         with contextlib.suppress(ConnectionClosed):
             await self.conn.send(frame)
 
+    async def close_with(self, code: int, reason: str) -> None:
+        """Close, reading on until the peer's close frame arrives. Frames it sent before (a
+        flood's backlog) fill the receive queue; unread, they would hide its close frame and hold
+        the connection open for the whole close timeout."""
+        closing = asyncio.ensure_future(self.conn.close(code, reason[:120]))
+        with contextlib.suppress(ConnectionClosed):
+            async for _ in self.conn:
+                pass
+        await closing
+
     async def send_error(self, exc: ProtocolError) -> None:
         self.hub.metrics.rejected.labels(self.channel.value, exc.code.value).inc()
         await self.send(error_frame(exc))
@@ -64,7 +74,7 @@ class ChannelSession:
             await self.open(hello)
         except ProtocolError as exc:
             await self.send_error(exc)
-            await self.conn.close(CLOSE_POLICY, exc.message[:120])
+            await self.close_with(CLOSE_POLICY, exc.message)
             return
         try:
             async for raw in self.conn:
@@ -80,7 +90,7 @@ class ChannelSession:
             return True
         if self.bucket.strikes >= self.hub.config.flood_strikes:
             self.hub.metrics.refused.labels("flood").inc()
-            await self.conn.close(CLOSE_POLICY, "flood: too many messages, slow down")
+            await self.close_with(CLOSE_POLICY, "flood: too many messages, slow down")
             return False
         await self.send_error(
             ProtocolError(ErrorCode.RATE_LIMITED, "too many messages; this one was dropped")
@@ -94,7 +104,7 @@ class ChannelSession:
             try:
                 raw = await asyncio.wait_for(self.conn.recv(), timeout=deadline - loop.time())
             except TimeoutError:
-                await self.conn.close(CLOSE_POLICY, "no hello received in time")
+                await self.close_with(CLOSE_POLICY, "no hello received in time")
                 return None
             except ConnectionClosed:
                 return None

@@ -23,7 +23,7 @@ def command_id() -> str:
     return f"cmd-{next(_ids):08d}"
 
 
-def test_config(data_dir: Path, **overrides: Any) -> HubConfig:
+def hub_config(data_dir: Path, **overrides: Any) -> HubConfig:
     values: dict[str, Any] = {
         "data_dir": data_dir,
         "port": 0,
@@ -36,7 +36,7 @@ def test_config(data_dir: Path, **overrides: Any) -> HubConfig:
 
 @asynccontextmanager
 async def running_hub(data_dir: Path, clock: Clock, **overrides: Any) -> AsyncIterator[Hub]:
-    config = test_config(data_dir, **overrides)
+    config = hub_config(data_dir, **overrides)
     hub = Hub(SqliteDatabase(config.database_path), MemoryBroker(), clock, config)
     await hub.start()
     try:

@@ -43,21 +43,24 @@ class HubProcess:
         self.ws_url = ""
 
     async def start(self) -> HubProcess:
-        log = open(self.data_dir / "hub.log", "ab")  # noqa: SIM115 (kept open by the child)
-        self.proc = await asyncio.create_subprocess_exec(
-            *CLI,
-            "serve",
-            "--data-dir",
-            str(self.data_dir),
-            "--port",
-            "0",
-            "--ws-port",
-            "0",
-            stdout=asyncio.subprocess.PIPE,
-            stderr=log,
-            env=cli_env(),
-        )
-        log.close()
+        # The child keeps its own copy of the descriptor; ours is closed at once.
+        log = os.open(self.data_dir / "hub.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            self.proc = await asyncio.create_subprocess_exec(
+                *CLI,
+                "serve",
+                "--data-dir",
+                str(self.data_dir),
+                "--port",
+                "0",
+                "--ws-port",
+                "0",
+                stdout=asyncio.subprocess.PIPE,
+                stderr=log,
+                env=cli_env(),
+            )
+        finally:
+            os.close(log)
         assert self.proc.stdout is not None
         # Wait for the hub's own readiness line, never sleep-and-hope.
         line = await asyncio.wait_for(self.proc.stdout.readline(), 30)
@@ -76,7 +79,9 @@ class HubProcess:
         return await self.proc.wait()
 
     async def stop(self) -> int:
-        if self.proc is None or self.proc.returncode is not None:
-            return self.proc.returncode if self.proc else 0
+        if self.proc is None:
+            return 0
+        if self.proc.returncode is not None:
+            return self.proc.returncode
         self.proc.send_signal(signal.SIGTERM)
         return await asyncio.wait_for(self.proc.wait(), 15)

@@ -1,0 +1,229 @@
+"""Who may do what: stores only see their own, link tokens only add, dead tokens are refused."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from websockets.exceptions import ConnectionClosedError
+
+from cartstart_server.clock import FakeClock
+from cartstart_server.server import HubServer
+from tests.helpers.hubs import seed_store
+from tests.helpers.peers import link_token, peer, sign_up
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_a_store_never_reaches_another_stores_data(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    a_id, a_key = await seed_store(server.hub, "A", {"a-mug": 3})
+    b_id, _ = await seed_store(server.hub, "B", {"b-lamp": 3})
+    alice = await sign_up(http, "alice@example.org")
+    await http.post(
+        "/api/cart/commands",
+        json={"type": "reserve", "id": "auth-0001", "store_id": b_id, "product_id": "b-lamp"},
+        headers=alice.auth,
+    )
+    a = bearer(a_key)
+    product = {"id": "b-lamp", "name": "hijacked", "price": {"amount": 1, "currency": "EUR"}}
+    for method, path, body in [
+        ("GET", f"/api/stores/{b_id}", None),
+        ("GET", f"/api/stores/{b_id}/products", None),
+        ("GET", f"/api/stores/{b_id}/products/b-lamp", None),
+        ("PUT", f"/api/stores/{b_id}/products/b-lamp", product),
+        ("PUT", f"/api/stores/{b_id}/products/b-lamp/stock", {"on_hand": 0}),
+        ("GET", f"/api/stores/{b_id}/tickets", None),
+        ("GET", f"/api/stores/{b_id}/events", None),
+        ("PATCH", f"/api/stores/{b_id}/settings", {"renewal_limit": 0}),
+        (
+            "POST",
+            f"/api/stores/{b_id}/commands",
+            {"type": "set_stock", "id": "auth-0002", "product_id": "b-lamp", "on_hand": 0},
+        ),
+    ]:
+        r = await http.request(method, path, json=body, headers=a)
+        assert r.status_code == 403, (method, path, r.text)
+        assert r.json()["error"]["code"] == "forbidden"
+    # Addressing B's product through A's own store finds nothing: product ids are per store.
+    r = await http.put(f"/api/stores/{a_id}/products/b-lamp/stock", json={"on_hand": 0}, headers=a)
+    assert r.status_code == 404
+    async with peer(server, "store") as store_a:
+        welcome = await store_a.hello(a_key)
+        assert welcome["store_id"] == a_id
+        snap = await store_a.expect("snapshot")
+        assert snap["tickets"] == []  # B's ticket is not visible to A
+        reply = await store_a.command(
+            {"type": "set_stock", "id": "auth-0003", "product_id": "b-lamp", "on_hand": 0}
+        )
+        assert reply["code"] == "not_found"
+    (b_level,) = await server.hub.availability([(b_id, "b-lamp")])
+    assert b_level.available == 2  # untouched
+    b_snapshot = await server.hub.store_snapshot(b_id)
+    assert len(b_snapshot.tickets) == 1
+
+
+async def test_a_store_key_is_not_a_shopper_token(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    _, key = await seed_store(server.hub, "A", {"mug": 1})
+    assert (await http.get("/api/cart", headers=bearer(key))).status_code == 401
+    async with peer(server, "cart") as cart:
+        await cart.send({"type": "hello", "versions": [1], "token": key})
+        assert (await cart.expect("error"))["code"] == "unauthorized"
+        with pytest.raises(ConnectionClosedError) as closed:
+            await cart.recv()
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+
+
+async def test_a_link_token_adds_to_its_cart_and_does_nothing_else(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    store, _ = await seed_store(server.hub, "Shop", {"mug": 3})
+    alice = await sign_up(http, "alice@example.org")
+    link = await link_token(http, alice)
+    async with peer(server, "page") as page:
+        assert (await page.hello(link))["linked"] is True
+        result = await page.command(
+            {
+                "type": "add_to_cart",
+                "id": "link-0001",
+                "store_id": store,
+                "product_id": "mug",
+                "page_url": "https://shop.example/mug",
+            }
+        )
+        assert result["type"] == "result" and result["qty"] == 1
+    cart = (await http.get("/api/cart", headers=alice.auth)).json()
+    (ticket,) = cart["tickets"]
+    assert ticket["source_url"] == "https://shop.example/mug"
+    # It cannot read the cart, change or release tickets, or mint more tokens.
+    for method, path, body in [
+        ("GET", "/api/cart", None),
+        ("GET", "/api/cart/events", None),
+        (
+            "POST",
+            "/api/cart/commands",
+            {"type": "release", "id": "link-0002", "ticket_id": ticket["ticket_id"]},
+        ),
+        ("POST", "/api/cart/link-tokens", {}),
+        ("DELETE", "/api/sessions/current", None),
+    ]:
+        r = await http.request(method, path, json=body, headers=bearer(link))
+        assert r.status_code == 401, (method, path, r.text)
+    async with peer(server, "cart") as cart_ws:
+        await cart_ws.send({"type": "hello", "versions": [1], "token": link})
+        assert (await cart_ws.expect("error"))["code"] == "unauthorized"
+    # Over HTTP a link token adds, too; a session token is not a link token.
+    r = await http.post(
+        "/api/page/commands",
+        json={"type": "add_to_cart", "id": "link-0003", "store_id": store, "product_id": "mug"},
+        headers=bearer(link),
+    )
+    assert r.status_code == 200 and r.json()["qty"] == 2
+    r = await http.post(
+        "/api/page/commands",
+        json={"type": "add_to_cart", "id": "link-0004", "store_id": store, "product_id": "mug"},
+        headers=alice.auth,
+    )
+    assert r.status_code == 401
+
+
+async def test_a_store_scoped_link_token_only_adds_that_stores_products(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    a, _ = await seed_store(server.hub, "A", {"mug": 3})
+    b, _ = await seed_store(server.hub, "B", {"lamp": 3})
+    alice = await sign_up(http, "alice@example.org")
+    link = await link_token(http, alice, store_id=a)
+    r = await http.post(
+        "/api/page/commands",
+        json={"type": "add_to_cart", "id": "scope-0001", "store_id": b, "product_id": "lamp"},
+        headers=bearer(link),
+    )
+    assert r.status_code == 403
+
+
+async def test_a_page_without_a_link_cannot_add(server: HubServer) -> None:
+    store, _ = await seed_store(server.hub, "Shop", {"mug": 3})
+    async with peer(server, "page") as page:
+        assert (await page.hello())["linked"] is False
+        reply = await page.command(
+            {"type": "add_to_cart", "id": "anon-0001", "store_id": store, "product_id": "mug"}
+        )
+        assert reply["code"] == "unauthorized" and "pair" in reply["message"]
+    (level,) = await server.hub.availability([(store, "mug")])
+    assert level.available == 3
+
+
+async def test_revoked_and_expired_tokens_are_refused(
+    server: HubServer, http: httpx.AsyncClient, clock: FakeClock
+) -> None:
+    store, _ = await seed_store(server.hub, "Shop", {"mug": 3})
+    alice = await sign_up(http, "alice@example.org")
+    link = await link_token(http, alice, ttl_seconds=60)
+    # A revoked link token: the page keeps live stock but is no longer linked.
+    tokens = (await http.get("/api/cart/link-tokens", headers=alice.auth)).json()
+    assert len(tokens) == 1
+    r = await http.delete(f"/api/cart/link-tokens/{tokens[0]['token_id']}", headers=alice.auth)
+    assert r.status_code == 204
+    async with peer(server, "page") as page:
+        await page.send({"type": "hello", "versions": [1], "token": link})
+        error = await page.expect("error")
+        assert error["code"] == "unauthorized" and "revoked" in error["message"]
+        assert (await page.expect("welcome"))["linked"] is False
+    # An expired link token.
+    link2 = await link_token(http, alice, ttl_seconds=60)
+    clock.advance(61)
+    r = await http.post(
+        "/api/page/commands",
+        json={"type": "add_to_cart", "id": "exp-0001", "store_id": store, "product_id": "mug"},
+        headers=bearer(link2),
+    )
+    assert r.status_code == 401 and "expired" in r.json()["error"]["message"]
+    # An expired session token (30 days by default), on HTTP and WebSocket.
+    bob = await sign_up(http, "bob@example.org")
+    assert (await http.get("/api/cart", headers=bob.auth)).status_code == 200
+    clock.advance(server.config.session_ttl)
+    r = await http.get("/api/cart", headers=bob.auth)
+    assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+    async with peer(server, "cart") as cart:
+        await cart.send({"type": "hello", "versions": [1], "token": bob.token})
+        assert "expired" in (await cart.expect("error"))["message"]
+    # A session ended by logging out.
+    carol = await sign_up(http, "carol@example.org")
+    assert (await http.delete("/api/sessions/current", headers=carol.auth)).status_code == 204
+    r = await http.get("/api/cart", headers=carol.auth)
+    assert r.status_code == 401 and "revoked" in r.json()["error"]["message"]
+
+
+async def test_accounts_need_the_right_password_and_a_fresh_email(http: httpx.AsyncClient) -> None:
+    await sign_up(http, "alice@example.org")
+    r = await http.post(
+        "/api/sessions", json={"email": "alice@example.org", "password": "wrong password"}
+    )
+    assert r.status_code == 401
+    r = await http.post(
+        "/api/sessions", json={"email": "nobody@example.org", "password": "wrong password"}
+    )
+    assert r.status_code == 401 and r.json()["error"]["message"] == "wrong email or password"
+    r = await http.post(
+        "/api/accounts", json={"email": "ALICE@example.org", "password": "another one"}
+    )
+    assert r.status_code == 409
+    r = await http.post("/api/accounts", json={"email": "not-an-email", "password": "long enough"})
+    assert r.status_code == 422
+
+
+async def test_passwords_and_keys_are_not_stored_in_clear(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    _, key = await seed_store(server.hub, "Shop", {"mug": 1})
+    alice = await sign_up(http, "alice@example.org", password="a very particular secret")
+    raw = server.config.database_path.read_bytes()
+    for wal in server.config.data_dir.glob("*-wal"):
+        raw += wal.read_bytes()
+    for secret in ("a very particular secret", key.split(".")[2], alice.token.split(".")[2]):
+        assert secret.encode() not in raw
