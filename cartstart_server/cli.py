@@ -13,6 +13,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from shared_protocol import ProtocolError
+
 from .broker.memory import MemoryBroker
 from .clock import SystemClock
 from .config import HubConfig, load_config
@@ -237,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"cartstart-server: bad setting: {exc}", file=sys.stderr)
         return 2
+    except ProtocolError as exc:
+        print(f"cartstart-server: {exc.message}", file=sys.stderr)
+        return 1
     except OSError as exc:
         print(f"cartstart-server: {exc}", file=sys.stderr)
         return 1

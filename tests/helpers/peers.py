@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -24,11 +25,14 @@ class Peer:
     def __init__(self, ws: ClientConnection, ignore: tuple[str, ...] = ()) -> None:
         self.ws = ws
         self.ignore = ignore
+        self._held: deque[Frame] = deque()  # frames that arrived while awaiting a reply
 
     async def send(self, frame: Frame | str | bytes) -> None:
         await self.ws.send(frame if isinstance(frame, str | bytes) else json.dumps(frame))
 
     async def recv(self, within: float = 5.0) -> Frame:
+        if self._held:
+            return self._held.popleft()
         while True:
             frame: Frame = json.loads(await asyncio.wait_for(self.ws.recv(), within))
             if frame.get("type") not in self.ignore:
@@ -46,12 +50,17 @@ class Peer:
         return await self.expect("welcome")
 
     async def command(self, frame: Frame) -> Frame:
-        """Send a command and return its reply (result or error), skipping durable events."""
+        """Send a command and return its reply (result or error). Other frames that arrive
+        meanwhile are kept for later `recv()` calls, in order."""
         await self.send(frame)
+        skipped: list[Frame] = []
         while True:
-            reply = await self.recv()
+            reply: Frame = json.loads(await asyncio.wait_for(self.ws.recv(), 5.0))
             if reply.get("id") == frame["id"] and reply["type"] in ("result", "error", "snapshot"):
+                self._held.extend(skipped)
                 return reply
+            if reply.get("type") not in self.ignore:
+                skipped.append(reply)
 
     async def close(self) -> None:
         await self.ws.close()

@@ -1,0 +1,75 @@
+"""`cartstart-server` as an admin uses it."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.helpers.process import CLI, HubProcess, add_store, cli_env
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, env=cli_env(), timeout=60)
+
+
+@pytest.mark.parametrize(
+    ("args", "options"),
+    [
+        (["serve"], ["--data-dir", "--host", "--port", "--ws-port", "--config"]),
+        (["demo"], ["--data-dir", "--host", "--port", "--ws-port", "--config"]),
+        (["store", "add"], ["--data-dir", "--ttl", "--renewal-limit", "--origin", "--config"]),
+        (["store", "list"], ["--data-dir", "--config"]),
+        (["store", "rotate-key"], ["--data-dir", "--config"]),
+    ],
+)
+def test_help_explains_every_option(args: list[str], options: list[str]) -> None:
+    result = run(*args, "--help")
+    assert result.returncode == 0
+    for option in options:
+        line = next(ln for ln in result.stdout.splitlines() if option in ln)
+        assert len(line.split(option, 1)[1].strip()) > 3 or option == "--data-dir", line
+
+
+@pytest.mark.slow
+async def test_store_add_prints_a_working_key_that_rotate_replaces(tmp_path: Path) -> None:
+    store_id, key = add_store(tmp_path, "Corner Shop", "--ttl", "60", "--renewal-limit", "1")
+    listing = run("store", "list", "--data-dir", str(tmp_path)).stdout
+    assert store_id in listing and "Corner Shop" in listing and "ttl=60s" in listing
+    hub = await HubProcess(tmp_path).start()
+    try:
+        async with httpx.AsyncClient(base_url=hub.http_url) as http:
+            r = await http.get(
+                f"/api/stores/{store_id}", headers={"Authorization": f"Bearer {key}"}
+            )
+            assert r.status_code == 200 and r.json()["settings"]["renewal_limit"] == 1
+            rotated = run("store", "rotate-key", store_id, "--data-dir", str(tmp_path))
+            new_key = rotated.stdout.split("api key:")[1].strip()
+            r = await http.get(
+                f"/api/stores/{store_id}", headers={"Authorization": f"Bearer {key}"}
+            )
+            assert r.status_code == 401
+            r = await http.get(
+                f"/api/stores/{store_id}", headers={"Authorization": f"Bearer {new_key}"}
+            )
+            assert r.status_code == 200
+    finally:
+        assert await hub.stop() == 0  # SIGTERM: a clean shutdown
+
+
+def test_bad_settings_are_reported_not_a_traceback(tmp_path: Path) -> None:
+    config = tmp_path / "hub.toml"
+    config.write_text("port = 'eighty'\n")
+    result = run("serve", "--data-dir", str(tmp_path), "--config", str(config))
+    assert result.returncode == 2
+    assert "bad setting" in result.stderr and "Traceback" not in result.stderr
+    result = run("store", "add", "", "--data-dir", str(tmp_path))
+    assert (
+        result.returncode == 1
+        and "store name" in result.stderr
+        and "Traceback" not in result.stderr
+    )
+    result = run("store", "rotate-key", "st-nope", "--data-dir", str(tmp_path))
+    assert result.returncode == 1 and "no store" in result.stderr
