@@ -90,11 +90,15 @@ class CartSession(StreamSession):
         # Hear the availability of exactly the products this cart holds.
         ticket = json.loads(frame)["ticket"]
         key = (ticket["store_id"], ticket["product_id"])
-        if ticket["state"] == "held":
-            self._watch(key)
-        else:
-            self._unwatch(key)
         await self.send(frame)
+        if ticket["state"] != "held":
+            self._unwatch(key)
+        elif key not in self.watching:
+            self._watch(key)
+            # The change this very hold caused was published before we listened: send the
+            # current count (clients keep the highest version, so a race is harmless).
+            for item in await self.hub.availability([key]):
+                await self.send(item.model_dump_json())
 
     def _watch(self, key: ProductKey) -> None:
         if key not in self.watching:
