@@ -43,6 +43,12 @@ class Peer:
         assert frame["type"] == kind, frame
         return frame
 
+    def take_held(self) -> list[Frame]:
+        """The frames that arrived before the last command's reply and were not read yet."""
+        held = list(self._held)
+        self._held.clear()
+        return held
+
     async def hello(self, token: str | None = None, resume_from: int | None = None) -> Frame:
         await self.send(
             {"type": "hello", "versions": [1], "token": token, "resume_from": resume_from}

@@ -42,9 +42,9 @@ async def test_a_cart_hears_the_stock_of_exactly_what_it_holds(
         await server.hub.store_command(
             store_id, AdjustStock(id=command_id(), product_id="mug", delta=1)
         )
-        await cart.command({"type": "sync", "id": "cc-000003"})  # a marker: nothing came before it
-        snap_or_other = await cart.recv()
-        assert snap_or_other["type"] != "availability", snap_or_other
+        reply = await cart.command({"type": "sync", "id": "cc-000003"})  # a marker
+        assert reply["type"] == "snapshot" and reply["tickets"] == []
+        assert [f for f in cart.take_held() if f["type"] == "availability"] == []
 
 
 async def test_sync_returns_the_cart_with_its_id(
