@@ -222,7 +222,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         lines += [
             "",
             "Try it:",
-            f"  curl -s {server.http_url}/api/page/availability?p={first.store_id}:{first.product_ids[0]}",
+            f"  curl -s '{server.http_url}/api/page/availability?p={first.store_id}:{first.product_ids[0]}'",
             f"  curl -s -H 'Authorization: Bearer {first.api_key}' {server.http_url}/api/stores/{first.store_id}/products",
             "",
         ]
