@@ -446,6 +446,9 @@ class Hub:
     async def store_products(self, store_id: str) -> list[Row]:
         return await self.db.read(queries.store_products(store_id))
 
+    async def store_product(self, store_id: str, product_id: str) -> Row | None:
+        return await self.db.read(ledger.product_row(store_id, product_id))
+
     # ---- durable streams ---------------------------------------------------------------------------
 
     async def stream_state(self, owner: str) -> tuple[int, int]:

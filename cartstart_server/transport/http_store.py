@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -38,28 +38,19 @@ from .polling import PollResponse, poll_stream
 
 router = APIRouter(prefix="/api/stores/{store_id}", tags=["store"])
 
-KEY_HELP = "A client-chosen id: a retry with the same key is applied once"
-KEY_PATTERN = r"^[A-Za-z0-9_.:\-]+$"
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
+
+def _key_header() -> Any:
+    return Header(
         alias="Idempotency-Key",
         min_length=8,
         max_length=64,
-        pattern=KEY_PATTERN,
-        description=KEY_HELP,
-    ),
-]
-RequiredIdempotencyKey = Annotated[
-    str,
-    Header(
-        alias="Idempotency-Key",
-        min_length=8,
-        max_length=64,
-        pattern=KEY_PATTERN,
-        description=KEY_HELP,
-    ),
-]
+        pattern=r"^[A-Za-z0-9_.:\-]+$",
+        description="A client-chosen id: a retry with the same key is applied once",
+    )
+
+
+IdempotencyKey = Annotated[str | None, _key_header()]
+RequiredIdempotencyKey = Annotated[str, _key_header()]
 
 
 def _command_id(key: str | None) -> str:
@@ -185,10 +176,10 @@ async def put_product(
 
 @router.get("/products/{product_id}")
 async def product(product_id: str, hub: HubDep, store: StoreDep) -> ProductOut:
-    for row in await hub.store_products(store.id):
-        if row["product_id"] == product_id:
-            return _product_out(row)
-    raise ProtocolError(ErrorCode.NOT_FOUND, f"no product {product_id!r} in this store")
+    row = await hub.store_product(store.id, product_id)
+    if row is None:
+        raise ProtocolError(ErrorCode.NOT_FOUND, f"no product {product_id!r} in this store")
+    return _product_out(row)
 
 
 @router.put("/products/{product_id}/stock")
