@@ -14,7 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from shared_protocol.cart import CartSnapshot
 from shared_protocol.session import can_replay
+from shared_protocol.store import StoreSnapshot
 
 from ..hub import Hub
 from ..storage.outbox import frames_json
@@ -60,16 +62,15 @@ async def poll_stream(
     owner: str,
     after: int,
     wait: float,
-    snapshot: Callable[[], Awaitable[BaseModel]],
+    snapshot: Callable[[], Awaitable[CartSnapshot | StoreSnapshot]],
 ) -> str:
-    head, _ = await hub.stream_state(owner)
-    if 0 < after <= head:
-        await hub.ack(owner, after)
     head, acked = await hub.stream_state(owner)
+    if acked < after <= head:  # only a cursor that moved costs a write
+        await hub.ack(owner, after)
+        acked = after
     if not can_replay(after, head, acked):
         snap = await snapshot()
-        head_seq = snap.head_seq  # type: ignore[attr-defined]
-        return f'{{"messages":[],"head_seq":{head_seq},"snapshot":{snap.model_dump_json()}}}'
+        return f'{{"messages":[],"head_seq":{snap.head_seq},"snapshot":{snap.model_dump_json()}}}'
     rows = await hub.read_outbox(owner, after, LIMIT)
     if not rows and wait > 0:
 
