@@ -82,3 +82,18 @@ def verify_password(password: str, stored: str) -> bool:
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, expected)
+
+
+# No 0/O, 1/I/L: a code is read off one screen and typed on another.
+PAIRING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+PAIRING_LENGTH = 8  # 31**8 is about 8.5e11: unguessable in the minutes a code lives
+
+
+def new_pairing_code() -> str:
+    raw = "".join(secrets.choice(PAIRING_ALPHABET) for _ in range(PAIRING_LENGTH))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def normalize_pairing_code(code: str) -> str:
+    """What the shopper typed, without dashes, spaces or case: 'abcd efgh' == 'ABCD-EFGH'."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())

@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 
 _TICKET = TypeAdapter(TicketView)
 _STORE_RESULT = TypeAdapter(StoreResult)
+PAIRING_TTL = 600.0  # seconds a pairing code can be used
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Verifying against this when the email is unknown makes "no such account" as slow as "wrong
 # password", so response times do not reveal who has an account.
@@ -245,6 +246,42 @@ class Hub:
             "link", cred.LINK, shopper.cart_id, store_id, label, lifetime
         )
         return IssuedLinkToken(token, row)
+
+    async def create_pairing_code(
+        self, shopper: Shopper, store_id: str | None = None
+    ) -> tuple[str, float]:
+        """A short code the cart shows; typed into a store page, it links that browser."""
+        code = cred.new_pairing_code()
+        now = self.clock.now()
+        expires_at = now + PAIRING_TTL
+        await self.db.write(
+            directory.create_pairing_code(
+                cred.hash_secret(cred.normalize_pairing_code(code)),
+                shopper.cart_id,
+                store_id,
+                now,
+                expires_at,
+            )
+        )
+        return code, expires_at
+
+    async def redeem_pairing_code(self, code: str, label: str) -> IssuedLinkToken:
+        now = self.clock.now()
+        secret = cred.new_secret()
+        draft = TokenRow(
+            id=cred.new_id("tk"),
+            kind="link",
+            secret_hash=cred.hash_secret(secret),
+            account_id="",
+            store_id=None,
+            label=(label or "Paired browser")[:100],
+            created_at=now,
+            expires_at=now + self.config.link_token_ttl,
+            revoked_at=None,
+        )
+        code_hash = cred.hash_secret(cred.normalize_pairing_code(code))
+        row = await self.db.write(directory.redeem_pairing_code(code_hash, draft))
+        return IssuedLinkToken(cred.format_token(cred.LINK, row.id, secret), row)
 
     async def link_tokens(self, shopper: Shopper) -> list[TokenRow]:
         return await self.db.read(directory.list_tokens(shopper.cart_id, "link", self.clock.now()))

@@ -168,3 +168,33 @@ def list_tokens(account_id: str, kind: str, now: float) -> Plan[list[TokenRow]]:
         (account_id, kind, now),
     )
     return [TokenRow.of(r) for r in rows]
+
+
+def create_pairing_code(
+    code_hash: str, account_id: str, store_id: str | None, now: float, expires_at: float
+) -> Plan[None]:
+    yield Stmt(
+        "INSERT INTO pairing_codes (code_hash, account_id, store_id, created_at, expires_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (code_hash, account_id, store_id, now, expires_at),
+    )
+
+
+def redeem_pairing_code(code_hash: str, token: TokenRow) -> Plan[TokenRow]:
+    """Use a pairing code once: mark it used and mint its link token in the same transaction."""
+    row = one(
+        (
+            yield Stmt(
+                "UPDATE pairing_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL "
+                "AND expires_at > ? RETURNING account_id, store_id",
+                (token.created_at, code_hash, token.created_at),
+            )
+        )
+    )
+    if row is None:
+        raise ProtocolError(ErrorCode.NOT_FOUND, "unknown, used or expired pairing code")
+    issued = TokenRow(
+        **{**token.__dict__, "account_id": row["account_id"], "store_id": row["store_id"]}
+    )
+    yield from create_token(issued)
+    return issued

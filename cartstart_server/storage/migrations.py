@@ -88,4 +88,15 @@ MIGRATIONS: list[list[str]] = [
             PRIMARY KEY (principal, key))""",
         "CREATE INDEX idempotency_age ON idempotency(created_at)",
     ],
+    [
+        # Short codes a cart shows so another browser can be paired with it (one use, minutes).
+        """CREATE TABLE pairing_codes (
+            code_hash TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL REFERENCES accounts(id),
+            store_id TEXT,
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            used_at REAL)""",
+        "CREATE INDEX pairing_codes_expiry ON pairing_codes(expires_at)",
+    ],
 ]

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared_protocol.cart import CartCommand, CartResult, CartSnapshot
 from shared_protocol.common import Ident
 
+from ..hub import IssuedLinkToken
 from ..storage.outbox import cart_owner
 from .http_auth import HubDep, ShopperDep
 from .polling import PollResponse, poll_stream
@@ -116,7 +117,28 @@ async def cart_events(
 async def mint_link_token(
     body: LinkTokenIn, hub: HubDep, shopper: ShopperDep
 ) -> IssuedLinkTokenOut:
-    issued = await hub.mint_link_token(shopper, body.store_id, body.ttl_seconds, body.label)
+    return issued_out(
+        await hub.mint_link_token(shopper, body.store_id, body.ttl_seconds, body.label)
+    )
+
+
+class PairingCodeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    store_id: Ident | None = Field(None, description="Limit the paired browser to one store")
+
+
+class PairingCodeOut(BaseModel):
+    code: str = Field(description="Show it to the shopper; valid once, for 10 minutes")
+    expires_at: float
+
+
+@router.post("/api/cart/pairing-codes", status_code=201, tags=["cart"])
+async def pairing_code(body: PairingCodeIn, hub: HubDep, shopper: ShopperDep) -> PairingCodeOut:
+    code, expires_at = await hub.create_pairing_code(shopper, body.store_id)
+    return PairingCodeOut(code=code, expires_at=expires_at)
+
+
+def issued_out(issued: IssuedLinkToken) -> IssuedLinkTokenOut:
     row = issued.row
     return IssuedLinkTokenOut(
         token=issued.token,

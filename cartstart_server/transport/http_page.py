@@ -14,6 +14,7 @@ from shared_protocol.page import MAX_SUBSCRIPTIONS, PageCommand, PageResult
 
 from ..broker.base import product_topic
 from .http_auth import HubDep, LinkedPageDep
+from .http_cart import IssuedLinkTokenOut, issued_out
 from .polling import wait_for_topics
 
 router = APIRouter()
@@ -78,6 +79,18 @@ async def poll(body: AvailabilityPoll, hub: HubDep) -> AvailabilityItems:
         await wait_for_topics(hub, topics, min(body.wait, hub.config.long_poll_max), ready)
         items = await changed()
     return AvailabilityItems(items=items)
+
+
+class PairIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(min_length=4, max_length=20, description="The code shown in the cart")
+    label: str = Field("", max_length=100, description="Names this browser in the cart")
+
+
+@router.post("/api/page/pair", status_code=201, tags=["page"])
+async def pair(body: PairIn, hub: HubDep) -> IssuedLinkTokenOut:
+    """Trade a pairing code for a link token: this browser now adds to that cart."""
+    return issued_out(await hub.redeem_pairing_code(body.code, body.label))
 
 
 @router.post("/api/page/commands", tags=["page"])

@@ -227,3 +227,47 @@ async def test_passwords_and_keys_are_not_stored_in_clear(
         raw += wal.read_bytes()
     for secret in ("a very particular secret", key.split(".")[2], alice.token.split(".")[2]):
         assert secret.encode() not in raw
+
+
+async def test_pairing_a_browser_with_a_short_code(
+    server: HubServer, http: httpx.AsyncClient, clock: FakeClock
+) -> None:
+    store, _ = await seed_store(server.hub, "Shop", {"mug": 3})
+    alice = await sign_up(http, "alice@example.org")
+    r = await http.post("/api/cart/pairing-codes", json={}, headers=alice.auth)
+    assert r.status_code == 201
+    code = r.json()["code"]
+    assert len(code) == 9 and code[4] == "-"
+    # Typed sloppily on another screen, it still works, once.
+    sloppy = code.lower().replace("-", " ")
+    r = await http.post("/api/page/pair", json={"code": sloppy, "label": "Laptop Firefox"})
+    assert r.status_code == 201, r.text
+    token = r.json()["token"]
+    assert r.json()["label"] == "Laptop Firefox"
+    r = await http.post("/api/page/pair", json={"code": code})
+    assert r.status_code == 404 and "pairing code" in r.json()["error"]["message"]
+    # The paired browser adds to alice's cart, and alice can revoke it.
+    r = await http.post(
+        "/api/page/commands",
+        json={"type": "add_to_cart", "id": "pair-00001", "store_id": store, "product_id": "mug"},
+        headers=bearer(token),
+    )
+    assert r.status_code == 200
+    paired = (await http.get("/api/cart/link-tokens", headers=alice.auth)).json()
+    assert [p["label"] for p in paired] == ["Laptop Firefox"]
+    await http.delete(f"/api/cart/link-tokens/{paired[0]['token_id']}", headers=alice.auth)
+    r = await http.post(
+        "/api/page/commands",
+        json={"type": "add_to_cart", "id": "pair-00002", "store_id": store, "product_id": "mug"},
+        headers=bearer(token),
+    )
+    assert r.status_code == 401
+    # Codes expire after ten minutes.
+    code = (await http.post("/api/cart/pairing-codes", json={}, headers=alice.auth)).json()["code"]
+    clock.advance(601)
+    assert (await http.post("/api/page/pair", json={"code": code})).status_code == 404
+    # Another cart's session cannot see or revoke alice's paired browsers.
+    bob = await sign_up(http, "bob@example.org")
+    assert (await http.get("/api/cart/link-tokens", headers=bob.auth)).json() == []
+    r = await http.delete(f"/api/cart/link-tokens/{paired[0]['token_id']}", headers=bob.auth)
+    assert r.status_code == 404
