@@ -77,6 +77,10 @@ class Verdict(Enum):
     GAP = "gap"
 
 
+class StreamGap(Exception):
+    """A seq was skipped: the client should reconnect and resume from what it applied."""
+
+
 class InboundCursor:
     """A client's position in its own outbox: what it has applied and what it has acked.
 
@@ -99,6 +103,20 @@ class InboundCursor:
         if seq == self.last_applied + 1:
             return Verdict.APPLY
         return Verdict.GAP
+
+    def fresh(self, seqs: Iterable[int]) -> list[int]:
+        """Of these seqs, in arrival order, the ones to apply: duplicates are dropped, a gap
+        raises StreamGap. The cursor does not move: call `applied` once they are stored."""
+        out: list[int] = []
+        expected = self.last_applied + 1
+        for seq in seqs:
+            if seq < expected:
+                continue
+            if seq > expected:
+                raise StreamGap(f"seq {seq} arrived while {expected} was expected")
+            out.append(seq)
+            expected += 1
+        return out
 
     def applied(self, seq: int, now: float) -> None:
         self.last_applied = seq

@@ -1,15 +1,32 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+
+# Before anything imports Qt: without a display, Qt would abort the whole test process.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
+import keyring
 import pytest
 
 from cartstart_server.clock import FakeClock
 from cartstart_server.hub import Hub
 from cartstart_server.server import HubServer
 from tests.helpers.hubs import hub_config, running_hub
+from tests.helpers.keyrings import MemoryKeyring
+
+
+@pytest.fixture(autouse=True)
+def test_keyring() -> Iterator[MemoryKeyring]:
+    """Every test gets an empty in-memory keyring; the developer's own is never touched."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture

@@ -94,3 +94,15 @@ def test_backoff_grows_to_the_cap_with_jitter() -> None:
     assert all(0.5 <= v <= 8.0 for v in values)
     assert max(values[:2]) <= 2.0
     assert len(set(values)) == len(values)
+
+
+def test_fresh_drops_duplicates_and_stops_at_gaps_without_moving() -> None:
+    import pytest
+
+    from shared_protocol.session import StreamGap
+
+    cursor = InboundCursor(last_applied=5)
+    assert cursor.fresh([4, 5, 6, 7, 6]) == [6, 7]
+    assert cursor.last_applied == 5  # nothing applied until the caller says so
+    with pytest.raises(StreamGap):
+        cursor.fresh([6, 8])

@@ -1,0 +1,1 @@
+"""The CartStart desktop cart: one cart for products set aside in many stores."""

@@ -1,0 +1,153 @@
+"""The hub's HTTP API as the desktop cart uses it (httpx): accounts, link tokens, pairing, and
+the polling half of the cart channel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from shared_protocol import ErrorCode
+
+
+class HubUnreachable(Exception):
+    """The hub did not answer (network down, hub stopped, DNS, timeout)."""
+
+
+class HubError(Exception):
+    """The hub answered with a typed error."""
+
+    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details or {}
+
+    @property
+    def unauthorized(self) -> bool:
+        return self.code == ErrorCode.UNAUTHORIZED.value
+
+
+@dataclass(frozen=True)
+class Discovery:
+    http_url: str
+    cart_ws_url: str
+    versions: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    token_id: str
+    expires_at: float
+
+
+def normalize_hub_url(text: str) -> str:
+    """What a person types ("hub.example.org:8740") to a base URL ("http://hub.example.org:8740")."""
+    url = text.strip().rstrip("/")
+    if not url:
+        raise ValueError("enter the hub's address")
+    if "://" not in url:
+        url = "http://" + url
+    parsed = httpx.URL(url)
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ValueError(f"not a hub address: {text!r}")
+    return url
+
+
+class HubApi:
+    def __init__(self, hub_url: str, *, timeout: float = 10.0) -> None:
+        self.hub_url = hub_url
+        self._timeout = timeout
+        self._client = httpx.AsyncClient(base_url=hub_url, timeout=timeout)
+        self.token: str | None = None
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        auth: bool = True,
+        seconds: float | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        headers = {"Authorization": f"Bearer {self.token}"} if auth and self.token else {}
+        try:
+            response = await self._client.request(
+                method, path, headers=headers, timeout=seconds or self._timeout, **kwargs
+            )
+        except httpx.TransportError as exc:  # connect errors, timeouts, resets
+            raise HubUnreachable(f"{self.hub_url}: {exc or type(exc).__name__}") from exc
+        if response.status_code >= 400:
+            try:
+                error = response.json()["error"]
+            except (ValueError, KeyError, TypeError):
+                raise HubError(
+                    "internal", f"unexpected answer from the hub ({response.status_code})"
+                ) from None
+            raise HubError(error["code"], error["message"], error.get("details"))
+        return response.json() if response.content else None
+
+    async def discover(self) -> Discovery:
+        body = await self._request("GET", "/.well-known/cartstart.json", auth=False)
+        return Discovery(
+            body["http_url"], body["channels"]["cart"], tuple(body["protocol_versions"])
+        )
+
+    async def sign_up(self, email: str, password: str, display_name: str = "") -> None:
+        await self._request(
+            "POST",
+            "/api/accounts",
+            auth=False,
+            json={"email": email, "password": password, "display_name": display_name},
+        )
+
+    async def log_in(self, email: str, password: str, label: str) -> IssuedToken:
+        body = await self._request(
+            "POST",
+            "/api/sessions",
+            auth=False,
+            json={"email": email, "password": password, "label": label},
+        )
+        return IssuedToken(body["token"], body["token_id"], body["expires_at"])
+
+    async def log_out(self) -> None:
+        await self._request("DELETE", "/api/sessions/current")
+
+    async def snapshot(self) -> dict[str, Any]:
+        result: dict[str, Any] = await self._request("GET", "/api/cart")
+        return result
+
+    async def command(self, message: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = await self._request("POST", "/api/cart/commands", json=message)
+        return {"type": "result", **result}
+
+    async def events(self, after: int, wait: float) -> dict[str, Any]:
+        result: dict[str, Any] = await self._request(
+            "GET",
+            "/api/cart/events",
+            params={"after": after, "wait": wait},
+            seconds=wait + self._timeout,
+        )
+        return result
+
+    async def mint_link_token(self, store_id: str | None, label: str) -> IssuedToken:
+        body = await self._request(
+            "POST", "/api/cart/link-tokens", json={"store_id": store_id, "label": label}
+        )
+        return IssuedToken(body["token"], body["token_id"], body["expires_at"])
+
+    async def link_tokens(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = await self._request("GET", "/api/cart/link-tokens")
+        return result
+
+    async def revoke_link_token(self, token_id: str) -> None:
+        await self._request("DELETE", f"/api/cart/link-tokens/{token_id}")
+
+    async def pairing_code(self) -> tuple[str, float]:
+        body = await self._request("POST", "/api/cart/pairing-codes", json={})
+        return body["code"], body["expires_at"]

@@ -1,0 +1,206 @@
+"""The cart's own database in the user's data directory (aiosqlite): the last known cart, the
+stream position, bookmarks and deliveries, so the cart opens offline and resumes where it was."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiosqlite
+
+from shared_protocol.common import TicketView
+
+from .cart import CartItem
+
+SCHEMA: list[list[str]] = [
+    [
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE items (
+            ticket_id TEXT PRIMARY KEY,
+            position INTEGER NOT NULL,
+            view TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '')""",
+        """CREATE TABLE bookmarks (
+            url TEXT PRIMARY KEY,
+            store_id TEXT NOT NULL,
+            store_name TEXT NOT NULL,
+            title TEXT NOT NULL,
+            first_seen REAL NOT NULL,
+            last_seen REAL NOT NULL)""",
+        """CREATE TABLE deliveries (
+            order_id TEXT PRIMARY KEY,
+            store_id TEXT NOT NULL,
+            store_name TEXT NOT NULL,
+            status TEXT NOT NULL,
+            items TEXT NOT NULL,
+            timeline TEXT NOT NULL,
+            updated REAL NOT NULL)""",
+    ],
+]
+
+
+@dataclass
+class Bookmark:
+    url: str
+    store_id: str
+    store_name: str
+    title: str
+    first_seen: float
+    last_seen: float
+
+
+@dataclass
+class Delivery:
+    """A purchased order as the cart follows it (filled by checkout, issue 5)."""
+
+    order_id: str
+    store_id: str
+    store_name: str
+    status: str
+    items: list[tuple[str, int]]
+    timeline: list[tuple[str, float, str]] = field(default_factory=list)
+    updated: float = 0.0
+
+
+@dataclass
+class Saved:
+    items: list[CartItem]
+    last_seq: int | None
+    bookmarks: list[Bookmark]
+    deliveries: list[Delivery]
+    meta: dict[str, str]
+
+
+class LocalStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: aiosqlite.Connection | None = None
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise RuntimeError("the local store is not open")
+        return self._db
+
+    async def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = await aiosqlite.connect(self.path)
+        await self._db.execute("PRAGMA journal_mode = WAL")
+        await self._db.execute("PRAGMA synchronous = NORMAL")
+        cursor = await self._db.execute("PRAGMA user_version")
+        row = await cursor.fetchone()
+        version = int(row[0]) if row else 0
+        for number, statements in enumerate(SCHEMA, start=1):
+            if number <= version:
+                continue
+            for sql in statements:
+                await self._db.execute(sql)
+            await self._db.execute(f"PRAGMA user_version = {number}")
+            await self._db.commit()
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    async def load(self) -> Saved:
+        db = self.db
+        items = [
+            CartItem(TicketView.model_validate_json(view), note)
+            for view, note in await db.execute_fetchall(
+                "SELECT view, note FROM items ORDER BY position"
+            )
+        ]
+        meta = {str(k): str(v) for k, v in await db.execute_fetchall("SELECT key, value FROM meta")}
+        bookmarks = [
+            Bookmark(*row)
+            for row in await db.execute_fetchall(
+                "SELECT url, store_id, store_name, title, first_seen, last_seen FROM bookmarks "
+                "ORDER BY last_seen DESC"
+            )
+        ]
+        deliveries = [
+            Delivery(
+                order_id=row[0],
+                store_id=row[1],
+                store_name=row[2],
+                status=row[3],
+                items=[(str(n), int(q)) for n, q in json.loads(row[4])],
+                timeline=[(str(s), float(at), str(d)) for s, at, d in json.loads(row[5])],
+                updated=row[6],
+            )
+            for row in await db.execute_fetchall(
+                "SELECT order_id, store_id, store_name, status, items, timeline, updated "
+                "FROM deliveries ORDER BY updated DESC"
+            )
+        ]
+        last_seq = int(meta["last_seq"]) if "last_seq" in meta else None
+        return Saved(items, last_seq, bookmarks, deliveries, meta)
+
+    async def save(
+        self,
+        items: Iterable[CartItem] = (),
+        removed: Iterable[str] = (),
+        *,
+        last_seq: int | None = None,
+        bookmarks: Iterable[Bookmark] = (),
+    ) -> None:
+        """One transaction: the cart rows a batch of events changed, and how far it got."""
+        db = self.db
+        await db.executemany(
+            "INSERT INTO items (ticket_id, position, view, note) VALUES "
+            "(?, (SELECT COALESCE(MAX(position), 0) + 1 FROM items), ?, ?) "
+            "ON CONFLICT (ticket_id) DO UPDATE SET view = excluded.view, note = excluded.note",
+            [(i.ticket_id, i.ticket.model_dump_json(), i.note) for i in items],
+        )
+        await db.executemany("DELETE FROM items WHERE ticket_id = ?", [(t,) for t in removed])
+        await db.executemany(
+            "INSERT INTO bookmarks (url, store_id, store_name, title, first_seen, last_seen) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET title = excluded.title, "
+            "store_name = excluded.store_name, last_seen = excluded.last_seen",
+            [
+                (b.url, b.store_id, b.store_name, b.title, b.first_seen, b.last_seen)
+                for b in bookmarks
+            ],
+        )
+        if last_seq is not None:
+            await db.execute(
+                "INSERT INTO meta (key, value) VALUES ('last_seq', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(last_seq),),
+            )
+        await db.commit()
+
+    async def save_delivery(self, delivery: Delivery) -> None:
+        await self.db.execute(
+            "INSERT INTO deliveries (order_id, store_id, store_name, status, items, timeline, "
+            "updated) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (order_id) DO UPDATE SET "
+            "status = excluded.status, items = excluded.items, timeline = excluded.timeline, "
+            "updated = excluded.updated",
+            (
+                delivery.order_id,
+                delivery.store_id,
+                delivery.store_name,
+                delivery.status,
+                json.dumps(delivery.items),
+                json.dumps(delivery.timeline),
+                delivery.updated,
+            ),
+        )
+        await self.db.commit()
+
+    async def set_meta(self, **values: str) -> None:
+        await self.db.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            list(values.items()),
+        )
+        await self.db.commit()
+
+    async def clear(self) -> None:
+        """Forget everything (signing out, or another account on this computer)."""
+        for table in ("items", "meta", "bookmarks", "deliveries"):
+            await self.db.execute(f"DELETE FROM {table}")
+        await self.db.commit()
