@@ -23,7 +23,7 @@ class Recorder:
         self.snapshots: list[int] = []
         self.statuses: list[Status] = []
 
-    async def apply_events(self, events: list, last_seq: int) -> None:  # type: ignore[type-arg]
+    async def apply_events(self, events: list, last_seq: int) -> None:
         for event in events:
             expected = (
                 self.seqs[-1] if self.seqs else (self.snapshots[-1] if self.snapshots else 0)

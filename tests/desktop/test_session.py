@@ -10,6 +10,7 @@ import keyring
 import pytest
 
 from cartstart_desktop.core.api import HubError
+from cartstart_desktop.core.cart import Notice
 from cartstart_desktop.core.connection import Status
 from cartstart_desktop.core.session import CartSession
 from cartstart_server.clock import FakeClock
@@ -246,7 +247,7 @@ async def test_a_revocation_in_the_shop_notifies_the_cart(
 ) -> None:
     store_id, _ = await seed_store(server.hub, "Shop", {"vase": 1})
     session = await signed_in(make_session, server)
-    notices = []
+    notices: list[Notice] = []
     session.notice.connect(notices.append)
     await session.reserve(store_id, "vase")
     await server.hub.store_command(
