@@ -1,0 +1,101 @@
+"""`cartstart`: the desktop cart. Wires the core (no Qt) to the window on one qasync loop."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+from .core.credentials import KeyringCredentials
+from .core.session import CartSession
+from .core.settings import home
+
+
+def has_display() -> bool:
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(
+        os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+        or os.environ.get("QT_QPA_PLATFORM") in ("offscreen", "minimal")
+    )
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="cartstart", description="CartStart: one cart for products set aside in many stores."
+    )
+    parser.add_argument(
+        "--home",
+        type=Path,
+        default=None,
+        help="where the cart keeps its files (default: the user data directory, or $CARTSTART_HOME)",
+    )
+    parser.add_argument("--hub", default=None, help="hub address to offer at sign-in")
+    parser.add_argument(
+        "--email",
+        default=None,
+        help="sign in as this shopper at start, with the password in $CARTSTART_PASSWORD (for demos and scripted runs)",
+    )
+    return parser.parse_args(argv)
+
+
+def open_in_browser(url: str) -> None:
+    from .ui.qt import QDesktopServices, QUrl
+
+    QDesktopServices.openUrl(QUrl(url))
+
+
+async def run(args: argparse.Namespace) -> int:
+    from .ui.main_window import MainWindow
+    from .ui.qt import QApplication
+
+    app = QApplication.instance()
+    assert app is not None
+    session = CartSession(args.home or home(), KeyringCredentials(), open_url=open_in_browser)
+    if args.hub:
+        session.settings.hub_url = args.hub
+    window = MainWindow(session)
+    closed = asyncio.get_running_loop().create_future()
+    window.closed.connect(lambda: None if closed.done() else closed.set_result(None))
+    window.show()
+    signed_in = await session.open()
+    password = os.environ.get("CARTSTART_PASSWORD")
+    if not signed_in and args.email and password and args.hub:
+        await window._guarded(session.log_in(args.hub, args.email, password))
+        signed_in = session.signed_in
+    if not signed_in:
+        window.ask_login()
+    await closed
+    await session.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if not has_display():
+        print(
+            "cartstart: no display found (DISPLAY/WAYLAND_DISPLAY unset). Run it in a desktop "
+            "session, or with QT_QPA_PLATFORM=offscreen for a headless check.",
+            file=sys.stderr,
+        )
+        return 2
+    import qasync
+
+    from .ui.qt import QApplication
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("CartStart")
+    app.setQuitOnLastWindowClosed(False)  # the loop ends when the window's `closed` fires
+    try:
+        return int(qasync.run(run(args)))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
