@@ -4,28 +4,35 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Reinstall when pyproject.toml changes.
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml 2>/dev/null | cut -c1-12)
-# Debian packages the test suite needs (installed only when missing).
-TEST_DEB :=
+# Debian packages the test suite needs (installed only when missing): Qt offscreen.
+TEST_DEB := libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3
+# A real X server for screenshots (Qt's xcb plugin needs the xcb libraries).
+SCREEN_DEB := $(TEST_DEB) xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
+	libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
 DEMO_DIR ?= .demo
 
-.PHONY: help install demo test lint pytest format schema clean
+.PHONY: help install demo test lint pytest format schema screenshots installer bench clean
 
 help:
 	@echo "make demo    run the demo federation (hub + two demo stores) on SQLite"
 	@echo "make test    install everything, then ruff, mypy and pytest"
 	@echo "make lint    ruff and mypy only"
 	@echo "make schema  regenerate docs/protocol.schema.json"
+	@echo "make screenshots  docs/img/desktop-cart.png from the app under Xvfb"
+	@echo "make installer    a PyInstaller build of the desktop cart in dist/"
+	@echo "make bench   the benchmarks (results go in docs/benchmarks.md by hand)"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev,desktop]'
 	rm -f $(VENV)/.installed-*
 	touch $@
 
 install: $(STAMP)
 
 demo: $(STAMP)
+	-./scripts/system-deps.sh $(TEST_DEB)
 	$(BIN)/cartstart-server demo --data-dir $(DEMO_DIR)
 
 lint: $(STAMP)
@@ -46,5 +53,17 @@ format: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/python -m shared_protocol.schema docs/protocol.schema.json
 
+screenshots: $(STAMP)
+	./scripts/system-deps.sh $(SCREEN_DEB)
+	xvfb-run -a -s "-screen 0 1280x800x24" env QT_QPA_PLATFORM=xcb $(BIN)/python scripts/screenshots.py docs/img
+
+installer: $(STAMP)
+	$(BIN)/python -m pip install -q 'pyinstaller>=6.0'
+	$(BIN)/pyinstaller --noconfirm --distpath dist --workpath build installers/cartstart.spec
+
+bench: $(STAMP)
+	./scripts/system-deps.sh $(TEST_DEB)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/open_cart.py
+
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache build dist

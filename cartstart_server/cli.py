@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import signal
+import subprocess
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -194,13 +195,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import seed
+    from .demo import DEMO_EMAIL, DEMO_PASSWORD, launch_desktop, seed, seed_shopper
 
     config = _config(args)
     setup_logging("text", "WARNING")
+    desktop: list[subprocess.Popen[bytes]] = []
 
     async def announce(server: HubServer) -> None:
         stores = await seed(server.hub)
+        await seed_shopper(server.hub)
         lines = [
             "",
             "CartStart demo hub is running (Ctrl-C stops it).",
@@ -219,7 +222,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
             ]
             lines.append(f"    products {', '.join(s.product_ids)}")
         first = stores[0]
+        process, desktop_line = launch_desktop(server.http_url, config.data_dir / "desktop")
+        if process is not None:
+            desktop.append(process)
         lines += [
+            "",
+            f"  Shopper      {DEMO_EMAIL} / {DEMO_PASSWORD}",
+            f"  Desktop cart {desktop_line}",
             "",
             "Try it:",
             f"  curl -s '{server.http_url}/api/page/availability?p={first.store_id}:{first.product_ids[0]}'",
@@ -228,7 +237,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         ]
         print("\n".join(lines), flush=True)
 
-    return asyncio.run(_run_server(config, announce))
+    try:
+        return asyncio.run(_run_server(config, announce))
+    finally:
+        for process in desktop:
+            process.terminate()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -96,7 +96,13 @@ class MainWindow(QMainWindow):
         self.deliveries_view = self._table(self.deliveries_model)
         self.tabs = QTabWidget()
         self.tabs.addTab(cart_tab, "Cart")
-        self.tabs.addTab(self.bookmarks_view, "Bookmarks")
+        bookmarks_tab = QWidget()
+        bookmarks_layout = QVBoxLayout(bookmarks_tab)
+        bookmarks_layout.addWidget(self.bookmarks_view)
+        bookmarks_layout.addWidget(
+            QLabel("Double-click a page to open it in your browser, linked to this cart.")
+        )
+        self.tabs.addTab(bookmarks_tab, "Bookmarks")
         self.tabs.addTab(self.deliveries_view, "Deliveries")
 
         # Banner for notices and errors, above everything.
@@ -156,7 +162,10 @@ class MainWindow(QMainWindow):
         view.setModel(model)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.horizontalHeader().setStretchLastSection(True)
+        view.setWordWrap(False)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         view.verticalHeader().hide()
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         return view
