@@ -13,6 +13,8 @@ from collections.abc import Iterator
 
 import uvicorn
 
+from shared_protocol import codec
+
 from .broker.memory import MemoryBroker
 from .clock import Clock, SystemClock
 from .config import HubConfig
@@ -73,6 +75,7 @@ class HubServer:
         self._http_task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        codec.warm_up()
         await self.hub.start()
         await self.gateway.start(self._ws_sock)
         app = create_app(self.hub, self.ws_url, self.http_url)

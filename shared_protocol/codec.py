@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
+from functools import cache
+from importlib import import_module
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from . import cart, page, store
 from .errors import ErrorCode, ProtocolError
 
 
@@ -20,20 +21,34 @@ class Channel(StrEnum):
 
 Direction = Literal["client", "server"]
 
-_UNIONS: dict[tuple[Channel, Direction], Any] = {
-    (Channel.CART, "client"): cart.CartClientMessage,
-    (Channel.CART, "server"): cart.CartServerMessage,
-    (Channel.PAGE, "client"): page.PageClientMessage,
-    (Channel.PAGE, "server"): page.PageServerMessage,
-    (Channel.STORE, "client"): store.StoreClientMessage,
-    (Channel.STORE, "server"): store.StoreServerMessage,
+# Each channel's models are imported on first use: the desktop cart speaks only the cart
+# channel and should not pay for building the page and store models at start-up.
+_UNIONS: dict[tuple[Channel, Direction], str] = {
+    (Channel.CART, "client"): "CartClientMessage",
+    (Channel.CART, "server"): "CartServerMessage",
+    (Channel.PAGE, "client"): "PageClientMessage",
+    (Channel.PAGE, "server"): "PageServerMessage",
+    (Channel.STORE, "client"): "StoreClientMessage",
+    (Channel.STORE, "server"): "StoreServerMessage",
 }
 # The HTTP command endpoints accept only the state-changing commands of a channel.
-COMMAND_UNIONS: dict[Channel, Any] = {
-    Channel.CART: cart.CartCommand,
-    Channel.PAGE: page.PageCommand,
-    Channel.STORE: store.StoreCommand,
+_COMMAND_UNIONS: dict[Channel, str] = {
+    Channel.CART: "CartCommand",
+    Channel.PAGE: "PageCommand",
+    Channel.STORE: "StoreCommand",
 }
+
+
+def _load(channel: Channel, name: str) -> Any:
+    return getattr(import_module(f"{__package__}.{channel.value}"), name)
+
+
+def channel_union(channel: Channel, direction: Direction) -> Any:
+    return _load(channel, _UNIONS[channel, direction])
+
+
+def command_union(channel: Channel) -> Any:
+    return _load(channel, _COMMAND_UNIONS[channel])
 
 
 def union_members(union: Any) -> tuple[type[BaseModel], ...]:
@@ -88,23 +103,35 @@ class _Parser:
             ) from None
 
 
-_PARSERS = {key: _Parser(union) for key, union in _UNIONS.items()}
-_COMMAND_PARSERS = {channel: _Parser(union) for channel, union in COMMAND_UNIONS.items()}
+# Built on first use: a validator costs ~15 ms to build, and the desktop cart needs only
+# one of the six, so building all of them at import would slow every start-up.
+@cache
+def _parser(channel: Channel, direction: Direction) -> _Parser:
+    return _Parser(channel_union(channel, direction))
+
+
+@cache
+def _command_parser(channel: Channel) -> _Parser:
+    return _Parser(command_union(channel))
 
 
 def parse(channel: Channel, direction: Direction, raw: str | bytes) -> Any:
     """Parse one frame sent in `direction` on `channel`; raises ProtocolError."""
-    return _PARSERS[channel, direction].parse(raw)
+    return _parser(channel, direction).parse(raw)
 
 
 def parse_command(channel: Channel, obj: object) -> Any:
     """Validate a decoded HTTP command body (state-changing commands only)."""
-    return _COMMAND_PARSERS[channel].parse_obj(obj)
+    return _command_parser(channel).parse_obj(obj)
 
 
 def encode(message: BaseModel) -> str:
     return message.model_dump_json()
 
 
-def channel_union(channel: Channel, direction: Direction) -> Any:
-    return _UNIONS[channel, direction]
+def warm_up() -> None:
+    """Build every validator now (the hub does, so no first frame pays for it)."""
+    for channel, direction in _UNIONS:
+        _parser(channel, direction)
+    for channel in _COMMAND_UNIONS:
+        _command_parser(channel)

@@ -23,19 +23,19 @@ Timestamp = Annotated[float, Field(description="Seconds since the Unix epoch (UT
 class Inbound(BaseModel):
     """A message a client sends: unknown fields are an error, so typos are caught early."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Outbound(BaseModel):
     """A message the hub sends: clients ignore fields they do not know (forward compatible)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class Money(BaseModel):
     """An amount in integer minor units (cents, pence, yen) of an ISO 4217 currency."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     amount: int = Field(ge=0, description="Minor units, e.g. 1999 for 19.99 EUR")
     currency: CurrencyCode

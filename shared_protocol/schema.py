@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from .codec import COMMAND_UNIONS, Channel, channel_union
+from .codec import Channel, channel_union, command_union
 from .errors import ErrorCode
 from .session import SUPPORTED_VERSIONS
 
@@ -24,7 +24,7 @@ def protocol_schema() -> dict[str, Any]:
             name = f"{channel.value.capitalize()}{direction.capitalize()}Message"
             inputs.append((name, "validation", TypeAdapter(channel_union(channel, direction))))
         name = f"{channel.value.capitalize()}Command"
-        inputs.append((name, "validation", TypeAdapter(COMMAND_UNIONS[channel])))
+        inputs.append((name, "validation", TypeAdapter(command_union(channel))))
     by_key, top = TypeAdapter.json_schemas(inputs, ref_template="#/$defs/{model}")
     defs: dict[str, Any] = dict(top.get("$defs", {}))
     channels: dict[str, Any] = {}

@@ -4,11 +4,13 @@ the polling half of the cart channel."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from shared_protocol import ErrorCode
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class HubUnreachable(Exception):
@@ -45,22 +47,30 @@ class IssuedToken:
 
 def normalize_hub_url(text: str) -> str:
     """What a person types ("hub.example.org:8740") to a base URL ("http://hub.example.org:8740")."""
-    url = text.strip().rstrip("/")
+    url = text.strip()
     if not url:
         raise ValueError("enter the hub's address")
     if "://" not in url:
         url = "http://" + url
-    parsed = httpx.URL(url)
-    if parsed.scheme not in ("http", "https") or not parsed.host:
+    try:
+        parsed = urlsplit(url)
+        parsed.port  # noqa: B018 (raises ValueError for a bad port)
+    except ValueError:
+        raise ValueError(f"not a hub address: {text!r}") from None
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise ValueError(f"not a hub address: {text!r}")
-    return url
+    return url.rstrip("/")
 
 
 class HubApi:
     def __init__(self, hub_url: str, *, timeout: float = 10.0) -> None:
         self.hub_url = hub_url
         self._timeout = timeout
-        self._client = httpx.AsyncClient(base_url=hub_url, timeout=timeout)
+        # httpx is imported when the first client is made, not at start-up: the cart paints
+        # its saved contents first (httpx costs ~20 ms to import).
+        import httpx
+
+        self._client: httpx.AsyncClient = httpx.AsyncClient(base_url=hub_url, timeout=timeout)
         self.token: str | None = None
 
     async def close(self) -> None:
@@ -75,6 +85,8 @@ class HubApi:
         seconds: float | None = None,
         **kwargs: Any,
     ) -> Any:
+        import httpx  # already loaded by __init__
+
         headers = {"Authorization": f"Bearer {self.token}"} if auth and self.token else {}
         try:
             response = await self._client.request(

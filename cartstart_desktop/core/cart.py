@@ -86,7 +86,7 @@ class StoreGroup:
 
     @property
     def totals(self) -> dict[str, int]:
-        return totals(i.line_total for i in self.items if i.held)
+        return totals((i.ticket.price, i.ticket.qty) for i in self.items if i.held)
 
 
 def countdown(seconds: float) -> str:
@@ -116,7 +116,7 @@ class CartState:
         return list(by_store.values())
 
     def totals(self) -> dict[str, int]:
-        return totals(i.line_total for i in self.items.values() if i.held)
+        return totals((i.ticket.price, i.ticket.qty) for i in self.items.values() if i.held)
 
     def held_count(self) -> int:
         return sum(1 for i in self.items.values() if i.held)

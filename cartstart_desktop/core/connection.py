@@ -15,10 +15,7 @@ import logging
 import random
 import time
 from enum import StrEnum
-from typing import Any, Protocol
-
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake
+from typing import TYPE_CHECKING, Any, Protocol
 
 from shared_protocol import Channel, parse
 from shared_protocol.cart import CartResult, CartSnapshot
@@ -27,6 +24,9 @@ from shared_protocol.session import SUPPORTED_VERSIONS, InboundCursor, StreamGap
 
 from .api import HubApi, HubError, HubUnreachable
 from .cart import CartEvent
+
+if TYPE_CHECKING:
+    from websockets.asyncio.client import ClientConnection
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ class HubConnection:
                 until = None if self.force_polling else websocket_after
                 await self._poll(until)
                 delays = backoff(base=0.5, cap=30.0, rng=self._rng)
-            except (HubUnreachable, ConnectionClosed, OSError, TimeoutError, _Resync) as exc:
+            except (HubUnreachable, OSError, TimeoutError, _Resync) as exc:
                 log.info("hub not reachable: %s", exc)
                 self._set_status(Status.OFFLINE)
                 await asyncio.sleep(next(delays))
@@ -153,37 +153,48 @@ class HubConnection:
     # ---- WebSocket --------------------------------------------------------------------------
 
     async def _websocket(self, url: str) -> None:
+        """One WebSocket session; a dropped connection surfaces as ConnectionError."""
+        # websockets is imported here, not at start-up, so the cart paints its saved contents
+        # before loading the network stack (~20 ms).
+        from websockets.asyncio.client import connect
+        from websockets.exceptions import ConnectionClosed, InvalidHandshake
+
         try:
             ws = await connect(url, open_timeout=5, compression=None, max_size=4 * 2**20)
         except (InvalidHandshake, OSError, TimeoutError) as exc:
             raise _WebSocketFailed(f"{type(exc).__name__}: {exc}") from exc
         try:
-            hello = {
-                "type": "hello",
-                "versions": list(SUPPORTED_VERSIONS),
-                "token": self.api.token,
-                "resume_from": self.cursor.last_applied if self._have_state else None,
-            }
-            await ws.send(json.dumps(hello))
-            welcome = parse(Channel.CART, "server", await asyncio.wait_for(ws.recv(), 10))
-            if isinstance(welcome, ErrorMessage):
-                raise HubError(welcome.code.value, welcome.message, dict(welcome.details))
-            if not isinstance(welcome, Welcome):
-                raise _Resync(f"expected welcome, got {welcome.type}")
-            self._ws = ws
-            self._set_status(Status.WEBSOCKET)
-            acks = asyncio.create_task(self._ack_ticker(ws))
-            try:
-                async for raw in ws:
-                    await self._dispatch(parse(Channel.CART, "server", raw), ws)
-            finally:
-                acks.cancel()
-                self._ws = None
-                for future in self._pending.values():
-                    if not future.done():
-                        future.set_exception(ConnectionError("connection lost"))
+            await self._websocket_session(ws)
+        except ConnectionClosed as exc:
+            raise ConnectionError(f"WebSocket closed: {exc}") from exc
         finally:
             await ws.close()
+
+    async def _websocket_session(self, ws: ClientConnection) -> None:
+        hello = {
+            "type": "hello",
+            "versions": list(SUPPORTED_VERSIONS),
+            "token": self.api.token,
+            "resume_from": self.cursor.last_applied if self._have_state else None,
+        }
+        await ws.send(json.dumps(hello))
+        welcome = parse(Channel.CART, "server", await asyncio.wait_for(ws.recv(), 10))
+        if isinstance(welcome, ErrorMessage):
+            raise HubError(welcome.code.value, welcome.message, dict(welcome.details))
+        if not isinstance(welcome, Welcome):
+            raise _Resync(f"expected welcome, got {welcome.type}")
+        self._ws = ws
+        self._set_status(Status.WEBSOCKET)
+        acks = asyncio.create_task(self._ack_ticker(ws))
+        try:
+            async for raw in ws:
+                await self._dispatch(parse(Channel.CART, "server", raw), ws)
+        finally:
+            acks.cancel()
+            self._ws = None
+            for future in self._pending.values():
+                if not future.done():
+                    future.set_exception(ConnectionError("connection lost"))
 
     async def _dispatch(self, message: Any, ws: ClientConnection) -> None:
         if isinstance(message, CartResult | ErrorMessage | CartSnapshot) and message.id:
@@ -206,7 +217,9 @@ class HubConnection:
     async def _maybe_ack(self, ws: ClientConnection) -> None:
         seq = self.cursor.ack_due(time.time())
         if seq is not None:
-            with contextlib.suppress(ConnectionClosed):
+            from websockets.exceptions import ConnectionClosed  # loaded with the socket
+
+            with contextlib.suppress(ConnectionClosed):  # acked again after the resume
                 await ws.send(json.dumps({"type": "ack", "seq": seq}))
                 self.cursor.acked(seq)
 
@@ -270,7 +283,7 @@ class HubConnection:
         while True:
             try:
                 reply = await self._send_command(message, deadline)
-            except (ConnectionError, HubUnreachable, ConnectionClosed, TimeoutError) as exc:
+            except (ConnectionError, HubUnreachable, TimeoutError) as exc:
                 if time.monotonic() >= deadline or self._stopping:
                     raise Offline("the hub cannot be reached; try again in a moment") from exc
                 await asyncio.sleep(0.3)
@@ -284,9 +297,13 @@ class HubConnection:
         if ws is not None:
             future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
             self._pending[message["id"]] = future
+            from websockets.exceptions import ConnectionClosed  # loaded with the socket
+
             try:
                 await ws.send(json.dumps(message))
                 return await asyncio.wait_for(future, max(0.1, deadline - time.monotonic()))
+            except ConnectionClosed as exc:
+                raise ConnectionError(f"WebSocket closed: {exc}") from exc
             finally:
                 self._pending.pop(message["id"], None)
         if message["type"] == "sync":

@@ -6,10 +6,10 @@ says so and keeps the token in memory for this run only.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import keyring
-import keyring.errors
+if TYPE_CHECKING:
+    from types import ModuleType
 
 SERVICE = "CartStart"
 
@@ -30,22 +30,35 @@ def account_key(hub_url: str, email: str) -> str:
     return f"{email} @ {hub_url}"
 
 
+def _keyring() -> ModuleType:
+    # Imported on first use: `import keyring` scans every installed package's entry points for
+    # backends (45 ms here), and the cart should paint its local contents before paying that.
+    import keyring
+    import keyring.errors
+
+    return keyring
+
+
 class KeyringCredentials:
     """The OS keyring through `keyring` (Secret Service, macOS Keychain, Windows Credential Locker)."""
 
     def load(self, account: str) -> str | None:
+        keyring = _keyring()
         try:
-            return keyring.get_password(SERVICE, account)
+            secret: str | None = keyring.get_password(SERVICE, account)
         except keyring.errors.KeyringError as exc:
             raise CredentialsUnavailable(str(exc)) from exc
+        return secret
 
     def save(self, account: str, secret: str) -> None:
+        keyring = _keyring()
         try:
             keyring.set_password(SERVICE, account, secret)
         except keyring.errors.KeyringError as exc:
             raise CredentialsUnavailable(str(exc)) from exc
 
     def delete(self, account: str) -> None:
+        keyring = _keyring()
         try:
             keyring.delete_password(SERVICE, account)
         except keyring.errors.PasswordDeleteError:

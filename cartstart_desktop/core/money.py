@@ -33,11 +33,11 @@ def times(price: Money, qty: int) -> Money:
     return Money(amount=price.amount * qty, currency=price.currency)
 
 
-def totals(amounts: Iterable[Money]) -> dict[str, int]:
-    """Sums per currency (never converted, never mixed)."""
+def totals(lines: Iterable[tuple[Money, int]]) -> dict[str, int]:
+    """Sums of price x quantity per currency (never converted, never mixed)."""
     out: dict[str, int] = defaultdict(int)
-    for money in amounts:
-        out[money.currency] += money.amount
+    for price, qty in lines:
+        out[price.currency] += price.amount * qty
     return dict(sorted(out.items()))
 
 

@@ -31,6 +31,8 @@ HEADERS = ("Item", "Price", "Qty", "Total", "Expires in", "Status")
 TICKET_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = 0  # internalId of top-level (store) rows; item rows carry their store's key
+_GROUP_FLAGS = _ITEM_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE_ITEM_FLAGS = _ITEM_FLAGS | Qt.ItemFlag.ItemIsEditable
 _STATE_LABEL = {
     "held": "Held",
     "expired": "Expired",
@@ -209,11 +211,14 @@ class CartModel(QAbstractItemModel):
         return self._state.items.get(store.tickets[index.row()])
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        item = self.item_at(index)
-        if item is not None and item.held and index.column() == QTY:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+        # Called for every row when the tree lays out, so it answers from constants.
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if index.internalId() == _ROOT:
+            return _GROUP_FLAGS
+        if index.column() == QTY and (item := self.item_at(index)) is not None and item.held:
+            return _EDITABLE_ITEM_FLAGS
+        return _ITEM_FLAGS
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -229,7 +234,9 @@ class CartModel(QAbstractItemModel):
                 return store.name
             if column == TOTAL:
                 items = (self._state.items.get(t) for t in store.tickets)
-                return format_totals(totals(i.line_total for i in items if i and i.held))
+                return format_totals(
+                    totals((i.ticket.price, i.ticket.qty) for i in items if i and i.held)
+                )
             if column == STATUS:
                 n = len(store.tickets)
                 return f"{n} item{'s' if n != 1 else ''}"

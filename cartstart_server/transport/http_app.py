@@ -7,6 +7,7 @@ Errors look the same on every route and on the WebSockets: `{"error": {"code", "
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic.warnings import UnsupportedFieldAttributeWarning
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -25,6 +27,14 @@ from ..hub import Hub
 from . import http_cart, http_page, http_store
 
 log = logging.getLogger(__name__)
+
+# A known false positive (pydantic#12356): FastAPI's Body() names its parameter as an alias on
+# the body's type, and pydantic warns when it builds that schema on the first request.
+warnings.filterwarnings(
+    "ignore",
+    message="The 'alias' attribute with value 'command'",
+    category=UnsupportedFieldAttributeWarning,
+)
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "storefront_templates" / "static"
 

@@ -148,8 +148,9 @@ def test_money_is_exact_and_formatted_per_currency() -> None:
     assert format_money(150000, "JPY") == "¥150,000"
     assert format_money(1234, "KWD") == "1.234 KWD"
     assert format_money(5, "SEK") == "0.05 SEK"
-    prices = [Money(amount=10, currency="EUR")] * 3 + [Money(amount=1, currency="GBP")]
-    assert totals(prices) == {"EUR": 30, "GBP": 1}  # never 0.30000000000000004
+    lines = [(Money(amount=10, currency="EUR"), 1)] * 3 + [(Money(amount=1, currency="GBP"), 1)]
+    assert totals(lines) == {"EUR": 30, "GBP": 1}  # never 0.30000000000000004
+    assert totals([(Money(amount=1999, currency="EUR"), 3)]) == {"EUR": 5997}
     assert format_totals({"EUR": 30, "GBP": 1}) == "€0.30 + £0.01"
 
 
