@@ -1,0 +1,7 @@
+"""`python -m cartstart_desktop` (and the PyInstaller entry point)."""
+
+import sys
+
+from cartstart_desktop.app import main
+
+sys.exit(main())
