@@ -92,6 +92,28 @@ async def test_quantity_changes_and_remove_return_stock(
     assert level.available == 3
 
 
+async def test_renew_extends_a_hold_within_the_stores_limit(
+    tmp_path: Path, make_session: MakeSession
+) -> None:
+    clock = FakeClock()
+    async with HubServer(hub_config(tmp_path / "hub"), clock=clock) as server:
+        store_id, _ = await seed_store(server.hub, "Shop", {"mug": 1}, ttl=600, renewal_limit=1)
+        session = await signed_in(make_session, server)
+        await session.reserve(store_id, "mug")
+        (ticket_id,) = session.state.items
+        first = session.state.items[ticket_id].ticket
+        clock.advance(500)
+        await session.renew(ticket_id)
+        renewed = session.state.items[ticket_id].ticket
+        assert renewed.expires_at == clock.now() + 600 and renewed.renewals_left == 0
+        assert renewed.expires_at > first.expires_at
+        with pytest.raises(HubError) as err:
+            await session.renew(ticket_id)
+        assert err.value.code == "renewal_limit"
+        assert session.state.items[ticket_id].ticket.expires_at == renewed.expires_at
+        await session.close()
+
+
 async def test_a_restart_without_the_hub_shows_the_last_cart_then_reconciles(
     tmp_path: Path, make_session: MakeSession
 ) -> None:
