@@ -19,12 +19,11 @@ from pydantic import TypeAdapter
 from shared_protocol import ErrorCode, ProtocolError
 from shared_protocol.cart import CartSnapshot, Release, Renew, Reserve, SetQuantity
 from shared_protocol.common import Availability, TicketView
-from shared_protocol.page import AddToCart
+from shared_protocol.page import AddToCart, Holding
 from shared_protocol.store import (
     AdjustStock,
     SetStock,
     StoreResult,
-    StoreSettings,
     StoreSnapshot,
     UpdateSettings,
     UpsertProducts,
@@ -36,10 +35,12 @@ from .clock import Clock
 from .config import HubConfig
 from .expiry import ExpiryScheduler
 from .metrics import HubMetrics
+from .origins import OriginPolicy
 from .storage import directory, idempotency, ledger, outbox, queries
 from .storage.base import Database
 from .storage.directory import StoreRow, TokenRow
 from .storage.sql import Effects, Plan, Row
+from .storage.views import settings_of
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ class Hub:
         self.config = config
         self.metrics = HubMetrics()
         self.scheduler = ExpiryScheduler(self._process_due, clock)
+        self.origins = OriginPolicy(lambda: self.db.read(directory.all_origins()))
         self._tasks: list[asyncio.Task[None]] = []
 
     # ---- life cycle -----------------------------------------------------------------------------
@@ -326,14 +328,23 @@ class Hub:
 
         return await self._counted(cmd.type, self._commit(plan))
 
-    async def add_to_cart(self, page: LinkedPage, cmd: AddToCart) -> TicketView:
+    async def add_to_cart(
+        self, page: LinkedPage, cmd: AddToCart, origin: str | None = None
+    ) -> TicketView:
+        """Reserve for the page's cart. `origin` is the page's Origin header (None when the
+        caller is not a browser page)."""
         if page.store_id is not None and page.store_id != cmd.store_id:
             raise ProtocolError(
                 ErrorCode.FORBIDDEN,
                 "this link token only adds products of its own store",
                 command_id=cmd.id,
             )
+        await self.origins.check_store(cmd.store_id, origin, cmd.id)
         now = self.clock.now()
+
+        def checked(inner: Plan[TicketView]) -> Plan[TicketView]:
+            yield from directory.require_live_token(page.token_id, now)
+            return (yield from inner)
 
         def plan(fx: Effects) -> Plan[TicketView]:
             inner = ledger.reserve(
@@ -348,7 +359,7 @@ class Hub:
                 warn_before=self.config.expiry_warning,
             )
             return self._once(
-                f"page:{page.cart_id}", cmd.id, cmd.model_dump_json(), inner, _TICKET, now
+                f"page:{page.cart_id}", cmd.id, cmd.model_dump_json(), checked(inner), _TICKET, now
             )
 
         return await self._counted("reserve", self._commit(plan))
@@ -381,6 +392,11 @@ class Hub:
 
     async def availability(self, refs: Iterable[tuple[str, str]]) -> list[Availability]:
         return await self.db.read(queries.availability_of(list(refs)))
+
+    async def holdings(self, page: LinkedPage, refs: Iterable[tuple[str, str]]) -> list[Holding]:
+        """What the page's cart holds among `refs` (only its store's, for a store-scoped token)."""
+        wanted = [r for r in refs if page.store_id is None or r[0] == page.store_id]
+        return await self.db.read(queries.holdings(page.cart_id, wanted))
 
     # ---- stores ------------------------------------------------------------------------------------
 
@@ -447,6 +463,8 @@ class Hub:
         result = await self._commit(plan)
         if result.revoked:
             self.metrics.revocations.inc(len(result.revoked))
+        if isinstance(cmd, UpdateSettings):
+            self.origins.forget()
         return result
 
     def _store_plan(
@@ -468,14 +486,12 @@ class Hub:
             )
             return StoreResult(id=cmd.id, stock=level, revoked=revoked)
         store = yield from directory.update_settings(
-            store_id, cmd.default_ttl_seconds, cmd.renewal_limit
+            store_id,
+            cmd.default_ttl_seconds,
+            cmd.renewal_limit,
+            None if cmd.origins is None else sorted({o.lower() for o in cmd.origins}),
         )
-        return StoreResult(
-            id=cmd.id,
-            settings=StoreSettings(
-                default_ttl_seconds=store.default_ttl, renewal_limit=store.renewal_limit
-            ),
-        )
+        return StoreResult(id=cmd.id, settings=settings_of(store))
 
     async def store_snapshot(self, store_id: str) -> StoreSnapshot:
         return await self.db.read(queries.store_snapshot(store_id))

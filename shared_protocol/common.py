@@ -17,6 +17,14 @@ Seq = Annotated[int, Field(ge=0)]
 Quantity = Annotated[int, Field(ge=1, le=999)]
 Url = Annotated[str, Field(max_length=2048, pattern=r"^https?://\S+$")]
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+# A web origin as browsers send it in the Origin header: scheme://host[:port], nothing after.
+WebOrigin = Annotated[
+    str,
+    Field(
+        max_length=200,
+        pattern=r"^https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$",
+    ),
+]
 Timestamp = Annotated[float, Field(description="Seconds since the Unix epoch (UTC)")]
 
 

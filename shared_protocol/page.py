@@ -92,7 +92,25 @@ class PageResult(Outbound):
         )
 
 
+class Holding(Outbound):
+    """How many units of a product the linked cart holds (0: none) and until when."""
+
+    store_id: str
+    product_id: str
+    qty: int
+    expires_at: float | None = None
+
+
+class InCart(Outbound):
+    """For a linked page only: the cart's holds on products the page follows. Sent after
+    `subscribe` (holds only) and whenever one changes (qty 0 when it ends), so the page can show
+    "in your cart". Limited to the link token's store when the token has one."""
+
+    type: Literal["in_cart"] = "in_cart"
+    items: list[Holding]
+
+
 PageServerMessage = Annotated[
-    Welcome | AvailabilitySnapshot | Availability | PageResult | ErrorMessage,
+    Welcome | AvailabilitySnapshot | Availability | InCart | PageResult | ErrorMessage,
     Field(discriminator="type"),
 ]

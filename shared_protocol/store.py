@@ -22,10 +22,12 @@ from .common import (
     Outbound,
     StoreTicketView,
     Url,
+    WebOrigin,
     Welcome,
 )
 
 MAX_PRODUCTS_PER_UPSERT = 1000
+MAX_ORIGINS = 20
 TtlSeconds = Annotated[float, Field(ge=1, le=7 * 24 * 3600)]
 
 
@@ -50,6 +52,9 @@ class ProductIn(BaseModel):
 class StoreSettings(Outbound):
     default_ttl_seconds: float
     renewal_limit: int
+    origins: list[str] = Field(
+        default_factory=list, description="Web origins whose pages may add this store's products"
+    )
 
 
 class StockLevel(Outbound):
@@ -96,6 +101,12 @@ class UpdateSettings(Inbound):
     id: CommandId
     default_ttl_seconds: TtlSeconds | None = None
     renewal_limit: Annotated[int, Field(ge=0, le=100)] | None = None
+    origins: list[WebOrigin] | None = Field(
+        None,
+        max_length=MAX_ORIGINS,
+        description="Replace the web origins (scheme://host[:port]) whose pages may connect and "
+        "add this store's products to carts",
+    )
 
 
 class StoreSync(Inbound):

@@ -95,14 +95,23 @@ def find_store_by_name(name: str) -> Plan[StoreRow | None]:
 
 
 def update_settings(
-    store_id: str, default_ttl: float | None, renewal_limit: int | None
+    store_id: str,
+    default_ttl: float | None,
+    renewal_limit: int | None,
+    origins: list[str] | None = None,
 ) -> Plan[StoreRow]:
     row = one(
         (
             yield Stmt(
                 "UPDATE stores SET default_ttl = COALESCE(?, default_ttl), "
-                "renewal_limit = COALESCE(?, renewal_limit) WHERE id = ? RETURNING *",
-                (default_ttl, renewal_limit, store_id),
+                "renewal_limit = COALESCE(?, renewal_limit), origins = COALESCE(?, origins) "
+                "WHERE id = ? RETURNING *",
+                (
+                    default_ttl,
+                    renewal_limit,
+                    None if origins is None else json.dumps(origins),
+                    store_id,
+                ),
             )
         )
     )
@@ -144,6 +153,27 @@ def create_token(token: TokenRow) -> Plan[None]:
             token.revoked_at,
         ),
     )
+
+
+def all_origins() -> Plan[dict[str, tuple[str, ...]]]:
+    """Every store's registered web origins, by store id."""
+    rows = yield Stmt("SELECT id, origins FROM stores")
+    return {r["id"]: tuple(json.loads(r["origins"])) for r in rows}
+
+
+def require_live_token(token_id: str, now: float) -> Plan[None]:
+    """Inside a command's transaction: the token it was authorised with must still be valid
+    (a page connected before its token was revoked must not go on adding)."""
+    row = one(
+        (
+            yield Stmt(
+                "SELECT 1 AS ok FROM tokens WHERE id = ? AND revoked_at IS NULL AND expires_at > ?",
+                (token_id, now),
+            )
+        )
+    )
+    if row is None:
+        raise ProtocolError(ErrorCode.UNAUTHORIZED, "this link token was revoked or has expired")
 
 
 def get_token(token_id: str) -> Plan[TokenRow | None]:

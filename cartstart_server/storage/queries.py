@@ -7,12 +7,13 @@ from collections.abc import Iterable
 
 from shared_protocol.cart import CartSnapshot
 from shared_protocol.common import Availability
+from shared_protocol.page import Holding
 from shared_protocol.store import StoreSnapshot
 
 from . import outbox
 from .directory import StoreRow, require_store
 from .ledger import product_row
-from .sql import Plan, Row, Stmt
+from .sql import Plan, Row, Stmt, one
 from .views import availability, store_ticket_view, ticket_view
 
 
@@ -64,3 +65,28 @@ def store_products(store_id: str) -> Plan[list[Row]]:
 def ticket_counts() -> Plan[dict[str, int]]:
     rows = yield Stmt("SELECT state, COUNT(*) AS n FROM tickets GROUP BY state")
     return {str(r["state"]): int(r["n"]) for r in rows}
+
+
+def holdings(cart_id: str, refs: Iterable[tuple[str, str]]) -> Plan[list[Holding]]:
+    """The cart's held tickets among `refs` (a linked page's "in your cart")."""
+    out = []
+    for store_id, product_id in refs:
+        row = one(
+            (
+                yield Stmt(
+                    "SELECT qty, expires_at FROM tickets WHERE cart_id = ? AND store_id = ? "
+                    "AND product_id = ? AND state = 'held'",
+                    (cart_id, store_id, product_id),
+                )
+            )
+        )
+        if row is not None:
+            out.append(
+                Holding(
+                    store_id=store_id,
+                    product_id=product_id,
+                    qty=row["qty"],
+                    expires_at=row["expires_at"],
+                )
+            )
+    return out

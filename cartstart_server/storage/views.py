@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared_protocol.common import Availability, Money, StoreTicketView, TicketState, TicketView
-from shared_protocol.store import StockLevel
+from shared_protocol.store import StockLevel, StoreSettings
 
 from ..domain.tickets import available, cart_ref, renewals_left
 from .directory import StoreRow
@@ -63,4 +63,12 @@ def store_ticket_view(ticket: Row) -> StoreTicketView:
         created_at=ticket["created_at"],
         expires_at=ticket["expires_at"],
         version=ticket["version"],
+    )
+
+
+def settings_of(store: StoreRow) -> StoreSettings:
+    return StoreSettings(
+        default_ttl_seconds=store.default_ttl,
+        renewal_limit=store.renewal_limit,
+        origins=list(store.origins),
     )

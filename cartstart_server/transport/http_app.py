@@ -25,6 +25,8 @@ from shared_protocol.session import SUPPORTED_VERSIONS
 
 from ..hub import Hub
 from . import http_cart, http_page, http_store
+from .http_cors import PageCors
+from .http_errors import error_response
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +39,6 @@ warnings.filterwarnings(
 )
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "storefront_templates" / "static"
-
-
-def error_response(exc: ProtocolError) -> JSONResponse:
-    body = {"error": {"code": exc.code.value, "message": exc.message, "details": exc.details}}
-    headers = {"WWW-Authenticate": "Bearer"} if exc.code is ErrorCode.UNAUTHORIZED else None
-    return JSONResponse(body, status_code=exc.http_status, headers=headers)
 
 
 def _validation_error(exc: RequestValidationError) -> ProtocolError:
@@ -115,6 +111,7 @@ def create_app(hub: Hub, ws_url: str, http_url: str) -> FastAPI:
     )
     app.state.hub = hub
     app.add_middleware(BodyLimit, limit=hub.config.max_body_bytes)
+    app.add_middleware(PageCors, policy=hub.origins)  # outermost: preflights skip the rest
 
     @app.exception_handler(ProtocolError)
     async def on_protocol_error(_: Request, exc: ProtocolError) -> Response:

@@ -42,6 +42,12 @@ async def linked_page(hub: HubDep, credentials: Bearer) -> LinkedPage:
     return await hub.authenticate_link(_token(credentials))
 
 
+async def optional_linked_page(hub: HubDep, credentials: Bearer) -> LinkedPage | None:
+    """No token: an unlinked page. A token that is not valid (any more) is an error, so the page
+    learns to drop it."""
+    return None if credentials is None else await hub.authenticate_link(credentials.credentials)
+
+
 async def store_agent(hub: HubDep, credentials: Bearer, store_id: str) -> StoreRow:
     """The key must belong to the store named in the path."""
     store = await hub.authenticate_store(_token(credentials))
@@ -52,4 +58,5 @@ async def store_agent(hub: HubDep, credentials: Bearer, store_id: str) -> StoreR
 
 ShopperDep = Annotated[Shopper, Depends(shopper)]
 LinkedPageDep = Annotated[LinkedPage, Depends(linked_page)]
+OptionalLinkedPageDep = Annotated[LinkedPage | None, Depends(optional_linked_page)]
 StoreDep = Annotated[StoreRow, Depends(store_agent)]

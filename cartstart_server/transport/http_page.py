@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Header, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared_protocol import ErrorCode, ProtocolError
 from shared_protocol.common import Availability, Ident
-from shared_protocol.page import MAX_SUBSCRIPTIONS, PageCommand, PageResult
+from shared_protocol.page import MAX_SUBSCRIPTIONS, Holding, PageCommand, PageResult
 
 from ..broker.base import product_topic
-from .http_auth import HubDep, LinkedPageDep
+from .http_auth import HubDep, LinkedPageDep, OptionalLinkedPageDep
 from .http_cart import IssuedLinkTokenOut, issued_out
 from .polling import wait_for_topics
 
@@ -35,6 +35,14 @@ class AvailabilityPoll(BaseModel):
 
 class AvailabilityItems(BaseModel):
     items: list[Availability]
+
+
+class PollAnswer(AvailabilityItems):
+    in_cart: list[Holding] | None = Field(
+        None,
+        description="With a link token: the cart's holds among the products asked about "
+        "(what is not listed is not in the cart)",
+    )
 
 
 def _parse_refs(refs: list[str]) -> list[tuple[str, str]]:
@@ -60,9 +68,10 @@ async def availability(
 
 
 @router.post("/api/page/poll", tags=["page"])
-async def poll(body: AvailabilityPoll, hub: HubDep) -> AvailabilityItems:
+async def poll(body: AvailabilityPoll, hub: HubDep, page: OptionalLinkedPageDep) -> PollAnswer:
     """Return the products whose availability differs from the versions the page shows, waiting
-    up to `wait` seconds for one to change. An empty list means nothing changed."""
+    up to `wait` seconds for one to change. An empty list means nothing changed. With a link
+    token, `in_cart` tells which of the products the page's cart holds."""
     known = {(k.store_id, k.product_id): k.version for k in body.products}
 
     async def changed() -> list[Availability]:
@@ -78,7 +87,8 @@ async def poll(body: AvailabilityPoll, hub: HubDep) -> AvailabilityItems:
         topics = [product_topic(*key) for key in known]
         await wait_for_topics(hub, topics, min(body.wait, hub.config.long_poll_max), ready)
         items = await changed()
-    return AvailabilityItems(items=items)
+    holdings = None if page is None else await hub.holdings(page, known)
+    return PollAnswer(items=items, in_cart=holdings)
 
 
 class PairIn(BaseModel):
@@ -95,7 +105,10 @@ async def pair(body: PairIn, hub: HubDep) -> IssuedLinkTokenOut:
 
 @router.post("/api/page/commands", tags=["page"])
 async def page_command(
-    command: Annotated[PageCommand, Body()], hub: HubDep, page: LinkedPageDep
+    command: Annotated[PageCommand, Body()],
+    hub: HubDep,
+    page: LinkedPageDep,
+    origin: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> PageResult:
     """`add_to_cart` with a link token (`Authorization: Bearer <link token>`)."""
-    return PageResult.of(command.id, await hub.add_to_cart(page, command))
+    return PageResult.of(command.id, await hub.add_to_cart(page, command, origin))

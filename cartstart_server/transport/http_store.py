@@ -15,8 +15,9 @@ from fastapi import APIRouter, Body, Header, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared_protocol import ErrorCode, ProtocolError
-from shared_protocol.common import Money, StoreTicketView
+from shared_protocol.common import Money, StoreTicketView, WebOrigin
 from shared_protocol.store import (
+    MAX_ORIGINS,
     AdjustStock,
     ProductIn,
     SetStock,
@@ -32,7 +33,7 @@ from shared_protocol.store import (
 
 from ..storage.outbox import store_owner
 from ..storage.sql import Row
-from ..storage.views import stock_level
+from ..storage.views import settings_of, stock_level
 from .http_auth import HubDep, StoreDep
 from .polling import PollResponse, poll_stream
 
@@ -68,6 +69,12 @@ class SettingsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     default_ttl_seconds: TtlSeconds | None = None
     renewal_limit: int | None = Field(None, ge=0, le=100)
+    origins: list[WebOrigin] | None = Field(
+        None,
+        max_length=MAX_ORIGINS,
+        description="Replace the web origins (scheme://host[:port]) whose pages may add this "
+        "store's products to carts",
+    )
 
 
 class ProductsIn(BaseModel):
@@ -132,9 +139,7 @@ async def store_info(store: StoreDep) -> StoreInfo:
     return StoreInfo(
         id=store.id,
         name=store.name,
-        settings=StoreSettings(
-            default_ttl_seconds=store.default_ttl, renewal_limit=store.renewal_limit
-        ),
+        settings=settings_of(store),
     )
 
 

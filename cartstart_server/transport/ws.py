@@ -9,7 +9,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from shared_protocol import Channel
+from shared_protocol import Channel, ProtocolError
 
 from ..hub import Hub
 from .fanout import ProductFanout
@@ -42,14 +42,21 @@ class WsGateway:
             self.server.close()
             await self.server.wait_closed()
 
-    def _process_request(self, conn: ServerConnection, request: Request) -> Response | None:
-        if request.path.split("?", 1)[0] not in PATHS:
+    async def _process_request(self, conn: ServerConnection, request: Request) -> Response | None:
+        channel = PATHS.get(request.path.split("?", 1)[0])
+        if channel is None:
             return conn.respond(404, "unknown channel; use /ws/cart, /ws/page or /ws/store\n")
         assert self.server is not None
         # The connection being opened is not counted yet (not OPEN until the handshake ends).
         if len(self.server.connections) >= self.hub.config.effective_max_connections():
             self.hub.metrics.refused.labels("capacity").inc()
             return conn.respond(503, "the hub is at its connection limit; retry later\n")
+        if channel is Channel.PAGE:
+            try:
+                await self.hub.origins.check_page(request.headers.get("Origin"))
+            except ProtocolError as exc:
+                self.hub.metrics.refused.labels("origin").inc()
+                return conn.respond(403, exc.message + "\n")
         return None
 
     async def _handler(self, conn: ServerConnection) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -12,6 +13,8 @@ from shared_protocol.page import (
     MAX_SUBSCRIPTIONS,
     AddToCart,
     AvailabilitySnapshot,
+    Holding,
+    InCart,
     PageResult,
     Subscribe,
     Unsubscribe,
@@ -161,6 +164,9 @@ class PageSession(ChannelSession):
     async def open(self, hello: Hello) -> None:
         self.link: LinkedPage | None = None
         self.subscribed: set[ProductKey] = set()
+        assert self.conn.request is not None
+        self.origin: str | None = self.conn.request.headers.get("Origin")
+        self._sending: set[asyncio.Task[None]] = set()
         if hello.token:
             try:
                 self.link = await self.hub.authenticate_link(hello.token)
@@ -168,11 +174,32 @@ class PageSession(ChannelSession):
                 # The page still shows live stock; it just cannot add to a cart. Telling it why
                 # lets the widget drop a dead token and offer pairing.
                 await self.send_error(exc)
+        if self.link is not None:
+            # "In your cart": the cart's stream says when a hold on a followed product changes.
+            self.hub.broker.subscribe(cart_owner(self.link.cart_id), self._cart_changed)
         await self.send(
             Welcome(
                 version=self.version, channel="page", linked=self.link is not None
             ).model_dump_json()
         )
+
+    def _cart_changed(self, frame: str) -> None:
+        ticket = json.loads(frame).get("ticket")
+        if not ticket or (ticket["store_id"], ticket["product_id"]) not in self.subscribed:
+            return
+        assert self.link is not None
+        if self.link.store_id is not None and ticket["store_id"] != self.link.store_id:
+            return
+        held = ticket["state"] == "held"
+        holding = Holding(
+            store_id=ticket["store_id"],
+            product_id=ticket["product_id"],
+            qty=ticket["qty"] if held else 0,
+            expires_at=ticket["expires_at"] if held else None,
+        )
+        task = asyncio.ensure_future(self.send(InCart(items=[holding]).model_dump_json()))
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
 
     async def handle(self, message: Any) -> None:
         if isinstance(message, Subscribe):
@@ -186,10 +213,13 @@ class PageSession(ChannelSession):
             for key in keys:
                 self.subscribed.add(key)
                 self.fanout.add(self.conn, key)
-            items = await self.hub.availability(
-                sorted({(p.store_id, p.product_id) for p in message.products})
-            )
+            refs = sorted({(p.store_id, p.product_id) for p in message.products})
+            items = await self.hub.availability(refs)
             await self.send(AvailabilitySnapshot(items=items).model_dump_json())
+            if self.link is not None:
+                holdings = await self.hub.holdings(self.link, refs)
+                if holdings:
+                    await self.send(InCart(items=holdings).model_dump_json())
         elif isinstance(message, Unsubscribe):
             for ref in message.products:
                 key = (ref.store_id, ref.product_id)
@@ -203,12 +233,15 @@ class PageSession(ChannelSession):
                     "this page is not linked to a cart; pair it with the code shown in your cart",
                     command_id=message.id,
                 )
-            ticket = await self.hub.add_to_cart(self.link, message)
+            ticket = await self.hub.add_to_cart(self.link, message, self.origin)
             await self.send(PageResult.of(message.id, ticket).model_dump_json())
 
     async def close(self) -> None:
         for key in getattr(self, "subscribed", ()):
             self.fanout.remove(self.conn, key)
+        if getattr(self, "link", None) is not None:
+            assert self.link is not None
+            self.hub.broker.unsubscribe(cart_owner(self.link.cart_id), self._cart_changed)
 
 
 SESSIONS: dict[Channel, type[ChannelSession]] = {

@@ -52,10 +52,18 @@ async def new_shopper(hub: Hub, email: str) -> Shopper:
 
 
 async def seed_store(
-    hub: Hub, name: str, stock: dict[str, int], *, ttl: float = 600, renewal_limit: int = 2
+    hub: Hub,
+    name: str,
+    stock: dict[str, int],
+    *,
+    ttl: float = 600,
+    renewal_limit: int = 2,
+    origins: list[str] | None = None,
 ) -> tuple[str, str]:
     """A store with one product per `stock` entry (price 1000 EUR minor units each)."""
-    store_id, key = await hub.create_store(name, default_ttl=ttl, renewal_limit=renewal_limit)
+    store_id, key = await hub.create_store(
+        name, default_ttl=ttl, renewal_limit=renewal_limit, origins=origins
+    )
     products = [
         ProductIn(
             id=pid,

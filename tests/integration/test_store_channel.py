@@ -112,12 +112,24 @@ async def test_store_rest_api_round_trip(server: HubServer, http: httpx.AsyncCli
     assert r.json()["stock"]["available"] == 4
     r = await http.patch(
         f"/api/stores/{store_id}/settings",
-        json={"default_ttl_seconds": 60, "renewal_limit": 1},
+        json={"default_ttl_seconds": 60, "renewal_limit": 1, "origins": ["https://Shop.Example"]},
         headers=auth,
     )
-    assert r.json() == {"default_ttl_seconds": 60.0, "renewal_limit": 1}
+    assert r.json() == {
+        "default_ttl_seconds": 60.0,
+        "renewal_limit": 1,
+        "origins": ["https://shop.example"],
+    }
     info = (await http.get(f"/api/stores/{store_id}", headers=auth)).json()
     assert info["name"] == "Shop" and info["settings"]["renewal_limit"] == 1
+    assert info["settings"]["origins"] == ["https://shop.example"]
+    # An origin is scheme://host[:port]: a page URL is refused with the reason.
+    r = await http.patch(
+        f"/api/stores/{store_id}/settings",
+        json={"origins": ["https://shop.example/products"]},
+        headers=auth,
+    )
+    assert r.status_code == 422 and "origins.0" in r.json()["error"]["message"]
     listed = (await http.get(f"/api/stores/{store_id}/products", headers=auth)).json()
     assert [p["id"] for p in listed] == ["mug"] and listed[0]["ttl_seconds"] == 120
     # A mismatched id in the body is refused.

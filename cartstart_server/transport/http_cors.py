@@ -1,0 +1,83 @@
+"""CORS for store pages: the widget runs on a store's site and calls the hub cross-origin.
+
+- `/static/` and `/.well-known/cartstart.json` are public and readable from anywhere.
+- `/api/page/...` answers pages from origins a store registered (`OriginPolicy.check_page`), with
+  `Authorization` allowed for link tokens. Another origin gets 403 with the reason, readable by
+  the page so the widget can show it; which store's products a page may add is checked again
+  per command (`Hub.add_to_cart`).
+- Everything else (cart, store, accounts) is not for pages: no CORS headers, so browsers keep
+  other sites' scripts out.
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared_protocol import ProtocolError
+
+from ..origins import OriginPolicy
+from .http_errors import error_response
+
+PUBLIC_PREFIXES = ("/static/", "/.well-known/cartstart.json")
+PAGE_PREFIX = "/api/page/"
+PREFLIGHT_MAX_AGE = "600"
+
+
+class PageCors:
+    def __init__(self, app: ASGIApp, policy: OriginPolicy) -> None:
+        self.app = app
+        self.policy = policy
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        origin = Headers(scope=scope).get("origin")
+        if origin is None:
+            await self.app(scope, receive, send)
+        elif path.startswith(PUBLIC_PREFIXES):
+            await self.app(
+                scope, receive, _with_headers(send, {"Access-Control-Allow-Origin": "*"})
+            )
+        elif path.startswith(PAGE_PREFIX):
+            await self._page(scope, receive, send, origin)
+        else:
+            await self.app(scope, receive, send)
+
+    async def _page(self, scope: Scope, receive: Receive, send: Send, origin: str) -> None:
+        allow = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+        try:
+            await self.policy.check_page(origin)
+        except ProtocolError as exc:
+            response = error_response(exc)
+            response.headers.update(allow)
+            await response(scope, receive, send)
+            return
+        if scope["method"] == "OPTIONS" and "access-control-request-method" in Headers(scope=scope):
+            preflight = {
+                **allow,
+                "Access-Control-Allow-Methods": "GET, POST",
+                "Access-Control-Allow-Headers": "Authorization, Content-Type",
+                "Access-Control-Max-Age": PREFLIGHT_MAX_AGE,
+            }
+            await send({"type": "http.response.start", "status": 204, "headers": _raw(preflight)})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await self.app(scope, receive, _with_headers(send, allow))
+
+
+def _raw(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+
+
+def _with_headers(send: Send, extra: dict[str, str]) -> Send:
+    async def sender(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableHeaders(scope=message)
+            for key, value in extra.items():
+                headers[key] = value
+        await send(message)
+
+    return sender

@@ -1,0 +1,53 @@
+"""Origins as browsers send them, and the cached policy."""
+
+from __future__ import annotations
+
+import pytest
+
+from cartstart_server.origins import OriginPolicy, normalize_origin
+from shared_protocol import ProtocolError
+
+
+@pytest.mark.parametrize(
+    ("raw", "normal"),
+    [
+        ("https://Shop.Example", "https://shop.example"),
+        ("https://shop.example:443", "https://shop.example"),
+        ("http://shop.example:80", "http://shop.example"),
+        ("http://127.0.0.1:8750", "http://127.0.0.1:8750"),
+        ("http://[::1]:8750", "http://[::1]:8750"),
+        ("null", None),  # sandboxed frames and file:// pages
+        ("https://shop.example/path", None),
+        ("ftp://shop.example", None),
+        ("https://shop.example:99999", None),
+    ],
+)
+def test_normalize_origin(raw: str, normal: str | None) -> None:
+    assert normalize_origin(raw) == normal
+
+
+async def test_the_policy_reads_once_per_ttl_and_forgets_on_request() -> None:
+    loads = 0
+    registered = {"st1": ("https://shop.example",)}
+    now = [0.0]
+
+    async def load() -> dict[str, tuple[str, ...]]:
+        nonlocal loads
+        loads += 1
+        return dict(registered)
+
+    policy = OriginPolicy(load, ttl=5, monotonic=lambda: now[0])
+    await policy.check_page("https://SHOP.example:443")
+    await policy.check_store("st1", "https://shop.example")
+    await policy.check_page(None)  # not a browser page: always allowed
+    assert loads == 1
+    with pytest.raises(ProtocolError, match="not on a site the store registered"):
+        await policy.check_store("st2", "https://shop.example")
+    registered["st2"] = ("https://two.example",)
+    with pytest.raises(ProtocolError):
+        await policy.check_page("https://two.example")  # still the cached view
+    policy.forget()
+    await policy.check_page("https://two.example")
+    now[0] = 6.0
+    await policy.check_page("https://two.example")
+    assert loads == 3
