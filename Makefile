@@ -4,17 +4,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Reinstall when pyproject.toml changes.
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml 2>/dev/null | cut -c1-12)
-# Debian packages the test suite needs (installed only when missing): Qt offscreen.
-TEST_DEB := libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3
+# Debian packages the test suite needs (installed only when missing): Qt offscreen, and the
+# Chromium that Playwright drives for the storefront tests (never `playwright install`).
+QT_DEB := libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3
+TEST_DEB := $(QT_DEB) chromium
 # A real X server for screenshots (Qt's xcb plugin needs the xcb libraries).
-SCREEN_DEB := $(TEST_DEB) xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
+SCREEN_DEB := $(QT_DEB) xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
 DEMO_DIR ?= .demo
 
 .PHONY: help install demo test lint pytest format schema screenshots installer bench clean
 
 help:
-	@echo "make demo    run the demo federation (hub + two demo stores) on SQLite"
+	@echo "make demo    the demo federation on SQLite: hub, two demo shops, the desktop cart"
 	@echo "make test    install everything, then ruff, mypy and pytest"
 	@echo "make lint    ruff and mypy only"
 	@echo "make schema  regenerate docs/protocol.schema.json"
@@ -32,7 +34,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	-./scripts/system-deps.sh $(TEST_DEB)
+	-./scripts/system-deps.sh $(QT_DEB)
 	$(BIN)/cartstart-server demo --data-dir $(DEMO_DIR)
 
 lint: $(STAMP)
@@ -62,7 +64,7 @@ installer: $(STAMP)
 	$(BIN)/pyinstaller --noconfirm --distpath dist --workpath build installers/cartstart.spec
 
 bench: $(STAMP)
-	./scripts/system-deps.sh $(TEST_DEB)
+	./scripts/system-deps.sh $(QT_DEB)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/open_cart.py
 
 clean:

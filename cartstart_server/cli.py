@@ -77,9 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser(
         "demo",
-        help="seed two demo stores and run the hub",
-        description="Register two demo stores with a small catalogue (one-of-a-kind items and "
-        "stocked items), print their ids and fresh API keys, and run the hub.",
+        help="run the hub with two demo shops and the desktop cart",
+        description="Run the hub, register two demo shops (one-of-a-kind items and stocked "
+        "items) and serve their pages on ports 8750 and 8751, create a demo shopper and open the "
+        "desktop cart signed in (when there is a display). Prints the URLs and fresh API keys.",
     )
     _common(demo)
     _listen(demo)
@@ -195,44 +196,45 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import DEMO_EMAIL, DEMO_PASSWORD, launch_desktop, seed, seed_shopper
+    from .demo import DEMO_EMAIL, DEMO_PASSWORD, launch_desktop, open_shops, seed, seed_shopper
 
     config = _config(args)
     setup_logging("text", "WARNING")
     desktop: list[subprocess.Popen[bytes]] = []
 
     async def announce(server: HubServer) -> None:
-        stores = await seed(server.hub)
+        stores = await seed(server.hub, server.http_url, config.host, register=False)
+        await open_shops(stores)
         await seed_shopper(server.hub)
         lines = [
             "",
-            "CartStart demo hub is running (Ctrl-C stops it).",
-            f"  HTTP API     {server.http_url}   (OpenAPI: {server.http_url}/docs)",
+            "CartStart demo is running (Ctrl-C stops it).",
+            f"  Hub          {server.http_url}   (OpenAPI: {server.http_url}/docs)",
             f"  WebSockets   {server.ws_url}/ws/cart | /ws/page | /ws/store",
             f"  Health       {server.http_url}/healthz    Metrics {server.http_url}/metrics",
-            f"  Protocol     {server.http_url}/protocol/schema.json",
             f"  Data         {config.database_path}",
             "",
         ]
         for s in stores:
             lines += [
-                f"  Store {s.name}",
-                f"    id       {s.store_id}",
+                f"  {s.name}",
+                f"    shop     {s.shop.url}/        counter {s.shop.url}/counter",
+                f"    store id {s.store_id}",
                 f"    api key  {s.api_key}",
             ]
-            lines.append(f"    products {', '.join(s.product_ids)}")
-        first = stores[0]
         process, desktop_line = launch_desktop(server.http_url, config.data_dir / "desktop")
         if process is not None:
             desktop.append(process)
+        first = stores[0]
         lines += [
             "",
             f"  Shopper      {DEMO_EMAIL} / {DEMO_PASSWORD}",
             f"  Desktop cart {desktop_line}",
             "",
-            "Try it:",
+            "Try it: open a shop in a browser, choose Add to cart, and type the code from the",
+            "cart's 'Pair a browser…' (or open a page from the cart's Bookmarks). Sell the last",
+            "unit at the shop counter and watch the cart and every page showing it.",
             f"  curl -s '{server.http_url}/api/page/availability?p={first.store_id}:{first.product_ids[0]}'",
-            f"  curl -s -H 'Authorization: Bearer {first.api_key}' {server.http_url}/api/stores/{first.store_id}/products",
             "",
         ]
         print("\n".join(lines), flush=True)

@@ -1,18 +1,21 @@
-"""The demo federation: two stores with a small catalogue, seeded idempotently."""
+"""The demo federation: two demo shops (cartstart_demo_store) registered idempotently, and a\ndemo shopper whose desktop cart opens signed in."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import os
-import secrets
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import uvicorn
+
+from cartstart_demo_store.app import ShopConfig, start
+from cartstart_demo_store.catalogue import CATALOGUES
+from cartstart_demo_store.hub_client import StoreApi
 from shared_protocol import ErrorCode, ProtocolError
-from shared_protocol.common import Money
-from shared_protocol.store import ProductIn, SetStock, UpsertProducts
 
 from .hub import Hub
 from .storage import directory
@@ -22,80 +25,8 @@ DEMO_EMAIL = "demo@cartstart.invalid"
 DEMO_PASSWORD = "cartstart-demo"
 
 
-@dataclass(frozen=True)
-class DemoProduct:
-    id: str
-    name: str
-    code: str
-    price: int
-    stock: int
-    tags: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class DemoStore:
-    name: str
-    currency: str
-    products: tuple[DemoProduct, ...]
-
-
-DEMO_STORES = (
-    DemoStore(
-        "Corner Bookshop",
-        "EUR",
-        (
-            DemoProduct(
-                "first-edition",
-                "First edition, signed (one of a kind)",
-                "BK-001",
-                24000,
-                1,
-                ("rare", "books"),
-            ),
-            DemoProduct(
-                "letterpress-print",
-                "Letterpress print no. 7 (one of a kind)",
-                "PR-007",
-                8500,
-                1,
-                ("rare", "art"),
-            ),
-            DemoProduct(
-                "federated-garden",
-                "The Federated Garden (paperback)",
-                "BK-210",
-                1999,
-                12,
-                ("books",),
-            ),
-            DemoProduct("dot-notebook", "Dot-grid notebook", "NB-020", 1250, 30, ("stationery",)),
-        ),
-    ),
-    DemoStore(
-        "Harbour Ceramics",
-        "GBP",
-        (
-            DemoProduct(
-                "tide-vase",
-                "Tide vase, hand-thrown (one of a kind)",
-                "HC-V01",
-                14500,
-                1,
-                ("one-off", "vases"),
-            ),
-            DemoProduct(
-                "kelp-bowl",
-                "Kelp bowl, ash glaze (one of a kind)",
-                "HC-B07",
-                6200,
-                1,
-                ("one-off", "bowls"),
-            ),
-            DemoProduct("harbour-mug", "Harbour mug", "HC-M10", 2400, 8, ("mugs",)),
-            DemoProduct("plate-set", "Set of four side plates", "HC-P04", 5600, 5, ("plates",)),
-        ),
-    ),
-)
+# The demo shops and the ports their pages are served on (see cartstart_demo_store).
+DEMO_SHOPS = (("bookshop", 8750), ("ceramics", 8751))
 
 
 @dataclass(frozen=True)
@@ -104,37 +35,38 @@ class SeededStore:
     name: str
     api_key: str
     product_ids: tuple[str, ...]
+    shop: ShopConfig
 
 
-async def seed(hub: Hub) -> list[SeededStore]:
-    """Register the demo stores (or give existing ones a fresh key) and set their catalogue and
-    stock to the demo values."""
+async def seed(
+    hub: Hub, hub_url: str, host: str = "127.0.0.1", *, register: bool = True
+) -> list[SeededStore]:
+    """Register the demo stores with the hub as its admin would (or give existing ones a fresh
+    key). With `register`, each shop then registers its origins and catalogue through the store
+    API, as any store does; a shop that is about to be served does that itself when it starts."""
     seeded = []
-    for demo in DEMO_STORES:
-        existing = await hub.db.read(directory.find_store_by_name(demo.name))
+    for name, port in DEMO_SHOPS:
+        catalogue = CATALOGUES[name]
+        existing = await hub.db.read(directory.find_store_by_name(catalogue.name))
         if existing is None:
-            store_id, key = await hub.create_store(demo.name)
+            store_id, key = await hub.create_store(catalogue.name)
         else:
             store_id, key = existing.id, await hub.rotate_store_key(existing.id)
-        products = [
-            ProductIn(
-                id=p.id,
-                name=p.name,
-                code=p.code,
-                price=Money(amount=p.price, currency=demo.currency),
-                tags=list(p.tags),
-            )
-            for p in demo.products
-        ]
-        await hub.store_command(store_id, UpsertProducts(id=_id(), products=products))
-        for p in demo.products:
-            await hub.store_command(store_id, SetStock(id=_id(), product_id=p.id, on_hand=p.stock))
-        seeded.append(SeededStore(store_id, demo.name, key, tuple(p.id for p in demo.products)))
+        shop = ShopConfig(hub_url, store_id, key, catalogue, host, port)
+        if register:
+            api = StoreApi(hub_url, store_id, key)
+            try:
+                await api.register(catalogue, shop.origins, shop.url)
+            finally:
+                await api.close()
+        ids = tuple(i.id for i in catalogue.items)
+        seeded.append(SeededStore(store_id, catalogue.name, key, ids, shop))
     return seeded
 
 
-def _id() -> str:
-    return "demo-" + secrets.token_hex(8)
+async def open_shops(stores: list[SeededStore]) -> list[tuple[uvicorn.Server, asyncio.Task[None]]]:
+    """Serve each demo shop's pages in this event loop."""
+    return [await start(store.shop) for store in stores]
 
 
 async def seed_shopper(hub: Hub) -> None:

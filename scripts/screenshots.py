@@ -47,7 +47,7 @@ async def main(out: Path) -> None:
         config = HubConfig(data_dir=Path(tmp) / "hub", port=0, log_format="text")
         server = HubServer(config)
         await server.start()
-        stores = await seed(server.hub)
+        stores = await seed(server.hub, server.http_url)
         await seed_shopper(server.hub)
         session = CartSession(Path(tmp) / "home", MemoryCredentials(), open_url=lambda url: None)
         window = MainWindow(session)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import warnings
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -22,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared_protocol import ErrorCode, ProtocolError
 from shared_protocol.schema import protocol_schema
 from shared_protocol.session import SUPPORTED_VERSIONS
+from storefront_templates import STATIC_DIR
 
 from ..hub import Hub
 from . import http_cart, http_page, http_store
@@ -37,8 +37,6 @@ warnings.filterwarnings(
     message="The 'alias' attribute with value 'command'",
     category=UnsupportedFieldAttributeWarning,
 )
-
-STATIC_DIR = Path(__file__).resolve().parents[2] / "storefront_templates" / "static"
 
 
 def _validation_error(exc: RequestValidationError) -> ProtocolError:

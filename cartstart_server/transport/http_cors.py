@@ -1,10 +1,12 @@
 """CORS for store pages: the widget runs on a store's site and calls the hub cross-origin.
 
 - `/static/` and `/.well-known/cartstart.json` are public and readable from anywhere.
-- `/api/page/...` answers pages from origins a store registered (`OriginPolicy.check_page`), with
+- `/api/page/...` serves pages from origins a store registered (`OriginPolicy.check_page`), with
   `Authorization` allowed for link tokens. Another origin gets 403 with the reason, readable by
-  the page so the widget can show it; which store's products a page may add is checked again
-  per command (`Hub.add_to_cart`).
+  the page so the widget can show it. Preflights are answered for any origin: a preflight
+  grants nothing (the request itself is checked), and a refused preflight would hide the
+  reason from the page. Which store's products a page may add is checked per command
+  (`Hub.add_to_cart`).
 - Everything else (cart, store, accounts) is not for pages: no CORS headers, so browsers keep
   other sites' scripts out.
 """
@@ -48,13 +50,6 @@ class PageCors:
 
     async def _page(self, scope: Scope, receive: Receive, send: Send, origin: str) -> None:
         allow = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
-        try:
-            await self.policy.check_page(origin)
-        except ProtocolError as exc:
-            response = error_response(exc)
-            response.headers.update(allow)
-            await response(scope, receive, send)
-            return
         if scope["method"] == "OPTIONS" and "access-control-request-method" in Headers(scope=scope):
             preflight = {
                 **allow,
@@ -64,6 +59,13 @@ class PageCors:
             }
             await send({"type": "http.response.start", "status": 204, "headers": _raw(preflight)})
             await send({"type": "http.response.body", "body": b""})
+            return
+        try:
+            await self.policy.check_page(origin)
+        except ProtocolError as exc:
+            response = error_response(exc)
+            response.headers.update(allow)
+            await response(scope, receive, send)
             return
         await self.app(scope, receive, _with_headers(send, allow))
 

@@ -73,8 +73,13 @@ async def test_cors_preflight_and_public_files(server: HubServer, http: httpx.As
     assert r.status_code == 204
     assert r.headers["access-control-allow-origin"] == SHOP
     assert "Authorization" in r.headers["access-control-allow-headers"]
+    # Another site's preflight is answered (it grants nothing), so that the refusal of the
+    # request itself can be read by the page.
     r = await http.options("/api/page/commands", headers={**preflight, "Origin": EVIL})
-    assert r.status_code == 403 and "access-control-allow-headers" not in r.headers
+    assert r.status_code == 204
+    r = await http.post("/api/page/poll", json={"products": []}, headers={"Origin": EVIL})
+    assert r.status_code == 403 and r.headers["access-control-allow-origin"] == EVIL
+    assert "no store on this hub registered" in r.json()["error"]["message"]
     # The widget and discovery are readable from any page; the cart API is not for pages.
     r = await http.get("/.well-known/cartstart.json", headers={"Origin": EVIL})
     assert r.headers["access-control-allow-origin"] == "*"

@@ -1,0 +1,101 @@
+"""Real Chromium (Debian's, driven by Playwright) against a real hub and a real demo shop."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Page, async_playwright
+
+from cartstart_demo_store.app import ShopConfig, start
+from cartstart_demo_store.catalogue import Catalogue, Item
+from cartstart_server.clock import FakeClock
+from cartstart_server.server import HubServer
+from tests.helpers.hubs import hub_config
+from tests.helpers.waiting import free_port
+
+CHROMIUM = "/usr/bin/chromium"
+# PLATFORM-NOTES.md: the flags that keep Debian's chromium quiet and fast in a container.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+TTL = 60.0
+
+TEST_CATALOGUE = Catalogue(
+    "Test Pottery",
+    "EUR",
+    "A shop for tests.",
+    (
+        Item("last-vase", "The last vase", "TV-1", 9900, 1, "Only one."),
+        Item("mug", "Mug", "MG-1", 1500, 5, "Five of them."),
+        Item(
+            "tricky",
+            '<script>window.pwned = 1</script><b>Bold</b> & "quoted"',
+            "XSS-1",
+            100,
+            3,
+            '<img src=x onerror="window.pwned = 2">',
+        ),
+    ),
+)
+
+
+@dataclass
+class Shop:
+    """A hub, one demo shop registered with it, and the shop's URL."""
+
+    hub: HubServer
+    clock: FakeClock
+    store_id: str
+    url: str
+
+    def page_url(self, path: str = "/") -> str:
+        return self.url + path
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    if shutil.which(CHROMIUM) is None:  # `make test` installs it; never skip silently
+        pytest.fail(f"{CHROMIUM} is missing: run ./scripts/system-deps.sh chromium")
+    return CHROMIUM
+
+
+@pytest.fixture
+async def browser(chromium: str) -> AsyncIterator[Browser]:
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+@pytest.fixture
+async def shop(tmp_path: Path) -> AsyncIterator[Shop]:
+    clock = FakeClock()
+    async with HubServer(hub_config(tmp_path / "hub", expiry_warning=10), clock=clock) as hub:
+        store_id, key = await hub.hub.create_store(TEST_CATALOGUE.name, default_ttl=TTL)
+        config = ShopConfig(hub.http_url, store_id, key, TEST_CATALOGUE, port=free_port())
+        server, task = await start(config)
+        try:
+            yield Shop(hub, clock, store_id, config.url)
+        finally:
+            server.should_exit = True
+            await task
+
+
+async def new_page(browser: Browser) -> Page:
+    """A page in its own browser context: its own localStorage, like another person's browser."""
+    context = await browser.new_context()
+    page = await context.new_page()
+    page.set_default_timeout(5000)
+    return page

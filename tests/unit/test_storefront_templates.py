@@ -1,0 +1,45 @@
+"""The Jinja2 templates: escaped values, the widget's words, and the script tag."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from storefront_templates import DEFAULT_TEXTS, STATIC_DIR, Product, Storefront
+
+WIDGET = (STATIC_DIR / "cartstart.js").read_text(encoding="utf-8")
+
+
+def test_templates_start_with_the_widgets_own_words() -> None:
+    for key, value in DEFAULT_TEXTS.items():
+        assert re.search(rf'^\s+{key}: "{re.escape(value)}",$', WIDGET, re.MULTILINE), key
+
+
+def test_values_are_escaped_and_texts_can_be_translated() -> None:
+    shop = Storefront(
+        "https://hub.example/", "st1", texts={"add": "In den Warenkorb", "sold": "</script>x"}
+    )
+    card = shop.product_card(
+        Product(id="mug", name="<b>Mug</b> & co", price=1999, currency="EUR", url="/p/mug?a=1&b=2")
+    )
+    assert "&lt;b&gt;Mug&lt;/b&gt; &amp; co" in card and "<b>" not in card
+    assert 'href="/p/mug?a=1&amp;b=2"' in card
+    assert "€19.99" in card and ">In den Warenkorb</button>" in card
+    assert 'data-cartstart-store="st1" data-cartstart-product="mug"' in card
+    head = shop.widget()
+    assert '<script type="module" src="https://hub.example/static/cartstart.js"></script>' in head
+    # The custom words travel as JSON the HTML parser cannot end early.
+    payload = head.split('id="cartstart-text">', 1)[1].rsplit("</script>", 1)[0]
+    assert "</script>" not in payload
+    assert json.loads(payload) == {"add": "In den Warenkorb", "sold": "</script>x"}
+
+
+def test_the_catalogue_is_cards_in_order() -> None:
+    shop = Storefront("https://hub.example", "st1")
+    products = [
+        Product(id=f"p{n}", name=f"Product {n}", price=100 * n, currency="JPY", url=f"/p{n}")
+        for n in range(1, 4)
+    ]
+    html = shop.catalogue(products)
+    assert re.findall(r'data-cartstart-product="(p\d)"', html) == ["p1", "p2", "p3"]
+    assert "¥300" in html
