@@ -73,6 +73,7 @@ class HubServer:
         self.ws_url = config.public_ws_url or _url("ws", config.host, self.ws_port)
         self._uvicorn: uvicorn.Server | None = None
         self._http_task: asyncio.Task[None] | None = None
+        self._stopped = False
 
     async def start(self) -> None:
         codec.warm_up()
@@ -103,6 +104,10 @@ class HubServer:
         )
 
     async def stop(self) -> None:
+        """Stop both listeners and the hub; stopping twice is harmless."""
+        if self._stopped:
+            return
+        self._stopped = True
         if self._uvicorn is not None and self._http_task is not None:
             self._uvicorn.should_exit = True
             with contextlib.suppress(asyncio.CancelledError):

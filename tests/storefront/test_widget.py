@@ -15,7 +15,9 @@ from playwright.async_api import Browser, Locator, Page, WebSocketRoute, expect
 
 from cartstart_desktop.core.credentials import MemoryCredentials
 from cartstart_desktop.core.session import CartSession
-from shared_protocol.store import AdjustStock
+from shared_protocol.common import Money
+from shared_protocol.store import AdjustStock, ProductIn, SetStock, UpdateSettings, UpsertProducts
+from storefront_templates import STATIC_DIR
 from tests.helpers.hubs import command_id, seed_store
 from tests.helpers.waiting import eventually
 from tests.storefront.conftest import TEST_CATALOGUE, TTL, Shop, new_page
@@ -39,7 +41,9 @@ async def link_token(cart: CartSession, store_id: str) -> str:
 
 
 def product(page: Page, product_id: str) -> Locator:
-    return page.locator(f'[data-cartstart-product="{product_id}"]')
+    return page.locator(
+        f'[data-cartstart-product="{product_id}"], cartstart-product[product="{product_id}"]'
+    )
 
 
 def availability(page: Page, product_id: str) -> Locator:
@@ -174,6 +178,19 @@ async def test_product_names_with_markup_are_text_everywhere(
     assert await page.evaluate("window.pwned") is None
 
 
+async def test_when_the_hub_goes_away_the_page_says_so(browser: Browser, shop: Shop) -> None:
+    page = await new_page(browser)
+    await page.goto(shop.page_url("/products/mug"))
+    await expect(availability(page, "mug")).to_have_text("5 available")
+    await expect(add_button(page, "mug")).to_be_enabled()
+    await shop.hub.stop()
+    await expect(availability(page, "mug")).to_have_text(
+        "Live stock unavailable: the cart service cannot be reached", timeout=15000
+    )
+    await expect(add_button(page, "mug")).to_be_disabled()
+    await expect(product(page, "mug")).to_have_attribute("data-cartstart-state", "offline")
+
+
 @pytest.fixture
 def other_site(tmp_path: Path) -> Iterator[tuple[Path, int]]:
     """Another web site on loopback: a plain static server (a directory and its port)."""
@@ -244,3 +261,51 @@ async def test_templates_render_the_markup_the_widget_builds(browser: Browser, s
     rendered = await product(page, "mug").first.evaluate(shape)
     built = await bare.evaluate(shape)
     assert rendered == built and len(built) == 4
+    # The custom-element spelling gets the same.
+    await page.evaluate(
+        """store => document.body.insertAdjacentHTML('beforeend',
+            `<cartstart-product id="element" store="${store}" product="mug"></cartstart-product>`)""",
+        shop.store_id,
+    )
+    element = page.locator("#element")
+    await expect(element.locator(".cartstart-availability")).to_have_text("5 available")
+    assert await element.evaluate(shape) == rendered
+
+
+async def test_the_examples_work_as_shipped_including_a_translation(
+    browser: Browser, shop: Shop, other_site: tuple[Path, int]
+) -> None:
+    root, port = other_site
+    site = f"http://localhost:{port}"
+    hub_address = shop.hub.http_url.removeprefix("http://")
+    for name in ("plain.html", "translated.html"):
+        text = (STATIC_DIR.parent / "examples" / name).read_text(encoding="utf-8")
+        text = text.replace("https://HUB", f"http://{hub_address}").replace(
+            "STORE_ID", shop.store_id
+        )
+        (root / name).write_text(text, encoding="utf-8")
+    # The shop registers the site, as the guide says.
+    await shop.hub.hub.store_command(
+        shop.store_id, UpdateSettings(id=command_id(), origins=[shop.url, site])
+    )
+    await seed_products(shop, {"harbour-mug": 2, "plate-set": 1})
+    page = await new_page(browser)
+    await page.goto(f"{site}/plain.html")
+    await expect(availability(page, "harbour-mug")).to_have_text("2 available")
+    await expect(availability(page, "plate-set")).to_have_text("Only 1 left")
+    await page.goto(f"{site}/translated.html")
+    await expect(availability(page, "harbour-mug")).to_have_text("2 verfügbar")
+    await expect(add_button(page, "harbour-mug")).to_have_text("In den Warenkorb")
+
+
+async def seed_products(shop: Shop, stock: dict[str, int]) -> None:
+    products = [
+        ProductIn(id=pid, name=pid, price=Money(amount=100, currency="EUR")) for pid in stock
+    ]
+    await shop.hub.hub.store_command(
+        shop.store_id, UpsertProducts(id=command_id(), products=products)
+    )
+    for pid, on_hand in stock.items():
+        await shop.hub.hub.store_command(
+            shop.store_id, SetStock(id=command_id(), product_id=pid, on_hand=on_hand)
+        )
