@@ -309,3 +309,27 @@ async def seed_products(shop: Shop, stock: dict[str, int]) -> None:
         await shop.hub.hub.store_command(
             shop.store_id, SetStock(id=command_id(), product_id=pid, on_hand=on_hand)
         )
+
+
+async def test_a_sale_at_the_shop_counter_is_one_stock_with_the_web(
+    browser: Browser, shop: Shop, cart: CartSession
+) -> None:
+    visitor = await new_page(browser)
+    await visitor.goto(shop.page_url("/products/last-vase"))
+    await expect(availability(visitor, "last-vase")).to_have_text("Only 1 left")
+    await cart.reserve(shop.store_id, "last-vase")  # the shopper holds the only one
+    await expect(availability(visitor, "last-vase")).to_have_text("Sold")
+    counter = await new_page(browser)
+    await counter.goto(shop.page_url("/counter"))
+    row = counter.get_by_role("row").filter(has_text="The last vase")
+    await row.get_by_role("button", name="Sell one").click()
+    # The shop sold it over the counter: the online hold gave way, and the cart says why.
+    await expect(counter.get_by_role("status").first).to_contain_text(
+        "1 online hold(s) had to give way"
+    )
+    await eventually(
+        lambda: not next(iter(cart.state.items.values())).held, what="the hold is revoked"
+    )
+    await expect(availability(visitor, "last-vase")).to_have_text("Sold")
+    await row.get_by_role("button", name="Restock one").click()
+    await expect(availability(visitor, "last-vase")).to_have_text("Only 1 left")
