@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -79,11 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
         "demo",
         help="run the hub with two demo shops and the desktop cart",
         description="Run the hub, register two demo shops (one-of-a-kind items and stocked "
-        "items) and serve their pages on ports 8750 and 8751, create a demo shopper and open the "
-        "desktop cart signed in (when there is a display). Prints the URLs and fresh API keys.",
+        "items) and serve their pages, create a demo shopper and open the desktop cart signed in "
+        "(when there is a display). Prints the URLs and fresh API keys.",
     )
     _common(demo)
     _listen(demo)
+    demo.add_argument(
+        "--shops-port",
+        type=int,
+        default=8750,
+        help="the first demo shop's port; the second uses the next one (default 8750)",
+    )
     demo.set_defaults(run=cmd_demo)
 
     store = sub.add_parser("store", help="manage stores", description="Manage stores.")
@@ -167,17 +174,21 @@ def cmd_store_rotate(args: argparse.Namespace) -> int:
     return asyncio.run(_with_hub(config, work))
 
 
-async def _run_server(config: HubConfig, announce: Callable[[HubServer], Awaitable[None]]) -> int:
+async def _run_server(
+    config: HubConfig, announce: Callable[[HubServer, AsyncExitStack], Awaitable[None]]
+) -> int:
     server = HubServer(config)
     await server.start()
     try:
-        await announce(server)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await stop.wait()
-        log.info("shutting down")
+        # `extras`: what runs next to the hub (the demo's shops), closed before the hub stops.
+        async with AsyncExitStack() as extras:
+            await announce(server, extras)
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            await stop.wait()
+            log.info("shutting down")
     finally:
         await server.stop()
     return 0
@@ -187,7 +198,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = _config(args)
     setup_logging(config.log_format, config.log_level)
 
-    async def announce(server: HubServer) -> None:
+    async def announce(server: HubServer, _: AsyncExitStack) -> None:
         # One machine-readable line on stdout: scripts and tests wait for it.
         ready = {"event": "ready", "http_url": server.http_url, "ws_url": server.ws_url}
         print(json.dumps(ready), flush=True)
@@ -196,15 +207,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import DEMO_EMAIL, DEMO_PASSWORD, launch_desktop, open_shops, seed, seed_shopper
+    from .demo import DEMO_EMAIL, DEMO_PASSWORD, launch_desktop, seed, seed_shopper, serving
 
     config = _config(args)
     setup_logging("text", "WARNING")
     desktop: list[subprocess.Popen[bytes]] = []
 
-    async def announce(server: HubServer) -> None:
-        stores = await seed(server.hub, server.http_url, config.host, register=False)
-        await open_shops(stores)
+    async def announce(server: HubServer, extras: AsyncExitStack) -> None:
+        stores = await seed(
+            server.hub, server.http_url, config.host, first_port=args.shops_port, register=False
+        )
+        for store in stores:
+            await extras.enter_async_context(serving(store.shop))
         await seed_shopper(server.hub)
         lines = [
             "",

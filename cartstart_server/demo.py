@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import importlib.util
 import os
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import uvicorn
 
 from cartstart_demo_store.app import ShopConfig, start
 from cartstart_demo_store.catalogue import CATALOGUES
@@ -26,7 +25,8 @@ DEMO_PASSWORD = "cartstart-demo"
 
 
 # The demo shops and the ports their pages are served on (see cartstart_demo_store).
-DEMO_SHOPS = (("bookshop", 8750), ("ceramics", 8751))
+DEMO_SHOPS = ("bookshop", "ceramics")
+FIRST_SHOP_PORT = 8750
 
 
 @dataclass(frozen=True)
@@ -39,13 +39,18 @@ class SeededStore:
 
 
 async def seed(
-    hub: Hub, hub_url: str, host: str = "127.0.0.1", *, register: bool = True
+    hub: Hub,
+    hub_url: str,
+    host: str = "127.0.0.1",
+    *,
+    first_port: int = FIRST_SHOP_PORT,
+    register: bool = True,
 ) -> list[SeededStore]:
     """Register the demo stores with the hub as its admin would (or give existing ones a fresh
     key). With `register`, each shop then registers its origins and catalogue through the store
     API, as any store does; a shop that is about to be served does that itself when it starts."""
     seeded = []
-    for name, port in DEMO_SHOPS:
+    for port, name in enumerate(DEMO_SHOPS, start=first_port):
         catalogue = CATALOGUES[name]
         existing = await hub.db.read(directory.find_store_by_name(catalogue.name))
         if existing is None:
@@ -64,9 +69,15 @@ async def seed(
     return seeded
 
 
-async def open_shops(stores: list[SeededStore]) -> list[tuple[uvicorn.Server, asyncio.Task[None]]]:
-    """Serve each demo shop's pages in this event loop."""
-    return [await start(store.shop) for store in stores]
+@contextlib.asynccontextmanager
+async def serving(shop: ShopConfig) -> AsyncIterator[None]:
+    """Serve a demo shop's pages in this event loop, and stop it cleanly at the end."""
+    server, task = await start(shop)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        await task
 
 
 async def seed_shopper(hub: Hub) -> None:

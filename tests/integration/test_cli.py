@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
+import signal
 import subprocess
 from pathlib import Path
 
@@ -9,6 +12,7 @@ import httpx
 import pytest
 
 from tests.helpers.process import CLI, HubProcess, add_store, cli_env
+from tests.helpers.waiting import free_port
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -19,7 +23,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     ("args", "options"),
     [
         (["serve"], ["--data-dir", "--host", "--port", "--ws-port", "--config"]),
-        (["demo"], ["--data-dir", "--host", "--port", "--ws-port", "--config"]),
+        (["demo"], ["--data-dir", "--host", "--port", "--ws-port", "--shops-port", "--config"]),
         (["store", "add"], ["--data-dir", "--ttl", "--renewal-limit", "--origin", "--config"]),
         (["store", "list"], ["--data-dir", "--config"]),
         (["store", "rotate-key"], ["--data-dir", "--config"]),
@@ -73,3 +77,48 @@ def test_bad_settings_are_reported_not_a_traceback(tmp_path: Path) -> None:
     )
     result = run("store", "rotate-key", "st-nope", "--data-dir", str(tmp_path))
     assert result.returncode == 1 and "no store" in result.stderr
+
+
+async def test_demo_serves_two_shops_that_register_and_stops_cleanly(tmp_path: Path) -> None:
+    port, shops = free_port(), free_port()
+    while shops + 1 in (port, port + 1) or shops in (port, port + 1):
+        shops = free_port()
+    proc = await asyncio.create_subprocess_exec(
+        *CLI,
+        "demo",
+        "--data-dir",
+        str(tmp_path),
+        "--port",
+        str(port),
+        "--ws-port",
+        str(free_port()),
+        "--shops-port",
+        str(shops),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={**cli_env(), "DISPLAY": "", "WAYLAND_DISPLAY": ""},
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    printed = ""
+    while "Try it" not in printed:
+        line = await asyncio.wait_for(proc.stdout.readline(), 30)
+        assert line, printed
+        printed += line.decode()
+    assert f"http://127.0.0.1:{shops}/" in printed and f"http://127.0.0.1:{shops + 1}/" in printed
+    assert "No display here" in printed
+    async with httpx.AsyncClient(timeout=10) as http:
+        page = await http.get(f"http://127.0.0.1:{shops + 1}/products/tide-vase")
+        assert page.status_code == 200 and 'data-cartstart-product="tide-vase"' in page.text
+        # The shop registered its catalogue, stock and origin through the store API.
+        store_id = re.search(r'data-cartstart-store="([^"]+)"', page.text)
+        assert store_id
+        r = await http.get(
+            f"http://127.0.0.1:{port}/api/page/availability",
+            params={"p": f"{store_id.group(1)}:tide-vase"},
+            headers={"Origin": f"http://localhost:{shops + 1}"},
+        )
+        assert r.status_code == 200 and r.json()["items"][0]["available"] == 1
+    proc.send_signal(signal.SIGTERM)
+    assert await asyncio.wait_for(proc.wait(), 15) == 0
+    errors = (await proc.stderr.read()).decode()
+    assert "Traceback" not in errors, errors
