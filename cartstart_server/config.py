@@ -43,6 +43,15 @@ class HubConfig(BaseModel):
     expiry_warning: float = Field(60.0, ge=0, description="Warn carts this long before expiry")
     long_poll_max: float = Field(30.0, gt=0, description="Longest a poll request is held open")
     scrypt_n: int = Field(2**15, ge=2**10, description="scrypt cost for shopper passwords")
+    smtp_host: str | None = Field(None, description="Mail server for shoppers' order emails")
+    smtp_port: int = Field(25, ge=1, le=65535, description="Mail server port")
+    smtp_starttls: bool = Field(False, description="Upgrade the mail connection with STARTTLS")
+    smtp_username: str | None = Field(None, description="Mail server login, if it needs one")
+    smtp_password: str | None = Field(
+        None, description="Mail server password: set CARTSTART_SMTP_PASSWORD, never the file"
+    )
+    mail_from: str = Field("CartStart <no-reply@localhost>", description="From: of hub emails")
+    webhook_timeout: float = Field(10.0, gt=0, description="Seconds a store's webhook may take")
     sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
     log_format: Literal["json", "text"] = "json"
     log_level: str = "INFO"

@@ -94,6 +94,16 @@ def new_pairing_code() -> str:
     return f"{raw[:4]}-{raw[4:]}"
 
 
+def new_discount_code() -> str:
+    """'CS-K7QM-2XHD': typed by people at times, so the pairing alphabet (no 0/O, 1/I/L)."""
+    raw = "".join(secrets.choice(PAIRING_ALPHABET) for _ in range(PAIRING_LENGTH))
+    return f"CS-{raw[:4]}-{raw[4:]}"
+
+
+def new_webhook_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
 def normalize_pairing_code(code: str) -> str:
     """What the shopper typed, without dashes, spaces or case: 'abcd efgh' == 'ABCD-EFGH'."""
     return "".join(ch for ch in code.upper() if ch.isalnum())

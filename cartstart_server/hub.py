@@ -17,14 +17,25 @@ from typing import TypeVar
 from pydantic import TypeAdapter
 
 from shared_protocol import ErrorCode, ProtocolError
-from shared_protocol.cart import CartSnapshot, Release, Renew, Reserve, SetQuantity
+from shared_protocol.cart import (
+    CartResult,
+    CartSnapshot,
+    Checkout,
+    Release,
+    Renew,
+    Reserve,
+    SetQuantity,
+)
 from shared_protocol.common import Availability, TicketView
+from shared_protocol.orders import StoreOrderView
 from shared_protocol.page import AddToCart, Holding
 from shared_protocol.store import (
     AdjustStock,
+    OfferDiscount,
     SetStock,
     StoreResult,
     StoreSnapshot,
+    UpdateOrder,
     UpdateSettings,
     UpsertProducts,
 )
@@ -36,7 +47,8 @@ from .config import HubConfig
 from .expiry import ExpiryScheduler
 from .metrics import HubMetrics
 from .origins import OriginPolicy
-from .storage import directory, idempotency, ledger, outbox, queries
+from .outbound import OutboundDispatcher
+from .storage import directory, idempotency, ledger, orders, outbound_queue, outbox, queries
 from .storage.base import Database
 from .storage.directory import StoreRow, TokenRow
 from .storage.sql import Effects, Plan, Row
@@ -47,6 +59,7 @@ log = logging.getLogger(__name__)
 
 _TICKET = TypeAdapter(TicketView)
 _STORE_RESULT = TypeAdapter(StoreResult)
+_CART_RESULT = TypeAdapter(CartResult)
 PAIRING_TTL = 600.0  # seconds a pairing code can be used
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Verifying against this when the email is unknown makes "no such account" as slow as "wrong
@@ -54,7 +67,9 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DUMMY_HASH = cred.hash_password("not a password", 2**10)
 
 CartCommand = Reserve | SetQuantity | Release | Renew
-StoreCommand = UpsertProducts | SetStock | AdjustStock | UpdateSettings
+StoreCommand = (
+    UpsertProducts | SetStock | AdjustStock | UpdateSettings | UpdateOrder | OfferDiscount
+)
 
 
 @dataclass(frozen=True)
@@ -97,6 +112,7 @@ class Hub:
         self.metrics = HubMetrics()
         self.scheduler = ExpiryScheduler(self._process_due, clock)
         self.origins = OriginPolicy(lambda: self.db.read(directory.all_origins()))
+        self.outbound = OutboundDispatcher(db, clock, config, self.metrics)
         self._tasks: list[asyncio.Task[None]] = []
 
     # ---- life cycle -----------------------------------------------------------------------------
@@ -110,6 +126,7 @@ class Hub:
             return
         self._tasks.append(asyncio.create_task(self.scheduler.run(), name="expiry"))
         self._tasks.append(asyncio.create_task(self._maintenance(), name="maintenance"))
+        self._tasks.append(asyncio.create_task(self.outbound.run(), name="outbound"))
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -328,6 +345,32 @@ class Hub:
 
         return await self._counted(cmd.type, self._commit(plan))
 
+    async def checkout(self, shopper: Shopper, cmd: Checkout) -> CartResult:
+        """One order per store, atomically; a retry with the same id gives the same orders."""
+        now = self.clock.now()
+
+        def plan(fx: Effects) -> Plan[CartResult]:
+            def inner() -> Plan[CartResult]:
+                placed, expired = yield from orders.checkout(
+                    fx,
+                    cart_id=shopper.cart_id,
+                    checkout_id=cmd.id,
+                    store_ids=cmd.store_ids,
+                    codes=cmd.discount_codes,
+                    now=now,
+                    new_id=cred.new_id,
+                )
+                return CartResult(id=cmd.id, orders=placed, expired=expired)
+
+            return self._once(
+                f"cart:{shopper.cart_id}", cmd.id, cmd.model_dump_json(), inner(), _CART_RESULT, now
+            )
+
+        result = await self._commit(plan)
+        self.metrics.orders.inc(len(result.orders or ()))
+        self.outbound.wake()
+        return result
+
     async def add_to_cart(
         self, page: LinkedPage, cmd: AddToCart, origin: str | None = None
     ) -> TicketView:
@@ -388,7 +431,7 @@ class Hub:
         return result
 
     async def cart_snapshot(self, cart_id: str) -> CartSnapshot:
-        return await self.db.read(queries.cart_snapshot(cart_id))
+        return await self.db.read(queries.cart_snapshot(cart_id, self.clock.now()))
 
     async def availability(self, refs: Iterable[tuple[str, str]]) -> list[Availability]:
         return await self.db.read(queries.availability_of(list(refs)))
@@ -463,6 +506,8 @@ class Hub:
         result = await self._commit(plan)
         if result.revoked:
             self.metrics.revocations.inc(len(result.revoked))
+        if result.order is not None:
+            self.outbound.wake()  # its webhook and email are queued
         if isinstance(cmd, UpdateSettings):
             self.origins.forget()
         return result
@@ -485,13 +530,68 @@ class Hub:
                 now=now,
             )
             return StoreResult(id=cmd.id, stock=level, revoked=revoked)
+        if isinstance(cmd, UpdateOrder):
+            order = yield from orders.update_order(fx, store_id=store_id, cmd=cmd, now=now)
+            return StoreResult(id=cmd.id, order=order)
+        if isinstance(cmd, OfferDiscount):
+            discount = yield from orders.offer_discount(
+                fx,
+                store_id=store_id,
+                cart=cmd.cart_ref,
+                code=cred.new_discount_code(),
+                percent_off=cmd.percent_off,
+                amount_off=cmd.amount_off,
+                message=cmd.message,
+                expires_at=now + cmd.expires_in_seconds,
+                now=now,
+            )
+            return StoreResult(id=cmd.id, discount=discount)
+        # A new webhook URL gets a new signing secret, shown once in this result.
+        secret = cred.new_webhook_secret() if cmd.webhook_url else None
         store = yield from directory.update_settings(
             store_id,
-            cmd.default_ttl_seconds,
-            cmd.renewal_limit,
-            None if cmd.origins is None else sorted({o.lower() for o in cmd.origins}),
+            directory.SettingsChange(
+                default_ttl=cmd.default_ttl_seconds,
+                renewal_limit=cmd.renewal_limit,
+                origins=None if cmd.origins is None else sorted({o.lower() for o in cmd.origins}),
+                payment_url_template=cmd.payment_url_template,
+                webhook_url=cmd.webhook_url,
+                webhook_secret=(secret or "") if cmd.webhook_url is not None else None,
+            ),
         )
-        return StoreResult(id=cmd.id, settings=settings_of(store))
+        return StoreResult(id=cmd.id, settings=settings_of(store), webhook_secret=secret)
+
+    async def store_orders(self, store_id: str, status: str | None = None) -> list[StoreOrderView]:
+        return await self.db.read(queries.store_orders(store_id, status))
+
+    async def store_order(self, store_id: str, order_id: str) -> StoreOrderView:
+        return await self.db.read(queries.store_order(store_id, order_id))
+
+    async def customers(
+        self, store_id: str, query: str = "", product_id: str | None = None
+    ) -> list[Row]:
+        return await self.db.read(queries.customers(store_id, query, product_id))
+
+    async def carts_holding(self, store_id: str) -> list[Row]:
+        return await self.db.read(queries.carts_holding(store_id))
+
+    async def email_customers(
+        self, store_id: str, recipients: list[str], subject: str, body: str
+    ) -> int:
+        """Queue one email per recipient, signed with the store's name; returns how many."""
+        store = await self.db.read(directory.require_store(store_id))
+        now = self.clock.now()
+
+        def plan(_: Effects) -> Plan[int]:
+            for to in recipients:
+                yield from outbound_queue.queued_mail(
+                    to, f"{store.name}: {subject}", f"{body}\n\n-- {store.name}", now
+                )
+            return len(recipients)
+
+        sent = await self._commit(plan)
+        self.outbound.wake()
+        return sent
 
     async def store_snapshot(self, store_id: str) -> StoreSnapshot:
         return await self.db.read(queries.store_snapshot(store_id))

@@ -41,6 +41,13 @@ class HubMetrics:
             ["channel", "code"],
             registry=self.registry,
         )
+        self.orders = Counter("cartstart_orders", "Orders placed", registry=self.registry)
+        self.deliveries = Counter(
+            "cartstart_outbound",
+            "Webhook POSTs and emails by kind and outcome",
+            ["kind", "outcome"],
+            registry=self.registry,
+        )
         self.refused = Counter(
             "cartstart_refused_connections",
             "Connections refused",

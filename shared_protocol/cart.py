@@ -25,6 +25,7 @@ from .common import (
     Url,
     Welcome,
 )
+from .orders import DiscountView, OrderView
 
 # ---- client -> hub ------------------------------------------------------------------------------
 
@@ -65,6 +66,21 @@ class Renew(Inbound):
     ticket_id: Ident
 
 
+class Checkout(Inbound):
+    """Buy what the cart holds: from the stores in `store_ids`, or from every store when it is
+    null. Each store gets one order; the tickets become purchased atomically, and a ticket that
+    expired meanwhile is reported in `expired`, never charged. `discount_codes` are codes the
+    stores offered this cart (each for its own store). The id makes a retry return the same
+    orders."""
+
+    type: Literal["checkout"] = "checkout"
+    id: CommandId
+    store_ids: list[Ident] | None = Field(None, max_length=100)
+    discount_codes: list[Annotated[str, Field(min_length=4, max_length=40)]] = Field(
+        default_factory=list, max_length=100
+    )
+
+
 class Sync(Inbound):
     """Ask for a fresh `snapshot` (the answer carries this id). Changes nothing."""
 
@@ -72,9 +88,12 @@ class Sync(Inbound):
     id: CommandId
 
 
-CartCommand = Annotated[Reserve | SetQuantity | Release | Renew, Field(discriminator="type")]
+CartCommand = Annotated[
+    Reserve | SetQuantity | Release | Renew | Checkout, Field(discriminator="type")
+]
 CartClientMessage = Annotated[
-    Hello | Ack | Reserve | SetQuantity | Release | Renew | Sync, Field(discriminator="type")
+    Hello | Ack | Reserve | SetQuantity | Release | Renew | Checkout | Sync,
+    Field(discriminator="type"),
 ]
 
 # ---- hub -> client ------------------------------------------------------------------------------
@@ -86,6 +105,10 @@ class CartResult(Outbound):
     type: Literal["result"] = "result"
     id: str
     ticket: TicketView | None = None
+    orders: list[OrderView] | None = Field(None, description="checkout: one order per store")
+    expired: list[TicketView] | None = Field(
+        None, description="checkout: tickets that had expired, not bought"
+    )
 
 
 class CartSnapshot(Outbound):
@@ -97,6 +120,10 @@ class CartSnapshot(Outbound):
     head_seq: int
     tickets: list[TicketView]
     availability: list[Availability] = Field(default_factory=list)
+    orders: list[OrderView] = Field(default_factory=list, description="every order of this cart")
+    discounts: list[DiscountView] = Field(
+        default_factory=list, description="codes offered to this cart, still usable"
+    )
 
 
 class ItemAdded(Outbound):
@@ -147,6 +174,29 @@ class TicketReleased(Outbound):
     ticket: TicketView
 
 
+class OrderPlaced(Outbound):
+    """Checkout made this order; `tickets` (now purchased) leave the cart."""
+
+    type: Literal["order_placed"] = "order_placed"
+    seq: int
+    order: OrderView
+    tickets: list[TicketView]
+
+
+class OrderUpdated(Outbound):
+    """The store moved the order along (or ended it)."""
+
+    type: Literal["order_updated"] = "order_updated"
+    seq: int
+    order: OrderView
+
+
+class DiscountOffered(Outbound):
+    type: Literal["discount_offered"] = "discount_offered"
+    seq: int
+    discount: DiscountView
+
+
 CartEvent = Annotated[
     ItemAdded
     | QuantityChanged
@@ -154,7 +204,10 @@ CartEvent = Annotated[
     | TicketExpiringSoon
     | TicketExpired
     | TicketRevoked
-    | TicketReleased,
+    | TicketReleased
+    | OrderPlaced
+    | OrderUpdated
+    | DiscountOffered,
     Field(discriminator="type"),
 ]
 CartServerMessage = Annotated[
@@ -169,6 +222,9 @@ CartServerMessage = Annotated[
     | TicketExpiringSoon
     | TicketExpired
     | TicketRevoked
-    | TicketReleased,
+    | TicketReleased
+    | OrderPlaced
+    | OrderUpdated
+    | DiscountOffered,
     Field(discriminator="type"),
 ]

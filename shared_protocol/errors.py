@@ -36,6 +36,9 @@ class ErrorCode(StrEnum):
     """The ticket is no longer held (expired, released, revoked or purchased)."""
     IDEMPOTENCY_CONFLICT = "idempotency_conflict"
     """A command id was reused for a different command."""
+    DISCOUNT_REFUSED = "discount_refused"
+    """A discount code cannot be used; `details.reason` is `unknown`, `other_cart`,
+    `wrong_store`, `expired` or `used`. Nothing was bought."""
     RATE_LIMITED = "rate_limited"
     """Too many messages; slow down. Repeated floods close the connection."""
     TOO_LARGE = "too_large"
@@ -60,6 +63,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.RENEWAL_LIMIT: 409,
     ErrorCode.INVALID_STATE: 409,
     ErrorCode.IDEMPOTENCY_CONFLICT: 409,
+    ErrorCode.DISCOUNT_REFUSED: 409,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.TOO_LARGE: 413,
     ErrorCode.SERVER_BUSY: 503,

@@ -25,9 +25,13 @@ from .common import (
     WebOrigin,
     Welcome,
 )
+from .orders import DiscountView, OrderStatus, StoreOrderView
 
 MAX_PRODUCTS_PER_UPSERT = 1000
 MAX_ORIGINS = 20
+PaymentUrlTemplate = Annotated[
+    str, Field(max_length=500, pattern=r"^$|^https?://\S*\{order_id\}\S*$")
+]
 TtlSeconds = Annotated[float, Field(ge=1, le=7 * 24 * 3600)]
 
 
@@ -55,6 +59,10 @@ class StoreSettings(Outbound):
     origins: list[str] = Field(
         default_factory=list, description="Web origins whose pages may add this store's products"
     )
+    payment_url_template: str | None = Field(
+        None, description="Where shoppers pay; {order_id} is filled in. None: pay on collection"
+    )
+    webhook_url: str | None = Field(None, description="Orders are POSTed here, signed")
 
 
 class StockLevel(Outbound):
@@ -107,6 +115,40 @@ class UpdateSettings(Inbound):
         description="Replace the web origins (scheme://host[:port]) whose pages may connect and "
         "add this store's products to carts",
     )
+    payment_url_template: PaymentUrlTemplate | None = Field(
+        None, description='e.g. "https://shop.example/pay/{order_id}"; "" for pay on collection'
+    )
+    webhook_url: Url | Literal[""] | None = Field(
+        None,
+        description="POST each order here, signed with a secret returned once in the result "
+        '(a new one each time this is set); "" turns webhooks off',
+    )
+
+
+class UpdateOrder(Inbound):
+    """Move an order along: confirmed, dispatched (carrier, tracking link), delivered; or end it:
+    rejected or cancelled, with a reason the shopper reads."""
+
+    type: Literal["update_order"] = "update_order"
+    id: CommandId
+    order_id: Ident
+    status: OrderStatus
+    carrier: Annotated[str, Field(max_length=100)] | None = None
+    tracking_url: Url | None = None
+    reason: Annotated[str, Field(max_length=500)] | None = None
+
+
+class OfferDiscount(Inbound):
+    """A live discount code for one cart (by its `cart_ref`): single use, expiring, for this
+    store's products. Give `percent_off` or `amount_off`."""
+
+    type: Literal["offer_discount"] = "offer_discount"
+    id: CommandId
+    cart_ref: Annotated[str, Field(min_length=8, max_length=64)]
+    percent_off: Annotated[int, Field(ge=1, le=100)] | None = None
+    amount_off: Money | None = None
+    expires_in_seconds: Annotated[float, Field(ge=60, le=30 * 24 * 3600)] = 3600
+    message: Annotated[str, Field(max_length=300)] = ""
 
 
 class StoreSync(Inbound):
@@ -117,10 +159,19 @@ class StoreSync(Inbound):
 
 
 StoreCommand = Annotated[
-    UpsertProducts | SetStock | AdjustStock | UpdateSettings, Field(discriminator="type")
+    UpsertProducts | SetStock | AdjustStock | UpdateSettings | UpdateOrder | OfferDiscount,
+    Field(discriminator="type"),
 ]
 StoreClientMessage = Annotated[
-    Hello | Ack | UpsertProducts | SetStock | AdjustStock | UpdateSettings | StoreSync,
+    Hello
+    | Ack
+    | UpsertProducts
+    | SetStock
+    | AdjustStock
+    | UpdateSettings
+    | UpdateOrder
+    | OfferDiscount
+    | StoreSync,
     Field(discriminator="type"),
 ]
 
@@ -135,6 +186,7 @@ class TicketChange(StrEnum):
     RELEASED = "released"
     EXPIRED = "expired"
     REVOKED = "revoked"
+    PURCHASED = "purchased"
 
 
 class StoreResult(Outbound):
@@ -146,6 +198,11 @@ class StoreResult(Outbound):
     stock: StockLevel | None = None
     revoked: list[StoreTicketView] | None = None
     settings: StoreSettings | None = None
+    webhook_secret: str | None = Field(
+        None, description="Shown once, when webhook_url is set: verify signatures with it"
+    )
+    order: StoreOrderView | None = None
+    discount: DiscountView | None = None
 
 
 class StoreSnapshot(Outbound):
@@ -164,8 +221,18 @@ class TicketEvent(Outbound):
     ticket: StoreTicketView
 
 
-StoreEvent = Annotated[TicketEvent, Field(discriminator="type")]
+class OrderEvent(Outbound):
+    """An order for this store: `placed` at checkout, `updated` when its status changed. The
+    same JSON is POSTed to the store's webhook."""
+
+    type: Literal["order"] = "order"
+    seq: int
+    change: Literal["placed", "updated"]
+    order: StoreOrderView
+
+
+StoreEvent = Annotated[TicketEvent | OrderEvent, Field(discriminator="type")]
 StoreServerMessage = Annotated[
-    Welcome | StoreSnapshot | StoreResult | ErrorMessage | TicketEvent,
+    Welcome | StoreSnapshot | StoreResult | ErrorMessage | TicketEvent | OrderEvent,
     Field(discriminator="type"),
 ]

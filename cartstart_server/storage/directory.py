@@ -18,6 +18,9 @@ class StoreRow:
     default_ttl: float
     renewal_limit: int
     origins: tuple[str, ...]
+    payment_url_template: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
 
     @classmethod
     def of(cls, row: Row) -> StoreRow:
@@ -28,6 +31,9 @@ class StoreRow:
             default_ttl=float(row["default_ttl"]),
             renewal_limit=int(row["renewal_limit"]),
             origins=tuple(json.loads(row["origins"])),
+            payment_url_template=row.get("payment_url_template"),
+            webhook_url=row.get("webhook_url"),
+            webhook_secret=row.get("webhook_secret"),
         )
 
 
@@ -94,22 +100,40 @@ def find_store_by_name(name: str) -> Plan[StoreRow | None]:
     return StoreRow.of(row) if row else None
 
 
-def update_settings(
-    store_id: str,
-    default_ttl: float | None,
-    renewal_limit: int | None,
-    origins: list[str] | None = None,
-) -> Plan[StoreRow]:
+@dataclass(frozen=True)
+class SettingsChange:
+    """None leaves a setting as it is; "" clears the payment link or the webhook."""
+
+    default_ttl: float | None = None
+    renewal_limit: int | None = None
+    origins: list[str] | None = None
+    payment_url_template: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None  # set together with a new webhook_url
+
+
+def update_settings(store_id: str, change: SettingsChange) -> Plan[StoreRow]:
     row = one(
         (
             yield Stmt(
                 "UPDATE stores SET default_ttl = COALESCE(?, default_ttl), "
-                "renewal_limit = COALESCE(?, renewal_limit), origins = COALESCE(?, origins) "
+                "renewal_limit = COALESCE(?, renewal_limit), origins = COALESCE(?, origins), "
+                "payment_url_template = CASE WHEN ? IS NULL THEN payment_url_template "
+                "ELSE NULLIF(?, '') END, "
+                "webhook_url = CASE WHEN ? IS NULL THEN webhook_url ELSE NULLIF(?, '') END, "
+                "webhook_secret = CASE WHEN ? IS NULL THEN webhook_secret "
+                "ELSE NULLIF(?, '') END "
                 "WHERE id = ? RETURNING *",
                 (
-                    default_ttl,
-                    renewal_limit,
-                    None if origins is None else json.dumps(origins),
+                    change.default_ttl,
+                    change.renewal_limit,
+                    None if change.origins is None else json.dumps(change.origins),
+                    change.payment_url_template,
+                    change.payment_url_template,
+                    change.webhook_url,
+                    change.webhook_url,
+                    change.webhook_secret,
+                    change.webhook_secret,
                     store_id,
                 ),
             )

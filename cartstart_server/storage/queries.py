@@ -3,21 +3,26 @@ its `head_seq` agree)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from shared_protocol.cart import CartSnapshot
 from shared_protocol.common import Availability
+from shared_protocol.errors import ErrorCode, ProtocolError
+from shared_protocol.orders import DiscountView, OrderView, StoreOrderView
 from shared_protocol.page import Holding
 from shared_protocol.store import StoreSnapshot
 
+from ..domain.tickets import cart_ref
 from . import outbox
 from .directory import StoreRow, require_store
 from .ledger import product_row
+from .orders import discount_view
 from .sql import Plan, Row, Stmt, one
 from .views import availability, store_ticket_view, ticket_view
 
 
-def cart_snapshot(cart_id: str) -> Plan[CartSnapshot]:
+def cart_snapshot(cart_id: str, now: float) -> Plan[CartSnapshot]:
     head, _ = yield from outbox.stream_state(outbox.cart_owner(cart_id))
     tickets = yield Stmt(
         "SELECT * FROM tickets WHERE cart_id = ? AND state = 'held' ORDER BY created_at, id",
@@ -33,7 +38,80 @@ def cart_snapshot(cart_id: str) -> Plan[CartSnapshot]:
         assert product is not None
         views.append(ticket_view(ticket, product, stores[ticket["store_id"]]))
         avail.append(availability(product))
-    return CartSnapshot(head_seq=head, tickets=views, availability=avail)
+    orders = yield Stmt(
+        "SELECT doc FROM orders WHERE cart_id = ? ORDER BY created_at, id", (cart_id,)
+    )
+    return CartSnapshot(
+        head_seq=head,
+        tickets=views,
+        availability=avail,
+        orders=[OrderView.model_validate_json(o["doc"]) for o in orders],
+        discounts=(yield from cart_discounts(cart_id, now)),
+    )
+
+
+def cart_discounts(cart_id: str, now: float) -> Plan[list[DiscountView]]:
+    rows = yield Stmt(
+        "SELECT d.*, s.name AS store_name FROM discounts d JOIN stores s ON s.id = d.store_id "
+        "WHERE d.cart_id = ? AND d.used_at IS NULL AND d.expires_at > ? ORDER BY d.created_at",
+        (cart_id, now),
+    )
+    return [discount_view(r, r["store_name"]) for r in rows]
+
+
+def store_orders(store_id: str, status: str | None = None) -> Plan[list[StoreOrderView]]:
+    rows = yield Stmt(
+        "SELECT doc FROM orders WHERE store_id = ? AND (? IS NULL OR status = ?) "
+        "ORDER BY created_at DESC, id",
+        (store_id, status, status),
+    )
+    return [StoreOrderView.model_validate_json(r["doc"]) for r in rows]
+
+
+def store_order(store_id: str, order_id: str) -> Plan[StoreOrderView]:
+    row = one(
+        (yield Stmt("SELECT doc FROM orders WHERE id = ? AND store_id = ?", (order_id, store_id)))
+    )
+    if row is None:
+        raise ProtocolError(ErrorCode.NOT_FOUND, f"this store has no order {order_id!r}")
+    return StoreOrderView.model_validate_json(row["doc"])
+
+
+def customers(store_id: str, query: str = "", product_id: str | None = None) -> Plan[list[Row]]:
+    """The store's customers (from its orders), matching `query` in name, email or a product
+    bought (id or name), and having bought `product_id` when given."""
+    rows = yield Stmt(
+        "SELECT * FROM customers WHERE store_id = ? ORDER BY last_order_at DESC", (store_id,)
+    )
+    names = {
+        r["product_id"]: r["name"].lower()
+        for r in (
+            yield Stmt("SELECT product_id, name FROM products WHERE store_id = ?", (store_id,))
+        )
+    }
+    needle = query.strip().lower()
+    out = []
+    for row in rows:
+        bought: dict[str, int] = json.loads(row["products"])
+        if product_id is not None and product_id not in bought:
+            continue
+        haystack = [row["name"].lower(), row["email"].lower()]
+        haystack += [p.lower() for p in bought] + [names.get(p, "") for p in bought]
+        if needle and not any(needle in h for h in haystack):
+            continue
+        out.append(row)
+    return out
+
+
+def carts_holding(store_id: str) -> Plan[list[Row]]:
+    """The carts holding this store's products now: pseudonym, units, since when, until when."""
+    rows = yield Stmt(
+        "SELECT cart_id, COUNT(*) AS items, SUM(qty) AS units, MIN(created_at) AS since, "
+        "MIN(expires_at) AS next_expiry FROM tickets WHERE store_id = ? AND state = 'held' "
+        "GROUP BY cart_id ORDER BY since",
+        (store_id,),
+    )
+    return [{**r, "cart_ref": cart_ref(store_id, r["cart_id"])} for r in rows]
 
 
 def store_snapshot(store_id: str) -> Plan[StoreSnapshot]:

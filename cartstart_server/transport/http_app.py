@@ -24,7 +24,7 @@ from shared_protocol.session import SUPPORTED_VERSIONS
 from storefront_templates import STATIC_DIR
 
 from ..hub import Hub
-from . import http_cart, http_page, http_store
+from . import http_cart, http_orders, http_page, http_store
 from .http_cors import PageCors
 from .http_errors import error_response
 
@@ -164,6 +164,7 @@ def create_app(hub: Hub, ws_url: str, http_url: str) -> FastAPI:
     app.include_router(http_cart.router)
     app.include_router(http_page.router)
     app.include_router(http_store.router)
+    app.include_router(http_orders.router)
     if STATIC_DIR.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared_protocol.cart import CartCommand, CartResult, CartSnapshot
+from shared_protocol.cart import CartCommand, CartResult, CartSnapshot, Checkout
 from shared_protocol.common import Ident
 
 from ..hub import IssuedLinkToken
@@ -95,7 +95,9 @@ async def cart(hub: HubDep, shopper: ShopperDep) -> CartSnapshot:
 async def cart_command(
     command: Annotated[CartCommand, Body()], hub: HubDep, shopper: ShopperDep
 ) -> CartResult:
-    """Reserve, set_quantity, release or renew: the same JSON as on `/ws/cart`."""
+    """Reserve, set_quantity, release, renew or checkout: the same JSON as on `/ws/cart`."""
+    if isinstance(command, Checkout):
+        return await hub.checkout(shopper, command)
     ticket = await hub.cart_command(shopper, command)
     return CartResult(id=command.id, ticket=ticket)
 

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import json
 import secrets
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Header, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared_protocol import ErrorCode, ProtocolError
-from shared_protocol.common import Money, StoreTicketView, WebOrigin
+from shared_protocol.common import Money, StoreTicketView, Url, WebOrigin
 from shared_protocol.store import (
     MAX_ORIGINS,
     AdjustStock,
+    PaymentUrlTemplate,
     ProductIn,
     SetStock,
     StockLevel,
@@ -74,6 +75,14 @@ class SettingsIn(BaseModel):
         max_length=MAX_ORIGINS,
         description="Replace the web origins (scheme://host[:port]) whose pages may add this "
         "store's products to carts",
+    )
+    payment_url_template: PaymentUrlTemplate | None = None
+    webhook_url: Url | Literal[""] | None = None
+
+
+class SettingsOut(StoreSettings):
+    webhook_secret: str | None = Field(
+        None, description="Only when webhook_url was set: keep it to verify signatures"
     )
 
 
@@ -146,12 +155,12 @@ async def store_info(store: StoreDep) -> StoreInfo:
 @router.patch("/settings")
 async def update_settings(
     body: SettingsIn, hub: HubDep, store: StoreDep, key: IdempotencyKey = None
-) -> StoreSettings:
+) -> SettingsOut:
     result = await hub.store_command(
         store.id, UpdateSettings(id=_command_id(key), **body.model_dump())
     )
     assert result.settings is not None
-    return result.settings
+    return SettingsOut(**result.settings.model_dump(), webhook_secret=result.webhook_secret)
 
 
 @router.get("/products")

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from shared_protocol import Channel, ErrorCode, ProtocolError
-from shared_protocol.cart import CartResult, Release, Renew, Reserve, SetQuantity, Sync
+from shared_protocol.cart import CartResult, Checkout, Release, Renew, Reserve, SetQuantity, Sync
 from shared_protocol.common import Ack, Hello, Welcome
 from shared_protocol.page import (
     MAX_SUBSCRIPTIONS,
@@ -124,6 +124,8 @@ class CartSession(StreamSession):
             await self.ack(message)
         elif isinstance(message, Sync):
             self.pump.rebase(await self.snapshot(message.id))
+        elif isinstance(message, Checkout):
+            await self.send((await self.hub.checkout(self.shopper, message)).model_dump_json())
         elif isinstance(message, Reserve | SetQuantity | Release | Renew):
             ticket = await self.hub.cart_command(self.shopper, message)
             await self.send(CartResult(id=message.id, ticket=ticket).model_dump_json())

@@ -119,6 +119,9 @@ async def test_store_rest_api_round_trip(server: HubServer, http: httpx.AsyncCli
         "default_ttl_seconds": 60.0,
         "renewal_limit": 1,
         "origins": ["https://shop.example"],
+        "payment_url_template": None,
+        "webhook_url": None,
+        "webhook_secret": None,
     }
     info = (await http.get(f"/api/stores/{store_id}", headers=auth)).json()
     assert info["name"] == "Shop" and info["settings"]["renewal_limit"] == 1
