@@ -210,6 +210,9 @@ class StoreSnapshot(Outbound):
     id: str | None = None
     head_seq: int
     tickets: list[StoreTicketView]
+    orders: list[StoreOrderView] = Field(
+        default_factory=list, description="Orders not yet delivered, rejected or cancelled"
+    )
 
 
 class TicketEvent(Outbound):

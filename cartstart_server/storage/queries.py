@@ -120,7 +120,16 @@ def store_snapshot(store_id: str) -> Plan[StoreSnapshot]:
         "SELECT * FROM tickets WHERE store_id = ? AND state = 'held' ORDER BY created_at, id",
         (store_id,),
     )
-    return StoreSnapshot(head_seq=head, tickets=[store_ticket_view(t) for t in tickets])
+    open_orders = yield Stmt(
+        "SELECT doc FROM orders WHERE store_id = ? AND status IN ('placed', 'confirmed', "
+        "'dispatched') ORDER BY created_at, id",
+        (store_id,),
+    )
+    return StoreSnapshot(
+        head_seq=head,
+        tickets=[store_ticket_view(t) for t in tickets],
+        orders=[StoreOrderView.model_validate_json(o["doc"]) for o in open_orders],
+    )
 
 
 def availability_of(refs: Iterable[tuple[str, str]]) -> Plan[list[Availability]]:

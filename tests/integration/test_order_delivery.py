@@ -1,0 +1,171 @@
+"""Orders reach stores: over /ws/store (resumed after being offline), by signed webhook until
+acknowledged, and across a hub killed with SIGKILL right after checkout."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from cartstart_server import webhooks
+from cartstart_server.clock import FakeClock
+from cartstart_server.server import HubServer
+from tests.helpers.hubs import seed_store
+from tests.helpers.peers import Account, peer, sign_up
+from tests.helpers.process import HubProcess, add_store
+from tests.helpers.receivers import webhook_receiver
+from tests.helpers.waiting import eventually
+
+
+async def reserve(http: httpx.AsyncClient, who: Account, store: str, product: str, n: int) -> None:
+    r = await http.post(
+        "/api/cart/commands",
+        json={
+            "type": "reserve",
+            "id": f"r-{store}-{product}-{n:04d}",
+            "store_id": store,
+            "product_id": product,
+        },
+        headers=who.auth,
+    )
+    assert r.status_code == 200, r.text
+
+
+async def checkout(http: httpx.AsyncClient, who: Account, command_id: str) -> dict[str, Any]:
+    r = await http.post(
+        "/api/cart/commands", json={"type": "checkout", "id": command_id}, headers=who.auth
+    )
+    assert r.status_code == 200, r.text
+    result: dict[str, Any] = r.json()
+    return result
+
+
+async def test_a_store_offline_at_checkout_gets_the_order_on_return_and_by_webhook(
+    server: HubServer, http: httpx.AsyncClient, clock: FakeClock
+) -> None:
+    store, key = await seed_store(server.hub, "Pots", {"vase": 2})
+    async with webhook_receiver(answers=[500]) as receiver:
+        r = await http.patch(
+            f"/api/stores/{store}/settings",
+            json={"webhook_url": receiver.url},
+            headers={"Authorization": f"Bearer {key}"},
+        )
+        secret = r.json()["webhook_secret"]
+        assert secret.startswith("whsec_")
+        # The store's backend was connected once, then went away.
+        async with peer(server, "store") as ws:
+            await ws.hello(key)
+            seen = (await ws.expect("snapshot"))["head_seq"]
+        alice = await sign_up(http, "alice@example.org")
+        await reserve(http, alice, store, "vase", 1)
+        result = await checkout(http, alice, "checkout-00001")
+        (order,) = result["orders"]
+
+        # The webhook: signed, refused once (500), retried after a pause, then acknowledged.
+        await eventually(lambda: len(receiver.received) == 1, what="first webhook POST")
+        first = receiver.received[0]
+        signature = first.headers["cartstart-signature"]
+        assert webhooks.verify(secret, signature, first.body, clock.now())
+        assert not webhooks.verify("whsec_wrong", signature, first.body, clock.now())
+        assert not webhooks.verify(secret, signature, first.body + " ", clock.now())
+        body = json.loads(first.body)
+        assert body["type"] == "order" and body["order"]["order_id"] == order["order_id"]
+        clock.advance(2)
+        await eventually(lambda: len(receiver.received) == 2, what="the retry")
+        assert receiver.received[1].body == first.body
+        clock.advance(3600)  # acknowledged: no more attempts, however long we wait
+        server.hub.outbound.wake()
+        await server.hub.outbound.work_once()
+        assert len(receiver.received) == 2
+
+        # Back online, resuming: the store gets the purchase and the order, in order, once.
+        async with peer(server, "store") as ws:
+            welcome = await ws.hello(key, resume_from=seen)
+            assert welcome["resumed"] is True
+            replay = [await ws.recv() for _ in range(3)]
+        assert [(m["type"], m.get("change")) for m in replay] == [
+            ("ticket", "created"),
+            ("ticket", "purchased"),
+            ("order", "placed"),
+        ]
+        assert replay[2]["order"]["customer"]["email"] == "alice@example.org"
+        # A store starting fresh finds its open orders in the snapshot.
+        async with peer(server, "store") as ws:
+            await ws.hello(key)
+            snapshot = await ws.expect("snapshot")
+        assert [o["order_id"] for o in snapshot["orders"]] == [order["order_id"]]
+
+
+async def test_orders_survive_a_hub_killed_right_after_checkout(tmp_path: Path) -> None:
+    data = tmp_path / "hub"
+    data.mkdir()
+    books, books_key = add_store(data, "Books")
+    pots, pots_key = add_store(data, "Pots")
+    hub = await HubProcess(data).start()
+    async with httpx.AsyncClient(base_url=hub.http_url, timeout=10) as http:
+        for store, key, product in ((books, books_key, "novel"), (pots, pots_key, "vase")):
+            auth = {"Authorization": f"Bearer {key}"}
+            r = await http.post(
+                f"/api/stores/{store}/products",
+                json={
+                    "products": [
+                        {
+                            "id": product,
+                            "name": product,
+                            "price": {"amount": 1000, "currency": "EUR"},
+                        }
+                    ]
+                },
+                headers=auth,
+            )
+            assert r.status_code == 200, r.text
+            await http.put(
+                f"/api/stores/{store}/products/{product}/stock", json={"on_hand": 3}, headers=auth
+            )
+        alice = await sign_up(http, "alice@example.org")
+        await reserve(http, alice, books, "novel", 1)
+        await reserve(http, alice, pots, "vase", 1)
+        first = await checkout(http, alice, "checkout-crash1")
+    # Tickets are purchased; no store has been told yet. Power cut.
+    hub.kill()
+    await hub.wait()
+    hub = await HubProcess(data).start()
+    try:
+        async with httpx.AsyncClient(base_url=hub.http_url, timeout=10) as http:
+            # The shopper's client never saw the reply and retries: same orders, no new ones.
+            again = await checkout(http, alice, "checkout-crash1")
+            assert again == first
+            for store, key in ((books, books_key), (pots, pots_key)):
+                r = await http.get(
+                    f"/api/stores/{store}/orders", headers={"Authorization": f"Bearer {key}"}
+                )
+                assert len(r.json()) == 1, r.text
+                # The store's stream has the order exactly once.
+                events = await http.get(
+                    f"/api/stores/{store}/events",
+                    params={"after": 0},
+                    headers={"Authorization": f"Bearer {key}"},
+                )
+                kinds = [m["type"] for m in events.json()["messages"]]
+                assert kinds.count("order") == 1, kinds
+            cart = (await http.get("/api/cart", headers=alice.auth)).json()
+            assert sorted(o["store_id"] for o in cart["orders"]) == sorted([books, pots])
+            assert cart["tickets"] == []
+            events = (
+                await http.get("/api/cart/events", params={"after": 0}, headers=alice.auth)
+            ).json()["messages"]
+            assert [m["type"] for m in events].count("order_placed") == 2
+    finally:
+        await hub.stop()
+
+
+async def test_webhook_signature_helper_rejects_stale_timestamps() -> None:
+    body = '{"type":"order"}'
+    now = time.time()
+    header = webhooks.sign("whsec_x", int(now) - 600, body)
+    assert not webhooks.verify("whsec_x", header, body, now)
+    assert webhooks.verify("whsec_x", webhooks.sign("whsec_x", int(now), body), body, now)
+    assert not webhooks.verify("whsec_x", "garbage", body, now)
