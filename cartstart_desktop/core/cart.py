@@ -72,10 +72,10 @@ class Change:
 class Notice:
     """Something worth a notification (tray message)."""
 
-    kind: Literal["expiring", "expired", "revoked"]
+    kind: Literal["expiring", "expired", "revoked", "order", "discount"]
     title: str
     text: str
-    ticket_id: str
+    ticket_id: str = ""  # the row it is about (an order id for order notices)
 
 
 @dataclass

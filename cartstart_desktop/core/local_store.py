@@ -1,9 +1,8 @@
 """The cart's own database in the user's data directory (aiosqlite): the last known cart, the
-stream position, bookmarks and deliveries, so the cart opens offline and resumes where it was."""
+stream position, bookmarks, deliveries and discount codes, so the cart opens offline and resumes where it was."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,8 +10,10 @@ from pathlib import Path
 import aiosqlite
 
 from shared_protocol.common import TicketView
+from shared_protocol.orders import DiscountView, OrderView
 
 from .cart import CartItem
+from .orders import Delivery
 
 SCHEMA: list[list[str]] = [
     [
@@ -38,6 +39,18 @@ SCHEMA: list[list[str]] = [
             timeline TEXT NOT NULL,
             updated REAL NOT NULL)""",
     ],
+    [
+        # Deliveries keep the whole order view (lines, totals, timeline, payment, tracking).
+        "DROP TABLE deliveries",
+        """CREATE TABLE deliveries (
+            order_id TEXT PRIMARY KEY,
+            view TEXT NOT NULL,
+            updated REAL NOT NULL)""",
+        """CREATE TABLE discounts (
+            code TEXT PRIMARY KEY,
+            view TEXT NOT NULL,
+            expires_at REAL NOT NULL)""",
+    ],
 ]
 
 
@@ -52,25 +65,13 @@ class Bookmark:
 
 
 @dataclass
-class Delivery:
-    """A purchased order as the cart follows it (filled by checkout, issue 5)."""
-
-    order_id: str
-    store_id: str
-    store_name: str
-    status: str
-    items: list[tuple[str, int]]
-    timeline: list[tuple[str, float, str]] = field(default_factory=list)
-    updated: float = 0.0
-
-
-@dataclass
 class Saved:
     items: list[CartItem]
     last_seq: int | None
     bookmarks: list[Bookmark]
     deliveries: list[Delivery]
     meta: dict[str, str]
+    discounts: list[DiscountView] = field(default_factory=list)
 
 
 class LocalStore:
@@ -122,22 +123,17 @@ class LocalStore:
             )
         ]
         deliveries = [
-            Delivery(
-                order_id=row[0],
-                store_id=row[1],
-                store_name=row[2],
-                status=row[3],
-                items=[(str(n), int(q)) for n, q in json.loads(row[4])],
-                timeline=[(str(s), float(at), str(d)) for s, at, d in json.loads(row[5])],
-                updated=row[6],
-            )
-            for row in await db.execute_fetchall(
-                "SELECT order_id, store_id, store_name, status, items, timeline, updated "
-                "FROM deliveries ORDER BY updated DESC"
+            Delivery(OrderView.model_validate_json(view))
+            for (view,) in await db.execute_fetchall(
+                "SELECT view FROM deliveries ORDER BY updated DESC"
             )
         ]
+        discounts = [
+            DiscountView.model_validate_json(view)
+            for (view,) in await db.execute_fetchall("SELECT view FROM discounts")
+        ]
         last_seq = int(meta["last_seq"]) if "last_seq" in meta else None
-        return Saved(items, last_seq, bookmarks, deliveries, meta)
+        return Saved(items, last_seq, bookmarks, deliveries, meta, discounts)
 
     async def save(
         self,
@@ -173,23 +169,23 @@ class LocalStore:
             )
         await db.commit()
 
-    async def save_delivery(self, delivery: Delivery) -> None:
-        await self.db.execute(
-            "INSERT INTO deliveries (order_id, store_id, store_name, status, items, timeline, "
-            "updated) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (order_id) DO UPDATE SET "
-            "status = excluded.status, items = excluded.items, timeline = excluded.timeline, "
-            "updated = excluded.updated",
-            (
-                delivery.order_id,
-                delivery.store_id,
-                delivery.store_name,
-                delivery.status,
-                json.dumps(delivery.items),
-                json.dumps(delivery.timeline),
-                delivery.updated,
-            ),
+    async def save_orders(
+        self, deliveries: Iterable[Delivery], discounts: Iterable[DiscountView] | None = None
+    ) -> None:
+        """Deliveries that changed, and (when given) the discount codes as they are now."""
+        db = self.db
+        await db.executemany(
+            "INSERT INTO deliveries (order_id, view, updated) VALUES (?, ?, ?) "
+            "ON CONFLICT (order_id) DO UPDATE SET view = excluded.view, updated = excluded.updated",
+            [(d.order_id, d.order.model_dump_json(), d.updated) for d in deliveries],
         )
-        await self.db.commit()
+        if discounts is not None:
+            await db.execute("DELETE FROM discounts")
+            await db.executemany(
+                "INSERT INTO discounts (code, view, expires_at) VALUES (?, ?, ?)",
+                [(d.code, d.model_dump_json(), d.expires_at) for d in discounts],
+            )
+        await db.commit()
 
     async def set_meta(self, **values: str) -> None:
         await self.db.executemany(
@@ -201,6 +197,6 @@ class LocalStore:
 
     async def clear(self) -> None:
         """Forget everything (signing out, or another account on this computer)."""
-        for table in ("items", "meta", "bookmarks", "deliveries"):
+        for table in ("items", "meta", "bookmarks", "deliveries", "discounts"):
             await self.db.execute(f"DELETE FROM {table}")
         await self.db.commit()

@@ -17,15 +17,25 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag
 
-from shared_protocol.cart import CartResult, CartSnapshot, ItemAdded, QuantityChanged
+from shared_protocol.cart import (
+    CartResult,
+    CartSnapshot,
+    DiscountOffered,
+    ItemAdded,
+    OrderPlaced,
+    OrderUpdated,
+    QuantityChanged,
+)
 from shared_protocol.common import Availability, TicketView
+from shared_protocol.orders import OrderView
 
 from .api import HubApi, HubError, HubUnreachable, normalize_hub_url
-from .cart import CartEvent, CartItem, CartState, Change, Notice
+from .cart import CartItem, CartState, Change, Notice
 from .connection import AuthFailed, HubConnection, Status
 from .credentials import CredentialStore, CredentialsUnavailable, MemoryCredentials, account_key
-from .local_store import Bookmark, Delivery, LocalStore
+from .local_store import Bookmark, LocalStore
 from .observable import Signal
+from .orders import Delivery, OrderBook, order_notice
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -71,7 +81,7 @@ class CartSession:
         self.store = LocalStore(directory / "cart.sqlite3")
         self.state = CartState()
         self.bookmarks: list[Bookmark] = []
-        self.deliveries: list[Delivery] = []
+        self.orders = OrderBook()
         self.status = Status.OFFLINE
         self.api: HubApi | None = None
         self.connection: HubConnection | None = None
@@ -82,6 +92,7 @@ class CartSession:
         self.status_changed: Signal[Status] = Signal()
         self.notice: Signal[Notice] = Signal()
         self.bookmarks_changed: Signal[None] = Signal()
+        self.orders_changed: Signal[None] = Signal()  # deliveries or discounts
         self.signed_out: Signal[str] = Signal()
 
     # ---- life cycle -------------------------------------------------------------------------
@@ -97,10 +108,11 @@ class CartSession:
         saved = await self.store.load()
         self.state.load(saved.items)
         self.bookmarks = saved.bookmarks
-        self.deliveries = saved.deliveries
+        self.orders.load(saved.deliveries, saved.discounts)
         self._last_seq = saved.last_seq
         self.changed.emit([Change("added", i.ticket_id, i.ticket.store_id) for i in saved.items])
         self.bookmarks_changed.emit(None)
+        self.orders_changed.emit(None)
         if not (self.settings.hub_url and self.settings.email):
             return False
         token = self._stored_token(self.settings.hub_url, self.settings.email)
@@ -190,9 +202,11 @@ class CartSession:
             # Another account: its cart is not this one.
             await self.store.clear()
             self.state.load([])
-            self.bookmarks, self.deliveries, self._last_seq = [], [], None
+            self.bookmarks, self._last_seq = [], None
+            self.orders.load([], [])
             self.changed.emit([])
             self.bookmarks_changed.emit(None)
+            self.orders_changed.emit(None)
         key = account_key(hub_url, email)
         try:
             self._credentials.save(key, issued.token)
@@ -217,9 +231,11 @@ class CartSession:
             Change("removed", i.ticket_id, i.ticket.store_id) for i in self.state.items.values()
         ]
         self.state.load([])
-        self.bookmarks, self.deliveries, self._last_seq = [], [], None
+        self.bookmarks, self._last_seq = [], None
+        self.orders.load([], [])
         self.changed.emit(removed)
         self.bookmarks_changed.emit(None)
+        self.orders_changed.emit(None)
         self.signed_out.emit("Signed out.")
 
     def set_force_polling(self, enabled: bool) -> None:
@@ -294,11 +310,14 @@ class CartSession:
 
     # ---- the connection's sink --------------------------------------------------------------
 
-    async def apply_events(self, events: list[CartEvent], last_seq: int) -> None:
+    async def apply_events(self, events: list[Any], last_seq: int) -> None:
         now = self.clock()
         changes: list[Change] = []
         marks: list[Bookmark] = []
         for event in events:
+            if isinstance(event, OrderPlaced | OrderUpdated | DiscountOffered):
+                changes += await self._apply_order_event(event)
+                continue
             event_changes, notice = self.state.apply_event(event, now)
             changes += event_changes
             if notice is not None:
@@ -310,10 +329,69 @@ class CartSession:
 
     async def apply_snapshot(self, snapshot: CartSnapshot) -> None:
         now = self.clock()
-        changes = self.state.reconcile(snapshot, now)
+        # Bought tickets leave the cart for Deliveries (not "no longer held").
+        changes = await self._take_orders(snapshot.orders, discounts=snapshot.discounts)
+        changes += self.state.reconcile(snapshot, now)
         marks = [self._bookmark(t, now) for t in snapshot.tickets if t.source_url]
         await self._persist(changes, last_seq=snapshot.head_seq, bookmarks=marks)
         self._last_seq = snapshot.head_seq
+
+    async def _apply_order_event(
+        self, event: OrderPlaced | OrderUpdated | DiscountOffered
+    ) -> list[Change]:
+        if isinstance(event, DiscountOffered):
+            self.notice.emit(self.orders.offer(event.discount))
+            await self.store.save_orders([], self.orders.discounts.values())
+            self.orders_changed.emit(None)
+            return []
+        known = self.orders.deliveries.get(event.order.order_id)
+        changes = await self._take_orders([event.order])
+        if known is None or known.order.version < event.order.version:
+            self.notice.emit(order_notice(event.order))
+        return changes
+
+    async def _take_orders(
+        self, orders: Sequence[OrderView], *, discounts: Sequence[Any] | None = None
+    ) -> list[Change]:
+        """Record orders (newer views only); their tickets leave the cart."""
+        changes: list[Change] = []
+        fresh: list[Delivery] = []
+        for order in orders:
+            for line in order.lines:
+                changes += self.state.remove(line.ticket_id)
+            delivery = self.orders.apply_order(order)
+            if delivery is not None:
+                fresh.append(delivery)
+        if discounts is not None:
+            self.orders.replace_discounts(discounts)
+        if fresh or discounts is not None:
+            await self.store.save_orders(fresh, self.orders.discounts.values())
+            self.orders_changed.emit(None)
+        return changes
+
+    async def checkout(self, store_id: str | None = None) -> CartResult:
+        """Buy what the cart holds from one store (or all), with the codes stores offered.
+        Opens the stores' payment links; returns the hub's answer (orders, expired holds)."""
+        _, connection = self._online()
+        stores = None if store_id is None else {store_id}
+        message: dict[str, Any] = {
+            "type": "checkout",
+            "id": command_id(),
+            "store_ids": None if stores is None else sorted(stores),
+            "discount_codes": self.orders.usable_codes(stores, self.clock()),
+        }
+        reply = await connection.command(message)
+        assert isinstance(reply, CartResult)
+        changes = await self._take_orders(reply.orders or [])
+        await self._persist(changes)
+        for order in reply.orders or []:
+            if order.payment.mode == "link" and order.payment.url:
+                self._open_url(order.payment.url)
+        return reply
+
+    @property
+    def deliveries(self) -> list[Delivery]:
+        return self.orders.listed()
 
     def apply_availability(self, item: Availability) -> None:
         self.changed.emit(self.state.apply_availability(item))

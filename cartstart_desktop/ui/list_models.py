@@ -7,7 +7,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from ..core.local_store import Bookmark, Delivery
+from ..core.local_store import Bookmark
+from ..core.orders import Delivery
 from .qt import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 T = TypeVar("T")
@@ -72,8 +73,15 @@ class BookmarksModel(RowsModel[Bookmark]):
 
 
 class DeliveriesModel(RowsModel[Delivery]):
-    headers = ("Order", "Store", "Status", "Items", "Updated")
+    headers = ("Order", "Store", "Status", "Items", "Total", "Updated")
 
     def cell(self, row: Delivery, column: int) -> str:
         items = ", ".join(f"{qty} × {name}" for name, qty in row.items)
-        return (row.order_id, row.store_name, row.status, items, when(row.updated))[column]
+        return (
+            row.order_id,
+            row.store_name,
+            row.status,
+            items,
+            row.total,
+            when(row.updated),
+        )[column]

@@ -91,9 +91,14 @@ class CartSession(StreamSession):
 
     async def deliver(self, frame: str) -> None:
         # Hear the availability of exactly the products this cart holds.
-        ticket = json.loads(frame)["ticket"]
-        key = (ticket["store_id"], ticket["product_id"])
+        message = json.loads(frame)
         await self.send(frame)
+        tickets = [message["ticket"]] if "ticket" in message else message.get("tickets", [])
+        for ticket in tickets:
+            await self._follow(ticket)
+
+    async def _follow(self, ticket: dict[str, Any]) -> None:
+        key = (ticket["store_id"], ticket["product_id"])
         if ticket["state"] != "held":
             self._unwatch(key)
         elif key not in self.watching:
@@ -186,20 +191,24 @@ class PageSession(ChannelSession):
         )
 
     def _cart_changed(self, frame: str) -> None:
-        ticket = json.loads(frame).get("ticket")
-        if not ticket or (ticket["store_id"], ticket["product_id"]) not in self.subscribed:
-            return
+        message = json.loads(frame)
+        tickets = [message["ticket"]] if "ticket" in message else message.get("tickets", [])
         assert self.link is not None
-        if self.link.store_id is not None and ticket["store_id"] != self.link.store_id:
+        scope = self.link.store_id
+        holdings = [
+            Holding(
+                store_id=t["store_id"],
+                product_id=t["product_id"],
+                qty=t["qty"] if t["state"] == "held" else 0,
+                expires_at=t["expires_at"] if t["state"] == "held" else None,
+            )
+            for t in tickets
+            if (t["store_id"], t["product_id"]) in self.subscribed
+            and (scope is None or t["store_id"] == scope)
+        ]
+        if not holdings:
             return
-        held = ticket["state"] == "held"
-        holding = Holding(
-            store_id=ticket["store_id"],
-            product_id=ticket["product_id"],
-            qty=ticket["qty"] if held else 0,
-            expires_at=ticket["expires_at"] if held else None,
-        )
-        task = asyncio.ensure_future(self.send(InCart(items=[holding]).model_dump_json()))
+        task = asyncio.ensure_future(self.send(InCart(items=holdings).model_dump_json()))
         self._sending.add(task)
         task.add_done_callback(self._sending.discard)
 

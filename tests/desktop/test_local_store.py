@@ -5,8 +5,46 @@ from __future__ import annotations
 from pathlib import Path
 
 from cartstart_desktop.core.cart import CartItem
-from cartstart_desktop.core.local_store import Bookmark, Delivery, LocalStore
+from cartstart_desktop.core.local_store import Bookmark, LocalStore
+from cartstart_desktop.core.orders import Delivery
+from shared_protocol.common import Money
+from shared_protocol.orders import (
+    DiscountView,
+    OrderLine,
+    OrderStatus,
+    OrderStep,
+    OrderView,
+    Payment,
+)
 from tests.desktop.test_cart_state import NOW, view
+
+
+def order(order_id: str, status: OrderStatus, version: int = 1) -> OrderView:
+    price = Money(amount=1000, currency="EUR")
+    return OrderView(
+        order_id=order_id,
+        store_id="s1",
+        store_name="Store s1",
+        status=status,
+        lines=[
+            OrderLine(
+                ticket_id="a",
+                product_id="pa",
+                name="Product a",
+                code="A",
+                qty=3,
+                unit_price=price,
+                line_total=Money(amount=3000, currency="EUR"),
+            )
+        ],
+        subtotal=Money(amount=3000, currency="EUR"),
+        total=Money(amount=3000, currency="EUR"),
+        payment=Payment(mode="on_collection"),
+        timeline=[OrderStep(status=OrderStatus.PLACED, at=NOW)],
+        created_at=NOW,
+        updated_at=NOW,
+        version=version,
+    )
 
 
 async def test_round_trip(tmp_path: Path) -> None:
@@ -16,10 +54,11 @@ async def test_round_trip(tmp_path: Path) -> None:
     marks = [Bookmark("https://shop.example/a", "s1", "Store s1", "Product a", NOW, NOW + 1)]
     await store.save(items, last_seq=41, bookmarks=marks)
     await store.save([CartItem(view("a", qty=3, version=2))], ["b"], last_seq=42)
-    delivery = Delivery(
-        "o1", "s1", "Store s1", "dispatched", [("Product a", 3)], [("confirmed", NOW, "")], NOW
+    delivery = Delivery(order("o1", OrderStatus.DISPATCHED))
+    code = DiscountView(
+        code="CS-AAAA-BBBB", store_id="s1", store_name="Store s1", percent_off=10, expires_at=NOW
     )
-    await store.save_delivery(delivery)
+    await store.save_orders([delivery], [code])
     await store.close()
 
     reopened = LocalStore(tmp_path / "cart.sqlite3")
@@ -29,7 +68,7 @@ async def test_round_trip(tmp_path: Path) -> None:
     assert [(i.ticket_id, i.ticket.qty, i.note) for i in saved.items] == [("a", 3, "")]
     assert saved.items[0].ticket == view("a", qty=3, version=2)
     assert saved.bookmarks == marks
-    assert saved.deliveries == [delivery]
+    assert saved.deliveries == [delivery] and saved.discounts == [code]
     await reopened.clear()
     assert (await reopened.load()).items == []
     await reopened.close()

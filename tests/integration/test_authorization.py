@@ -271,3 +271,78 @@ async def test_pairing_a_browser_with_a_short_code(
     assert (await http.get("/api/cart/link-tokens", headers=bob.auth)).json() == []
     r = await http.delete(f"/api/cart/link-tokens/{paired[0]['token_id']}", headers=bob.auth)
     assert r.status_code == 404
+
+
+async def test_orders_carts_discounts_and_customers_stay_with_their_store(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    a_id, a_key = await seed_store(server.hub, "A", {"a-mug": 3})
+    b_id, b_key = await seed_store(server.hub, "B", {"b-lamp": 3})
+    alice = await sign_up(http, "alice@example.org")
+    r = await http.post(
+        "/api/cart/commands",
+        json={"type": "reserve", "id": "authz-0001", "store_id": b_id, "product_id": "b-lamp"},
+        headers=alice.auth,
+    )
+    b = bearer(b_key)
+    # Before any order, B knows Alice's cart only by its pseudonym: no email anywhere.
+    (cart,) = (await http.get(f"/api/stores/{b_id}/carts", headers=b)).json()
+    assert set(cart) == {"cart_ref", "items", "units", "since", "next_expiry"}
+    assert (await http.get(f"/api/stores/{b_id}/customers", headers=b)).json() == []
+    r = await http.post(
+        "/api/cart/commands", json={"type": "checkout", "id": "authz-0002"}, headers=alice.auth
+    )
+    (order,) = r.json()["orders"]
+    (customer,) = (await http.get(f"/api/stores/{b_id}/customers", headers=b)).json()
+    assert customer["email"] == "alice@example.org"  # after an order with B, B may know it
+
+    a = bearer(a_key)
+    ob = order["order_id"]
+    for method, path, body in [
+        ("GET", f"/api/stores/{b_id}/orders", None),
+        ("GET", f"/api/stores/{b_id}/orders/{ob}", None),
+        ("POST", f"/api/stores/{b_id}/orders/{ob}/status", {"status": "confirmed"}),
+        ("GET", f"/api/stores/{b_id}/carts", None),
+        (
+            "POST",
+            f"/api/stores/{b_id}/discounts",
+            {"cart_ref": cart["cart_ref"], "percent_off": 50},
+        ),
+        ("GET", f"/api/stores/{b_id}/customers", None),
+        ("GET", f"/api/stores/{b_id}/customers.csv", None),
+        ("POST", f"/api/stores/{b_id}/customers/email", {"subject": "hi", "body": "spam"}),
+    ]:
+        r = await http.request(method, path, json=body, headers=a)
+        assert r.status_code == 403, (method, path, r.text)
+    # Through its own paths, A finds nothing of B's: not the order, not the cart, not Alice.
+    for method, path, body in [
+        ("GET", f"/api/stores/{a_id}/orders/{ob}", None),
+        ("POST", f"/api/stores/{a_id}/orders/{ob}/status", {"status": "confirmed"}),
+        (
+            "POST",
+            f"/api/stores/{a_id}/discounts",
+            {"cart_ref": cart["cart_ref"], "percent_off": 50},
+        ),
+    ]:
+        r = await http.request(method, path, json=body, headers=a)
+        assert r.status_code == 404, (method, path, r.text)
+    assert (await http.get(f"/api/stores/{a_id}/orders", headers=a)).json() == []
+    assert (await http.get(f"/api/stores/{a_id}/customers", headers=a)).json() == []
+    csv_text = (await http.get(f"/api/stores/{a_id}/customers.csv", headers=a)).text
+    assert "alice" not in csv_text
+    async with peer(server, "store") as store_a:
+        await store_a.hello(a_key)
+        snapshot = await store_a.expect("snapshot")
+        assert snapshot["orders"] == []
+        reply = await store_a.command(
+            {"type": "update_order", "id": "authz-0003", "order_id": ob, "status": "confirmed"}
+        )
+        assert reply["code"] == "not_found"
+    assert (await http.get(f"/api/stores/{b_id}/orders/{ob}", headers=b)).json()[
+        "status"
+    ] == "placed"
+    # And a shopper cannot move an order along: that is the store's.
+    r = await http.post(
+        f"/api/stores/{b_id}/orders/{ob}/status", json={"status": "confirmed"}, headers=alice.auth
+    )
+    assert r.status_code == 401

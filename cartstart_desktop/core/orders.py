@@ -1,0 +1,132 @@
+"""What the shopper bought (deliveries) and the codes stores offered (discounts). Pure: no I/O.
+
+Orders arrive as views with a `version`: a view older than the one kept is ignored, so replays,
+snapshots and checkout replies can arrive in any order and still agree.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from shared_protocol.money import format_money
+from shared_protocol.orders import DiscountView, OrderStatus, OrderView
+
+from .cart import Notice
+
+_WHAT = {
+    OrderStatus.PLACED: "is placed",
+    OrderStatus.CONFIRMED: "was confirmed",
+    OrderStatus.DISPATCHED: "is on its way",
+    OrderStatus.DELIVERED: "was delivered",
+    OrderStatus.REJECTED: "was not accepted",
+    OrderStatus.CANCELLED: "was cancelled",
+}
+
+
+@dataclass
+class Delivery:
+    """A purchased order as the cart follows it."""
+
+    order: OrderView
+
+    @property
+    def order_id(self) -> str:
+        return self.order.order_id
+
+    @property
+    def store_name(self) -> str:
+        return self.order.store_name
+
+    @property
+    def status(self) -> str:
+        return self.order.status.value
+
+    @property
+    def items(self) -> list[tuple[str, int]]:
+        return [(line.name, line.qty) for line in self.order.lines]
+
+    @property
+    def total(self) -> str:
+        return format_money(self.order.total.amount, self.order.total.currency)
+
+    @property
+    def updated(self) -> float:
+        return self.order.updated_at
+
+    def timeline_text(self) -> str:
+        """One line per step: when, what, and the store's note."""
+        lines = []
+        for step in self.order.timeline:
+            when = time.strftime("%d %b %H:%M", time.localtime(step.at))
+            lines.append(f"{when}  {step.status.value}" + (f": {step.note}" if step.note else ""))
+        return "\n".join(lines)
+
+
+def discount_text(discount: DiscountView) -> str:
+    if discount.percent_off is not None:
+        off = f"{discount.percent_off}% off"
+    else:
+        assert discount.amount_off is not None
+        off = format_money(discount.amount_off.amount, discount.amount_off.currency) + " off"
+    until = time.strftime("%d %b %H:%M", time.localtime(discount.expires_at))
+    message = f" ({discount.message})" if discount.message else ""
+    return f"{discount.store_name}: {off} at checkout, until {until}{message}"
+
+
+class OrderBook:
+    def __init__(self) -> None:
+        self.deliveries: dict[str, Delivery] = {}
+        self.discounts: dict[str, DiscountView] = {}
+
+    def load(self, deliveries: Iterable[Delivery], discounts: Iterable[DiscountView]) -> None:
+        self.deliveries = {d.order_id: d for d in deliveries}
+        self.discounts = {d.code: d for d in discounts}
+
+    def listed(self) -> list[Delivery]:
+        return sorted(self.deliveries.values(), key=lambda d: d.updated, reverse=True)
+
+    def apply_order(self, order: OrderView) -> Delivery | None:
+        """Keep the view if it is newer; returns the delivery when something changed."""
+        known = self.deliveries.get(order.order_id)
+        if known is not None and known.order.version >= order.version:
+            return None
+        delivery = self.deliveries[order.order_id] = Delivery(order)
+        if order.discount_code:
+            self.discounts.pop(order.discount_code, None)
+        return delivery
+
+    def offer(self, discount: DiscountView) -> Notice:
+        self.discounts[discount.code] = discount
+        return Notice(
+            "discount", f"{discount.store_name} offers you a discount", discount_text(discount)
+        )
+
+    def replace_discounts(self, discounts: Iterable[DiscountView]) -> None:
+        self.discounts = {d.code: d for d in discounts}
+
+    def usable_codes(self, store_ids: set[str] | None, now: float) -> list[str]:
+        """One code per store (the first offered), for the stores being checked out."""
+        chosen: dict[str, str] = {}
+        for d in sorted(self.discounts.values(), key=lambda d: d.expires_at):
+            if d.used or d.expires_at <= now:
+                continue
+            if store_ids is None or d.store_id in store_ids:
+                chosen.setdefault(d.store_id, d.code)
+        return list(chosen.values())
+
+    def live_discounts(self, now: float) -> list[DiscountView]:
+        return [d for d in self.discounts.values() if not d.used and d.expires_at > now]
+
+
+def order_notice(order: OrderView) -> Notice:
+    title = f"{order.store_name}: your order {_WHAT[order.status]}"
+    detail = order.reason or ""
+    if order.status is OrderStatus.DISPATCHED and (order.carrier or order.tracking_url):
+        detail = f"{order.carrier or 'Carrier'}: {order.tracking_url or 'no tracking link'}"
+    if order.status is OrderStatus.PLACED:
+        total = format_money(order.total.amount, order.total.currency)
+        how = "pay with the store's link" if order.payment.mode == "link" else "pay on collection"
+        detail = f"{total}, {how}"
+    return Notice("order", title, detail, order.order_id)
