@@ -389,6 +389,10 @@ class CartSession:
                 self._open_url(order.payment.url)
         return reply
 
+    def open_url(self, url: str) -> None:
+        """Open a link the shopper asked for (a payment page, a parcel's tracking)."""
+        self._open_url(url)
+
     @property
     def deliveries(self) -> list[Delivery]:
         return self.orders.listed()

@@ -202,6 +202,15 @@ class CartModel(QAbstractItemModel):
             return HEADERS[section]
         return None
 
+    def store_at(self, index: Index) -> str | None:
+        """The store of a store row, or of an item row's store."""
+        if not index.isValid():
+            return None
+        if index.internalId() == _ROOT:
+            return self._stores[index.row()].store_id
+        store = self._by_key.get(index.internalId())
+        return store.store_id if store else None
+
     def item_at(self, index: Index) -> CartItem | None:
         if not index.isValid() or index.internalId() == _ROOT:
             return None

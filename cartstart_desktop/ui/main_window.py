@@ -10,10 +10,13 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
+from shared_protocol.orders import OrderView
+
 from ..core.api import HubError, HubUnreachable
 from ..core.cart import Change, Notice
 from ..core.connection import Offline, Status
 from ..core.money import format_totals
+from ..core.orders import Delivery, discount_text
 from ..core.session import CartSession
 from .cart_model import CartModel
 from .dialogs import LoginDialog, PairingDialog
@@ -29,6 +32,7 @@ from .qt import (
     QMessageBox,
     QModelIndex,
     QPushButton,
+    Qt,
     QTableView,
     QTabWidget,
     QTimer,
@@ -82,18 +86,32 @@ class MainWindow(QMainWindow):
         self.renew_button = QPushButton("Renew hold")
         self.remove_button = QPushButton("Remove")
         self.open_button = QPushButton("Open page")
+        self.checkout_store_button = QPushButton("Check out this store")
+        self.checkout_all_button = QPushButton("Check out all")
         actions = QHBoxLayout()
         actions.addWidget(self.totals, 1)
         for button in (self.open_button, self.renew_button, self.remove_button):
             actions.addWidget(button)
+        checkout = QHBoxLayout()
+        self.discounts_label = QLabel()
+        self.discounts_label.setWordWrap(True)
+        checkout.addWidget(self.discounts_label, 1)
+        checkout.addWidget(self.checkout_store_button)
+        checkout.addWidget(self.checkout_all_button)
         cart_tab = QWidget()
         cart_layout = QVBoxLayout(cart_tab)
         cart_layout.addWidget(self.cart_view)
         cart_layout.addLayout(actions)
+        cart_layout.addLayout(checkout)
 
         # Bookmarks and deliveries.
         self.bookmarks_view = self._table(self.bookmarks_model)
         self.deliveries_view = self._table(self.deliveries_model)
+        self.delivery_details = QLabel("Choose an order to see its steps.")
+        self.delivery_details.setWordWrap(True)
+        self.delivery_details.setTextFormat(Qt.TextFormat.PlainText)
+        self.pay_button = QPushButton("Pay")
+        self.track_button = QPushButton("Track parcel")
         self.tabs = QTabWidget()
         self.tabs.addTab(cart_tab, "Cart")
         bookmarks_tab = QWidget()
@@ -103,7 +121,16 @@ class MainWindow(QMainWindow):
             QLabel("Double-click a page to open it in your browser, linked to this cart.")
         )
         self.tabs.addTab(bookmarks_tab, "Bookmarks")
-        self.tabs.addTab(self.deliveries_view, "Deliveries")
+        deliveries_tab = QWidget()
+        deliveries_layout = QVBoxLayout(deliveries_tab)
+        deliveries_layout.addWidget(self.deliveries_view, 3)
+        deliveries_layout.addWidget(self.delivery_details, 1)
+        delivery_actions = QHBoxLayout()
+        delivery_actions.addStretch(1)
+        delivery_actions.addWidget(self.pay_button)
+        delivery_actions.addWidget(self.track_button)
+        deliveries_layout.addLayout(delivery_actions)
+        self.tabs.addTab(deliveries_tab, "Deliveries")
 
         # Banner for notices and errors, above everything.
         self.banner = QLabel()
@@ -135,6 +162,7 @@ class MainWindow(QMainWindow):
             (session.status_changed, self._on_status),
             (session.notice, self._on_notice),
             (session.bookmarks_changed, self._on_bookmarks),
+            (session.orders_changed, self._on_orders),
             (session.signed_out, self.ask_login),
         ]
         for signal, slot in self._subscriptions:
@@ -145,6 +173,13 @@ class MainWindow(QMainWindow):
         self.remove_button.clicked.connect(self._remove)
         self.open_button.clicked.connect(self._open_selected_page)
         self.bookmarks_view.doubleClicked.connect(self._open_bookmark)
+        self.checkout_store_button.clicked.connect(self._checkout_store)
+        self.checkout_all_button.clicked.connect(lambda: self.run(self._checkout(None)))
+        self.deliveries_view.selectionModel().currentChanged.connect(
+            lambda *_: self._show_delivery()
+        )
+        self.pay_button.clicked.connect(lambda: self._open_delivery_link("pay"))
+        self.track_button.clicked.connect(lambda: self._open_delivery_link("track"))
         self.pair_action.triggered.connect(self._pair)
         self.polling_action.toggled.connect(session.set_force_polling)
         self.sign_out_action.triggered.connect(lambda: self.run(session.sign_out()))
@@ -156,6 +191,7 @@ class MainWindow(QMainWindow):
         self._on_status(session.status)
         self._update_totals()
         self._update_buttons()
+        self._on_orders(None)
 
     def _table(self, model: Any) -> QTableView:
         view = QTableView()
@@ -213,6 +249,12 @@ class MainWindow(QMainWindow):
     def _on_bookmarks(self, _: None) -> None:
         self.bookmarks_model.refresh()
 
+    def _on_orders(self, _: None) -> None:
+        self.deliveries_model.refresh()
+        offers = self.session.orders.live_discounts(self.session.clock())
+        self.discounts_label.setText("\n".join(f"🏷 {discount_text(d)}  [{d.code}]" for d in offers))
+        self._show_delivery()
+
     def detach(self) -> None:
         """Stop listening to the core: the widgets may be gone while the session lives on."""
         if not self._subscriptions:
@@ -235,6 +277,9 @@ class MainWindow(QMainWindow):
         self.totals.setText(f"{count} item{'s' if count != 1 else ''} held · total {text}")
 
     def _update_buttons(self) -> None:
+        has_held = self.session.state.held_count() > 0
+        self.checkout_all_button.setEnabled(has_held)
+        self.checkout_store_button.setEnabled(self._selected_store() is not None)
         item = self.cart_model.item_at(self.cart_view.currentIndex())
         self.renew_button.setEnabled(bool(item and item.held and item.ticket.renewals_left > 0))
         self.remove_button.setEnabled(item is not None)
@@ -242,6 +287,62 @@ class MainWindow(QMainWindow):
         self.open_button.setEnabled(bool(item and (item.ticket.source_url or item.ticket.page_url)))
 
     # ---- view -> core -----------------------------------------------------------------------
+
+    def _selected_store(self) -> str | None:
+        """The store of the selected row (a store row or one of its items), if it holds any."""
+        store_id = self.cart_model.store_at(self.cart_view.currentIndex())
+        held = any(
+            i.held and i.ticket.store_id == store_id for i in self.session.state.items.values()
+        )
+        return store_id if held else None
+
+    def _checkout_store(self) -> None:
+        if (store_id := self._selected_store()) is not None:
+            self.run(self._checkout(store_id))
+
+    async def _checkout(self, store_id: str | None) -> None:
+        result = await self.session.checkout(store_id)
+        placed = result.orders or []
+        parts = [f"{o.store_name}: {o.status.value}, " + _payment_text(o) for o in placed]
+        if result.expired:
+            names = ", ".join(t.name for t in result.expired)
+            parts.append(f"Not bought (the hold had expired): {names}")
+        self.notifier.notify(
+            f"{len(placed)} order{'s' if len(placed) != 1 else ''} placed", "\n".join(parts)
+        )
+        self.tabs.setCurrentIndex(2)
+
+    def _selected_delivery(self) -> Delivery | None:
+        row = self.deliveries_model.data(self.deliveries_view.currentIndex(), ROW_ROLE)
+        return row if isinstance(row, Delivery) else None
+
+    def _show_delivery(self) -> None:
+        delivery = self._selected_delivery()
+        if delivery is None:
+            self.delivery_details.setText("Choose an order to see its steps.")
+            self.pay_button.setEnabled(False)
+            self.track_button.setEnabled(False)
+            return
+        order = delivery.order
+        lines = [f"{order.store_name}, order {order.order_id}: {order.status.value}"]
+        lines += [f"  {qty} × {name}" for name, qty in delivery.items]
+        lines.append(f"  Total {delivery.total} ({_payment_text(order)})")
+        if order.reason:
+            lines.append(f"Reason: {order.reason}")
+        lines.append("")
+        lines.append(delivery.timeline_text())
+        self.delivery_details.setText("\n".join(lines))
+        self.pay_button.setEnabled(order.payment.mode == "link" and order.status.value == "placed")
+        self.track_button.setEnabled(bool(order.tracking_url))
+
+    def _open_delivery_link(self, which: str) -> None:
+        delivery = self._selected_delivery()
+        if delivery is None:
+            return
+        order = delivery.order
+        url = order.payment.url if which == "pay" else order.tracking_url
+        if url:
+            self.session.open_url(url)
 
     def _selected_ticket(self) -> str | None:
         item = self.cart_model.item_at(self.cart_view.currentIndex())
@@ -328,3 +429,9 @@ class MainWindow(QMainWindow):
         self._ticker.stop()
         self.closed.emit()
         super().closeEvent(event)
+
+
+def _payment_text(order: OrderView) -> str:
+    if order.payment.mode == "link":
+        return "pay with the store's link"
+    return "pay on collection"
