@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic.warnings import UnsupportedFieldAttributeWarning
 from starlette.exceptions import HTTPException
@@ -156,6 +156,11 @@ def create_app(hub: Hub, ws_url: str, http_url: str) -> FastAPI:
     @app.get("/protocol/schema.json", tags=["ops"])
     async def protocol() -> dict[str, Any]:
         return schema
+
+    @app.get("/console", tags=["store"], include_in_schema=False)
+    async def console() -> Response:
+        """The store console (static page; it signs in with the store's API key)."""
+        return RedirectResponse("/static/console.html")
 
     @app.get("/.well-known/cartstart.json", tags=["ops"])
     async def well_known() -> dict[str, Any]:

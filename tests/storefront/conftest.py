@@ -12,6 +12,8 @@ from playwright.async_api import Browser, Page, async_playwright
 
 from cartstart_demo_store.app import ShopConfig, start
 from cartstart_demo_store.catalogue import Catalogue, Item
+from cartstart_desktop.core.credentials import MemoryCredentials
+from cartstart_desktop.core.session import CartSession
 from cartstart_server.clock import FakeClock
 from cartstart_server.server import HubServer
 from tests.helpers.hubs import hub_config
@@ -57,6 +59,7 @@ class Shop:
     clock: FakeClock
     store_id: str
     url: str
+    key: str
 
     def page_url(self, path: str = "/") -> str:
         return self.url + path
@@ -87,10 +90,23 @@ async def shop(tmp_path: Path) -> AsyncIterator[Shop]:
         config = ShopConfig(hub.http_url, store_id, key, TEST_CATALOGUE, port=free_port())
         server, task = await start(config)
         try:
-            yield Shop(hub, clock, store_id, config.url)
+            yield Shop(hub, clock, store_id, config.url, key)
         finally:
             server.should_exit = True
             await task
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+async def cart(shop: Shop, tmp_path: Path) -> AsyncIterator[CartSession]:
+    """The shopper's desktop cart (its core), signed in to the shop's hub."""
+    session = CartSession(tmp_path / "home", MemoryCredentials(), open_url=lambda _: None)
+    await session.open()
+    await session.log_in(shop.hub.http_url, "alice@example.org", PASSWORD, create_account=True)
+    yield session
+    await session.close()
 
 
 async def new_page(browser: Browser) -> Page:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Locator, Page, WebSocketRoute, expect
 
-from cartstart_desktop.core.credentials import MemoryCredentials
 from cartstart_desktop.core.session import CartSession
 from shared_protocol.common import Money
 from shared_protocol.store import AdjustStock, ProductIn, SetStock, UpdateSettings, UpsertProducts
@@ -21,18 +20,6 @@ from storefront_templates import STATIC_DIR
 from tests.helpers.hubs import command_id, seed_store
 from tests.helpers.waiting import eventually
 from tests.storefront.conftest import TEST_CATALOGUE, TTL, Shop, new_page
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-async def cart(shop: Shop, tmp_path: Path) -> AsyncIterator[CartSession]:
-    """The shopper's desktop cart (its core), signed in to the shop's hub."""
-    session = CartSession(tmp_path / "home", MemoryCredentials(), open_url=lambda _: None)
-    await session.open()
-    await session.log_in(shop.hub.http_url, "alice@example.org", PASSWORD, create_account=True)
-    yield session
-    await session.close()
 
 
 async def link_token(cart: CartSession, store_id: str) -> str:

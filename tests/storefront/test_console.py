@@ -1,0 +1,83 @@
+"""The store console in real Chromium: live feed, carts, discount codes, orders, customers."""
+
+from __future__ import annotations
+
+from playwright.async_api import Browser, Page, expect
+
+from cartstart_desktop.core.session import CartSession
+from tests.helpers.hubs import seed_store
+from tests.helpers.waiting import eventually
+from tests.storefront.conftest import Shop, new_page
+
+
+async def open_console(browser: Browser, shop: Shop, key: str) -> Page:
+    page = await new_page(browser)
+    await page.goto(f"{shop.hub.http_url}/console")
+    await page.get_by_label("API key").fill(key)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.locator("#connection")).to_have_text("live")
+    return page
+
+
+async def test_an_add_from_a_store_page_appears_in_the_live_feed(
+    browser: Browser, shop: Shop, cart: CartSession
+) -> None:
+    # A wrong key is refused, with the reason, and shows nothing.
+    console = await new_page(browser)
+    await console.goto(f"{shop.hub.http_url}/console")
+    await console.get_by_label("API key").fill(f"csk.{shop.store_id}.not-the-secret")
+    await console.get_by_role("button", name="Sign in").click()
+    await expect(console.get_by_role("alert").first).to_have_text("not a valid store API key")
+    await expect(console.locator("#console")).to_be_hidden()
+
+    console = await open_console(browser, shop, shop.key)
+    assert cart.api is not None
+    token = (await cart.api.mint_link_token(shop.store_id, "test page")).token
+    visitor = await new_page(browser)
+    await visitor.goto(shop.page_url(f"/products/mug#cartstart={token}"))
+    await visitor.locator('[data-cartstart-product="mug"] .cartstart-add').click()
+    # No reload: the feed and a notification show it as it happens.
+    await expect(console.locator("#feed li").first).to_contain_text("carted 1 × Mug")
+    await expect(console.locator("#toast")).to_contain_text("A shopper carted 1 × Mug")
+    await expect(console.locator("#carts tr")).to_have_count(1)
+
+    # A live discount code for that cart: it appears in the shopper's desktop cart.
+    await console.locator("#carts").get_by_role("button", name="Send discount").click()
+    await console.get_by_label("Percent off").fill("15")
+    await console.get_by_role("button", name="Send code").click()
+    await expect(console.locator("#discount-result")).to_contain_text("Sent CS-")
+    await eventually(lambda: len(cart.orders.discounts) == 1, what="code in the cart")
+
+    # The shopper checks out: the order shows up; the store moves it along with the buttons.
+    result = await cart.checkout()
+    (order,) = result.orders or []
+    assert order.discount is not None and order.discount.amount == 225  # 15% of 15.00
+    row = console.locator("#orders tr").filter(has_text=order.order_id)
+    await expect(row).to_contain_text("placed")
+    await expect(row).to_contain_text("alice@example.org")
+    await row.get_by_role("button", name="Confirm").click()
+    await expect(row).to_contain_text("confirmed")
+    await eventually(
+        lambda: cart.orders.deliveries[order.order_id].status == "confirmed", what="cart follows"
+    )
+    # The customer database: Alice, with what she bought and its tags.
+    customers = console.locator("#customers tr")
+    await expect(customers).to_have_count(1)
+    await expect(customers.first).to_contain_text("alice@example.org")
+    await expect(customers.first).to_contain_text("Mug (1)")
+
+
+async def test_a_console_sees_only_its_own_store(
+    browser: Browser, shop: Shop, cart: CartSession
+) -> None:
+    await cart.reserve(shop.store_id, "mug")
+    await cart.checkout()
+    other_id, other_key = await seed_store(shop.hub.hub, "Other", {"x": 1})
+    console = await open_console(browser, shop, other_key)
+    await expect(console.locator("#store-name")).to_have_text("· Other")
+    await expect(console.locator("#orders tr")).to_have_count(0)
+    await expect(console.locator("#customers tr")).to_have_count(0)
+    await expect(console.locator("#carts tr")).to_have_count(0)
+    mine = await open_console(browser, shop, shop.key)
+    await expect(mine.locator("#orders tr")).to_have_count(1)
+    assert other_id != shop.store_id
