@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import sys
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 import uvicorn
@@ -19,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from cartstart_server import webhooks
 from storefront_templates import Product, Storefront
 
 from .catalogue import CATALOGUES, Catalogue
@@ -99,6 +103,19 @@ def create_app(config: ShopConfig) -> Starlette:
             return page("missing.html", 404, title="Not found")
         return page("product.html", product=product(item.id), title=item.name)
 
+    orders: dict[str, dict[str, Any]] = {}  # what the hub's webhook told us, by order id
+    secret: list[str] = []
+
+    async def webhook(request: Request) -> Response:
+        """Orders from the hub, signed: check the signature before believing a word."""
+        body = (await request.body()).decode()
+        signature = request.headers.get(webhooks.HEADER, "")
+        if not secret or not webhooks.verify(secret[0], signature, body, time.time()):
+            return Response("bad signature", status_code=401)
+        event = json.loads(body)
+        orders[event["order"]["order_id"]] = event["order"]
+        return Response(status_code=204)  # 2xx: the hub stops retrying
+
     async def counter(request: Request) -> Response:
         try:
             stock = {p["id"]: p["stock"] for p in await api.products()}
@@ -112,6 +129,8 @@ def create_app(config: ShopConfig) -> Starlette:
             message=request.query_params.get("message", ""),
             problem=problem,
             title="Shop counter",
+            orders=sorted(orders.values(), key=lambda o: o["created_at"], reverse=True),
+            console=f"{config.hub_url}/console",
         )
 
     async def counter_change(request: Request) -> Response:
@@ -135,7 +154,7 @@ def create_app(config: ShopConfig) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        await register_when_hub_answers(api, config)
+        secret.append(await register_when_hub_answers(api, config))
         try:
             yield
         finally:
@@ -147,20 +166,20 @@ def create_app(config: ShopConfig) -> Starlette:
             Route("/products/{item_id}", product_page),
             Route("/counter", counter),
             Route("/counter/{item_id}/{action:str}", counter_change, methods=["POST"]),
+            Route("/hooks/cartstart", webhook, methods=["POST"]),
         ],
         lifespan=lifespan,
     )
 
 
-async def register_when_hub_answers(api: StoreApi, config: ShopConfig) -> None:
+async def register_when_hub_answers(api: StoreApi, config: ShopConfig) -> str:
     for delay in (0.2, 0.5, 1, 2, 4):
         try:
-            await api.register(config.catalogue, config.origins, config.url)
-            return
+            return await api.register(config.catalogue, config.origins, config.url)
         except OSError as exc:
             log.warning("hub not reachable yet (%s); retrying", exc)
             await asyncio.sleep(delay)
-    await api.register(config.catalogue, config.origins, config.url)
+    return await api.register(config.catalogue, config.origins, config.url)
 
 
 class _EmbeddedServer(uvicorn.Server):

@@ -41,10 +41,15 @@ class StoreApi:
             raise HubRefused(response.status_code, message)
         return response.json() if response.content else None
 
-    async def register(self, catalogue: Catalogue, origins: list[str], page_url: str) -> None:
-        """Tell the hub our sites and our catalogue. Stock is set only for products the hub did
-        not know yet, so a restart does not undo sales made at the counter."""
-        await self._call("PATCH", "/settings", {"origins": origins})
+    async def register(self, catalogue: Catalogue, origins: list[str], page_url: str) -> str:
+        """Tell the hub our sites, where to POST orders, and our catalogue; returns the webhook
+        signing secret. Stock is set only for products the hub did not know yet, so a restart
+        does not undo sales made at the counter."""
+        settings = await self._call(
+            "PATCH",
+            "/settings",
+            {"origins": origins, "webhook_url": f"{page_url}/hooks/cartstart"},
+        )
         known = {p["id"] for p in await self.products()}
         products = [
             {
@@ -61,6 +66,8 @@ class StoreApi:
         for item in catalogue.items:
             if item.id not in known:
                 await self._call("PUT", f"/products/{item.id}/stock", {"on_hand": item.stock})
+        secret: str = settings["webhook_secret"]
+        return secret
 
     async def products(self) -> list[dict[str, Any]]:
         result: list[dict[str, Any]] = await self._call("GET", "/products")

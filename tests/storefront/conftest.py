@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +85,7 @@ async def browser(chromium: str) -> AsyncIterator[Browser]:
 
 @pytest.fixture
 async def shop(tmp_path: Path) -> AsyncIterator[Shop]:
-    clock = FakeClock()
+    clock = FakeClock(start=time.time())  # real time: the demo shop checks webhook timestamps
     async with HubServer(hub_config(tmp_path / "hub", expiry_warning=10), clock=clock) as hub:
         store_id, key = await hub.hub.create_store(TEST_CATALOGUE.name, default_ttl=TTL)
         config = ShopConfig(hub.http_url, store_id, key, TEST_CATALOGUE, port=free_port())

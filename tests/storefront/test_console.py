@@ -81,3 +81,20 @@ async def test_a_console_sees_only_its_own_store(
     mine = await open_console(browser, shop, shop.key)
     await expect(mine.locator("#orders tr")).to_have_count(1)
     assert other_id != shop.store_id
+
+
+async def test_the_demo_shop_receives_its_orders_by_signed_webhook(
+    browser: Browser, shop: Shop, cart: CartSession
+) -> None:
+    await cart.reserve(shop.store_id, "mug", 2)
+    (order,) = (await cart.checkout()).orders or []
+    counter = await new_page(browser)
+
+    async def listed() -> bool:
+        await counter.goto(shop.page_url("/counter"))
+        return order.order_id in await counter.locator("main").inner_text()
+
+    await eventually(listed, what="the order reached the shop's webhook")
+    row = counter.get_by_role("row").filter(has_text=order.order_id)
+    await expect(row).to_contain_text("2 × Mug")
+    await expect(row).to_contain_text("alice@example.org")
