@@ -226,6 +226,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             f"  Hub          {server.http_url}   (OpenAPI: {server.http_url}/docs)",
             f"  WebSockets   {server.ws_url}/ws/cart | /ws/page | /ws/store",
             f"  Health       {server.http_url}/healthz    Metrics {server.http_url}/metrics",
+            f"  Console      {server.http_url}/console   (sign in with a store's api key)",
             f"  Data         {config.database_path}",
             "",
         ]
