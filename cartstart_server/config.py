@@ -53,6 +53,15 @@ class HubConfig(BaseModel):
     mail_from: str = Field("CartStart <no-reply@localhost>", description="From: of hub emails")
     webhook_timeout: float = Field(10.0, gt=0, description="Seconds a store's webhook may take")
     sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
+    database_url: str | None = Field(
+        None,
+        description="postgresql://... to keep the ledger in PostgreSQL (several hub nodes); "
+        "default: SQLite in data_dir",
+    )
+    redis_url: str | None = Field(
+        None, description="redis://... to fan out between hub nodes; default: in-process"
+    )
+    redis_prefix: str = Field("cartstart:", description="Prefix of the hub's Redis channels")
     log_format: Literal["json", "text"] = "json"
     log_level: str = "INFO"
 

@@ -151,10 +151,17 @@ class Hub:
     # ---- committing and publishing ----------------------------------------------------------------
 
     async def _commit(self, build: Callable[[Effects], Plan[T]]) -> T:
-        fx = Effects()
-        value = await self.db.write(build(fx))
-        await self._publish(fx)
-        return value
+        for attempt in range(1, 6):
+            fx = Effects()
+            try:
+                value = await self.db.write(build(fx))
+            except Exception as exc:
+                if attempt < 5 and self.db.retryable(exc):
+                    continue  # lost a race with another node's transaction: run it again
+                raise
+            await self._publish(fx)
+            return value
+        raise AssertionError("unreachable")
 
     async def _publish(self, fx: Effects) -> None:
         for entry in fx.outbox:

@@ -15,10 +15,12 @@ import uvicorn
 
 from shared_protocol import codec
 
+from .broker.base import Broker
 from .broker.memory import MemoryBroker
 from .clock import Clock, SystemClock
 from .config import HubConfig
 from .hub import Hub
+from .storage.base import Database
 from .storage.sqlite import SqliteDatabase
 from .transport.http_app import create_app
 from .transport.ws import WsGateway
@@ -59,11 +61,27 @@ def _url(scheme: str, host: str, port: int) -> str:
     return f"{scheme}://{'[' + shown + ']' if ':' in shown else shown}:{port}"
 
 
+def database_for(config: HubConfig) -> Database:
+    """PostgreSQL when a database URL is set (several nodes), else the embedded SQLite file."""
+    if config.database_url:
+        from .storage.postgres import PostgresDatabase  # asyncpg only when asked for
+
+        return PostgresDatabase(config.database_url)
+    return SqliteDatabase(config.database_path, synchronous=config.sqlite_synchronous)
+
+
+def broker_for(config: HubConfig) -> Broker:
+    if config.redis_url:
+        from .broker.redis import RedisBroker  # redis only when asked for
+
+        return RedisBroker(config.redis_url, prefix=config.redis_prefix)
+    return MemoryBroker()
+
+
 class HubServer:
     def __init__(self, config: HubConfig, clock: Clock | None = None) -> None:
         self.config = config
-        db = SqliteDatabase(config.database_path, synchronous=config.sqlite_synchronous)
-        self.hub = Hub(db, MemoryBroker(), clock or SystemClock(), config)
+        self.hub = Hub(database_for(config), broker_for(config), clock or SystemClock(), config)
         self.gateway = WsGateway(self.hub)
         self._http_sock = _bind(config.host, config.port)
         self._ws_sock = _bind(config.host, config.effective_ws_port())

@@ -17,6 +17,7 @@ from cartstart_server.hub import Hub
 from cartstart_server.server import HubServer
 from tests.helpers.hubs import hub_config, running_hub
 from tests.helpers.keyrings import MemoryKeyring
+from tests.helpers.services import new_database, postgres_server, redis_server
 
 
 @pytest.fixture(autouse=True)
@@ -34,16 +35,59 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+# The hub's own tests run on both backends: SQLite with the in-process broker (the default) and
+# PostgreSQL with Redis (several nodes). Other tests (desktop, browser) use the default.
+BOTH_BACKENDS = (
+    "tests/integration/",
+    "tests/unit/test_ledger_rules.py",
+    "tests/unit/test_orders.py",
+)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        path = str(metafunc.definition.path.relative_to(metafunc.config.rootpath))
+        both = path.startswith(BOTH_BACKENDS)
+        metafunc.parametrize("backend", ["sqlite", "postgres"] if both else ["sqlite"])
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[str]:
+    with postgres_server() as dsn:
+        yield dsn
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
 @pytest.fixture
-async def hub(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Hub]:
-    async with running_hub(tmp_path, clock) as h:
+async def backend_settings(backend: str, request: pytest.FixtureRequest) -> dict[str, object]:
+    """Hub settings for the backend under test (a database and channel prefix per test)."""
+    if backend == "sqlite":
+        return {}
+    cluster = request.getfixturevalue("postgres_cluster")
+    url = request.getfixturevalue("redis_url")
+    database = await new_database(cluster)
+    return {"database_url": database, "redis_url": url, "redis_prefix": database + ":"}
+
+
+@pytest.fixture
+async def hub(
+    tmp_path: Path, clock: FakeClock, backend_settings: dict[str, object]
+) -> AsyncIterator[Hub]:
+    async with running_hub(tmp_path, clock, **backend_settings) as h:
         yield h
 
 
 @pytest.fixture
-async def server(tmp_path: Path, clock: FakeClock) -> AsyncIterator[HubServer]:
-    """A real hub on 127.0.0.1 (both listeners, ephemeral ports) over a real SQLite file."""
-    async with HubServer(hub_config(tmp_path), clock=clock) as srv:
+async def server(
+    tmp_path: Path, clock: FakeClock, backend_settings: dict[str, object]
+) -> AsyncIterator[HubServer]:
+    """A real hub on 127.0.0.1 (both listeners, ephemeral ports) on the backend under test."""
+    async with HubServer(hub_config(tmp_path, **backend_settings), clock=clock) as srv:
         yield srv
 
 

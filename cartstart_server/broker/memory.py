@@ -40,5 +40,8 @@ class MemoryBroker:
         if not callbacks:
             del self._subscribers[topic]
 
+    async def ready(self) -> None:
+        pass  # subscriptions take effect at once
+
     def topic_count(self) -> int:
         return len(self._subscribers)

@@ -21,3 +21,7 @@ class Database(Protocol):
     async def read(self, plan: Plan[T]) -> T:
         """Run `plan` in a consistent read-only transaction."""
         ...
+
+    def retryable(self, exc: BaseException) -> bool:
+        """Whether a failed write lost a race (deadlock, serialization) and may simply be rerun."""
+        ...

@@ -118,10 +118,12 @@ def update_settings(store_id: str, change: SettingsChange) -> Plan[StoreRow]:
             yield Stmt(
                 "UPDATE stores SET default_ttl = COALESCE(?, default_ttl), "
                 "renewal_limit = COALESCE(?, renewal_limit), origins = COALESCE(?, origins), "
-                "payment_url_template = CASE WHEN ? IS NULL THEN payment_url_template "
+                "payment_url_template = CASE WHEN CAST(? AS TEXT) IS NULL "
+                "THEN payment_url_template "
                 "ELSE NULLIF(?, '') END, "
-                "webhook_url = CASE WHEN ? IS NULL THEN webhook_url ELSE NULLIF(?, '') END, "
-                "webhook_secret = CASE WHEN ? IS NULL THEN webhook_secret "
+                "webhook_url = CASE WHEN CAST(? AS TEXT) IS NULL THEN webhook_url "
+                "ELSE NULLIF(?, '') END, "
+                "webhook_secret = CASE WHEN CAST(? AS TEXT) IS NULL THEN webhook_secret "
                 "ELSE NULLIF(?, '') END "
                 "WHERE id = ? RETURNING *",
                 (

@@ -63,7 +63,7 @@ def next_attempt() -> Plan[float | None]:
     rows = yield Stmt(
         "SELECT MIN(t) AS t FROM (SELECT MIN(next_try_at) AS t FROM webhook_queue "
         "WHERE delivered_at IS NULL UNION ALL SELECT MIN(next_try_at) FROM mail_queue "
-        "WHERE sent_at IS NULL)"
+        "WHERE sent_at IS NULL) AS due"
     )
     value = rows[0]["t"] if rows else None
     return None if value is None else float(value)

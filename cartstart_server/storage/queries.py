@@ -61,7 +61,7 @@ def cart_discounts(cart_id: str, now: float) -> Plan[list[DiscountView]]:
 
 def store_orders(store_id: str, status: str | None = None) -> Plan[list[StoreOrderView]]:
     rows = yield Stmt(
-        "SELECT doc FROM orders WHERE store_id = ? AND (? IS NULL OR status = ?) "
+        "SELECT doc FROM orders WHERE store_id = ? AND (CAST(? AS TEXT) IS NULL OR status = ?) "
         "ORDER BY created_at DESC, id",
         (store_id, status, status),
     )

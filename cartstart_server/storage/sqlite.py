@@ -112,6 +112,9 @@ class SqliteDatabase:
     async def read(self, plan: Plan[T]) -> T:
         return await self._submit(self._reads, plan)
 
+    def retryable(self, exc: BaseException) -> bool:
+        return False  # one writer thread: transactions never race
+
     def _write_loop(self) -> None:
         conn = self._connect()
         stopping = False

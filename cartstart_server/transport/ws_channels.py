@@ -42,6 +42,7 @@ class StreamSession(ChannelSession):
         self.pump = StreamPump(self.hub, self.owner, self.deliver, self.snapshot)
         # Subscribe before reading the stream state, so nothing committed in between is missed.
         self.hub.broker.subscribe(self.owner, self.pump.offer)
+        await self.hub.broker.ready()
         head, acked = await self.hub.stream_state(self.owner)
         if can_replay(hello.resume_from, head, acked):
             assert hello.resume_from is not None
@@ -105,6 +106,7 @@ class CartSession(StreamSession):
             self._watch(key)
             # The change this very hold caused was published before we listened: send the
             # current count (clients keep the highest version, so a race is harmless).
+            await self.hub.broker.ready()
             for item in await self.hub.availability([key]):
                 await self.send(item.model_dump_json())
 
@@ -184,6 +186,7 @@ class PageSession(ChannelSession):
         if self.link is not None:
             # "In your cart": the cart's stream says when a hold on a followed product changes.
             self.hub.broker.subscribe(cart_owner(self.link.cart_id), self._cart_changed)
+            await self.hub.broker.ready()
         await self.send(
             Welcome(
                 version=self.version, channel="page", linked=self.link is not None
@@ -225,6 +228,7 @@ class PageSession(ChannelSession):
                 self.subscribed.add(key)
                 self.fanout.add(self.conn, key)
             refs = sorted({(p.store_id, p.product_id) for p in message.products})
+            await self.hub.broker.ready()
             items = await self.hub.availability(refs)
             await self.send(AvailabilitySnapshot(items=items).model_dump_json())
             if self.link is not None:

@@ -8,11 +8,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from cartstart_server.broker.memory import MemoryBroker
 from cartstart_server.clock import Clock
 from cartstart_server.config import HubConfig
 from cartstart_server.hub import Hub, Shopper
-from cartstart_server.storage.sqlite import SqliteDatabase
+from cartstart_server.server import broker_for, database_for
 from shared_protocol.common import Money
 from shared_protocol.store import ProductIn, SetStock, UpsertProducts
 
@@ -37,7 +36,7 @@ def hub_config(data_dir: Path, **overrides: Any) -> HubConfig:
 @asynccontextmanager
 async def running_hub(data_dir: Path, clock: Clock, **overrides: Any) -> AsyncIterator[Hub]:
     config = hub_config(data_dir, **overrides)
-    hub = Hub(SqliteDatabase(config.database_path), MemoryBroker(), clock, config)
+    hub = Hub(database_for(config), broker_for(config), clock, config)
     await hub.start()
     try:
         yield hub

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from cartstart_server.broker.memory import MemoryBroker
 from cartstart_server.clock import FakeClock
 from cartstart_server.domain.orders import check_transition, discount_amount, stock_effect
 from cartstart_server.domain.tickets import cart_ref
 from cartstart_server.hub import Hub, Shopper
+from cartstart_server.server import broker_for, database_for
 from cartstart_server.storage import outbound_queue
-from cartstart_server.storage.sqlite import SqliteDatabase
 from shared_protocol import ErrorCode, ProtocolError
 from shared_protocol.cart import Checkout, Reserve
 from shared_protocol.common import Money
@@ -24,10 +23,12 @@ from tests.helpers.hubs import command_id, hub_config, new_shopper, seed_store
 
 
 @pytest.fixture
-async def quiet_hub(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Hub]:
+async def quiet_hub(
+    tmp_path: Path, clock: FakeClock, backend_settings: dict[str, object]
+) -> AsyncIterator[Hub]:
     """A hub without its background work (expiry, deliveries): the test decides what happens."""
-    config = hub_config(tmp_path)
-    hub = Hub(SqliteDatabase(config.database_path), MemoryBroker(), clock, config)
+    config = hub_config(tmp_path, **backend_settings)
+    hub = Hub(database_for(config), broker_for(config), clock, config)
     await hub.start(background=False)
     yield hub
     await hub.stop()

@@ -1,0 +1,105 @@
+"""The Redis pub/sub broker: fan-out between hub nodes.
+
+Every node publishes to Redis and hears back what any node published, its own messages included,
+so local and remote subscribers get one stream in one order. A node subscribes to a Redis
+channel while at least one of its connections follows the topic. Pub/sub is fire-and-forget;
+nothing durable rides on it: cart and store streams live in the database, and a message lost on
+the way is found by the stream's next read (the pump reads the outbox, not the broker's payload)
+or by the next availability version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import redis.asyncio as aioredis
+
+from .base import Callback
+
+log = logging.getLogger(__name__)
+
+
+class RedisBroker:
+    def __init__(self, url: str, *, prefix: str = "cartstart:") -> None:
+        self.url = url
+        self.prefix = prefix
+        self._subscribers: dict[str, list[Callback]] = {}
+        self._client: aioredis.Redis | None = None
+        self._pubsub: Any = None
+        self._reader: asyncio.Task[None] | None = None
+        self._pending: set[asyncio.Task[Any]] = set()
+
+    async def start(self) -> None:
+        self._client = aioredis.Redis.from_url(self.url, decode_responses=True)
+        await self._client.ping()
+        self._pubsub = self._client.pubsub(ignore_subscribe_messages=True)
+        # A pubsub connection needs one channel before it can be listened on.
+        await self._pubsub.subscribe(self.prefix + "hub")
+        self._reader = asyncio.create_task(self._read(), name="redis-broker")
+
+    async def stop(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reader
+        for task in list(self._pending):
+            task.cancel()
+        if self._pubsub is not None:
+            await self._pubsub.aclose()
+        if self._client is not None:
+            await self._client.aclose()
+        self._subscribers.clear()
+
+    async def publish(self, topic: str, payload: str) -> None:
+        assert self._client is not None, "broker not started"
+        await self._client.publish(self.prefix + topic, payload)
+
+    def subscribe(self, topic: str, callback: Callback) -> None:
+        callbacks = self._subscribers.setdefault(topic, [])
+        callbacks.append(callback)
+        if len(callbacks) == 1:
+            self._spawn(self._pubsub.subscribe(self.prefix + topic))
+
+    def unsubscribe(self, topic: str, callback: Callback) -> None:
+        callbacks = self._subscribers.get(topic)
+        if not callbacks or callback not in callbacks:
+            return
+        callbacks.remove(callback)
+        if not callbacks:
+            del self._subscribers[topic]
+            self._spawn(self._pubsub.unsubscribe(self.prefix + topic))
+
+    def topic_count(self) -> int:
+        return len(self._subscribers)
+
+    async def ready(self) -> None:
+        """Wait until every subscribe/unsubscribe asked for so far has reached Redis."""
+        while self._pending:
+            await asyncio.gather(*list(self._pending), return_exceptions=True)
+
+    def _spawn(self, work: Any) -> None:
+        task = asyncio.ensure_future(work)
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _read(self) -> None:
+        while True:
+            try:
+                message = await self._pubsub.get_message(timeout=1.0)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("redis broker read failed; retrying")
+                await asyncio.sleep(0.5)
+                continue
+            if message is None or message.get("type") != "message":
+                continue
+            topic = str(message["channel"])[len(self.prefix) :]
+            for callback in tuple(self._subscribers.get(topic, ())):
+                try:
+                    callback(message["data"])
+                except Exception:  # one faulty subscriber must not starve the others
+                    log.exception("subscriber failed", extra={"topic": topic})

@@ -1,0 +1,117 @@
+"""The PostgreSQL driver (asyncpg): the same plans as SQLite, stepped on a pooled connection.
+
+Plans are written in the SQL both engines speak, with `?` placeholders; this driver numbers them
+(`$1`, `$2` ...) and adapts the few DDL words that differ. Every write plan runs in its own
+transaction (READ COMMITTED): a reservation is one conditional UPDATE, which PostgreSQL's row
+locks make safe between any number of hub nodes. A transaction that loses a deadlock or a
+serialization race is run again from the start (plans have no side effects of their own).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import cache
+from typing import TypeVar
+
+import asyncpg
+
+from .migrations import MIGRATIONS
+from .sql import Plan, Row
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_RETRYABLE = (asyncpg.exceptions.DeadlockDetectedError, asyncpg.exceptions.SerializationError)
+_DDL = [
+    (re.compile(r"\bINTEGER PRIMARY KEY AUTOINCREMENT\b"), "BIGSERIAL PRIMARY KEY"),
+    # SQLite's REAL is 8 bytes; PostgreSQL's is 4 (timestamps would lose minutes).
+    (re.compile(r"\bREAL\b"), "DOUBLE PRECISION"),
+]
+_LOCK_ID = 7_310_221  # an advisory lock: one node migrates at a time
+
+
+@cache
+def numbered(sql: str) -> str:
+    """`?` placeholders to `$1, $2, ...` (our SQL never has `?` inside a string literal)."""
+    parts = sql.split("?")
+    out = [parts[0]]
+    for n, part in enumerate(parts[1:], start=1):
+        out.append(f"${n}{part}")
+    return "".join(out)
+
+
+def ddl(sql: str) -> str:
+    for pattern, replacement in _DDL:
+        sql = pattern.sub(replacement, sql)
+    return sql
+
+
+async def _step(conn: asyncpg.Connection, plan: Plan[T]) -> T:
+    try:
+        stmt = next(plan)
+        while True:
+            records = await conn.fetch(numbered(stmt.sql), *stmt.params)
+            rows: list[Row] = [dict(r) for r in records]
+            stmt = plan.send(rows)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
+    finally:
+        plan.close()
+
+
+class PostgresDatabase:
+    def __init__(self, dsn: str, *, min_size: int = 2, max_size: int = 20) -> None:
+        self.dsn = dsn
+        self.min_size = min_size
+        self.max_size = max_size
+        self._pool: asyncpg.Pool | None = None
+
+    async def open(self) -> None:
+        self._pool = await asyncpg.create_pool(
+            self.dsn, min_size=self.min_size, max_size=self.max_size
+        )
+        async with self._pool.acquire() as conn:
+            await migrate(conn)
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    def retryable(self, exc: BaseException) -> bool:
+        """A plan is a generator and cannot be rewound: the Hub rebuilds and reruns it."""
+        return isinstance(exc, _RETRYABLE)
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("database is not open")
+        return self._pool
+
+    async def write(self, plan: Plan[T]) -> T:
+        async with self.pool.acquire() as conn, conn.transaction():
+            return await _step(conn, plan)
+
+    async def read(self, plan: Plan[T]) -> T:
+        async with self.pool.acquire() as conn, conn.transaction(readonly=True):
+            return await _step(conn, plan)
+
+
+async def migrate(conn: asyncpg.Connection) -> None:
+    """Apply the migrations this database has not seen. Several nodes may start at once: an
+    advisory lock lets one migrate while the others wait."""
+    await conn.execute("SELECT pg_advisory_lock($1)", _LOCK_ID)
+    try:
+        await conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        current = await conn.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+        for number, statements in enumerate(MIGRATIONS, start=1):
+            if number <= current:
+                continue
+            async with conn.transaction():
+                for sql in statements:
+                    await conn.execute(ddl(sql))
+                await conn.execute("INSERT INTO schema_version (version) VALUES ($1)", number)
+            log.info("database migrated", extra={"version": number})
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock($1)", _LOCK_ID)

@@ -1,0 +1,107 @@
+"""Real PostgreSQL and Redis servers for the tests, from the Debian packages, in a temporary
+directory: started once per test session, stopped at its end. CI runs as root; PostgreSQL
+refuses to run as root, so there it runs as the `postgres` user."""
+
+from __future__ import annotations
+
+import glob
+import itertools
+import os
+import shlex
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import asyncpg
+
+from tests.helpers.waiting import free_port
+
+_databases = itertools.count(1)
+
+
+def _pg_bin() -> Path:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        raise RuntimeError("PostgreSQL is not installed: run ./scripts/system-deps.sh postgresql")
+    return Path(found[-1]).parent
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    if os.geteuid() != 0:
+        return command
+    return ["su", "postgres", "-s", "/bin/sh", "-c", shlex.join(command)]
+
+
+@contextmanager
+def postgres_server() -> Iterator[str]:
+    """Yields the DSN of a fresh cluster's `postgres` database (trust auth, loopback only).
+    The cluster lives in its own directory under /tmp: pytest's are private to root, and the
+    server may run as `postgres`."""
+    bindir = _pg_bin()
+    base = Path(tempfile.mkdtemp(prefix="cartstart-pg-"))
+    data = base / "pg"
+    data.mkdir()
+    if os.geteuid() == 0:
+        shutil.chown(base, "postgres")
+        shutil.chown(data, "postgres")
+    port = free_port()
+    subprocess.run(
+        _as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
+                      "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]),
+        check=True, capture_output=True,
+    )  # fmt: skip
+    options = (
+        f"-p {port} -c listen_addresses=127.0.0.1 -k {data} -c fsync=off -c max_connections=300"
+    )
+    subprocess.run(
+        _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l",
+                      str(data / "log"), "start"]),
+        check=True, capture_output=True,
+    )  # fmt: skip
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            capture_output=True,
+        )  # fmt: skip
+        shutil.rmtree(base, ignore_errors=True)
+
+
+async def new_database(cluster_dsn: str) -> str:
+    """An empty database of its own for one test; returns its DSN."""
+    name = f"t{os.getpid()}_{next(_databases)}"
+    conn = await asyncpg.connect(cluster_dsn)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return cluster_dsn.rsplit("/", 1)[0] + "/" + name
+
+
+@contextmanager
+def redis_server(base: Path) -> Iterator[str]:
+    directory = base / "redis"
+    directory.mkdir(parents=True)
+    port = free_port()
+    subprocess.run(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--daemonize", "yes",
+         "--save", "", "--appendonly", "no", "--dir", str(directory),
+         "--pidfile", str(directory / "redis.pid"), "--logfile", str(directory / "redis.log")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    for _ in range(100):
+        ping = subprocess.run(
+            ["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True
+        )
+        if ping.stdout.strip() == "PONG":
+            break
+        time.sleep(0.05)
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        subprocess.run(["redis-cli", "-p", str(port), "shutdown", "nosave"], capture_output=True)
