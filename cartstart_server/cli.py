@@ -22,8 +22,7 @@ from .clock import SystemClock
 from .config import HubConfig, load_config
 from .hub import Hub
 from .logs import setup_logging
-from .server import HubServer
-from .storage.sqlite import SqliteDatabase
+from .server import HubServer, database_for
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 async def _with_hub(config: HubConfig, work: Callable[[Hub], Awaitable[int]]) -> int:
     """Open the hub's database for a one-off command (no scheduler: that is the server's job)."""
-    hub = Hub(SqliteDatabase(config.database_path), MemoryBroker(), SystemClock(), config)
+    # The hub's own database (SQLite or PostgreSQL); no broker traffic is needed for these.
+    hub = Hub(database_for(config), MemoryBroker(), SystemClock(), config)
     await hub.start(background=False)
     try:
         return await work(hub)
@@ -200,7 +200,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     async def announce(server: HubServer, _: AsyncExitStack) -> None:
         # One machine-readable line on stdout: scripts and tests wait for it.
-        ready = {"event": "ready", "http_url": server.http_url, "ws_url": server.ws_url}
+        ready = {
+            "event": "ready",
+            "http_url": server.http_url,
+            "ws_url": server.ws_url,
+            "http_port": server.http_port,
+            "ws_port": server.ws_port,
+        }
         print(json.dumps(ready), flush=True)
 
     return asyncio.run(_run_server(config, announce))

@@ -21,9 +21,18 @@ RETRY_DELAY = 1.0
 
 
 class ExpiryScheduler:
-    def __init__(self, process_due: Callable[[], Awaitable[float | None]], clock: Clock) -> None:
+    def __init__(
+        self,
+        process_due: Callable[[], Awaitable[float | None]],
+        clock: Clock,
+        *,
+        recheck: float | None = None,
+    ) -> None:
         self._process_due = process_due
         self._clock = clock
+        # With several hub nodes on one database, deadlines created on another node are not
+        # notified here: look again at least this often (the node that made them may be gone).
+        self._recheck = recheck
         self._wake = asyncio.Event()
         self.armed_for: float | None = None
         self.passes = 0
@@ -42,6 +51,9 @@ class ExpiryScheduler:
                 log.exception("expiry pass failed; retrying")
                 upcoming = self._clock.now() + RETRY_DELAY
             self.passes += 1
+            if self._recheck is not None:
+                latest = self._clock.now() + self._recheck
+                upcoming = latest if upcoming is None else min(upcoming, latest)
             self.armed_for = upcoming
             if upcoming is None:
                 await self._wake.wait()

@@ -110,7 +110,9 @@ class Hub:
         self.clock = clock
         self.config = config
         self.metrics = HubMetrics()
-        self.scheduler = ExpiryScheduler(self._process_due, clock)
+        # One database shared by several nodes: each scheduler also looks every 2 s.
+        shared = config.database_url is not None
+        self.scheduler = ExpiryScheduler(self._process_due, clock, recheck=2.0 if shared else None)
         self.origins = OriginPolicy(lambda: self.db.read(directory.all_origins()))
         self.outbound = OutboundDispatcher(db, clock, config, self.metrics)
         self._tasks: list[asyncio.Task[None]] = []

@@ -26,6 +26,11 @@ from .storage.sql import Row
 log = logging.getLogger(__name__)
 
 
+# A claimed row is not sent by another node for this long (a crashed sender's work is then
+# picked up again).
+LEASE = 120.0
+
+
 def retry_after(attempts: int) -> float:
     """Seconds before attempt `attempts + 1`: 2, 4, 8 ... up to an hour."""
     return float(min(3600, 2 ** max(1, attempts)))
@@ -81,6 +86,8 @@ class OutboundDispatcher:
 
     async def _post(self, row: Row) -> None:
         assert self._http is not None
+        if not await self.db.write(queue.claim_webhook(row["id"], self.clock.now(), LEASE)):
+            return  # another hub node took it
         secret = row["webhook_secret"] or ""
         timestamp = int(self.clock.now())
         headers = {
@@ -115,6 +122,8 @@ class OutboundDispatcher:
     async def _send(self, row: Row) -> None:
         cfg = self.config
         now = self.clock.now()
+        if not await self.db.write(queue.claim_mail(row["id"], now, LEASE)):
+            return  # another hub node took it
         if not cfg.smtp_host:
             await self.db.write(queue.mail_sent(row["id"], now, "not sent: no smtp_host set"))
             self.metrics.deliveries.labels("mail", "skipped").inc()

@@ -46,6 +46,10 @@ BOTH_BACKENDS = (
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("backends")
+        if marker is not None:  # e.g. several nodes need the shared backends
+            metafunc.parametrize("backend", list(marker.args))
+            return
         path = str(metafunc.definition.path.relative_to(metafunc.config.rootpath))
         both = path.startswith(BOTH_BACKENDS)
         metafunc.parametrize("backend", ["sqlite", "postgres"] if both else ["sqlite"])

@@ -18,6 +18,25 @@ def due_webhooks(now: float) -> Plan[list[Row]]:
     )
 
 
+def claim_webhook(row_id: int, now: float, lease: float) -> Plan[bool]:
+    """Take a due webhook for `lease` seconds, so another hub node does not send it too."""
+    rows = yield Stmt(
+        "UPDATE webhook_queue SET next_try_at = ? WHERE id = ? AND next_try_at <= ? "
+        "AND delivered_at IS NULL RETURNING id",
+        (now + lease, row_id, now),
+    )
+    return bool(rows)
+
+
+def claim_mail(row_id: int, now: float, lease: float) -> Plan[bool]:
+    rows = yield Stmt(
+        "UPDATE mail_queue SET next_try_at = ? WHERE id = ? AND next_try_at <= ? "
+        "AND sent_at IS NULL RETURNING id",
+        (now + lease, row_id, now),
+    )
+    return bool(rows)
+
+
 def webhook_delivered(row_id: int, now: float) -> Plan[None]:
     yield Stmt(
         "UPDATE webhook_queue SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?",

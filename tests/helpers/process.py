@@ -36,11 +36,15 @@ def add_store(data_dir: Path, name: str, *args: str) -> tuple[str, str]:
 
 
 class HubProcess:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, **settings: str) -> None:
+        """`settings` go to the hub as CARTSTART_* environment variables."""
         self.data_dir = data_dir
+        self.settings = {f"CARTSTART_{k.upper()}": v for k, v in settings.items()}
         self.proc: asyncio.subprocess.Process | None = None
         self.http_url = ""
         self.ws_url = ""
+        self.http_port = 0
+        self.ws_port = 0
 
     async def start(self) -> HubProcess:
         # The child keeps its own copy of the descriptor; ours is closed at once.
@@ -57,7 +61,7 @@ class HubProcess:
                 "0",
                 stdout=asyncio.subprocess.PIPE,
                 stderr=log,
-                env=cli_env(),
+                env=cli_env(**self.settings),
             )
         finally:
             os.close(log)
@@ -67,6 +71,7 @@ class HubProcess:
         ready = json.loads(line)
         assert ready["event"] == "ready", line
         self.http_url, self.ws_url = ready["http_url"], ready["ws_url"]
+        self.http_port, self.ws_port = ready["http_port"], ready["ws_port"]
         return self
 
     def kill(self) -> None:
