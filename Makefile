@@ -65,8 +65,14 @@ installer: $(STAMP)
 	$(BIN)/pyinstaller --noconfirm --distpath dist --workpath build installers/cartstart.spec
 
 bench: $(STAMP)
-	./scripts/system-deps.sh $(QT_DEB)
+	./scripts/system-deps.sh $(TEST_DEB)
+	$(BIN)/python -m pip install -q -e '.[dev,desktop,scale,bench]'
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/open_cart.py
+	$(BIN)/python -m bench.idle
+	$(BIN)/python -m bench.reservations
+	$(BIN)/python -m bench.e2e
+	$(BIN)/python -m bench.fanout
+	$(BIN)/python -m bench.plot
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache build dist

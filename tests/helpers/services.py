@@ -37,7 +37,7 @@ def _as_postgres(command: list[str]) -> list[str]:
 
 
 @contextmanager
-def postgres_server() -> Iterator[str]:
+def postgres_server(*, fsync: bool = False) -> Iterator[str]:
     """Yields the DSN of a fresh cluster's `postgres` database (trust auth, loopback only).
     The cluster lives in its own directory under /tmp: pytest's are private to root, and the
     server may run as `postgres`."""

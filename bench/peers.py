@@ -1,0 +1,94 @@
+"""Baseline servers for the fan-out benchmark, each in its own process:
+
+- `bare`: the websockets library's own server sending one frame to every client with
+  `broadcast()` (the floor for Python);
+- `socketio`: python-socketio on aiohttp emitting to a room (the peer users would otherwise pick).
+
+Both print "ready <port>" and fan out one availability-sized message per trigger: for `bare`, a
+text frame "go <version>" on the /control connection; for `socketio`, POST /go?v=<version>.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import socket
+from typing import Any
+
+PAYLOAD = {
+    "type": "availability",
+    "store_id": "st0123456789abcdef",
+    "product_id": "the-product",
+    "available": 0,
+}
+
+
+def payload(version: int) -> dict[str, Any]:
+    return {**PAYLOAD, "available": version % 7, "version": version}
+
+
+async def bare(sock: socket.socket) -> None:
+    from websockets.asyncio.server import ServerConnection, broadcast, serve
+
+    clients: set[ServerConnection] = set()
+
+    async def handler(ws: ServerConnection) -> None:
+        if ws.request is not None and ws.request.path == "/control":
+            async for message in ws:
+                version = int(str(message).split()[1])
+                broadcast(clients, json.dumps(payload(version)))
+            return
+        clients.add(ws)
+        try:
+            await ws.wait_closed()
+        finally:
+            clients.discard(ws)
+
+    async with serve(handler, sock=sock, compression=None, max_queue=None):
+        await asyncio.Future()
+
+
+async def socketio_server(sock: socket.socket) -> None:
+    import socketio
+    from aiohttp import web
+
+    sio = socketio.AsyncServer(async_mode="aiohttp", logger=False, engineio_logger=False)
+    app = web.Application()
+    sio.attach(app)
+
+    @sio.event  # type: ignore[misc]
+    async def connect(sid: str, environ: dict[str, Any]) -> None:
+        await sio.enter_room(sid, "product")
+
+    async def go(request: web.Request) -> web.Response:
+        await sio.emit("availability", payload(int(request.query["v"])), room="product")
+        return web.Response(text="ok")
+
+    app.router.add_post("/go", go)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.SockSite(runner, sock).start()
+    await asyncio.Future()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--kind", choices=["bare", "socketio"], required=True)
+    args = parser.parse_args()
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    # proto=IPPROTO_TCP, as the hub's listener: asyncio then sets TCP_NODELAY on accepted
+    # sockets (without it Nagle delays small frames, which would handicap the baseline).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(4096)
+    print(f"ready {sock.getsockname()[1]}", flush=True)
+    asyncio.run(bare(sock) if args.kind == "bare" else socketio_server(sock))
+
+
+if __name__ == "__main__":
+    main()
