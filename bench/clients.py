@@ -62,7 +62,7 @@ async def socketio_clients(url: str, n: int) -> list[Any]:
     for _ in range(n):
         client = socketio.AsyncClient(reconnection=False)
 
-        @client.on("availability")  # type: ignore[misc]
+        @client.on("availability")
         async def on_availability(data: dict[str, Any]) -> None:
             arrivals[int(data["version"])].append(time.monotonic())
 
@@ -80,7 +80,7 @@ async def main() -> None:
     parser.add_argument("--product", default=None)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     tasks = []
     conns: list[Any] = []
@@ -102,17 +102,13 @@ async def main() -> None:
             with open(args.carts, encoding="ascii") as fh:
                 tokens = fh.read().split()
             cart_url = args.url.replace("/ws/page", "/ws/cart")
-            conns += list(
-                await asyncio.gather(*(hub_cart(cart_url, t) for t in tokens))
-            )
+            conns += list(await asyncio.gather(*(hub_cart(cart_url, t) for t in tokens)))
         tasks = [asyncio.create_task(listen(ws)) for ws in conns]
     print(f"ready {len(conns)}", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until closed
     usage = resource.getrusage(resource.RUSAGE_SELF)
     with open(args.out, "w", encoding="ascii") as fh:
-        json.dump(
-            {"arrivals": arrivals, "cpu_s": usage.ru_utime + usage.ru_stime}, fh
-        )
+        json.dump({"arrivals": arrivals, "cpu_s": usage.ru_utime + usage.ru_stime}, fh)
     for task in tasks:
         task.cancel()
 

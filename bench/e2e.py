@@ -227,10 +227,10 @@ async def client_main(spec: dict[str, Any]) -> None:
         result = await contention(spec["ws"], spec["tokens"], spec["store"])
     elif kind == "rate":
         pairs = [tuple(p) for p in spec["pairs"]]
-        result = await add_rate(spec["ws"], pairs, spec["store"], spec["rate"], spec["seconds"])  # type: ignore[arg-type]
+        result = await add_rate(spec["ws"], pairs, spec["store"], spec["rate"], spec["seconds"])
     else:
-        result = await polling_vs_ws(spec["ws"], spec["http"], tuple(spec["pairs"][0]),  # type: ignore[arg-type]
-                                     tuple(spec["pairs"][1]), spec["store"], spec["count"])  # type: ignore[arg-type]  # fmt: skip
+        result = await polling_vs_ws(spec["ws"], spec["http"], tuple(spec["pairs"][0]),
+                                     tuple(spec["pairs"][1]), spec["store"], spec["count"])  # fmt: skip
     usage = resource.getrusage(resource.RUSAGE_SELF)
     result["loadgen_cpu_s"] = usage.ru_utime + usage.ru_stime
     print(json.dumps(result), flush=True)
@@ -283,7 +283,9 @@ async def main() -> None:
             spec = {"ws": hub.ws_url, "http": hub.http_url, "store": store}
 
             cpu0 = cpu_seconds(hub.pid)
-            results["contention"] = run_client({**spec, "kind": "contention", "tokens": tokens}, tmp)
+            results["contention"] = run_client(
+                {**spec, "kind": "contention", "tokens": tokens}, tmp
+            )
             results["contention"]["oversold"] = max(0, results["contention"]["held"] - 1)
             print("contention", results["contention"], flush=True)
 

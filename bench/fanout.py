@@ -28,7 +28,9 @@ from bench.harness import PYTHON, cpu_seconds, create_store, machine, start_hub,
 HERE = Path(__file__).resolve().parent
 
 
-def start_clients(kind: str, url: str, n: int, out: Path, product: str = "") -> subprocess.Popen[str]:
+def start_clients(
+    kind: str, url: str, n: int, out: Path, product: str = ""
+) -> subprocess.Popen[str]:
     args = [PYTHON, str(HERE / "clients.py"), "--kind", kind, "--url", url, "--n", str(n),
             "--out", str(out)]  # fmt: skip
     if product:

@@ -104,7 +104,7 @@ def start_hub(data_dir: Path, **settings: Any) -> HubProc:
         [PYTHON, "-m", "cartstart_server.cli", "serve", "--data-dir", str(data_dir),
          "--port", "0", "--ws-port", "0"],
         stdout=subprocess.PIPE,
-        stderr=open(data_dir / "hub.log", "a"),  # noqa: SIM115 (the child keeps it)
+        stderr=open(data_dir / "hub.log", "a"),  # the child keeps it open
         text=True,
         env=env,
     )  # fmt: skip
@@ -157,7 +157,9 @@ async def sign_up_many(hub: HubProc, n: int, prefix: str = "b") -> list[str]:
             async with sem:
                 email = f"{prefix}{i}@bench.invalid"
                 await http.post("/api/accounts", json={"email": email, "password": "benchmark!"})
-                r = await http.post("/api/sessions", json={"email": email, "password": "benchmark!"})
+                r = await http.post(
+                    "/api/sessions", json={"email": email, "password": "benchmark!"}
+                )
                 r.raise_for_status()
                 token: str = r.json()["token"]
                 return token

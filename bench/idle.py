@@ -45,7 +45,7 @@ async def hub_figures(n: int, carts: int, tmp: Path) -> dict[str, float]:
             "kib_per_connection": (after - before) / n, "open_seconds": opened}  # fmt: skip
 
 
-def start_clients_with_carts(ws_url: str, pages: int, tokens: Path, out: Path, product: str):  # type: ignore[no-untyped-def]
+def start_clients_with_carts(ws_url: str, pages: int, tokens: Path, out: Path, product: str):
     import subprocess
 
     from bench.harness import PYTHON

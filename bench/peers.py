@@ -57,7 +57,7 @@ async def socketio_server(sock: socket.socket) -> None:
     app = web.Application()
     sio.attach(app)
 
-    @sio.event  # type: ignore[misc]
+    @sio.event
     async def connect(sid: str, environ: dict[str, Any]) -> None:
         await sio.enter_room(sid, "product")
 

@@ -29,14 +29,9 @@ def ledger(*args: str) -> dict[str, Any]:
 
 
 def nodes(count: int, seconds: float, ids: str, database_url: str) -> float:
-    procs = [
-        subprocess.Popen(
-            [PYTHON, "-m", "bench.ledger", "--database-url", database_url, "--ids", ids,
-             "--seconds", str(seconds)],
-            stdout=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        for _ in range(count)
-    ]
+    command = [PYTHON, "-m", "bench.ledger", "--database-url", database_url, "--ids", ids,
+               "--seconds", str(seconds)]  # fmt: skip
+    procs = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(count)]
     total = 0.0
     for proc in procs:
         out, _ = proc.communicate(timeout=seconds + 120)
