@@ -16,7 +16,7 @@ from shared_protocol.store import OfferDiscount, UpdateOrder
 
 from ..storage.sql import Row
 from .http_auth import HubDep, StoreDep
-from .http_store import IdempotencyKey, _command_id
+from .http_store import IdempotencyKey, command_id_of
 
 router = APIRouter(prefix="/api/stores/{store_id}", tags=["store: orders and customers"])
 
@@ -86,7 +86,7 @@ async def set_status(
     order_id: str, body: StatusIn, hub: HubDep, store: StoreDep, key: IdempotencyKey = None
 ) -> StoreOrderView:
     """confirmed, dispatched (carrier, tracking_url), delivered; rejected or cancelled (reason)."""
-    command = UpdateOrder(id=_command_id(key), order_id=order_id, **body.model_dump())
+    command = UpdateOrder(id=command_id_of(key), order_id=order_id, **body.model_dump())
     result = await hub.store_command(store.id, command)
     assert result.order is not None
     return result.order
@@ -104,7 +104,7 @@ async def offer_discount(
 ) -> DiscountView:
     """A single-use, expiring code for one cart; it appears in that shopper's cart at once."""
     result = await hub.store_command(
-        store.id, OfferDiscount(id=_command_id(key), **body.model_dump())
+        store.id, OfferDiscount(id=command_id_of(key), **body.model_dump())
     )
     assert result.discount is not None
     return result.discount

@@ -55,7 +55,7 @@ IdempotencyKey = Annotated[str | None, _key_header()]
 RequiredIdempotencyKey = Annotated[str, _key_header()]
 
 
-def _command_id(key: str | None) -> str:
+def command_id_of(key: str | None) -> str:
     """PUTs may omit the key (setting a value twice is harmless); one is made up for them."""
     return key or "rest-" + secrets.token_hex(12)
 
@@ -157,7 +157,7 @@ async def update_settings(
     body: SettingsIn, hub: HubDep, store: StoreDep, key: IdempotencyKey = None
 ) -> SettingsOut:
     result = await hub.store_command(
-        store.id, UpdateSettings(id=_command_id(key), **body.model_dump())
+        store.id, UpdateSettings(id=command_id_of(key), **body.model_dump())
     )
     assert result.settings is not None
     return SettingsOut(**result.settings.model_dump(), webhook_secret=result.webhook_secret)
@@ -173,7 +173,7 @@ async def upsert_products(
     body: ProductsIn, hub: HubDep, store: StoreDep, key: IdempotencyKey = None
 ) -> Upserted:
     result = await hub.store_command(
-        store.id, UpsertProducts(id=_command_id(key), products=body.products)
+        store.id, UpsertProducts(id=command_id_of(key), products=body.products)
     )
     return Upserted(upserted=result.upserted or 0)
 
@@ -184,7 +184,7 @@ async def put_product(
 ) -> ProductOut:
     if body.id != product_id:
         raise ProtocolError(ErrorCode.INVALID_MESSAGE, "the body's id differs from the URL's")
-    await hub.store_command(store.id, UpsertProducts(id=_command_id(key), products=[body]))
+    await hub.store_command(store.id, UpsertProducts(id=command_id_of(key), products=[body]))
     return await product(product_id, hub, store)
 
 
@@ -201,7 +201,7 @@ async def set_stock(
     product_id: str, body: OnHand, hub: HubDep, store: StoreDep, key: IdempotencyKey = None
 ) -> StockChange:
     """Set the on-hand count. Holds beyond it are revoked, newest first, and their carts told."""
-    command = SetStock(id=_command_id(key), product_id=product_id, on_hand=body.on_hand)
+    command = SetStock(id=command_id_of(key), product_id=product_id, on_hand=body.on_hand)
     return _stock_change(await hub.store_command(store.id, command))
 
 
