@@ -21,7 +21,7 @@ help:
 	@echo "make test    install everything, then ruff, mypy and pytest"
 	@echo "make lint    ruff and mypy only"
 	@echo "make schema  regenerate docs/protocol.schema.json"
-	@echo "make screenshots  docs/img/desktop-cart.png from the app under Xvfb"
+	@echo "make screenshots  docs/img/desktop-*.png from the app under Xvfb"
 	@echo "make installer    a PyInstaller build of the desktop cart in dist/"
 	@echo "make bench   the benchmarks (results go in docs/benchmarks.md by hand)"
 

@@ -22,8 +22,9 @@ from cartstart_desktop.ui.main_window import MainWindow
 from cartstart_server.config import HubConfig
 from cartstart_server.demo import DEMO_EMAIL, DEMO_PASSWORD, seed, seed_shopper
 from cartstart_server.server import HubServer
+from shared_protocol.orders import OrderStatus
 from shared_protocol.page import AddToCart
-from shared_protocol.store import AdjustStock
+from shared_protocol.store import AdjustStock, UpdateOrder
 
 PICKS = [  # (store index, product, how many)
     (0, "first-edition", 1),
@@ -85,11 +86,29 @@ async def main(out: Path) -> None:
         window.tabs.setCurrentIndex(1)
         await asyncio.sleep(0.2)
         window.grab().save(str(out / "desktop-bookmarks.png"))
+        # The bookshop's items are bought; the shop confirms and dispatches the order.
+        result = await session.checkout(stores[0].store_id)
+        (order,) = result.orders or []
+        for status, extra in [
+            (OrderStatus.CONFIRMED, {}),
+            (OrderStatus.DISPATCHED, {"carrier": "Harbour Post",
+                                      "tracking_url": "https://track.example/CS123"}),
+        ]:  # fmt: skip
+            await server.hub.store_command(
+                stores[0].store_id,
+                UpdateOrder(id=f"shot-{status.value}", order_id=order.order_id, status=status,
+                            **extra),
+            )  # fmt: skip
+        await wait_for(lambda: session.orders.deliveries[order.order_id].status == "dispatched")
+        window.tabs.setCurrentIndex(2)
+        window.deliveries_view.setCurrentIndex(window.deliveries_model.index(0, 0))
+        await asyncio.sleep(0.3)
+        window.grab().save(str(out / "desktop-deliveries.png"))
         window.detach()
         await session.close()
         window.close()
         await server.stop()
-    print(f"saved {out / 'desktop-cart.png'} and {out / 'desktop-bookmarks.png'}")
+    print(f"saved desktop-cart.png, desktop-bookmarks.png and desktop-deliveries.png in {out}")
 
 
 if __name__ == "__main__":
