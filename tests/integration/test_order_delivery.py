@@ -13,6 +13,7 @@ import httpx
 from cartstart_server import webhooks
 from cartstart_server.clock import FakeClock
 from cartstart_server.server import HubServer
+from cartstart_server.storage.sql import Plan, Stmt
 from tests.helpers.hubs import seed_store
 from tests.helpers.peers import Account, peer, sign_up
 from tests.helpers.process import HubProcess, add_store
@@ -73,6 +74,16 @@ async def test_a_store_offline_at_checkout_gets_the_order_on_return_and_by_webho
         assert not webhooks.verify(secret, signature, first.body + " ", clock.now())
         body = json.loads(first.body)
         assert body["type"] == "order" and body["order"]["order_id"] == order["order_id"]
+
+        # Once the hub has recorded the refusal (the retry is due in 2 s), let 2 s pass.
+        def attempts() -> Plan[int]:
+            rows = yield Stmt("SELECT attempts FROM webhook_queue")
+            return int(rows[0]["attempts"])
+
+        async def retry_scheduled() -> bool:
+            return await server.hub.db.read(attempts()) == 1
+
+        await eventually(retry_scheduled, what="the refusal is recorded")
         clock.advance(2)
         await eventually(lambda: len(receiver.received) == 2, what="the retry")
         assert receiver.received[1].body == first.body
@@ -169,3 +180,70 @@ async def test_webhook_signature_helper_rejects_stale_timestamps() -> None:
     assert not webhooks.verify("whsec_x", header, body, now)
     assert webhooks.verify("whsec_x", webhooks.sign("whsec_x", int(now), body), body, now)
     assert not webhooks.verify("whsec_x", "garbage", body, now)
+
+
+async def test_customers_are_built_from_orders_searched_exported_and_emailed(
+    tmp_path: Path, clock: FakeClock, backend_settings: dict[str, Any]
+) -> None:
+    from tests.helpers.hubs import hub_config
+    from tests.helpers.receivers import smtp_server
+
+    with smtp_server() as (port, inbox):
+        config = hub_config(tmp_path, smtp_host="127.0.0.1", smtp_port=port, **backend_settings)
+        async with HubServer(config, clock=clock) as server:
+            store, key = await seed_store(server.hub, "Pots", {"vase": 5, "mug": 5})
+            auth = {"Authorization": f"Bearer {key}"}
+            async with httpx.AsyncClient(base_url=server.http_url, timeout=10) as http:
+                for n, (email, product) in enumerate(
+                    [
+                        ("ann@example.org", "vase"),
+                        ("bob@example.org", "mug"),
+                        ("=cmd@example.org", "vase"),
+                    ]
+                ):
+                    who = await sign_up(http, email)
+                    await reserve(http, who, store, product, n)
+                    await checkout(http, who, f"checkout-cust{n}")
+                vase_buyers = (
+                    await http.get(
+                        f"/api/stores/{store}/customers", params={"product": "vase"}, headers=auth
+                    )
+                ).json()
+                assert sorted(c["email"] for c in vase_buyers) == [
+                    "=cmd@example.org",
+                    "ann@example.org",
+                ]
+                assert vase_buyers[0]["products"] == {"vase": 1}
+                found = (
+                    await http.get(
+                        f"/api/stores/{store}/customers", params={"q": "bob"}, headers=auth
+                    )
+                ).json()
+                assert [c["email"] for c in found] == ["bob@example.org"]
+                csv_text = (
+                    await http.get(
+                        f"/api/stores/{store}/customers.csv",
+                        params={"product": "vase"},
+                        headers=auth,
+                    )
+                ).text
+                lines = csv_text.strip().splitlines()
+                assert lines[0].startswith("name,email,orders")
+                assert len(lines) == 3 and "bob@" not in csv_text
+                # A cell that a spreadsheet would run as a formula is quoted.
+                assert "'=cmd@example.org" in csv_text
+                await eventually(lambda: len(inbox) == 3, what="order emails")
+                r = await http.post(
+                    f"/api/stores/{store}/customers/email",
+                    json={
+                        "subject": "New vases",
+                        "body": "Fresh from the kiln.",
+                        "product_id": "vase",
+                    },
+                    headers=auth,
+                )
+                assert r.json() == {"sent": 2}
+            await eventually(lambda: len(inbox) == 5, what="the store's emails")
+            sent = [m for m in inbox if m["Subject"] == "Pots: New vases"]
+            assert sorted(m["To"] for m in sent) == ["=cmd@example.org", "ann@example.org"]
+            assert "Fresh from the kiln." in sent[0].get_payload()
