@@ -13,7 +13,6 @@ import platform
 import statistics
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -165,12 +164,3 @@ async def sign_up_many(hub: HubProc, n: int, prefix: str = "b") -> list[str]:
                 return token
 
         return list(await asyncio.gather(*(one(i) for i in range(n))))
-
-
-def now() -> float:
-    """CLOCK_MONOTONIC: one clock for every process on this machine."""
-    return time.monotonic()
-
-
-def print_json(title: str, result: dict[str, Any]) -> None:
-    print(f"{title}: {json.dumps(result, sort_keys=True)}", flush=True)
