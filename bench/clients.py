@@ -24,7 +24,7 @@ from websockets.asyncio.client import connect
 arrivals: dict[int, list[float]] = defaultdict(list)
 
 
-async def hub_page(url: str, ref: dict[str, str], ready: asyncio.Event) -> Any:
+async def hub_page(url: str, ref: dict[str, str]) -> Any:
     ws = await connect(url, compression=None, open_timeout=60, max_queue=None)
     await ws.send(json.dumps({"type": "hello", "versions": [1]}))
     json.loads(await ws.recv())  # welcome
@@ -88,14 +88,13 @@ async def main() -> None:
         conns = await socketio_clients(args.url, args.n)
     else:
         sem = asyncio.Semaphore(200)
-        ready = asyncio.Event()
 
         async def open_one(i: int) -> Any:
             async with sem:
                 if args.kind == "bare":
                     return await bare_client(args.url)
                 store, product = args.product.split(":")
-                return await hub_page(args.url, {"store_id": store, "product_id": product}, ready)
+                return await hub_page(args.url, {"store_id": store, "product_id": product})
 
         conns = list(await asyncio.gather(*(open_one(i) for i in range(args.n))))
         if args.carts:
