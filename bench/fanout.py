@@ -29,12 +29,15 @@ HERE = Path(__file__).resolve().parent
 
 
 def start_clients(
-    kind: str, url: str, n: int, out: Path, product: str = ""
+    kind: str, url: str, n: int, out: Path, product: str = "", carts: Path | None = None
 ) -> subprocess.Popen[str]:
+    """The load generator, once every client is connected (and subscribed to `product`)."""
     args = [PYTHON, str(HERE / "clients.py"), "--kind", kind, "--url", url, "--n", str(n),
             "--out", str(out)]  # fmt: skip
     if product:
         args += ["--product", product]
+    if carts is not None:
+        args += ["--carts", str(carts)]
     proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     line = proc.stdout.readline()

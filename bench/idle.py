@@ -33,8 +33,9 @@ async def hub_figures(n: int, carts: int, tmp: Path) -> dict[str, float]:
         before = rss_kib(hub.pid)
         out = tmp / "idle-hub.json"
         t0 = time.monotonic()
-        args_product = f"{store}:the-product"
-        clients = start_clients_with_carts(hub.ws_url, n - carts, tmp / "tokens", out, args_product)
+        clients = start_clients(
+            "hub", f"{hub.ws_url}/ws/page", n - carts, out, f"{store}:the-product", tmp / "tokens"
+        )
         opened = time.monotonic() - t0
         time.sleep(2)
         after = rss_kib(hub.pid)
@@ -43,21 +44,6 @@ async def hub_figures(n: int, carts: int, tmp: Path) -> dict[str, float]:
         hub.stop()
     return {"connections": n, "rss_before_mib": before / 1024, "rss_after_mib": after / 1024,
             "kib_per_connection": (after - before) / n, "open_seconds": opened}  # fmt: skip
-
-
-def start_clients_with_carts(ws_url: str, pages: int, tokens: Path, out: Path, product: str):
-    import subprocess
-
-    from bench.harness import PYTHON
-
-    args = [PYTHON, str(Path(__file__).parent / "clients.py"), "--kind", "hub", "--url",
-            f"{ws_url}/ws/page", "--n", str(pages), "--carts", str(tokens), "--product", product,
-            "--out", str(out)]  # fmt: skip
-    proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    assert line.startswith("ready"), line
-    return proc
 
 
 async def bare_figures(n: int, tmp: Path) -> dict[str, float]:

@@ -33,6 +33,17 @@ def rss_mb() -> float:
     return float("nan")
 
 
+def figures(t0: float, t_import: float, t_loaded: float, t_painted: float) -> dict[str, float]:
+    """What each child reports, from the same four instants."""
+    return {
+        "import_ms": (t_import - t0) * 1000,
+        "load_ms": (t_loaded - t_import) * 1000,
+        "show_ms": (t_painted - t_loaded) * 1000,
+        "total_ms": (t_painted - t0) * 1000,
+        "rss_mb": rss_mb(),
+    }
+
+
 def child_cartstart(home: Path, t0: float) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
@@ -56,13 +67,7 @@ def child_cartstart(home: Path, t0: float) -> dict[str, float]:
         assert window.cart_model.rowCount() == 20
         window.detach()
         await session.close()
-        return {
-            "import_ms": (t_import - t0) * 1000,
-            "load_ms": (t_loaded - t_import) * 1000,
-            "show_ms": (t_painted - t_loaded) * 1000,
-            "total_ms": (t_painted - t0) * 1000,
-            "rss_mb": rss_mb(),
-        }
+        return figures(t0, t_import, t_loaded, t_painted)
 
     return asyncio.run(run())
 
@@ -92,13 +97,7 @@ def child_baseline(items: int, t0: float) -> dict[str, float]:
     app.processEvents()
     view.grab()
     t_painted = time.perf_counter()
-    return {
-        "import_ms": (t_import - t0) * 1000,
-        "load_ms": (t_loaded - t_import) * 1000,
-        "show_ms": (t_painted - t_loaded) * 1000,
-        "total_ms": (t_painted - t0) * 1000,
-        "rss_mb": rss_mb(),
-    }
+    return figures(t0, t_import, t_loaded, t_painted)
 
 
 def prepare(home: Path, items: int) -> None:

@@ -16,6 +16,8 @@ import json
 import socket
 from typing import Any
 
+from cartstart_server.server import bind_tcp
+
 PAYLOAD = {
     "type": "availability",
     "store_id": "st0123456789abcdef",
@@ -80,12 +82,9 @@ def main() -> None:
 
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    # proto=IPPROTO_TCP, as the hub's listener: asyncio then sets TCP_NODELAY on accepted
-    # sockets (without it Nagle delays small frames, which would handicap the baseline).
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(4096)
+    # The hub's own listener (TCP_NODELAY on accepted sockets), so the baseline is not
+    # handicapped by Nagle.
+    sock = bind_tcp("127.0.0.1", 0)
     print(f"ready {sock.getsockname()[1]}", flush=True)
     asyncio.run(bare(sock) if args.kind == "bare" else socketio_server(sock))
 

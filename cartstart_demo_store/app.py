@@ -23,6 +23,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from cartstart_server import webhooks
+from cartstart_server.server import EmbeddedUvicorn
 from storefront_templates import Product, Storefront
 
 from .catalogue import CATALOGUES, Catalogue
@@ -182,17 +183,9 @@ async def register_when_hub_answers(api: StoreApi, config: ShopConfig) -> str:
     return await api.register(config.catalogue, config.origins, config.url)
 
 
-class _EmbeddedServer(uvicorn.Server):
-    """uvicorn without its signal handlers: whoever runs the loop owns SIGINT/SIGTERM."""
-
-    @contextlib.contextmanager
-    def capture_signals(self):  # type: ignore[no-untyped-def]
-        yield
-
-
 async def start(config: ShopConfig) -> tuple[uvicorn.Server, asyncio.Task[None]]:
     """Serve the shop in the running loop; returns once it is registered and listening."""
-    server = _EmbeddedServer(
+    server = EmbeddedUvicorn(
         uvicorn.Config(
             create_app(config),
             host=config.host,

@@ -28,15 +28,16 @@ from .transport.ws import WsGateway
 log = logging.getLogger(__name__)
 
 
-class _EmbeddedUvicorn(uvicorn.Server):
-    """uvicorn without its signal handlers: the hub's runner owns SIGINT/SIGTERM."""
+class EmbeddedUvicorn(uvicorn.Server):
+    """uvicorn inside someone else's event loop, without its signal handlers: whoever runs the
+    loop (the hub's runner, the demo, a test) owns SIGINT/SIGTERM."""
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def bind_tcp(host: str, port: int) -> socket.socket:
     """A listening TCP socket made with proto=IPPROTO_TCP. asyncio sets TCP_NODELAY on accepted
     connections only when the protocol says TCP; `socket.create_server()` leaves it 0, and then
     Nagle holds a second small frame back ~40 ms for the peer's delayed ACK (measured here: a
@@ -83,8 +84,8 @@ class HubServer:
         self.config = config
         self.hub = Hub(database_for(config), broker_for(config), clock or SystemClock(), config)
         self.gateway = WsGateway(self.hub)
-        self._http_sock = _bind(config.host, config.port)
-        self._ws_sock = _bind(config.host, config.effective_ws_port())
+        self._http_sock = bind_tcp(config.host, config.port)
+        self._ws_sock = bind_tcp(config.host, config.effective_ws_port())
         self.http_port = self._http_sock.getsockname()[1]
         self.ws_port = self._ws_sock.getsockname()[1]
         self.http_url = config.public_http_url or _url("http", config.host, self.http_port)
@@ -106,7 +107,7 @@ class HubServer:
             access_log=False,
             timeout_graceful_shutdown=5,
         )
-        self._uvicorn = _EmbeddedUvicorn(uv_config)
+        self._uvicorn = EmbeddedUvicorn(uv_config)
         self._http_task = asyncio.create_task(self._uvicorn.serve(sockets=[self._http_sock]))
         while not self._uvicorn.started:
             if self._http_task.done():

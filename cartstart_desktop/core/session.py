@@ -27,7 +27,7 @@ from shared_protocol.cart import (
     QuantityChanged,
 )
 from shared_protocol.common import Availability, TicketView
-from shared_protocol.orders import OrderView
+from shared_protocol.orders import DiscountView, OrderView
 
 from .api import HubApi, HubError, HubUnreachable, normalize_hub_url
 from .cart import CartItem, CartState, Change, Notice
@@ -351,7 +351,7 @@ class CartSession:
         return changes
 
     async def _take_orders(
-        self, orders: Sequence[OrderView], *, discounts: Sequence[Any] | None = None
+        self, orders: Sequence[OrderView], *, discounts: Sequence[DiscountView] | None = None
     ) -> list[Change]:
         """Record orders (newer views only); their tickets leave the cart."""
         changes: list[Change] = []

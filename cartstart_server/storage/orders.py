@@ -30,7 +30,7 @@ from shared_protocol.store import OrderEvent, TicketChange, TicketEvent, UpdateO
 
 from ..domain import orders as rules
 from ..domain.tickets import cart_ref
-from . import outbox
+from . import outbound_queue, outbox
 from .directory import StoreRow, require_store
 from .sql import Effects, Plan, Row, Stmt, one
 from .views import availability, store_ticket_view, ticket_view
@@ -282,11 +282,7 @@ def _tell_store(
 
 def _email(to: str, order: OrderView, now: float) -> Plan[None]:
     subject, body = rules.status_email(order)
-    yield Stmt(
-        "INSERT INTO mail_queue (to_addr, subject, body, created_at, next_try_at) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (to, subject, body, now, now),
-    )
+    yield from outbound_queue.queued_mail(to, subject, body, now)
 
 
 def _remember_customer(

@@ -29,6 +29,15 @@ from .streams import StreamPump
 from .ws_session import ChannelSession
 
 
+def tickets_of(frame: str) -> list[dict[str, Any]]:
+    """The tickets a cart event changed: one `ticket`, or the `tickets` an order bought."""
+    message = json.loads(frame)
+    if "ticket" in message:
+        return [message["ticket"]]
+    tickets: list[dict[str, Any]] = message.get("tickets", [])
+    return tickets
+
+
 class StreamSession(ChannelSession):
     """A channel with a durable stream (cart, store): resume or snapshot, then live delivery."""
 
@@ -92,10 +101,8 @@ class CartSession(StreamSession):
 
     async def deliver(self, frame: str) -> None:
         # Hear the availability of exactly the products this cart holds.
-        message = json.loads(frame)
         await self.send(frame)
-        tickets = [message["ticket"]] if "ticket" in message else message.get("tickets", [])
-        for ticket in tickets:
+        for ticket in tickets_of(frame):
             await self._follow(ticket)
 
     async def _follow(self, ticket: dict[str, Any]) -> None:
@@ -194,8 +201,7 @@ class PageSession(ChannelSession):
         )
 
     def _cart_changed(self, frame: str) -> None:
-        message = json.loads(frame)
-        tickets = [message["ticket"]] if "ticket" in message else message.get("tickets", [])
+        tickets = tickets_of(frame)
         assert self.link is not None
         scope = self.link.store_id
         holdings = [

@@ -63,6 +63,12 @@ async def seed_store(
     store_id, key = await hub.create_store(
         name, default_ttl=ttl, renewal_limit=renewal_limit, origins=origins
     )
+    await add_products(hub, store_id, stock)
+    return store_id, key
+
+
+async def add_products(hub: Hub, store_id: str, stock: dict[str, int]) -> None:
+    """One product per `stock` entry (price 1000 EUR minor units each), with that stock."""
     products = [
         ProductIn(
             id=pid,
@@ -77,4 +83,3 @@ async def seed_store(
         await hub.store_command(
             store_id, SetStock(id=command_id(), product_id=pid, on_hand=on_hand)
         )
-    return store_id, key

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from cartstart_server.server import EmbeddedUvicorn
 from tests.helpers.waiting import eventually, free_port
 
 
@@ -39,21 +40,13 @@ class WebhookReceiver:
         return Response(status_code=self.answers.pop(0) if self.answers else 200)
 
 
-class _QuietServer(uvicorn.Server):
-    """uvicorn inside a test's event loop: the signal handlers stay pytest's."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
-
-
 @contextlib.asynccontextmanager
 async def webhook_receiver(answers: list[int] | None = None) -> AsyncIterator[WebhookReceiver]:
     receiver = WebhookReceiver(list(answers or []))
     port = free_port()
     receiver.url = f"http://127.0.0.1:{port}/hooks/cartstart"
     app = Starlette(routes=[Route("/hooks/cartstart", receiver.handle, methods=["POST"])])
-    server = _QuietServer(
+    server = EmbeddedUvicorn(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="off")
     )
     task = asyncio.create_task(server.serve())

@@ -14,10 +14,9 @@ import pytest
 from playwright.async_api import Browser, Locator, Page, WebSocketRoute, expect
 
 from cartstart_desktop.core.session import CartSession
-from shared_protocol.common import Money
-from shared_protocol.store import AdjustStock, ProductIn, SetStock, UpdateSettings, UpsertProducts
+from shared_protocol.store import AdjustStock, UpdateSettings
 from storefront_templates import STATIC_DIR
-from tests.helpers.hubs import command_id, seed_store
+from tests.helpers.hubs import add_products, command_id, seed_store
 from tests.helpers.waiting import eventually
 from tests.storefront.conftest import TEST_CATALOGUE, TTL, Shop, new_page
 
@@ -275,7 +274,7 @@ async def test_the_examples_work_as_shipped_including_a_translation(
     await shop.hub.hub.store_command(
         shop.store_id, UpdateSettings(id=command_id(), origins=[shop.url, site])
     )
-    await seed_products(shop, {"harbour-mug": 2, "plate-set": 1})
+    await add_products(shop.hub.hub, shop.store_id, {"harbour-mug": 2, "plate-set": 1})
     page = await new_page(browser)
     await page.goto(f"{site}/plain.html")
     await expect(availability(page, "harbour-mug")).to_have_text("2 available")
@@ -283,19 +282,6 @@ async def test_the_examples_work_as_shipped_including_a_translation(
     await page.goto(f"{site}/translated.html")
     await expect(availability(page, "harbour-mug")).to_have_text("2 verfügbar")
     await expect(add_button(page, "harbour-mug")).to_have_text("In den Warenkorb")
-
-
-async def seed_products(shop: Shop, stock: dict[str, int]) -> None:
-    products = [
-        ProductIn(id=pid, name=pid, price=Money(amount=100, currency="EUR")) for pid in stock
-    ]
-    await shop.hub.hub.store_command(
-        shop.store_id, UpsertProducts(id=command_id(), products=products)
-    )
-    for pid, on_hand in stock.items():
-        await shop.hub.hub.store_command(
-            shop.store_id, SetStock(id=command_id(), product_id=pid, on_hand=on_hand)
-        )
 
 
 async def test_a_sale_at_the_shop_counter_is_one_stock_with_the_web(
