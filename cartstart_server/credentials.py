@@ -9,7 +9,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import itertools
 import secrets
+import time
 
 SESSION = "css"
 LINK = "csl"
@@ -21,6 +23,17 @@ _SCRYPT_P = 1
 
 def new_id(prefix: str) -> str:
     return prefix + secrets.token_hex(8)
+
+
+_ordinal = itertools.count()
+_process_salt = secrets.token_hex(3)  # two hub nodes minting in the same microsecond still differ
+
+
+def new_ordered_id(prefix: str) -> str:
+    """An id that sorts by creation time, for rows written at a high rate (tickets): new keys land
+    at the end of the primary-key index instead of on a random page of it. Not a secret (nothing
+    is authorized by knowing it), so no system randomness is spent on it."""
+    return f"{prefix}{time.time_ns() // 1000:013x}{_process_salt}{next(_ordinal) & 0xFFFFFF:06x}"
 
 
 def new_secret() -> str:

@@ -165,7 +165,7 @@ class Hub(Identity):
             if isinstance(cmd, Reserve):
                 inner = ledger.reserve(
                     fx,
-                    new_ticket_id=cred.new_id("t"),
+                    new_ticket_id=cred.new_ordered_id("t"),
                     cart_id=cart_id,
                     store_id=cmd.store_id,
                     product_id=cmd.product_id,
@@ -235,7 +235,7 @@ class Hub(Identity):
         def plan(fx: Effects) -> Plan[TicketView]:
             inner = ledger.reserve(
                 fx,
-                new_ticket_id=cred.new_id("t"),
+                new_ticket_id=cred.new_ordered_id("t"),
                 cart_id=page.cart_id,
                 store_id=cmd.store_id,
                 product_id=cmd.product_id,

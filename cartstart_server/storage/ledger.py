@@ -68,17 +68,18 @@ def _tell(
 ) -> Plan[TicketView]:
     """Append the cart's event (and the store's, unless `change` is None) for a changed ticket."""
     view = ticket_view(ticket, product, store)
-    yield from outbox.append(
-        fx, outbox.cart_owner(ticket["cart_id"]), lambda seq: cart_event(seq, view), now
-    )
+    messages: list[tuple[str, Callable[[int], BaseModel]]] = [
+        (outbox.cart_owner(ticket["cart_id"]), lambda seq: cart_event(seq, view))
+    ]
     if change is not None:
         store_view = store_ticket_view(ticket)
-        yield from outbox.append(
-            fx,
-            outbox.store_owner(store.id),
-            lambda seq: TicketEvent(seq=seq, change=change, ticket=store_view),
-            now,
+        messages.append(
+            (
+                outbox.store_owner(store.id),
+                lambda seq: TicketEvent(seq=seq, change=change, ticket=store_view),
+            )
         )
+    yield from outbox.append_all(fx, messages, now)
     return view
 
 
@@ -131,17 +132,35 @@ def reserve(
 ) -> Plan[TicketView]:
     store = yield from require_store(store_id)
     product = yield from _take(store_id, product_id, qty, now)
+    due = rules.deadlines(now, rules.ttl_for(product["ttl"], store.default_ttl), warn_before)
+    # One statement either way: a new held ticket, or the cart's held one grown (a repeat pick).
     ticket = one(
         (
             yield Stmt(
-                "UPDATE tickets SET qty = qty + ?, version = version + 1, updated_at = ?, "
-                "source_url = COALESCE(?, source_url) WHERE cart_id = ? AND store_id = ? "
-                "AND product_id = ? AND state = 'held' RETURNING *",
-                (qty, now, source_url, cart_id, store_id, product_id),
+                "INSERT INTO tickets (id, store_id, product_id, cart_id, qty, state, "
+                "created_at, updated_at, expires_at, warn_at, source_url) "
+                "VALUES (?, ?, ?, ?, ?, 'held', ?, ?, ?, ?, ?) "
+                "ON CONFLICT (cart_id, store_id, product_id) WHERE state = 'held' DO UPDATE SET "
+                "qty = tickets.qty + excluded.qty, version = tickets.version + 1, "
+                "updated_at = excluded.updated_at, "
+                "source_url = COALESCE(excluded.source_url, tickets.source_url) RETURNING *",
+                (
+                    new_ticket_id,
+                    store_id,
+                    product_id,
+                    cart_id,
+                    qty,
+                    now,
+                    now,
+                    due.expires_at,
+                    due.warn_at,
+                    source_url,
+                ),
             )
         )
     )
-    if ticket is not None:
+    assert ticket is not None
+    if ticket["id"] != new_ticket_id:
         view = yield from _tell(
             fx,
             ticket,
@@ -152,29 +171,6 @@ def reserve(
             now,
         )
     else:
-        due = rules.deadlines(now, rules.ttl_for(product["ttl"], store.default_ttl), warn_before)
-        ticket = one(
-            (
-                yield Stmt(
-                    "INSERT INTO tickets (id, store_id, product_id, cart_id, qty, state, "
-                    "created_at, updated_at, expires_at, warn_at, source_url) "
-                    "VALUES (?, ?, ?, ?, ?, 'held', ?, ?, ?, ?, ?) RETURNING *",
-                    (
-                        new_ticket_id,
-                        store_id,
-                        product_id,
-                        cart_id,
-                        qty,
-                        now,
-                        now,
-                        due.expires_at,
-                        due.warn_at,
-                        source_url,
-                    ),
-                )
-            )
-        )
-        assert ticket is not None
         fx.deadlines.append(due.warn_at)
         view = yield from _tell(
             fx,

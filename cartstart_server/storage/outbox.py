@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -21,19 +21,33 @@ def store_owner(store_id: str) -> str:
 
 def append(fx: Effects, owner: str, build: Callable[[int], BaseModel], now: float) -> Plan[int]:
     """Give the next seq of `owner` to the message `build(seq)` and store it with the transaction."""
+    seqs = yield from append_all(fx, [(owner, build)], now)
+    return seqs[0]
+
+
+def append_all(
+    fx: Effects, messages: Sequence[tuple[str, Callable[[int], BaseModel]]], now: float
+) -> Plan[list[int]]:
+    """`append` for messages to different owners, in two statements whatever their number."""
+    owners = [owner for owner, _ in messages]
+    assert len(set(owners)) == len(owners), "one message per owner"
     rows = yield Stmt(
-        "INSERT INTO streams (owner, head_seq) VALUES (?, 1) "
-        "ON CONFLICT (owner) DO UPDATE SET head_seq = streams.head_seq + 1 RETURNING head_seq",
-        (owner,),
+        "INSERT INTO streams (owner, head_seq) VALUES "
+        + ", ".join(["(?, 1)"] * len(owners))
+        + " ON CONFLICT (owner) DO UPDATE SET head_seq = streams.head_seq + 1 "
+        "RETURNING owner, head_seq",
+        tuple(owners),
     )
-    seq = int(rows[0]["head_seq"])
-    frame = build(seq).model_dump_json()
+    seq_of = {r["owner"]: int(r["head_seq"]) for r in rows}
+    entries = [OutboxEntry(owner, seq_of[owner], build(seq_of[owner]).model_dump_json())
+               for owner, build in messages]  # fmt: skip
     yield Stmt(
-        "INSERT INTO outbox (owner, seq, frame, created_at) VALUES (?, ?, ?, ?)",
-        (owner, seq, frame, now),
+        "INSERT INTO outbox (owner, seq, frame, created_at) VALUES "
+        + ", ".join(["(?, ?, ?, ?)"] * len(entries)),
+        tuple(v for e in entries for v in (e.owner, e.seq, e.frame, now)),
     )
-    fx.outbox.append(OutboxEntry(owner, seq, frame))
-    return seq
+    fx.outbox.extend(entries)
+    return [e.seq for e in entries]
 
 
 def stream_state(owner: str) -> Plan[tuple[int, int]]:

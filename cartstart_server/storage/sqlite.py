@@ -4,6 +4,9 @@ Why a thread of our own rather than aiosqlite: a reservation is several statemen
 a thread per statement caps durable throughput at ~1,300/s here (ARCHITECTURE.md). One writer
 thread runs each queued plan inside a SAVEPOINT and commits everything queued meanwhile with ONE
 fsync (group commit); a plan that fails rolls back to its savepoint alone.
+
+Checkpoints (copying the WAL back into the database file) run in a thread of their own: left to
+SQLite they happen inside whichever COMMIT crosses the WAL limit, stalling every queued writer.
 """
 
 from __future__ import annotations
@@ -48,7 +51,10 @@ def drive(conn: sqlite3.Connection, plan: Plan[T]) -> T:
         stmt = next(plan)
         while True:
             cursor = conn.execute(stmt.sql, stmt.params)
-            rows: list[Row] = [dict(r) for r in cursor.fetchall()] if cursor.description else []
+            rows: list[Row] = []
+            if cursor.description:
+                names = [d[0] for d in cursor.description]
+                rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
             stmt = plan.send(rows)
     except StopIteration as done:
         return done.value  # type: ignore[no-any-return]
@@ -57,7 +63,11 @@ def drive(conn: sqlite3.Connection, plan: Plan[T]) -> T:
 
 
 class SqliteDatabase:
-    def __init__(self, path: Path, *, synchronous: str = "FULL", max_batch: int = 512) -> None:
+    CACHE_KIB = 65536  # per connection; SQLite's default 2 MiB makes every random insert a read
+    CHECKPOINT_EVERY = 0.5  # seconds between passive checkpoints
+    WAL_LIMIT_BYTES = 64 * 1024 * 1024  # what a reset WAL file is truncated back to
+
+    def __init__(self, path: Path, *, synchronous: str = "FULL", max_batch: int = 2048) -> None:
         if synchronous not in ("FULL", "NORMAL"):
             raise ValueError("synchronous must be FULL or NORMAL")
         self.path = path
@@ -66,16 +76,19 @@ class SqliteDatabase:
         self._writes: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._reads: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
+        self._stopping = threading.Event()
         self.commits = 0  # group commits done; with `self.plans_written` it shows the batching
         self.plans_written = 0
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute(f"PRAGMA synchronous = {self.synchronous}")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute(f"PRAGMA cache_size = -{self.CACHE_KIB}")
+        conn.execute(f"PRAGMA journal_size_limit = {self.WAL_LIMIT_BYTES}")
+        conn.execute("PRAGMA wal_autocheckpoint = 0")  # the checkpoint thread does it
         return conn
 
     async def open(self) -> None:
@@ -85,7 +98,13 @@ class SqliteDatabase:
             migrate(conn)
         finally:
             conn.close()
-        for name, target in (("db-writer", self._write_loop), ("db-reader", self._read_loop)):
+        self._stopping.clear()
+        loops = (
+            ("db-writer", self._write_loop),
+            ("db-reader", self._read_loop),
+            ("db-checkpoint", self._checkpoint_loop),
+        )
+        for name, target in loops:
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -93,6 +112,7 @@ class SqliteDatabase:
     async def close(self) -> None:
         self._writes.put(_STOP)
         self._reads.put(_STOP)
+        self._stopping.set()
         for thread in self._threads:
             await asyncio.to_thread(thread.join)
         self._threads.clear()
@@ -187,6 +207,19 @@ class SqliteDatabase:
                 job.loop.call_soon_threadsafe(_resolve, job.future, None, exc)
             else:
                 job.loop.call_soon_threadsafe(_resolve, job.future, value, None)
+        conn.close()
+
+
+    def _checkpoint_loop(self) -> None:
+        """PASSIVE checkpoints never wait for the writer; once one has copied the whole WAL, the
+        writer's next transaction starts the WAL file over (truncated to WAL_LIMIT_BYTES)."""
+        conn = self._connect()
+        while not self._stopping.wait(self.CHECKPOINT_EVERY):
+            try:
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error:
+                log.exception("checkpoint failed")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # writer has stopped: leave a short WAL
         conn.close()
 
 
