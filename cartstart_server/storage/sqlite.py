@@ -209,7 +209,6 @@ class SqliteDatabase:
                 job.loop.call_soon_threadsafe(_resolve, job.future, value, None)
         conn.close()
 
-
     def _checkpoint_loop(self) -> None:
         """PASSIVE checkpoints never wait for the writer; once one has copied the whole WAL, the
         writer's next transaction starts the WAL file over (truncated to WAL_LIMIT_BYTES)."""
