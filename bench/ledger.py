@@ -34,26 +34,34 @@ def config(data_dir: Path, database_url: str | None) -> HubConfig:
     return HubConfig(data_dir=data_dir, port=0, scrypt_n=2**10, database_url=database_url)
 
 
-async def setup(hub: Hub, carts: int) -> dict[str, object]:
-    store_id, _ = await hub.create_store("Bench", default_ttl=3600)
-    products = [
-        ProductIn(id=f"p{n}", name=f"p{n}", price=Money(amount=100, currency="EUR"))
-        for n in range(PRODUCTS)
-    ]
-    await hub.store_command(store_id, UpsertProducts(id="bench-upsert-1", products=products))
-    for n in range(PRODUCTS):
-        await hub.store_command(
-            store_id, SetStock(id=f"bench-stock-{n:05d}", product_id=f"p{n}", on_hand=10_000_000)
-        )
+async def setup(hub: Hub, carts: int, stores: int) -> dict[str, object]:
+    """`stores` stores sharing PRODUCTS products between them, each with plenty of stock."""
+    store_ids = []
+    per_store = PRODUCTS // stores
+    for s in range(stores):
+        store_id, _ = await hub.create_store(f"Bench {s}", default_ttl=3600)
+        store_ids.append(store_id)
+        products = [
+            ProductIn(id=f"p{n}", name=f"p{n}", price=Money(amount=100, currency="EUR"))
+            for n in range(per_store)
+        ]
+        await hub.store_command(store_id, UpsertProducts(id="bench-upsert-1", products=products))
+        for n in range(per_store):
+            await hub.store_command(
+                store_id,
+                SetStock(id=f"bench-stock-{n:05d}", product_id=f"p{n}", on_hand=10_000_000),
+            )
     cart_ids = []
     for n in range(carts):
         await hub.sign_up(f"l{n}@bench.invalid", "benchmark!")
         session = await hub.log_in(f"l{n}@bench.invalid", "benchmark!")
         cart_ids.append((await hub.authenticate_shopper(session.token)).cart_id)
-    return {"store_id": store_id, "carts": cart_ids}
+    return {"stores": store_ids, "products_per_store": per_store, "carts": cart_ids}
 
 
-async def run(hub: Hub, store_id: str, carts: list[str], seconds: float, workers: int) -> int:
+async def run(
+    hub: Hub, stores: list[str], per_store: int, carts: list[str], seconds: float, workers: int
+) -> int:
     done = 0
     stop = time.monotonic() + seconds
     rng = random.Random()
@@ -63,11 +71,11 @@ async def run(hub: Hub, store_id: str, carts: list[str], seconds: float, workers
         n = 0
         while time.monotonic() < stop:
             shopper = Shopper(cart_id=carts[rng.randrange(len(carts))], token_id="bench")
-            product = f"p{rng.randrange(PRODUCTS)}"
             await hub.cart_command(
                 shopper,
-                Reserve(id=f"w{w}-{n:08d}-{rng.random():.12f}", store_id=store_id,
-                        product_id=product),
+                Reserve(id=f"w{w}-{n:08d}-{rng.random():.12f}",
+                        store_id=stores[rng.randrange(len(stores))],
+                        product_id=f"p{rng.randrange(per_store)}"),
             )  # fmt: skip
             n += 1
             done += 1
@@ -114,8 +122,9 @@ async def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--workers", type=int, default=200)
-    parser.add_argument("--carts", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=1000)
+    parser.add_argument("--carts", type=int, default=1000)
+    parser.add_argument("--stores", type=int, default=1)
     parser.add_argument("--setup", action="store_true")
     parser.add_argument("--ids", default=None, help="JSON from --setup")
     parser.add_argument("--raw", action="store_true", help="the raw sqlite3 baseline only")
@@ -129,11 +138,13 @@ async def main() -> None:
     await hub.start(background=False)
     try:
         if args.setup:
-            print(json.dumps(await setup(hub, args.carts)))
+            print(json.dumps(await setup(hub, args.carts, args.stores)))
             return
         ids = json.loads(args.ids)
         t0 = time.monotonic()
-        ops = await run(hub, ids["store_id"], ids["carts"], args.seconds, args.workers)
+        ops = await run(
+            hub, ids["stores"], ids["products_per_store"], ids["carts"], args.seconds, args.workers
+        )
         print(json.dumps({"ops": ops, "seconds": time.monotonic() - t0}))
     finally:
         await hub.stop()

@@ -79,6 +79,7 @@ class SqliteDatabase:
         self._stopping = threading.Event()
         self.commits = 0  # group commits done; with `self.plans_written` it shows the batching
         self.plans_written = 0
+        self.last_checkpoint = (0, 0)  # (frames in the WAL, frames copied back) when last run
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -215,9 +216,11 @@ class SqliteDatabase:
         conn = self._connect()
         while not self._stopping.wait(self.CHECKPOINT_EVERY):
             try:
-                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                _, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
             except sqlite3.Error:
                 log.exception("checkpoint failed")
+            else:
+                self.last_checkpoint = (frames, copied)
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # writer has stopped: leave a short WAL
         conn.close()
 

@@ -55,7 +55,8 @@ def postgres_server(*, fsync: bool = False) -> Iterator[str]:
         check=True, capture_output=True,
     )  # fmt: skip
     options = (
-        f"-p {port} -c listen_addresses=127.0.0.1 -k {data} -c fsync=off -c max_connections=300"
+        f"-p {port} -c listen_addresses=127.0.0.1 -k {data} -c max_connections=300 "
+        f"-c fsync={'on' if fsync else 'off'}"
     )
     subprocess.run(
         _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l",

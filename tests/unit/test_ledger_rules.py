@@ -94,6 +94,8 @@ async def test_release_returns_stock(hub: Hub) -> None:
     # After a release, a new pick starts a new ticket.
     again = await hub.cart_command(alice, reserve(store, "mug"))
     assert again.ticket_id != ticket.ticket_id
+    assert (again.qty, again.version) == (1, 1)
+    assert [e["type"] for e in await cart_events(hub, alice)][-1] == "item_added"
 
 
 async def test_set_quantity_grows_shrinks_and_says_how_many_are_left(hub: Hub) -> None:

@@ -1,0 +1,64 @@
+"""The SQLite driver on a real file: group commit, and checkpoints kept out of the writer."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+from cartstart_server.storage.sql import Plan, Stmt
+from cartstart_server.storage.sqlite import SqliteDatabase
+
+
+def add_stream(owner: str) -> Plan[None]:
+    yield Stmt("INSERT INTO streams (owner, head_seq) VALUES (?, 1)", (owner,))
+
+
+async def test_checkpoint_thread_copies_the_wal_back(tmp_path: Path) -> None:
+    path = tmp_path / "hub.sqlite3"
+    db = SqliteDatabase(path)
+    db.CHECKPOINT_EVERY = 0.02
+    await db.open()
+    try:
+        await asyncio.gather(*(db.write(add_stream(f"cart:{n}")) for n in range(500)))
+        assert db.plans_written == 500 and db.commits < 500  # batched
+        # The writer's connection never checkpoints (wal_autocheckpoint = 0): only the
+        # checkpoint thread can have copied these frames back.
+        for _ in range(250):
+            frames, copied = db.last_checkpoint
+            if frames > 0 and copied == frames:
+                break
+            await asyncio.sleep(0.02)
+        else:
+            raise AssertionError(f"WAL not checkpointed: {db.last_checkpoint}")
+    finally:
+        await db.close()
+    wal = Path(f"{path}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0  # truncated on close
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT COUNT(*) FROM streams").fetchone()[0] == 500
+    finally:
+        conn.close()
+
+
+async def test_a_failed_plan_rolls_back_alone_in_its_batch(tmp_path: Path) -> None:
+    db = SqliteDatabase(tmp_path / "hub.sqlite3")
+    await db.open()
+    try:
+        results = await asyncio.gather(
+            db.write(add_stream("cart:a")),
+            db.write(add_stream("cart:a")),  # duplicate key: this plan fails
+            db.write(add_stream("cart:b")),
+            return_exceptions=True,
+        )
+        assert results[0] is None and results[2] is None
+        assert isinstance(results[1], sqlite3.IntegrityError)
+
+        def owners() -> Plan[list[str]]:
+            rows = yield Stmt("SELECT owner FROM streams ORDER BY owner")
+            return [r["owner"] for r in rows]
+
+        assert await db.read(owners()) == ["cart:a", "cart:b"]
+    finally:
+        await db.close()
