@@ -60,6 +60,7 @@ async def reserve_loop(ws: Any, store: str, seconds: float, counts: list[int]) -
             if reply.get("id") == cid:
                 counts[0 if reply["type"] == "result" else 1] += 1
                 break
+            counts[2] += 1  # the cart's event for it, and counts of the products it holds
 
 
 async def throughput(hub: str, tokens: list[str], store: str, seconds: float) -> dict[str, Any]:
@@ -70,13 +71,14 @@ async def throughput(hub: str, tokens: list[str], store: str, seconds: float) ->
             return await cart_ws(hub, t)
 
     conns = await asyncio.gather(*(open_one(t) for t in tokens))
-    counts = [0, 0]
+    counts = [0, 0, 0]
     t0 = time.monotonic()
     await asyncio.gather(*(reserve_loop(ws, store, seconds, counts) for ws in conns))
     elapsed = time.monotonic() - t0
     for ws in conns:
         await ws.close()
-    return {"ok": counts[0], "errors": counts[1], "per_second": counts[0] / elapsed}
+    return {"ok": counts[0], "errors": counts[1], "per_second": counts[0] / elapsed,
+            "other_frames_per_reservation": counts[2] / max(counts[0], 1)}  # fmt: skip
 
 
 async def contention(hub: str, tokens: list[str], store: str) -> dict[str, Any]:
@@ -293,6 +295,9 @@ async def main() -> None:
             tp = run_client({**spec, "kind": "throughput", "tokens": tokens,
                              "seconds": args.seconds}, tmp)  # fmt: skip
             tp["hub_cpu_s"] = cpu_seconds(hub.pid) - cpu0
+            # CPU per reservation: with both processes on two cores, what the rate can be at most.
+            tp["hub_cpu_us_per_reservation"] = tp["hub_cpu_s"] / tp["ok"] * 1e6
+            tp["loadgen_cpu_us_per_reservation"] = tp["loadgen_cpu_s"] / tp["ok"] * 1e6
             results["throughput"] = tp
             print("throughput", tp, flush=True)
 

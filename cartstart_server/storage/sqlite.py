@@ -81,7 +81,7 @@ class SqliteDatabase:
         self.plans_written = 0
         self.last_checkpoint = (0, 0)  # (frames in the WAL, frames copied back) when last run
 
-    def _connect(self) -> sqlite3.Connection:
+    def connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute(f"PRAGMA synchronous = {self.synchronous}")
@@ -94,7 +94,7 @@ class SqliteDatabase:
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = self._connect()
+        conn = self.connect()
         try:
             migrate(conn)
         finally:
@@ -137,7 +137,7 @@ class SqliteDatabase:
         return False  # one writer thread: transactions never race
 
     def _write_loop(self) -> None:
-        conn = self._connect()
+        conn = self.connect()
         stopping = False
         while not stopping:
             first = self._writes.get()
@@ -193,7 +193,7 @@ class SqliteDatabase:
         return outcomes
 
     def _read_loop(self) -> None:
-        conn = self._connect()
+        conn = self.connect()
         while True:
             job = self._reads.get()
             if job is _STOP:
@@ -213,7 +213,7 @@ class SqliteDatabase:
     def _checkpoint_loop(self) -> None:
         """PASSIVE checkpoints never wait for the writer; once one has copied the whole WAL, the
         writer's next transaction starts the WAL file over (truncated to WAL_LIMIT_BYTES)."""
-        conn = self._connect()
+        conn = self.connect()
         while not self._stopping.wait(self.CHECKPOINT_EVERY):
             try:
                 _, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
