@@ -5,8 +5,9 @@ a thread per statement caps durable throughput at ~1,300/s here (ARCHITECTURE.md
 thread runs each queued plan inside a SAVEPOINT and commits everything queued meanwhile with ONE
 fsync (group commit); a plan that fails rolls back to its savepoint alone.
 
-Checkpoints (copying the WAL back into the database file) run in a thread of their own: left to
-SQLite they happen inside whichever COMMIT crosses the WAL limit, stalling every queued writer.
+Checkpoints (copying the WAL back into the database file) run mostly in a thread of their own:
+left to SQLite they happen whole inside whichever COMMIT crosses the WAL limit, stalling every
+queued writer.
 """
 
 from __future__ import annotations
@@ -64,8 +65,8 @@ def drive(conn: sqlite3.Connection, plan: Plan[T]) -> T:
 
 class SqliteDatabase:
     CACHE_KIB = 65536  # per connection; SQLite's default 2 MiB makes every random insert a read
-    CHECKPOINT_EVERY = 0.5  # seconds between passive checkpoints
-    WAL_LIMIT_BYTES = 64 * 1024 * 1024  # what a reset WAL file is truncated back to
+    CHECKPOINT_EVERY = 0.2  # seconds between passive checkpoints
+    WAL_LIMIT_BYTES = 64 * 1024 * 1024  # the WAL is started over once past this
 
     def __init__(self, path: Path, *, synchronous: str = "FULL", max_batch: int = 2048) -> None:
         if synchronous not in ("FULL", "NORMAL"):
@@ -89,7 +90,10 @@ class SqliteDatabase:
         conn.execute("PRAGMA busy_timeout = 10000")
         conn.execute(f"PRAGMA cache_size = -{self.CACHE_KIB}")
         conn.execute(f"PRAGMA journal_size_limit = {self.WAL_LIMIT_BYTES}")
-        conn.execute("PRAGMA wal_autocheckpoint = 0")  # the checkpoint thread does it
+        # Only a committing writer checkpoints by itself, and by then the checkpoint thread has
+        # copied most of the WAL: what is left is short, and the WAL then starts over.
+        page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+        conn.execute(f"PRAGMA wal_autocheckpoint = {self.WAL_LIMIT_BYTES // page_size}")
         return conn
 
     async def open(self) -> None:
@@ -211,8 +215,11 @@ class SqliteDatabase:
         conn.close()
 
     def _checkpoint_loop(self) -> None:
-        """PASSIVE checkpoints never wait for the writer; once one has copied the whole WAL, the
-        writer's next transaction starts the WAL file over (truncated to WAL_LIMIT_BYTES)."""
+        """PASSIVE checkpoints copy the WAL back without waiting for anyone, alongside the
+        writer. Under steady writes they never quite catch up with the WAL's end, and SQLite
+        starts the WAL file over only after a checkpoint that did: the writer's own checkpoint,
+        once the WAL passes WAL_LIMIT_BYTES, copies the little that is left and lets the next
+        transaction start the file over (see connect)."""
         conn = self.connect()
         while not self._stopping.wait(self.CHECKPOINT_EVERY):
             try:

@@ -22,8 +22,8 @@ async def test_checkpoint_thread_copies_the_wal_back(tmp_path: Path) -> None:
     try:
         await asyncio.gather(*(db.write(add_stream(f"cart:{n}")) for n in range(500)))
         assert db.plans_written == 500 and db.commits < 500  # batched
-        # The writer's connection never checkpoints (wal_autocheckpoint = 0): only the
-        # checkpoint thread can have copied these frames back.
+        # The writer checkpoints by itself only past WAL_LIMIT_BYTES (64 MiB), far above these
+        # rows: only the checkpoint thread can have copied them back.
         for _ in range(250):
             frames, copied = db.last_checkpoint
             if frames > 0 and copied == frames:
@@ -44,6 +44,25 @@ async def test_checkpoint_thread_copies_the_wal_back(tmp_path: Path) -> None:
 def wal_bytes(path: Path) -> int:
     wal = Path(f"{path}-wal")
     return wal.stat().st_size if wal.exists() else 0
+
+
+async def test_the_wal_stays_bounded_under_steady_writes(tmp_path: Path) -> None:
+    path = tmp_path / "hub.sqlite3"
+    db = SqliteDatabase(path)
+    db.WAL_LIMIT_BYTES = 256 * 1024
+    db.CHECKPOINT_EVERY = 0.01
+    await db.open()
+    largest = 0
+    try:
+        for wave in range(40):  # about 16 MB of rows, 64 times the limit
+            await asyncio.gather(
+                *(db.write(add_stream(f"{wave}:{n}:" + "x" * 4000)) for n in range(100))
+            )
+            largest = max(largest, await asyncio.to_thread(wal_bytes, path))
+    finally:
+        await db.close()
+    # Left to PASSIVE checkpoints alone, the WAL would hold every row written.
+    assert 0 < largest < 4 * 1024 * 1024, largest
 
 
 async def test_a_failed_plan_rolls_back_alone_in_its_batch(tmp_path: Path) -> None:
