@@ -34,10 +34,12 @@ def config(data_dir: Path, database_url: str | None) -> HubConfig:
     return HubConfig(data_dir=data_dir, port=0, scrypt_n=2**10, database_url=database_url)
 
 
-async def setup(hub: Hub, carts: int, stores: int) -> dict[str, object]:
-    """`stores` stores sharing PRODUCTS products between them, each with plenty of stock."""
+async def setup(
+    hub: Hub, carts: int, stores: int, products: int = PRODUCTS
+) -> dict[str, object]:
+    """`stores` stores sharing `products` products between them, each with plenty of stock."""
     store_ids = []
-    per_store = PRODUCTS // stores
+    per_store = products // stores
     for s in range(stores):
         store_id, _ = await hub.create_store(f"Bench {s}", default_ttl=3600)
         store_ids.append(store_id)

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import shutil
 import sqlite3
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +46,9 @@ class _Recorder:
         return self.conn.execute(sql, params)
 
 
-def record(batches: list[Batch]) -> None:
-    """Make the SQLite driver note its batches and their statements into `batches`."""
+@contextlib.contextmanager
+def recording(batches: list[Batch]) -> Iterator[None]:
+    """While inside, the SQLite driver notes its batches and their statements into `batches`."""
     run_batch = sqlite_driver.SqliteDatabase._run_batch
     drive = sqlite_driver.drive
 
@@ -60,6 +63,11 @@ def record(batches: list[Batch]) -> None:
 
     sqlite_driver.SqliteDatabase._run_batch = recording_batch  # type: ignore[method-assign]
     sqlite_driver.drive = recording_drive
+    try:
+        yield
+    finally:
+        sqlite_driver.SqliteDatabase._run_batch = run_batch  # type: ignore[method-assign]
+        sqlite_driver.drive = drive
 
 
 def replay(path: Path, batches: list[Batch]) -> float:
@@ -92,16 +100,15 @@ async def main() -> None:
     copy = data_dir / "replay.sqlite3"
     shutil.copy(cfg.database_path, copy)  # setup closed the database: no WAL to copy
     batches: list[Batch] = []
-    record(batches)
-    hub = Hub(database_for(cfg), broker_for(cfg), SystemClock(), cfg)
-    await hub.start(background=False)
-    try:
-        ids = json.loads(args.ids)
-        ops = await run(
-            hub, ids["stores"], ids["products_per_store"], ids["carts"], args.seconds, args.workers
-        )
-    finally:
-        await hub.stop()
+    with recording(batches):
+        hub = Hub(database_for(cfg), broker_for(cfg), SystemClock(), cfg)
+        await hub.start(background=False)
+        try:
+            ids = json.loads(args.ids)
+            ops = await run(hub, ids["stores"], ids["products_per_store"], ids["carts"],
+                            args.seconds, args.workers)  # fmt: skip
+        finally:
+            await hub.stop()
     plans = sum(len(b) for b in batches)
     statements = sum(len(p) for b in batches for p in b)
     seconds = replay(copy, batches)
