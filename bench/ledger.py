@@ -34,9 +34,7 @@ def config(data_dir: Path, database_url: str | None) -> HubConfig:
     return HubConfig(data_dir=data_dir, port=0, scrypt_n=2**10, database_url=database_url)
 
 
-async def setup(
-    hub: Hub, carts: int, stores: int, products: int = PRODUCTS
-) -> dict[str, object]:
+async def setup(hub: Hub, carts: int, stores: int, products: int = PRODUCTS) -> dict[str, object]:
     """`stores` stores sharing `products` products between them, each with plenty of stock."""
     store_ids = []
     per_store = products // stores
