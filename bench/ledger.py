@@ -41,11 +41,11 @@ async def setup(hub: Hub, carts: int, stores: int, products: int = PRODUCTS) -> 
     for s in range(stores):
         store_id, _ = await hub.create_store(f"Bench {s}", default_ttl=3600)
         store_ids.append(store_id)
-        products = [
+        catalogue = [
             ProductIn(id=f"p{n}", name=f"p{n}", price=Money(amount=100, currency="EUR"))
             for n in range(per_store)
         ]
-        await hub.store_command(store_id, UpsertProducts(id="bench-upsert-1", products=products))
+        await hub.store_command(store_id, UpsertProducts(id="bench-upsert-1", products=catalogue))
         for n in range(per_store):
             await hub.store_command(
                 store_id,
