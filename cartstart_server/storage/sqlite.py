@@ -228,7 +228,10 @@ class SqliteDatabase:
                 log.exception("checkpoint failed")
             else:
                 self.last_checkpoint = (frames, copied)
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # writer has stopped: leave a short WAL
+        try:  # our writer has stopped: leave a short WAL (another process may still be writing)
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            log.warning("could not truncate the WAL on close", exc_info=True)
         conn.close()
 
 
