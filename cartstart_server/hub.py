@@ -75,6 +75,7 @@ class Hub(Identity):
         super().__init__(db, clock, config)
         self.broker = broker
         self.metrics = HubMetrics()
+        self._broker_failing = False  # logged once per outage, not once per message
         # One database shared by several nodes: each scheduler also looks every 2 s.
         shared = config.database_url is not None
         self.scheduler = ExpiryScheduler(self._process_due, clock, recheck=2.0 if shared else None)
@@ -131,10 +132,22 @@ class Hub(Identity):
         raise AssertionError("unreachable")
 
     async def _publish(self, fx: Effects) -> None:
-        for entry in fx.outbox:
-            await self.broker.publish(entry.owner, entry.frame)
-        for (store_id, product_id), frame in fx.availability.items():
-            await self.broker.publish(product_topic(store_id, product_id), frame)
+        messages = [(entry.owner, entry.frame) for entry in fx.outbox]
+        messages += [(product_topic(*key), frame) for key, frame in fx.availability.items()]
+        for topic, frame in messages:
+            try:
+                await self.broker.publish(topic, frame)
+            except Exception:
+                # Committed is committed: the command succeeded. Subscribers catch up from the
+                # database when the broker is back (it tells them they may have missed some).
+                self.metrics.broker_failures.inc()
+                if not self._broker_failing:
+                    log.warning("broker publish failed", extra={"topic": topic}, exc_info=True)
+                self._broker_failing = True
+            else:
+                if self._broker_failing:
+                    log.info("broker publishing again")
+                self._broker_failing = False
         if fx.deadlines:
             self.scheduler.notify(min(fx.deadlines))
 

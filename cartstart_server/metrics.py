@@ -48,6 +48,11 @@ class HubMetrics:
             ["kind", "outcome"],
             registry=self.registry,
         )
+        self.broker_failures = Counter(
+            "cartstart_broker_publish_failures",
+            "Committed changes the broker could not publish (clients catch up from the database)",
+            registry=self.registry,
+        )
         self.refused = Counter(
             "cartstart_refused_connections",
             "Connections refused",

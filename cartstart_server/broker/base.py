@@ -2,6 +2,10 @@
 
 Topics: `cart:<id>` and `store:<id>` carry outbox frames after their commit; `product:<store>:<id>`
 carries availability frames. Callbacks run on the event loop and must not block.
+
+A callback given None instead of a frame is told that messages on its topic may have been lost
+(the broker lost its connection and is back): it re-reads what the topic stands for from the
+database, which holds everything that was committed.
 """
 
 from __future__ import annotations
@@ -9,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-Callback = Callable[[str], None]
+Callback = Callable[[str | None], None]
+MISSED = None  # what a callback gets instead of a frame when messages may have been lost
 
 
 def product_topic(store_id: str, product_id: str) -> str:

@@ -6,6 +6,11 @@ channel while at least one of its connections follows the topic. Pub/sub is fire
 nothing durable rides on it: cart and store streams live in the database, and a message lost on
 the way is found by the stream's next read (the pump reads the outbox, not the broker's payload)
 or by the next availability version.
+
+When the connection to Redis drops, redis-py reconnects and subscribes again. What was published
+meanwhile is gone, so once a marker sent through Redis comes back (proof that the subscriptions
+are live again), every local subscriber is told it may have missed messages (MISSED) and re-reads
+from the database.
 """
 
 from __future__ import annotations
@@ -13,11 +18,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from typing import Any
 
 import redis.asyncio as aioredis
 
-from .base import Callback
+from .base import MISSED, Callback
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +37,18 @@ class RedisBroker:
         self._pubsub: Any = None
         self._reader: asyncio.Task[None] | None = None
         self._pending: set[asyncio.Task[Any]] = set()
+        self._control = prefix + "hub"  # a channel of our own, always subscribed
+        self._marker = f"resubscribed:{secrets.token_hex(8)}"  # ours, not another node's
 
     async def start(self) -> None:
-        self._client = aioredis.Redis.from_url(self.url, decode_responses=True)
+        # A Redis that does not answer must not hold a commit's publish for minutes.
+        self._client = aioredis.Redis.from_url(
+            self.url, decode_responses=True, socket_connect_timeout=2
+        )
         await self._client.ping()
         self._pubsub = self._client.pubsub(ignore_subscribe_messages=True)
         # A pubsub connection needs one channel before it can be listened on.
-        await self._pubsub.subscribe(self.prefix + "hub")
+        await self._pubsub.subscribe(self._control)
         self._reader = asyncio.create_task(self._read(), name="redis-broker")
 
     async def stop(self) -> None:
@@ -86,20 +97,49 @@ class RedisBroker:
         task.add_done_callback(self._pending.discard)
 
     async def _read(self) -> None:
+        lost = False
         while True:
             try:
                 message = await self._pubsub.get_message(timeout=1.0)
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("redis broker read failed; retrying")
+                if not lost:
+                    log.warning("lost the connection to Redis; reconnecting", exc_info=True)
+                lost = True
                 await asyncio.sleep(0.5)
                 continue
+            if lost:  # reading again: redis-py has reconnected and subscribed again
+                lost = False
+                self._spawn(self._send_marker())
             if message is None or message.get("type") != "message":
                 continue
             topic = str(message["channel"])[len(self.prefix) :]
+            if message["channel"] == self._control:
+                if message["data"] == self._marker:
+                    log.info("back on Redis; subscribers catch up from the database")
+                    self._tell_all(MISSED)
+                continue
             for callback in tuple(self._subscribers.get(topic, ())):
-                try:
-                    callback(message["data"])
-                except Exception:  # one faulty subscriber must not starve the others
-                    log.exception("subscriber failed", extra={"topic": topic})
+                self._call(topic, callback, message["data"])
+
+    async def _send_marker(self) -> None:
+        for _ in range(20):
+            try:
+                await self.publish(self._control[len(self.prefix) :], self._marker)
+                return
+            except Exception:
+                await asyncio.sleep(0.5)
+        log.warning("could not confirm the Redis subscriptions; will retry on the next drop")
+
+    def _tell_all(self, payload: str | None) -> None:
+        for topic, callbacks in list(self._subscribers.items()):
+            for callback in tuple(callbacks):
+                self._call(topic, callback, payload)
+
+    @staticmethod
+    def _call(topic: str, callback: Callback, payload: str | None) -> None:
+        try:
+            callback(payload)
+        except Exception:  # one faulty subscriber must not starve the others
+            log.exception("subscriber failed", extra={"topic": topic})

@@ -43,7 +43,7 @@ async def wait_for_topics(
         return
     event = asyncio.Event()
 
-    def wake(_: str) -> None:
+    def wake(_: str | None) -> None:
         event.set()
 
     for topic in topics:

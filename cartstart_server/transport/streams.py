@@ -39,9 +39,13 @@ class StreamPump:
         self._fetch = True
         self._task: asyncio.Task[None] | None = None
 
-    def offer(self, frame: str) -> None:
-        """Broker callback: a frame of this stream was committed."""
-        self.cursor.offer(int(json.loads(frame)["seq"]), frame)
+    def offer(self, frame: str | None) -> None:
+        """Broker callback: a frame of this stream was committed (None: some may have been lost,
+        so look in the outbox)."""
+        if frame is None:
+            self._fetch = True
+        else:
+            self.cursor.offer(int(json.loads(frame)["seq"]), frame)
         self._kick.set()
 
     def start(self, last_sent: int) -> None:

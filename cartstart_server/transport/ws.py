@@ -21,7 +21,7 @@ PATHS = {"/ws/cart": Channel.CART, "/ws/page": Channel.PAGE, "/ws/store": Channe
 class WsGateway:
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
-        self.fanout = ProductFanout(hub.broker)
+        self.fanout = ProductFanout(hub.broker, hub.availability)
         self.server: Server | None = None
         self.port = 0
 

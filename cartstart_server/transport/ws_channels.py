@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Coroutine
 from typing import Any
 
 from shared_protocol import Channel, ErrorCode, ProtocolError
@@ -200,7 +201,10 @@ class PageSession(ChannelSession):
             ).model_dump_json()
         )
 
-    def _cart_changed(self, frame: str) -> None:
+    def _cart_changed(self, frame: str | None) -> None:
+        if frame is None:  # holds may have changed unheard: read them
+            self._in_background(self._send_all_holdings())
+            return
         tickets = tickets_of(frame)
         assert self.link is not None
         scope = self.link.store_id
@@ -215,9 +219,25 @@ class PageSession(ChannelSession):
             if (t["store_id"], t["product_id"]) in self.subscribed
             and (scope is None or t["store_id"] == scope)
         ]
-        if not holdings:
-            return
-        task = asyncio.ensure_future(self.send(InCart(items=holdings).model_dump_json()))
+        if holdings:
+            self._in_background(self.send(InCart(items=holdings).model_dump_json()))
+
+    async def _send_all_holdings(self) -> None:
+        """`in_cart` for every followed product, those no longer held at 0."""
+        assert self.link is not None
+        refs = sorted(self.subscribed)
+        held = {(h.store_id, h.product_id): h for h in await self.hub.holdings(self.link, refs)}
+        scope = self.link.store_id
+        items = [
+            held.get(ref) or Holding(store_id=ref[0], product_id=ref[1], qty=0, expires_at=None)
+            for ref in refs
+            if scope is None or ref[0] == scope
+        ]
+        if items:
+            await self.send(InCart(items=items).model_dump_json())
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(work)
         self._sending.add(task)
         task.add_done_callback(self._sending.discard)
 

@@ -89,6 +89,15 @@ def redis_server(base: Path) -> Iterator[str]:
     directory = base / "redis"
     directory.mkdir(parents=True)
     port = free_port()
+    start_redis(directory, port)
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        stop_redis(port)
+
+
+def start_redis(directory: Path, port: int) -> None:
+    """A Redis server on 127.0.0.1:`port`, in memory only; returns once it answers."""
     subprocess.run(
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--daemonize", "yes",
          "--save", "", "--appendonly", "no", "--dir", str(directory),
@@ -100,9 +109,10 @@ def redis_server(base: Path) -> Iterator[str]:
             ["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True
         )
         if ping.stdout.strip() == "PONG":
-            break
+            return
         time.sleep(0.05)
-    try:
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        subprocess.run(["redis-cli", "-p", str(port), "shutdown", "nosave"], capture_output=True)
+    raise RuntimeError(f"redis-server on port {port} did not start")
+
+
+def stop_redis(port: int) -> None:
+    subprocess.run(["redis-cli", "-p", str(port), "shutdown", "nosave"], capture_output=True)

@@ -21,7 +21,8 @@ from tests.helpers.balancer import Balancer
 from tests.helpers.hubs import command_id, hub_config, new_shopper, running_hub, seed_store
 from tests.helpers.peers import link_token, peer, sign_up
 from tests.helpers.process import HubProcess
-from tests.helpers.waiting import eventually
+from tests.helpers.services import start_redis, stop_redis
+from tests.helpers.waiting import eventually, free_port
 
 Nodes = tuple[HubServer, HubServer]
 pytestmark = pytest.mark.backends("postgres")  # several nodes need the shared backends
@@ -186,3 +187,66 @@ async def test_clients_of_a_killed_node_reconnect_to_the_other_and_resume(
                 await node.stop()
         await http_lb.stop()
         await ws_lb.stop()
+
+
+async def test_a_redis_restart_loses_nothing(
+    tmp_path: Path, clock: FakeClock, backend_settings: dict[str, Any]
+) -> None:
+    port, directory = free_port(), tmp_path / "redis"
+    directory.mkdir()
+    start_redis(directory, port)
+    settings = {**backend_settings, "redis_url": f"redis://127.0.0.1:{port}/0"}
+    a = HubServer(hub_config(tmp_path / "a", **settings), clock=clock)
+    b = HubServer(hub_config(tmp_path / "b", **settings), clock=clock)
+    await a.start()
+    await b.start()
+    try:
+        store, _ = await seed_store(a.hub, "Shop", {"mug": 10})
+        async with httpx.AsyncClient(base_url=a.http_url) as http_a:
+            alice = await sign_up(http_a, "alice@example.org")
+            link = await link_token(http_a, alice)
+        async with (
+            peer(b, "cart", ignore=("availability",)) as cart,
+            peer(b, "page") as watcher,
+            peer(a, "page", ignore=("availability", "in_cart")) as page,
+        ):
+            await cart.hello(alice.token)
+            await cart.expect("snapshot")
+            await watcher.hello(link)  # a page of the same cart, on node B
+            await watcher.send(
+                {"type": "subscribe", "products": [{"store_id": store, "product_id": "mug"}]}
+            )
+            await watcher.expect("availability_snapshot")
+            await page.hello(link)
+
+            async def watcher_sees(within: float = 5.0) -> tuple[int, int]:
+                """(available, held by the cart) from the watcher's next count and in_cart."""
+                frames = {f["type"]: f for f in [await watcher.recv(within) for _ in range(2)]}
+                return frames["availability"]["available"], frames["in_cart"]["items"][0]["qty"]
+
+            async def add(n: int) -> None:
+                reply = await page.command(
+                    {"type": "add_to_cart", "id": f"rr-{n:06d}", "store_id": store,
+                     "product_id": "mug"}
+                )  # fmt: skip
+                # While Redis is away too: committed is committed, and the page is told so.
+                assert reply["type"] == "result", reply
+
+            await add(1)
+            assert (await cart.expect("item_added"))["seq"] == 1
+            assert await watcher_sees() == (9, 1)
+            stop_redis(port)
+            await add(2)
+            start_redis(directory, port)
+            # Back on Redis, node B's clients get what they missed, with nothing new happening.
+            missed = await cart.expect("quantity_changed", within=15)
+            assert missed["seq"] == 2 and missed["ticket"]["qty"] == 2
+            assert await watcher_sees(within=15) == (8, 2)
+            await add(3)
+            latest = await cart.expect("quantity_changed")
+            assert latest["seq"] == 3 and latest["ticket"]["qty"] == 3
+            assert await watcher_sees() == (7, 3)
+    finally:
+        await a.stop()
+        await b.stop()
+        stop_redis(port)
