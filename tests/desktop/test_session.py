@@ -156,7 +156,9 @@ async def test_falls_back_to_polling_when_the_websocket_upgrade_is_refused(
     port = free_port()
     # The advertised WebSocket address answers plain HTTP and refuses the upgrade, as a proxy
     # that blocks WebSockets would.
-    config = hub_config(tmp_path / "hub", port=port, public_ws_url=f"ws://127.0.0.1:{port}")
+    config = hub_config(
+        tmp_path / "hub", port=port, ws_port=free_port(), public_ws_url=f"ws://127.0.0.1:{port}"
+    )
     async with HubServer(config, clock=clock) as server:
         store_id, _ = await seed_store(server.hub, "Shop", {"mug": 5})
         session = make_session()
