@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -237,6 +238,12 @@ async def test_a_redis_restart_loses_nothing(
             assert await watcher_sees() == (9, 1)
             stop_redis(port)
             await add(2)
+            failures = re.search(
+                r"^cartstart_broker_publish_failures_total (\S+)$",
+                a.hub.metrics.render().decode(),
+                re.MULTILINE,
+            )
+            assert failures is not None and float(failures.group(1)) > 0
             start_redis(directory, port)
             # Back on Redis, node B's clients get what they missed, with nothing new happening.
             missed = await cart.expect("quantity_changed", within=15)
