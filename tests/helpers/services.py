@@ -21,6 +21,7 @@ import asyncpg
 from tests.helpers.waiting import free_port
 
 _databases = itertools.count(1)
+_clusters: dict[str, Path] = {}  # DSN -> data directory, for restart_postgres
 
 
 def _pg_bin() -> Path:
@@ -63,14 +64,27 @@ def postgres_server(*, fsync: bool = False) -> Iterator[str]:
                       str(data / "log"), "start"]),
         check=True, capture_output=True,
     )  # fmt: skip
+    dsn = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    _clusters[dsn] = data
     try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        yield dsn
     finally:
+        _clusters.pop(dsn, None)
         subprocess.run(
             _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
             capture_output=True,
         )  # fmt: skip
         shutil.rmtree(base, ignore_errors=True)
+
+
+def restart_postgres(dsn: str) -> None:
+    """Stop the cluster behind `dsn` (its sessions are terminated) and start it again."""
+    data = _clusters[dsn]
+    subprocess.run(
+        _as_postgres([str(_pg_bin() / "pg_ctl"), "-D", str(data), "-m", "fast", "-w",
+                      "-l", str(data / "log"), "restart"]),
+        check=True, capture_output=True,
+    )  # fmt: skip
 
 
 async def new_database(cluster_dsn: str) -> str:

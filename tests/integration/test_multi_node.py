@@ -22,7 +22,7 @@ from tests.helpers.balancer import Balancer
 from tests.helpers.hubs import command_id, hub_config, new_shopper, running_hub, seed_store
 from tests.helpers.peers import link_token, peer, sign_up
 from tests.helpers.process import HubProcess
-from tests.helpers.services import start_redis, stop_redis
+from tests.helpers.services import postgres_server, restart_postgres, start_redis, stop_redis
 from tests.helpers.waiting import eventually, free_port
 
 Nodes = tuple[HubServer, HubServer]
@@ -257,3 +257,28 @@ async def test_a_redis_restart_loses_nothing(
         await a.stop()
         await b.stop()
         stop_redis(port)
+
+
+async def test_a_postgresql_restart_is_survived(tmp_path: Path, clock: FakeClock) -> None:
+    """The pool drops the connections PostgreSQL terminated and opens new ones; a command that
+    meets the restart fails whole and its retry (same id) goes through once."""
+    with postgres_server() as dsn:
+        async with running_hub(tmp_path, clock, database_url=dsn) as hub:
+            store, _ = await seed_store(hub, "Shop", {"mug": 10})
+            alice = await new_shopper(hub, "alice@example.org")
+            first = await hub.cart_command(alice, Reserve(id=command_id(), store_id=store,
+                                                          product_id="mug"))  # fmt: skip
+            await asyncio.to_thread(restart_postgres, dsn)
+            again = Reserve(id=command_id(), store_id=store, product_id="mug")
+            for _ in range(50):
+                try:
+                    second = await hub.cart_command(alice, again)
+                    break
+                except Exception:  # what a client sees while the database is away: retry
+                    await asyncio.sleep(0.1)
+            else:
+                raise AssertionError("the hub did not recover from the restart")
+            assert (first.qty, second.qty) == (1, 2)
+            assert (await hub.cart_command(alice, again)).qty == 2  # the retry applied once
+            (level,) = await hub.availability([(store, "mug")])
+            assert level.available == 8
