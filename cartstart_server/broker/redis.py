@@ -39,6 +39,7 @@ class RedisBroker:
         self._pending: set[asyncio.Task[Any]] = set()
         self._control = prefix + "hub"  # a channel of our own, always subscribed
         self._marker = f"resubscribed:{secrets.token_hex(8)}"  # ours, not another node's
+        self._confirming: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         # A Redis that does not answer must not hold a commit's publish for minutes.
@@ -49,6 +50,9 @@ class RedisBroker:
         self._pubsub = self._client.pubsub(ignore_subscribe_messages=True)
         # A pubsub connection needs one channel before it can be listened on.
         await self._pubsub.subscribe(self._control)
+        # Called on every reconnection, after redis-py has subscribed again (it registered its
+        # own callback first), including reconnections inside its retries that we never see.
+        self._pubsub.connection.register_connect_callback(self._reconnected)
         self._reader = asyncio.create_task(self._read(), name="redis-broker")
 
     async def stop(self) -> None:
@@ -109,9 +113,7 @@ class RedisBroker:
                 lost = True
                 await asyncio.sleep(0.5)
                 continue
-            if lost:  # reading again: redis-py has reconnected and subscribed again
-                lost = False
-                self._spawn(self._send_marker())
+            lost = False
             if message is None or message.get("type") != "message":
                 continue
             topic = str(message["channel"])[len(self.prefix) :]
@@ -122,6 +124,11 @@ class RedisBroker:
                 continue
             for callback in tuple(self._subscribers.get(topic, ())):
                 self._call(topic, callback, message["data"])
+
+    def _reconnected(self, connection: Any) -> None:
+        """redis-py connect callback: messages published while we were away are lost."""
+        if self._confirming is None or self._confirming.done():
+            self._confirming = asyncio.ensure_future(self._send_marker())
 
     async def _send_marker(self) -> None:
         for _ in range(20):
