@@ -27,6 +27,8 @@ from .base import MISSED, Callback
 
 log = logging.getLogger(__name__)
 
+_CONTROL = "hub"  # the broker's own topic, for the reconnection marker
+
 
 class RedisBroker:
     def __init__(self, url: str, *, prefix: str = "cartstart:") -> None:
@@ -37,7 +39,7 @@ class RedisBroker:
         self._pubsub: Any = None
         self._reader: asyncio.Task[None] | None = None
         self._pending: set[asyncio.Task[Any]] = set()
-        self._control = prefix + "hub"  # a channel of our own, always subscribed
+        self._control = prefix + _CONTROL  # subscribed from start to stop
         self._marker = f"resubscribed:{secrets.token_hex(8)}"  # ours, not another node's
         self._confirming: asyncio.Task[None] | None = None
 
@@ -56,6 +58,8 @@ class RedisBroker:
         self._reader = asyncio.create_task(self._read(), name="redis-broker")
 
     async def stop(self) -> None:
+        if self._confirming is not None:
+            self._confirming.cancel()
         if self._reader is not None:
             self._reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -133,7 +137,7 @@ class RedisBroker:
     async def _send_marker(self) -> None:
         for _ in range(20):
             try:
-                await self.publish(self._control[len(self.prefix) :], self._marker)
+                await self.publish(_CONTROL, self._marker)
                 return
             except Exception:
                 await asyncio.sleep(0.5)
