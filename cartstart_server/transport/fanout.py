@@ -75,8 +75,9 @@ class ProductFanout:
                 topics = [t for t in self._stale if t in self._keys]
                 self._stale.clear()
                 for item in await self._read_counts([self._keys[t] for t in topics]):
-                    self._deliver(product_topic(item.store_id, item.product_id),
-                                  item.model_dump_json())  # fmt: skip
+                    topic = product_topic(item.store_id, item.product_id)
+                    if topic in self._conns:  # still followed after the read
+                        self._deliver(topic, item.model_dump_json())
         except Exception:
             log.exception("could not refresh counts")
         finally:
