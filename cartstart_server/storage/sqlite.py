@@ -64,7 +64,7 @@ def drive(conn: sqlite3.Connection, plan: Plan[T]) -> T:
 
 
 class SqliteDatabase:
-    CACHE_KIB = 65536  # per connection; SQLite's default 2 MiB makes every random insert a read
+    CACHE_KIB = 65536  # writer and reader; SQLite's default 2 MiB makes random inserts reads
     CHECKPOINT_EVERY = 0.2  # seconds between passive checkpoints
     WAL_LIMIT_BYTES = 64 * 1024 * 1024  # the WAL is started over once past this
 
@@ -82,13 +82,13 @@ class SqliteDatabase:
         self.plans_written = 0
         self.last_checkpoint = (0, 0)  # (frames in the WAL, frames copied back) when last run
 
-    def connect(self) -> sqlite3.Connection:
+    def connect(self, *, cache_kib: int | None = None) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute(f"PRAGMA synchronous = {self.synchronous}")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 10000")
-        conn.execute(f"PRAGMA cache_size = -{self.CACHE_KIB}")
+        conn.execute(f"PRAGMA cache_size = -{self.CACHE_KIB if cache_kib is None else cache_kib}")
         conn.execute(f"PRAGMA journal_size_limit = {self.WAL_LIMIT_BYTES}")
         # Only a committing writer checkpoints by itself, and by then the checkpoint thread has
         # copied most of the WAL: what is left is short, and the WAL then starts over.
@@ -220,7 +220,7 @@ class SqliteDatabase:
         starts the WAL file over only after a checkpoint that did: the writer's own checkpoint,
         once the WAL passes WAL_LIMIT_BYTES, copies the little that is left and lets the next
         transaction start the file over (see connect)."""
-        conn = self.connect()
+        conn = self.connect(cache_kib=2048)  # copies WAL frames: a cache would not help
         while not self._stopping.wait(self.CHECKPOINT_EVERY):
             try:
                 _, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
