@@ -15,6 +15,8 @@ from email.message import EmailMessage
 
 import httpx
 
+from shared_protocol.backoff import Backoff
+
 from . import webhooks
 from .clock import Clock
 from .config import HubConfig
@@ -31,9 +33,9 @@ log = logging.getLogger(__name__)
 LEASE = 120.0
 
 
-def retry_after(attempts: int) -> float:
-    """Seconds before attempt `attempts + 1`: 2, 4, 8 ... up to an hour."""
-    return float(min(3600, 2 ** max(1, attempts)))
+# Seconds before retry n of a webhook or an email: 2, 4, 8 ... up to an hour (no jitter: one
+# row per store is retried, and admins read the schedule in the queue).
+RETRY = Backoff(base=2.0, cap=3600.0, jitter=False)
 
 
 class OutboundDispatcher:
@@ -106,7 +108,7 @@ class OutboundDispatcher:
             await self.db.write(queue.webhook_delivered(row["id"], now))
             self.metrics.deliveries.labels("webhook", "delivered").inc()
         else:
-            retry = now + retry_after(row["attempts"] + 1)
+            retry = now + RETRY.delay(row["attempts"] + 1)
             await self.db.write(queue.webhook_failed(row["id"], retry, error))
             self.metrics.deliveries.labels("webhook", "failed").inc()
             log.info(
@@ -146,7 +148,7 @@ class OutboundDispatcher:
                 timeout=30,
             )
         except (aiosmtplib.SMTPException, OSError) as exc:
-            retry = now + retry_after(row["attempts"] + 1)
+            retry = now + RETRY.delay(row["attempts"] + 1)
             await self.db.write(queue.mail_failed(row["id"], retry, f"{type(exc).__name__}: {exc}"))
             self.metrics.deliveries.labels("mail", "failed").inc()
             return

@@ -7,8 +7,7 @@ place that is tested without a network.
 
 from __future__ import annotations
 
-import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from enum import Enum
 
 SUPPORTED_VERSIONS: tuple[int, ...] = (1,)
@@ -139,20 +138,6 @@ class InboundCursor:
         self.last_acked = max(self.last_acked, seq)
         if self.last_acked >= self.last_applied:
             self._first_unacked_at = None
-
-
-def backoff(
-    base: float = 0.5, cap: float = 30.0, factor: float = 2.0, rng: random.Random | None = None
-) -> Iterator[float]:
-    """Reconnect delays with "full jitter": uniform in [base/2, min(cap, base * factor**n)].
-
-    Jitter spreads a crowd of clients reconnecting after a hub restart over time.
-    """
-    rng = rng or random.Random()
-    ceiling = base
-    while True:
-        yield rng.uniform(base / 2, ceiling)
-        ceiling = min(cap, ceiling * factor)
 
 
 def can_replay(resume_from: int | None, head_seq: int, acked_seq: int) -> bool:

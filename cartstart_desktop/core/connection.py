@@ -18,9 +18,10 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 from shared_protocol import Channel, parse
+from shared_protocol.backoff import Backoff
 from shared_protocol.cart import CartResult, CartSnapshot
 from shared_protocol.common import Availability, ErrorMessage, Welcome
-from shared_protocol.session import SUPPORTED_VERSIONS, InboundCursor, StreamGap, backoff
+from shared_protocol.session import SUPPORTED_VERSIONS, InboundCursor, StreamGap
 
 from .api import HubApi, HubError, HubUnreachable
 from .cart import CartEvent
@@ -66,6 +67,11 @@ class Sink(Protocol):
     def connection_status(self, status: Status) -> None: ...
 
 
+# Pauses between reconnection attempts, and between tries of one command (same id each time).
+RECONNECT = Backoff(base=0.5, cap=30.0)
+COMMAND_RETRY = Backoff(base=0.2, cap=2.0)
+
+
 class HubConnection:
     def __init__(
         self,
@@ -106,7 +112,7 @@ class HubConnection:
 
     async def run(self) -> None:
         """Stay connected until `stop()`. Raises AuthFailed if the token is refused."""
-        delays = backoff(base=0.5, cap=30.0, rng=self._rng)
+        delays = RECONNECT.delays(self._rng)
         websocket_after = 0.0
         while not self._stopping:
             try:
@@ -116,7 +122,7 @@ class HubConnection:
                         url = (await self.api.discover()).cart_ws_url
                         await self._websocket(url)
                         # A session that worked ended (hub restart, network change): reconnect soon.
-                        delays = backoff(base=0.5, cap=30.0, rng=self._rng)
+                        delays = RECONNECT.delays(self._rng)
                         self._set_status(Status.CONNECTING)
                         await asyncio.sleep(next(delays))
                         continue
@@ -125,7 +131,7 @@ class HubConnection:
                         websocket_after = time.monotonic() + self.websocket_retry
                 until = None if self.force_polling else websocket_after
                 await self._poll(until)
-                delays = backoff(base=0.5, cap=30.0, rng=self._rng)
+                delays = RECONNECT.delays(self._rng)
             except (HubUnreachable, OSError, TimeoutError, _Resync) as exc:
                 log.info("hub not reachable: %s", exc)
                 self._set_status(Status.OFFLINE)
@@ -280,13 +286,14 @@ class HubConnection:
         applies it once). Returns the reply (a result or a snapshot); raises HubError for an error
         reply and Offline if the hub cannot be reached in time."""
         deadline = time.monotonic() + self.command_timeout
+        pauses = COMMAND_RETRY.delays(self._rng)
         while True:
             try:
                 reply = await self._send_command(message, deadline)
             except (ConnectionError, HubUnreachable, TimeoutError) as exc:
                 if time.monotonic() >= deadline or self._stopping:
                     raise Offline("the hub cannot be reached; try again in a moment") from exc
-                await asyncio.sleep(0.3)
+                await asyncio.sleep(next(pauses))
                 continue
             if isinstance(reply, ErrorMessage):
                 raise HubError(reply.code.value, reply.message, dict(reply.details))

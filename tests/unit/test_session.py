@@ -8,7 +8,6 @@ from shared_protocol.session import (
     InboundCursor,
     OutboxCursor,
     Verdict,
-    backoff,
     can_replay,
     negotiate_version,
 )
@@ -86,14 +85,6 @@ def test_can_replay_only_what_is_still_stored() -> None:
     assert not can_replay(2, head_seq=9, acked_seq=3)  # 3 is forgotten
     assert not can_replay(10, head_seq=9, acked_seq=3)  # from another hub's history
     assert not can_replay(None, head_seq=9, acked_seq=0)
-
-
-def test_backoff_grows_to_the_cap_with_jitter() -> None:
-    delays = backoff(base=1.0, cap=8.0, rng=random.Random(1))
-    values = [next(delays) for _ in range(20)]
-    assert all(0.5 <= v <= 8.0 for v in values)
-    assert max(values[:2]) <= 2.0
-    assert len(set(values)) == len(values)
 
 
 def test_fresh_drops_duplicates_and_stops_at_gaps_without_moving() -> None:
