@@ -169,6 +169,7 @@ def create_app(hub: Hub, ws_url: str, http_url: str) -> FastAPI:
     app.include_router(http_cart.router)
     app.include_router(http_page.router)
     app.include_router(http_store.router)
+    app.include_router(http_store.whoami)
     app.include_router(http_orders.router)
     if STATIC_DIR.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

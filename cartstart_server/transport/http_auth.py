@@ -56,7 +56,13 @@ async def store_agent(hub: HubDep, credentials: Bearer, store_id: str) -> StoreR
     return store
 
 
+async def any_store(hub: HubDep, credentials: Bearer) -> StoreRow:
+    """Whichever store the key belongs to (for clients that hold only a key: the console)."""
+    return await hub.authenticate_store(_token(credentials))
+
+
 ShopperDep = Annotated[Shopper, Depends(shopper)]
 LinkedPageDep = Annotated[LinkedPage, Depends(linked_page)]
 OptionalLinkedPageDep = Annotated[LinkedPage | None, Depends(optional_linked_page)]
 StoreDep = Annotated[StoreRow, Depends(store_agent)]
+KeyHolderDep = Annotated[StoreRow, Depends(any_store)]

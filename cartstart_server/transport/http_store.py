@@ -35,10 +35,11 @@ from shared_protocol.store import (
 from ..storage.outbox import store_owner
 from ..storage.sql import Row
 from ..storage.views import settings_of, stock_level
-from .http_auth import HubDep, StoreDep
+from .http_auth import HubDep, KeyHolderDep, StoreDep
 from .polling import PollResponse, poll_stream
 
 router = APIRouter(prefix="/api/stores/{store_id}", tags=["store"])
+whoami = APIRouter(tags=["store"])
 
 
 def _key_header() -> Any:
@@ -145,11 +146,14 @@ def _stock_change(result: StoreResult) -> StockChange:
 
 @router.get("")
 async def store_info(store: StoreDep) -> StoreInfo:
-    return StoreInfo(
-        id=store.id,
-        name=store.name,
-        settings=settings_of(store),
-    )
+    return StoreInfo(id=store.id, name=store.name, settings=settings_of(store))
+
+
+@whoami.get("/api/store")
+async def key_holder(store: KeyHolderDep) -> StoreInfo:
+    """The store this API key belongs to: a client holding only the key learns its store id
+    here (the key's format is the hub's business)."""
+    return StoreInfo(id=store.id, name=store.name, settings=settings_of(store))
 
 
 @router.patch("/settings")

@@ -66,6 +66,20 @@ async def test_a_store_never_reaches_another_stores_data(
     assert len(b_snapshot.tickets) == 1
 
 
+async def test_a_store_key_tells_only_which_store_it_belongs_to(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    a_id, a_key = await seed_store(server.hub, "A", {"mug": 1})
+    r = await http.get("/api/store", headers=bearer(a_key))
+    assert r.status_code == 200
+    assert (r.json()["id"], r.json()["name"]) == (a_id, "A")
+    alice = await sign_up(http, "alice@example.org")
+    for headers in ({}, alice.auth, bearer(a_key + "x")):
+        r = await http.get("/api/store", headers=headers)
+        assert r.status_code == 401, r.text
+        assert r.json()["error"]["code"] == "unauthorized"
+
+
 async def test_a_store_key_is_not_a_shopper_token(
     server: HubServer, http: httpx.AsyncClient
 ) -> None:
