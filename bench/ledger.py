@@ -21,8 +21,9 @@ from pathlib import Path
 
 from cartstart_server.clock import SystemClock
 from cartstart_server.config import HubConfig
-from cartstart_server.hub import Hub, Shopper
+from cartstart_server.hub import Hub
 from cartstart_server.server import broker_for, database_for
+from cartstart_server.services.identity import Shopper
 from shared_protocol.cart import Reserve
 from shared_protocol.common import Money
 from shared_protocol.store import ProductIn, SetStock, UpsertProducts
@@ -39,23 +40,23 @@ async def setup(hub: Hub, carts: int, stores: int, products: int = PRODUCTS) -> 
     store_ids = []
     per_store = products // stores
     for s in range(stores):
-        store_id, _ = await hub.create_store(f"Bench {s}", default_ttl=3600)
+        store_id, _ = await hub.stores.create(f"Bench {s}", default_ttl=3600)
         store_ids.append(store_id)
         catalogue = [
             ProductIn(id=f"p{n}", name=f"p{n}", price=Money(amount=100, currency="EUR"))
             for n in range(per_store)
         ]
-        await hub.store_command(store_id, UpsertProducts(id="bench-upsert-1", products=catalogue))
+        await hub.stores.command(store_id, UpsertProducts(id="bench-upsert-1", products=catalogue))
         for n in range(per_store):
-            await hub.store_command(
+            await hub.stores.command(
                 store_id,
                 SetStock(id=f"bench-stock-{n:05d}", product_id=f"p{n}", on_hand=10_000_000),
             )
     cart_ids = []
     for n in range(carts):
-        await hub.sign_up(f"l{n}@bench.invalid", "benchmark!")
-        session = await hub.log_in(f"l{n}@bench.invalid", "benchmark!")
-        cart_ids.append((await hub.authenticate_shopper(session.token)).cart_id)
+        await hub.identity.sign_up(f"l{n}@bench.invalid", "benchmark!")
+        session = await hub.identity.log_in(f"l{n}@bench.invalid", "benchmark!")
+        cart_ids.append((await hub.identity.authenticate_shopper(session.token)).cart_id)
     return {"stores": store_ids, "products_per_store": per_store, "carts": cart_ids}
 
 
@@ -71,7 +72,7 @@ async def run(
         n = 0
         while time.monotonic() < stop:
             shopper = Shopper(cart_id=carts[rng.randrange(len(carts))], token_id="bench")
-            await hub.cart_command(
+            await hub.carts.command(
                 shopper,
                 Reserve(id=f"w{w}-{n:08d}-{rng.random():.12f}",
                         store_id=stores[rng.randrange(len(stores))],

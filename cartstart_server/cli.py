@@ -140,7 +140,7 @@ def cmd_store_add(args: argparse.Namespace) -> int:
     config = _config(args)
 
     async def work(hub: Hub) -> int:
-        store_id, key = await hub.create_store(
+        store_id, key = await hub.stores.create(
             args.name, default_ttl=args.ttl, renewal_limit=args.renewal_limit, origins=args.origin
         )
         print(
@@ -155,9 +155,11 @@ def cmd_store_list(args: argparse.Namespace) -> int:
     config = _config(args)
 
     async def work(hub: Hub) -> int:
-        for store in await hub.stores():
+        for store in await hub.stores.all():
+            settings = store.settings
             print(
-                f"{store.id}\t{store.name}\tttl={store.default_ttl:g}s\trenewals={store.renewal_limit}"
+                f"{store.id}\t{store.name}\tttl={settings.default_ttl_seconds:g}s"
+                f"\trenewals={settings.renewal_limit}"
             )
         return 0
 
@@ -168,7 +170,7 @@ def cmd_store_rotate(args: argparse.Namespace) -> int:
     config = _config(args)
 
     async def work(hub: Hub) -> int:
-        print(f"api key: {await hub.rotate_store_key(args.store_id)}")
+        print(f"api key: {await hub.stores.rotate_key(args.store_id)}")
         return 0
 
     return asyncio.run(_with_hub(config, work))

@@ -17,7 +17,6 @@ from cartstart_demo_store.hub_client import StoreApi
 from shared_protocol import ErrorCode, ProtocolError
 
 from .hub import Hub
-from .storage import directory
 
 # A shopper for the demo, so the desktop cart can open signed in. Demo data only.
 DEMO_EMAIL = "demo@cartstart.invalid"
@@ -52,11 +51,11 @@ async def seed(
     seeded = []
     for port, name in enumerate(DEMO_SHOPS, start=first_port):
         catalogue = CATALOGUES[name]
-        existing = await hub.db.read(directory.find_store_by_name(catalogue.name))
+        existing = await hub.stores.find(catalogue.name)
         if existing is None:
-            store_id, key = await hub.create_store(catalogue.name)
+            store_id, key = await hub.stores.create(catalogue.name)
         else:
-            store_id, key = existing.id, await hub.rotate_store_key(existing.id)
+            store_id, key = existing.id, await hub.stores.rotate_key(existing.id)
         shop = ShopConfig(hub_url, store_id, key, catalogue, host, port)
         if register:
             api = StoreApi(hub_url, store_id, key)
@@ -83,7 +82,7 @@ async def serving(shop: ShopConfig) -> AsyncIterator[None]:
 async def seed_shopper(hub: Hub) -> None:
     """The demo shopper's account (kept if it exists)."""
     try:
-        await hub.sign_up(DEMO_EMAIL, DEMO_PASSWORD, "Demo Shopper")
+        await hub.identity.sign_up(DEMO_EMAIL, DEMO_PASSWORD, "Demo Shopper")
     except ProtocolError as exc:
         if exc.code is not ErrorCode.CONFLICT:
             raise

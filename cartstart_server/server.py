@@ -12,18 +12,27 @@ import socket
 from collections.abc import Iterator
 
 import uvicorn
+from fastapi import APIRouter
+from websockets.asyncio.server import ServerConnection, broadcast
 
-from shared_protocol import codec
+from shared_protocol import Channel, codec
 
 from .broker.base import Broker
 from .broker.memory import MemoryBroker
 from .clock import Clock, SystemClock
 from .config import HubConfig
 from .hub import Hub
+from .services.live import ProductFanout
 from .storage.base import Database
 from .storage.sqlite import SqliteDatabase
+from .transport import http_cart, http_orders, http_page, http_store
 from .transport.http_app import create_app
-from .transport.ws import WsGateway
+from .transport.limits import Limits
+from .transport.ws import Route, WsGateway
+from .transport.ws_cart import CartSession
+from .transport.ws_page import PageSession
+from .transport.ws_session import Wiring
+from .transport.ws_store import StoreSession
 
 log = logging.getLogger(__name__)
 
@@ -79,11 +88,60 @@ def broker_for(config: HubConfig) -> Broker:
     return MemoryBroker()
 
 
+def limits_of(config: HubConfig) -> Limits:
+    return Limits(
+        hello_timeout=config.hello_timeout,
+        rate_per_second=config.rate_per_second,
+        rate_burst=config.rate_burst,
+        flood_strikes=config.flood_strikes,
+        max_frame_bytes=config.max_frame_bytes,
+        max_body_bytes=config.max_body_bytes,
+        max_connections=config.effective_max_connections(),
+        long_poll_max=config.long_poll_max,
+    )
+
+
+def ws_routes(hub: Hub, wiring: Wiring) -> dict[Channel, Route]:
+    """The channel table: a new channel is a protocol module (shared_protocol/<channel>.py and
+    its `Channel` member) and one row here."""
+    h = hub
+    return {
+        Channel.CART: Route(
+            lambda c: CartSession(c, wiring, identity=h.identity, carts=h.carts, streams=h.streams)
+        ),
+        Channel.PAGE: Route(
+            lambda c: PageSession(c, wiring, identity=h.identity, carts=h.carts, streams=h.streams),
+            pages=True,
+        ),
+        Channel.STORE: Route(
+            lambda c: StoreSession(
+                c, wiring, identity=h.identity, stores=h.stores, streams=h.streams
+            )
+        ),
+    }
+
+
+def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
+    h = hub
+    return [
+        http_cart.routes(identity=h.identity, carts=h.carts, streams=h.streams, limits=limits),
+        http_page.routes(identity=h.identity, carts=h.carts, streams=h.streams, limits=limits),
+        http_store.routes(identity=h.identity, stores=h.stores, streams=h.streams, limits=limits),
+        http_store.whoami(identity=h.identity),
+        http_orders.routes(identity=h.identity, stores=h.stores, orders=h.orders),
+    ]
+
+
 class HubServer:
     def __init__(self, config: HubConfig, clock: Clock | None = None) -> None:
         self.config = config
         self.hub = Hub(database_for(config), broker_for(config), clock or SystemClock(), config)
-        self.gateway = WsGateway(self.hub)
+        self.limits = limits_of(config)
+        self.fanout = ProductFanout[ServerConnection](
+            self.hub.broker, self.hub.carts.availability, broadcast
+        )
+        self.routes = ws_routes(self.hub, Wiring(self.limits, self.hub.metrics, self.fanout))
+        self.gateway = WsGateway(self.routes, self.limits, self.hub.metrics, self.hub.origins)
         self._http_sock = bind_tcp(config.host, config.port)
         self._ws_sock = bind_tcp(config.host, config.effective_ws_port())
         self.http_port = self._http_sock.getsockname()[1]
@@ -98,7 +156,15 @@ class HubServer:
         codec.warm_up()
         await self.hub.start()
         await self.gateway.start(self._ws_sock)
-        app = create_app(self.hub, self.ws_url, self.http_url)
+        app = create_app(
+            routers=http_routers(self.hub, self.limits),
+            channels=self.routes,
+            ops=self.hub.ops,
+            origins=self.hub.origins,
+            limits=self.limits,
+            ws_url=self.ws_url,
+            http_url=self.http_url,
+        )
         uv_config = uvicorn.Config(
             app,
             lifespan="off",

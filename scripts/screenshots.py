@@ -57,12 +57,12 @@ async def main(out: Path) -> None:
         await session.open()
         await session.log_in(server.http_url, DEMO_EMAIL, DEMO_PASSWORD)
         await wait_for(lambda: session.status is Status.WEBSOCKET)
-        shopper = await server.hub.log_in(DEMO_EMAIL, DEMO_PASSWORD)
-        cart = await server.hub.authenticate_shopper(shopper.token)
-        issued = await server.hub.mint_link_token(cart, None, None, "screenshot")
-        page = await server.hub.authenticate_link(issued.token)
+        shopper = await server.hub.identity.log_in(DEMO_EMAIL, DEMO_PASSWORD)
+        cart = await server.hub.identity.authenticate_shopper(shopper.token)
+        issued = await server.hub.identity.mint_link_token(cart, None, None, "screenshot")
+        page = await server.hub.identity.authenticate_link(issued.token)
         for n, (store, product, qty) in enumerate(PICKS):
-            await server.hub.add_to_cart(
+            await server.hub.carts.add_to_cart(
                 page,
                 AddToCart(
                     id=f"shot-{n:04d}",
@@ -74,7 +74,7 @@ async def main(out: Path) -> None:
             )
             await asyncio.sleep(0.3)  # so the countdowns differ a little
         # The ceramics shop sells its vase over the counter: the cart row says why.
-        await server.hub.store_command(
+        await server.hub.stores.command(
             stores[1].store_id, AdjustStock(id="shot-sale-1", product_id="tide-vase", delta=-1)
         )
         await wait_for(lambda: len(session.state.items) == len(PICKS))
@@ -94,7 +94,7 @@ async def main(out: Path) -> None:
             (OrderStatus.DISPATCHED, {"carrier": "Harbour Post",
                                       "tracking_url": "https://track.example/CS123"}),
         ]:  # fmt: skip
-            await server.hub.store_command(
+            await server.hub.stores.command(
                 stores[0].store_id,
                 UpdateOrder(id=f"shot-{status.value}", order_id=order.order_id, status=status,
                             **extra),

@@ -21,34 +21,23 @@ class Channel(StrEnum):
 
 Direction = Literal["client", "server"]
 
+
+# A channel is a module of this package named after it (`cart.py` for Channel.CART) that
+# defines three unions by name: `<Channel>ClientMessage`, `<Channel>ServerMessage` and
+# `<Channel>Command` (the state-changing commands, which the HTTP command endpoints accept).
 # Each channel's models are imported on first use: the desktop cart speaks only the cart
 # channel and should not pay for building the page and store models at start-up.
-_UNIONS: dict[tuple[Channel, Direction], str] = {
-    (Channel.CART, "client"): "CartClientMessage",
-    (Channel.CART, "server"): "CartServerMessage",
-    (Channel.PAGE, "client"): "PageClientMessage",
-    (Channel.PAGE, "server"): "PageServerMessage",
-    (Channel.STORE, "client"): "StoreClientMessage",
-    (Channel.STORE, "server"): "StoreServerMessage",
-}
-# The HTTP command endpoints accept only the state-changing commands of a channel.
-_COMMAND_UNIONS: dict[Channel, str] = {
-    Channel.CART: "CartCommand",
-    Channel.PAGE: "PageCommand",
-    Channel.STORE: "StoreCommand",
-}
-
-
-def _load(channel: Channel, name: str) -> Any:
-    return getattr(import_module(f"{__package__}.{channel.value}"), name)
+def _union(channel: Channel, kind: str) -> Any:
+    module = import_module(f"{__package__}.{channel.value}")
+    return getattr(module, f"{channel.value.capitalize()}{kind}")
 
 
 def channel_union(channel: Channel, direction: Direction) -> Any:
-    return _load(channel, _UNIONS[channel, direction])
+    return _union(channel, f"{direction.capitalize()}Message")
 
 
 def command_union(channel: Channel) -> Any:
-    return _load(channel, _COMMAND_UNIONS[channel])
+    return _union(channel, "Command")
 
 
 def union_members(union: Any) -> tuple[type[BaseModel], ...]:
@@ -131,7 +120,7 @@ def encode(message: BaseModel) -> str:
 
 def warm_up() -> None:
     """Build every validator now (the hub does, so no first frame pays for it)."""
-    for channel, direction in _UNIONS:
-        _parser(channel, direction)
-    for channel in _COMMAND_UNIONS:
+    for channel in Channel:
+        _parser(channel, "client")
+        _parser(channel, "server")
         _command_parser(channel)

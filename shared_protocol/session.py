@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import Enum
+from typing import Generic, TypeVar
+
+F = TypeVar("F")  # a frame, as the hub holds it
 
 SUPPORTED_VERSIONS: tuple[int, ...] = (1,)
 PROTOCOL_VERSION = max(SUPPORTED_VERSIONS)
@@ -22,7 +25,7 @@ def negotiate_version(
     return max(common) if common else None
 
 
-class OutboxCursor:
+class OutboxCursor(Generic[F]):
     """The hub's view of one connection's position in an outbox.
 
     Live messages (published after a commit) are offered as they come; they may arrive while a
@@ -33,9 +36,9 @@ class OutboxCursor:
 
     def __init__(self, last_sent: int) -> None:
         self.last_sent = last_sent
-        self._pending: dict[int, str] = {}
+        self._pending: dict[int, F] = {}
 
-    def offer(self, seq: int, frame: str) -> None:
+    def offer(self, seq: int, frame: F) -> None:
         if seq > self.last_sent:
             self._pending[seq] = frame
 
@@ -45,8 +48,8 @@ class OutboxCursor:
         for seq in [s for s in self._pending if s <= self.last_sent]:
             del self._pending[seq]
 
-    def ready(self) -> list[str]:
-        out: list[str] = []
+    def ready(self) -> list[F]:
+        out: list[F] = []
         while (frame := self._pending.pop(self.last_sent + 1, None)) is not None:
             out.append(frame)
             self.last_sent += 1
@@ -56,9 +59,9 @@ class OutboxCursor:
         """True when something newer than the next seq is waiting: the gap must be read."""
         return bool(self._pending) and min(self._pending) > self.last_sent + 1
 
-    def fetched(self, rows: Iterable[tuple[int, str]]) -> list[str]:
+    def fetched(self, rows: Iterable[tuple[int, F]]) -> list[F]:
         """Rows read from storage (seq ascending, starting after `last_sent`)."""
-        out: list[str] = []
+        out: list[F] = []
         for seq, frame in rows:
             if seq == self.last_sent + 1:
                 out.append(frame)

@@ -1,11 +1,12 @@
-"""The broker interface: topics carry already-encoded frames (strings).
+"""The broker interface: topics (`domain.topics`) carry frames, encoded once by the transaction
+that caused them.
 
-Topics: `cart:<id>` and `store:<id>` carry outbox frames after their commit; `product:<store>:<id>`
-carries availability frames. Callbacks run on the event loop and must not block.
+Stream topics (`cart:<id>`, `store:<id>`) carry outbox frames after their commit; product
+topics carry availability frames. Callbacks run on the event loop and must not block.
 
-A callback given None instead of a frame is told that messages on its topic may have been lost
-(the broker lost its connection and is back): it re-reads what the topic stands for from the
-database, which holds everything that was committed.
+A callback given MISSED (None) instead of a frame is told that messages on its topic may have
+been lost (the broker lost its connection and is back): it re-reads what the topic stands for
+from the database, which holds everything that was committed.
 """
 
 from __future__ import annotations
@@ -13,12 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-Callback = Callable[[str | None], None]
+from ..domain.topics import Frame
+
+Callback = Callable[[Frame | None], None]
 MISSED = None  # what a callback gets instead of a frame when messages may have been lost
-
-
-def product_topic(store_id: str, product_id: str) -> str:
-    return f"product:{store_id}:{product_id}"
 
 
 class Broker(Protocol):
@@ -26,7 +25,7 @@ class Broker(Protocol):
 
     async def stop(self) -> None: ...
 
-    async def publish(self, topic: str, payload: str) -> None: ...
+    async def publish(self, topic: str, frame: Frame) -> None: ...
 
     def subscribe(self, topic: str, callback: Callback) -> None: ...
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from ..domain.topics import Frame
 from .base import Callback
 
 log = logging.getLogger(__name__)
@@ -19,10 +20,10 @@ class MemoryBroker:
     async def stop(self) -> None:
         self._subscribers.clear()
 
-    async def publish(self, topic: str, payload: str) -> None:
+    async def publish(self, topic: str, frame: Frame) -> None:
         for callback in tuple(self._subscribers.get(topic, ())):
             try:
-                callback(payload)
+                callback(frame)
             except Exception:  # one faulty subscriber must not starve the others
                 log.exception("subscriber failed", extra={"topic": topic})
 

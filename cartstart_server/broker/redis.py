@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import secrets
 from typing import Any
 
 import redis.asyncio as aioredis
 
+from ..domain.topics import Frame, Hold
 from .base import MISSED, Callback
 
 log = logging.getLogger(__name__)
@@ -72,7 +74,10 @@ class RedisBroker:
             await self._client.aclose()
         self._subscribers.clear()
 
-    async def publish(self, topic: str, payload: str) -> None:
+    async def publish(self, topic: str, frame: Frame) -> None:
+        await self._send(topic, encode(frame))
+
+    async def _send(self, topic: str, payload: str) -> None:
         assert self._client is not None, "broker not started"
         await self._client.publish(self.prefix + topic, payload)
 
@@ -126,8 +131,11 @@ class RedisBroker:
                     log.info("back on Redis; subscribers catch up from the database")
                     self._tell_all(MISSED)
                 continue
-            for callback in tuple(self._subscribers.get(topic, ())):
-                self._call(topic, callback, message["data"])
+            callbacks = tuple(self._subscribers.get(topic, ()))
+            if callbacks:
+                frame = decode(message["data"])  # once per node, whoever listens
+                for callback in callbacks:
+                    self._call(topic, callback, frame)
 
     def _reconnected(self, connection: Any) -> None:
         """redis-py connect callback: messages published while we were away are lost."""
@@ -137,20 +145,33 @@ class RedisBroker:
     async def _send_marker(self) -> None:
         for _ in range(20):
             try:
-                await self.publish(_CONTROL, self._marker)
+                await self._send(_CONTROL, self._marker)
                 return
             except Exception:
                 await asyncio.sleep(0.5)
         log.warning("could not confirm the Redis subscriptions; will retry on the next drop")
 
-    def _tell_all(self, payload: str | None) -> None:
+    def _tell_all(self, payload: Frame | None) -> None:
         for topic, callbacks in list(self._subscribers.items()):
             for callback in tuple(callbacks):
                 self._call(topic, callback, payload)
 
     @staticmethod
-    def _call(topic: str, callback: Callback, payload: str | None) -> None:
+    def _call(topic: str, callback: Callback, payload: Frame | None) -> None:
         try:
             callback(payload)
         except Exception:  # one faulty subscriber must not starve the others
             log.exception("subscriber failed", extra={"topic": topic})
+
+
+def encode(frame: Frame) -> str:
+    """A frame for Redis: what subscribers route on, a newline, then the frame as it was encoded
+    (its text is never decoded on the way)."""
+    holds = [[h.store_id, h.product_id, h.qty, h.expires_at] for h in frame.holds]
+    return json.dumps([frame.seq, frame.version, holds]) + "\n" + frame.text
+
+
+def decode(payload: str) -> Frame:
+    header, _, text = payload.partition("\n")
+    seq, version, holds = json.loads(header)
+    return Frame(text, seq=seq, version=version, holds=tuple(Hold(*h) for h in holds))

@@ -1,5 +1,5 @@
-"""Order rules, pure: which status may follow which, what each step does to stock, discounts,
-and the words a shopper reads. No I/O; times come in as arguments."""
+"""Order rules, pure: what an order looks like when placed, which status may follow which, what
+each step does to stock, and the words a shopper reads. No I/O; times come in as arguments."""
 
 from __future__ import annotations
 
@@ -7,7 +7,17 @@ from dataclasses import dataclass
 
 from shared_protocol import ErrorCode, ProtocolError
 from shared_protocol.money import format_money
-from shared_protocol.orders import OrderStatus, OrderView
+from shared_protocol.orders import (
+    Customer,
+    OrderStatus,
+    OrderStep,
+    OrderView,
+    Payment,
+    StoreOrderView,
+)
+from shared_protocol.store import UpdateOrder
+
+from .pricing import Priced
 
 S = OrderStatus
 NEXT: dict[OrderStatus, frozenset[OrderStatus]] = {
@@ -56,25 +66,83 @@ def stock_effect(current: OrderStatus, new: OrderStatus) -> StockEffect:
     return StockEffect()
 
 
-def discount_amount(subtotal: int, percent_off: int | None, amount_off: int | None) -> int:
-    """Minor units off, never more than the subtotal; a percentage rounds down to whole minor
-    units (the store never gives more than it advertised)."""
-    if percent_off is not None:
-        return min(subtotal, subtotal * percent_off // 100)
-    return min(subtotal, amount_off or 0)
+def payment_url(template: str | None, order_id: str) -> str | None:
+    return template.replace("{order_id}", order_id) if template else None
 
 
-def refuse_discount(code: str, reason: str, message: str) -> ProtocolError:
-    return ProtocolError(
-        ErrorCode.DISCOUNT_REFUSED,
-        f"discount code {code}: {message}",
-        discount_code=code,
-        reason=reason,
+def placed(
+    *,
+    order_id: str,
+    store_id: str,
+    store_name: str,
+    payment_url_template: str | None,
+    priced: Priced,
+    discount_code: str | None,
+    customer: Customer,
+    now: float,
+) -> StoreOrderView:
+    """A new order as its store sees it (the cart's view leaves out the customer)."""
+    url = payment_url(payment_url_template, order_id)
+    return StoreOrderView(
+        order_id=order_id,
+        store_id=store_id,
+        store_name=store_name,
+        status=OrderStatus.PLACED,
+        lines=priced.lines,
+        subtotal=priced.subtotal,
+        discount=priced.discount,
+        discount_code=discount_code,
+        total=priced.total,
+        payment=Payment(mode="link", url=url) if url else Payment(mode="on_collection"),
+        timeline=[OrderStep(status=OrderStatus.PLACED, at=now)],
+        created_at=now,
+        updated_at=now,
+        version=1,
+        customer=customer,
     )
 
 
-def payment_url(template: str | None, order_id: str) -> str | None:
-    return template.replace("{order_id}", order_id) if template else None
+def advanced(order: StoreOrderView, cmd: UpdateOrder, now: float) -> StoreOrderView:
+    """The order after the store's step (checked with `check_transition` first)."""
+    note = cmd.reason or (f"{cmd.carrier or ''} {cmd.tracking_url or ''}".strip())
+    return order.model_copy(
+        update={
+            "status": cmd.status,
+            "carrier": cmd.carrier or order.carrier,
+            "tracking_url": cmd.tracking_url or order.tracking_url,
+            "reason": cmd.reason or order.reason,
+            "timeline": [*order.timeline, OrderStep(status=cmd.status, at=now, note=note)],
+            "updated_at": now,
+            "version": order.version + 1,
+        }
+    )
+
+
+def cart_view(order: StoreOrderView) -> OrderView:
+    """What the shopper sees of an order: everything but the store's customer record."""
+    return OrderView.model_validate(order.model_dump(exclude={"customer"}))
+
+
+def nothing_to_check_out() -> ProtocolError:
+    return ProtocolError(
+        ErrorCode.INVALID_STATE, "nothing to check out: the cart holds nothing from there"
+    )
+
+
+def no_order(order_id: str) -> ProtocolError:
+    """Another store's order is not found either: nothing leaks."""
+    return ProtocolError(ErrorCode.NOT_FOUND, f"this store has no order {order_id!r}")
+
+
+def no_cart(ref: str) -> ProtocolError:
+    return ProtocolError(
+        ErrorCode.NOT_FOUND, f"no cart {ref!r} has held or bought this store's products"
+    )
+
+
+def store_email(store_name: str, subject: str, body: str) -> tuple[str, str]:
+    """A store's email to its customers, signed with the store's name."""
+    return f"{store_name}: {subject}", f"{body}\n\n-- {store_name}"
 
 
 _SUBJECTS = {

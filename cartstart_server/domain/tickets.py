@@ -51,6 +51,43 @@ def check_held(state: str) -> None:
         )
 
 
+def no_product_on_sale(store_id: str, product_id: str) -> ProtocolError:
+    return ProtocolError(
+        ErrorCode.NOT_FOUND, f"store {store_id!r} has no product {product_id!r} on sale"
+    )
+
+
+def no_product(product_id: str) -> ProtocolError:
+    return ProtocolError(ErrorCode.NOT_FOUND, f"no product {product_id!r} in this store")
+
+
+def no_ticket(ticket_id: str) -> ProtocolError:
+    """Another cart's ticket looks like no ticket at all."""
+    return ProtocolError(ErrorCode.NOT_FOUND, f"no ticket {ticket_id!r} in this cart")
+
+
+def ticket_changed() -> ProtocolError:
+    return ProtocolError(
+        ErrorCode.INVALID_STATE, "the ticket changed meanwhile; fetch it and retry"
+    )
+
+
+def below_zero(on_hand: int) -> ProtocolError:
+    return ProtocolError(
+        ErrorCode.CONFLICT, f"on hand would go below zero (it is {on_hand})", on_hand=on_hand
+    )
+
+
+def cannot_grow(error: ProtocolError, held: int) -> ProtocolError:
+    """`insufficient` for a cart growing its hold of `held`: say how far it can go."""
+    if error.code is not ErrorCode.INSUFFICIENT_STOCK:
+        return error
+    more = int(error.details["available"])
+    error.details["max_qty"] = held + more
+    error.message = f"only {more} more left: this cart can hold at most {held + more}"
+    return error
+
+
 def insufficient(requested: int, avail: int) -> ProtocolError:
     left = max(avail, 0)
     text = "sold out" if left == 0 else f"only {left} left"
@@ -82,6 +119,13 @@ def plan_revocations(
         plan.append(Revocation(ticket_id, qty - taken, taken))
         deficit -= taken
     return plan
+
+
+def revocation_message(kept: int) -> str:
+    """What the shopper reads when the shop sold units their cart held (`kept` still held)."""
+    if kept > 0:
+        return f"The shop has sold some over the counter; your cart now holds {kept}."
+    return "The shop sold this item over the counter."
 
 
 def cart_ref(store_id: str, cart_id: str) -> str:

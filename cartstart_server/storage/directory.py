@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from shared_protocol import ErrorCode, ProtocolError
-
+from ..domain import identity as rules
 from .sql import Plan, Row, Stmt, one
 
 
@@ -75,7 +74,7 @@ def set_store_key(store_id: str, key_hash: str) -> Plan[None]:
         "UPDATE stores SET key_hash = ? WHERE id = ? RETURNING id", (key_hash, store_id)
     )
     if not rows:
-        raise ProtocolError(ErrorCode.NOT_FOUND, f"no store {store_id!r}")
+        raise rules.no_store(store_id)
 
 
 def get_store(store_id: str) -> Plan[StoreRow | None]:
@@ -86,7 +85,7 @@ def get_store(store_id: str) -> Plan[StoreRow | None]:
 def require_store(store_id: str) -> Plan[StoreRow]:
     store = yield from get_store(store_id)
     if store is None:
-        raise ProtocolError(ErrorCode.NOT_FOUND, f"no store {store_id!r}")
+        raise rules.no_store(store_id)
     return store
 
 
@@ -142,7 +141,7 @@ def update_settings(store_id: str, change: SettingsChange) -> Plan[StoreRow]:
         )
     )
     if row is None:
-        raise ProtocolError(ErrorCode.NOT_FOUND, f"no store {store_id!r}")
+        raise rules.no_store(store_id)
     return StoreRow.of(row)
 
 
@@ -151,7 +150,7 @@ def create_account(
 ) -> Plan[None]:
     taken = one((yield Stmt("SELECT id FROM accounts WHERE email = ?", (email,))))
     if taken is not None:
-        raise ProtocolError(ErrorCode.CONFLICT, "an account with this email already exists")
+        raise rules.email_taken()
     yield Stmt(
         "INSERT INTO accounts (id, email, password_hash, display_name, created_at) "
         "VALUES (?, ?, ?, ?, ?)",
@@ -199,7 +198,7 @@ def require_live_token(token_id: str, now: float) -> Plan[None]:
         )
     )
     if row is None:
-        raise ProtocolError(ErrorCode.UNAUTHORIZED, "this link token was revoked or has expired")
+        raise rules.link_token_dead()
 
 
 def get_token(token_id: str) -> Plan[TokenRow | None]:
@@ -214,7 +213,7 @@ def revoke_token(token_id: str, account_id: str, kind: str, now: float) -> Plan[
         (now, token_id, account_id, kind),
     )
     if not rows:
-        raise ProtocolError(ErrorCode.NOT_FOUND, f"no such {kind} token")
+        raise rules.no_such_token(kind)
 
 
 def list_tokens(account_id: str, kind: str, now: float) -> Plan[list[TokenRow]]:
@@ -248,7 +247,7 @@ def redeem_pairing_code(code_hash: str, token: TokenRow) -> Plan[TokenRow]:
         )
     )
     if row is None:
-        raise ProtocolError(ErrorCode.NOT_FOUND, "unknown, used or expired pairing code")
+        raise rules.unknown_pairing_code()
     issued = TokenRow(
         **{**token.__dict__, "account_id": row["account_id"], "store_id": row["store_id"]}
     )

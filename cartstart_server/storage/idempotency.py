@@ -9,13 +9,10 @@ from typing import TypeVar
 
 from pydantic import TypeAdapter
 
-from shared_protocol import ErrorCode, ProtocolError
-
+from ..domain.commands import reused_command_id
 from .sql import Plan, Stmt, one
 
 T = TypeVar("T")
-
-RETENTION_SECONDS = 24 * 3600
 
 
 def request_hash(body: str) -> str:
@@ -41,11 +38,7 @@ def once(
     if row is not None:
         plan.close()
         if row["request_hash"] != body_hash:
-            raise ProtocolError(
-                ErrorCode.IDEMPOTENCY_CONFLICT,
-                f"command id {key!r} was already used for a different command",
-                command_id=key,
-            )
+            raise reused_command_id(key)
         return adapter.validate_json(row["response"])
     result = yield from plan
     yield Stmt(

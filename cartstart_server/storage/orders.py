@@ -1,4 +1,6 @@
-"""Checkout, the order workflow and discount codes, as transactions (plans).
+"""Checkout and the order workflow, as transactions (plans). The rules (prices, currency,
+discounts, which step may follow which, the words of the emails) are in `domain`; these plans
+read what the rules need and write what they decide.
 
 A checkout is ONE transaction: the cart's held tickets become purchased, each store's order is
 written with its events (cart and store outboxes), its webhook and its email, all or nothing. A
@@ -13,32 +15,23 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Literal
 
-from shared_protocol.cart import DiscountOffered, OrderPlaced, OrderUpdated
+from shared_protocol.cart import OrderPlaced, OrderUpdated
 from shared_protocol.common import Money, StoreTicketView, TicketView
-from shared_protocol.errors import ErrorCode, ProtocolError
-from shared_protocol.orders import (
-    Customer,
-    DiscountView,
-    OrderLine,
-    OrderStatus,
-    OrderStep,
-    OrderView,
-    Payment,
-    StoreOrderView,
-)
+from shared_protocol.orders import Customer, OrderView, StoreOrderView
 from shared_protocol.store import OrderEvent, TicketChange, TicketEvent, UpdateOrder
 
+from ..domain import customers, pricing
 from ..domain import orders as rules
 from ..domain.tickets import cart_ref
+from ..domain.topics import cart_stream, store_stream
 from . import outbound_queue, outbox
 from .directory import StoreRow, require_store
+from .discounts import codes_named, use_code
+from .holds import stock_changed
 from .sql import Effects, Plan, Row, Stmt, one
-from .views import availability, store_ticket_view, ticket_view
+from .views import store_ticket_view, ticket_view
 
 NewId = Callable[[str], str]
-
-
-# ---- checkout -------------------------------------------------------------------------------
 
 
 def checkout(
@@ -59,9 +52,7 @@ def checkout(
     )
     in_scope = [t for t in held if store_ids is None or t["store_id"] in store_ids]
     if not in_scope:
-        raise ProtocolError(
-            ErrorCode.INVALID_STATE, "nothing to check out: the cart holds nothing from there"
-        )
+        raise rules.nothing_to_check_out()
     stores: dict[str, StoreRow] = {}
     products: dict[tuple[str, str], Row] = {}
     for t in in_scope:
@@ -82,7 +73,8 @@ def checkout(
     for t in in_scope:
         if t["expires_at"] > now:
             groups[t["store_id"]].append(t)
-    discounts = yield from _check_codes(codes, cart_id, groups, stores, now)
+    found = yield from codes_named([c.upper() for c in codes])
+    discounts = pricing.check_codes(codes, found, cart_id=cart_id, stores=groups, now=now)
     orders = []
     for store_id, tickets in groups.items():
         order = yield from _place(
@@ -91,43 +83,13 @@ def checkout(
             account=account,
             tickets=tickets,
             products=products,
-            discount=discounts.get(store_id),
+            code=discounts.get(store_id),
             checkout_id=checkout_id,
             order_id=new_id("o"),
             now=now,
         )
         orders.append(order)
     return orders, expired
-
-
-def _check_codes(
-    codes: list[str],
-    cart_id: str,
-    groups: dict[str, list[Row]],
-    stores: dict[str, StoreRow],
-    now: float,
-) -> Plan[dict[str, Row]]:
-    by_store: dict[str, Row] = {}
-    for code in codes:
-        row = one((yield Stmt("SELECT * FROM discounts WHERE code = ?", (code.upper(),))))
-        if row is None:
-            raise rules.refuse_discount(code, "unknown", "no such code")
-        if row["cart_id"] != cart_id:
-            raise rules.refuse_discount(code, "other_cart", "this code was offered to another cart")
-        if row["used_at"] is not None:
-            raise rules.refuse_discount(code, "used", "this code was already used")
-        if row["expires_at"] <= now:
-            raise rules.refuse_discount(code, "expired", "this code has expired")
-        if row["store_id"] not in groups:
-            raise rules.refuse_discount(
-                code,
-                "wrong_store",
-                "this code is for another store, and this checkout has nothing from it",
-            )
-        if row["store_id"] in by_store:
-            raise rules.refuse_discount(code, "wrong_store", "one code per store and checkout")
-        by_store[row["store_id"]] = row
-    return by_store
 
 
 def _place(
@@ -137,63 +99,29 @@ def _place(
     account: Row,
     tickets: list[Row],
     products: dict[tuple[str, str], Row],
-    discount: Row | None,
+    code: pricing.Code | None,
     checkout_id: str,
     order_id: str,
     now: float,
 ) -> Plan[OrderView]:
-    lines = []
+    items = []
     for t in tickets:
         p = products[t["store_id"], t["product_id"]]
         unit = Money(amount=p["price_amount"], currency=p["currency"])
-        lines.append(
-            OrderLine(
-                ticket_id=t["id"],
-                product_id=t["product_id"],
-                name=p["name"],
-                code=p["code"],
-                qty=t["qty"],
-                unit_price=unit,
-                line_total=Money(amount=unit.amount * t["qty"], currency=unit.currency),
-            )
-        )
-    currencies = {line.unit_price.currency for line in lines}
-    if len(currencies) != 1:
-        raise ProtocolError(
-            ErrorCode.INVALID_STATE,
-            f"{store.name} prices these items in more than one currency; check them out one "
-            "at a time",
-        )
-    currency = currencies.pop()
-    subtotal = sum(line.line_total.amount for line in lines)
-    off = 0
-    if discount is not None:
-        if discount["amount_off"] is not None and discount["currency"] != currency:
-            raise rules.refuse_discount(
-                discount["code"], "wrong_store", f"this code is in {discount['currency']}"
-            )
-        off = rules.discount_amount(subtotal, discount["percent_off"], discount["amount_off"])
-    url = rules.payment_url(store.payment_url_template, order_id)
-    view = StoreOrderView(
+        items.append(pricing.Item(t["id"], t["product_id"], p["name"], p["code"], t["qty"], unit))
+    view = rules.placed(
         order_id=order_id,
         store_id=store.id,
         store_name=store.name,
-        status=OrderStatus.PLACED,
-        lines=lines,
-        subtotal=Money(amount=subtotal, currency=currency),
-        discount=Money(amount=off, currency=currency) if discount is not None else None,
-        discount_code=discount["code"] if discount is not None else None,
-        total=Money(amount=subtotal - off, currency=currency),
-        payment=Payment(mode="link", url=url) if url else Payment(mode="on_collection"),
-        timeline=[OrderStep(status=OrderStatus.PLACED, at=now)],
-        created_at=now,
-        updated_at=now,
-        version=1,
+        payment_url_template=store.payment_url_template,
+        priced=pricing.price(store.name, items, code),
+        discount_code=code.code if code is not None else None,
         customer=Customer(
             cart_ref=cart_ref(store.id, account["id"]),
             email=account["email"],
             name=account["display_name"] or account["email"],
         ),
+        now=now,
     )
     yield Stmt(
         "INSERT INTO orders (id, store_id, cart_id, checkout_id, status, doc, created_at, "
@@ -234,22 +162,24 @@ def _place(
         assert product is not None
         bought.append(ticket_view(ticket, product, store))
         yield from outbox.append(
-            fx, outbox.store_owner(store.id), _purchased(store_ticket_view(ticket)), now
+            fx, store_stream(store.id), _purchased(store_ticket_view(ticket)), now
         )
-    cart_view = OrderView.model_validate(view.model_dump(exclude={"customer"}))
+    cart_view = rules.cart_view(view)
     yield from outbox.append(
         fx,
-        outbox.cart_owner(account["id"]),
+        cart_stream(account["id"]),
         lambda seq: OrderPlaced(seq=seq, order=cart_view, tickets=bought),
         now,
     )
     yield from _tell_store(fx, store, view, "placed", now)
-    yield from _remember_customer(store.id, account, view, products, now)
-    if discount is not None:
-        yield Stmt(
-            "UPDATE discounts SET used_at = ?, order_id = ? WHERE code = ?",
-            (now, order_id, discount["code"]),
-        )
+    tags_of = {
+        pid: json.loads(row.get("tags") or "[]")
+        for (sid, pid), row in products.items()
+        if sid == store.id and row
+    }
+    yield from _remember_customer(store.id, account["id"], view, tags_of, now)
+    if code is not None:
+        yield from use_code(code.code, order_id, now)
     yield from _email(account["email"], cart_view, now)
     return cart_view
 
@@ -268,7 +198,7 @@ def _tell_store(
     """The store's event, and the same JSON for its webhook (delivered in order, retried)."""
     yield from outbox.append(
         fx,
-        outbox.store_owner(store.id),
+        store_stream(store.id),
         lambda seq: OrderEvent(seq=seq, change=change, order=view),
         now,
     )
@@ -276,7 +206,7 @@ def _tell_store(
         yield Stmt(
             "INSERT INTO webhook_queue (store_id, url, body, created_at, next_try_at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (store.id, store.webhook_url, fx.outbox[-1].frame, now, now),
+            (store.id, store.webhook_url, fx.streams[-1][1].text, now, now),
         )
 
 
@@ -287,26 +217,25 @@ def _email(to: str, order: OrderView, now: float) -> Plan[None]:
 
 def _remember_customer(
     store_id: str,
-    account: Row,
+    cart_id: str,
     order: StoreOrderView,
-    products: dict[tuple[str, str], Row],
+    tags_of: dict[str, list[str]],
     now: float,
 ) -> Plan[None]:
     """The store's customer record: what they bought and the tags of it (their preferences)."""
     row = one(
         (
             yield Stmt(
-                "SELECT * FROM customers WHERE store_id = ? AND cart_id = ?",
-                (store_id, account["id"]),
+                "SELECT * FROM customers WHERE store_id = ? AND cart_id = ?", (store_id, cart_id)
             )
         )
     )
-    bought: dict[str, int] = json.loads(row["products"]) if row else {}
-    tags: dict[str, int] = json.loads(row["tags"]) if row else {}
-    for line in order.lines:
-        bought[line.product_id] = bought.get(line.product_id, 0) + line.qty
-        for tag in json.loads(products[store_id, line.product_id].get("tags") or "[]"):
-            tags[tag] = tags.get(tag, 0) + line.qty
+    bought, tags = customers.tally(
+        json.loads(row["products"]) if row else {},
+        json.loads(row["tags"]) if row else {},
+        order.lines,
+        tags_of,
+    )
     yield Stmt(
         "INSERT INTO customers (store_id, cart_id, cart_ref, email, name, orders, "
         "first_order_at, last_order_at, products, tags) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?) "
@@ -316,7 +245,7 @@ def _remember_customer(
         "tags = excluded.tags",
         (
             store_id,
-            account["id"],
+            cart_id,
             order.customer.cart_ref,
             order.customer.email,
             order.customer.name,
@@ -337,8 +266,8 @@ def update_order(
     row = one(
         (yield Stmt("SELECT * FROM orders WHERE id = ? AND store_id = ?", (cmd.order_id, store_id)))
     )
-    if row is None:  # another store's order is not found either: nothing leaks
-        raise ProtocolError(ErrorCode.NOT_FOUND, f"this store has no order {cmd.order_id!r}")
+    if row is None:
+        raise rules.no_order(cmd.order_id)
     order = StoreOrderView.model_validate_json(row["doc"])
     rules.check_transition(order.status, cmd.status, cmd.reason)
     effect = rules.stock_effect(order.status, cmd.status)
@@ -362,114 +291,20 @@ def update_order(
             )
         )
         assert product is not None
-        fx.availability[store_id, line.product_id] = availability(product).model_dump_json()
-    note = cmd.reason or (f"{cmd.carrier or ''} {cmd.tracking_url or ''}".strip())
-    updated = order.model_copy(
-        update={
-            "status": cmd.status,
-            "carrier": cmd.carrier or order.carrier,
-            "tracking_url": cmd.tracking_url or order.tracking_url,
-            "reason": cmd.reason or order.reason,
-            "timeline": [*order.timeline, OrderStep(status=cmd.status, at=now, note=note)],
-            "updated_at": now,
-            "version": order.version + 1,
-        }
-    )
+        stock_changed(fx, product)
+    updated = rules.advanced(order, cmd, now)
     yield Stmt(
         "UPDATE orders SET status = ?, doc = ?, updated_at = ?, version = version + 1 WHERE id = ?",
         (cmd.status.value, updated.model_dump_json(), now, cmd.order_id),
     )
     store = yield from require_store(store_id)
-    cart_view = OrderView.model_validate(updated.model_dump(exclude={"customer"}))
+    cart_view = rules.cart_view(updated)
     yield from outbox.append(
         fx,
-        outbox.cart_owner(row["cart_id"]),
+        cart_stream(row["cart_id"]),
         lambda seq: OrderUpdated(seq=seq, order=cart_view),
         now,
     )
     yield from _tell_store(fx, store, updated, "updated", now)
     yield from _email(updated.customer.email, cart_view, now)
     return updated
-
-
-# ---- discount codes -------------------------------------------------------------------------
-
-
-def offer_discount(
-    fx: Effects,
-    *,
-    store_id: str,
-    cart: str,
-    code: str,
-    percent_off: int | None,
-    amount_off: Money | None,
-    message: str,
-    expires_at: float,
-    now: float,
-) -> Plan[DiscountView]:
-    """A code for the cart known to this store as `cart` (its cart_ref)."""
-    if (percent_off is None) == (amount_off is None):
-        raise ProtocolError(ErrorCode.INVALID_MESSAGE, "give either percent_off or amount_off")
-    cart_id = yield from cart_of_ref(store_id, cart)
-    store = yield from require_store(store_id)
-    yield Stmt(
-        "INSERT INTO discounts (code, store_id, cart_id, percent_off, amount_off, currency, "
-        "message, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            code,
-            store_id,
-            cart_id,
-            percent_off,
-            amount_off.amount if amount_off else None,
-            amount_off.currency if amount_off else None,
-            message,
-            now,
-            expires_at,
-        ),
-    )
-    view = DiscountView(
-        code=code,
-        store_id=store_id,
-        store_name=store.name,
-        percent_off=percent_off,
-        amount_off=amount_off,
-        message=message,
-        expires_at=expires_at,
-    )
-    yield from outbox.append(
-        fx, outbox.cart_owner(cart_id), lambda seq: DiscountOffered(seq=seq, discount=view), now
-    )
-    return view.model_copy(update={"cart_ref": cart})
-
-
-def cart_of_ref(store_id: str, ref: str) -> Plan[str]:
-    """The cart behind a store's pseudonym, if that cart ever held or bought its products."""
-    rows = yield Stmt(
-        "SELECT DISTINCT cart_id FROM tickets WHERE store_id = ? "
-        "UNION SELECT cart_id FROM customers WHERE store_id = ?",
-        (store_id, store_id),
-    )
-    for r in rows:
-        if cart_ref(store_id, r["cart_id"]) == ref:
-            return str(r["cart_id"])
-    raise ProtocolError(
-        ErrorCode.NOT_FOUND, f"no cart {ref!r} has held or bought this store's products"
-    )
-
-
-def discount_view(row: Row, store_name: str) -> DiscountView:
-    amount = (
-        Money(amount=row["amount_off"], currency=row["currency"])
-        if row["amount_off"] is not None
-        else None
-    )
-    return DiscountView(
-        code=row["code"],
-        store_id=row["store_id"],
-        store_name=store_name,
-        percent_off=row["percent_off"],
-        amount_off=amount,
-        message=row["message"],
-        expires_at=row["expires_at"],
-        used=row["used_at"] is not None,
-    )

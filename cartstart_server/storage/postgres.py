@@ -17,7 +17,7 @@ from typing import TypeVar
 import asyncpg
 
 from .migrations import MIGRATIONS
-from .sql import Plan, Row
+from .sql import Plan, PlanRun
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -48,16 +48,10 @@ def ddl(sql: str) -> str:
 
 
 async def _step(conn: asyncpg.Connection, plan: Plan[T]) -> T:
-    try:
-        stmt = next(plan)
-        while True:
-            records = await conn.fetch(numbered(stmt.sql), *stmt.params)
-            rows: list[Row] = [dict(r) for r in records]
-            stmt = plan.send(rows)
-    except StopIteration as done:
-        return done.value  # type: ignore[no-any-return]
-    finally:
-        plan.close()
+    with PlanRun(plan) as run:
+        for stmt in run:
+            run.feed([dict(r) for r in await conn.fetch(numbered(stmt.sql), *stmt.params)])
+    return run.result
 
 
 class PostgresDatabase:

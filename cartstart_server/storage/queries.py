@@ -8,22 +8,32 @@ from collections.abc import Iterable
 
 from shared_protocol.cart import CartSnapshot
 from shared_protocol.common import Availability
-from shared_protocol.errors import ErrorCode, ProtocolError
 from shared_protocol.orders import DiscountView, OrderView, StoreOrderView
 from shared_protocol.page import Holding
 from shared_protocol.store import StoreSnapshot
+from shared_protocol.store_api import CustomerView, HeldCart, ProductView
 
-from ..domain.tickets import cart_ref
+from ..domain import customers as rules
+from ..domain.orders import no_order
+from ..domain.tickets import no_product
+from ..domain.topics import cart_stream, store_stream
 from . import outbox
 from .directory import StoreRow, require_store
-from .ledger import product_row
-from .orders import discount_view
-from .sql import Plan, Row, Stmt, one
-from .views import availability, store_ticket_view, ticket_view
+from .holds import product_row
+from .sql import Plan, Stmt, one
+from .views import (
+    availability,
+    customer_view,
+    discount_view,
+    held_cart,
+    product_view,
+    store_ticket_view,
+    ticket_view,
+)
 
 
 def cart_snapshot(cart_id: str, now: float) -> Plan[CartSnapshot]:
-    head, _ = yield from outbox.stream_state(outbox.cart_owner(cart_id))
+    head, _ = yield from outbox.stream_state(cart_stream(cart_id))
     tickets = yield Stmt(
         "SELECT * FROM tickets WHERE cart_id = ? AND state = 'held' ORDER BY created_at, id",
         (cart_id,),
@@ -73,37 +83,39 @@ def store_order(store_id: str, order_id: str) -> Plan[StoreOrderView]:
         (yield Stmt("SELECT doc FROM orders WHERE id = ? AND store_id = ?", (order_id, store_id)))
     )
     if row is None:
-        raise ProtocolError(ErrorCode.NOT_FOUND, f"this store has no order {order_id!r}")
+        raise no_order(order_id)
     return StoreOrderView.model_validate_json(row["doc"])
 
 
-def customers(store_id: str, query: str = "", product_id: str | None = None) -> Plan[list[Row]]:
+def customers(
+    store_id: str, query: str = "", product_id: str | None = None
+) -> Plan[list[CustomerView]]:
     """The store's customers (from its orders), matching `query` in name, email or a product
     bought (id or name), and having bought `product_id` when given."""
     rows = yield Stmt(
         "SELECT * FROM customers WHERE store_id = ? ORDER BY last_order_at DESC", (store_id,)
     )
     names = {
-        r["product_id"]: r["name"].lower()
+        r["product_id"]: r["name"]
         for r in (
             yield Stmt("SELECT product_id, name FROM products WHERE store_id = ?", (store_id,))
         )
     }
-    needle = query.strip().lower()
-    out = []
-    for row in rows:
-        bought: dict[str, int] = json.loads(row["products"])
-        if product_id is not None and product_id not in bought:
-            continue
-        haystack = [row["name"].lower(), row["email"].lower()]
-        haystack += [p.lower() for p in bought] + [names.get(p, "") for p in bought]
-        if needle and not any(needle in h for h in haystack):
-            continue
-        out.append(row)
-    return out
+    return [
+        customer_view(row)
+        for row in rows
+        if rules.matches(
+            query,
+            name=row["name"],
+            email=row["email"],
+            bought=json.loads(row["products"]),
+            product_names=names,
+            product_id=product_id,
+        )
+    ]
 
 
-def carts_holding(store_id: str) -> Plan[list[Row]]:
+def carts_holding(store_id: str) -> Plan[list[HeldCart]]:
     """The carts holding this store's products now: pseudonym, units, since when, until when."""
     rows = yield Stmt(
         "SELECT cart_id, COUNT(*) AS items, SUM(qty) AS units, MIN(created_at) AS since, "
@@ -111,11 +123,11 @@ def carts_holding(store_id: str) -> Plan[list[Row]]:
         "GROUP BY cart_id ORDER BY since",
         (store_id,),
     )
-    return [{**r, "cart_ref": cart_ref(store_id, r["cart_id"])} for r in rows]
+    return [held_cart(r, store_id) for r in rows]
 
 
 def store_snapshot(store_id: str) -> Plan[StoreSnapshot]:
-    head, _ = yield from outbox.stream_state(outbox.store_owner(store_id))
+    head, _ = yield from outbox.stream_state(store_stream(store_id))
     tickets = yield Stmt(
         "SELECT * FROM tickets WHERE store_id = ? AND state = 'held' ORDER BY created_at, id",
         (store_id,),
@@ -142,11 +154,17 @@ def availability_of(refs: Iterable[tuple[str, str]]) -> Plan[list[Availability]]
     return out
 
 
-def store_products(store_id: str) -> Plan[list[Row]]:
+def store_products(store_id: str) -> Plan[list[ProductView]]:
     yield from require_store(store_id)
-    return (
-        yield Stmt("SELECT * FROM products WHERE store_id = ? ORDER BY product_id", (store_id,))
-    )
+    rows = yield Stmt("SELECT * FROM products WHERE store_id = ? ORDER BY product_id", (store_id,))
+    return [product_view(r) for r in rows]
+
+
+def store_product(store_id: str, product_id: str) -> Plan[ProductView]:
+    row = yield from product_row(store_id, product_id)
+    if row is None:
+        raise no_product(product_id)
+    return product_view(row)
 
 
 def ticket_counts() -> Plan[dict[str, int]]:

@@ -8,9 +8,11 @@ partial indexes).
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
+
+from ..domain.topics import Frame, ProductKey
 
 T = TypeVar("T")
 Row = dict[str, Any]
@@ -29,18 +31,54 @@ def one(rows: list[Row]) -> Row | None:
     return rows[0] if rows else None
 
 
-@dataclass(frozen=True, slots=True)
-class OutboxEntry:
-    owner: str
-    seq: int
-    frame: str
+class PlanRun(Generic[T]):
+    """How every driver steps a plan, whatever runs the statements:
+
+        with PlanRun(plan) as run:
+            for stmt in run:
+                run.feed(rows of executing stmt)
+        return run.result
+
+    A statement that fails (the driver raises) closes the plan, so its `finally` blocks run."""
+
+    def __init__(self, plan: Plan[T]) -> None:
+        self._plan = plan
+        self._next: Stmt | None = None
+        self._done = False
+        self._result: T | None = None
+        self._advance(None)
+
+    def _advance(self, rows: list[Row] | None) -> None:
+        try:
+            self._next = self._plan.send(rows)  # type: ignore[arg-type]  # None starts it
+        except StopIteration as stop:
+            self._next, self._done, self._result = None, True, stop.value
+
+    def __iter__(self) -> Iterator[Stmt]:
+        while self._next is not None:
+            stmt, self._next = self._next, None
+            yield stmt
+
+    def feed(self, rows: list[Row]) -> None:
+        self._advance(rows)
+
+    @property
+    def result(self) -> T:
+        assert self._done, "the plan has not finished"
+        return self._result  # type: ignore[return-value]
+
+    def __enter__(self) -> PlanRun[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._plan.close()
 
 
 @dataclass(slots=True)
 class Effects:
-    """What a committed transaction must tell the world. Filled by plans, published by the Hub only
-    after the commit succeeded (a rolled-back plan's effects are dropped with it)."""
+    """What a committed transaction must tell the world. Filled by plans, published only after
+    the commit succeeded (a rolled-back plan's effects are dropped with it)."""
 
-    outbox: list[OutboxEntry] = field(default_factory=list)
-    availability: dict[tuple[str, str], str] = field(default_factory=dict)
+    streams: list[tuple[str, Frame]] = field(default_factory=list)  # (stream, frame) in order
+    availability: dict[ProductKey, Frame] = field(default_factory=dict)  # the latest per product
     deadlines: list[float] = field(default_factory=list)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .migrations import MIGRATIONS
-from .sql import Plan, Row
+from .sql import Plan, PlanRun, Row
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -48,19 +48,15 @@ def _resolve(future: asyncio.Future[Any], value: Any, error: BaseException | Non
 
 def drive(conn: sqlite3.Connection, plan: Plan[T]) -> T:
     """Step a plan to completion on `conn`, feeding it the rows of each statement."""
-    try:
-        stmt = next(plan)
-        while True:
+    with PlanRun(plan) as run:
+        for stmt in run:
             cursor = conn.execute(stmt.sql, stmt.params)
             rows: list[Row] = []
             if cursor.description:
                 names = [d[0] for d in cursor.description]
                 rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-            stmt = plan.send(rows)
-    except StopIteration as done:
-        return done.value  # type: ignore[no-any-return]
-    finally:
-        plan.close()
+            run.feed(rows)
+    return run.result
 
 
 class SqliteDatabase:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
+from shared_protocol.accounts import LinkTokenView
 from shared_protocol.common import Availability, Money, StoreTicketView, TicketState, TicketView
+from shared_protocol.orders import DiscountView
 from shared_protocol.store import StockLevel, StoreSettings
+from shared_protocol.store_api import CustomerView, HeldCart, ProductView, StoreInfo
 
 from ..domain.tickets import available, cart_ref, renewals_left
-from .directory import StoreRow
+from .directory import StoreRow, TokenRow
 from .sql import Row
 
 
@@ -71,4 +76,74 @@ def settings_of(store: StoreRow) -> StoreSettings:
         default_ttl_seconds=store.default_ttl,
         renewal_limit=store.renewal_limit,
         origins=list(store.origins),
+    )
+
+
+def store_info(store: StoreRow) -> StoreInfo:
+    return StoreInfo(id=store.id, name=store.name, settings=settings_of(store))
+
+
+def product_view(row: Row) -> ProductView:
+    return ProductView(
+        id=row["product_id"],
+        name=row["name"],
+        code=row["code"],
+        price=Money(amount=row["price_amount"], currency=row["currency"]),
+        image_url=row["image_url"],
+        page_url=row["page_url"],
+        tags=json.loads(row["tags"]),
+        ttl_seconds=row["ttl"],
+        active=bool(row["active"]),
+        stock=stock_level(row),
+    )
+
+
+def held_cart(row: Row, store_id: str) -> HeldCart:
+    return HeldCart(
+        cart_ref=cart_ref(store_id, row["cart_id"]),
+        items=row["items"],
+        units=row["units"],
+        since=row["since"],
+        next_expiry=row["next_expiry"],
+    )
+
+
+def customer_view(row: Row) -> CustomerView:
+    return CustomerView(
+        cart_ref=row["cart_ref"],
+        email=row["email"],
+        name=row["name"],
+        orders=row["orders"],
+        first_order_at=row["first_order_at"],
+        last_order_at=row["last_order_at"],
+        products=json.loads(row["products"]),
+        tags=json.loads(row["tags"]),
+    )
+
+
+def discount_view(row: Row, store_name: str) -> DiscountView:
+    amount = (
+        Money(amount=row["amount_off"], currency=row["currency"])
+        if row["amount_off"] is not None
+        else None
+    )
+    return DiscountView(
+        code=row["code"],
+        store_id=row["store_id"],
+        store_name=store_name,
+        percent_off=row["percent_off"],
+        amount_off=amount,
+        message=row["message"],
+        expires_at=row["expires_at"],
+        used=row["used_at"] is not None,
+    )
+
+
+def link_token_view(token: TokenRow) -> LinkTokenView:
+    return LinkTokenView(
+        token_id=token.id,
+        store_id=token.store_id,
+        label=token.label,
+        created_at=token.created_at,
+        expires_at=token.expires_at,
     )

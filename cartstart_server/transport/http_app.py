@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Iterable
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -18,15 +19,17 @@ from pydantic.warnings import UnsupportedFieldAttributeWarning
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared_protocol import ErrorCode, ProtocolError
+from shared_protocol import Channel, ErrorCode, ProtocolError
 from shared_protocol.schema import protocol_schema
 from shared_protocol.session import SUPPORTED_VERSIONS
 from storefront_templates import STATIC_DIR
 
-from ..hub import Hub
-from . import http_cart, http_orders, http_page, http_store
+from ..services.ops import Ops
+from ..services.origins import OriginPolicy
 from .http_cors import PageCors
 from .http_errors import error_response
+from .limits import Limits
+from .ws import ws_path
 
 log = logging.getLogger(__name__)
 
@@ -100,20 +103,31 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
-def create_app(hub: Hub, ws_url: str, http_url: str) -> FastAPI:
+def create_app(
+    *,
+    routers: Iterable[APIRouter],
+    channels: Iterable[Channel],
+    ops: Ops,
+    origins: OriginPolicy,
+    limits: Limits,
+    ws_url: str,
+    http_url: str,
+) -> FastAPI:
+    """The HTTP app around `routers`: one error shape, the body limit, CORS for store pages, the
+    ops routes, discovery of the WebSocket `channels`, and the static files."""
+    channel_urls = {c.value: f"{ws_url}{ws_path(c)}" for c in channels}
     app = FastAPI(
         title="CartStart federation hub",
         version="1",
         description="REST store API, shopper accounts, cart and page polling. The WebSocket "
-        f"channels are at {ws_url}/ws/(cart|page|store); see /protocol/schema.json.",
+        f"channels are at {', '.join(channel_urls.values())}; see /protocol/schema.json.",
     )
-    app.state.hub = hub
-    app.add_middleware(BodyLimit, limit=hub.config.max_body_bytes)
-    app.add_middleware(PageCors, policy=hub.origins)  # outermost: preflights skip the rest
+    app.add_middleware(BodyLimit, limit=limits.max_body_bytes)
+    app.add_middleware(PageCors, policy=origins)  # outermost: preflights skip the rest
 
     @app.exception_handler(ProtocolError)
     async def on_protocol_error(_: Request, exc: ProtocolError) -> Response:
-        hub.metrics.rejected.labels("http", exc.code.value).inc()
+        ops.metrics.rejected.labels("http", exc.code.value).inc()
         return error_response(exc)
 
     @app.exception_handler(RequestValidationError)
@@ -140,18 +154,17 @@ def create_app(hub: Hub, ws_url: str, http_url: str) -> FastAPI:
         "protocol_versions": list(SUPPORTED_VERSIONS),
         "http_url": http_url,
         "ws_url": ws_url,
-        "channels": {c: f"{ws_url}/ws/{c}" for c in ("cart", "page", "store")},
+        "channels": channel_urls,
     }
 
     @app.get("/healthz", tags=["ops"])
     async def healthz() -> dict[str, Any]:
-        await hub.stream_state("health")  # the database answers
+        await ops.healthy()
         return {"status": "ok"}
 
     @app.get("/metrics", tags=["ops"])
     async def metrics() -> Response:
-        await hub.refresh_gauges()
-        return Response(hub.metrics.render(), media_type="text/plain; version=0.0.4")
+        return Response(await ops.render_metrics(), media_type="text/plain; version=0.0.4")
 
     @app.get("/protocol/schema.json", tags=["ops"])
     async def protocol() -> dict[str, Any]:
@@ -166,11 +179,8 @@ def create_app(hub: Hub, ws_url: str, http_url: str) -> FastAPI:
     async def well_known() -> dict[str, Any]:
         return discovery
 
-    app.include_router(http_cart.router)
-    app.include_router(http_page.router)
-    app.include_router(http_store.router)
-    app.include_router(http_store.whoami)
-    app.include_router(http_orders.router)
+    for router in routers:
+        app.include_router(router)
     if STATIC_DIR.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

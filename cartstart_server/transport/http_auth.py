@@ -8,24 +8,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared_protocol import ErrorCode, ProtocolError
+from shared_protocol.store_api import StoreInfo
 
-from ..hub import Hub, LinkedPage, Shopper
-from ..storage.directory import StoreRow
+from ..services.identity import Identity, LinkedPage, Shopper
 
 _bearer = HTTPBearer(auto_error=False, description="A session token, link token or store API key")
 Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-
-
-def hub_of(request: Request) -> Hub:
-    hub: Hub = request.app.state.hub
-    return hub
-
-
-HubDep = Annotated[Hub, Depends(hub_of)]
 
 
 def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
@@ -34,35 +26,29 @@ def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
     return credentials.credentials
 
 
-async def shopper(hub: HubDep, credentials: Bearer) -> Shopper:
-    return await hub.authenticate_shopper(_token(credentials))
+class Auth:
+    """FastAPI dependencies, one per kind of credential (`Depends(auth.shopper)`)."""
 
+    def __init__(self, identity: Identity) -> None:
+        self._identity = identity
 
-async def linked_page(hub: HubDep, credentials: Bearer) -> LinkedPage:
-    return await hub.authenticate_link(_token(credentials))
+    async def shopper(self, credentials: Bearer) -> Shopper:
+        return await self._identity.authenticate_shopper(_token(credentials))
 
+    async def page(self, credentials: Bearer) -> LinkedPage:
+        return await self._identity.authenticate_link(_token(credentials))
 
-async def optional_linked_page(hub: HubDep, credentials: Bearer) -> LinkedPage | None:
-    """No token: an unlinked page. A token that is not valid (any more) is an error, so the page
-    learns to drop it."""
-    return None if credentials is None else await hub.authenticate_link(credentials.credentials)
+    async def optional_page(self, credentials: Bearer) -> LinkedPage | None:
+        """No token: an unlinked page. A token that is not valid (any more) is an error, so the
+        page learns to drop it."""
+        if credentials is None:
+            return None
+        return await self._identity.authenticate_link(credentials.credentials)
 
+    async def store(self, credentials: Bearer, store_id: str) -> StoreInfo:
+        """The key must belong to the store named in the path."""
+        return await self._identity.authorize_store(_token(credentials), store_id)
 
-async def store_agent(hub: HubDep, credentials: Bearer, store_id: str) -> StoreRow:
-    """The key must belong to the store named in the path."""
-    store = await hub.authenticate_store(_token(credentials))
-    if store.id != store_id:
-        raise ProtocolError(ErrorCode.FORBIDDEN, "this API key belongs to another store")
-    return store
-
-
-async def any_store(hub: HubDep, credentials: Bearer) -> StoreRow:
-    """Whichever store the key belongs to (for clients that hold only a key: the console)."""
-    return await hub.authenticate_store(_token(credentials))
-
-
-ShopperDep = Annotated[Shopper, Depends(shopper)]
-LinkedPageDep = Annotated[LinkedPage, Depends(linked_page)]
-OptionalLinkedPageDep = Annotated[LinkedPage | None, Depends(optional_linked_page)]
-StoreDep = Annotated[StoreRow, Depends(store_agent)]
-KeyHolderDep = Annotated[StoreRow, Depends(any_store)]
+    async def key_holder(self, credentials: Bearer) -> StoreInfo:
+        """Whichever store the key belongs to (for clients that hold only a key: the console)."""
+        return await self._identity.authenticate_store(_token(credentials))

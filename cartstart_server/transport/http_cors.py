@@ -6,7 +6,7 @@
   the page so the widget can show it. Preflights are answered for any origin: a preflight
   grants nothing (the request itself is checked), and a refused preflight would hide the
   reason from the page. Which store's products a page may add is checked per command
-  (`Hub.add_to_cart`).
+  (`Carts.add_to_cart`).
 - Everything else (cart, store, accounts) is not for pages: no CORS headers, so browsers keep
   other sites' scripts out.
 """
@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared_protocol import ProtocolError
 
-from ..origins import OriginPolicy
+from ..services.origins import OriginPolicy
 from .http_errors import error_response
 
 PUBLIC_PREFIXES = ("/static/", "/.well-known/cartstart.json")

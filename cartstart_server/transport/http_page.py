@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, Query
+from fastapi import APIRouter, Body, Depends, Header, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared_protocol import ErrorCode, ProtocolError
+from shared_protocol.accounts import IssuedLinkToken
 from shared_protocol.common import Availability, Ident
 from shared_protocol.page import MAX_SUBSCRIPTIONS, Holding, PageCommand, PageResult
 
-from ..broker.base import product_topic
-from .http_auth import HubDep, LinkedPageDep, OptionalLinkedPageDep
-from .http_cart import IssuedLinkTokenOut, issued_out
-from .polling import wait_for_topics
-
-router = APIRouter()
+from ..services.carts import Carts
+from ..services.identity import Identity, LinkedPage
+from ..services.streams import Streams
+from .http_auth import Auth
+from .limits import Limits
 
 
 class Known(BaseModel):
@@ -45,6 +45,12 @@ class PollAnswer(AvailabilityItems):
     )
 
 
+class PairIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(min_length=4, max_length=20, description="The code shown in the cart")
+    label: str = Field("", max_length=100, description="Names this browser in the cart")
+
+
 def _parse_refs(refs: list[str]) -> list[tuple[str, str]]:
     out = []
     for ref in refs:
@@ -57,58 +63,53 @@ def _parse_refs(refs: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-@router.get("/api/page/availability", tags=["page"])
-async def availability(
-    hub: HubDep,
-    p: Annotated[
-        list[str], Query(max_length=MAX_SUBSCRIPTIONS, description="<store_id>:<product_id>")
-    ],
-) -> AvailabilityItems:
-    return AvailabilityItems(items=await hub.availability(_parse_refs(p)))
+def routes(*, identity: Identity, carts: Carts, streams: Streams, limits: Limits) -> APIRouter:
+    router = APIRouter(tags=["page"])
+    auth = Auth(identity)
+    linked, maybe_linked = Depends(auth.page), Depends(auth.optional_page)
 
+    @router.get("/api/page/availability")
+    async def availability(
+        p: Annotated[
+            list[str], Query(max_length=MAX_SUBSCRIPTIONS, description="<store_id>:<product_id>")
+        ],
+    ) -> AvailabilityItems:
+        return AvailabilityItems(items=await carts.availability(_parse_refs(p)))
 
-@router.post("/api/page/poll", tags=["page"])
-async def poll(body: AvailabilityPoll, hub: HubDep, page: OptionalLinkedPageDep) -> PollAnswer:
-    """Return the products whose availability differs from the versions the page shows, waiting
-    up to `wait` seconds for one to change. An empty list means nothing changed. With a link
-    token, `in_cart` tells which of the products the page's cart holds."""
-    known = {(k.store_id, k.product_id): k.version for k in body.products}
+    @router.post("/api/page/poll")
+    async def poll(body: AvailabilityPoll, page: LinkedPage | None = maybe_linked) -> PollAnswer:
+        """Return the products whose availability differs from the versions the page shows,
+        waiting up to `wait` seconds for one to change. An empty list means nothing changed.
+        With a link token, `in_cart` tells which of the products the page's cart holds."""
+        known = {(k.store_id, k.product_id): k.version for k in body.products}
 
-    async def changed() -> list[Availability]:
-        items = await hub.availability(known)
-        return [a for a in items if a.version != known[a.store_id, a.product_id]]
+        async def changed() -> list[Availability]:
+            items = await carts.availability(known)
+            return [a for a in items if a.version != known[a.store_id, a.product_id]]
 
-    items = await changed()
-    if not items and body.wait > 0:
-
-        async def ready() -> bool:
-            return bool(await changed())
-
-        topics = [product_topic(*key) for key in known]
-        await wait_for_topics(hub, topics, min(body.wait, hub.config.long_poll_max), ready)
         items = await changed()
-    holdings = None if page is None else await hub.holdings(page, known)
-    return PollAnswer(items=items, in_cart=holdings)
+        if not items and body.wait > 0:
 
+            async def ready() -> bool:
+                return bool(await changed())
 
-class PairIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    code: str = Field(min_length=4, max_length=20, description="The code shown in the cart")
-    label: str = Field("", max_length=100, description="Names this browser in the cart")
+            await streams.wait_for_products(known, min(body.wait, limits.long_poll_max), ready)
+            items = await changed()
+        holdings = None if page is None else await carts.holdings(page, known)
+        return PollAnswer(items=items, in_cart=holdings)
 
+    @router.post("/api/page/pair", status_code=201)
+    async def pair(body: PairIn) -> IssuedLinkToken:
+        """Trade a pairing code for a link token: this browser now adds to that cart."""
+        return await identity.redeem_pairing_code(body.code, body.label)
 
-@router.post("/api/page/pair", status_code=201, tags=["page"])
-async def pair(body: PairIn, hub: HubDep) -> IssuedLinkTokenOut:
-    """Trade a pairing code for a link token: this browser now adds to that cart."""
-    return issued_out(await hub.redeem_pairing_code(body.code, body.label))
+    @router.post("/api/page/commands")
+    async def page_command(
+        command: Annotated[PageCommand, Body()],
+        origin: Annotated[str | None, Header(include_in_schema=False)] = None,
+        page: LinkedPage = linked,
+    ) -> PageResult:
+        """`add_to_cart` with a link token (`Authorization: Bearer <link token>`)."""
+        return PageResult.of(command.id, await carts.add_to_cart(page, command, origin))
 
-
-@router.post("/api/page/commands", tags=["page"])
-async def page_command(
-    command: Annotated[PageCommand, Body()],
-    hub: HubDep,
-    page: LinkedPageDep,
-    origin: Annotated[str | None, Header(include_in_schema=False)] = None,
-) -> PageResult:
-    """`add_to_cart` with a link token (`Authorization: Bearer <link token>`)."""
-    return PageResult.of(command.id, await hub.add_to_cart(page, command, origin))
+    return router

@@ -7,15 +7,14 @@ key never reaches another store's data. PUTs are idempotent by nature; POSTs tha
 
 from __future__ import annotations
 
-import json
 import secrets
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Header, Query, Response
+from fastapi import APIRouter, Body, Depends, Header, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared_protocol import ErrorCode, ProtocolError
-from shared_protocol.common import Money, StoreTicketView, Url, WebOrigin
+from shared_protocol.common import StoreTicketView, Url, WebOrigin
 from shared_protocol.store import (
     MAX_ORIGINS,
     AdjustStock,
@@ -31,15 +30,14 @@ from shared_protocol.store import (
     UpdateSettings,
     UpsertProducts,
 )
+from shared_protocol.store_api import ProductView, StoreInfo
 
-from ..storage.outbox import store_owner
-from ..storage.sql import Row
-from ..storage.views import settings_of, stock_level
-from .http_auth import HubDep, KeyHolderDep, StoreDep
-from .polling import PollResponse, poll_stream
-
-router = APIRouter(prefix="/api/stores/{store_id}", tags=["store"])
-whoami = APIRouter(tags=["store"])
+from ..services.identity import Identity
+from ..services.stores import Stores
+from ..services.streams import Streams
+from .http_auth import Auth
+from .limits import Limits
+from .polling import PollResponse, poll_response
 
 
 def _key_header() -> Any:
@@ -59,12 +57,6 @@ RequiredIdempotencyKey = Annotated[str, _key_header()]
 def command_id_of(key: str | None) -> str:
     """PUTs may omit the key (setting a value twice is harmless); one is made up for them."""
     return key or "rest-" + secrets.token_hex(12)
-
-
-class StoreInfo(BaseModel):
-    id: str
-    name: str
-    settings: StoreSettings
 
 
 class SettingsIn(BaseModel):
@@ -96,19 +88,6 @@ class Upserted(BaseModel):
     upserted: int
 
 
-class ProductOut(BaseModel):
-    id: str
-    name: str
-    code: str
-    price: Money
-    image_url: str | None
-    page_url: str | None
-    tags: list[str]
-    ttl_seconds: float | None
-    active: bool
-    stock: StockLevel
-
-
 class OnHand(BaseModel):
     model_config = ConfigDict(extra="forbid")
     on_hand: int = Field(ge=0, le=10_000_000)
@@ -124,126 +103,111 @@ class StockChange(BaseModel):
     revoked: list[StoreTicketView] = Field(description="Holds given back to cover the change")
 
 
-def _product_out(row: Row) -> ProductOut:
-    return ProductOut(
-        id=row["product_id"],
-        name=row["name"],
-        code=row["code"],
-        price=Money(amount=row["price_amount"], currency=row["currency"]),
-        image_url=row["image_url"],
-        page_url=row["page_url"],
-        tags=json.loads(row["tags"]),
-        ttl_seconds=row["ttl"],
-        active=bool(row["active"]),
-        stock=stock_level(row),
-    )
-
-
 def _stock_change(result: StoreResult) -> StockChange:
     assert result.stock is not None
     return StockChange(stock=result.stock, revoked=result.revoked or [])
 
 
-@router.get("")
-async def store_info(store: StoreDep) -> StoreInfo:
-    return StoreInfo(id=store.id, name=store.name, settings=settings_of(store))
+def routes(*, identity: Identity, stores: Stores, streams: Streams, limits: Limits) -> APIRouter:
+    router = APIRouter(prefix="/api/stores/{store_id}", tags=["store"])
+    auth = Auth(identity)
+    own = Depends(auth.store)
+
+    @router.get("")
+    async def store_info(store: StoreInfo = own) -> StoreInfo:
+        return store
+
+    @router.patch("/settings")
+    async def update_settings(
+        body: SettingsIn, key: IdempotencyKey = None, store: StoreInfo = own
+    ) -> SettingsOut:
+        command = UpdateSettings(id=command_id_of(key), **body.model_dump())
+        result = await stores.command(store.id, command)
+        assert result.settings is not None
+        return SettingsOut(**result.settings.model_dump(), webhook_secret=result.webhook_secret)
+
+    @router.get("/products")
+    async def products(store: StoreInfo = own) -> list[ProductView]:
+        return await stores.products(store.id)
+
+    @router.post("/products")
+    async def upsert_products(
+        body: ProductsIn, key: IdempotencyKey = None, store: StoreInfo = own
+    ) -> Upserted:
+        command = UpsertProducts(id=command_id_of(key), products=body.products)
+        result = await stores.command(store.id, command)
+        return Upserted(upserted=result.upserted or 0)
+
+    @router.put("/products/{product_id}")
+    async def put_product(
+        product_id: str, body: ProductIn, key: IdempotencyKey = None, store: StoreInfo = own
+    ) -> ProductView:
+        if body.id != product_id:
+            raise ProtocolError(ErrorCode.INVALID_MESSAGE, "the body's id differs from the URL's")
+        await stores.command(store.id, UpsertProducts(id=command_id_of(key), products=[body]))
+        return await stores.product(store.id, product_id)
+
+    @router.get("/products/{product_id}")
+    async def product(product_id: str, store: StoreInfo = own) -> ProductView:
+        return await stores.product(store.id, product_id)
+
+    @router.put("/products/{product_id}/stock")
+    async def set_stock(
+        product_id: str, body: OnHand, key: IdempotencyKey = None, store: StoreInfo = own
+    ) -> StockChange:
+        """Set the on-hand count. Holds beyond it are revoked, newest first, and their carts
+        told."""
+        command = SetStock(id=command_id_of(key), product_id=product_id, on_hand=body.on_hand)
+        return _stock_change(await stores.command(store.id, command))
+
+    @router.post("/products/{product_id}/stock-adjustments")
+    async def adjust_stock(
+        product_id: str, body: Delta, key: RequiredIdempotencyKey, store: StoreInfo = own
+    ) -> StockChange:
+        """Change the on-hand count by `delta` (a sale over the counter, a restock)."""
+        command = AdjustStock(id=key, product_id=product_id, delta=body.delta)
+        return _stock_change(await stores.command(store.id, command))
+
+    @router.get("/tickets")
+    async def tickets(store: StoreInfo = own) -> StoreSnapshot:
+        """Every held ticket on this store's products."""
+        return await stores.snapshot(store.id)
+
+    @router.get("/events", response_model=PollResponse)
+    async def events(
+        after: Annotated[
+            int, Query(ge=0, description="Last seq applied; also acknowledges it")
+        ] = 0,
+        wait: Annotated[float, Query(ge=0, le=60)] = 0,
+        store: StoreInfo = own,
+    ) -> Response:
+        batch = await streams.poll(
+            streams.of_store(store.id),
+            after,
+            min(wait, limits.long_poll_max),
+            lambda: stores.snapshot(store.id),
+        )
+        return poll_response(batch)
+
+    @router.post("/commands")
+    async def command(
+        command: Annotated[StoreCommand, Body()], store: StoreInfo = own
+    ) -> StoreResult:
+        """Any store command, as JSON exactly as on `/ws/store` (its `id` is the idempotency
+        key)."""
+        return await stores.command(store.id, command)
+
+    return router
 
 
-@whoami.get("/api/store")
-async def key_holder(store: KeyHolderDep) -> StoreInfo:
-    """The store this API key belongs to: a client holding only the key learns its store id
-    here (the key's format is the hub's business)."""
-    return StoreInfo(id=store.id, name=store.name, settings=settings_of(store))
+def whoami(*, identity: Identity) -> APIRouter:
+    router = APIRouter(tags=["store"])
+    holder = Depends(Auth(identity).key_holder)
 
+    @router.get("/api/store")
+    async def key_holder(store: StoreInfo = holder) -> StoreInfo:
+        """The store this API key belongs to: a client holding only the key learns its store
+        id here (the key's format is the hub's business)."""
+        return store
 
-@router.patch("/settings")
-async def update_settings(
-    body: SettingsIn, hub: HubDep, store: StoreDep, key: IdempotencyKey = None
-) -> SettingsOut:
-    result = await hub.store_command(
-        store.id, UpdateSettings(id=command_id_of(key), **body.model_dump())
-    )
-    assert result.settings is not None
-    return SettingsOut(**result.settings.model_dump(), webhook_secret=result.webhook_secret)
-
-
-@router.get("/products")
-async def products(hub: HubDep, store: StoreDep) -> list[ProductOut]:
-    return [_product_out(r) for r in await hub.store_products(store.id)]
-
-
-@router.post("/products")
-async def upsert_products(
-    body: ProductsIn, hub: HubDep, store: StoreDep, key: IdempotencyKey = None
-) -> Upserted:
-    result = await hub.store_command(
-        store.id, UpsertProducts(id=command_id_of(key), products=body.products)
-    )
-    return Upserted(upserted=result.upserted or 0)
-
-
-@router.put("/products/{product_id}")
-async def put_product(
-    product_id: str, body: ProductIn, hub: HubDep, store: StoreDep, key: IdempotencyKey = None
-) -> ProductOut:
-    if body.id != product_id:
-        raise ProtocolError(ErrorCode.INVALID_MESSAGE, "the body's id differs from the URL's")
-    await hub.store_command(store.id, UpsertProducts(id=command_id_of(key), products=[body]))
-    return await product(product_id, hub, store)
-
-
-@router.get("/products/{product_id}")
-async def product(product_id: str, hub: HubDep, store: StoreDep) -> ProductOut:
-    row = await hub.store_product(store.id, product_id)
-    if row is None:
-        raise ProtocolError(ErrorCode.NOT_FOUND, f"no product {product_id!r} in this store")
-    return _product_out(row)
-
-
-@router.put("/products/{product_id}/stock")
-async def set_stock(
-    product_id: str, body: OnHand, hub: HubDep, store: StoreDep, key: IdempotencyKey = None
-) -> StockChange:
-    """Set the on-hand count. Holds beyond it are revoked, newest first, and their carts told."""
-    command = SetStock(id=command_id_of(key), product_id=product_id, on_hand=body.on_hand)
-    return _stock_change(await hub.store_command(store.id, command))
-
-
-@router.post("/products/{product_id}/stock-adjustments")
-async def adjust_stock(
-    product_id: str,
-    body: Delta,
-    hub: HubDep,
-    store: StoreDep,
-    key: RequiredIdempotencyKey,
-) -> StockChange:
-    """Change the on-hand count by `delta` (a sale over the counter, a restock)."""
-    command = AdjustStock(id=key, product_id=product_id, delta=body.delta)
-    return _stock_change(await hub.store_command(store.id, command))
-
-
-@router.get("/tickets")
-async def tickets(hub: HubDep, store: StoreDep) -> StoreSnapshot:
-    """Every held ticket on this store's products."""
-    return await hub.store_snapshot(store.id)
-
-
-@router.get("/events", response_model=PollResponse)
-async def events(
-    hub: HubDep,
-    store: StoreDep,
-    after: Annotated[int, Query(ge=0, description="Last seq applied; also acknowledges it")] = 0,
-    wait: Annotated[float, Query(ge=0, le=60)] = 0,
-) -> Response:
-    body = await poll_stream(
-        hub, store_owner(store.id), after, wait, lambda: hub.store_snapshot(store.id)
-    )
-    return Response(body, media_type="application/json")
-
-
-@router.post("/commands")
-async def command(
-    command: Annotated[StoreCommand, Body()], hub: HubDep, store: StoreDep
-) -> StoreResult:
-    """Any store command, as JSON exactly as on `/ws/store` (its `id` is the idempotency key)."""
-    return await hub.store_command(store.id, command)
+    return router

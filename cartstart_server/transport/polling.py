@@ -7,21 +7,13 @@ may switch between the two at any moment without losing or repeating a message. 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import Awaitable, Callable
+import json
 from typing import Any
 
+from fastapi import Response
 from pydantic import BaseModel
 
-from shared_protocol.cart import CartSnapshot
-from shared_protocol.session import can_replay
-from shared_protocol.store import StoreSnapshot
-
-from ..hub import Hub
-from ..storage.outbox import frames_json
-
-LIMIT = 500
+from ..services.streams import Batch
 
 
 class PollResponse(BaseModel):
@@ -34,51 +26,12 @@ class PollResponse(BaseModel):
     snapshot: dict[str, Any] | None = None
 
 
-async def wait_for_topics(
-    hub: Hub, topics: list[str], seconds: float, ready: Callable[[], Awaitable[bool]]
-) -> None:
-    """Wait until something is published on one of `topics` (at most `seconds`), unless `ready()`
-    already holds once subscribed: checking after subscribing closes the race with a publish."""
-    if seconds <= 0:
-        return
-    event = asyncio.Event()
-
-    def wake(_: str | None) -> None:
-        event.set()
-
-    for topic in topics:
-        hub.broker.subscribe(topic, wake)
-    try:
-        if not await ready():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(event.wait(), seconds)
-    finally:
-        for topic in topics:
-            hub.broker.unsubscribe(topic, wake)
-
-
-async def poll_stream(
-    hub: Hub,
-    owner: str,
-    after: int,
-    wait: float,
-    snapshot: Callable[[], Awaitable[CartSnapshot | StoreSnapshot]],
-) -> str:
-    head, acked = await hub.stream_state(owner)
-    if acked < after <= head:  # only a cursor that moved costs a write
-        await hub.ack(owner, after)
-        acked = after
-    if not can_replay(after, head, acked):
-        snap = await snapshot()
-        return f'{{"messages":[],"head_seq":{snap.head_seq},"snapshot":{snap.model_dump_json()}}}'
-    rows = await hub.read_outbox(owner, after, LIMIT)
-    if not rows and wait > 0:
-
-        async def arrived() -> bool:
-            return bool(await hub.read_outbox(owner, after, 1))
-
-        await wait_for_topics(hub, [owner], min(wait, hub.config.long_poll_max), arrived)
-        rows = await hub.read_outbox(owner, after, LIMIT)
-    frames = [frame for _, frame in rows]
-    last = rows[-1][0] if rows else after
-    return frames_json(frames, head_seq=max(head, last), snapshot=None)
+def poll_response(batch: Batch) -> Response:
+    """The answer as JSON, the frames spliced in as they were encoded (never decoded here)."""
+    if batch.snapshot is not None:
+        snap = batch.snapshot.model_dump_json()
+        body = f'{{"messages":[],"head_seq":{batch.head_seq},"snapshot":{snap}}}'
+    else:
+        head = json.dumps({"head_seq": batch.head_seq, "snapshot": None})[1:-1]
+        body = '{"messages":[' + ",".join(batch.frames) + "]," + head + "}"
+    return Response(body, media_type="application/json")

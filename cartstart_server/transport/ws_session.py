@@ -11,7 +11,8 @@ import asyncio
 import contextlib
 import logging
 import time
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
@@ -20,13 +21,26 @@ from shared_protocol import Channel, ErrorCode, ProtocolError, negotiate_version
 from shared_protocol.common import ErrorMessage, Hello
 from shared_protocol.session import SUPPORTED_VERSIONS
 
-from ..domain.ratelimit import TokenBucket
-from ..hub import Hub
-from .fanout import ProductFanout
+from ..services.live import ProductFanout
+from ..services.metrics import HubMetrics
+from .flood import TokenBucket
+from .limits import Limits
 
 log = logging.getLogger(__name__)
 
 CLOSE_POLICY = 1008  # RFC 6455: policy violation (auth refused, flood, no hello)
+
+
+M = TypeVar("M")  # the messages a channel handles after hello
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """What every channel session is given, whichever channel it serves."""
+
+    limits: Limits
+    metrics: HubMetrics
+    fanout: ProductFanout[ServerConnection]
 
 
 def error_frame(exc: ProtocolError) -> str:
@@ -35,17 +49,20 @@ def error_frame(exc: ProtocolError) -> str:
     ).model_dump_json()
 
 
-class ChannelSession:
-    """What every channel does: hello, flood control, parsing, typed errors."""
+class ChannelSession(Generic[M]):
+    """What every channel does: hello, flood control, parsing, typed errors. A channel's session
+    says which messages it handles (`M`) and handles each in `handle`."""
 
     channel: Channel
 
-    def __init__(self, hub: Hub, fanout: ProductFanout, conn: ServerConnection) -> None:
-        self.hub = hub
-        self.fanout = fanout
+    def __init__(self, conn: ServerConnection, wiring: Wiring) -> None:
         self.conn = conn
-        cfg = hub.config
-        self.bucket = TokenBucket(cfg.rate_per_second, cfg.rate_burst, time.monotonic())
+        self.limits = wiring.limits
+        self.metrics = wiring.metrics
+        self.fanout = wiring.fanout
+        self.bucket = TokenBucket(
+            self.limits.rate_per_second, self.limits.rate_burst, time.monotonic()
+        )
         self.version = 0
 
     async def send(self, frame: str) -> None:
@@ -63,7 +80,7 @@ class ChannelSession:
         await closing
 
     async def send_error(self, exc: ProtocolError) -> None:
-        self.hub.metrics.rejected.labels(self.channel.value, exc.code.value).inc()
+        self.metrics.rejected.labels(self.channel.value, exc.code.value).inc()
         await self.send(error_frame(exc))
 
     async def run(self) -> None:
@@ -88,8 +105,8 @@ class ChannelSession:
         """Flood control: refuse over-rate messages, close after too many refusals."""
         if self.bucket.allow(time.monotonic()):
             return True
-        if self.bucket.strikes >= self.hub.config.flood_strikes:
-            self.hub.metrics.refused.labels("flood").inc()
+        if self.bucket.strikes >= self.limits.flood_strikes:
+            self.metrics.refused.labels("flood").inc()
             await self.close_with(CLOSE_POLICY, "flood: too many messages, slow down")
             return False
         await self.send_error(
@@ -99,7 +116,7 @@ class ChannelSession:
 
     async def _handshake(self) -> Hello | None:
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.hub.config.hello_timeout
+        deadline = loop.time() + self.limits.hello_timeout
         while True:
             try:
                 raw = await asyncio.wait_for(self.conn.recv(), timeout=deadline - loop.time())
@@ -137,7 +154,7 @@ class ChannelSession:
             message = parse(self.channel, "client", raw)
             if isinstance(message, Hello):
                 raise ProtocolError(ErrorCode.INVALID_MESSAGE, "hello was already received")
-            self.hub.metrics.commands.labels(self.channel.value, message.type).inc()
+            self.metrics.commands.labels(self.channel.value, message.type).inc()
             await self.handle(message)
         except ProtocolError as exc:
             if exc.command_id is None:
@@ -157,7 +174,7 @@ class ChannelSession:
     async def open(self, hello: Hello) -> None:
         raise NotImplementedError
 
-    async def handle(self, message: Any) -> None:
+    async def handle(self, message: M) -> None:
         raise NotImplementedError
 
     async def close(self) -> None:

@@ -17,7 +17,7 @@ async def test_two_store_checkout_end_to_end(
 ) -> None:
     books, books_key = await seed_store(server.hub, "Books", {"novel": 3})
     pots, pots_key = await seed_store(server.hub, "Pots", {"vase": 1})
-    await server.hub.store_command(
+    await server.hub.stores.command(
         pots,
         UpdateSettings(id=command_id(), payment_url_template="https://pots.example/pay/{order_id}"),
     )
@@ -64,7 +64,7 @@ async def test_two_store_checkout_end_to_end(
         assert [line["qty"] for line in placed["order"]["lines"]] == [2]
         assert (await pots_ws.expect("order"))["order"]["order_id"] == by_store[pots].order_id
         # Stock: the units are off sale, pending the stores' confirmation.
-        (novel,) = await server.hub.availability([(books, "novel")])
+        (novel,) = await server.hub.carts.availability([(books, "novel")])
         assert novel.available == 1
 
         # The bookshop moves its order along; the cart follows.

@@ -46,9 +46,9 @@ async def test_each_event_once_in_order_across_drops_and_transport_switches(
     server: HubServer,
 ) -> None:
     store_id, _ = await seed_store(server.hub, "Shop", {"mug": 10_000})
-    await server.hub.sign_up("alice@example.org", "correct horse battery")
-    session = await server.hub.log_in("alice@example.org", "correct horse battery")
-    shopper = await server.hub.authenticate_shopper(session.token)
+    await server.hub.identity.sign_up("alice@example.org", "correct horse battery")
+    session = await server.hub.identity.log_in("alice@example.org", "correct horse battery")
+    shopper = await server.hub.identity.authenticate_shopper(session.token)
     api = HubApi(server.http_url)
     api.token = session.token
     sink = Recorder()
@@ -57,7 +57,7 @@ async def test_each_event_once_in_order_across_drops_and_transport_switches(
 
     async def produce(count: int) -> None:
         for _ in range(count):
-            await server.hub.cart_command(
+            await server.hub.carts.command(
                 shopper, Reserve(id=command_id(), store_id=store_id, product_id="mug")
             )
 

@@ -88,7 +88,7 @@ async def test_quantity_changes_and_remove_return_stock(
     assert "only 0 more left" in err.value.message
     await session.remove(ticket_id)
     assert session.state.items == {}
-    (level,) = await server.hub.availability([(store_id, "mug")])
+    (level,) = await server.hub.carts.availability([(store_id, "mug")])
     assert level.available == 3
 
 
@@ -166,8 +166,10 @@ async def test_falls_back_to_polling_when_the_websocket_upgrade_is_refused(
         await session.log_in(server.http_url, "alice@example.org", PASSWORD, create_account=True)
         await eventually(lambda: session.status is Status.POLLING, what="polling")
         await session.reserve(store_id, "mug")  # commands go over HTTP
-        shopper = await server.hub.authenticate_shopper(session.api.token if session.api else None)
-        await server.hub.cart_command(
+        shopper = await server.hub.identity.authenticate_shopper(
+            session.api.token if session.api else None
+        )
+        await server.hub.carts.command(
             shopper, Reserve(id=command_id(), store_id=store_id, product_id="mug")
         )
         await eventually(
@@ -221,7 +223,7 @@ async def test_sign_out_removes_the_secret_and_the_cart(
     await session.sign_out()
     assert test_keyring.secrets == {} and session.state.items == {} and messages == ["Signed out."]
     with pytest.raises(ProtocolError) as err:  # the token is dead at the hub too
-        await server.hub.authenticate_shopper(token)
+        await server.hub.identity.authenticate_shopper(token)
     assert err.value.code is ErrorCode.UNAUTHORIZED
     assert await make_session().open() is False
 
@@ -251,14 +253,14 @@ async def test_bookmarks_open_pages_linked_to_this_cart(
     base, token = url.split("#cartstart=")
     assert base == "https://shop.example/mug"
     # That token adds to this cart, for this store only.
-    linked = await server.hub.authenticate_link(token)
+    linked = await server.hub.identity.authenticate_link(token)
     assert linked.store_id == store_id
     assert session.api is not None
-    shopper = await server.hub.authenticate_shopper(session.api.token)
+    shopper = await server.hub.identity.authenticate_shopper(session.api.token)
     assert linked.cart_id == shopper.cart_id
     # A paired browser shows up, and can be revoked.
     code, _ = await session.pairing_code()
-    await server.hub.redeem_pairing_code(code, "Kitchen tablet")
+    await server.hub.identity.redeem_pairing_code(code, "Kitchen tablet")
     labels = [b["label"] for b in await session.paired_browsers()]
     assert "Kitchen tablet" in labels
     tablet = next(b for b in await session.paired_browsers() if b["label"] == "Kitchen tablet")
@@ -274,7 +276,7 @@ async def test_a_revocation_in_the_shop_notifies_the_cart(
     notices: list[Notice] = []
     session.notice.connect(notices.append)
     await session.reserve(store_id, "vase")
-    await server.hub.store_command(
+    await server.hub.stores.command(
         store_id, AdjustStock(id=command_id(), product_id="vase", delta=-1)
     )
     await eventually(lambda: bool(notices), what="notice")

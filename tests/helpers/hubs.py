@@ -10,8 +10,9 @@ from typing import Any
 
 from cartstart_server.clock import Clock
 from cartstart_server.config import HubConfig
-from cartstart_server.hub import Hub, Shopper
+from cartstart_server.hub import Hub
 from cartstart_server.server import broker_for, database_for
+from cartstart_server.services.identity import Shopper
 from shared_protocol.common import Money
 from shared_protocol.store import ProductIn, SetStock, UpsertProducts
 
@@ -45,9 +46,9 @@ async def running_hub(data_dir: Path, clock: Clock, **overrides: Any) -> AsyncIt
 
 
 async def new_shopper(hub: Hub, email: str) -> Shopper:
-    await hub.sign_up(email, "correct horse battery")
-    session = await hub.log_in(email, "correct horse battery")
-    return await hub.authenticate_shopper(session.token)
+    await hub.identity.sign_up(email, "correct horse battery")
+    session = await hub.identity.log_in(email, "correct horse battery")
+    return await hub.identity.authenticate_shopper(session.token)
 
 
 async def seed_store(
@@ -60,7 +61,7 @@ async def seed_store(
     origins: list[str] | None = None,
 ) -> tuple[str, str]:
     """A store with one product per `stock` entry (price 1000 EUR minor units each)."""
-    store_id, key = await hub.create_store(
+    store_id, key = await hub.stores.create(
         name, default_ttl=ttl, renewal_limit=renewal_limit, origins=origins
     )
     await add_products(hub, store_id, stock)
@@ -78,8 +79,8 @@ async def add_products(hub: Hub, store_id: str, stock: dict[str, int]) -> None:
         )
         for pid in stock
     ]
-    await hub.store_command(store_id, UpsertProducts(id=command_id(), products=products))
+    await hub.stores.command(store_id, UpsertProducts(id=command_id(), products=products))
     for pid, on_hand in stock.items():
-        await hub.store_command(
+        await hub.stores.command(
             store_id, SetStock(id=command_id(), product_id=pid, on_hand=on_hand)
         )

@@ -60,9 +60,9 @@ async def test_a_store_never_reaches_another_stores_data(
             {"type": "set_stock", "id": "auth-0003", "product_id": "b-lamp", "on_hand": 0}
         )
         assert reply["code"] == "not_found"
-    (b_level,) = await server.hub.availability([(b_id, "b-lamp")])
+    (b_level,) = await server.hub.carts.availability([(b_id, "b-lamp")])
     assert b_level.available == 2  # untouched
-    b_snapshot = await server.hub.store_snapshot(b_id)
+    b_snapshot = await server.hub.stores.snapshot(b_id)
     assert len(b_snapshot.tickets) == 1
 
 
@@ -169,7 +169,7 @@ async def test_a_page_without_a_link_cannot_add(server: HubServer) -> None:
             {"type": "add_to_cart", "id": "anon-0001", "store_id": store, "product_id": "mug"}
         )
         assert reply["code"] == "unauthorized" and "pair" in reply["message"]
-    (level,) = await server.hub.availability([(store, "mug")])
+    (level,) = await server.hub.carts.availability([(store, "mug")])
     assert level.available == 3
 
 

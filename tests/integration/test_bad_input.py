@@ -38,8 +38,8 @@ async def strict_server(tmp_path: Path, clock: FakeClock) -> AsyncIterator[HubSe
 async def credentials(server: HubServer) -> dict[str, str | None]:
     """A valid token for each channel, plus a store and product to use."""
     store, key = await seed_store(server.hub, "Shop", {"mug": 5})
-    await server.hub.sign_up("alice@example.org", "correct horse battery")
-    session = await server.hub.log_in("alice@example.org", "correct horse battery")
+    await server.hub.identity.sign_up("alice@example.org", "correct horse battery")
+    session = await server.hub.identity.log_in("alice@example.org", "correct horse battery")
     return {"cart": session.token, "store": key, "page": None, "store_id": store}
 
 

@@ -26,10 +26,10 @@ async def test_a_cart_hears_the_stock_of_exactly_what_it_holds(
         now = await cart.expect("availability")  # the count this hold left
         assert (now["product_id"], now["available"]) == ("mug", 2)
         # A restock of a held product reaches the cart; one of another product does not.
-        await server.hub.store_command(
+        await server.hub.stores.command(
             store_id, AdjustStock(id=command_id(), product_id="lamp", delta=5)
         )
-        await server.hub.store_command(
+        await server.hub.stores.command(
             store_id, AdjustStock(id=command_id(), product_id="mug", delta=5)
         )
         # Keep the highest version (between nodes a count can arrive twice, or late).
@@ -42,7 +42,7 @@ async def test_a_cart_hears_the_stock_of_exactly_what_it_holds(
         await cart.command({"type": "release", "id": "cc-000002", "ticket_id": ticket_id})
         while (frame := await cart.recv())["type"] != "ticket_released":
             assert frame["type"] == "availability" and frame["available"] == 8
-        await server.hub.store_command(
+        await server.hub.stores.command(
             store_id, AdjustStock(id=command_id(), product_id="mug", delta=1)
         )
         reply = await cart.command({"type": "sync", "id": "cc-000003"})  # a marker

@@ -19,8 +19,8 @@ async def test_200_concurrent_reservations_for_5_units_hold_exactly_5(server: Hu
     tokens = []
     for n in range(ATTEMPTS):
         email = f"shopper{n}@example.org"
-        await hub.sign_up(email, "correct horse battery")
-        tokens.append((await hub.log_in(email, "correct horse battery")).token)
+        await hub.identity.sign_up(email, "correct horse battery")
+        tokens.append((await hub.identity.log_in(email, "correct horse battery")).token)
 
     async with AsyncExitStack() as stack:
         pages: list[Peer] = []
@@ -58,7 +58,7 @@ async def test_200_concurrent_reservations_for_5_units_hold_exactly_5(server: Hu
             # Counts only ever go down here, and never below zero.
             assert seen == sorted(seen, reverse=True) and min(seen) == 0
 
-    snapshot = await hub.store_snapshot(store)
+    snapshot = await hub.stores.snapshot(store)
     assert sum(t.qty for t in snapshot.tickets) == STOCK
-    (level,) = await hub.availability([(store, "lamp")])
+    (level,) = await hub.carts.availability([(store, "lamp")])
     assert level.available == 0

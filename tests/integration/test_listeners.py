@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 
 import httpx
@@ -41,7 +42,7 @@ async def test_unknown_websocket_path_is_refused_with_404(server: HubServer) -> 
 
 
 async def test_connection_cap_refuses_politely(server: HubServer) -> None:
-    server.config.max_connections = 2
+    server.gateway.limits = dataclasses.replace(server.limits, max_connections=2)
     async with peer(server, "page"), peer(server, "page"):
         with pytest.raises(InvalidStatus) as err:
             async with connect(f"{server.ws_url}/ws/page"):

@@ -90,7 +90,7 @@ async def test_500_reservations_across_two_nodes_hold_exactly_the_stock(nodes: N
     async def attempt(n: int) -> bool:
         node = (a, b)[n % 2]
         try:
-            await node.hub.cart_command(
+            await node.hub.carts.command(
                 shoppers[n], Reserve(id=command_id(), store_id=store, product_id="last-five")
             )
             return True
@@ -100,9 +100,9 @@ async def test_500_reservations_across_two_nodes_hold_exactly_the_stock(nodes: N
 
     outcomes = await asyncio.gather(*(attempt(n) for n in range(500)))
     assert sum(outcomes) == 5
-    (level,) = await b.hub.availability([(store, "last-five")])
+    (level,) = await b.hub.carts.availability([(store, "last-five")])
     assert level.available == 0
-    rows = await a.hub.store_products(store)
+    rows = [p.stock.model_dump() for p in await a.hub.stores.products(store)]
     assert rows[0]["held"] == 5 and rows[0]["on_hand"] == 5
 
 
@@ -266,19 +266,19 @@ async def test_a_postgresql_restart_is_survived(tmp_path: Path, clock: FakeClock
         async with running_hub(tmp_path, clock, database_url=dsn) as hub:
             store, _ = await seed_store(hub, "Shop", {"mug": 10})
             alice = await new_shopper(hub, "alice@example.org")
-            first = await hub.cart_command(alice, Reserve(id=command_id(), store_id=store,
+            first = await hub.carts.command(alice, Reserve(id=command_id(), store_id=store,
                                                           product_id="mug"))  # fmt: skip
             await asyncio.to_thread(restart_postgres, dsn)
             again = Reserve(id=command_id(), store_id=store, product_id="mug")
             for _ in range(50):
                 try:
-                    second = await hub.cart_command(alice, again)
+                    second = await hub.carts.command(alice, again)
                     break
                 except Exception:  # what a client sees while the database is away: retry
                     await asyncio.sleep(0.1)
             else:
                 raise AssertionError("the hub did not recover from the restart")
             assert (first.qty, second.qty) == (1, 2)
-            assert (await hub.cart_command(alice, again)).qty == 2  # the retry applied once
-            (level,) = await hub.availability([(store, "mug")])
+            assert (await hub.carts.command(alice, again)).qty == 2  # the retry applied once
+            (level,) = await hub.carts.availability([(store, "mug")])
             assert level.available == 8

@@ -32,10 +32,10 @@ async def test_a_page_without_a_cart_sees_counts_change_live(
         assert (frame["product_id"], frame["available"]) == ("lamp", 0)
         # After unsubscribing, changes to that product are no longer sent.
         await page.send({"type": "unsubscribe", "products": [refs[1]]})
-        await server.hub.store_command(
+        await server.hub.stores.command(
             store_id, AdjustStock(id=command_id(), product_id="lamp", delta=3)
         )
-        await server.hub.store_command(
+        await server.hub.stores.command(
             store_id, AdjustStock(id=command_id(), product_id="mug", delta=1)
         )
         frame = await page.expect("availability")
@@ -56,7 +56,7 @@ async def test_polling_pages_get_the_same_changes(
     waiting = asyncio.create_task(http.post("/api/page/poll", json={"products": known, "wait": 10}))
     await asyncio.sleep(0.1)
     assert not waiting.done()
-    await server.hub.store_command(
+    await server.hub.stores.command(
         store_id, AdjustStock(id=command_id(), product_id="mug", delta=-1)
     )
     r = await asyncio.wait_for(waiting, 5)

@@ -58,7 +58,7 @@ async def test_a_page_adds_only_products_of_a_store_that_registered_its_origin(
         headers={"Authorization": f"Bearer {link}", "Origin": EVIL},
     )
     assert r.status_code == 403 and "no store on this hub registered" in r.text
-    (level,) = await server.hub.availability([(other, "mug")])
+    (level,) = await server.hub.carts.availability([(other, "mug")])
     assert level.available == 3  # nothing reserved by the refused commands
 
 
@@ -156,5 +156,5 @@ async def test_a_revoked_link_stops_adding_on_an_open_connection(
         assert r.status_code == 204
         refused = await page.command(add("rev-00002", shop))
         assert refused["code"] == "unauthorized" and "revoked" in refused["message"]
-    (level,) = await server.hub.availability([(shop, "mug")])
+    (level,) = await server.hub.carts.availability([(shop, "mug")])
     assert level.available == 2

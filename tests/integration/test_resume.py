@@ -19,9 +19,9 @@ SEEN_BEFORE_DROP = 10
 
 async def produce(server: HubServer, account: Account, store: str, count: int) -> None:
     """`count` cart events: one reservation each (item_added, then quantity_changed)."""
-    shopper = await server.hub.authenticate_shopper(account.token)
+    shopper = await server.hub.identity.authenticate_shopper(account.token)
     for _ in range(count):
-        await server.hub.cart_command(
+        await server.hub.carts.command(
             shopper, Reserve(id=command_id(), store_id=store, product_id="mug")
         )
 
@@ -121,7 +121,7 @@ async def test_acked_events_are_forgotten_and_a_stale_cursor_gets_a_snapshot(
     await produce(server, alice, store, 3)
     # Polling with after=3 acknowledges 1..3: they leave the outbox.
     assert (await poll(http, alice, 3))["messages"] == []
-    assert await server.hub.read_outbox(f"cart:{alice.cart_id}", 0) == []
+    assert await server.hub.streams.read(server.hub.streams.of_cart(alice.cart_id), 0) == []
     # A second device that only ever saw seq 1 cannot be replayed to: it gets the cart instead.
     body = await poll(http, alice, 1)
     assert body["snapshot"]["head_seq"] == 3

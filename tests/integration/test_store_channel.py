@@ -94,7 +94,7 @@ async def test_an_over_the_counter_sale_revokes_the_newest_hold_and_tells_the_ca
 
 
 async def test_store_rest_api_round_trip(server: HubServer, http: httpx.AsyncClient) -> None:
-    store_id, key = await server.hub.create_store("Shop")
+    store_id, key = await server.hub.stores.create("Shop")
     auth = {"Authorization": f"Bearer {key}"}
     product = {
         "id": "mug",

@@ -87,7 +87,7 @@ async def browser(chromium: str) -> AsyncIterator[Browser]:
 async def shop(tmp_path: Path) -> AsyncIterator[Shop]:
     clock = FakeClock(start=time.time())  # real time: the demo shop checks webhook timestamps
     async with HubServer(hub_config(tmp_path / "hub", expiry_warning=10), clock=clock) as hub:
-        store_id, key = await hub.hub.create_store(TEST_CATALOGUE.name, default_ttl=TTL)
+        store_id, key = await hub.hub.stores.create(TEST_CATALOGUE.name, default_ttl=TTL)
         config = ShopConfig(hub.http_url, store_id, key, TEST_CATALOGUE, port=free_port())
         server, task = await start(config)
         try:

@@ -123,7 +123,7 @@ async def test_with_websockets_blocked_the_page_keeps_up_by_polling(
     await expect(availability(page, "mug")).to_have_text("5 available")
     assert len(attempts) >= 2
     # A sale at the shop counter reaches the page through a long poll.
-    await shop.hub.hub.store_command(
+    await shop.hub.hub.stores.command(
         shop.store_id, AdjustStock(id=command_id(), product_id="mug", delta=-1)
     )
     await expect(availability(page, "mug")).to_have_text("4 available")
@@ -156,7 +156,7 @@ async def test_product_names_with_markup_are_text_everywhere(
     assert await page.evaluate("window.pwned") is None
     # The desktop cart shows it as text too (tested in tests/desktop/ui); here: the hub's
     # messages and the shop's own words reach the page as text, not markup.
-    await shop.hub.hub.store_command(
+    await shop.hub.hub.stores.command(
         shop.store_id, AdjustStock(id=command_id(), product_id="tricky", delta=-3)
     )
     await page.goto(shop.page_url("/products/tricky"))
@@ -213,7 +213,7 @@ async def test_a_page_on_another_site_cannot_add_to_a_cart(
     await add_button(page, "mug").click()
     note = product(page, "mug").locator(".cartstart-note")
     await expect(note).to_contain_text("not on a site the store registered")
-    (level,) = await shop.hub.hub.availability([(shop.store_id, "mug")])
+    (level,) = await shop.hub.hub.carts.availability([(shop.store_id, "mug")])
     assert level.available == 5 and cart.state.items == {}
 
     # A site no store registered (the same server by another name) is refused outright, and
@@ -271,7 +271,7 @@ async def test_the_examples_work_as_shipped_including_a_translation(
         )
         (root / name).write_text(text, encoding="utf-8")
     # The shop registers the site, as the guide says.
-    await shop.hub.hub.store_command(
+    await shop.hub.hub.stores.command(
         shop.store_id, UpdateSettings(id=command_id(), origins=[shop.url, site])
     )
     await add_products(shop.hub.hub, shop.store_id, {"harbour-mug": 2, "plate-set": 1})

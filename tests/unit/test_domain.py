@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from cartstart_server import credentials as cred
-from cartstart_server.domain.ratelimit import TokenBucket
 from cartstart_server.domain.tickets import (
     Revocation,
     available,
@@ -15,6 +14,7 @@ from cartstart_server.domain.tickets import (
     plan_revocations,
     ttl_for,
 )
+from cartstart_server.transport.flood import TokenBucket
 from shared_protocol import ErrorCode, ProtocolError
 
 

@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 
 from cartstart_server.clock import FakeClock
-from cartstart_server.domain.orders import check_transition, discount_amount, stock_effect
+from cartstart_server.domain.orders import check_transition, stock_effect
+from cartstart_server.domain.pricing import discount_amount
 from cartstart_server.domain.tickets import cart_ref
-from cartstart_server.hub import Hub, Shopper
+from cartstart_server.hub import Hub
 from cartstart_server.server import broker_for, database_for
+from cartstart_server.services.identity import Shopper
+from cartstart_server.services.streams import Stream
 from cartstart_server.storage import outbound_queue
 from shared_protocol import ErrorCode, ProtocolError
 from shared_protocol.cart import Checkout, Reserve
@@ -35,26 +38,26 @@ async def quiet_hub(
 
 
 async def reserve(hub: Hub, shopper: Shopper, store: str, product: str, qty: int = 1) -> None:
-    await hub.cart_command(
+    await hub.carts.command(
         shopper, Reserve(id=command_id(), store_id=store, product_id=product, qty=qty)
     )
 
 
 async def stock(hub: Hub, store: str, product: str) -> dict[str, int]:
-    rows = await hub.store_products(store)
-    row = next(r for r in rows if r["product_id"] == product)
-    return {k: row[k] for k in ("on_hand", "held", "sold_pending")}
+    level = (await hub.stores.product(store, product)).stock
+    return {"on_hand": level.on_hand, "held": level.held, "sold_pending": level.sold_pending}
 
 
 async def events(hub: Hub, owner: str) -> list[dict[str, object]]:
-    return [json.loads(f) for _, f in await hub.read_outbox(owner, 0)]
+    stream = Stream(owner, carries_holds=False)
+    return [json.loads(f.text) for f in await hub.streams.read(stream, 0)]
 
 
 async def test_checkout_makes_one_order_per_store_atomically_and_once(quiet_hub: Hub) -> None:
     hub = quiet_hub
     books, _ = await seed_store(hub, "Books", {"novel": 3, "atlas": 1})
     pots, _ = await seed_store(hub, "Pots", {"vase": 1})
-    await hub.store_command(
+    await hub.stores.command(
         pots,
         UpdateSettings(id=command_id(), payment_url_template="https://pots.example/pay/{order_id}"),
     )
@@ -63,7 +66,7 @@ async def test_checkout_makes_one_order_per_store_atomically_and_once(quiet_hub:
     await reserve(hub, alice, books, "atlas")
     await reserve(hub, alice, pots, "vase")
     cmd = Checkout(id=command_id())
-    result = await hub.checkout(alice, cmd)
+    result = await hub.carts.checkout(alice, cmd)
     assert result.orders is not None and result.expired == []
     by_store = {o.store_id: o for o in result.orders}
     assert set(by_store) == {books, pots}
@@ -77,13 +80,13 @@ async def test_checkout_makes_one_order_per_store_atomically_and_once(quiet_hub:
     assert by_store[pots].payment.url == f"https://pots.example/pay/{by_store[pots].order_id}"
     # Units moved from held to sold_pending: still not available to anyone else.
     assert await stock(hub, books, "novel") == {"on_hand": 3, "held": 0, "sold_pending": 2}
-    (level,) = await hub.availability([(books, "novel")])
+    (level,) = await hub.carts.availability([(books, "novel")])
     assert level.available == 1
-    assert (await hub.cart_snapshot(alice.cart_id)).tickets == []
+    assert (await hub.carts.snapshot(alice.cart_id)).tickets == []
     # The same checkout again (a lost reply) gives the same orders, and nothing new.
-    again = await hub.checkout(alice, cmd)
+    again = await hub.carts.checkout(alice, cmd)
     assert again == result
-    assert len(await hub.store_orders(books)) == 1
+    assert len(await hub.orders.of_store(books)) == 1
     # The cart and each store were told, durably; the shopper gets an email.
     placed = [e for e in await events(hub, f"cart:{alice.cart_id}") if e["type"] == "order_placed"]
     assert len(placed) == 2
@@ -106,13 +109,13 @@ async def test_an_expired_hold_is_reported_never_charged(quiet_hub: Hub, clock: 
     await reserve(hub, alice, quick, "lamp")
     await reserve(hub, alice, slow, "rug")
     clock.advance(61)  # the lamp's hold ran out; the (stopped) scheduler has not expired it
-    result = await hub.checkout(alice, Checkout(id=command_id()))
+    result = await hub.carts.checkout(alice, Checkout(id=command_id()))
     assert [o.store_id for o in result.orders or []] == [slow]
     assert [t.product_id for t in result.expired or []] == ["lamp"]
-    assert await hub.store_orders(quick) == []
+    assert await hub.orders.of_store(quick) == []
     assert await stock(hub, quick, "lamp") == {"on_hand": 1, "held": 1, "sold_pending": 0}
     with pytest.raises(ProtocolError) as nothing:
-        await hub.checkout(alice, Checkout(id=command_id(), store_ids=[slow]))
+        await hub.carts.checkout(alice, Checkout(id=command_id(), store_ids=[slow]))
     assert "nothing to check out" in nothing.value.message
 
 
@@ -121,10 +124,10 @@ async def test_the_order_workflow_moves_stock_and_refuses_wrong_steps(quiet_hub:
     store, _ = await seed_store(hub, "Shop", {"mug": 4})
     alice = await new_shopper(hub, "alice@example.org")
     await reserve(hub, alice, store, "mug", 3)
-    (order,) = (await hub.checkout(alice, Checkout(id=command_id()))).orders or []
+    (order,) = (await hub.carts.checkout(alice, Checkout(id=command_id()))).orders or []
 
     async def move(status: OrderStatus, **extra: str) -> None:
-        await hub.store_command(
+        await hub.stores.command(
             store, UpdateOrder(id=command_id(), order_id=order.order_id, status=status, **extra)
         )
 
@@ -134,7 +137,7 @@ async def test_the_order_workflow_moves_stock_and_refuses_wrong_steps(quiet_hub:
     assert await stock(hub, store, "mug") == {"on_hand": 1, "held": 0, "sold_pending": 0}
     await move(OrderStatus.DISPATCHED, carrier="Harbour Post", tracking_url="https://t.example/1")
     await move(OrderStatus.DELIVERED)
-    final = await hub.store_order(store, order.order_id)
+    final = await hub.orders.one(store, order.order_id)
     assert [s.status for s in final.timeline] == ["placed", "confirmed", "dispatched", "delivered"]
     assert final.carrier == "Harbour Post" and final.version == 4
     with pytest.raises(ProtocolError) as finished:
@@ -151,14 +154,14 @@ async def test_rejecting_an_order_puts_its_units_back_on_sale(quiet_hub: Hub) ->
     store, _ = await seed_store(hub, "Shop", {"vase": 1})
     alice = await new_shopper(hub, "alice@example.org")
     await reserve(hub, alice, store, "vase")
-    (order,) = (await hub.checkout(alice, Checkout(id=command_id()))).orders or []
+    (order,) = (await hub.carts.checkout(alice, Checkout(id=command_id()))).orders or []
     reject = UpdateOrder(id=command_id(), order_id=order.order_id, status=OrderStatus.REJECTED)
     with pytest.raises(ProtocolError, match="say why"):
-        await hub.store_command(store, reject)
-    await hub.store_command(store, reject.model_copy(update={"reason": "broken in the kiln"}))
-    (level,) = await hub.availability([(store, "vase")])
+        await hub.stores.command(store, reject)
+    await hub.stores.command(store, reject.model_copy(update={"reason": "broken in the kiln"}))
+    (level,) = await hub.carts.availability([(store, "vase")])
     assert level.available == 1
-    assert (await hub.store_order(store, order.order_id)).reason == "broken in the kiln"
+    assert (await hub.orders.one(store, order.order_id)).reason == "broken in the kiln"
 
 
 async def test_discount_codes_apply_once_to_their_own_store_and_cart(
@@ -172,12 +175,12 @@ async def test_discount_codes_apply_once_to_their_own_store_and_cart(
     for shopper in (alice, bob):
         await reserve(hub, shopper, books, "novel", 2)
     # The store knows carts only by pseudonym, e.g. from its snapshot or carts list.
-    refs = {t.cart_ref for t in (await hub.store_snapshot(books)).tickets}
+    refs = {t.cart_ref for t in (await hub.stores.snapshot(books)).tickets}
     alice_ref = cart_ref(books, alice.cart_id)
     assert refs == {alice_ref, cart_ref(books, bob.cart_id)}
 
     async def offer(store: str, ref: str, seconds: float = 3600) -> str:
-        result = await hub.store_command(
+        result = await hub.stores.command(
             store,
             OfferDiscount(
                 id=command_id(), cart_ref=ref, percent_off=25, expires_in_seconds=seconds
@@ -188,12 +191,12 @@ async def test_discount_codes_apply_once_to_their_own_store_and_cart(
 
     code = await offer(books, alice_ref)
     # It shows in Alice's cart (event and snapshot), not Bob's.
-    assert [d.code for d in (await hub.cart_snapshot(alice.cart_id)).discounts] == [code]
-    assert (await hub.cart_snapshot(bob.cart_id)).discounts == []
+    assert [d.code for d in (await hub.carts.snapshot(alice.cart_id)).discounts] == [code]
+    assert (await hub.carts.snapshot(bob.cart_id)).discounts == []
 
     async def refused(shopper: Shopper, codes: list[str], **kw: object) -> str:
         with pytest.raises(ProtocolError) as exc:
-            await hub.checkout(shopper, Checkout(id=command_id(), discount_codes=codes, **kw))
+            await hub.carts.checkout(shopper, Checkout(id=command_id(), discount_codes=codes, **kw))
         assert exc.value.code is ErrorCode.DISCOUNT_REFUSED
         return str(exc.value.details["reason"])
 
@@ -205,8 +208,10 @@ async def test_discount_codes_apply_once_to_their_own_store_and_cart(
     clock.advance(61)
     assert await refused(alice, [short]) == "expired"
     # Nothing was bought by the refused checkouts.
-    assert await hub.store_orders(books) == []
-    result = await hub.checkout(alice, Checkout(id=command_id(), discount_codes=[code.lower()]))
+    assert await hub.orders.of_store(books) == []
+    result = await hub.carts.checkout(
+        alice, Checkout(id=command_id(), discount_codes=[code.lower()])
+    )
     order = next(o for o in result.orders or [] if o.store_id == books)
     assert order.discount == Money(amount=500, currency="EUR") and order.total.amount == 1500
     await reserve(hub, alice, books, "novel")

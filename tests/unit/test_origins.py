@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cartstart_server.origins import OriginPolicy, normalize_origin
+from cartstart_server.domain.origins import normalize_origin
+from cartstart_server.services.origins import OriginPolicy
 from shared_protocol import ProtocolError
 
 

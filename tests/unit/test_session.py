@@ -19,7 +19,7 @@ def test_version_negotiation_picks_the_highest_common() -> None:
 
 
 def test_outbox_cursor_sends_contiguous_frames_only() -> None:
-    cursor = OutboxCursor(last_sent=3)
+    cursor = OutboxCursor[str](last_sent=3)
     cursor.offer(5, "f5")
     assert cursor.ready() == [] and cursor.needs_fetch()
     # The gap is read from storage; the frame already offered is not sent twice.
@@ -35,7 +35,7 @@ def test_outbox_cursor_under_random_interleaving_delivers_each_seq_once_in_order
     for _ in range(200):
         stored = [(s, f"f{s}") for s in range(1, 41)]
         resume = rng.randint(0, 10)
-        cursor = OutboxCursor(resume)
+        cursor = OutboxCursor[str](resume)
         sent: list[str] = []
         live = stored[:]
         rng.shuffle(live)
@@ -50,13 +50,13 @@ def test_outbox_cursor_under_random_interleaving_delivers_each_seq_once_in_order
 
 
 def test_outbox_cursor_stops_at_a_hole_in_storage() -> None:
-    cursor = OutboxCursor(last_sent=1)
+    cursor = OutboxCursor[str](last_sent=1)
     assert cursor.fetched([(4, "f4")]) == []
     assert cursor.last_sent == 1
 
 
 def test_reset_after_snapshot_drops_older_pending() -> None:
-    cursor = OutboxCursor(0)
+    cursor = OutboxCursor[str](0)
     cursor.offer(2, "f2")
     cursor.offer(4, "f4")
     cursor.reset(3)

@@ -27,7 +27,7 @@ async def test_the_status_flow_reaches_deliveries_and_the_shoppers_inbox(
         async with HubServer(config, clock=clock) as server:
             store_id, _ = await seed_store(server.hub, "Harbour Ceramics", {"mug": 2})
             window, shopper = await signed_in(make_window, server)
-            await server.hub.cart_command(
+            await server.hub.carts.command(
                 shopper, Reserve(id=command_id(), store_id=store_id, product_id="mug", qty=2)
             )
             await eventually(lambda: window.checkout_all_button.isEnabled(), what="can check out")
@@ -51,7 +51,7 @@ async def test_the_status_flow_reaches_deliveries_and_the_shoppers_inbox(
                 ),
                 (OrderStatus.DELIVERED, {}),
             ]:
-                await server.hub.store_command(
+                await server.hub.stores.command(
                     store_id,
                     UpdateOrder(id=command_id(), order_id=order_id, status=status, **extra),
                 )

@@ -13,8 +13,8 @@ from cartstart_desktop.core.connection import Status
 from cartstart_desktop.ui.cart_model import EXPIRES, ITEM, QTY, STATUS, TOTAL
 from cartstart_desktop.ui.main_window import MainWindow
 from cartstart_server.clock import FakeClock
-from cartstart_server.hub import Shopper
 from cartstart_server.server import HubServer
+from cartstart_server.services.identity import Shopper
 from shared_protocol.cart import Reserve
 from tests.helpers.hubs import command_id, hub_config, seed_store
 from tests.helpers.keyrings import MemoryKeyring
@@ -32,7 +32,7 @@ async def signed_in(
     await window.session.log_in(server.http_url, "alice@example.org", PASSWORD, create_account=True)
     await eventually(lambda: window.session.status is Status.WEBSOCKET, what="online")
     assert window.session.api is not None
-    shopper = await server.hub.authenticate_shopper(window.session.api.token)
+    shopper = await server.hub.identity.authenticate_shopper(window.session.api.token)
     return window, shopper
 
 
@@ -47,7 +47,7 @@ async def test_a_pick_at_the_hub_shows_a_row_with_a_live_countdown(
     store_id, _ = await seed_store(server.hub, "Harbour Ceramics", {"mug": 5}, ttl=900)
     window, shopper = await signed_in(make_window, server)
     assert window.connection_label.text() == "● online (WebSocket)"
-    await server.hub.cart_command(
+    await server.hub.carts.command(
         shopper, Reserve(id=command_id(), store_id=store_id, product_id="mug", qty=2)
     )
     await eventually(lambda: window.cart_model.rowCount() == 1, what="row")
@@ -62,7 +62,7 @@ async def test_a_pick_at_the_hub_shows_a_row_with_a_live_countdown(
     window.cart_model.tick()
     assert cell(window, 0, 0, EXPIRES) == "13:59"
     # A repeat pick on a page adds to the same row.
-    await server.hub.cart_command(
+    await server.hub.carts.command(
         shopper, Reserve(id=command_id(), store_id=store_id, product_id="mug")
     )
     await eventually(lambda: cell(window, 0, 0, QTY) == 3, what="qty 3")
@@ -74,7 +74,7 @@ async def test_expiry_marks_the_row_and_tells_the_shopper(
 ) -> None:
     store_id, _ = await seed_store(server.hub, "Shop", {"lamp": 1}, ttl=300)
     window, shopper = await signed_in(make_window, server)
-    await server.hub.cart_command(
+    await server.hub.carts.command(
         shopper, Reserve(id=command_id(), store_id=store_id, product_id="lamp")
     )
     await eventually(lambda: window.cart_model.rowCount() == 1, what="row")
@@ -94,7 +94,7 @@ async def test_remove_gives_the_stock_back(
 ) -> None:
     store_id, _ = await seed_store(server.hub, "Shop", {"mug": 2})
     window, shopper = await signed_in(make_window, server)
-    await server.hub.cart_command(
+    await server.hub.carts.command(
         shopper, Reserve(id=command_id(), store_id=store_id, product_id="mug")
     )
     await eventually(lambda: window.cart_model.rowCount() == 1, what="row")
@@ -103,7 +103,7 @@ async def test_remove_gives_the_stock_back(
     assert window.remove_button.isEnabled()
     qtbot.mouseClick(window.remove_button, Qt.MouseButton.LeftButton)
     await eventually(lambda: model.rowCount() == 0, what="row gone")
-    (level,) = await server.hub.availability([(store_id, "mug")])
+    (level,) = await server.hub.carts.availability([(store_id, "mug")])
     assert level.available == 2
 
 
@@ -112,7 +112,7 @@ async def test_a_quantity_beyond_stock_shows_how_many_are_left(
 ) -> None:
     store_id, _ = await seed_store(server.hub, "Shop", {"mug": 3})
     window, shopper = await signed_in(make_window, server)
-    await server.hub.cart_command(
+    await server.hub.carts.command(
         shopper, Reserve(id=command_id(), store_id=store_id, product_id="mug")
     )
     await eventually(lambda: window.cart_model.rowCount() == 1, what="row")
@@ -143,7 +143,7 @@ async def test_restarted_offline_the_window_shows_the_same_cart(
         store_id, _ = await seed_store(server.hub, "Shop", {"mug": 3, "lamp": 3})
         window, shopper = await signed_in(make_window, server)
         for product in ("mug", "lamp"):
-            await server.hub.cart_command(
+            await server.hub.carts.command(
                 shopper, Reserve(id=command_id(), store_id=store_id, product_id=product)
             )
         await eventually(
@@ -198,12 +198,12 @@ async def test_a_product_name_with_markup_is_shown_as_text(
     store_id, _ = await seed_store(server.hub, "Shop", {"plain": 1})
     name = "<b>Bold</b> <script>alert(1)</script>"
     product = ProductIn(id="evil", name=name, price=Money(amount=100, currency="EUR"))
-    await server.hub.store_command(store_id, UpsertProducts(id=command_id(), products=[product]))
-    await server.hub.store_command(
+    await server.hub.stores.command(store_id, UpsertProducts(id=command_id(), products=[product]))
+    await server.hub.stores.command(
         store_id, SetStock(id=command_id(), product_id="evil", on_hand=1)
     )
     window, shopper = await signed_in(make_window, server)
-    await server.hub.cart_command(
+    await server.hub.carts.command(
         shopper, Reserve(id=command_id(), store_id=store_id, product_id="evil")
     )
     await eventually(lambda: window.cart_model.rowCount() == 1, what="row")

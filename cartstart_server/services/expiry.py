@@ -12,12 +12,17 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from .clock import Clock
+from ..clock import Clock
+from ..storage import expiry
+from ..storage.sql import Effects, Plan
+from .commits import Committer
+from .metrics import HubMetrics
 
 log = logging.getLogger(__name__)
 
 # How long to back off after a failed pass (e.g. the database is briefly unavailable).
 RETRY_DELAY = 1.0
+BATCH = 500  # tickets expired (and warned) per transaction
 
 
 class ExpiryScheduler:
@@ -70,3 +75,28 @@ class ExpiryScheduler:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+
+
+class Expiry:
+    """One pass of the ledger's deadlines: expire what is due, warn what is close."""
+
+    def __init__(self, committer: Committer, clock: Clock, metrics: HubMetrics) -> None:
+        self._commit = committer.commit
+        self._clock = clock
+        self._metrics = metrics
+
+    async def process_due(self) -> float | None:
+        """Returns when to look again."""
+        now = self._clock.now()
+
+        def plan(fx: Effects) -> Plan[tuple[int, int, float | None]]:
+            expired, warned = yield from expiry.process_due(fx, now=now, limit=BATCH)
+            upcoming = yield from expiry.next_deadline()
+            return expired, warned, upcoming
+
+        expired, warned, upcoming = await self._commit(plan)
+        if expired:
+            self._metrics.expiries.inc(expired)
+            log.info("tickets expired", extra={"count": expired})
+        # A full batch means more may be due already.
+        return now if expired + warned >= BATCH else upcoming

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import Awaitable, Callable
 
 from shared_protocol.session import OutboxCursor
 
-from ..hub import Hub
+from ..domain.topics import Frame
+from .streams import Stream, Streams
 
 log = logging.getLogger(__name__)
 
@@ -25,27 +25,27 @@ FETCH_LIMIT = 500
 class StreamPump:
     def __init__(
         self,
-        hub: Hub,
-        owner: str,
-        send: Callable[[str], Awaitable[None]],
+        streams: Streams,
+        stream: Stream,
+        send: Callable[[Frame], Awaitable[None]],
         resync: Callable[[], Awaitable[int]],
     ) -> None:
-        self._hub = hub
-        self.owner = owner
+        self._streams = streams
+        self.stream = stream
         self._send = send
         self._resync = resync  # sends a snapshot, returns its head_seq
-        self.cursor = OutboxCursor(0)
+        self.cursor = OutboxCursor[Frame](0)
         self._kick = asyncio.Event()
         self._fetch = True
         self._task: asyncio.Task[None] | None = None
 
-    def offer(self, frame: str | None) -> None:
+    def offer(self, frame: Frame | None) -> None:
         """Broker callback: a frame of this stream was committed (None: some may have been lost,
         so look in the outbox)."""
         if frame is None:
             self._fetch = True
         else:
-            self.cursor.offer(int(json.loads(frame)["seq"]), frame)
+            self.cursor.offer(frame.seq, frame)
         self._kick.set()
 
     def start(self, last_sent: int) -> None:
@@ -53,7 +53,7 @@ class StreamPump:
         self.cursor.reset(last_sent)
         self._fetch = True
         self._kick.set()
-        self._task = asyncio.create_task(self._run(), name=f"pump {self.owner}")
+        self._task = asyncio.create_task(self._run(), name=f"pump {self.stream.name}")
 
     def rebase(self, head_seq: int) -> None:
         """The client just got a snapshot as of `head_seq`."""
@@ -75,13 +75,15 @@ class StreamPump:
             while self._fetch or self.cursor.needs_fetch():
                 self._fetch = False
                 after = self.cursor.last_sent
-                rows = await self._hub.read_outbox(self.owner, after, FETCH_LIMIT)
-                if (rows and rows[0][0] > after + 1) or (not rows and self.cursor.needs_fetch()):
+                frames = await self._streams.read(self.stream, after, FETCH_LIMIT)
+                if (frames and frames[0].seq > after + 1) or (
+                    not frames and self.cursor.needs_fetch()
+                ):
                     # What this client missed is no longer stored (another device of the same
                     # cart acked it): a snapshot replaces the replay.
-                    log.info("outbox gap, sending snapshot", extra={"owner": self.owner})
+                    log.info("outbox gap, sending snapshot", extra={"owner": self.stream.name})
                     self.cursor.reset(await self._resync())
                     continue
-                for frame in self.cursor.fetched(rows):
+                for frame in self.cursor.fetched((f.seq, f) for f in frames):
                     await self._send(frame)
-                self._fetch = len(rows) == FETCH_LIMIT
+                self._fetch = len(frames) == FETCH_LIMIT

@@ -1,29 +1,27 @@
-"""Who is who: shoppers' accounts and sessions, link tokens for pages, pairing codes.
-
-The identity half of the Hub (which inherits it): plain reads and writes of the directory, no
-events to publish.
-"""
+"""Who is who: shoppers' accounts and sessions, link tokens for pages, pairing codes, and the
+stores' API keys. Plain reads and writes of the directory: no events to publish."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from dataclasses import dataclass
 
-from shared_protocol import ErrorCode, ProtocolError
+from shared_protocol.accounts import IssuedLinkToken, IssuedSession, LinkTokenView
+from shared_protocol.store_api import StoreInfo
 
-from . import credentials as cred
-from .clock import Clock
-from .config import HubConfig
-from .storage import directory
-from .storage.base import Database
-from .storage.directory import TokenRow
+from .. import credentials as cred
+from ..clock import Clock
+from ..config import HubConfig
+from ..domain import identity as rules
+from ..storage import directory
+from ..storage.base import Database
+from ..storage.directory import TokenRow
+from ..storage.views import link_token_view, store_info
 
 log = logging.getLogger(__name__)
 
 PAIRING_TTL = 600.0  # seconds a pairing code can be used
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Verifying against this when the email is unknown makes "no such account" as slow as "wrong
 # password", so response times do not reveal who has an account.
 _DUMMY_HASH = cred.hash_password("not a password", 2**10)
@@ -46,18 +44,8 @@ class LinkedPage:
     store_id: str | None
 
 
-@dataclass(frozen=True)
-class Session:
-    token: str
-    token_id: str
-    account_id: str
-    expires_at: float
-
-
-@dataclass(frozen=True)
-class IssuedLinkToken:
-    token: str
-    row: TokenRow
+def _issued(token: str, row: TokenRow) -> IssuedLinkToken:
+    return IssuedLinkToken(token=token, **link_token_view(row).model_dump())
 
 
 class Identity:
@@ -69,13 +57,8 @@ class Identity:
     # ---- shoppers ---------------------------------------------------------------------------------
 
     async def sign_up(self, email: str, password: str, display_name: str = "") -> str:
-        email = email.strip().lower()
-        if not _EMAIL.match(email) or len(email) > 254:
-            raise ProtocolError(
-                ErrorCode.INVALID_MESSAGE, "that does not look like an email address"
-            )
-        if not 8 <= len(password) <= 1024:
-            raise ProtocolError(ErrorCode.INVALID_MESSAGE, "a password needs 8 to 1024 characters")
+        email = rules.normalize_email(email)
+        rules.check_new_account(email, password)
         password_hash = await asyncio.to_thread(cred.hash_password, password, self.config.scrypt_n)
         account_id = cred.new_id("ac")
         await self.db.write(
@@ -86,16 +69,18 @@ class Identity:
         log.info("account created", extra={"account": account_id})
         return account_id
 
-    async def log_in(self, email: str, password: str, label: str = "") -> Session:
-        account = await self.db.read(directory.account_by_email(email.strip().lower()))
+    async def log_in(self, email: str, password: str, label: str = "") -> IssuedSession:
+        account = await self.db.read(directory.account_by_email(rules.normalize_email(email)))
         stored = account["password_hash"] if account else _DUMMY_HASH
         ok = await asyncio.to_thread(cred.verify_password, password, stored)
         if account is None or not ok:
-            raise ProtocolError(ErrorCode.UNAUTHORIZED, "wrong email or password")
+            raise rules.wrong_password()
         token, row = await self._issue(
             "session", cred.SESSION, account["id"], None, label, self.config.session_ttl
         )
-        return Session(token, row.id, row.account_id, row.expires_at)
+        return IssuedSession(
+            token=token, token_id=row.id, account_id=row.account_id, expires_at=row.expires_at
+        )
 
     async def _issue(
         self, kind: str, prefix: str, account_id: str, store_id: str | None, label: str, ttl: float
@@ -120,13 +105,15 @@ class Identity:
         parsed = cred.parse_token(token or "", prefix)
         row = await self.db.read(directory.get_token(parsed[0])) if parsed else None
         if parsed is None or row is None or row.kind != kind:
-            raise ProtocolError(ErrorCode.UNAUTHORIZED, f"not a valid {kind} token")
+            raise rules.invalid_token(kind)
         if not cred.secret_matches(parsed[1], row.secret_hash):
-            raise ProtocolError(ErrorCode.UNAUTHORIZED, f"not a valid {kind} token")
-        if row.revoked_at is not None:
-            raise ProtocolError(ErrorCode.UNAUTHORIZED, f"this {kind} token was revoked")
-        if row.expires_at <= self.clock.now():
-            raise ProtocolError(ErrorCode.UNAUTHORIZED, f"this {kind} token has expired")
+            raise rules.invalid_token(kind)
+        rules.check_token_alive(
+            kind,
+            revoked=row.revoked_at is not None,
+            expires_at=row.expires_at,
+            now=self.clock.now(),
+        )
         return row
 
     async def authenticate_shopper(self, token: str | None) -> Shopper:
@@ -146,12 +133,12 @@ class Identity:
         self, shopper: Shopper, store_id: str | None, ttl: float | None, label: str
     ) -> IssuedLinkToken:
         if store_id is not None and await self.db.read(directory.get_store(store_id)) is None:
-            raise ProtocolError(ErrorCode.NOT_FOUND, f"no store {store_id!r}")
+            raise rules.no_store(store_id)
         lifetime = min(ttl or self.config.link_token_ttl, self.config.link_token_ttl)
         token, row = await self._issue(
             "link", cred.LINK, shopper.cart_id, store_id, label, lifetime
         )
-        return IssuedLinkToken(token, row)
+        return _issued(token, row)
 
     async def create_pairing_code(
         self, shopper: Shopper, store_id: str | None = None
@@ -187,12 +174,29 @@ class Identity:
         )
         code_hash = cred.hash_secret(cred.normalize_pairing_code(code))
         row = await self.db.write(directory.redeem_pairing_code(code_hash, draft))
-        return IssuedLinkToken(cred.format_token(cred.LINK, row.id, secret), row)
+        return _issued(cred.format_token(cred.LINK, row.id, secret), row)
 
-    async def link_tokens(self, shopper: Shopper) -> list[TokenRow]:
-        return await self.db.read(directory.list_tokens(shopper.cart_id, "link", self.clock.now()))
+    async def link_tokens(self, shopper: Shopper) -> list[LinkTokenView]:
+        rows = await self.db.read(directory.list_tokens(shopper.cart_id, "link", self.clock.now()))
+        return [link_token_view(r) for r in rows]
 
     async def revoke_link_token(self, shopper: Shopper, token_id: str) -> None:
         await self.db.write(
             directory.revoke_token(token_id, shopper.cart_id, "link", self.clock.now())
         )
+
+    # ---- stores ------------------------------------------------------------------------------
+
+    async def authenticate_store(self, key: str | None) -> StoreInfo:
+        parsed = cred.parse_token(key or "", cred.STORE_KEY)
+        store = await self.db.read(directory.get_store(parsed[0])) if parsed else None
+        if parsed is None or store is None or not cred.secret_matches(parsed[1], store.key_hash):
+            raise rules.bad_store_key()
+        return store_info(store)
+
+    async def authorize_store(self, key: str | None, store_id: str) -> StoreInfo:
+        """The key must belong to `store_id` (a store never reaches another's data)."""
+        store = await self.authenticate_store(key)
+        if store.id != store_id:
+            raise rules.other_store_key()
+        return store

@@ -17,13 +17,13 @@ import httpx
 
 from shared_protocol.backoff import Backoff
 
-from . import webhooks
-from .clock import Clock
-from .config import HubConfig
+from .. import webhooks
+from ..clock import Clock
+from ..config import HubConfig
+from ..storage import outbound_queue as queue
+from ..storage.base import Database
+from ..storage.sql import Row
 from .metrics import HubMetrics
-from .storage import outbound_queue as queue
-from .storage.base import Database
-from .storage.sql import Row
 
 log = logging.getLogger(__name__)
 

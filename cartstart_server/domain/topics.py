@@ -1,0 +1,73 @@
+"""Where committed changes are announced, and the frame that carries one.
+
+Stream names (`cart:<id>`, `store:<id>`) name both a durable outbox and the broker topic its
+live frames travel on; `product:<store>:<product>` carries availability. They are built here
+and nowhere else.
+
+A frame is encoded once, when the transaction that caused it writes it, and travels with what
+subscribers route on (its seq, its version, the holds it changed), so nothing on the way out
+decodes it again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared_protocol.cart import OrderPlaced
+from shared_protocol.common import TicketState, TicketView
+
+ProductKey = tuple[str, str]  # (store_id, product_id)
+
+
+def cart_stream(cart_id: str) -> str:
+    return f"cart:{cart_id}"
+
+
+def store_stream(store_id: str) -> str:
+    return f"store:{store_id}"
+
+
+def product_topic(store_id: str, product_id: str) -> str:
+    return f"product:{store_id}:{product_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """What a cart event did to the cart's hold on one product: `qty` 0 means no longer held."""
+
+    store_id: str
+    product_id: str
+    qty: int
+    expires_at: float | None
+
+    @property
+    def key(self) -> ProductKey:
+        return (self.store_id, self.product_id)
+
+    @classmethod
+    def of(cls, ticket: TicketView) -> Hold:
+        held = ticket.state is TicketState.HELD
+        return cls(
+            ticket.store_id,
+            ticket.product_id,
+            ticket.qty if held else 0,
+            ticket.expires_at if held else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One message as it leaves the hub: `text` is the JSON sent as is."""
+
+    text: str
+    seq: int = 0  # its place in a durable stream (0: not a stream frame)
+    version: int = 0  # an availability frame's version
+    holds: tuple[Hold, ...] = ()  # a cart stream frame's changed holds
+
+
+def holds_of(message: object) -> tuple[Hold, ...]:
+    """The holds a cart event changed: its one ticket, or the tickets an order bought."""
+    if isinstance(message, OrderPlaced):
+        return tuple(Hold.of(t) for t in message.tickets)
+    ticket = getattr(message, "ticket", None)
+    return (Hold.of(ticket),) if isinstance(ticket, TicketView) else ()

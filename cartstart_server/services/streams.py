@@ -1,0 +1,142 @@
+"""Durable streams (a cart's or a store's outbox) and how they reach a client: live, after a
+commit, through the broker; replayed from storage after a reconnect or a gap; or by long-poll.
+Transports hold a `Stream` and never build stream names themselves."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from shared_protocol import Channel, parse
+from shared_protocol.cart import CartSnapshot
+from shared_protocol.session import can_replay
+from shared_protocol.store import StoreSnapshot
+
+from ..broker.base import Broker, Callback
+from ..domain.topics import Frame as Frame
+from ..domain.topics import Hold as Hold
+from ..domain.topics import ProductKey as ProductKey
+from ..domain.topics import cart_stream, holds_of, product_topic, store_stream
+from ..storage import outbox
+from ..storage.base import Database
+
+POLL_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Stream:
+    name: str
+    carries_holds: bool  # a cart's stream: its frames say which holds they changed
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A long-poll's answer: the frames after `after` in order (each as encoded once), or, if the
+    stream cannot be replayed from there, a snapshot to continue from."""
+
+    frames: list[str]
+    head_seq: int
+    snapshot: CartSnapshot | StoreSnapshot | None = None
+
+
+class Streams:
+    def __init__(self, db: Database, broker: Broker) -> None:
+        self._db = db
+        self._broker = broker
+
+    @staticmethod
+    def of_cart(cart_id: str) -> Stream:
+        return Stream(cart_stream(cart_id), carries_holds=True)
+
+    @staticmethod
+    def of_store(store_id: str) -> Stream:
+        return Stream(store_stream(store_id), carries_holds=False)
+
+    def follow(self, stream: Stream, callback: Callback) -> None:
+        self._broker.subscribe(stream.name, callback)
+
+    def unfollow(self, stream: Stream, callback: Callback) -> None:
+        self._broker.unsubscribe(stream.name, callback)
+
+    async def ready(self) -> None:
+        """Once this returns, everything followed so far is heard: read the state after it."""
+        await self._broker.ready()
+
+    async def state(self, stream: Stream) -> tuple[int, int]:
+        """(head_seq, acked_seq)."""
+        return await self._db.read(outbox.stream_state(stream.name))
+
+    async def read(self, stream: Stream, after: int, limit: int = POLL_LIMIT) -> list[Frame]:
+        rows = await self._db.read(outbox.read_after(stream.name, after, limit))
+        return [self._stored(stream, seq, text) for seq, text in rows]
+
+    @staticmethod
+    def _stored(stream: Stream, seq: int, text: str) -> Frame:
+        # Frames read back from storage (a replay) are decoded once here for their holds; live
+        # frames carry them from the transaction that wrote them.
+        holds = holds_of(parse(Channel.CART, "server", text)) if stream.carries_holds else ()
+        return Frame(text, seq=seq, holds=holds)
+
+    async def ack(self, stream: Stream, seq: int) -> None:
+        await self._db.write(outbox.ack(stream.name, seq))
+
+    async def poll(
+        self,
+        stream: Stream,
+        after: int,
+        wait: float,
+        snapshot: Callable[[], Awaitable[CartSnapshot | StoreSnapshot]],
+    ) -> Batch:
+        """The stream after `after`, waiting up to `wait` seconds for something new. Polling
+        with `after=N` also acknowledges N, exactly like `resume_from` on a WebSocket."""
+        head, acked = await self.state(stream)
+        if acked < after <= head:  # only a cursor that moved costs a write
+            await self.ack(stream, after)
+            acked = after
+        if not can_replay(after, head, acked):
+            snap = await snapshot()
+            return Batch([], snap.head_seq, snap)
+        rows = await self._db.read(outbox.read_after(stream.name, after, POLL_LIMIT))
+        if not rows and wait > 0:
+
+            async def arrived() -> bool:
+                return bool(await self._db.read(outbox.read_after(stream.name, after, 1)))
+
+            await self._wait([stream.name], wait, arrived)
+            rows = await self._db.read(outbox.read_after(stream.name, after, POLL_LIMIT))
+        last = rows[-1][0] if rows else after
+        return Batch([text for _, text in rows], max(head, last))
+
+    async def wait_for_products(
+        self, keys: Iterable[ProductKey], seconds: float, ready: Callable[[], Awaitable[bool]]
+    ) -> None:
+        """Wait until a count of one of these products changes (at most `seconds`), unless
+        `ready()` already holds."""
+        await self._wait([product_topic(*k) for k in keys], seconds, ready)
+
+    async def _wait(
+        self, topics: list[str], seconds: float, ready: Callable[[], Awaitable[bool]]
+    ) -> None:
+        """Wait until something is published on one of `topics` (at most `seconds`), unless
+        `ready()` already holds once subscribed: checking after subscribing closes the race with
+        a publish."""
+        if seconds <= 0:
+            return
+        event = asyncio.Event()
+
+        def wake(_: Any) -> None:
+            event.set()
+
+        for topic in topics:
+            self._broker.subscribe(topic, wake)
+        try:
+            await self._broker.ready()
+            if not await ready():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(event.wait(), seconds)
+        finally:
+            for topic in topics:
+                self._broker.unsubscribe(topic, wake)

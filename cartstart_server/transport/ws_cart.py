@@ -1,0 +1,101 @@
+"""`/ws/cart`: a shopper's desktop cart."""
+
+from __future__ import annotations
+
+from typing import assert_never
+
+from websockets.asyncio.server import ServerConnection
+
+from shared_protocol import Channel
+from shared_protocol.cart import CartResult, Checkout, Release, Renew, Reserve, SetQuantity, Sync
+from shared_protocol.common import Ack, Hello
+
+from ..services.carts import Carts
+from ..services.identity import Identity, Shopper
+from ..services.streams import Frame, Hold, Streams
+from .ws_session import Wiring
+from .ws_streams import StreamSession
+
+CartMessage = Ack | Sync | Checkout | Reserve | SetQuantity | Release | Renew
+ProductKey = tuple[str, str]
+
+
+class CartSession(StreamSession[CartMessage]):
+    channel = Channel.CART
+
+    def __init__(
+        self,
+        conn: ServerConnection,
+        wiring: Wiring,
+        *,
+        identity: Identity,
+        carts: Carts,
+        streams: Streams,
+    ) -> None:
+        super().__init__(conn, wiring, streams)
+        self.identity = identity
+        self.carts = carts
+        self.watching: set[ProductKey] = set()
+
+    async def open(self, hello: Hello) -> None:
+        self.shopper: Shopper = await self.identity.authenticate_shopper(hello.token)
+        self.stream = self.streams.of_cart(self.shopper.cart_id)
+        await self.start_stream(hello)
+
+    async def snapshot(self, command_id: str | None = None) -> int:
+        snap = await self.carts.snapshot(self.shopper.cart_id)
+        self._watch_only({(t.store_id, t.product_id) for t in snap.tickets})
+        await self.send(snap.model_copy(update={"id": command_id}).model_dump_json())
+        return snap.head_seq
+
+    async def deliver(self, frame: Frame) -> None:
+        # Hear the availability of exactly the products this cart holds.
+        await self.send(frame.text)
+        for hold in frame.holds:
+            await self._follow(hold)
+
+    async def _follow(self, hold: Hold) -> None:
+        if hold.qty == 0:
+            self._unwatch(hold.key)
+        elif hold.key not in self.watching:
+            self._watch(hold.key)
+            # The change this very hold caused was published before we listened: send the
+            # current count (clients keep the highest version, so a race is harmless).
+            await self.streams.ready()
+            for item in await self.carts.availability([hold.key]):
+                await self.send(item.model_dump_json())
+
+    def _watch(self, key: ProductKey) -> None:
+        if key not in self.watching:
+            self.watching.add(key)
+            self.fanout.add(self.conn, key)
+
+    def _unwatch(self, key: ProductKey) -> None:
+        if key in self.watching:
+            self.watching.discard(key)
+            self.fanout.remove(self.conn, key)
+
+    def _watch_only(self, keys: set[ProductKey]) -> None:
+        for key in self.watching - keys:
+            self._unwatch(key)
+        for key in keys:
+            self._watch(key)
+
+    async def handle(self, message: CartMessage) -> None:
+        match message:
+            case Ack():
+                await self.ack(message)
+            case Sync():
+                self.pump.rebase(await self.snapshot(message.id))
+            case Checkout():
+                result = await self.carts.checkout(self.shopper, message)
+                await self.send(result.model_dump_json())
+            case Reserve() | SetQuantity() | Release() | Renew():
+                ticket = await self.carts.command(self.shopper, message)
+                await self.send(CartResult(id=message.id, ticket=ticket).model_dump_json())
+            case _:
+                assert_never(message)
+
+    async def close(self) -> None:
+        await super().close()
+        self._watch_only(set())

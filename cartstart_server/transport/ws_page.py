@@ -1,0 +1,149 @@
+"""`/ws/page`: a store's page showing live counts, and adding to the cart it is linked to."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any, assert_never
+
+from websockets.asyncio.server import ServerConnection
+
+from shared_protocol import Channel, ErrorCode, ProtocolError
+from shared_protocol.common import Hello, Welcome
+from shared_protocol.page import (
+    MAX_SUBSCRIPTIONS,
+    AddToCart,
+    AvailabilitySnapshot,
+    Holding,
+    InCart,
+    PageResult,
+    Subscribe,
+    Unsubscribe,
+)
+
+from ..services.carts import Carts
+from ..services.identity import Identity, LinkedPage
+from ..services.streams import Frame, ProductKey, Stream, Streams
+from .ws_session import ChannelSession, Wiring
+
+PageMessage = Subscribe | Unsubscribe | AddToCart
+
+
+class PageSession(ChannelSession[PageMessage]):
+    channel = Channel.PAGE
+
+    def __init__(
+        self,
+        conn: ServerConnection,
+        wiring: Wiring,
+        *,
+        identity: Identity,
+        carts: Carts,
+        streams: Streams,
+    ) -> None:
+        super().__init__(conn, wiring)
+        self.identity = identity
+        self.carts = carts
+        self.streams = streams
+        self.link: LinkedPage | None = None
+        self.cart: Stream | None = None
+        self.subscribed: set[ProductKey] = set()
+        assert conn.request is not None
+        self.origin: str | None = conn.request.headers.get("Origin")
+        self._sending: set[asyncio.Task[None]] = set()
+
+    async def open(self, hello: Hello) -> None:
+        if hello.token:
+            try:
+                self.link = await self.identity.authenticate_link(hello.token)
+            except ProtocolError as exc:
+                # The page still shows live stock; it just cannot add to a cart. Telling it why
+                # lets the widget drop a dead token and offer pairing.
+                await self.send_error(exc)
+        if self.link is not None:
+            # "In your cart": the cart's stream says when a hold on a followed product changes.
+            self.cart = self.streams.of_cart(self.link.cart_id)
+            self.streams.follow(self.cart, self._cart_changed)
+            await self.streams.ready()
+        await self.send(
+            Welcome(
+                version=self.version, channel="page", linked=self.link is not None
+            ).model_dump_json()
+        )
+
+    def _cart_changed(self, frame: Frame | None) -> None:
+        if frame is None:  # holds may have changed unheard: read them
+            self._in_background(self._send_all_holdings())
+            return
+        assert self.link is not None
+        scope = self.link.store_id
+        holdings = [
+            Holding(
+                store_id=h.store_id, product_id=h.product_id, qty=h.qty, expires_at=h.expires_at
+            )
+            for h in frame.holds
+            if h.key in self.subscribed and (scope is None or h.store_id == scope)
+        ]
+        if holdings:
+            self._in_background(self.send(InCart(items=holdings).model_dump_json()))
+
+    async def _send_all_holdings(self) -> None:
+        """`in_cart` for every followed product, those no longer held at 0."""
+        assert self.link is not None
+        refs = sorted(self.subscribed)
+        held = {(h.store_id, h.product_id): h for h in await self.carts.holdings(self.link, refs)}
+        scope = self.link.store_id
+        items = [
+            held.get(ref) or Holding(store_id=ref[0], product_id=ref[1], qty=0, expires_at=None)
+            for ref in refs
+            if scope is None or ref[0] == scope
+        ]
+        if items:
+            await self.send(InCart(items=items).model_dump_json())
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
+    async def handle(self, message: PageMessage) -> None:
+        match message:
+            case Subscribe():
+                await self._subscribe(message)
+            case Unsubscribe():
+                for ref in message.products:
+                    key = (ref.store_id, ref.product_id)
+                    if key in self.subscribed:
+                        self.subscribed.discard(key)
+                        self.fanout.remove(self.conn, key)
+            case AddToCart():
+                ticket = await self.carts.add_to_cart(self.link, message, self.origin)
+                await self.send(PageResult.of(message.id, ticket).model_dump_json())
+            case _:
+                assert_never(message)
+
+    async def _subscribe(self, message: Subscribe) -> None:
+        keys = {(p.store_id, p.product_id) for p in message.products} - self.subscribed
+        if len(self.subscribed) + len(keys) > MAX_SUBSCRIPTIONS:
+            raise ProtocolError(
+                ErrorCode.INVALID_MESSAGE,
+                f"a page may follow at most {MAX_SUBSCRIPTIONS} products",
+                limit=MAX_SUBSCRIPTIONS,
+            )
+        for key in keys:
+            self.subscribed.add(key)
+            self.fanout.add(self.conn, key)
+        refs = sorted({(p.store_id, p.product_id) for p in message.products})
+        await self.streams.ready()
+        items = await self.carts.availability(refs)
+        await self.send(AvailabilitySnapshot(items=items).model_dump_json())
+        if self.link is not None:
+            holdings = await self.carts.holdings(self.link, refs)
+            if holdings:
+                await self.send(InCart(items=holdings).model_dump_json())
+
+    async def close(self) -> None:
+        for key in self.subscribed:
+            self.fanout.remove(self.conn, key)
+        if self.cart is not None:
+            self.streams.unfollow(self.cart, self._cart_changed)
