@@ -19,7 +19,7 @@ from shared_protocol import ProtocolError
 
 from .broker.memory import MemoryBroker
 from .clock import SystemClock
-from .config import HubConfig, load_config
+from .config import HubConfig, explain, load_config
 from .hub import Hub
 from .logs import setup_logging
 from .server import HubServer, database_for
@@ -275,7 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code: int = args.run(args)
     except ValidationError as exc:
-        print(f"cartstart-server: bad setting: {exc}", file=sys.stderr)
+        for line in explain(exc, getattr(args, "config", None)):
+            print(f"cartstart-server: bad setting {line}", file=sys.stderr)
         return 2
     except ProtocolError as exc:
         print(f"cartstart-server: {exc.message}", file=sys.stderr)

@@ -1,16 +1,23 @@
 """Hub settings: defaults, then a TOML file, then `CARTSTART_*` environment variables, then
-command-line flags (each overrides the one before)."""
+command-line flags (each overrides the one before). pydantic-settings reads the file and the
+environment; `HubConfig` itself is a plain model, so code and tests build one directly."""
 
 from __future__ import annotations
 
 import os
 import resource
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 ENV_PREFIX = "CARTSTART_"
 DAY = 24 * 3600.0
@@ -83,19 +90,78 @@ class HubConfig(BaseModel):
         return self.data_dir / "hub.sqlite3"
 
 
+class _Environment(EnvSettingsSource):
+    """`CARTSTART_<NAME>` variables, from the given mapping instead of the process's own (so a
+    test or a tool can say which environment counts)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(settings_cls, env_prefix=ENV_PREFIX, case_sensitive=False)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {name.lower(): value for name, value in self._environ.items()}
+
+
+class _Sources(BaseSettings, HubConfig):
+    """HubConfig's fields, filled from flags (init), the environment and the TOML file."""
+
+    model_config = SettingsConfigDict(extra="forbid")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        file: Path | None = cls.model_config.get("toml_file")  # type: ignore[assignment]
+        environ: Mapping[str, str] = cls.model_config.get("environ", os.environ)  # type: ignore[assignment]
+        sources = [init_settings, _Environment(settings_cls, environ)]
+        if file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=file))
+        return tuple(sources)
+
+
 def load_config(
     file: Path | None = None,
     environ: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> HubConfig:
-    values: dict[str, Any] = {}
+    """Raises ValidationError for a bad value or an unknown key (`explain` words it), and
+    OSError when the file cannot be read."""
     if file is not None:
-        with open(file, "rb") as fh:
-            values.update(tomllib.load(fh))
+        file.open("rb").close()  # a missing file is an OSError, not an empty one
+
+    class Loaded(_Sources):
+        model_config = SettingsConfigDict(
+            toml_file=file,
+            environ=os.environ if environ is None else environ,  # type: ignore[typeddict-unknown-key]
+        )
+
+    flags = {k: v for k, v in (overrides or {}).items() if v is not None}
+    return HubConfig.model_validate(Loaded(**flags).model_dump())
+
+
+def explain(
+    error: ValidationError, file: Path | None = None, environ: Mapping[str, str] | None = None
+) -> list[str]:
+    """One line per bad setting, naming where it came from and the value it had."""
     env = os.environ if environ is None else environ
-    for name in HubConfig.model_fields:
-        key = ENV_PREFIX + name.upper()
-        if key in env:
-            values[name] = env[key]
-    values.update({k: v for k, v in (overrides or {}).items() if v is not None})
-    return HubConfig.model_validate(values)
+    lines = []
+    for problem in error.errors(include_url=False):
+        name = str(problem["loc"][0]) if problem["loc"] else "?"
+        variable = ENV_PREFIX + name.upper()
+        if variable in env:
+            where = variable
+        elif file is not None:
+            where = f"{name} (in {file})"
+        else:
+            where = name
+        if problem["type"] == "extra_forbidden":
+            lines.append(f"{where}: no such setting (docs/admin.md lists them)")
+        else:
+            reason = problem["msg"][:1].lower() + problem["msg"][1:]
+            lines.append(f"{where} = {problem['input']!r}: {reason}")
+    return lines

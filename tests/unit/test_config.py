@@ -34,3 +34,25 @@ def test_connection_cap_stays_below_the_open_files_limit() -> None:
 
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     assert load_config(None, {}).effective_max_connections() < soft
+
+
+def test_a_bad_setting_is_named_with_its_source_and_value(tmp_path: Path) -> None:
+    from cartstart_server.config import explain
+
+    toml = tmp_path / "hub.toml"
+    toml.write_text('prot = 9000\nlog_format = "xml"\n')
+    env = {"CARTSTART_PORT": "eighty", "CARTSTART_HOME": "/home/x"}  # the desktop's, not ours
+    with pytest.raises(ValidationError) as bad:
+        load_config(toml, env)
+    lines = sorted(explain(bad.value, toml, env))
+    assert lines == [
+        "CARTSTART_PORT = 'eighty': input should be a valid integer, unable to parse string "
+        "as an integer",
+        f"log_format (in {toml}) = 'xml': input should be 'json' or 'text'",
+        f"prot (in {toml}): no such setting (docs/admin.md lists them)",
+    ]
+
+
+def test_a_missing_config_file_is_an_error_not_defaults(tmp_path: Path) -> None:
+    with pytest.raises(OSError):
+        load_config(tmp_path / "nowhere.toml", {})
