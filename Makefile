@@ -19,7 +19,7 @@ DEMO_DIR ?= .demo
 help:
 	@echo "make demo    the demo federation on SQLite: hub, two demo shops, the desktop cart"
 	@echo "make test    install everything, then ruff, mypy and pytest"
-	@echo "make lint    ruff and mypy only"
+	@echo "make lint    ruff, mypy and the import contracts only"
 	@echo "make schema  regenerate docs/protocol.schema.json"
 	@echo "make screenshots  docs/img/desktop-*.png from the app under Xvfb"
 	@echo "make installer    a PyInstaller build of the desktop cart in dist/"
@@ -42,6 +42,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 pytest: $(STAMP)
 	./scripts/system-deps.sh $(TEST_DEB)
