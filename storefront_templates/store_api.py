@@ -25,6 +25,7 @@ import time
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
@@ -162,6 +163,11 @@ class _Upserted(_Answer):
     upserted: int
 
 
+def _seg(value: str) -> str:
+    """An id as one URL path segment, whatever it holds."""
+    return quote(value, safe="")
+
+
 def _key(given: str | None) -> str:
     return given or "py-" + secrets.token_hex(12)
 
@@ -189,8 +195,9 @@ class StoreClient:
     def __init__(self, hub_url: str, store_id: str, api_key: str, *, timeout: float = 10.0) -> None:
         self.hub_url = hub_url.rstrip("/")
         self.store_id = store_id
+        self._prefix = f"/api/stores/{_seg(store_id)}"
         self._http = httpx.AsyncClient(
-            base_url=f"{self.hub_url}/api/stores/{store_id}",
+            base_url=self.hub_url,
             headers={"Authorization": f"Bearer {api_key}"},
             timeout=timeout,
         )
@@ -219,11 +226,11 @@ class StoreClient:
         headers = {"Idempotency-Key": key} if key else None
         try:
             response = await self._http.request(
-                method, path, json=body, headers=headers, params=params
+                method, self._prefix + path, json=body, headers=headers, params=params
             )
         except httpx.TransportError as exc:
             raise HubUnreachable(f"the hub at {self.hub_url} did not answer: {exc}") from exc
-        if response.status_code >= 400:
+        if not response.is_success:
             raise _refusal(response)
         try:
             result: T = _adapter(answer).validate_json(response.content)
@@ -275,7 +282,7 @@ class StoreClient:
         return await self._call(list[Product], "GET", "/products")
 
     async def product(self, product_id: str) -> Product:
-        return await self._call(Product, "GET", f"/products/{product_id}")
+        return await self._call(Product, "GET", f"/products/{_seg(product_id)}")
 
     async def set_stock(
         self, product_id: str, on_hand: int, *, idempotency_key: str | None = None
@@ -285,7 +292,7 @@ class StoreClient:
         return await self._call(
             StockChange,
             "PUT",
-            f"/products/{product_id}/stock",
+            f"/products/{_seg(product_id)}/stock",
             {"on_hand": command.on_hand},
             key=command.id,
         )
@@ -300,7 +307,7 @@ class StoreClient:
         return await self._call(
             StockChange,
             "POST",
-            f"/products/{product_id}/stock-adjustments",
+            f"/products/{_seg(product_id)}/stock-adjustments",
             {"delta": command.delta},
             key=command.id,
         )
@@ -316,7 +323,7 @@ class StoreClient:
         return await self._call(list[StoreOrderView], "GET", "/orders", params=params)
 
     async def order(self, order_id: str) -> StoreOrderView:
-        return await self._call(StoreOrderView, "GET", f"/orders/{order_id}")
+        return await self._call(StoreOrderView, "GET", f"/orders/{_seg(order_id)}")
 
     async def set_order_status(
         self,
@@ -341,7 +348,7 @@ class StoreClient:
         return await self._call(
             StoreOrderView,
             "POST",
-            f"/orders/{order_id}/status",
+            f"/orders/{_seg(order_id)}/status",
             _fields(command, "order_id"),
             key=command.id,
         )
