@@ -21,7 +21,6 @@ with the hub's code and readable message; no answer at all raises `HubUnreachabl
 from __future__ import annotations
 
 import secrets
-import time
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, TypeVar
@@ -30,13 +29,11 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from shared_protocol import webhooks
 from shared_protocol.common import Money, StoreTicketView
 from shared_protocol.errors import ErrorCode
 from shared_protocol.orders import OrderStatus, StoreOrderView
 from shared_protocol.store import (
     AdjustStock,
-    OrderEvent,
     ProductIn,
     SetStock,
     StockLevel,
@@ -46,7 +43,23 @@ from shared_protocol.store import (
     UpdateSettings,
 )
 
-SIGNATURE_HEADER = webhooks.HEADER
+from .webhooks import WebhookRefused, read_webhook, verify_webhook
+
+# The webhook check lives beside the client; shops import both from here.
+__all__ = [
+    "Conflict",
+    "HubRefused",
+    "HubUnreachable",
+    "InvalidRequest",
+    "NotFound",
+    "RateLimited",
+    "StoreApiError",
+    "StoreClient",
+    "Unauthorized",
+    "WebhookRefused",
+    "read_webhook",
+    "verify_webhook",
+]
 T = TypeVar("T")
 
 
@@ -352,46 +365,3 @@ class StoreClient:
             _fields(command, "order_id"),
             key=command.id,
         )
-
-
-# ---- webhooks --------------------------------------------------------------------------------
-
-
-class WebhookRefused(ValueError):
-    """The POST is not a webhook from the hub (bad or missing signature, or too old)."""
-
-
-def _header(headers: Mapping[str, str], name: str) -> str:
-    value = headers.get(name)
-    if value is None:  # a plain dict may hold the name in any case
-        lowered = name.lower()
-        value = next((v for k, v in headers.items() if k.lower() == lowered), "")
-    return value
-
-
-def verify_webhook(
-    secret: str,
-    headers: Mapping[str, str],
-    body: bytes | str,
-    *,
-    now: float | None = None,
-    tolerance: float = 300,
-) -> bool:
-    """Whether `body` (the raw request body) was signed by the hub with `secret` within
-    `tolerance` seconds of `now`. Check before parsing or believing a word of it."""
-    try:
-        text = body.decode() if isinstance(body, bytes) else body
-    except UnicodeDecodeError:
-        return False
-    signature = _header(headers, SIGNATURE_HEADER)
-    moment = time.time() if now is None else now
-    return webhooks.verify(secret, signature, text, moment, tolerance)
-
-
-def read_webhook(
-    secret: str, headers: Mapping[str, str], body: bytes | str, *, now: float | None = None
-) -> OrderEvent:
-    """The order event in a webhook POST, once its signature checks out."""
-    if not verify_webhook(secret, headers, body, now=now):
-        raise WebhookRefused("the webhook's signature does not check out")
-    return OrderEvent.model_validate_json(body)
