@@ -36,7 +36,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	-./scripts/system-deps.sh $(QT_DEB)
-	$(BIN)/cartstart-server demo --data-dir $(DEMO_DIR)
+	$(BIN)/cartstart-demo --data-dir $(DEMO_DIR)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -2,34 +2,28 @@
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import contextlib
-import json
-import logging
-import os
-import sys
-import time
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote
 
-import uvicorn
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from cartstart_server import webhooks
-from cartstart_server.server import EmbeddedUvicorn
+from shared_protocol.common import Money
+from shared_protocol.orders import StoreOrderView
+from shared_protocol.store import ProductIn
 from storefront_templates import Product, Storefront
+from storefront_templates.store_api import (
+    HubRefused,
+    StoreApiError,
+    StoreClient,
+    WebhookRefused,
+    read_webhook,
+)
 
-from .catalogue import CATALOGUES, Catalogue
-from .hub_client import HubRefused, StoreApi
-
-log = logging.getLogger(__name__)
+from .catalogue import Catalogue
 
 
 @dataclass(frozen=True)
@@ -67,11 +61,12 @@ def _environment() -> Environment:
     )
 
 
-def create_app(config: ShopConfig) -> Starlette:
+def create_app(config: ShopConfig, hub: StoreClient, webhook_secret: str) -> Starlette:
+    """The shop's pages. `hub` is its store API client (registered already, see `register`);
+    the webhook route checks each POST with `webhook_secret`."""
     catalogue = config.catalogue
     storefront = Storefront(config.hub_url, config.store_id)
     env = _environment()
-    api = StoreApi(config.hub_url, config.store_id, config.api_key)
 
     def product(item_id: str) -> Product:
         item = catalogue.item(item_id)
@@ -104,24 +99,22 @@ def create_app(config: ShopConfig) -> Starlette:
             return page("missing.html", 404, title="Not found")
         return page("product.html", product=product(item.id), title=item.name)
 
-    orders: dict[str, dict[str, Any]] = {}  # what the hub's webhook told us, by order id
-    secret: list[str] = []
+    orders: dict[str, StoreOrderView] = {}  # what the hub's webhook told us, by order id
 
     async def webhook(request: Request) -> Response:
         """Orders from the hub, signed: check the signature before believing a word."""
-        body = (await request.body()).decode()
-        signature = request.headers.get(webhooks.HEADER, "")
-        if not secret or not webhooks.verify(secret[0], signature, body, time.time()):
+        try:
+            event = read_webhook(webhook_secret, request.headers, await request.body())
+        except WebhookRefused:
             return Response("bad signature", status_code=401)
-        event = json.loads(body)
-        orders[event["order"]["order_id"]] = event["order"]
+        orders[event.order.order_id] = event.order
         return Response(status_code=204)  # 2xx: the hub stops retrying
 
     async def counter(request: Request) -> Response:
         try:
-            stock = {p["id"]: p["stock"] for p in await api.products()}
+            stock = {p.id: p.stock for p in await hub.products()}
             problem = None
-        except (HubRefused, OSError) as exc:
+        except StoreApiError as exc:
             stock, problem = {}, f"The hub cannot be reached: {exc}"
         return page(
             "counter.html",
@@ -130,7 +123,7 @@ def create_app(config: ShopConfig) -> Starlette:
             message=request.query_params.get("message", ""),
             problem=problem,
             title="Shop counter",
-            orders=sorted(orders.values(), key=lambda o: o["created_at"], reverse=True),
+            orders=sorted(orders.values(), key=lambda o: o.created_at, reverse=True),
             console=f"{config.hub_url}/console",
         )
 
@@ -140,26 +133,20 @@ def create_app(config: ShopConfig) -> Starlette:
             return Response("no such item", status_code=404)
         delta = -1 if request.path_params["action"] == "sell" else 1
         try:
-            result = await api.adjust(item.id, delta)
-            stock = result["stock"]
+            # A fresh key per click: each click is its own sale (a retry would reuse it).
+            result = await hub.adjust_stock(item.id, delta)
             message = (
                 f"Sold one {item.name} over the counter"
                 if delta < 0
                 else f"Put one {item.name} back on the shelf"
-            ) + f"; {stock['available']} now available online."
-            if result["revoked"]:
-                message += f" {len(result['revoked'])} online hold(s) had to give way."
+            ) + f"; {result.stock.available} now available online."
+            if result.revoked:
+                message += f" {len(result.revoked)} online hold(s) had to give way."
         except HubRefused as exc:
             message = f"Not done: {exc.message}"
+        except StoreApiError as exc:
+            message = f"Not done: {exc}"
         return RedirectResponse(f"/counter?message={quote(message)}", status_code=303)
-
-    @contextlib.asynccontextmanager
-    async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        secret.append(await register_when_hub_answers(api, config))
-        try:
-            yield
-        finally:
-            await api.close()
 
     return Starlette(
         routes=[
@@ -168,64 +155,35 @@ def create_app(config: ShopConfig) -> Starlette:
             Route("/counter", counter),
             Route("/counter/{item_id}/{action:str}", counter_change, methods=["POST"]),
             Route("/hooks/cartstart", webhook, methods=["POST"]),
-        ],
-        lifespan=lifespan,
+        ]
     )
 
 
-async def register_when_hub_answers(api: StoreApi, config: ShopConfig) -> str:
-    for delay in (0.2, 0.5, 1, 2, 4):
-        try:
-            return await api.register(config.catalogue, config.origins, config.url)
-        except OSError as exc:
-            log.warning("hub not reachable yet (%s); retrying", exc)
-            await asyncio.sleep(delay)
-    return await api.register(config.catalogue, config.origins, config.url)
-
-
-async def start(config: ShopConfig) -> tuple[uvicorn.Server, asyncio.Task[None]]:
-    """Serve the shop in the running loop; returns once it is registered and listening."""
-    server = EmbeddedUvicorn(
-        uvicorn.Config(
-            create_app(config),
-            host=config.host,
-            port=config.port,
-            log_config=None,
-            access_log=False,
-            lifespan="on",
-        )
+async def register(hub: StoreClient, config: ShopConfig) -> str:
+    """Tell the hub our sites, where to POST orders, and our catalogue; returns the webhook
+    signing secret. Stock is set only for products the hub did not know yet, so a restart
+    does not undo sales made at the counter."""
+    catalogue = config.catalogue
+    settings = await hub.update_settings(
+        origins=config.origins, webhook_url=f"{config.url}/hooks/cartstart"
     )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()  # raises what stopped it (port taken, hub refused the key, ...)
-            raise RuntimeError("the shop stopped before it started")
-        await asyncio.sleep(0.02)
-    return server, task
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="cartstart-demo-store",
-        description="A small demo shop selling through a CartStart hub. The store's API key is "
-        "read from $CARTSTART_STORE_KEY.",
+    known = {p.id for p in await hub.products()}
+    await hub.upsert_products(
+        [
+            ProductIn(
+                id=item.id,
+                name=item.name,
+                code=item.code,
+                price=Money(amount=item.price, currency=catalogue.currency),
+                page_url=f"{config.url}/products/{item.id}",
+                tags=list(item.tags),
+            )
+            for item in catalogue.items
+        ]
     )
-    parser.add_argument("--hub", required=True, help="the hub's HTTP address")
-    parser.add_argument("--store-id", required=True)
-    parser.add_argument("--catalogue", choices=sorted(CATALOGUES), default="bookshop")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8750)
-    args = parser.parse_args(argv)
-    key = os.environ.get("CARTSTART_STORE_KEY")
-    if not key:
-        print(
-            "cartstart-demo-store: set CARTSTART_STORE_KEY to the store's API key", file=sys.stderr
-        )
-        return 2
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    config = ShopConfig(
-        args.hub, args.store_id, key, CATALOGUES[args.catalogue], args.host, args.port
-    )
-    print(f"{config.catalogue.name}: {config.url}/  (counter: {config.url}/counter)", flush=True)
-    uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning")
-    return 0
+    for item in catalogue.items:
+        if item.id not in known:
+            await hub.set_stock(item.id, item.stock)
+    if not settings.webhook_secret:  # the hub sends one whenever the URL is set
+        raise StoreApiError("the hub returned no webhook secret")
+    return settings.webhook_secret

@@ -7,7 +7,6 @@ import asyncio
 import json
 import logging
 import signal
-import subprocess
 import sys
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
@@ -74,23 +73,6 @@ def build_parser() -> argparse.ArgumentParser:
     _common(serve)
     _listen(serve)
     serve.set_defaults(run=cmd_serve)
-
-    demo = sub.add_parser(
-        "demo",
-        help="run the hub with two demo shops and the desktop cart",
-        description="Run the hub, register two demo shops (one-of-a-kind items and stocked "
-        "items) and serve their pages, create a demo shopper and open the desktop cart signed in "
-        "(when there is a display). Prints the URLs and fresh API keys.",
-    )
-    _common(demo)
-    _listen(demo)
-    demo.add_argument(
-        "--shops-port",
-        type=int,
-        default=8750,
-        help="the first demo shop's port; the second uses the next one (default 8750)",
-    )
-    demo.set_defaults(run=cmd_demo)
 
     store = sub.add_parser("store", help="manage stores", description="Manage stores.")
     store_sub = store.add_subparsers(dest="store_command", required=True, metavar="ACTION")
@@ -212,61 +194,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(json.dumps(ready), flush=True)
 
     return asyncio.run(_run_server(config, announce))
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import DEMO_EMAIL, DEMO_PASSWORD, launch_desktop, seed, seed_shopper, serving
-
-    config = _config(args)
-    setup_logging("text", "WARNING")
-    desktop: list[subprocess.Popen[bytes]] = []
-
-    async def announce(server: HubServer, extras: AsyncExitStack) -> None:
-        stores = await seed(
-            server.hub, server.http_url, config.host, first_port=args.shops_port, register=False
-        )
-        for store in stores:
-            await extras.enter_async_context(serving(store.shop))
-        await seed_shopper(server.hub)
-        lines = [
-            "",
-            "CartStart demo is running (Ctrl-C stops it).",
-            f"  Hub          {server.http_url}   (OpenAPI: {server.http_url}/docs)",
-            f"  WebSockets   {server.ws_url}/ws/cart | /ws/page | /ws/store",
-            f"  Health       {server.http_url}/healthz    Metrics {server.http_url}/metrics",
-            f"  Console      {server.http_url}/console   (sign in with a store's api key)",
-            f"  Data         {config.database_path}",
-            "",
-        ]
-        for s in stores:
-            lines += [
-                f"  {s.name}",
-                f"    shop     {s.shop.url}/        counter {s.shop.url}/counter",
-                f"    store id {s.store_id}",
-                f"    api key  {s.api_key}",
-            ]
-        process, desktop_line = launch_desktop(server.http_url, config.data_dir / "desktop")
-        if process is not None:
-            desktop.append(process)
-        first = stores[0]
-        lines += [
-            "",
-            f"  Shopper      {DEMO_EMAIL} / {DEMO_PASSWORD}",
-            f"  Desktop cart {desktop_line}",
-            "",
-            "Try it: open a shop in a browser, choose Add to cart, and type the code from the",
-            "cart's 'Pair a browser…' (or open a page from the cart's Bookmarks). Sell the last",
-            "unit at the shop counter and watch the cart and every page showing it.",
-            f"  curl -s '{server.http_url}/api/page/availability?p={first.store_id}:{first.product_ids[0]}'",
-            "",
-        ]
-        print("\n".join(lines), flush=True)
-
-    try:
-        return asyncio.run(_run_server(config, announce))
-    finally:
-        for process in desktop:
-            process.terminate()
 
 
 def main(argv: list[str] | None = None) -> int:

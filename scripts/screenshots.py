@@ -15,16 +15,20 @@ from pathlib import Path
 import qasync
 from PySide6.QtWidgets import QApplication
 
+from cartstart_demo_store.app import ShopConfig, register
+from cartstart_demo_store.catalogue import CATALOGUES
+from cartstart_demo_store.desktop import DEMO_EMAIL, DEMO_NAME, DEMO_PASSWORD
+from cartstart_demo_store.federation import DEMO_SHOPS, FIRST_SHOP_PORT
 from cartstart_desktop.core.connection import Status
 from cartstart_desktop.core.credentials import MemoryCredentials
 from cartstart_desktop.core.session import CartSession
 from cartstart_desktop.ui.main_window import MainWindow
 from cartstart_server.config import HubConfig
-from cartstart_server.demo import DEMO_EMAIL, DEMO_PASSWORD, seed, seed_shopper
 from cartstart_server.server import HubServer
 from shared_protocol.orders import OrderStatus
 from shared_protocol.page import AddToCart
 from shared_protocol.store import AdjustStock, UpdateOrder
+from storefront_templates.store_api import StoreClient
 
 PICKS = [  # (store index, product, how many)
     (0, "first-edition", 1),
@@ -43,13 +47,26 @@ async def wait_for(check: object, seconds: float = 10.0) -> None:
     raise RuntimeError("the cart did not catch up")
 
 
+async def seed(server: HubServer) -> list[str]:
+    """The demo stores with their catalogues (as the demo shops register them), and the demo
+    shopper; returns the store ids."""
+    store_ids = []
+    for port, name in enumerate(DEMO_SHOPS, start=FIRST_SHOP_PORT):
+        catalogue = CATALOGUES[name]
+        store_id, key = await server.hub.stores.create(catalogue.name)
+        async with StoreClient(server.http_url, store_id, key) as client:
+            await register(client, ShopConfig(server.http_url, store_id, key, catalogue, port=port))
+        store_ids.append(store_id)
+    await server.hub.identity.sign_up(DEMO_EMAIL, DEMO_PASSWORD, DEMO_NAME)
+    return store_ids
+
+
 async def main(out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         config = HubConfig(data_dir=Path(tmp) / "hub", port=0, log_format="text")
         server = HubServer(config)
         await server.start()
-        stores = await seed(server.hub, server.http_url)
-        await seed_shopper(server.hub)
+        stores = await seed(server)
         session = CartSession(Path(tmp) / "home", MemoryCredentials(), open_url=lambda url: None)
         window = MainWindow(session)
         window.resize(1100, 560)
@@ -66,7 +83,7 @@ async def main(out: Path) -> None:
                 page,
                 AddToCart(
                     id=f"shot-{n:04d}",
-                    store_id=stores[store].store_id,
+                    store_id=stores[store],
                     product_id=product,
                     qty=qty,
                     page_url=f"https://shop{store + 1}.example/products/{product}",
@@ -75,7 +92,7 @@ async def main(out: Path) -> None:
             await asyncio.sleep(0.3)  # so the countdowns differ a little
         # The ceramics shop sells its vase over the counter: the cart row says why.
         await server.hub.stores.command(
-            stores[1].store_id, AdjustStock(id="shot-sale-1", product_id="tide-vase", delta=-1)
+            stores[1], AdjustStock(id="shot-sale-1", product_id="tide-vase", delta=-1)
         )
         await wait_for(lambda: len(session.state.items) == len(PICKS))
         await wait_for(lambda: any(not i.held for i in session.state.items.values()))
@@ -87,7 +104,7 @@ async def main(out: Path) -> None:
         await asyncio.sleep(0.2)
         window.grab().save(str(out / "desktop-bookmarks.png"))
         # The bookshop's items are bought; the shop confirms and dispatches the order.
-        result = await session.checkout(stores[0].store_id)
+        result = await session.checkout(stores[0])
         (order,) = result.orders or []
         for status, extra in [
             (OrderStatus.CONFIRMED, {}),
@@ -95,7 +112,7 @@ async def main(out: Path) -> None:
                                       "tracking_url": "https://track.example/CS123"}),
         ]:  # fmt: skip
             await server.hub.stores.command(
-                stores[0].store_id,
+                stores[0],
                 UpdateOrder(id=f"shot-{status.value}", order_id=order.order_id, status=status,
                             **extra),
             )  # fmt: skip

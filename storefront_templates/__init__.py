@@ -9,7 +9,8 @@
 
 Jinja2 autoescapes every value, so product names and descriptions are always text. Use the
 templates directly (`environment()`, "cartstart/product_card.html") to put them in your own
-layouts; docs/storefront.md shows the markup for other stacks.
+layouts; docs/storefront.md shows the markup for other stacks. Your backend's side of the hub
+(catalogue, stock, orders, webhook checks) is `storefront_templates.store_api`.
 """
 
 from __future__ import annotations

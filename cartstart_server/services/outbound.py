@@ -15,9 +15,9 @@ from email.message import EmailMessage
 
 import httpx
 
+from shared_protocol import webhooks
 from shared_protocol.backoff import Backoff
 
-from .. import webhooks
 from ..clock import Clock
 from ..config import HubConfig
 from ..storage import outbound_queue as queue

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -14,23 +16,30 @@ import pytest
 from tests.helpers.process import CLI, HubProcess, add_store, cli_env
 from tests.helpers.waiting import free_port
 
+# The demo federation's own command (`cartstart-demo`), which runs the hub with the CLI above.
+DEMO = [sys.executable, "-m", "cartstart_demo_store"]
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, env=cli_env(), timeout=60)
+
+def run(*args: str, command: list[str] = CLI) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*command, *args], capture_output=True, text=True, env=cli_env(), timeout=60
+    )
 
 
 @pytest.mark.parametrize(
-    ("args", "options"),
+    ("command", "args", "options"),
     [
-        (["serve"], ["--data-dir", "--host", "--port", "--ws-port", "--config"]),
-        (["demo"], ["--data-dir", "--host", "--port", "--ws-port", "--shops-port", "--config"]),
-        (["store", "add"], ["--data-dir", "--ttl", "--renewal-limit", "--origin", "--config"]),
-        (["store", "list"], ["--data-dir", "--config"]),
-        (["store", "rotate-key"], ["--data-dir", "--config"]),
+        (CLI, ["serve"], ["--data-dir", "--host", "--port", "--ws-port", "--config"]),
+        (DEMO, [], ["--data-dir", "--host", "--port", "--ws-port", "--shops-port", "--config"]),
+        (CLI, ["store", "add"], ["--data-dir", "--ttl", "--renewal-limit", "--origin", "--config"]),
+        (CLI, ["store", "list"], ["--data-dir", "--config"]),
+        (CLI, ["store", "rotate-key"], ["--data-dir", "--config"]),
     ],
 )
-def test_help_explains_every_option(args: list[str], options: list[str]) -> None:
-    result = run(*args, "--help")
+def test_help_explains_every_option(
+    command: list[str], args: list[str], options: list[str]
+) -> None:
+    result = run(*args, "--help", command=command)
     assert result.returncode == 0
     for option in options:
         line = next(ln for ln in result.stdout.splitlines() if option in ln)
@@ -79,13 +88,24 @@ def test_bad_settings_are_reported_not_a_traceback(tmp_path: Path) -> None:
     assert result.returncode == 1 and "no store" in result.stderr
 
 
-async def test_demo_serves_two_shops_that_register_and_stops_cleanly(tmp_path: Path) -> None:
+def _gone(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop", ["SIGTERM to the demo", "Ctrl-C (SIGINT to the group)"])
+async def test_demo_serves_two_shops_that_register_and_stops_cleanly(
+    tmp_path: Path, stop: str
+) -> None:
     port, shops = free_port(), free_port()
     while shops + 1 in (port, port + 1) or shops in (port, port + 1):
         shops = free_port()
     proc = await asyncio.create_subprocess_exec(
-        *CLI,
-        "demo",
+        *DEMO,
         "--data-dir",
         str(tmp_path),
         "--port",
@@ -97,12 +117,13 @@ async def test_demo_serves_two_shops_that_register_and_stops_cleanly(tmp_path: P
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         env={**cli_env(), "DISPLAY": "", "WAYLAND_DISPLAY": ""},
+        start_new_session=True,  # its own process group, as `make demo` has in a terminal
     )
     assert proc.stdout is not None and proc.stderr is not None
     printed = ""
     while "Try it" not in printed:
         line = await asyncio.wait_for(proc.stdout.readline(), 30)
-        assert line, printed
+        assert line, printed + (await proc.stderr.read()).decode()
         printed += line.decode()
     assert f"http://127.0.0.1:{shops}/" in printed and f"http://127.0.0.1:{shops + 1}/" in printed
     assert "No display here" in printed
@@ -118,7 +139,60 @@ async def test_demo_serves_two_shops_that_register_and_stops_cleanly(tmp_path: P
             headers={"Origin": f"http://localhost:{shops + 1}"},
         )
         assert r.status_code == 200 and r.json()["items"][0]["available"] == 1
-    proc.send_signal(signal.SIGTERM)
+    if stop.startswith("SIGTERM"):
+        proc.send_signal(signal.SIGTERM)
+    else:
+        os.killpg(proc.pid, signal.SIGINT)  # the hub gets it too, as in a terminal
     assert await asyncio.wait_for(proc.wait(), 15) == 0
     errors = (await proc.stderr.read()).decode()
     assert "Traceback" not in errors, errors
+    assert _gone(proc.pid), "the hub (or another child) outlived the demo"
+
+
+@pytest.mark.slow
+async def test_demo_says_so_and_fails_when_its_hub_dies_or_cannot_start(tmp_path: Path) -> None:
+    port = free_port()
+    args = ["--data-dir", str(tmp_path), "--port", str(port), "--ws-port", str(free_port())]
+    env = {**cli_env(), "DISPLAY": "", "WAYLAND_DISPLAY": ""}
+    proc = await asyncio.create_subprocess_exec(
+        *DEMO,
+        *args,
+        "--shops-port",
+        str(free_port()),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+        start_new_session=True,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    printed = ""
+    while "Try it" not in printed:
+        line = await asyncio.wait_for(proc.stdout.readline(), 30)
+        assert line, printed + (await proc.stderr.read()).decode()
+        printed += line.decode()
+    # A second demo on the same hub port: one readable line, no traceback.
+    second = await asyncio.to_thread(
+        subprocess.run,
+        [*DEMO, *args, "--data-dir", str(tmp_path / "other"), "--shops-port", str(free_port())],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert second.returncode == 1
+    assert second.stderr.strip().splitlines() == [
+        "cartstart-demo: the hub did not start: [Errno 98] Address already in use "
+        "(another hub or demo running? --port and --ws-port choose others)"
+    ], second.stderr
+    pgrep = await asyncio.create_subprocess_exec(
+        *["pgrep", "-g", str(proc.pid), "-f", "cartstart-server serve"],
+        stdout=asyncio.subprocess.PIPE,
+    )
+    hub = (await pgrep.communicate())[0].split()
+    assert len(hub) == 1, hub
+    os.kill(int(hub[0]), signal.SIGKILL)
+    assert await asyncio.wait_for(proc.wait(), 15) == 1
+    errors = (await proc.stderr.read()).decode()
+    assert "the hub was killed (signal 9); stopping the demo" in errors
+    assert "Traceback" not in errors, errors
+    assert _gone(proc.pid)

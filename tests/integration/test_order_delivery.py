@@ -10,10 +10,10 @@ from typing import Any
 
 import httpx
 
-from cartstart_server import webhooks
 from cartstart_server.clock import FakeClock
 from cartstart_server.server import HubServer
 from cartstart_server.storage.sql import Plan, Stmt
+from shared_protocol import webhooks
 from tests.helpers.hubs import seed_store
 from tests.helpers.peers import Account, peer, sign_up
 from tests.helpers.process import HubProcess, add_store

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
-from cartstart_demo_store.app import ShopConfig, start
+from cartstart_demo_store.app import ShopConfig
 from cartstart_demo_store.catalogue import Catalogue, Item
+from cartstart_demo_store.shop import start
 from cartstart_desktop.core.credentials import MemoryCredentials
 from cartstart_desktop.core.session import CartSession
 from cartstart_server.clock import FakeClock

@@ -1,4 +1,5 @@
-"""Signing store webhooks, the way stores verify them.
+"""Store webhook signatures: the hub signs with `sign`, a store checks with `verify` (stdlib only,
+so any Python shop can use it; storefront_templates.store_api wraps it for request headers).
 
 Header `CartStart-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`.
 A receiver recomputes the HMAC over the raw body with the secret it got when it set its webhook
