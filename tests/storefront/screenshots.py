@@ -114,6 +114,11 @@ async def shoot(demo: dict[str, str], out: Path) -> None:
         await expect(console.locator("#orders tr")).to_have_count(1)
         await expect(console.locator("#carts tr")).to_have_count(1)
         await console.screenshot(path=out / "console.png")
+        # An order step that the shopper reads about asks in the one dialog (never prompt()).
+        await console.locator("#orders").get_by_role("button", name="Reject").click()
+        dialog = console.get_by_role("dialog")
+        await dialog.get_by_label("Reason").fill("Sold at the counter this morning, sorry")
+        await console.screenshot(path=out / "console-order-step.png")
         await browser.close()
 
 
