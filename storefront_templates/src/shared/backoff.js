@@ -7,9 +7,9 @@
 /** @typedef {{base: number, cap: number, factor?: number, jitter?: boolean}} Schedule */
 
 /** Reconnecting a WebSocket, polling again, finding the hub again. */
-export const RECONNECT = { base: 1000, cap: 30000 };
+export const RECONNECT = Object.freeze({ base: 1000, cap: 30000 });
 /** Sending a command again (with the same id) after a lost connection. */
-export const COMMAND_RETRY = { base: 500, cap: 4000 };
+export const COMMAND_RETRY = Object.freeze({ base: 500, cap: 4000 });
 
 export class Backoff {
   /**
