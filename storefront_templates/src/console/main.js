@@ -3,11 +3,9 @@
 // The entry point of static/console.js: it owns the signed-in store's state. The key is opaque:
 // GET /api/store says which store it belongs to. Everything shown goes through textContent.
 
-import { Backoff, RECONNECT } from "../shared/backoff.js";
-import { openChannel } from "../shared/channel.js";
-import { discover } from "../shared/discovery.js";
 import { httpJson, request } from "../shared/http.js";
 import { byId, el, row } from "./dom.js";
+import { followStore } from "./feed.js";
 import { FEED_WORDS, money, since } from "./format.js";
 import { STEPS, orderSteps } from "./orders.js";
 
@@ -15,7 +13,6 @@ import { STEPS, orderSteps } from "./orders.js";
 /** @typedef {import("../shared/protocol").StoreInfo} StoreInfo */
 /** @typedef {import("../shared/protocol").StoreMessage} StoreMessage */
 /** @typedef {import("../shared/protocol").Order} Order */
-/** @typedef {import("../shared/channel.js").Channel} Channel */
 
 const KEY = "cartstart.console.key";
 const HUB = new URL("/", location.href);
@@ -93,34 +90,21 @@ byId("sign-out", HTMLButtonElement).addEventListener("click", () => {
 
 // ---- live feed over /ws/store -------------------------------------------------------------
 
-const reconnects = new Backoff(RECONNECT);
-let wasLive = false;
-
-async function connect() {
-  const discovery = await discover(HUB);
-  /** @type {Channel} */
-  const channel = openChannel(discovery.channels.store, {
-    hello: () => ({ type: "hello", versions: [1], token: key }),
-    onWelcome() {
-      byId("connection", HTMLSpanElement).textContent = "live";
-      reconnects.reset();
-      if (wasLive) scheduleRefresh(); // catch up with what happened while the feed was down
-      wasLive = true;
+function connect() {
+  if (!key) return;
+  const connection = byId("connection", HTMLSpanElement);
+  followStore(HUB, key, {
+    live(again) {
+      connection.textContent = "live";
+      if (again) scheduleRefresh(); // catch up with what happened while the feed was down
     },
-    /** @param {StoreMessage} message */
-    onMessage: (message) => onMessage(message, channel),
-    onClose() {
-      byId("connection", HTMLSpanElement).textContent = "reconnecting…";
-      setTimeout(connect, reconnects.next());
-    },
+    lost: () => (connection.textContent = "reconnecting…"),
+    message: onMessage,
   });
 }
 
-/**
- * @param {StoreMessage} message
- * @param {Channel} channel
- */
-function onMessage(message, channel) {
+/** @param {StoreMessage} message */
+function onMessage(message) {
   if (message.type === "ticket") {
     const t = message.ticket;
     const what = `${FEED_WORDS[message.change] ?? message.change} ${t.qty} × ${names.get(t.product_id) ?? t.product_id}`;
@@ -133,7 +117,6 @@ function onMessage(message, channel) {
     if (message.change === "placed") toast(`New order ${message.order.order_id}: ${money(message.order.total)}`);
     scheduleRefresh();
   }
-  if (message.seq !== undefined) channel.send({ type: "ack", seq: message.seq });
 }
 
 function refresh() {
