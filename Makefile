@@ -13,15 +13,20 @@ TEST_DEB := $(QT_DEB) chromium postgresql redis-server
 SCREEN_DEB := $(QT_DEB) xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
 DEMO_DIR ?= .demo
+# The browser code's tools (TypeScript's checker, esbuild), pinned by package-lock.json into
+# node_modules/ (reinstalled when the lock changes). Node and npm come from Debian when missing.
+NODE_STAMP := node_modules/.installed-$(shell sha1sum package-lock.json 2>/dev/null | cut -c1-12)
 
-.PHONY: help install demo test lint pytest format schema screenshots installer bench clean
+.PHONY: help install demo test lint js-lint js pytest format schema screenshots web-screenshots installer bench clean
 
 help:
 	@echo "make demo    the demo federation on SQLite: hub, two demo shops, the desktop cart"
 	@echo "make test    install everything, then ruff, mypy and pytest"
-	@echo "make lint    ruff, mypy and the import contracts only"
+	@echo "make lint    ruff, mypy, import contracts, and the browser code: tsc over its JSDoc types, bundles up to date"
+	@echo "make js      rebuild the browser bundles (storefront_templates/static/*.js) from src/"
 	@echo "make schema  regenerate docs/protocol.schema.json"
 	@echo "make screenshots  docs/img/desktop-*.png from the app under Xvfb"
+	@echo "make web-screenshots  docs/img/storefront-*.png and console.png in Chromium"
 	@echo "make installer    a PyInstaller build of the desktop cart in dist/"
 	@echo "make bench   the benchmarks (results go in docs/benchmarks.md by hand)"
 
@@ -34,15 +39,29 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+$(NODE_STAMP): package.json package-lock.json
+	command -v node >/dev/null && command -v npm >/dev/null || ./scripts/system-deps.sh nodejs npm
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 demo: $(STAMP)
 	-./scripts/system-deps.sh $(QT_DEB)
 	$(BIN)/cartstart-demo --data-dir $(DEMO_DIR)
 
-lint: $(STAMP)
+lint: $(STAMP) js-lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
+
+# The browser code: TypeScript's checker over the JSDoc types (tsconfig.json), and the committed
+# bundles must be what the sources build (like a stale generated file).
+js-lint: $(NODE_STAMP)
+	node_modules/.bin/tsc -p tsconfig.json
+	node scripts/build-js.mjs --check
+
+js: $(NODE_STAMP)
+	node scripts/build-js.mjs
 
 pytest: $(STAMP)
 	./scripts/system-deps.sh $(TEST_DEB)
@@ -61,6 +80,10 @@ screenshots: $(STAMP)
 	./scripts/system-deps.sh $(SCREEN_DEB)
 	xvfb-run -a -s "-screen 0 1280x800x24" env QT_QPA_PLATFORM=xcb $(BIN)/python scripts/screenshots.py docs/img
 
+web-screenshots: $(STAMP)
+	./scripts/system-deps.sh chromium
+	$(BIN)/python -m tests.storefront.screenshots docs/img
+
 installer: $(STAMP)
 	$(BIN)/python -m pip install -q 'pyinstaller>=6.0'
 	$(BIN)/pyinstaller --noconfirm --distpath dist --workpath build installers/cartstart.spec
@@ -76,4 +99,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.plot
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache build dist
+	rm -rf $(VENV) node_modules $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache build dist

@@ -26,7 +26,8 @@ from shared_protocol.money import format_money
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
-# The texts the controls show before the widget runs; cartstart.js has the same defaults.
+# The texts the controls show before the widget runs; the widget (src/widget/texts.js) has the
+# same defaults, and a test keeps them equal.
 DEFAULT_TEXTS = {"checking": "Checking availability…", "add": "Add to cart"}
 
 

@@ -98,3 +98,62 @@ async def test_the_demo_shop_receives_its_orders_by_signed_webhook(
     row = counter.get_by_role("row").filter(has_text=order.order_id)
     await expect(row).to_contain_text("2 × Mug")
     await expect(row).to_contain_text("alice@example.org")
+
+
+async def test_order_steps_ask_in_a_dialog_for_what_the_shopper_reads(
+    browser: Browser, shop: Shop, cart: CartSession
+) -> None:
+    await cart.reserve(shop.store_id, "mug")
+    (shipped,) = (await cart.checkout()).orders or []
+    await cart.reserve(shop.store_id, "last-vase")
+    (refused,) = (await cart.checkout()).orders or []
+    console = await open_console(browser, shop, shop.key)
+    blocking: list[str] = []  # prompt(), alert() or confirm(): never
+    console.on("dialog", lambda d: blocking.append(d.message))
+
+    row = console.locator("#orders tr").filter(has_text=shipped.order_id)
+    await row.get_by_role("button", name="Confirm").click()
+    await expect(row).to_contain_text("confirmed")
+    await row.get_by_role("button", name="Dispatch").click()
+    dialog = console.get_by_role("dialog", name=f"Dispatch order {shipped.order_id}")
+    await expect(dialog).to_be_visible()
+    await expect(dialog.get_by_label("Carrier")).to_be_focused()
+    await dialog.get_by_label("Carrier").fill("Harbour Post")
+    await dialog.get_by_label("Tracking link").fill("https://track.example/123")
+    await dialog.get_by_role("button", name="Dispatch").click()
+    await expect(dialog).to_be_hidden()
+    await expect(row).to_contain_text("dispatched")
+    await eventually(
+        lambda: cart.orders.deliveries[shipped.order_id].order.carrier == "Harbour Post",
+        what="the cart hears of the dispatch",
+    )
+    assert (
+        cart.orders.deliveries[shipped.order_id].order.tracking_url == "https://track.example/123"
+    )
+
+    # Rejecting needs a reason; going back (or Escape) leaves the order as it was.
+    row = console.locator("#orders tr").filter(has_text=refused.order_id)
+    await row.get_by_role("button", name="Reject").click()
+    dialog = console.get_by_role("dialog", name=f"Reject order {refused.order_id}")
+    await expect(dialog).to_be_visible()
+    await dialog.get_by_role("button", name="Back").click()
+    await expect(dialog).to_be_hidden()
+    await row.get_by_role("button", name="Reject").click()
+    await console.keyboard.press("Escape")
+    await expect(dialog).to_be_hidden()
+    await row.get_by_role("button", name="Reject").click()
+    await dialog.get_by_role("button", name="Reject order").click()  # no reason: not sent
+    await expect(dialog).to_be_visible()
+    await expect(row).to_contain_text("placed")
+    await dialog.get_by_label("Reason").fill("Cracked in the kiln <b>sorry</b>")
+    await dialog.get_by_role("button", name="Reject order").click()
+    await expect(dialog).to_be_hidden()
+    await expect(row).to_contain_text("rejected")
+    await eventually(
+        lambda: (
+            cart.orders.deliveries[refused.order_id].order.reason
+            == "Cracked in the kiln <b>sorry</b>"
+        ),
+        what="the shopper reads the reason",
+    )
+    assert blocking == []

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 
 from storefront_templates import DEFAULT_TEXTS, STATIC_DIR, Product, Storefront
 
-WIDGET = (STATIC_DIR / "cartstart.js").read_text(encoding="utf-8")
+# The widget's words, in its source (the served bundle is minified; a test below checks it).
+WIDGET = (STATIC_DIR.parent / "src" / "widget" / "texts.js").read_text(encoding="utf-8")
 
 
 def test_templates_start_with_the_widgets_own_words() -> None:
@@ -43,3 +45,27 @@ def test_the_catalogue_is_cards_in_order() -> None:
     html = shop.catalogue(products)
     assert re.findall(r'data-cartstart-product="(p\d)"', html) == ["p1", "p2", "p3"]
     assert "¥300" in html
+
+
+# ---- the served bundles (built from storefront_templates/src/ by `make js`) ------------------
+
+BUNDLE = (STATIC_DIR / "cartstart.js").read_bytes()
+WIDGET_BUDGET = 20 * 1024  # gzipped; a popular chat widget ships 170 KiB (docs/benchmarks.md)
+
+
+def test_the_widget_stays_small_gzipped() -> None:
+    # gzip's default level, as `gzip -c` and most servers compress.
+    assert len(gzip.compress(BUNDLE, compresslevel=6)) < WIDGET_BUDGET
+
+
+def test_the_bundles_are_one_file_each_with_the_widgets_words() -> None:
+    for name in ("cartstart.js", "console.js"):
+        code = (STATIC_DIR / name).read_text(encoding="ascii")  # esbuild's charset=ascii
+        # No module left to fetch: stores embed ONE file. The source map is not linked (the
+        # served file does not grow for it), but ships beside it.
+        assert not re.search(r"""\bimport\s*[\s("'{*]|\bfrom\s*["']""", code), name
+        assert "sourceMappingURL" not in code
+        assert json.loads((STATIC_DIR / f"{name}.map").read_text(encoding="utf-8"))["sources"]
+    text = BUNDLE.decode("ascii")
+    for value in DEFAULT_TEXTS.values():
+        assert json.dumps(value) in text  # "Checking availability\u2026", as esbuild escapes it

@@ -1,0 +1,106 @@
+// The one dialog of the browser code: a native <dialog> opened with showModal() holding a form
+// (focus moves to the first field and back to where it was when the dialog closes, Escape
+// closes it, the heading labels it). The widget's pairing and the console's order steps use it.
+// Words arrive as strings and are set with textContent only.
+
+/**
+ * @typedef {Object} DialogField
+ * @property {string} name
+ * @property {string} label
+ * @property {string} [type] the input's type (default "text")
+ * @property {boolean} [required]
+ * @property {number} [maxLength]
+ * @property {string} [placeholder]
+ */
+
+/**
+ * @typedef {Object} DialogSpec
+ * @property {string} id names the parts: class `id`, `#id-title`, `#id-help`, `.id-error`
+ * @property {string} title
+ * @property {string} help
+ * @property {DialogField[]} fields
+ * @property {string} submit the submit button's word
+ * @property {string} cancel the closing button's word
+ * @property {(values: Record<string, string>) => Promise<void>} onSubmit its error's message is
+ *   shown in the dialog (role="alert"); it closes the dialog itself when done
+ */
+
+/**
+ * @typedef {Object} FormDialog
+ * @property {HTMLDialogElement} dialog
+ * @property {HTMLHeadingElement} title
+ * @property {(title?: string) => void} open empty fields and no error, focus on the first field
+ * @property {() => void} close
+ */
+
+/**
+ * Builds the dialog (closed) at the end of the page's body.
+ * @param {DialogSpec} spec
+ * @returns {FormDialog}
+ */
+export function formDialog({ id, title: heading, help: helpText, fields, submit: submitWord, cancel: cancelWord, onSubmit }) {
+  const dialog = document.createElement("dialog");
+  dialog.className = id;
+  dialog.setAttribute("aria-labelledby", `${id}-title`);
+  const form = document.createElement("form");
+  form.method = "dialog";
+  const title = document.createElement("h2");
+  title.id = `${id}-title`;
+  title.textContent = heading;
+  const help = document.createElement("p");
+  help.id = `${id}-help`;
+  help.textContent = helpText;
+  const inputs = fields.map((field) => {
+    const input = document.createElement("input");
+    input.name = field.name;
+    if (field.type) input.type = field.type;
+    input.autocomplete = "off";
+    input.required = Boolean(field.required);
+    if (field.maxLength) input.maxLength = field.maxLength;
+    if (field.placeholder) input.placeholder = field.placeholder;
+    input.setAttribute("aria-describedby", help.id);
+    return input;
+  });
+  const labels = fields.map((field, i) => {
+    const label = document.createElement("label");
+    label.textContent = field.label + " ";
+    label.append(inputs[i]);
+    return label;
+  });
+  const error = document.createElement("p");
+  error.className = `${id}-error`;
+  error.setAttribute("role", "alert");
+  const submit = document.createElement("button");
+  submit.type = "submit";
+  submit.textContent = submitWord;
+  const cancel = document.createElement("button");
+  cancel.type = "button";
+  cancel.textContent = cancelWord;
+  cancel.addEventListener("click", () => dialog.close());
+  form.append(title, help, ...labels, error, submit, cancel);
+  dialog.append(form);
+  document.body.append(dialog);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    try {
+      await onSubmit(Object.fromEntries(inputs.map((input) => [input.name, input.value])));
+    } catch (e) {
+      error.textContent = e instanceof Error ? e.message : String(e);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return {
+    dialog,
+    title,
+    open(newTitle) {
+      if (newTitle !== undefined) title.textContent = newTitle;
+      error.textContent = "";
+      for (const input of inputs) input.value = "";
+      dialog.showModal();
+      inputs[0]?.focus();
+    },
+    close: () => dialog.close(),
+  };
+}

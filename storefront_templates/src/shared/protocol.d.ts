@@ -1,0 +1,90 @@
+// The hub's messages as the browser code reads them (docs/protocol.md; the authoritative schema is
+// docs/protocol.schema.json). Types only: nothing here reaches the bundles. Clients ignore fields
+// they do not know, so only the fields the browser code reads are listed.
+
+export interface Discovery {
+  protocol_versions: number[];
+  http_url: string;
+  ws_url: string;
+  channels: { cart: string; page: string; store: string };
+}
+
+export interface ProductRef {
+  store_id: string;
+  product_id: string;
+}
+
+export interface Welcome {
+  type: "welcome";
+  version: number;
+  channel: string;
+  linked?: boolean | null;
+  store_id?: string | null;
+}
+
+export interface Availability extends ProductRef {
+  available: number;
+  version: number;
+}
+
+export interface Holding extends ProductRef {
+  qty: number;
+}
+
+export interface CommandResult {
+  type: "result";
+  id: string;
+  qty?: number;
+}
+
+export interface ErrorMessage {
+  type: "error";
+  id?: string | null;
+  code: string;
+  message: string;
+}
+
+/** /ws/page, hub to page, after `welcome`. */
+export type PageMessage =
+  | { type: "availability_snapshot"; items: Availability[] }
+  | ({ type: "availability" } & Availability)
+  | { type: "in_cart"; items: Holding[] }
+  | CommandResult
+  | ErrorMessage;
+
+/** POST /api/page/poll */
+export interface PollAnswer {
+  items: Availability[];
+  in_cart: Holding[] | null;
+}
+
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+/** GET /api/store and GET /api/stores/{id} */
+export interface StoreInfo {
+  id: string;
+  name: string;
+}
+
+export interface StoreTicket {
+  product_id: string;
+  cart_ref: string;
+  qty: number;
+}
+
+export interface Order {
+  order_id: string;
+  status: string;
+  customer: { name: string; email: string };
+  lines: { qty: number; name: string }[];
+  total: Money;
+}
+
+/** /ws/store, hub to store, after `welcome` (the messages the console reads). */
+export type StoreMessage =
+  | { type: "ticket"; seq: number; change: string; ticket: StoreTicket }
+  | { type: "order"; seq: number; change: string; order: Order }
+  | { type: "snapshot" | "result" | "error"; seq?: undefined };

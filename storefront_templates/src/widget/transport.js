@@ -1,0 +1,212 @@
+// The page's one connection to the hub (docs/protocol.md section 7): /ws/page first; when two
+// WebSocket attempts in a row never reach `welcome` (a proxy that blocks WebSockets, a refused
+// origin), HTTP long-polling of /api/page/poll for the rest of the page's life. Commands go on
+// the WebSocket when it is up, else over HTTP, and are retried with the same id.
+
+import { Backoff, RECONNECT, sleep } from "../shared/backoff.js";
+import { openChannel } from "../shared/channel.js";
+import { Replies, withRetries } from "../shared/commands.js";
+import { discover } from "../shared/discovery.js";
+import { CartStartError, httpJson, isAbort } from "../shared/http.js";
+
+/** @typedef {import("../shared/protocol").Availability} Availability */
+/** @typedef {import("../shared/protocol").Holding} Holding */
+/** @typedef {import("../shared/protocol").ProductRef} ProductRef */
+/** @typedef {import("../shared/protocol").PageMessage} PageMessage */
+/** @typedef {import("../shared/protocol").PollAnswer} PollAnswer */
+/** @typedef {import("../shared/protocol").CommandResult} CommandResult */
+/** @typedef {import("../shared/channel.js").Channel} Channel */
+/** @typedef {import("./link.js").Link} Link */
+
+const VERSION = 1;
+const HELLO_TIMEOUT_MS = 5000;
+const COMMAND_TIMEOUT_MS = 10000;
+const POLL_WAIT_S = 25;
+const WS_FAILURES_BEFORE_POLLING = 2;
+const PRODUCTS_PER_MESSAGE = 1000; // the hub's limit per subscribe and per poll
+const REFUSED_RECHECK_MS = 60000;
+
+/**
+ * What the transport tells the page.
+ * @typedef {Object} PageEvents
+ * @property {(linked: boolean) => void} connected the hub answers (a WebSocket welcome, or a poll
+ *   answer); whether it accepts the page's link token
+ * @property {() => void} unreachable the hub cannot be reached
+ * @property {(reason: string) => void} refused the hub refuses this page (its origin); polling
+ *   asks again now and then
+ * @property {() => void} tokenRefused the link token was refused (revoked or expired): drop it
+ * @property {(items: Availability[], complete: boolean) => void} availability counts; `complete`:
+ *   the answer covers every product asked about, so one left out is unknown to the hub
+ * @property {(items: Holding[], complete: boolean) => void} holdings what the cart holds;
+ *   `complete`: products left out are held 0
+ */
+
+/** @typedef {{type: string, id: string}} Command */
+
+export class PageTransport {
+  /**
+   * @param {URL} hub
+   * @param {Link} link
+   * @param {() => (ProductRef & {version: number | null})[]} followed the products on the page
+   * @param {PageEvents} events
+   */
+  constructor(hub, link, followed, events) {
+    this.hub = hub;
+    this.link = link;
+    this.followed = followed;
+    this.events = events;
+    /** @type {"connecting" | "websocket" | "polling"} */
+    this.mode = "connecting";
+    /** @type {Channel | null} */
+    this.socket = null;
+    this.replies = new Replies();
+    this.wsFailures = 0;
+    this.reconnects = new Backoff(RECONNECT);
+    /** @type {AbortController | null} */
+    this.pollAbort = null;
+    /** @type {string} */
+    this.pageChannel = "";
+  }
+
+  async start() {
+    const discovery = await discover(this.hub, this.events.unreachable);
+    this.pageChannel = discovery.channels.page;
+    this.openSocket();
+  }
+
+  openSocket() {
+    /** @type {Channel} */
+    const channel = openChannel(this.pageChannel, {
+      hello: () => ({ type: "hello", versions: [VERSION], token: this.link.token }),
+      helloTimeoutMs: HELLO_TIMEOUT_MS,
+      onWelcome: (welcome) => {
+        this.socket = channel;
+        this.mode = "websocket";
+        this.wsFailures = 0;
+        this.reconnects.reset();
+        this.events.connected(Boolean(welcome.linked));
+        this.subscribe(this.followed());
+      },
+      /** @param {PageMessage} message */
+      onMessage: (message) => this.onMessage(message),
+      onClose: (welcomed) => {
+        if (this.socket === channel) this.socket = null;
+        this.replies.failAll(new CartStartError("disconnected", "connection lost"));
+        this.wsFailures = welcomed ? 0 : this.wsFailures + 1;
+        if (!welcomed && this.wsFailures >= WS_FAILURES_BEFORE_POLLING) {
+          this.mode = "polling";
+          this.poll();
+        } else {
+          setTimeout(() => this.openSocket(), this.reconnects.next());
+        }
+      },
+    });
+  }
+
+  /** @param {PageMessage} message */
+  onMessage(message) {
+    switch (message.type) {
+      case "availability_snapshot":
+        this.events.availability(message.items, true);
+        break;
+      case "availability":
+        this.events.availability([message], false);
+        break;
+      case "in_cart":
+        this.events.holdings(message.items, false);
+        break;
+      case "result":
+      case "error":
+        if (!this.replies.settle(message) && message.type === "error" && message.code === "unauthorized") {
+          this.events.tokenRefused();
+        }
+        break;
+    }
+  }
+
+  /**
+   * Follow these products too (on the WebSocket; polling starts its next round at once).
+   * @param {ProductRef[]} refs
+   */
+  subscribe(refs) {
+    if (refs.length === 0) return;
+    if (this.mode === "websocket" && this.socket) {
+      // Only the fields the hub knows: it refuses unknown ones.
+      const products = refs.map((r) => ({ store_id: r.store_id, product_id: r.product_id }));
+      for (let i = 0; i < products.length; i += PRODUCTS_PER_MESSAGE) {
+        this.socket.send({ type: "subscribe", products: products.slice(i, i + PRODUCTS_PER_MESSAGE) });
+      }
+    } else if (this.mode === "polling" && this.pollAbort) {
+      this.pollAbort.abort(); // the poll loop starts over with the new products
+    }
+  }
+
+  async poll() {
+    const backoff = new Backoff(RECONNECT);
+    let first = true;
+    for (;;) {
+      const products = this.followed().slice(0, PRODUCTS_PER_MESSAGE);
+      if (products.length === 0) {
+        await sleep(1000);
+        continue;
+      }
+      this.pollAbort = new AbortController();
+      const token = this.link.token;
+      try {
+        /** @type {PollAnswer} */
+        const answer = await httpJson(this.hub, "api/page/poll", {
+          method: "POST",
+          body: { products, wait: first ? 0 : POLL_WAIT_S },
+          token,
+          signal: this.pollAbort.signal,
+        });
+        this.events.connected(Boolean(token));
+        this.events.availability(answer.items, first);
+        if (answer.in_cart) this.events.holdings(answer.in_cart, true);
+        first = false;
+        backoff.reset();
+      } catch (error) {
+        if (isAbort(error)) {
+          first = true; // products were added: fetch their current state at once
+          continue;
+        }
+        if (error instanceof CartStartError && error.status === 401 && token) {
+          this.events.tokenRefused();
+          continue;
+        }
+        if (error instanceof CartStartError && error.status === 403) {
+          // This site may not use CartStart (its origin is not registered): say why, and
+          // check again now and then in case the store registers it.
+          this.events.refused(error.message);
+          await sleep(REFUSED_RECHECK_MS);
+          continue;
+        }
+        this.events.unreachable();
+        await sleep(backoff.next());
+      }
+    }
+  }
+
+  /**
+   * Sends a command and waits for its result; after a lost connection it is sent again with
+   * the same id (the hub applies it once).
+   * @param {Command} command
+   * @returns {Promise<CommandResult>}
+   */
+  command(command) {
+    return withRetries(() => {
+      if (this.mode === "websocket" && this.socket) {
+        const reply = this.replies.wait(command.id, COMMAND_TIMEOUT_MS);
+        this.socket.send(command);
+        return reply;
+      }
+      return httpJson(this.hub, "api/page/commands", { method: "POST", body: command, token: this.link.token });
+    });
+  }
+
+  /** A new link token takes effect on a fresh hello (WebSocket) or the next poll. */
+  reconnect() {
+    if (this.socket) this.socket.close();
+    else if (this.pollAbort) this.pollAbort.abort();
+  }
+}
