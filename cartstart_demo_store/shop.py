@@ -17,12 +17,14 @@ from collections.abc import AsyncIterator, Iterator
 
 import uvicorn
 
+from shared_protocol.backoff import Backoff
 from storefront_templates.store_api import HubUnreachable, StoreApiError, StoreClient
 
 from .app import ShopConfig, create_app, register
 from .catalogue import CATALOGUES
 
 log = logging.getLogger(__name__)
+HUB_STARTING = Backoff(base=0.2, cap=4.0)  # about 8 s in all before giving up
 
 
 class ShopNotServed(Exception):
@@ -40,12 +42,13 @@ class LoopServer(uvicorn.Server):
 
 async def register_when_hub_answers(hub: StoreClient, config: ShopConfig) -> str:
     """`register`, retried while the hub is still starting (a shop may start first)."""
-    for delay in (0.2, 0.5, 1, 2, 4):
+    pauses = HUB_STARTING.delays()
+    for _ in range(5):
         try:
             return await register(hub, config)
         except HubUnreachable as exc:
             log.warning("%s; retrying", exc)
-            await asyncio.sleep(delay)
+            await asyncio.sleep(next(pauses))
     return await register(hub, config)
 
 

@@ -24,12 +24,16 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
+from shared_protocol.backoff import Backoff
+
 from ..domain.topics import Frame, Hold
 from .base import MISSED, Callback
 
 log = logging.getLogger(__name__)
 
 _CONTROL = "hub"  # the broker's own topic, for the reconnection marker
+# Pauses while Redis is away: short, since every node waits on it to catch up.
+RETRY = Backoff(base=0.25, cap=1.0)
 
 
 class RedisBroker:
@@ -111,6 +115,7 @@ class RedisBroker:
 
     async def _read(self) -> None:
         lost = False
+        pauses = RETRY.delays()
         while True:
             try:
                 message = await self._pubsub.get_message(timeout=1.0)
@@ -120,9 +125,10 @@ class RedisBroker:
                 if not lost:
                     log.warning("lost the connection to Redis; reconnecting", exc_info=True)
                 lost = True
-                await asyncio.sleep(0.5)
+                await asyncio.sleep(next(pauses))  # redis-py reconnects meanwhile
                 continue
-            lost = False
+            if lost:
+                lost, pauses = False, RETRY.delays()
             if message is None or message.get("type") != "message":
                 continue
             topic = str(message["channel"])[len(self.prefix) :]
@@ -143,12 +149,13 @@ class RedisBroker:
             self._confirming = asyncio.ensure_future(self._send_marker())
 
     async def _send_marker(self) -> None:
+        pauses = RETRY.delays()
         for _ in range(20):
             try:
                 await self._send(_CONTROL, self._marker)
                 return
             except Exception:
-                await asyncio.sleep(0.5)
+                await asyncio.sleep(next(pauses))
         log.warning("could not confirm the Redis subscriptions; will retry on the next drop")
 
     def _tell_all(self, payload: Frame | None) -> None:
