@@ -18,7 +18,7 @@ from ..services.identity import Identity
 from ..services.orders import Orders
 from ..services.stores import Stores
 from .http_auth import Auth
-from .http_store import IdempotencyKey, command_id_of
+from .http_store import IdempotencyKey, command_of
 
 
 class StatusIn(BaseModel):
@@ -94,7 +94,7 @@ def routes(*, identity: Identity, stores: Stores, orders: Orders) -> APIRouter:
     ) -> StoreOrderView:
         """confirmed, dispatched (carrier, tracking_url), delivered; rejected or cancelled
         (reason)."""
-        command = UpdateOrder(id=command_id_of(key), order_id=order_id, **body.model_dump())
+        command = command_of(UpdateOrder, key, body, order_id=order_id)
         result = await stores.command(store.id, command)
         assert result.order is not None
         return result.order
@@ -109,8 +109,7 @@ def routes(*, identity: Identity, stores: Stores, orders: Orders) -> APIRouter:
         body: DiscountIn, key: IdempotencyKey = None, store: StoreInfo = own
     ) -> DiscountView:
         """A single-use, expiring code for one cart; it appears in that shopper's cart at once."""
-        command = OfferDiscount(id=command_id_of(key), **body.model_dump())
-        result = await stores.command(store.id, command)
+        result = await stores.command(store.id, command_of(OfferDiscount, key, body))
         assert result.discount is not None
         return result.discount
 

@@ -8,7 +8,7 @@ key never reaches another store's data. PUTs are idempotent by nature; POSTs tha
 from __future__ import annotations
 
 import secrets
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -57,6 +57,15 @@ RequiredIdempotencyKey = Annotated[str, _key_header()]
 def command_id_of(key: str | None) -> str:
     """PUTs may omit the key (setting a value twice is harmless); one is made up for them."""
     return key or "rest-" + secrets.token_hex(12)
+
+
+C = TypeVar("C", bound=BaseModel)
+
+
+def command_of(kind: type[C], key: str | None, body: BaseModel, **more: Any) -> C:
+    """The store command a REST body stands for (its fields as the command's), keyed by the
+    request's Idempotency-Key."""
+    return kind(id=command_id_of(key), **body.model_dump(), **more)
 
 
 class SettingsIn(BaseModel):
@@ -121,8 +130,7 @@ def routes(*, identity: Identity, stores: Stores, streams: Streams, limits: Limi
     async def update_settings(
         body: SettingsIn, key: IdempotencyKey = None, store: StoreInfo = own
     ) -> SettingsOut:
-        command = UpdateSettings(id=command_id_of(key), **body.model_dump())
-        result = await stores.command(store.id, command)
+        result = await stores.command(store.id, command_of(UpdateSettings, key, body))
         assert result.settings is not None
         return SettingsOut(**result.settings.model_dump(), webhook_secret=result.webhook_secret)
 
