@@ -1,7 +1,7 @@
 """The cart as this computer knows it: the CartState in memory and its copy in the local store.
 
-A change is written first and announced after, so every row the window shows is on disk too,
-and the stream position is saved in the same transaction as the rows it produced.
+Changes are written, then announced (`changed`); the stream position is saved in the same
+transaction as the rows it produced, so a restart resumes exactly where the rows stand.
 """
 
 from __future__ import annotations
