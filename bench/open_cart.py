@@ -64,7 +64,7 @@ def child_cartstart(home: Path, t0: float) -> dict[str, float]:
         app.processEvents()
         window.grab()
         t_painted = time.perf_counter()
-        assert window.cart_model.rowCount() == 20
+        assert window.cart_tab.model.rowCount() == 20
         window.detach()
         await session.close()
         return figures(t0, t_import, t_loaded, t_painted)

@@ -65,8 +65,8 @@ async def run(args: argparse.Namespace) -> int:
     signed_in = await session.open()
     password = os.environ.get("CARTSTART_PASSWORD")
     if not signed_in and args.email and password and args.hub:
-        await window._guarded(session.log_in(args.hub, args.email, password))
-        signed_in = session.signed_in
+        await window.run(session.account.log_in(args.hub, args.email, password))
+        signed_in = session.account.signed_in
     if not signed_in:
         window.ask_login()
     await closed

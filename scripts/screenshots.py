@@ -72,8 +72,8 @@ async def main(out: Path) -> None:
         window.resize(1100, 560)
         window.show()
         await session.open()
-        await session.log_in(server.http_url, DEMO_EMAIL, DEMO_PASSWORD)
-        await wait_for(lambda: session.status is Status.WEBSOCKET)
+        await session.account.log_in(server.http_url, DEMO_EMAIL, DEMO_PASSWORD)
+        await wait_for(lambda: session.stream.status is Status.WEBSOCKET)
         shopper = await server.hub.identity.log_in(DEMO_EMAIL, DEMO_PASSWORD)
         cart = await server.hub.identity.authenticate_shopper(shopper.token)
         issued = await server.hub.identity.mint_link_token(cart, None, None, "screenshot")
@@ -94,17 +94,17 @@ async def main(out: Path) -> None:
         await server.hub.stores.command(
             stores[1], AdjustStock(id="shot-sale-1", product_id="tide-vase", delta=-1)
         )
-        await wait_for(lambda: len(session.state.items) == len(PICKS))
-        await wait_for(lambda: any(not i.held for i in session.state.items.values()))
+        await wait_for(lambda: len(session.local.state.items) == len(PICKS))
+        await wait_for(lambda: any(not i.held for i in session.local.state.items.values()))
         await asyncio.sleep(1.2)  # let a countdown tick and the banner settle
-        model = window.cart_model
-        window.cart_view.setCurrentIndex(model.index(1, 0, model.index(0, 0)))
+        model = window.cart_tab.model
+        window.cart_tab.view.setCurrentIndex(model.index(1, 0, model.index(0, 0)))
         window.grab().save(str(out / "desktop-cart.png"))
         window.tabs.setCurrentIndex(1)
         await asyncio.sleep(0.2)
         window.grab().save(str(out / "desktop-bookmarks.png"))
         # The bookshop's items are bought; the shop confirms and dispatches the order.
-        result = await session.checkout(stores[0])
+        result = await session.cart.checkout(stores[0])
         (order,) = result.orders or []
         for status, extra in [
             (OrderStatus.CONFIRMED, {}),
@@ -116,9 +116,11 @@ async def main(out: Path) -> None:
                 UpdateOrder(id=f"shot-{status.value}", order_id=order.order_id, status=status,
                             **extra),
             )  # fmt: skip
-        await wait_for(lambda: session.orders.deliveries[order.order_id].status == "dispatched")
+        await wait_for(
+            lambda: session.purchases.book.deliveries[order.order_id].status == "dispatched"
+        )
         window.tabs.setCurrentIndex(2)
-        window.deliveries_view.setCurrentIndex(window.deliveries_model.index(0, 0))
+        window.deliveries_tab.view.setCurrentIndex(window.deliveries_tab.model.index(0, 0))
         await asyncio.sleep(0.3)
         window.grab().save(str(out / "desktop-deliveries.png"))
         window.detach()

@@ -197,6 +197,17 @@ class DiscountOffered(Outbound):
     discount: DiscountView
 
 
+CartTicketEvent = (
+    ItemAdded
+    | QuantityChanged
+    | TicketRenewed
+    | TicketExpiringSoon
+    | TicketExpired
+    | TicketRevoked
+    | TicketReleased
+)
+"""The cart events about one ticket (a client's cart applies these to its rows)."""
+
 CartEvent = Annotated[
     ItemAdded
     | QuantityChanged

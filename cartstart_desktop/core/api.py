@@ -83,11 +83,14 @@ class HubApi:
         *,
         auth: bool = True,
         seconds: float | None = None,
+        headers: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> Any:
         import httpx  # already loaded by __init__
 
-        headers = {"Authorization": f"Bearer {self.token}"} if auth and self.token else {}
+        headers = dict(headers or {})
+        if auth and self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
         try:
             response = await self._client.request(
                 method, path, headers=headers, timeout=seconds or self._timeout, **kwargs
@@ -134,8 +137,14 @@ class HubApi:
         result: dict[str, Any] = await self._request("GET", "/api/cart")
         return result
 
-    async def command(self, message: dict[str, Any]) -> dict[str, Any]:
-        result: dict[str, Any] = await self._request("POST", "/api/cart/commands", json=message)
+    async def command(self, body: str) -> dict[str, Any]:
+        """Post a command's JSON (as the WebSocket would send it); returns the result."""
+        result: dict[str, Any] = await self._request(
+            "POST",
+            "/api/cart/commands",
+            content=body,
+            headers={"Content-Type": "application/json"},
+        )
         return {"type": "result", **result}
 
     async def events(self, after: int, wait: float) -> dict[str, Any]:

@@ -14,27 +14,14 @@ from typing import Literal
 
 from shared_protocol.cart import (
     CartSnapshot,
-    ItemAdded,
-    QuantityChanged,
+    CartTicketEvent,
     TicketExpired,
     TicketExpiringSoon,
-    TicketReleased,
-    TicketRenewed,
     TicketRevoked,
 )
 from shared_protocol.common import Availability, Money, TicketState, TicketView
 
 from .money import times, totals
-
-CartEvent = (
-    ItemAdded
-    | QuantityChanged
-    | TicketRenewed
-    | TicketExpiringSoon
-    | TicketExpired
-    | TicketRevoked
-    | TicketReleased
-)
 
 
 @dataclass
@@ -52,6 +39,15 @@ class CartItem:
     @property
     def held(self) -> bool:
         return self.ticket.state is TicketState.HELD
+
+    @property
+    def renewable(self) -> bool:
+        return self.held and self.ticket.renewals_left > 0
+
+    @property
+    def page(self) -> str | None:
+        """The page to open for this row: where it was picked, else the product's page."""
+        return self.ticket.source_url or self.ticket.page_url
 
     @property
     def line_total(self) -> Money:
@@ -121,6 +117,10 @@ class CartState:
     def held_count(self) -> int:
         return sum(1 for i in self.items.values() if i.held)
 
+    def holds_in(self, store_id: str | None) -> bool:
+        """Whether the cart holds anything from this store (so it can be checked out)."""
+        return any(i.held and i.ticket.store_id == store_id for i in self.items.values())
+
     # ---- changing ---------------------------------------------------------------------------
 
     def load(self, items: Iterable[CartItem]) -> None:
@@ -142,7 +142,7 @@ class CartState:
         current.note = note
         return [Change("updated", view.ticket_id, view.store_id)]
 
-    def apply_event(self, event: CartEvent, now: float) -> tuple[list[Change], Notice | None]:
+    def apply_event(self, event: CartTicketEvent, now: float) -> tuple[list[Change], Notice | None]:
         ticket = event.ticket
         if isinstance(event, TicketExpiringSoon):
             minutes = max(1, math.ceil((ticket.expires_at - now) / 60))

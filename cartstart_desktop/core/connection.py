@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from shared_protocol import Channel, parse
 from shared_protocol.backoff import Backoff
-from shared_protocol.cart import CartResult, CartSnapshot
-from shared_protocol.common import Availability, ErrorMessage, Welcome
+from shared_protocol.cart import CartEvent, CartResult, CartSnapshot, Sync
+from shared_protocol.common import Ack, Availability, ErrorMessage, Hello, Welcome
 from shared_protocol.session import SUPPORTED_VERSIONS, InboundCursor, StreamGap
 
 from .api import HubApi, HubError, HubUnreachable
-from .cart import CartEvent
+from .commands import Command
 
 if TYPE_CHECKING:
     from websockets.asyncio.client import ClientConnection
@@ -56,7 +56,7 @@ class _Resync(Exception):
 
 
 class Sink(Protocol):
-    """Where the connection delivers what it receives (the CartSession)."""
+    """Where the connection delivers what it receives (the CartStream)."""
 
     async def apply_events(self, events: list[CartEvent], last_seq: int) -> None: ...
 
@@ -177,13 +177,12 @@ class HubConnection:
             await ws.close()
 
     async def _websocket_session(self, ws: ClientConnection) -> None:
-        hello = {
-            "type": "hello",
-            "versions": list(SUPPORTED_VERSIONS),
-            "token": self.api.token,
-            "resume_from": self.cursor.last_applied if self._have_state else None,
-        }
-        await ws.send(json.dumps(hello))
+        hello = Hello(
+            versions=list(SUPPORTED_VERSIONS),
+            token=self.api.token,
+            resume_from=self.cursor.last_applied if self._have_state else None,
+        )
+        await ws.send(hello.model_dump_json())
         welcome = parse(Channel.CART, "server", await asyncio.wait_for(ws.recv(), 10))
         if isinstance(welcome, ErrorMessage):
             raise HubError(welcome.code.value, welcome.message, dict(welcome.details))
@@ -226,7 +225,7 @@ class HubConnection:
             from websockets.exceptions import ConnectionClosed  # loaded with the socket
 
             with contextlib.suppress(ConnectionClosed):  # acked again after the resume
-                await ws.send(json.dumps({"type": "ack", "seq": seq}))
+                await ws.send(Ack(seq=seq).model_dump_json())
                 self.cursor.acked(seq)
 
     # ---- polling ----------------------------------------------------------------------------
@@ -281,7 +280,7 @@ class HubConnection:
 
     # ---- commands ---------------------------------------------------------------------------
 
-    async def command(self, message: dict[str, Any]) -> Any:
+    async def command(self, command: Command) -> Any:
         """Send a command by whichever transport works, retrying with the same id (the hub
         applies it once). Returns the reply (a result or a snapshot); raises HubError for an error
         reply and Offline if the hub cannot be reached in time."""
@@ -289,7 +288,7 @@ class HubConnection:
         pauses = COMMAND_RETRY.delays(self._rng)
         while True:
             try:
-                reply = await self._send_command(message, deadline)
+                reply = await self._send_command(command, deadline)
             except (ConnectionError, HubUnreachable, TimeoutError) as exc:
                 if time.monotonic() >= deadline or self._stopping:
                     raise Offline("the hub cannot be reached; try again in a moment") from exc
@@ -299,27 +298,28 @@ class HubConnection:
                 raise HubError(reply.code.value, reply.message, dict(reply.details))
             return reply
 
-    async def _send_command(self, message: dict[str, Any], deadline: float) -> Any:
+    async def _send_command(self, command: Command, deadline: float) -> Any:
         ws = self._ws
         if ws is not None:
             future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-            self._pending[message["id"]] = future
+            self._pending[command.id] = future
             from websockets.exceptions import ConnectionClosed  # loaded with the socket
 
             try:
-                await ws.send(json.dumps(message))
+                await ws.send(command.model_dump_json())
                 return await asyncio.wait_for(future, max(0.1, deadline - time.monotonic()))
             except ConnectionClosed as exc:
                 raise ConnectionError(f"WebSocket closed: {exc}") from exc
             finally:
-                self._pending.pop(message["id"], None)
-        if message["type"] == "sync":
+                self._pending.pop(command.id, None)
+        if isinstance(command, Sync):  # polling has no sync command: read the snapshot
             body = await self.api.snapshot()
             snapshot = parse(
                 Channel.CART,
                 "server",
-                json.dumps({**body, "type": "snapshot", "id": message["id"]}),
+                json.dumps({**body, "type": "snapshot", "id": command.id}),
             )
             await self._take_snapshot(snapshot)
             return snapshot
-        return parse(Channel.CART, "server", json.dumps(await self.api.command(message)))
+        reply = await self.api.command(command.model_dump_json())
+        return parse(Channel.CART, "server", json.dumps(reply))

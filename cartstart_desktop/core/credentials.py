@@ -6,6 +6,7 @@ says so and keeps the token in memory for this run only.
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -81,3 +82,34 @@ class MemoryCredentials:
 
     def delete(self, account: str) -> None:
         self._secrets.pop(account, None)
+
+
+class SessionTokens:
+    """Session tokens by account: in the OS keyring, or in memory when there is no keyring."""
+
+    def __init__(self, keyring: CredentialStore) -> None:
+        self._keyring = keyring
+        self._memory = MemoryCredentials()
+
+    def load(self, hub_url: str, email: str) -> str | None:
+        key = account_key(hub_url, email)
+        try:
+            return self._keyring.load(key) or self._memory.load(key)
+        except CredentialsUnavailable:
+            return self._memory.load(key)
+
+    def save(self, hub_url: str, email: str, token: str) -> bool:
+        """Returns whether the token is remembered beyond this run (False: memory only)."""
+        key = account_key(hub_url, email)
+        try:
+            self._keyring.save(key, token)
+            return True
+        except CredentialsUnavailable:
+            self._memory.save(key, token)
+            return False
+
+    def delete(self, hub_url: str, email: str) -> None:
+        key = account_key(hub_url, email)
+        self._memory.delete(key)
+        with contextlib.suppress(CredentialsUnavailable):
+            self._keyring.delete(key)

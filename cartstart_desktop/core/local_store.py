@@ -12,6 +12,7 @@ import aiosqlite
 from shared_protocol.common import TicketView
 from shared_protocol.orders import DiscountView, OrderView
 
+from .bookmarks import Bookmark
 from .cart import CartItem
 from .orders import Delivery
 
@@ -52,16 +53,6 @@ SCHEMA: list[list[str]] = [
             expires_at REAL NOT NULL)""",
     ],
 ]
-
-
-@dataclass
-class Bookmark:
-    url: str
-    store_id: str
-    store_name: str
-    title: str
-    first_seen: float
-    last_seen: float
 
 
 @dataclass

@@ -26,3 +26,19 @@ class Signal(Generic[T]):
                 slot(value)
             except Exception:  # a faulty view must not break the cart
                 log.exception("signal handler failed")
+
+
+class Subscriptions:
+    """Slots connected together, to be disconnected together (a view that closes before the
+    core it watches)."""
+
+    def __init__(self) -> None:
+        self._undo: list[Callable[[], None]] = []
+
+    def connect(self, signal: Signal[T], slot: Callable[[T], None]) -> None:
+        signal.connect(slot)
+        self._undo.append(lambda: signal.disconnect(slot))
+
+    def disconnect_all(self) -> None:
+        while self._undo:
+            self._undo.pop()()

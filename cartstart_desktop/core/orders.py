@@ -55,6 +55,11 @@ class Delivery:
     def updated(self) -> float:
         return self.order.updated_at
 
+    @property
+    def payable(self) -> bool:
+        """The store takes payment by link, and the order still waits for it."""
+        return self.order.payment.mode == "link" and self.order.status is OrderStatus.PLACED
+
     def timeline_text(self) -> str:
         """One line per step: when, what, and the store's note."""
         lines = []
@@ -127,6 +132,11 @@ def order_notice(order: OrderView) -> Notice:
         detail = f"{order.carrier or 'Carrier'}: {order.tracking_url or 'no tracking link'}"
     if order.status is OrderStatus.PLACED:
         total = format_money(order.total.amount, order.total.currency)
-        how = "pay with the store's link" if order.payment.mode == "link" else "pay on collection"
-        detail = f"{total}, {how}"
+        detail = f"{total}, {payment_text(order)}"
     return Notice("order", title, detail, order.order_id)
+
+
+def payment_text(order: OrderView) -> str:
+    if order.payment.mode == "link":
+        return "pay with the store's link"
+    return "pay on collection"

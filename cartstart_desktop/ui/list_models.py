@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from ..core.local_store import Bookmark
+from ..core.bookmarks import Bookmark
 from ..core.orders import Delivery
 from .qt import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 

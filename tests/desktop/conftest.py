@@ -37,5 +37,5 @@ async def make_session(tmp_path: Path, opened: Opened) -> AsyncIterator[Callable
 
     yield make
     for session in sessions:
-        if session.store._db is not None:
+        if session.local.store._db is not None:
             await session.close()

@@ -22,8 +22,8 @@ async def test_two_store_checkout_end_to_end(
         UpdateSettings(id=command_id(), payment_url_template="https://pots.example/pay/{order_id}"),
     )
     session = await signed_in(make_session, server)
-    await session.reserve(books, "novel", 2)
-    await session.reserve(pots, "vase")
+    await session.cart.reserve(books, "novel", 2)
+    await session.cart.reserve(pots, "vase")
     async with (
         peer(server, "store", ignore=("ticket",)) as books_ws,
         peer(server, "store", ignore=("ticket",)) as pots_ws,
@@ -45,9 +45,11 @@ async def test_two_store_checkout_end_to_end(
         )
         assert offer["type"] == "result", offer
         code = offer["discount"]["code"]
-        await eventually(lambda: code in session.orders.discounts, what="the code reaches the cart")
+        await eventually(
+            lambda: code in session.purchases.book.discounts, what="the code reaches the cart"
+        )
 
-        result = await session.checkout()
+        result = await session.cart.checkout()
         assert result.expired == []
         by_store = {o.store_id: o for o in result.orders or []}
         assert by_store[books].discount == Money(amount=200, currency="EUR")
@@ -55,9 +57,9 @@ async def test_two_store_checkout_end_to_end(
         assert by_store[pots].payment.mode == "link"
         # The store's payment link was opened for the shopper; the cart is now empty.
         assert opened == [f"https://pots.example/pay/{by_store[pots].order_id}"]
-        assert session.state.items == {}
-        assert {d.store_name for d in session.deliveries} == {"Books", "Pots"}
-        assert session.orders.discounts == {}  # used
+        assert session.local.state.items == {}
+        assert {d.store_name for d in session.purchases.deliveries} == {"Books", "Pots"}
+        assert session.purchases.book.discounts == {}  # used
         # Each store received its own order, live.
         placed = await books_ws.expect("order")
         assert placed["order"]["order_id"] == by_store[books].order_id
@@ -84,9 +86,10 @@ async def test_two_store_checkout_end_to_end(
             )
             assert reply["type"] == "result", reply
         await eventually(
-            lambda: session.orders.deliveries[order_id].status == "dispatched", what="dispatched"
+            lambda: session.purchases.book.deliveries[order_id].status == "dispatched",
+            what="dispatched",
         )
-        delivery = session.orders.deliveries[order_id]
+        delivery = session.purchases.book.deliveries[order_id]
         assert delivery.order.tracking_url == "https://t.example/9"
         assert (
             "confirmed" in delivery.timeline_text() and "Harbour Post" in delivery.timeline_text()
@@ -95,7 +98,7 @@ async def test_two_store_checkout_end_to_end(
 
     # Offline, after a restart: the deliveries are still there.
     again = make_session()
-    await again.store.open()
-    saved = await again.store.load()
+    await again.local.store.open()
+    saved = await again.local.store.load()
     assert {d.order_id for d in saved.deliveries} == set(by_store[s].order_id for s in by_store)
-    await again.store.close()
+    await again.local.store.close()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cartstart_desktop.core.bookmarks import Bookmark
 from cartstart_desktop.core.cart import CartItem
-from cartstart_desktop.core.local_store import Bookmark, LocalStore
+from cartstart_desktop.core.local_store import LocalStore
 from cartstart_desktop.core.orders import Delivery
 from shared_protocol.common import Money
 from shared_protocol.orders import (

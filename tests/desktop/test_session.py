@@ -12,6 +12,7 @@ import pytest
 from cartstart_desktop.core.api import HubError
 from cartstart_desktop.core.cart import Notice
 from cartstart_desktop.core.connection import Status
+from cartstart_desktop.core.credentials import KeyringCredentials
 from cartstart_desktop.core.session import CartSession
 from cartstart_server.clock import FakeClock
 from cartstart_server.server import HubServer
@@ -33,9 +34,9 @@ async def signed_in(
 ) -> CartSession:
     session = make_session()
     await session.open()
-    outcome = await session.log_in(server.http_url, email, PASSWORD, create_account=True)
+    outcome = await session.account.log_in(server.http_url, email, PASSWORD, create_account=True)
     assert outcome.remembered
-    await eventually(lambda: session.status is Status.WEBSOCKET, what="websocket")
+    await eventually(lambda: session.stream.status is Status.WEBSOCKET, what="websocket")
     return session
 
 
@@ -60,11 +61,11 @@ async def test_picks_on_a_linked_page_reach_the_cart_and_repeat_picks_add_up(
             )
             assert reply["type"] == "result"
     await eventually(
-        lambda: [i.ticket.qty for i in session.state.items.values()] == [2], what="qty 2"
+        lambda: [i.ticket.qty for i in session.local.state.items.values()] == [2], what="qty 2"
     )
-    (item,) = session.state.items.values()
+    (item,) = session.local.state.items.values()
     assert item.ticket.store_name == "Harbour Ceramics" and item.available == 3
-    assert [b.url for b in session.bookmarks] == ["https://harbour.example/mug"]
+    assert [b.url for b in session.bookmarks.pages] == ["https://harbour.example/mug"]
     # The session token is in the keyring, and in no file of the cart's.
     ((service, _), token), *rest = test_keyring.secrets.items()
     assert not rest and service == "CartStart"
@@ -78,16 +79,16 @@ async def test_quantity_changes_and_remove_return_stock(
 ) -> None:
     store_id, _ = await seed_store(server.hub, "Shop", {"mug": 3})
     session = await signed_in(make_session, server)
-    await session.reserve(store_id, "mug")
-    (ticket_id,) = session.state.items
-    await session.set_quantity(ticket_id, 3)
-    assert session.state.items[ticket_id].ticket.qty == 3
+    await session.cart.reserve(store_id, "mug")
+    (ticket_id,) = session.local.state.items
+    await session.cart.set_quantity(ticket_id, 3)
+    assert session.local.state.items[ticket_id].ticket.qty == 3
     with pytest.raises(HubError) as err:
-        await session.set_quantity(ticket_id, 4)
+        await session.cart.set_quantity(ticket_id, 4)
     assert err.value.code == "insufficient_stock" and err.value.details["max_qty"] == 3
     assert "only 0 more left" in err.value.message
-    await session.remove(ticket_id)
-    assert session.state.items == {}
+    await session.cart.remove(ticket_id)
+    assert session.local.state.items == {}
     (level,) = await server.hub.carts.availability([(store_id, "mug")])
     assert level.available == 3
 
@@ -99,18 +100,18 @@ async def test_renew_extends_a_hold_within_the_stores_limit(
     async with HubServer(hub_config(tmp_path / "hub"), clock=clock) as server:
         store_id, _ = await seed_store(server.hub, "Shop", {"mug": 1}, ttl=600, renewal_limit=1)
         session = await signed_in(make_session, server)
-        await session.reserve(store_id, "mug")
-        (ticket_id,) = session.state.items
-        first = session.state.items[ticket_id].ticket
+        await session.cart.reserve(store_id, "mug")
+        (ticket_id,) = session.local.state.items
+        first = session.local.state.items[ticket_id].ticket
         clock.advance(500)
-        await session.renew(ticket_id)
-        renewed = session.state.items[ticket_id].ticket
+        await session.cart.renew(ticket_id)
+        renewed = session.local.state.items[ticket_id].ticket
         assert renewed.expires_at == clock.now() + 600 and renewed.renewals_left == 0
         assert renewed.expires_at > first.expires_at
         with pytest.raises(HubError) as err:
-            await session.renew(ticket_id)
+            await session.cart.renew(ticket_id)
         assert err.value.code == "renewal_limit"
-        assert session.state.items[ticket_id].ticket.expires_at == renewed.expires_at
+        assert session.local.state.items[ticket_id].ticket.expires_at == renewed.expires_at
         await session.close()
 
 
@@ -124,29 +125,31 @@ async def test_a_restart_without_the_hub_shows_the_last_cart_then_reconciles(
         short, _ = await seed_store(server.hub, "Quick Shop", {"lamp": 1}, ttl=60)
         slow, _ = await seed_store(server.hub, "Slow Shop", {"vase": 1}, ttl=3600)
         session = await signed_in(make_session, server)
-        await session.reserve(short, "lamp")
-        await session.reserve(slow, "vase")
+        await session.cart.reserve(short, "lamp")
+        await session.cart.reserve(slow, "vase")
         await session.close()
     # The hub is gone; the cart starts anyway and shows what it had.
     session = make_session()
     assert await session.open()  # signed in from the keyring, silently
-    assert sorted(i.ticket.name for i in session.state.items.values()) == [
+    assert sorted(i.ticket.name for i in session.local.state.items.values()) == [
         "Product lamp",
         "Product vase",
     ]
-    await eventually(lambda: session.status is Status.OFFLINE, what="offline")
+    await eventually(lambda: session.stream.status is Status.OFFLINE, what="offline")
     # Meanwhile the lamp's hold runs out; then the hub comes back.
     clock.advance(120)
     async with HubServer(config, clock=clock):
-        await eventually(lambda: session.status is Status.WEBSOCKET, within=20, what="reconnected")
+        await eventually(
+            lambda: session.stream.status is Status.WEBSOCKET, within=20, what="reconnected"
+        )
         await eventually(
             lambda: (
-                {i.ticket.name: i.ticket.state for i in session.state.items.values()}
+                {i.ticket.name: i.ticket.state for i in session.local.state.items.values()}
                 == {"Product lamp": "expired", "Product vase": "held"}
             ),
             what="reconciled",
         )
-    lamp = next(i for i in session.state.items.values() if i.ticket.name == "Product lamp")
+    lamp = next(i for i in session.local.state.items.values() if i.ticket.name == "Product lamp")
     assert lamp.note.startswith("Expired")
 
 
@@ -163,9 +166,11 @@ async def test_falls_back_to_polling_when_the_websocket_upgrade_is_refused(
         store_id, _ = await seed_store(server.hub, "Shop", {"mug": 5})
         session = make_session()
         await session.open()
-        await session.log_in(server.http_url, "alice@example.org", PASSWORD, create_account=True)
-        await eventually(lambda: session.status is Status.POLLING, what="polling")
-        await session.reserve(store_id, "mug")  # commands go over HTTP
+        await session.account.log_in(
+            server.http_url, "alice@example.org", PASSWORD, create_account=True
+        )
+        await eventually(lambda: session.stream.status is Status.POLLING, what="polling")
+        await session.cart.reserve(store_id, "mug")  # commands go over HTTP
         shopper = await server.hub.identity.authenticate_shopper(
             session.api.token if session.api else None
         )
@@ -173,10 +178,10 @@ async def test_falls_back_to_polling_when_the_websocket_upgrade_is_refused(
             shopper, Reserve(id=command_id(), store_id=store_id, product_id="mug")
         )
         await eventually(
-            lambda: [i.ticket.qty for i in session.state.items.values()] == [2],
+            lambda: [i.ticket.qty for i in session.local.state.items.values()] == [2],
             what="event by poll",
         )
-        assert session.status is Status.POLLING
+        assert session.stream.status is Status.POLLING
 
 
 async def test_a_forced_polling_setting_is_honoured(
@@ -184,14 +189,16 @@ async def test_a_forced_polling_setting_is_honoured(
 ) -> None:
     session = make_session()
     await session.open()
-    session.set_force_polling(True)
-    await session.log_in(server.http_url, "alice@example.org", PASSWORD, create_account=True)
-    await eventually(lambda: session.status is Status.POLLING, what="polling")
+    session.link.set_force_polling(True)
+    await session.account.log_in(
+        server.http_url, "alice@example.org", PASSWORD, create_account=True
+    )
+    await eventually(lambda: session.stream.status is Status.POLLING, what="polling")
     await asyncio.sleep(0.3)
-    assert session.status is Status.POLLING  # it never tries the WebSocket
+    assert session.stream.status is Status.POLLING  # it never tries the WebSocket
     # The setting is kept for the next start.
     assert CartSession(
-        session.directory, session._credentials, open_url=print
+        session.directory, KeyringCredentials(), open_url=print
     ).settings.force_polling
 
 
@@ -201,11 +208,11 @@ async def test_without_a_keyring_the_session_lasts_for_this_run_only(
     keyring.set_keyring(NoKeyring())
     session = make_session()
     await session.open()
-    outcome = await session.log_in(
+    outcome = await session.account.log_in(
         server.http_url, "alice@example.org", PASSWORD, create_account=True
     )
     assert outcome.remembered is False
-    await eventually(lambda: session.status is Status.WEBSOCKET, what="websocket")
+    await eventually(lambda: session.stream.status is Status.WEBSOCKET, what="websocket")
     await session.close()
     restarted = make_session()
     assert await restarted.open() is False  # nothing was written anywhere to sign in with
@@ -217,11 +224,15 @@ async def test_sign_out_removes_the_secret_and_the_cart(
     store_id, _ = await seed_store(server.hub, "Shop", {"mug": 5})
     session = await signed_in(make_session, server)
     token = session.api.token if session.api else None
-    await session.reserve(store_id, "mug")
+    await session.cart.reserve(store_id, "mug")
     messages: list[str] = []
-    session.signed_out.connect(messages.append)
-    await session.sign_out()
-    assert test_keyring.secrets == {} and session.state.items == {} and messages == ["Signed out."]
+    session.account.signed_out.connect(messages.append)
+    await session.account.sign_out()
+    assert (
+        test_keyring.secrets == {}
+        and session.local.state.items == {}
+        and messages == ["Signed out."]
+    )
     with pytest.raises(ProtocolError) as err:  # the token is dead at the hub too
         await server.hub.identity.authenticate_shopper(token)
     assert err.value.code is ErrorCode.UNAUTHORIZED
@@ -233,14 +244,14 @@ async def test_an_expired_session_asks_to_log_in_again(
 ) -> None:
     session = await signed_in(make_session, server)
     messages: list[str] = []
-    session.signed_out.connect(messages.append)
+    session.account.signed_out.connect(messages.append)
     clock.advance(server.config.session_ttl + 1)
     # Drop the live connection: the reconnect presents the expired token.
     assert server.gateway.server is not None
     for conn in list(server.gateway.server.connections):
         conn.transport.abort()
     await eventually(lambda: bool(messages), what="signed out")
-    assert "log in again" in messages[0] and not session.signed_in
+    assert "log in again" in messages[0] and not session.account.signed_in
 
 
 async def test_bookmarks_open_pages_linked_to_this_cart(
@@ -248,7 +259,7 @@ async def test_bookmarks_open_pages_linked_to_this_cart(
 ) -> None:
     store_id, _ = await seed_store(server.hub, "Shop", {"mug": 5})
     session = await signed_in(make_session, server)
-    assert await session.open_page("https://shop.example/mug#reviews", store_id, "Shop")
+    assert await session.pairing.open_page("https://shop.example/mug#reviews", store_id, "Shop")
     (url,) = opened
     base, token = url.split("#cartstart=")
     assert base == "https://shop.example/mug"
@@ -259,13 +270,13 @@ async def test_bookmarks_open_pages_linked_to_this_cart(
     shopper = await server.hub.identity.authenticate_shopper(session.api.token)
     assert linked.cart_id == shopper.cart_id
     # A paired browser shows up, and can be revoked.
-    code, _ = await session.pairing_code()
+    code, _ = await session.pairing.new_code()
     await server.hub.identity.redeem_pairing_code(code, "Kitchen tablet")
-    labels = [b["label"] for b in await session.paired_browsers()]
+    labels = [b["label"] for b in await session.pairing.browsers()]
     assert "Kitchen tablet" in labels
-    tablet = next(b for b in await session.paired_browsers() if b["label"] == "Kitchen tablet")
-    await session.revoke_browser(tablet["token_id"])
-    assert "Kitchen tablet" not in [b["label"] for b in await session.paired_browsers()]
+    tablet = next(b for b in await session.pairing.browsers() if b["label"] == "Kitchen tablet")
+    await session.pairing.revoke(tablet["token_id"])
+    assert "Kitchen tablet" not in [b["label"] for b in await session.pairing.browsers()]
 
 
 async def test_a_revocation_in_the_shop_notifies_the_cart(
@@ -274,12 +285,12 @@ async def test_a_revocation_in_the_shop_notifies_the_cart(
     store_id, _ = await seed_store(server.hub, "Shop", {"vase": 1})
     session = await signed_in(make_session, server)
     notices: list[Notice] = []
-    session.notice.connect(notices.append)
-    await session.reserve(store_id, "vase")
+    session.notices.connect(notices.append)
+    await session.cart.reserve(store_id, "vase")
     await server.hub.stores.command(
         store_id, AdjustStock(id=command_id(), product_id="vase", delta=-1)
     )
     await eventually(lambda: bool(notices), what="notice")
     assert notices[0].kind == "revoked"
-    (item,) = session.state.items.values()
+    (item,) = session.local.state.items.values()
     assert item.ticket.state == "revoked" and "over the counter" in item.note

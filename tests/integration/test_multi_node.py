@@ -131,14 +131,14 @@ async def test_clients_of_a_killed_node_reconnect_to_the_other_and_resume(
     session = CartSession(tmp_path / "home", MemoryCredentials(), open_url=lambda _: None)
     try:
         await session.open()
-        await session.log_in(
+        await session.account.log_in(
             settings["public_http_url"],
             "alice@example.org",
             "correct horse battery",
             create_account=True,
         )
-        await eventually(lambda: session.status is Status.WEBSOCKET, what="online")
-        await session.reserve(store, "mug")
+        await eventually(lambda: session.stream.status is Status.WEBSOCKET, what="online")
+        await session.cart.reserve(store, "mug")
         # Which node holds the cart's WebSocket? Kill that one, for real.
         ws_node = ws_lb.routed[-1]
         victim, survivor = (a, b) if ws_node[1] == a.ws_port else (b, a)
@@ -165,17 +165,18 @@ async def test_clients_of_a_killed_node_reconnect_to_the_other_and_resume(
             assert r.status_code == 200, r.text
         await eventually(
             lambda: (
-                sorted(i.ticket.product_id for i in session.state.items.values()) == ["lamp", "mug"]
+                sorted(i.ticket.product_id for i in session.local.state.items.values())
+                == ["lamp", "mug"]
             ),
             within=20,
             what="the cart resumed on the other node",
         )
-        assert session.status is Status.WEBSOCKET
+        assert session.stream.status is Status.WEBSOCKET
         assert ws_lb.routed[-1] == ("127.0.0.1", survivor.ws_port)
         # Nothing lost, nothing twice: the cart's view matches the hub's.
-        await session.sync()
+        await session.cart.sync()
         assert sorted(
-            (i.ticket.product_id, i.ticket.qty) for i in session.state.items.values()
+            (i.ticket.product_id, i.ticket.qty) for i in session.local.state.items.values()
         ) == [
             ("lamp", 1),
             ("mug", 1),

@@ -106,7 +106,9 @@ async def cart(shop: Shop, tmp_path: Path) -> AsyncIterator[CartSession]:
     """The shopper's desktop cart (its core), signed in to the shop's hub."""
     session = CartSession(tmp_path / "home", MemoryCredentials(), open_url=lambda _: None)
     await session.open()
-    await session.log_in(shop.hub.http_url, "alice@example.org", PASSWORD, create_account=True)
+    await session.account.log_in(
+        shop.hub.http_url, "alice@example.org", PASSWORD, create_account=True
+    )
     yield session
     await session.close()
 

@@ -77,8 +77,8 @@ async def test_an_add_whose_answer_is_lost_is_sent_again_with_the_same_id_and_ad
     sent = on_socket + over_http
     assert len(dropped) == 1 and len(sent) == 2
     assert {c["id"] for c in sent} == set(dropped)
-    await eventually(lambda: len(cart.state.items) == 1, what="the cart receives the pick")
-    (item,) = cart.state.items.values()
+    await eventually(lambda: len(cart.local.state.items) == 1, what="the cart receives the pick")
+    (item,) = cart.local.state.items.values()
     assert item.ticket.qty == 1
     await page.reload()
     await expect(availability(page, "mug")).to_have_text("In your cart (1) · 4 more available")

@@ -46,10 +46,10 @@ async def test_an_add_from_a_store_page_appears_in_the_live_feed(
     await console.get_by_label("Percent off").fill("15")
     await console.get_by_role("button", name="Send code").click()
     await expect(console.locator("#discount-result")).to_contain_text("Sent CS-")
-    await eventually(lambda: len(cart.orders.discounts) == 1, what="code in the cart")
+    await eventually(lambda: len(cart.purchases.book.discounts) == 1, what="code in the cart")
 
     # The shopper checks out: the order shows up; the store moves it along with the buttons.
-    result = await cart.checkout()
+    result = await cart.cart.checkout()
     (order,) = result.orders or []
     assert order.discount is not None and order.discount.amount == 225  # 15% of 15.00
     row = console.locator("#orders tr").filter(has_text=order.order_id)
@@ -58,7 +58,8 @@ async def test_an_add_from_a_store_page_appears_in_the_live_feed(
     await row.get_by_role("button", name="Confirm").click()
     await expect(row).to_contain_text("confirmed")
     await eventually(
-        lambda: cart.orders.deliveries[order.order_id].status == "confirmed", what="cart follows"
+        lambda: cart.purchases.book.deliveries[order.order_id].status == "confirmed",
+        what="cart follows",
     )
     # The customer database: Alice, with what she bought and its tags.
     customers = console.locator("#customers tr")
@@ -70,8 +71,8 @@ async def test_an_add_from_a_store_page_appears_in_the_live_feed(
 async def test_a_console_sees_only_its_own_store(
     browser: Browser, shop: Shop, cart: CartSession
 ) -> None:
-    await cart.reserve(shop.store_id, "mug")
-    await cart.checkout()
+    await cart.cart.reserve(shop.store_id, "mug")
+    await cart.cart.checkout()
     other_id, other_key = await seed_store(shop.hub.hub, "Other", {"x": 1})
     console = await open_console(browser, shop, other_key)
     await expect(console.locator("#store-name")).to_have_text("· Other")
@@ -86,8 +87,8 @@ async def test_a_console_sees_only_its_own_store(
 async def test_the_demo_shop_receives_its_orders_by_signed_webhook(
     browser: Browser, shop: Shop, cart: CartSession
 ) -> None:
-    await cart.reserve(shop.store_id, "mug", 2)
-    (order,) = (await cart.checkout()).orders or []
+    await cart.cart.reserve(shop.store_id, "mug", 2)
+    (order,) = (await cart.cart.checkout()).orders or []
     counter = await new_page(browser)
 
     async def listed() -> bool:
@@ -103,10 +104,10 @@ async def test_the_demo_shop_receives_its_orders_by_signed_webhook(
 async def test_order_steps_ask_in_a_dialog_for_what_the_shopper_reads(
     browser: Browser, shop: Shop, cart: CartSession
 ) -> None:
-    await cart.reserve(shop.store_id, "mug")
-    (shipped,) = (await cart.checkout()).orders or []
-    await cart.reserve(shop.store_id, "last-vase")
-    (refused,) = (await cart.checkout()).orders or []
+    await cart.cart.reserve(shop.store_id, "mug")
+    (shipped,) = (await cart.cart.checkout()).orders or []
+    await cart.cart.reserve(shop.store_id, "last-vase")
+    (refused,) = (await cart.cart.checkout()).orders or []
     console = await open_console(browser, shop, shop.key)
     blocking: list[str] = []  # prompt(), alert() or confirm(): never
     console.on("dialog", lambda d: blocking.append(d.message))
@@ -124,11 +125,12 @@ async def test_order_steps_ask_in_a_dialog_for_what_the_shopper_reads(
     await expect(dialog).to_be_hidden()
     await expect(row).to_contain_text("dispatched")
     await eventually(
-        lambda: cart.orders.deliveries[shipped.order_id].order.carrier == "Harbour Post",
+        lambda: cart.purchases.book.deliveries[shipped.order_id].order.carrier == "Harbour Post",
         what="the cart hears of the dispatch",
     )
     assert (
-        cart.orders.deliveries[shipped.order_id].order.tracking_url == "https://track.example/123"
+        cart.purchases.book.deliveries[shipped.order_id].order.tracking_url
+        == "https://track.example/123"
     )
 
     # Rejecting needs a reason; going back (or Escape) leaves the order as it was.
@@ -151,7 +153,7 @@ async def test_order_steps_ask_in_a_dialog_for_what_the_shopper_reads(
     await expect(row).to_contain_text("rejected")
     await eventually(
         lambda: (
-            cart.orders.deliveries[refused.order_id].order.reason
+            cart.purchases.book.deliveries[refused.order_id].order.reason
             == "Cracked in the kiln <b>sorry</b>"
         ),
         what="the shopper reads the reason",

@@ -63,18 +63,18 @@ async def test_the_last_unit_is_sold_elsewhere_at_once_and_back_when_the_hold_ex
     await expect(add_button(bob, "last-vase")).to_be_disabled()
     await expect(product(bob, "last-vase")).to_have_attribute("data-cartstart-state", "sold")
     # The desktop cart has it, with the page as its bookmark.
-    await eventually(lambda: len(cart.state.items) == 1, what="the cart receives the pick")
-    (item,) = cart.state.items.values()
+    await eventually(lambda: len(cart.local.state.items) == 1, what="the cart receives the pick")
+    (item,) = cart.local.state.items.values()
     assert item.ticket.product_id == "last-vase" and item.held
     bookmarked = [shop.page_url("/products/last-vase")]
-    await eventually(lambda: [b.url for b in cart.bookmarks] == bookmarked, what="bookmark")
+    await eventually(lambda: [b.url for b in cart.bookmarks.pages] == bookmarked, what="bookmark")
 
     # Alice's hold runs out: both pages show it available again, and the cart says why.
     shop.clock.advance(TTL + 1)
     await expect(availability(bob, "last-vase")).to_have_text("Only 1 left")
     await expect(availability(alice, "last-vase")).to_have_text("Only 1 left")
     await expect(add_button(bob, "last-vase")).to_be_enabled()
-    await eventually(lambda: not next(iter(cart.state.items.values())).held, what="expired")
+    await eventually(lambda: not next(iter(cart.local.state.items.values())).held, what="expired")
 
 
 async def test_pairing_links_an_unlinked_page_with_the_code_from_the_cart(
@@ -90,18 +90,18 @@ async def test_pairing_links_an_unlinked_page_with_the_code_from_the_cart(
     await dialog.get_by_label("Pairing code").fill("AAAA-AAAA")
     await dialog.get_by_role("button", name="Link").click()
     await expect(dialog.get_by_role("alert")).to_have_text("unknown, used or expired pairing code")
-    code, _ = await cart.pairing_code()
+    code, _ = await cart.pairing.new_code()
     await dialog.get_by_label("Pairing code").fill(code.lower())  # case does not matter
     await dialog.get_by_role("button", name="Link").click()
     await expect(dialog).to_be_hidden()
     # The pick that asked for pairing goes through once the page is linked.
     await expect(availability(page, "mug")).to_have_text("In your cart (1) · 4 more available")
-    await eventually(lambda: len(cart.state.items) == 1, what="the cart receives the pick")
+    await eventually(lambda: len(cart.local.state.items) == 1, what="the cart receives the pick")
     stored = await page.evaluate("localStorage.getItem('cartstart.link')")
     assert stored.startswith("csl.") and "cartstart" not in page.url
     # The paired browser is listed in the cart, and revoking it unlinks the page.
-    (browser_entry,) = [b for b in await cart.paired_browsers() if b["token_id"] in stored]
-    await cart.revoke_browser(browser_entry["token_id"])
+    (browser_entry,) = [b for b in await cart.pairing.browsers() if b["token_id"] in stored]
+    await cart.pairing.revoke(browser_entry["token_id"])
     await add_button(page, "mug").click()
     await expect(dialog).to_be_visible()
     assert await page.evaluate("localStorage.getItem('cartstart.link')") is None
@@ -130,9 +130,9 @@ async def test_with_websockets_blocked_the_page_keeps_up_by_polling(
     # Adding works over HTTP too (CORS with the link token), and the cart hears of it.
     await add_button(page, "mug").click()
     await expect(availability(page, "mug")).to_have_text("In your cart (1) · 3 more available")
-    await eventually(lambda: len(cart.state.items) == 1, what="the cart receives the pick")
+    await eventually(lambda: len(cart.local.state.items) == 1, what="the cart receives the pick")
     # The shopper removes it in the desktop cart: the polling page follows.
-    await cart.remove(next(iter(cart.state.items)))
+    await cart.cart.remove(next(iter(cart.local.state.items)))
     await expect(availability(page, "mug")).to_have_text("4 available")
 
 
@@ -214,7 +214,7 @@ async def test_a_page_on_another_site_cannot_add_to_a_cart(
     note = product(page, "mug").locator(".cartstart-note")
     await expect(note).to_contain_text("not on a site the store registered")
     (level,) = await shop.hub.hub.carts.availability([(shop.store_id, "mug")])
-    assert level.available == 5 and cart.state.items == {}
+    assert level.available == 5 and cart.local.state.items == {}
 
     # A site no store registered (the same server by another name) is refused outright, and
     # the page says why.
@@ -290,7 +290,7 @@ async def test_a_sale_at_the_shop_counter_is_one_stock_with_the_web(
     visitor = await new_page(browser)
     await visitor.goto(shop.page_url("/products/last-vase"))
     await expect(availability(visitor, "last-vase")).to_have_text("Only 1 left")
-    await cart.reserve(shop.store_id, "last-vase")  # the shopper holds the only one
+    await cart.cart.reserve(shop.store_id, "last-vase")  # the shopper holds the only one
     await expect(availability(visitor, "last-vase")).to_have_text("Sold")
     counter = await new_page(browser)
     await counter.goto(shop.page_url("/counter"))
@@ -301,7 +301,7 @@ async def test_a_sale_at_the_shop_counter_is_one_stock_with_the_web(
         "1 online hold(s) had to give way"
     )
     await eventually(
-        lambda: not next(iter(cart.state.items.values())).held, what="the hold is revoked"
+        lambda: not next(iter(cart.local.state.items.values())).held, what="the hold is revoked"
     )
     await expect(availability(visitor, "last-vase")).to_have_text("Sold")
     await row.get_by_role("button", name="Restock one").click()

@@ -80,7 +80,7 @@ class WindowFactory:
     async def close(self) -> None:
         for window in self.windows:
             window.detach()
-            if window.session.store._db is not None:
+            if window.session.local.store._db is not None:
                 await window.session.close()
         self.windows.clear()
 

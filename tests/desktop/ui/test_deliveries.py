@@ -30,11 +30,15 @@ async def test_the_status_flow_reaches_deliveries_and_the_shoppers_inbox(
             await server.hub.carts.command(
                 shopper, Reserve(id=command_id(), store_id=store_id, product_id="mug", qty=2)
             )
-            await eventually(lambda: window.checkout_all_button.isEnabled(), what="can check out")
-            qtbot.mouseClick(window.checkout_all_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
-            await eventually(lambda: window.deliveries_model.rowCount() == 1, what="delivery row")
-            await eventually(lambda: window.cart_model.rowCount() == 0, what="the cart emptied")
-            model = window.deliveries_model
+            await eventually(
+                lambda: window.cart_tab.checkout_all_button.isEnabled(), what="can check out"
+            )
+            qtbot.mouseClick(window.cart_tab.checkout_all_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+            await eventually(
+                lambda: window.deliveries_tab.model.rowCount() == 1, what="delivery row"
+            )
+            await eventually(lambda: window.cart_tab.model.rowCount() == 0, what="the cart emptied")
+            model = window.deliveries_tab.model
             assert model.data(model.index(0, 2)) == "placed"
             assert model.data(model.index(0, 3)) == "2 × Product mug"
             assert model.data(model.index(0, 4)) == "€20.00"
@@ -56,12 +60,12 @@ async def test_the_status_flow_reaches_deliveries_and_the_shoppers_inbox(
                     UpdateOrder(id=command_id(), order_id=order_id, status=status, **extra),
                 )
                 await eventually(shows(status.value), what=status.value)
-            window.deliveries_view.setCurrentIndex(model.index(0, 0))
-            details = window.delivery_details.text()
+            window.deliveries_tab.view.setCurrentIndex(model.index(0, 0))
+            details = window.deliveries_tab.details.text()
             for step in ("placed", "confirmed", "dispatched: Harbour Post", "delivered"):
                 assert step in details, details
-            assert window.track_button.isEnabled()
-            qtbot.mouseClick(window.track_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+            assert window.deliveries_tab.track_button.isEnabled()
+            qtbot.mouseClick(window.deliveries_tab.track_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
             assert opened[-1] == "https://track.example/77"  # in the system's browser
             # Every step also reached the shopper by email, through a real SMTP server.
             await eventually(lambda: len(inbox) == 4, what="four emails")

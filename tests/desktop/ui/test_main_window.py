@@ -29,15 +29,17 @@ async def signed_in(
 ) -> tuple[MainWindow, Shopper]:
     window = make_window(home)
     await window.session.open()
-    await window.session.log_in(server.http_url, "alice@example.org", PASSWORD, create_account=True)
-    await eventually(lambda: window.session.status is Status.WEBSOCKET, what="online")
+    await window.session.account.log_in(
+        server.http_url, "alice@example.org", PASSWORD, create_account=True
+    )
+    await eventually(lambda: window.session.stream.status is Status.WEBSOCKET, what="online")
     assert window.session.api is not None
     shopper = await server.hub.identity.authenticate_shopper(window.session.api.token)
     return window, shopper
 
 
 def cell(window: MainWindow, store_row: int, item_row: int, column: int) -> Any:
-    model = window.cart_model
+    model = window.cart_tab.model
     return model.data(model.index(item_row, column, model.index(store_row, 0)))
 
 
@@ -50,23 +52,23 @@ async def test_a_pick_at_the_hub_shows_a_row_with_a_live_countdown(
     await server.hub.carts.command(
         shopper, Reserve(id=command_id(), store_id=store_id, product_id="mug", qty=2)
     )
-    await eventually(lambda: window.cart_model.rowCount() == 1, what="row")
-    model = window.cart_model
+    await eventually(lambda: window.cart_tab.model.rowCount() == 1, what="row")
+    model = window.cart_tab.model
     assert model.data(model.index(0, ITEM)) == "Harbour Ceramics"
     assert cell(window, 0, 0, ITEM) == "Product mug"
     assert cell(window, 0, 0, QTY) == 2
     assert cell(window, 0, 0, TOTAL) == "€20.00"
     assert cell(window, 0, 0, EXPIRES) == "15:00"
-    assert window.totals.text() == "1 item held · total €20.00"
+    assert window.cart_tab.totals.text() == "1 item held · total €20.00"
     clock.advance(61)
-    window.cart_model.tick()
+    window.cart_tab.model.tick()
     assert cell(window, 0, 0, EXPIRES) == "13:59"
     # A repeat pick on a page adds to the same row.
     await server.hub.carts.command(
         shopper, Reserve(id=command_id(), store_id=store_id, product_id="mug")
     )
     await eventually(lambda: cell(window, 0, 0, QTY) == 3, what="qty 3")
-    assert window.cart_model.rowCount(window.cart_model.index(0, 0)) == 1
+    assert window.cart_tab.model.rowCount(window.cart_tab.model.index(0, 0)) == 1
 
 
 async def test_expiry_marks_the_row_and_tells_the_shopper(
@@ -77,13 +79,13 @@ async def test_expiry_marks_the_row_and_tells_the_shopper(
     await server.hub.carts.command(
         shopper, Reserve(id=command_id(), store_id=store_id, product_id="lamp")
     )
-    await eventually(lambda: window.cart_model.rowCount() == 1, what="row")
+    await eventually(lambda: window.cart_tab.model.rowCount() == 1, what="row")
     clock.advance(240)  # a minute before the end: the warning
     await eventually(lambda: "renew" in str(cell(window, 0, 0, STATUS)), what="warned")
     clock.advance(60)
     await eventually(lambda: str(cell(window, 0, 0, STATUS)).startswith("Expired"), what="expired")
     assert cell(window, 0, 0, EXPIRES) == "—"
-    assert window.totals.text() == "0 items held · total —"
+    assert window.cart_tab.totals.text() == "0 items held · total —"
     titles = [title for title, _ in window.notifier.shown]
     assert "A hold is about to expire" in titles and "A hold expired" in titles
     assert window.banner.isVisible()
@@ -97,11 +99,11 @@ async def test_remove_gives_the_stock_back(
     await server.hub.carts.command(
         shopper, Reserve(id=command_id(), store_id=store_id, product_id="mug")
     )
-    await eventually(lambda: window.cart_model.rowCount() == 1, what="row")
-    model = window.cart_model
-    window.cart_view.setCurrentIndex(model.index(0, ITEM, model.index(0, 0)))
-    assert window.remove_button.isEnabled()
-    qtbot.mouseClick(window.remove_button, Qt.MouseButton.LeftButton)
+    await eventually(lambda: window.cart_tab.model.rowCount() == 1, what="row")
+    model = window.cart_tab.model
+    window.cart_tab.view.setCurrentIndex(model.index(0, ITEM, model.index(0, 0)))
+    assert window.cart_tab.remove_button.isEnabled()
+    qtbot.mouseClick(window.cart_tab.remove_button, Qt.MouseButton.LeftButton)
     await eventually(lambda: model.rowCount() == 0, what="row gone")
     (level,) = await server.hub.carts.availability([(store_id, "mug")])
     assert level.available == 2
@@ -115,14 +117,14 @@ async def test_a_quantity_beyond_stock_shows_how_many_are_left(
     await server.hub.carts.command(
         shopper, Reserve(id=command_id(), store_id=store_id, product_id="mug")
     )
-    await eventually(lambda: window.cart_model.rowCount() == 1, what="row")
-    model = window.cart_model
+    await eventually(lambda: window.cart_tab.model.rowCount() == 1, what="row")
+    model = window.cart_tab.model
     qty_index = model.index(0, QTY, model.index(0, 0))
 
     async def type_quantity(qty: int) -> None:
-        window.cart_view.setCurrentIndex(qty_index)
-        window.cart_view.edit(qty_index)
-        editor = window.cart_view.findChild(QSpinBox)
+        window.cart_tab.view.setCurrentIndex(qty_index)
+        window.cart_tab.view.edit(qty_index)
+        editor = window.cart_tab.view.findChild(QSpinBox)
         assert editor is not None
         editor.setValue(qty)
         qtbot.keyClick(editor, Qt.Key.Key_Return)
@@ -147,13 +149,14 @@ async def test_restarted_offline_the_window_shows_the_same_cart(
                 shopper, Reserve(id=command_id(), store_id=store_id, product_id=product)
             )
         await eventually(
-            lambda: window.cart_model.rowCount(window.cart_model.index(0, 0)) == 2, what="rows"
+            lambda: window.cart_tab.model.rowCount(window.cart_tab.model.index(0, 0)) == 2,
+            what="rows",
         )
         await window.session.close()
         window.close()
     again = make_window()  # same home directory, no hub running
     await again.session.open()
-    model = again.cart_model
+    model = again.cart_tab.model
     assert model.rowCount() == 1 and model.rowCount(model.index(0, 0)) == 2
     assert {cell(again, 0, row, ITEM) for row in range(2)} == {"Product mug", "Product lamp"}
     await eventually(lambda: again.connection_label.text() == "● offline", what="offline shown")
@@ -175,11 +178,11 @@ async def test_signing_up_in_the_dialog_keeps_the_secret_in_the_keyring(
     qtbot.keyClicks(dialog.email, "alice@example.org")
     qtbot.keyClicks(dialog.password, PASSWORD)
     qtbot.mouseClick(dialog.sign_up_button, Qt.MouseButton.LeftButton)
-    await eventually(lambda: window.session.status is Status.WEBSOCKET, what="signed in")
+    await eventually(lambda: window.session.stream.status is Status.WEBSOCKET, what="signed in")
     await eventually(lambda: window.login_dialog is None, what="dialog closed")
     assert len(test_keyring.secrets) == 1
     # Wrong password: the dialog says so and stays open.
-    await window.session.sign_out()
+    await window.session.account.sign_out()
     await eventually(lambda: window.login_dialog is not None, what="asked again")
     dialog = window.login_dialog
     assert dialog is not None
@@ -206,7 +209,7 @@ async def test_a_product_name_with_markup_is_shown_as_text(
     await server.hub.carts.command(
         shopper, Reserve(id=command_id(), store_id=store_id, product_id="evil")
     )
-    await eventually(lambda: window.cart_model.rowCount() == 1, what="row")
+    await eventually(lambda: window.cart_tab.model.rowCount() == 1, what="row")
     assert cell(window, 0, 0, ITEM) == name
     clock.advance(600)  # the expiring notice quotes the name in the banner (rich text)
     await eventually(lambda: bool(window.notifier.shown), what="notice")

@@ -1,0 +1,93 @@
+"""What the shopper does to the cart: reserve, change a quantity, renew, remove, sync, check out.
+
+Each intent is one command to the hub (retried with its id by the connection). The row changes
+when the hub's answer arrives, never before: the hub decides what the cart holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from shared_protocol.cart import (
+    CartResult,
+    Checkout,
+    Release,
+    Renew,
+    Reserve,
+    SetQuantity,
+    Sync,
+)
+
+from .commands import Command, build, command_id
+from .hub_link import HubLink
+from .local_cart import LocalCart
+from .purchases import Purchases
+
+
+class CartIntents:
+    def __init__(
+        self,
+        local: LocalCart,
+        link: HubLink,
+        purchases: Purchases,
+        *,
+        open_url: Callable[[str], None],
+    ) -> None:
+        self._local = local
+        self._link = link
+        self._purchases = purchases
+        self._open_url = open_url
+
+    async def reserve(self, store_id: str, product_id: str, qty: int = 1) -> None:
+        await self._ticket_command(
+            lambda: Reserve(id=command_id(), store_id=store_id, product_id=product_id, qty=qty)
+        )
+
+    async def set_quantity(self, ticket_id: str, qty: int) -> None:
+        await self._ticket_command(
+            lambda: SetQuantity(id=command_id(), ticket_id=ticket_id, qty=qty)
+        )
+
+    async def renew(self, ticket_id: str) -> None:
+        await self._ticket_command(lambda: Renew(id=command_id(), ticket_id=ticket_id))
+
+    async def remove(self, ticket_id: str) -> None:
+        """Release a held item (its stock goes back to the store); clear a finished row."""
+        item = self._local.state.items.get(ticket_id)
+        if item is None:
+            return
+        if item.held:
+            await self._ticket_command(lambda: Release(id=command_id(), ticket_id=ticket_id))
+        else:
+            await self._local.commit(self._local.state.remove(ticket_id))
+
+    async def sync(self) -> None:
+        """Ask for a fresh snapshot (the stream applies it)."""
+        _, connection = self._link.online()
+        await connection.command(Sync(id=command_id()))
+
+    async def checkout(self, store_id: str | None = None) -> CartResult:
+        """Buy what the cart holds from one store (or all), with the codes stores offered.
+        Opens the stores' payment links; returns the hub's answer (orders, expired holds)."""
+        _, connection = self._link.online()
+        stores = None if store_id is None else {store_id}
+        command = build(
+            lambda: Checkout(
+                id=command_id(),
+                store_ids=None if stores is None else sorted(stores),
+                discount_codes=self._purchases.codes_for(stores),
+            )
+        )
+        reply = await connection.command(command)
+        assert isinstance(reply, CartResult)
+        await self._local.commit(await self._purchases.take_orders(reply.orders or []))
+        for order in reply.orders or []:
+            if order.payment.mode == "link" and order.payment.url:
+                self._open_url(order.payment.url)
+        return reply
+
+    async def _ticket_command(self, make: Callable[[], Command]) -> None:
+        _, connection = self._link.online()
+        reply = await connection.command(build(make))
+        if isinstance(reply, CartResult) and reply.ticket is not None:
+            await self._local.take_views([reply.ticket])
