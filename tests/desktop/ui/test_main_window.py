@@ -84,6 +84,8 @@ async def test_expiry_marks_the_row_and_tells_the_shopper(
     await eventually(lambda: "renew" in str(cell(window, 0, 0, STATUS)), what="warned")
     clock.advance(60)
     await eventually(lambda: str(cell(window, 0, 0, STATUS)).startswith("Expired"), what="expired")
+    # The row reads the cart in memory at once; the totals follow once the change is stored.
+    await eventually(lambda: window.cart_tab.totals.text().startswith("0 items"), what="totals")
     assert cell(window, 0, 0, EXPIRES) == "—"
     assert window.cart_tab.totals.text() == "0 items held · total —"
     titles = [title for title, _ in window.notifier.shown]
