@@ -11,7 +11,7 @@ decodes it again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from shared_protocol.cart import OrderPlaced
 from shared_protocol.common import TicketState, TicketView
@@ -31,8 +31,7 @@ def product_topic(store_id: str, product_id: str) -> str:
     return f"product:{store_id}:{product_id}"
 
 
-@dataclass(frozen=True, slots=True)
-class Hold:
+class Hold(NamedTuple):
     """What a cart event did to the cart's hold on one product: `qty` 0 means no longer held."""
 
     store_id: str
@@ -55,8 +54,7 @@ class Hold:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Frame:
+class Frame(NamedTuple):
     """One message as it leaves the hub: `text` is the JSON sent as is."""
 
     text: str

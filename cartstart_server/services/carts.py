@@ -3,7 +3,6 @@ check out, and see their cart, counts and holds."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TypeVar
 
@@ -36,7 +35,6 @@ from .metrics import HubMetrics
 from .origins import OriginPolicy
 
 T = TypeVar("T")
-log = logging.getLogger(__name__)
 
 _TICKET = TypeAdapter(TicketView)
 _CART_RESULT = TypeAdapter(CartResult)

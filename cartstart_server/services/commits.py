@@ -44,14 +44,13 @@ class Committer:
     async def commit(self, build: Callable[[Effects], Plan[T]]) -> T:
         """Run the plan `build(effects)` in one transaction; once committed, publish its
         effects."""
-        pauses = RACE_RETRY.delays()
         for attempt in range(1, ATTEMPTS + 1):
             fx = Effects()
             try:
                 value = await self.db.write(build(fx))
             except Exception as exc:
                 if attempt < ATTEMPTS and self.db.retryable(exc):
-                    await asyncio.sleep(next(pauses))
+                    await asyncio.sleep(RACE_RETRY.delay(attempt))
                     continue
                 raise
             await self.publish(fx)

@@ -16,10 +16,14 @@ class StoreRow:
     key_hash: str
     default_ttl: float
     renewal_limit: int
-    origins: tuple[str, ...]
+    origins_json: str  # read on every reservation, parsed only when asked for (`origins`)
     payment_url_template: str | None = None
     webhook_url: str | None = None
     webhook_secret: str | None = None
+
+    @property
+    def origins(self) -> tuple[str, ...]:
+        return tuple(json.loads(self.origins_json))
 
     @classmethod
     def of(cls, row: Row) -> StoreRow:
@@ -29,7 +33,7 @@ class StoreRow:
             key_hash=row["key_hash"],
             default_ttl=float(row["default_ttl"]),
             renewal_limit=int(row["renewal_limit"]),
-            origins=tuple(json.loads(row["origins"])),
+            origins_json=row["origins"],
             payment_url_template=row.get("payment_url_template"),
             webhook_url=row.get("webhook_url"),
             webhook_secret=row.get("webhook_secret"),

@@ -17,7 +17,7 @@ from shared_protocol.common import TicketView
 from shared_protocol.store import TicketChange, TicketEvent
 
 from ..domain import tickets as rules
-from ..domain.topics import Frame, cart_stream, store_stream
+from ..domain.topics import Frame, Hold, cart_stream, store_stream
 from . import outbox
 from .directory import StoreRow
 from .sql import Effects, Plan, Row, Stmt, one
@@ -40,9 +40,7 @@ def product_row(store_id: str, product_id: str) -> Plan[Row | None]:
 def stock_changed(fx: Effects, product: Row) -> None:
     """Announce the product's new count (after the commit; the latest change per product)."""
     view = availability(product)
-    fx.availability[view.store_id, view.product_id] = Frame(
-        view.model_dump_json(), version=view.version
-    )
+    fx.availability[view.store_id, view.product_id] = Frame(view.model_dump_json(), 0, view.version)
 
 
 def tell(
@@ -57,7 +55,7 @@ def tell(
     """Append the cart's event (and the store's, unless `change` is None) for a changed ticket."""
     view = ticket_view(ticket, product, store)
     messages: list[outbox.Message] = [
-        (cart_stream(ticket["cart_id"]), lambda seq: cart_event(seq, view))
+        (cart_stream(ticket["cart_id"]), lambda seq: cart_event(seq, view), (Hold.of(view),))
     ]
     if change is not None:
         store_view = store_ticket_view(ticket)
@@ -65,6 +63,7 @@ def tell(
             (
                 store_stream(store.id),
                 lambda seq: TicketEvent(seq=seq, change=change, ticket=store_view),
+                (),
             )
         )
     yield from outbox.append_all(fx, messages, now)

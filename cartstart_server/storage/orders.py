@@ -23,7 +23,7 @@ from shared_protocol.store import OrderEvent, TicketChange, TicketEvent, UpdateO
 from ..domain import customers, pricing
 from ..domain import orders as rules
 from ..domain.tickets import cart_ref
-from ..domain.topics import cart_stream, store_stream
+from ..domain.topics import Hold, cart_stream, store_stream
 from . import outbound_queue, outbox
 from .directory import StoreRow, require_store
 from .discounts import codes_named, use_code
@@ -170,6 +170,7 @@ def _place(
         cart_stream(account["id"]),
         lambda seq: OrderPlaced(seq=seq, order=cart_view, tickets=bought),
         now,
+        holds=tuple(Hold.of(t) for t in bought),  # no longer held: bought
     )
     yield from _tell_store(fx, store, view, "placed", now)
     tags_of = {

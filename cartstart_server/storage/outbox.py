@@ -7,22 +7,29 @@ from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel
 
-from ..domain.topics import Frame, holds_of
+from ..domain.topics import Frame, Hold
 from .sql import Effects, Plan, Stmt, one
 
-Message = tuple[str, Callable[[int], BaseModel]]  # (stream, the message given its seq)
+# (stream, the message given its seq, the holds it changes: a cart event's tickets)
+Message = tuple[str, Callable[[int], BaseModel], tuple[Hold, ...]]
 
 
-def append(fx: Effects, stream: str, build: Callable[[int], BaseModel], now: float) -> Plan[int]:
+def append(
+    fx: Effects,
+    stream: str,
+    build: Callable[[int], BaseModel],
+    now: float,
+    holds: tuple[Hold, ...] = (),
+) -> Plan[int]:
     """Give the next seq of `stream` to the message `build(seq)` and store it with the
     transaction."""
-    seqs = yield from append_all(fx, [(stream, build)], now)
+    seqs = yield from append_all(fx, [(stream, build, holds)], now)
     return seqs[0]
 
 
 def append_all(fx: Effects, messages: Sequence[Message], now: float) -> Plan[list[int]]:
     """`append` for messages to different streams, in two statements whatever their number."""
-    streams = [stream for stream, _ in messages]
+    streams = [stream for stream, _, _ in messages]
     assert len(set(streams)) == len(streams), "one message per stream"
     rows = yield Stmt(
         "INSERT INTO streams (owner, head_seq) VALUES "
@@ -32,11 +39,8 @@ def append_all(fx: Effects, messages: Sequence[Message], now: float) -> Plan[lis
         tuple(streams),
     )
     seq_of = {r["owner"]: int(r["head_seq"]) for r in rows}
-    entries = []
-    for stream, build in messages:
-        message = build(seq_of[stream])
-        frame = Frame(message.model_dump_json(), seq=seq_of[stream], holds=holds_of(message))
-        entries.append((stream, frame))
+    entries = [(stream, Frame(build(seq_of[stream]).model_dump_json(), seq_of[stream], 0, holds))
+               for stream, build, holds in messages]  # fmt: skip
     yield Stmt(
         "INSERT INTO outbox (owner, seq, frame, created_at) VALUES "
         + ", ".join(["(?, ?, ?, ?)"] * len(entries)),

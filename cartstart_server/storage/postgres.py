@@ -49,7 +49,7 @@ def ddl(sql: str) -> str:
 
 async def _step(conn: asyncpg.Connection, plan: Plan[T]) -> T:
     with PlanRun(plan) as run:
-        for stmt in run:
+        while (stmt := run.stmt) is not None:
             run.feed([dict(r) for r in await conn.fetch(numbered(stmt.sql), *stmt.params)])
     return run.result
 

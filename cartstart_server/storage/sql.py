@@ -8,7 +8,7 @@ partial indexes).
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -35,36 +35,30 @@ class PlanRun(Generic[T]):
     """How every driver steps a plan, whatever runs the statements:
 
         with PlanRun(plan) as run:
-            for stmt in run:
+            while (stmt := run.stmt) is not None:
                 run.feed(rows of executing stmt)
         return run.result
 
     A statement that fails (the driver raises) closes the plan, so its `finally` blocks run."""
 
+    __slots__ = ("_plan", "_result", "stmt")
+
     def __init__(self, plan: Plan[T]) -> None:
         self._plan = plan
-        self._next: Stmt | None = None
-        self._done = False
+        self.stmt: Stmt | None = None  # the statement to run next; None once the plan is done
         self._result: T | None = None
-        self._advance(None)
-
-    def _advance(self, rows: list[Row] | None) -> None:
-        try:
-            self._next = self._plan.send(rows)  # type: ignore[arg-type]  # None starts it
-        except StopIteration as stop:
-            self._next, self._done, self._result = None, True, stop.value
-
-    def __iter__(self) -> Iterator[Stmt]:
-        while self._next is not None:
-            stmt, self._next = self._next, None
-            yield stmt
+        self.feed(None)  # type: ignore[arg-type]  # sending None starts a generator
 
     def feed(self, rows: list[Row]) -> None:
-        self._advance(rows)
+        """Hand the plan the rows of `stmt`; it answers with its next statement or its end."""
+        try:
+            self.stmt = self._plan.send(rows)
+        except StopIteration as stop:
+            self.stmt, self._result = None, stop.value
 
     @property
     def result(self) -> T:
-        assert self._done, "the plan has not finished"
+        assert self.stmt is None, "the plan has not finished"
         return self._result  # type: ignore[return-value]
 
     def __enter__(self) -> PlanRun[T]:

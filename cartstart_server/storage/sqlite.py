@@ -49,7 +49,7 @@ def _resolve(future: asyncio.Future[Any], value: Any, error: BaseException | Non
 def drive(conn: sqlite3.Connection, plan: Plan[T]) -> T:
     """Step a plan to completion on `conn`, feeding it the rows of each statement."""
     with PlanRun(plan) as run:
-        for stmt in run:
+        while (stmt := run.stmt) is not None:
             cursor = conn.execute(stmt.sql, stmt.params)
             rows: list[Row] = []
             if cursor.description:

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from cartstart_server.broker.redis import decode, encode
-from cartstart_server.domain.topics import Frame, Hold, holds_of
+from cartstart_server.domain.topics import Frame, Hold, cart_stream, holds_of
+from cartstart_server.hub import Hub
 from cartstart_server.storage.sql import Plan, PlanRun, Stmt
-from shared_protocol.cart import ItemAdded, OrderPlaced, TicketExpired
+from shared_protocol import Channel, parse
+from shared_protocol.cart import (
+    Checkout,
+    ItemAdded,
+    OrderPlaced,
+    Reserve,
+    SetQuantity,
+    TicketExpired,
+)
 from shared_protocol.common import Money, TicketState, TicketView
 from shared_protocol.orders import OrderStatus, OrderView, Payment
+from tests.helpers.hubs import command_id, new_shopper, seed_store
 
 
 def ticket(product: str, state: TicketState, qty: int = 2) -> TicketView:
@@ -82,10 +94,39 @@ def test_a_failing_statement_closes_the_plan() -> None:
             closed.append(True)
 
     with pytest.raises(RuntimeError), PlanRun(plan()) as run:
-        for _stmt in run:
+        while run.stmt is not None:
             raise RuntimeError("the database went away")
     assert closed == [True]
     with PlanRun(plan()) as run:
-        for _stmt in run:
+        while run.stmt is not None:
             run.feed([{"x": 1}, {"x": 2}])
     assert run.result == 2
+
+
+async def test_live_frames_carry_the_holds_a_replay_would_read(hub: Hub) -> None:
+    """A cart's frames name their holds as written; a replay decodes them from the text. Both
+    must agree, or a page's "in your cart" would differ between live and catch-up."""
+    store_id, _ = await seed_store(hub, "Shop", {"mug": 5, "vase": 1})
+    shopper = await new_shopper(hub, "alice@example.org")
+    heard: list[Frame] = []
+    hub.broker.subscribe(cart_stream(shopper.cart_id), lambda f: heard.append(f) if f else None)
+    for product in ("mug", "mug", "vase"):
+        await hub.carts.command(
+            shopper, Reserve(id=command_id(), store_id=store_id, product_id=product)
+        )
+    mug = next(f for f in heard if '"mug"' in f.text)
+    await hub.carts.command(
+        shopper, SetQuantity(id=command_id(), ticket_id=holds_ticket(mug), qty=1)
+    )
+    await hub.carts.checkout(shopper, Checkout(id=command_id()))
+    assert len(heard) == 5
+    for frame in heard:
+        assert frame.holds == holds_of(parse(Channel.CART, "server", frame.text)), frame.text
+    assert [h.qty for h in heard[-1].holds] == [0, 0]  # bought: no longer held
+    replayed = await hub.streams.read(hub.streams.of_cart(shopper.cart_id), 0)
+    assert replayed == heard
+
+
+def holds_ticket(frame: Frame) -> str:
+    ticket_id: str = json.loads(frame.text)["ticket"]["ticket_id"]
+    return ticket_id
