@@ -76,6 +76,8 @@ def settings_of(store: StoreRow) -> StoreSettings:
         default_ttl_seconds=store.default_ttl,
         renewal_limit=store.renewal_limit,
         origins=list(store.origins),
+        payment_url_template=store.payment_url_template,
+        webhook_url=store.webhook_url,
     )
 
 

@@ -157,3 +157,22 @@ async def test_store_rest_api_round_trip(server: HubServer, http: httpx.AsyncCli
         await http.get(f"/api/stores/{store_id}/events", params={"after": 0}, headers=auth)
     ).json()
     assert [m["change"] for m in events["messages"]] == ["created"]
+
+
+async def test_a_store_reads_back_its_payment_link_and_webhook(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    store_id, key = await seed_store(server.hub, "Shop", {"mug": 1})
+    auth = {"Authorization": f"Bearer {key}"}
+    settings = {
+        "payment_url_template": "https://shop.example/pay/{order_id}",
+        "webhook_url": "https://shop.example/hooks/cartstart",
+    }
+    r = await http.patch(f"/api/stores/{store_id}/settings", json=settings, headers=auth)
+    assert r.status_code == 200 and r.json()["webhook_secret"]
+    for answer in (
+        r.json(),
+        (await http.get(f"/api/stores/{store_id}", headers=auth)).json()["settings"],
+    ):
+        assert {k: answer[k] for k in settings} == settings
+    assert "webhook_secret" not in (await http.get("/api/store", headers=auth)).json()["settings"]
