@@ -50,3 +50,18 @@ class CustomerView(Outbound):
     last_order_at: float
     products: dict[str, int] = Field(description="Units bought, by product id")
     tags: dict[str, int] = Field(description="Units bought, by product tag: their preferences")
+
+
+class WebhookDelivery(Outbound):
+    """One webhook POST the hub owes a store, and how its delivery went (newest first)."""
+
+    id: int
+    url: str
+    order_id: str
+    change: str = Field(description="placed or updated: the order event's `change`")
+    status: str = Field(description="The order's status the event reports")
+    created_at: float
+    attempts: int
+    delivered_at: float | None = Field(description="When the store answered 2xx; None: not yet")
+    next_try_at: float | None = Field(description="When it is tried again; None once delivered")
+    last_error: str | None = Field(description="Why the last attempt failed (e.g. HTTP 401)")

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from shared_protocol.orders import StoreOrderView
-from shared_protocol.store_api import CustomerView, HeldCart
+from shared_protocol.store_api import CustomerView, HeldCart, WebhookDelivery
 
 from ..clock import Clock
 from ..domain import orders as rules
 from ..storage import directory, outbound_queue, queries
 from ..storage.base import Database
 from ..storage.sql import Effects, Plan
+from ..storage.views import webhook_delivery
 from .commits import Committer
 
 
@@ -54,3 +55,8 @@ class Orders:
         sent = await self._commit(plan)
         self._on_queued()
         return sent
+
+    async def webhooks(self, store_id: str, limit: int = 50) -> list[WebhookDelivery]:
+        """The store's latest webhooks and how their delivery went (newest first)."""
+        rows = await self._db.read(outbound_queue.webhooks_of(store_id, limit))
+        return [webhook_delivery(r) for r in rows]

@@ -94,3 +94,13 @@ def queued_mail(to_addr: str, subject: str, body: str, now: float) -> Plan[None]
         "VALUES (?, ?, ?, ?, ?)",
         (to_addr, subject, body, now, now),
     )
+
+
+def webhooks_of(store_id: str, limit: int) -> Plan[list[Row]]:
+    """A store's webhooks, newest first, delivered or not."""
+    return (
+        yield Stmt(
+            "SELECT * FROM webhook_queue WHERE store_id = ? ORDER BY id DESC LIMIT ?",
+            (store_id, limit),
+        )
+    )

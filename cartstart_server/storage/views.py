@@ -8,7 +8,13 @@ from shared_protocol.accounts import LinkTokenView
 from shared_protocol.common import Availability, Money, StoreTicketView, TicketState, TicketView
 from shared_protocol.orders import DiscountView
 from shared_protocol.store import StockLevel, StoreSettings
-from shared_protocol.store_api import CustomerView, HeldCart, ProductView, StoreInfo
+from shared_protocol.store_api import (
+    CustomerView,
+    HeldCart,
+    ProductView,
+    StoreInfo,
+    WebhookDelivery,
+)
 
 from ..domain.tickets import available, cart_ref, renewals_left
 from .directory import StoreRow, TokenRow
@@ -148,4 +154,21 @@ def link_token_view(token: TokenRow) -> LinkTokenView:
         label=token.label,
         created_at=token.created_at,
         expires_at=token.expires_at,
+    )
+
+
+def webhook_delivery(row: Row) -> WebhookDelivery:
+    event = json.loads(row["body"])  # the order event as sent (a report, not a delivery path)
+    delivered = row["delivered_at"] is not None
+    return WebhookDelivery(
+        id=row["id"],
+        url=row["url"],
+        order_id=event["order"]["order_id"],
+        change=event["change"],
+        status=event["order"]["status"],
+        created_at=row["created_at"],
+        attempts=row["attempts"],
+        delivered_at=row["delivered_at"],
+        next_try_at=None if delivered else row["next_try_at"],
+        last_error=row["last_error"],
     )

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared_protocol.common import Money, Url
 from shared_protocol.orders import DiscountView, OrderStatus, StoreOrderView
 from shared_protocol.store import OfferDiscount, UpdateOrder
-from shared_protocol.store_api import CustomerView, HeldCart, StoreInfo
+from shared_protocol.store_api import CustomerView, HeldCart, StoreInfo, WebhookDelivery
 
 from ..services.identity import Identity
 from ..services.orders import Orders
@@ -112,6 +112,14 @@ def routes(*, identity: Identity, stores: Stores, orders: Orders) -> APIRouter:
         result = await stores.command(store.id, command_of(OfferDiscount, key, body))
         assert result.discount is not None
         return result.discount
+
+    @router.get("/webhooks")
+    async def webhooks(
+        limit: Annotated[int, Query(ge=1, le=200)] = 50, store: StoreInfo = own
+    ) -> list[WebhookDelivery]:
+        """The latest order webhooks to this store, newest first: when each was answered 2xx,
+        or how many attempts failed and why (e.g. `HTTP 401` from a signature check)."""
+        return await orders.webhooks(store.id, limit)
 
     @router.get("/customers")
     async def customers(

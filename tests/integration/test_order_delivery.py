@@ -247,3 +247,42 @@ async def test_customers_are_built_from_orders_searched_exported_and_emailed(
             sent = [m for m in inbox if m["Subject"] == "Pots: New vases"]
             assert sorted(m["To"] for m in sent) == ["=cmd@example.org", "ann@example.org"]
             assert "Fresh from the kiln." in sent[0].get_payload()
+
+
+async def test_a_store_sees_how_its_webhooks_fared(
+    server: HubServer, http: httpx.AsyncClient, clock: FakeClock
+) -> None:
+    store, key = await seed_store(server.hub, "Pots", {"vase": 2})
+    auth = {"Authorization": f"Bearer {key}"}
+    async with webhook_receiver(answers=[401]) as receiver:
+        await http.patch(
+            f"/api/stores/{store}/settings", json={"webhook_url": receiver.url}, headers=auth
+        )
+        alice = await sign_up(http, "alice@example.org")
+        await reserve(http, alice, store, "vase", 1)
+        (order,) = (await checkout(http, alice, "checkout-00002"))["orders"]
+
+        async def answered(attempts: int, delivered: bool) -> bool:
+            rows = (await http.get(f"/api/stores/{store}/webhooks", headers=auth)).json()
+            return (
+                len(rows) == 1
+                and rows[0]["attempts"] == attempts
+                and (rows[0]["delivered_at"] is not None) == delivered
+            )
+
+        await eventually(lambda: answered(1, False), what="the refusal is recorded")
+        (refused,) = (await http.get(f"/api/stores/{store}/webhooks", headers=auth)).json()
+        assert refused["order_id"] == order["order_id"] and refused["change"] == "placed"
+        assert refused["status"] == "placed" and refused["url"] == receiver.url
+        assert refused["last_error"] == "HTTP 401" and refused["next_try_at"] > clock.now()
+        clock.advance(2)
+        await eventually(lambda: answered(2, True), what="the retry is acknowledged")
+        other, other_key = await seed_store(server.hub, "Other", {"cup": 1})
+        r = await http.get(
+            f"/api/stores/{store}/webhooks", headers={"Authorization": f"Bearer {other_key}"}
+        )
+        assert r.status_code == 403  # another store's deliveries stay with it
+        mine = await http.get(
+            f"/api/stores/{other}/webhooks", headers={"Authorization": f"Bearer {other_key}"}
+        )
+        assert mine.json() == []
