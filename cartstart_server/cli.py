@@ -9,7 +9,6 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
-from contextlib import AsyncExitStack
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -158,31 +157,16 @@ def cmd_store_rotate(args: argparse.Namespace) -> int:
     return asyncio.run(_with_hub(config, work))
 
 
-async def _run_server(
-    config: HubConfig, announce: Callable[[HubServer, AsyncExitStack], Awaitable[None]]
-) -> int:
+async def _serve(config: HubConfig) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    # Before anything starts: a signal sent the moment the ready line appears must stop the hub
+    # cleanly (its WAL truncated), not kill it by the signal's default action.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     server = HubServer(config)
     await server.start()
     try:
-        # `extras`: what runs next to the hub (the demo's shops), closed before the hub stops.
-        async with AsyncExitStack() as extras:
-            await announce(server, extras)
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, stop.set)
-            await stop.wait()
-            log.info("shutting down")
-    finally:
-        await server.stop()
-    return 0
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    config = _config(args)
-    setup_logging(config.log_format, config.log_level)
-
-    async def announce(server: HubServer, _: AsyncExitStack) -> None:
         # One machine-readable line on stdout: scripts and tests wait for it.
         ready = {
             "event": "ready",
@@ -192,8 +176,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "ws_port": server.ws_port,
         }
         print(json.dumps(ready), flush=True)
+        await stop.wait()
+        log.info("shutting down")
+    finally:
+        await server.stop()
+    return 0
 
-    return asyncio.run(_run_server(config, announce))
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    config = _config(args)
+    setup_logging(config.log_format, config.log_level)
+    return asyncio.run(_serve(config))
 
 
 def main(argv: list[str] | None = None) -> int:

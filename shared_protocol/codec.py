@@ -58,16 +58,12 @@ class _Parser:
         self.types = frozenset(message_type(m) for m in union_members(union))
 
     def parse(self, raw: str | bytes) -> Any:
-        try:
-            obj = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ProtocolError(ErrorCode.BAD_JSON, f"not valid JSON: {exc}") from None
-        return self.parse_obj(obj)
+        return self.parse_obj(load(raw))
 
     def parse_obj(self, obj: object) -> Any:
         if not isinstance(obj, dict):
             raise ProtocolError(ErrorCode.BAD_JSON, "a message must be a JSON object")
-        command_id = obj.get("id") if isinstance(obj.get("id"), str) else None
+        command_id = id_of(obj)
         kind = obj.get("type")
         if not isinstance(kind, str) or kind not in self.types:
             raise ProtocolError(
@@ -92,6 +88,26 @@ class _Parser:
             ) from None
 
 
+def load(raw: str | bytes) -> dict[str, Any]:
+    """One frame's JSON object; anything else (not JSON, not UTF-8, nested deeper than the
+    parser goes, not an object) is `bad_json`."""
+    try:
+        obj = json.loads(raw)
+    except RecursionError:
+        raise ProtocolError(ErrorCode.BAD_JSON, "the JSON is nested too deeply") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ProtocolError(ErrorCode.BAD_JSON, f"not valid JSON: {exc}") from None
+    if not isinstance(obj, dict):
+        raise ProtocolError(ErrorCode.BAD_JSON, "a message must be a JSON object")
+    return obj
+
+
+def id_of(obj: dict[str, Any]) -> str | None:
+    """The message's command id, if it has a readable one (to answer errors with)."""
+    value = obj.get("id")
+    return value if isinstance(value, str) else None
+
+
 # Built on first use: a validator costs ~15 ms to build, and the desktop cart needs only
 # one of the six, so building all of them at import would slow every start-up.
 @cache
@@ -107,6 +123,11 @@ def _command_parser(channel: Channel) -> _Parser:
 def parse(channel: Channel, direction: Direction, raw: str | bytes) -> Any:
     """Parse one frame sent in `direction` on `channel`; raises ProtocolError."""
     return _parser(channel, direction).parse(raw)
+
+
+def parse_object(channel: Channel, direction: Direction, obj: dict[str, Any]) -> Any:
+    """`parse` for an object already decoded by `load`."""
+    return _parser(channel, direction).parse_obj(obj)
 
 
 def parse_command(channel: Channel, obj: object) -> Any:

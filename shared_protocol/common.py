@@ -29,9 +29,11 @@ Timestamp = Annotated[float, Field(description="Seconds since the Unix epoch (UT
 
 
 class Inbound(BaseModel):
-    """A message a client sends: unknown fields are an error, so typos are caught early."""
+    """A message a client sends: unknown fields are an error, so typos are caught early, and
+    values are taken as the schema says (strict: "1" is not an integer, 1 is not a boolean), so
+    the hub accepts exactly what a JSON Schema validator would."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, strict=True)
 
 
 class Outbound(BaseModel):
@@ -43,7 +45,7 @@ class Outbound(BaseModel):
 class Money(BaseModel):
     """An amount in integer minor units (cents, pence, yen) of an ISO 4217 currency."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, strict=True)
 
     amount: int = Field(ge=0, description="Minor units, e.g. 1999 for 19.99 EUR")
     currency: CurrencyCode

@@ -38,7 +38,7 @@ TtlSeconds = Annotated[float, Field(ge=1, le=7 * 24 * 3600)]
 class ProductIn(BaseModel):
     """A catalogue entry as the store sends it. Stock is set separately (`set_stock`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     id: Ident
     name: str = Field(min_length=1, max_length=200)
@@ -132,7 +132,7 @@ class UpdateOrder(Inbound):
     type: Literal["update_order"] = "update_order"
     id: CommandId
     order_id: Ident
-    status: OrderStatus
+    status: OrderStatus = Field(strict=False)  # named by its value, as JSON has no enums
     carrier: Annotated[str, Field(max_length=100)] | None = None
     tracking_url: Url | None = None
     reason: Annotated[str, Field(max_length=500)] | None = None

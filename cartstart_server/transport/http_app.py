@@ -56,8 +56,15 @@ def _validation_error(exc: RequestValidationError) -> ProtocolError:
     return ProtocolError(code, f"invalid request: {summary}", problems=problems)
 
 
+def _is_json(content_type: bytes | None) -> bool:
+    media = (content_type or b"").split(b";", 1)[0].strip().lower()
+    return media == b"application/json" or media.endswith(b"+json")
+
+
 class BodyLimit:
-    """Refuse request bodies over `limit` bytes with 413, whether or not they declare a length.
+    """Refuse request bodies over `limit` bytes with 413, whether or not they declare a length,
+    and bodies not sent as JSON with 400 `bad_json` (every body the hub takes is JSON: without
+    the content type, FastAPI would not decode it and answer a puzzling 422).
 
     The body is read here, before the app sees it: raising from inside `receive` would reach
     FastAPI's body parsing, which turns every error into a plain 400."""
@@ -73,7 +80,8 @@ class BodyLimit:
         too_large = error_response(
             ProtocolError(ErrorCode.TOO_LARGE, f"the body exceeds {self.limit} bytes")
         )
-        length = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
+        length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.limit:
             await too_large(scope, receive, send)
             return
@@ -91,6 +99,15 @@ class BodyLimit:
             if not message.get("more_body", False):
                 message = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
                 break
+        if size and not _is_json(headers.get(b"content-type")):
+            not_json = error_response(
+                ProtocolError(
+                    ErrorCode.BAD_JSON,
+                    "send the body as JSON, with the header Content-Type: application/json",
+                )
+            )
+            await not_json(scope, receive, send)
+            return
         replayed = False
 
         async def replay() -> Message:
@@ -136,12 +153,16 @@ def create_app(
 
     @app.exception_handler(HTTPException)
     async def on_http(_: Request, exc: HTTPException) -> Response:
-        code = {404: ErrorCode.NOT_FOUND, 405: ErrorCode.INVALID_MESSAGE}.get(
-            exc.status_code, ErrorCode.INVALID_MESSAGE
-        )
-        body: dict[str, Any] = {
-            "error": {"code": code.value, "message": str(exc.detail), "details": {}}
-        }
+        # FastAPI's 400 means it could not decode the body (not UTF-8, nested too deeply).
+        code = {
+            400: ErrorCode.BAD_JSON,
+            404: ErrorCode.NOT_FOUND,
+            405: ErrorCode.INVALID_MESSAGE,
+        }.get(exc.status_code, ErrorCode.INVALID_MESSAGE)
+        message = str(exc.detail)
+        if code is ErrorCode.BAD_JSON:
+            message = "the body is not valid JSON (UTF-8, and not nested too deeply)"
+        body: dict[str, Any] = {"error": {"code": code.value, "message": message, "details": {}}}
         return JSONResponse(body, status_code=exc.status_code)
 
     @app.exception_handler(Exception)

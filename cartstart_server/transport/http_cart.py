@@ -20,7 +20,7 @@ from .polling import PollResponse, poll_response
 
 
 class SignUp(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     email: str = Field(max_length=254)
     password: str = Field(min_length=8, max_length=1024)
     display_name: str = Field("", max_length=100)
@@ -32,21 +32,21 @@ class Account(BaseModel):
 
 
 class LogIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     email: str = Field(max_length=254)
     password: str = Field(max_length=1024)
     label: str = Field("", max_length=100, description="Names this device in the session list")
 
 
 class LinkTokenIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     store_id: Ident | None = Field(None, description="Limit the token to one store's pages")
     ttl_seconds: float | None = Field(None, gt=0, description="Capped by the hub's maximum")
     label: str = Field("", max_length=100)
 
 
 class PairingCodeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     store_id: Ident | None = Field(None, description="Limit the paired browser to one store")
 
 
@@ -93,7 +93,8 @@ def routes(*, identity: Identity, carts: Carts, streams: Streams, limits: Limits
             int, Query(ge=0, description="Last seq applied; also acknowledges it")
         ] = 0,
         wait: Annotated[
-            float, Query(ge=0, le=60, description="Seconds to hold the request open")
+            float,
+            Query(ge=0, description="Seconds to hold the request open; more than 30 is 30"),
         ] = 0,
         shopper: Shopper = signed_in,
     ) -> Response:

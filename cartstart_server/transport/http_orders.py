@@ -22,15 +22,15 @@ from .http_store import IdempotencyKey, command_of
 
 
 class StatusIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    status: OrderStatus
+    model_config = ConfigDict(extra="forbid", strict=True)
+    status: OrderStatus = Field(strict=False)  # named by its value, as JSON has no enums
     carrier: str | None = Field(None, max_length=100)
     tracking_url: Url | None = None
     reason: str | None = Field(None, max_length=500)
 
 
 class DiscountIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     cart_ref: str = Field(min_length=8, max_length=64)
     percent_off: int | None = Field(None, ge=1, le=100)
     amount_off: Money | None = None
@@ -39,7 +39,7 @@ class DiscountIn(BaseModel):
 
 
 class EmailIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     subject: str = Field(min_length=1, max_length=200)
     body: str = Field(min_length=1, max_length=20_000)
     product_id: str | None = Field(None, description="Only past buyers of this product")

@@ -21,16 +21,16 @@ from .limits import Limits
 
 
 class Known(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     store_id: Ident
     product_id: Ident
     version: int | None = Field(None, description="The version the page already shows")
 
 
 class AvailabilityPoll(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     products: list[Known] = Field(min_length=1, max_length=MAX_SUBSCRIPTIONS)
-    wait: float = Field(0, ge=0, le=60, description="Seconds to wait for a change")
+    wait: float = Field(0, ge=0, description="Seconds to wait for a change; more than 30 is 30")
 
 
 class AvailabilityItems(BaseModel):
@@ -46,7 +46,7 @@ class PollAnswer(AvailabilityItems):
 
 
 class PairIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     code: str = Field(min_length=4, max_length=20, description="The code shown in the cart")
     label: str = Field("", max_length=100, description="Names this browser in the cart")
 

@@ -69,7 +69,7 @@ def command_of(kind: type[C], key: str | None, body: BaseModel, **more: Any) -> 
 
 
 class SettingsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     default_ttl_seconds: TtlSeconds | None = None
     renewal_limit: int | None = Field(None, ge=0, le=100)
     origins: list[WebOrigin] | None = Field(
@@ -89,7 +89,7 @@ class SettingsOut(StoreSettings):
 
 
 class ProductsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     products: list[ProductIn] = Field(min_length=1, max_length=1000)
 
 
@@ -98,12 +98,12 @@ class Upserted(BaseModel):
 
 
 class OnHand(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     on_hand: int = Field(ge=0, le=10_000_000)
 
 
 class Delta(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     delta: int = Field(ge=-10_000_000, le=10_000_000, description="-1: sold one over the counter")
 
 
@@ -186,7 +186,9 @@ def routes(*, identity: Identity, stores: Stores, streams: Streams, limits: Limi
         after: Annotated[
             int, Query(ge=0, description="Last seq applied; also acknowledges it")
         ] = 0,
-        wait: Annotated[float, Query(ge=0, le=60)] = 0,
+        wait: Annotated[
+            float, Query(ge=0, description="Seconds to hold the request open; more than 30 is 30")
+        ] = 0,
         store: StoreInfo = own,
     ) -> Response:
         batch = await streams.poll(

@@ -11,7 +11,7 @@ class Limits:
     hello_timeout: float  # seconds a new socket has to say hello
     rate_per_second: float  # messages per second per connection, on average
     rate_burst: float  # and in a burst
-    flood_strikes: int  # refused messages before a flooding connection is closed
+    flood_strikes: int  # refused messages answered `rate_limited`; the next one closes
     max_frame_bytes: int
     max_body_bytes: int
     max_connections: int  # WebSocket connections

@@ -18,6 +18,7 @@ from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
 from shared_protocol import Channel, ErrorCode, ProtocolError, negotiate_version, parse
+from shared_protocol.codec import id_of, load, parse_object
 from shared_protocol.common import ErrorMessage, Hello
 from shared_protocol.session import SUPPORTED_VERSIONS
 
@@ -105,7 +106,7 @@ class ChannelSession(Generic[M]):
         """Flood control: refuse over-rate messages, close after too many refusals."""
         if self.bucket.allow(time.monotonic()):
             return True
-        if self.bucket.strikes >= self.limits.flood_strikes:
+        if self.bucket.strikes > self.limits.flood_strikes:  # that many errors, then the close
             self.metrics.refused.labels("flood").inc()
             await self.close_with(CLOSE_POLICY, "flood: too many messages, slow down")
             return False
@@ -128,13 +129,7 @@ class ChannelSession(Generic[M]):
             if not await self._admit():
                 return None
             try:
-                message = parse(self.channel, "client", raw)
-                if not isinstance(message, Hello):
-                    raise ProtocolError(
-                        ErrorCode.HELLO_REQUIRED,
-                        "say hello first",
-                        command_id=getattr(message, "id", None),
-                    )
+                message = self._hello(raw)
                 version = negotiate_version(message.versions)
                 if version is None:
                     raise ProtocolError(
@@ -147,6 +142,16 @@ class ChannelSession(Generic[M]):
                 continue
             self.version = version
             return message
+
+    def _hello(self, raw: str | bytes) -> Hello:
+        """Before `hello`, in this order: not a JSON object is `bad_json`; any other type (known,
+        unknown or malformed) is `hello_required`; a malformed hello is `invalid_message`."""
+        obj = load(raw)
+        if obj.get("type") != "hello":
+            raise ProtocolError(ErrorCode.HELLO_REQUIRED, "say hello first", command_id=id_of(obj))
+        message = parse_object(self.channel, "client", obj)
+        assert isinstance(message, Hello)
+        return message
 
     async def _handle_frame(self, raw: str | bytes) -> None:
         message: Any = None

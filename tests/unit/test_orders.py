@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -126,7 +127,7 @@ async def test_the_order_workflow_moves_stock_and_refuses_wrong_steps(quiet_hub:
     await reserve(hub, alice, store, "mug", 3)
     (order,) = (await hub.carts.checkout(alice, Checkout(id=command_id()))).orders or []
 
-    async def move(status: OrderStatus, **extra: str) -> None:
+    async def move(status: OrderStatus, **extra: Any) -> None:
         await hub.stores.command(
             store, UpdateOrder(id=command_id(), order_id=order.order_id, status=status, **extra)
         )
@@ -194,7 +195,7 @@ async def test_discount_codes_apply_once_to_their_own_store_and_cart(
     assert [d.code for d in (await hub.carts.snapshot(alice.cart_id)).discounts] == [code]
     assert (await hub.carts.snapshot(bob.cart_id)).discounts == []
 
-    async def refused(shopper: Shopper, codes: list[str], **kw: object) -> str:
+    async def refused(shopper: Shopper, codes: list[str], **kw: Any) -> str:
         with pytest.raises(ProtocolError) as exc:
             await hub.carts.checkout(shopper, Checkout(id=command_id(), discount_codes=codes, **kw))
         assert exc.value.code is ErrorCode.DISCOUNT_REFUSED

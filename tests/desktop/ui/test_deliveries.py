@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 
@@ -47,14 +48,15 @@ async def test_the_status_flow_reaches_deliveries_and_the_shoppers_inbox(
             def shows(status: str) -> Callable[[], bool]:
                 return lambda: bool(model.data(model.index(0, 2)) == status)
 
-            for status, extra in [
+            steps: list[tuple[OrderStatus, dict[str, Any]]] = [
                 (OrderStatus.CONFIRMED, {}),
                 (
                     OrderStatus.DISPATCHED,
                     {"carrier": "Harbour Post", "tracking_url": "https://track.example/77"},
                 ),
                 (OrderStatus.DELIVERED, {}),
-            ]:
+            ]
+            for status, extra in steps:
                 await server.hub.stores.command(
                     store_id,
                     UpdateOrder(id=command_id(), order_id=order_id, status=status, **extra),
