@@ -151,7 +151,7 @@ def cmd_store_rotate(args: argparse.Namespace) -> int:
     config = _config(args)
 
     async def work(hub: Hub) -> int:
-        print(f"api key: {await hub.stores.rotate_key(args.store_id)}")
+        print(f"api key: {await hub.identity.rotate_store_key(args.store_id)}")
         return 0
 
     return asyncio.run(_with_hub(config, work))

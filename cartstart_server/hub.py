@@ -21,6 +21,7 @@ from .services.ops import Ops
 from .services.orders import Orders
 from .services.origins import OriginPolicy
 from .services.outbound import OutboundDispatcher
+from .services.revocation import Revocations
 from .services.stores import Stores
 from .services.streams import Streams
 from .storage import directory
@@ -44,7 +45,7 @@ class Hub:
         self.origins = OriginPolicy(lambda: db.read(directory.all_origins()))
         self.outbound = OutboundDispatcher(db, clock, config, self.metrics)
         queued = self.outbound.wake
-        self.identity = Identity(db, clock, config)
+        self.identity = Identity(db, clock, config, Revocations(broker, clock))
         self.carts = Carts(self.committer, db, clock, config, self.metrics, self.origins, queued)
         self.stores = Stores(self.committer, db, clock, config, self.metrics, self.origins, queued)
         self.orders = Orders(self.committer, db, clock, queued)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from enum import StrEnum
 from functools import cache
 from importlib import import_module
@@ -88,14 +89,37 @@ class _Parser:
             ) from None
 
 
+MAX_DEPTH = 64  # nesting levels; a message of ours needs fewer than ten
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
+    """Whether JSON `text` nests arrays and objects more than `limit` deep. Checked before
+    parsing, so the parser never recurses into a hostile frame (CPython's RecursionError in a
+    threaded server is better never raised at all). Text with few brackets costs two counts."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth = 0
+    for bracket in _BRACKET.finditer(_STRING.sub("", text)):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > limit:
+            return True
+    return False
+
+
 def load(raw: str | bytes) -> dict[str, Any]:
-    """One frame's JSON object; anything else (not JSON, not UTF-8, nested deeper than the
-    parser goes, not an object) is `bad_json`."""
+    """One frame's JSON object; anything else (not UTF-8, not JSON, nested more than MAX_DEPTH
+    levels, not an object) is `bad_json`."""
     try:
-        obj = json.loads(raw)
-    except RecursionError:
-        raise ProtocolError(ErrorCode.BAD_JSON, "the JSON is nested too deeply") from None
-    except (ValueError, UnicodeDecodeError) as exc:
+        text = raw.decode() if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(ErrorCode.BAD_JSON, f"not valid UTF-8: {exc}") from None
+    if too_deep(text):
+        raise ProtocolError(ErrorCode.BAD_JSON, f"JSON nested more than {MAX_DEPTH} levels deep")
+    try:
+        obj = json.loads(text)
+    except ValueError as exc:
         raise ProtocolError(ErrorCode.BAD_JSON, f"not valid JSON: {exc}") from None
     if not isinstance(obj, dict):
         raise ProtocolError(ErrorCode.BAD_JSON, "a message must be a JSON object")

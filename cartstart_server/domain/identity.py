@@ -49,6 +49,12 @@ def bad_store_key() -> ProtocolError:
     return ProtocolError(ErrorCode.UNAUTHORIZED, "not a valid store API key")
 
 
+def replaced_store_key() -> ProtocolError:
+    return ProtocolError(
+        ErrorCode.UNAUTHORIZED, "this store's API key was replaced: connect with the new one"
+    )
+
+
 def wrong_password() -> ProtocolError:
     return ProtocolError(ErrorCode.UNAUTHORIZED, "wrong email or password")
 

@@ -31,6 +31,16 @@ def product_topic(store_id: str, product_id: str) -> str:
     return f"product:{store_id}:{product_id}"
 
 
+def token_topic(token_id: str) -> str:
+    """Where a session or link token's revocation is announced."""
+    return f"token:{token_id}"
+
+
+def store_key_topic(store_id: str) -> str:
+    """Where a store's key being replaced is announced."""
+    return f"store-key:{store_id}"
+
+
 class Hold(NamedTuple):
     """What a cart event did to the cart's hold on one product: `qty` 0 means no longer held."""
 

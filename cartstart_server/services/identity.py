@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from functools import partial
 
+from shared_protocol import ProtocolError
 from shared_protocol.accounts import IssuedLinkToken, IssuedSession, LinkTokenView
 from shared_protocol.store_api import StoreInfo
 
@@ -14,10 +16,12 @@ from .. import credentials as cred
 from ..clock import Clock
 from ..config import HubConfig
 from ..domain import identity as rules
+from ..domain.topics import store_key_topic, token_topic
 from ..storage import directory
 from ..storage.base import Database
 from ..storage.directory import TokenRow
 from ..storage.views import link_token_view, store_info
+from .revocation import OnDead, Revocations, Watch
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +37,7 @@ class Shopper:
 
     cart_id: str
     token_id: str
+    expires_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class LinkedPage:
     cart_id: str
     token_id: str
     store_id: str | None
+    expires_at: float | None = None
 
 
 def _issued(token: str, row: TokenRow) -> IssuedLinkToken:
@@ -49,10 +55,13 @@ def _issued(token: str, row: TokenRow) -> IssuedLinkToken:
 
 
 class Identity:
-    def __init__(self, db: Database, clock: Clock, config: HubConfig) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, config: HubConfig, revocations: Revocations
+    ) -> None:
         self.db = db
         self.clock = clock
         self.config = config
+        self._revocations = revocations
 
     # ---- shoppers ---------------------------------------------------------------------------------
 
@@ -118,16 +127,22 @@ class Identity:
 
     async def authenticate_shopper(self, token: str | None) -> Shopper:
         row = await self._check_token(token, "session", cred.SESSION)
-        return Shopper(cart_id=row.account_id, token_id=row.id)
+        return Shopper(cart_id=row.account_id, token_id=row.id, expires_at=row.expires_at)
 
     async def authenticate_link(self, token: str | None) -> LinkedPage:
         row = await self._check_token(token, "link", cred.LINK)
-        return LinkedPage(cart_id=row.account_id, token_id=row.id, store_id=row.store_id)
+        return LinkedPage(
+            cart_id=row.account_id,
+            token_id=row.id,
+            store_id=row.store_id,
+            expires_at=row.expires_at,
+        )
 
     async def log_out(self, shopper: Shopper) -> None:
         await self.db.write(
             directory.revoke_token(shopper.token_id, shopper.cart_id, "session", self.clock.now())
         )
+        await self._revocations.announce(token_topic(shopper.token_id))
 
     async def mint_link_token(
         self, shopper: Shopper, store_id: str | None, ttl: float | None, label: str
@@ -184,6 +199,7 @@ class Identity:
         await self.db.write(
             directory.revoke_token(token_id, shopper.cart_id, "link", self.clock.now())
         )
+        await self._revocations.announce(token_topic(token_id))
 
     # ---- stores ------------------------------------------------------------------------------
 
@@ -200,3 +216,33 @@ class Identity:
         if store.id != store_id:
             raise rules.other_store_key()
         return store
+
+    async def rotate_store_key(self, store_id: str) -> str:
+        """A new API key; the old one stops working at once, on open connections too."""
+        secret = cred.new_secret()
+        await self.db.write(directory.set_store_key(store_id, cred.hash_secret(secret)))
+        await self._revocations.announce(store_key_topic(store_id))
+        return cred.format_token(cred.STORE_KEY, store_id, secret)
+
+    # ---- open connections --------------------------------------------------------------------
+
+    def watch(self, who: Shopper | LinkedPage | StoreInfo, token: str, on_dead: OnDead) -> Watch:
+        """Watch the credential an open connection was opened with (`token`, as presented):
+        `on_dead` is called once it is revoked, replaced or expired."""
+        watch = self._revocations.watch
+        match who:
+            case Shopper():
+                shopper = partial(self.authenticate_shopper, token)
+                return watch(token_topic(who.token_id), who.expires_at, shopper, on_dead)
+            case LinkedPage():
+                page = partial(self.authenticate_link, token)
+                return watch(token_topic(who.token_id), who.expires_at, page, on_dead)
+            case StoreInfo():
+                current = partial(self._store_key_current, token, who.id)
+                return watch(store_key_topic(who.id), None, current, on_dead)
+
+    async def _store_key_current(self, key: str, store_id: str) -> None:
+        try:
+            await self.authorize_store(key, store_id)
+        except ProtocolError as exc:
+            raise rules.replaced_store_key() from exc

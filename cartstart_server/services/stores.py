@@ -87,11 +87,6 @@ class Stores:
         log.info("store registered", extra={"store": store_id, "store_name": name})
         return store_id, cred.format_token(cred.STORE_KEY, store_id, secret)
 
-    async def rotate_key(self, store_id: str) -> str:
-        secret = cred.new_secret()
-        await self._db.write(directory.set_store_key(store_id, cred.hash_secret(secret)))
-        return cred.format_token(cred.STORE_KEY, store_id, secret)
-
     async def all(self) -> list[StoreInfo]:
         return [store_info(s) for s in await self._db.read(directory.list_stores())]
 

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared_protocol import Channel, ErrorCode, ProtocolError
+from shared_protocol.codec import MAX_DEPTH, too_deep
 from shared_protocol.schema import protocol_schema
 from shared_protocol.session import SUPPORTED_VERSIONS
 from storefront_templates import STATIC_DIR
@@ -54,6 +55,10 @@ def _validation_error(exc: RequestValidationError) -> ProtocolError:
     summary = "; ".join(f"{p['loc']}: {p['msg']}" for p in problems)
     code = ErrorCode.UNKNOWN_TYPE if "union_tag_invalid" in kinds else ErrorCode.INVALID_MESSAGE
     return ProtocolError(code, f"invalid request: {summary}", problems=problems)
+
+
+def _too_deep(body: bytes) -> bool:
+    return too_deep(body.decode("utf-8", errors="replace"))
 
 
 def _is_json(content_type: bytes | None) -> bool:
@@ -99,6 +104,13 @@ class BodyLimit:
             if not message.get("more_body", False):
                 message = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
                 break
+        body = message.get("body", b"") if message["type"] == "http.request" else b""
+        if body and _is_json(headers.get(b"content-type")) and _too_deep(body):
+            deep = error_response(
+                ProtocolError(ErrorCode.BAD_JSON, f"JSON nested more than {MAX_DEPTH} levels deep")
+            )
+            await deep(scope, receive, send)
+            return
         if size and not _is_json(headers.get(b"content-type")):
             not_json = error_response(
                 ProtocolError(

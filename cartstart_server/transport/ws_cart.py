@@ -39,6 +39,8 @@ class CartSession(StreamSession[CartMessage]):
 
     async def open(self, hello: Hello) -> None:
         self.shopper: Shopper = await self.identity.authenticate_shopper(hello.token)
+        assert hello.token is not None
+        self.watch = self.identity.watch(self.shopper, hello.token, self.credential_died)
         self.stream = self.streams.of_cart(self.shopper.cart_id)
         await self.start_stream(hello)
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine
-from typing import Any, assert_never
+from typing import assert_never
 
 from websockets.asyncio.server import ServerConnection
 
@@ -46,11 +44,11 @@ class PageSession(ChannelSession[PageMessage]):
         self.carts = carts
         self.streams = streams
         self.link: LinkedPage | None = None
+        self.link_lost: ProtocolError | None = None  # why the link ended, to answer adds with
         self.cart: Stream | None = None
         self.subscribed: set[ProductKey] = set()
         assert conn.request is not None
         self.origin: str | None = conn.request.headers.get("Origin")
-        self._sending: set[asyncio.Task[None]] = set()
 
     async def open(self, hello: Hello) -> None:
         if hello.token:
@@ -61,6 +59,8 @@ class PageSession(ChannelSession[PageMessage]):
                 # lets the widget drop a dead token and offer pairing.
                 await self.send_error(exc)
         if self.link is not None:
+            assert hello.token is not None
+            self.watch = self.identity.watch(self.link, hello.token, self.credential_died)
             # "In your cart": the cart's stream says when a hold on a followed product changes.
             self.cart = self.streams.of_cart(self.link.cart_id)
             self.streams.follow(self.cart, self._cart_changed)
@@ -72,10 +72,11 @@ class PageSession(ChannelSession[PageMessage]):
         )
 
     def _cart_changed(self, frame: Frame | None) -> None:
-        if frame is None:  # holds may have changed unheard: read them
-            self._in_background(self._send_all_holdings())
+        if self.link is None:  # unlinked meanwhile (its token died)
             return
-        assert self.link is not None
+        if frame is None:  # holds may have changed unheard: read them
+            self.in_background(self._send_all_holdings())
+            return
         scope = self.link.store_id
         holdings = [
             Holding(
@@ -85,11 +86,12 @@ class PageSession(ChannelSession[PageMessage]):
             if h.key in self.subscribed and (scope is None or h.store_id == scope)
         ]
         if holdings:
-            self._in_background(self.send(InCart(items=holdings).model_dump_json()))
+            self.in_background(self.send(InCart(items=holdings).model_dump_json()))
 
     async def _send_all_holdings(self) -> None:
         """`in_cart` for every followed product, those no longer held at 0."""
-        assert self.link is not None
+        if self.link is None:
+            return
         refs = sorted(self.subscribed)
         held = {(h.store_id, h.product_id): h for h in await self.carts.holdings(self.link, refs)}
         scope = self.link.store_id
@@ -101,10 +103,13 @@ class PageSession(ChannelSession[PageMessage]):
         if items:
             await self.send(InCart(items=items).model_dump_json())
 
-    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.ensure_future(work)
-        self._sending.add(task)
-        task.add_done_callback(self._sending.discard)
+    def credential_died(self, exc: ProtocolError) -> None:
+        """A revoked or expired link token: the page keeps its live counts but no longer acts
+        for the cart (and is told why, so the widget can drop the token and offer pairing)."""
+        if self.cart is not None:
+            self.streams.unfollow(self.cart, self._cart_changed)
+        self.link, self.cart, self.watch, self.link_lost = None, None, None, exc
+        self.in_background(self.send_error(exc))
 
     async def handle(self, message: PageMessage) -> None:
         match message:
@@ -117,6 +122,9 @@ class PageSession(ChannelSession[PageMessage]):
                         self.subscribed.discard(key)
                         self.fanout.remove(self.conn, key)
             case AddToCart():
+                if self.link is None and self.link_lost is not None:
+                    lost = self.link_lost
+                    raise ProtocolError(lost.code, lost.message, command_id=message.id)
                 ticket = await self.carts.add_to_cart(self.link, message, self.origin)
                 await self.send(PageResult.of(message.id, ticket).model_dump_json())
             case _:

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -24,6 +25,7 @@ from shared_protocol.session import SUPPORTED_VERSIONS
 
 from ..services.live import ProductFanout
 from ..services.metrics import HubMetrics
+from ..services.revocation import Watch
 from .flood import TokenBucket
 from .limits import Limits
 
@@ -65,6 +67,8 @@ class ChannelSession(Generic[M]):
             self.limits.rate_per_second, self.limits.rate_burst, time.monotonic()
         )
         self.version = 0
+        self.watch: Watch | None = None  # the credential it was opened with, while it lives
+        self._background: set[asyncio.Task[None]] = set()
 
     async def send(self, frame: str) -> None:
         with contextlib.suppress(ConnectionClosed):
@@ -79,6 +83,22 @@ class ChannelSession(Generic[M]):
             async for _ in self.conn:
                 pass
         await closing
+
+    def in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    def credential_died(self, exc: ProtocolError) -> None:
+        """The credential was revoked, replaced or expired: say why, then close (a page
+        overrides this: it only loses its link)."""
+
+        async def end() -> None:
+            await self.send_error(exc)
+            with contextlib.suppress(ConnectionClosed):
+                await self.conn.close(CLOSE_POLICY, exc.message[:120])
+
+        self.in_background(end())
 
     async def send_error(self, exc: ProtocolError) -> None:
         self.metrics.rejected.labels(self.channel.value, exc.code.value).inc()
@@ -100,6 +120,8 @@ class ChannelSession(Generic[M]):
                     return
                 await self._handle_frame(raw)
         finally:
+            if self.watch is not None:
+                self.watch.stop()
             await self.close()
 
     async def _admit(self) -> bool:

@@ -54,6 +54,8 @@ class StoreSession(StreamSession[StoreMessage]):
 
     async def open(self, hello: Hello) -> None:
         store = await self.identity.authenticate_store(hello.token)
+        assert hello.token is not None
+        self.watch = self.identity.watch(store, hello.token, self.credential_died)
         self.store_id = store.id
         self.stream = self.streams.of_store(store.id)
         await self.start_stream(hello, store_id=store.id)

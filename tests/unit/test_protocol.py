@@ -90,3 +90,17 @@ def test_money_is_integer_minor_units() -> None:
     with pytest.raises(ProtocolError) as err:
         parse(Channel.STORE, "client", json.dumps(frame))
     assert err.value.code is ErrorCode.INVALID_MESSAGE
+
+
+def test_nesting_is_measured_outside_strings_before_parsing() -> None:
+    from shared_protocol.codec import MAX_DEPTH, load, too_deep
+
+    assert not too_deep("[" * MAX_DEPTH + "]" * MAX_DEPTH)
+    assert too_deep("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1))
+    brackets_in_text = '{"name": "' + "[{" * 500 + '", "note": "\\"[[[["}'
+    assert not too_deep(brackets_in_text)
+    assert load(brackets_in_text)["name"].startswith("[{[{")
+    for deep in ("[" * 10_000, '{"a":' * 5_000 + "1" + "}" * 5_000):
+        with pytest.raises(ProtocolError) as err:
+            load(deep)
+        assert err.value.code is ErrorCode.BAD_JSON and "nested" in err.value.message
