@@ -25,13 +25,16 @@ import httpx
 import pytest
 from playwright.async_api import async_playwright, expect
 
+from storefront_templates.store_api import verify_webhook
 from tests.helpers.process import HubProcess, add_store
 from tests.helpers.waiting import eventually, free_port
 from tests.storefront.conftest import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.slow
 
-PHP_DIR = Path(__file__).resolve().parents[2] / "storefront_templates" / "examples" / "php"
+REPO = Path(__file__).resolve().parents[2]
+PHP_DIR = REPO / "storefront_templates" / "examples" / "php"
+PROTOCOL_MD = REPO / "docs" / "protocol.md"
 STAFF_PASSWORD = "staff-only-pw"
 CATALOGUE = {"tide-vase": 1, "harbour-mug": 8, "cruet-set": 5}
 TRICKY_NAME = 'Salt & pepper "Twins" <set of 2>'
@@ -473,3 +476,44 @@ async def test_a_webhook_the_store_cannot_verify_is_retried_until_it_can(shop: P
 
         await eventually(delivered, within=30, what="the retry, signed with the new secret")
         assert list(shop.recorded()["orders"]) == [order["order_id"]]
+
+
+# docs/protocol.md, "Webhooks": the example signature that any language can test its code against.
+DOC_SECRET = "whsec_docs-example-only-0123456789abcdef"
+DOC_BODY = '{"type":"order","seq":1,"change":"placed","order":{"order_id":"o5e1c"}}'
+DOC_T = 1795550100
+DOC_V1 = "52e97a5fe9daf6ca1014199836f1559d21e4a37d005304dc5685259096730036"
+
+
+async def test_the_documented_example_signature_holds_for_the_reference_and_for_php() -> None:
+    protocol = PROTOCOL_MD.read_text()
+    for text in (DOC_SECRET, DOC_BODY, f"t={DOC_T}", f"v1={DOC_V1}"):
+        assert f"`{text}`" in protocol, text
+    header = f"t={DOC_T},v1={DOC_V1}"
+    # The hub's own check (the Python reference the docs name) agrees with the example...
+    assert verify_webhook(DOC_SECRET, {"CartStart-Signature": header}, DOC_BODY, now=DOC_T + 299)
+    assert not verify_webhook(
+        DOC_SECRET, {"CartStart-Signature": header}, DOC_BODY, now=DOC_T + 301
+    )
+    # ...and so does the PHP store's.
+    script = (
+        "require 'lib/webhook.php';"
+        "[$secret, $header, $body, $now] = array_slice($argv, 1);"
+        "try { echo json_encode(verify_webhook($secret, $header, $body, (int) $now)); }"
+        "catch (WebhookRefused $e) { echo 'refused: ', $e->getMessage(); }"
+    )
+    for now, expected in ((DOC_T - 299, '{"order_id":"o5e1c"}'), (DOC_T + 301, "refused: ")):
+        proc = await asyncio.create_subprocess_exec(
+            php(),
+            "-r",
+            script,
+            "--",
+            DOC_SECRET,
+            header,
+            DOC_BODY,
+            str(now),
+            cwd=PHP_DIR,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        out, _ = await proc.communicate()
+        assert expected in out.decode(), out
