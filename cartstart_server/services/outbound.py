@@ -88,7 +88,8 @@ class OutboundDispatcher:
 
     async def _post(self, row: Row) -> None:
         assert self._http is not None
-        if not await self.db.write(queue.claim_webhook(row["id"], self.clock.now(), LEASE)):
+        claim = queue.claim_webhook(row["id"], row["url"], self.clock.now(), LEASE)
+        if not await self.db.write(claim):
             return  # another hub node took it
         secret = row["webhook_secret"] or ""
         timestamp = int(self.clock.now())

@@ -6,24 +6,28 @@ from .sql import Plan, Row, Stmt
 
 
 def due_webhooks(now: float) -> Plan[list[Row]]:
-    """Each store's oldest undelivered webhook, if its time has come: a store gets its orders in
-    order, so a failing one holds back the ones after it."""
+    """Each store's oldest undelivered webhook, if its time has come, to the store's webhook URL
+    and secret as they are now: a store gets its orders in order, so a failing one holds back
+    the ones after it. A store with webhooks turned off keeps them waiting until it sets a URL."""
     return (
         yield Stmt(
-            "SELECT q.*, s.webhook_secret FROM webhook_queue q JOIN stores s ON s.id = q.store_id "
+            "SELECT q.id, q.store_id, q.body, q.attempts, s.webhook_url AS url, s.webhook_secret "
+            "FROM webhook_queue q JOIN stores s ON s.id = q.store_id "
             "WHERE q.id IN (SELECT MIN(id) FROM webhook_queue WHERE delivered_at IS NULL "
-            "GROUP BY store_id) AND q.next_try_at <= ? ORDER BY q.id",
+            "GROUP BY store_id) AND q.next_try_at <= ? AND s.webhook_url IS NOT NULL "
+            "ORDER BY q.id",
             (now,),
         )
     )
 
 
-def claim_webhook(row_id: int, now: float, lease: float) -> Plan[bool]:
-    """Take a due webhook for `lease` seconds, so another hub node does not send it too."""
+def claim_webhook(row_id: int, url: str, now: float, lease: float) -> Plan[bool]:
+    """Take a due webhook for `lease` seconds, so another hub node does not send it too; it
+    records the URL it is sent to."""
     rows = yield Stmt(
-        "UPDATE webhook_queue SET next_try_at = ? WHERE id = ? AND next_try_at <= ? "
+        "UPDATE webhook_queue SET next_try_at = ?, url = ? WHERE id = ? AND next_try_at <= ? "
         "AND delivered_at IS NULL RETURNING id",
-        (now + lease, row_id, now),
+        (now + lease, url, row_id, now),
     )
     return bool(rows)
 
@@ -78,10 +82,12 @@ def mail_failed(row_id: int, next_try_at: float, error: str) -> Plan[None]:
 
 
 def next_attempt() -> Plan[float | None]:
-    """When the next queued webhook or email is due (None: nothing queued)."""
+    """When the next queued webhook or email is due (None: nothing queued; webhooks of a store
+    with webhooks turned off wait for a URL, and wake nobody)."""
     rows = yield Stmt(
-        "SELECT MIN(t) AS t FROM (SELECT MIN(next_try_at) AS t FROM webhook_queue "
-        "WHERE delivered_at IS NULL UNION ALL SELECT MIN(next_try_at) FROM mail_queue "
+        "SELECT MIN(t) AS t FROM (SELECT MIN(q.next_try_at) AS t FROM webhook_queue q "
+        "JOIN stores s ON s.id = q.store_id WHERE q.delivered_at IS NULL "
+        "AND s.webhook_url IS NOT NULL UNION ALL SELECT MIN(next_try_at) FROM mail_queue "
         "WHERE sent_at IS NULL) AS due"
     )
     value = rows[0]["t"] if rows else None

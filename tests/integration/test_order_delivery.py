@@ -12,6 +12,7 @@ import httpx
 
 from cartstart_server.clock import FakeClock
 from cartstart_server.server import HubServer
+from cartstart_server.storage import outbound_queue
 from cartstart_server.storage.sql import Plan, Stmt
 from shared_protocol import webhooks
 from tests.helpers.hubs import seed_store
@@ -286,3 +287,54 @@ async def test_a_store_sees_how_its_webhooks_fared(
             f"/api/stores/{other}/webhooks", headers={"Authorization": f"Bearer {other_key}"}
         )
         assert mine.json() == []
+
+
+async def test_waiting_webhooks_follow_the_store_to_its_new_url(
+    server: HubServer, http: httpx.AsyncClient, clock: FakeClock
+) -> None:
+    store, key = await seed_store(server.hub, "Pots", {"vase": 2})
+    auth = {"Authorization": f"Bearer {key}"}
+    async with webhook_receiver(answers=[404]) as old, webhook_receiver() as new:
+        await http.patch(
+            f"/api/stores/{store}/settings", json={"webhook_url": old.url}, headers=auth
+        )
+        alice = await sign_up(http, "alice@example.org")
+        await reserve(http, alice, store, "vase", 1)
+        (order,) = (await checkout(http, alice, "checkout-00003"))["orders"]
+        await eventually(lambda: len(old.received) == 1, what="the old URL refuses it")
+        await http.patch(f"/api/stores/{store}/settings", json={"webhook_url": ""}, headers=auth)
+        clock.advance(10)
+        server.hub.outbound.wake()
+        await server.hub.outbound.work_once()
+        assert len(old.received) == 1 and new.received == []  # turned off: it waits
+        r = await http.patch(f"/api/stores/{store}/settings", json={"webhook_url": new.url},
+                             headers=auth)  # fmt: skip
+        secret = r.json()["webhook_secret"]
+        clock.advance(10)
+        server.hub.outbound.wake()
+        await eventually(lambda: len(new.received) == 1, what="sent to the new URL")
+        sent = new.received[0]
+        assert json.loads(sent.body)["order"]["order_id"] == order["order_id"]
+        assert webhooks.verify(secret, sent.headers["cartstart-signature"], sent.body, clock.now())
+        (row,) = (await http.get(f"/api/stores/{store}/webhooks", headers=auth)).json()
+        assert row["url"] == new.url and row["delivered_at"] is not None
+
+
+async def test_a_store_without_a_webhook_url_does_not_keep_the_sender_busy(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    store, key = await seed_store(server.hub, "Pots", {"vase": 2})
+    auth = {"Authorization": f"Bearer {key}"}
+    async with webhook_receiver(answers=[500]) as receiver:
+        await http.patch(f"/api/stores/{store}/settings", json={"webhook_url": receiver.url},
+                         headers=auth)  # fmt: skip
+        alice = await sign_up(http, "alice@example.org")
+        await reserve(http, alice, store, "vase", 1)
+        await checkout(http, alice, "checkout-00004")
+        await eventually(lambda: len(receiver.received) == 1, what="first attempt")
+        await http.patch(f"/api/stores/{store}/settings", json={"webhook_url": ""}, headers=auth)
+
+    def next_attempt() -> Plan[float | None]:
+        return (yield from outbound_queue.next_attempt())
+
+    assert await server.hub.db.read(next_attempt()) is None  # nothing to wake up for
