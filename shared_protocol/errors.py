@@ -8,6 +8,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 
 class ErrorCode(StrEnum):
     BAD_JSON = "bad_json"
@@ -89,3 +91,17 @@ class ProtocolError(Exception):
 
     def __repr__(self) -> str:
         return f"ProtocolError({self.code.value!r}, {self.message!r}, {self.details!r})"
+
+
+class ErrorBody(BaseModel):
+    code: ErrorCode
+    message: str = Field(description="For people: say it as it is")
+    details: dict[str, Any] = Field(
+        default_factory=dict, description="For programs: what the code's entry in the docs lists"
+    )
+
+
+class ErrorResponse(BaseModel):
+    """Every HTTP error answer: `{"error": {"code", "message", "details"}}`."""
+
+    error: ErrorBody

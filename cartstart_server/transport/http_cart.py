@@ -15,6 +15,7 @@ from ..services.carts import Carts
 from ..services.identity import Identity, Shopper
 from ..services.streams import Streams
 from .http_auth import Auth
+from .http_errors import SIGNED_IN
 from .limits import Limits
 from .polling import PollResponse, poll_response
 
@@ -56,7 +57,7 @@ class PairingCodeOut(BaseModel):
 
 
 def routes(*, identity: Identity, carts: Carts, streams: Streams, limits: Limits) -> APIRouter:
-    router = APIRouter()
+    router = APIRouter(responses=SIGNED_IN)
     signed_in = Depends(Auth(identity).shopper)
 
     @router.post("/api/accounts", status_code=201, tags=["accounts"])

@@ -18,6 +18,7 @@ from ..services.identity import Identity
 from ..services.orders import Orders
 from ..services.stores import Stores
 from .http_auth import Auth
+from .http_errors import SIGNED_IN
 from .http_store import IdempotencyKey, command_of
 
 
@@ -75,7 +76,11 @@ def _cell(text: str) -> str:
 
 
 def routes(*, identity: Identity, stores: Stores, orders: Orders) -> APIRouter:
-    router = APIRouter(prefix="/api/stores/{store_id}", tags=["store: orders and customers"])
+    router = APIRouter(
+        prefix="/api/stores/{store_id}",
+        tags=["store: orders and customers"],
+        responses=SIGNED_IN,
+    )
     own = Depends(Auth(identity).store)
 
     @router.get("/orders")

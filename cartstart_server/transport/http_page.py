@@ -17,6 +17,7 @@ from ..services.carts import Carts
 from ..services.identity import Identity, LinkedPage
 from ..services.streams import Streams
 from .http_auth import Auth
+from .http_errors import SIGNED_IN
 from .limits import Limits
 
 
@@ -64,7 +65,7 @@ def _parse_refs(refs: list[str]) -> list[tuple[str, str]]:
 
 
 def routes(*, identity: Identity, carts: Carts, streams: Streams, limits: Limits) -> APIRouter:
-    router = APIRouter(tags=["page"])
+    router = APIRouter(tags=["page"], responses=SIGNED_IN)
     auth = Auth(identity)
     linked, maybe_linked = Depends(auth.page), Depends(auth.optional_page)
 

@@ -36,6 +36,7 @@ from ..services.identity import Identity
 from ..services.stores import Stores
 from ..services.streams import Streams
 from .http_auth import Auth
+from .http_errors import SIGNED_IN
 from .limits import Limits
 from .polling import PollResponse, poll_response
 
@@ -118,7 +119,7 @@ def _stock_change(result: StoreResult) -> StockChange:
 
 
 def routes(*, identity: Identity, stores: Stores, streams: Streams, limits: Limits) -> APIRouter:
-    router = APIRouter(prefix="/api/stores/{store_id}", tags=["store"])
+    router = APIRouter(prefix="/api/stores/{store_id}", tags=["store"], responses=SIGNED_IN)
     auth = Auth(identity)
     own = Depends(auth.store)
 
@@ -211,7 +212,7 @@ def routes(*, identity: Identity, stores: Stores, streams: Streams, limits: Limi
 
 
 def whoami(*, identity: Identity) -> APIRouter:
-    router = APIRouter(tags=["store"])
+    router = APIRouter(tags=["store"], responses=SIGNED_IN)
     holder = Depends(Auth(identity).key_holder)
 
     @router.get("/api/store")
