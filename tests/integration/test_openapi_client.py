@@ -44,8 +44,8 @@ async def test_a_generated_client_parses_401_404_and_409(
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
             if path.startswith("/api/stores/"):
-                for status in ("401", "403", "404", "409", "422"):
-                    schema = operation["responses"][status]["content"]["application/json"]
+                for described in ("401", "403", "404", "409", "422"):
+                    schema = operation["responses"][described]["content"]["application/json"]
                     assert schema["schema"]["$ref"].endswith("/ErrorResponse"), (path, method)
     assert "HTTPValidationError" not in spec["components"]["schemas"]
 
