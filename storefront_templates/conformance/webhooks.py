@@ -72,10 +72,15 @@ def sample_event(kit: Kit, total: int = 1200) -> str:
     return OrderEvent(seq=1, change="placed", order=order).model_dump_json()
 
 
-async def _post(kit: Kit, body: str, signature: str | None) -> httpx.Response:
+def _webhook_url(kit: Kit) -> str:
     url = kit.need_info().settings.webhook_url
     if not url:
         raise Skipped("no webhook URL is set")
+    return url
+
+
+async def _post(kit: Kit, body: str, signature: str | None) -> httpx.Response:
+    url = _webhook_url(kit)
     headers = {"Content-Type": "application/json", "CartStart-Event": "order"}
     if signature is not None:
         headers[webhooks.HEADER] = signature
@@ -133,7 +138,7 @@ async def other_body(kit: Kit) -> str:
 
 async def stale(kit: Kit) -> str:
     secret = kit.options.webhook_secret
-    kit.need_info()
+    _webhook_url(kit)
     if not secret:
         raise Skipped("give --webhook-secret to sign a webhook from 10 minutes ago")
     body = sample_event(kit)
@@ -197,9 +202,7 @@ async def _acknowledged(kit: Kit, order_id: str, url: str) -> WebhookDelivery:
 
 
 async def genuine_order(kit: Kit) -> str:
-    url = kit.need_info().settings.webhook_url
-    if not url:
-        raise Skipped("no webhook URL is set")
+    url = _webhook_url(kit)
     product = await kit.for_sale()
     shopper = await kit.shopper()
     ticket = await shopper.reserve(kit.options.store_id, product.id)
