@@ -92,7 +92,7 @@ _ASCII_MARKS = {Status.PASS: "[ok]", Status.FAIL: "[FAIL]", Status.SKIP: "[skip]
 def marks_for(stream: TextIO) -> dict[Status, str]:
     """✓ ✗ – where the terminal can show them, plain words where it cannot."""
     try:
-        "".join(_MARKS.values()).encode(stream.encoding or "ascii")
+        "".join(_MARKS.values()).encode(stream.encoding or "utf-8")  # None: any str
     except (UnicodeEncodeError, LookupError):
         return _ASCII_MARKS
     return _MARKS
