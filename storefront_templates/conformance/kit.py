@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
+from urllib.parse import quote
 
 import httpx
 
@@ -101,7 +102,7 @@ class Kit:
             self.hub_url, options.store_id, options.store_key, timeout=options.http_timeout
         )
         self.auth = {"Authorization": f"Bearer {options.store_key}"}
-        self.path = f"/api/stores/{options.store_id}"
+        self.path = f"/api/stores/{quote(options.store_id, safe='')}"
         self.info: StoreInfo | None = None
         self.products: list[ProductView] | None = None
         self.touched = Touched()

@@ -35,11 +35,12 @@ STALE = 600  # seconds: twice the 5 minutes a store may allow
 POLL = 0.5
 
 
-def sample_event(kit: Kit, total: int = 1200) -> str:
-    """An order event as the hub would send it, for an order that does not exist."""
+def sample_event(kit: Kit) -> str:
+    """An order event as the hub would send it, for an order that does not exist (one of the
+    store's products, when it has any)."""
     info = kit.need_info()
     products = kit.products or []
-    price = products[0].price if products else Money(amount=total, currency="EUR")
+    price = products[0].price if products else Money(amount=1200, currency="EUR")
     product_id, name = (products[0].id, products[0].name) if products else ("sample", "Sample")
     now = time.time()
     order = StoreOrderView(
