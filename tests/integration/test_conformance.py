@@ -96,12 +96,18 @@ async def demo_shop(hub: HubServer) -> AsyncIterator[Store]:
 Handler = Callable[[Request, bytes], Awaitable[int]]
 
 
+# A product page that loads the widget as a classic script: browsers refuse an ES module there.
+CLASSIC_SCRIPT_PAGE = """<!doctype html><title>Jug</title>
+<script src="{hub}/static/cartstart.js"></script>
+<div data-cartstart-store="{store}" data-cartstart-product="jug"><h1>Jug</h1></div>"""
+
+
 @contextlib.asynccontextmanager
 async def stub_shop(
     hub: HubServer, handler: Handler, *, webhook: bool = True, origins: bool = True
 ) -> AsyncIterator[Store]:
     """A store that registers a small catalogue, and whose webhook answers what `handler`
-    says (it gets the store, to check signatures with its secret)."""
+    says (with the request and its raw body). Its product pages load the widget wrongly."""
     store = await new_store(hub, "Stub Pottery")
     port = free_port()
     store.url = f"http://127.0.0.1:{port}"
@@ -109,7 +115,16 @@ async def stub_shop(
     async def hook(request: Request) -> Response:
         return Response(status_code=await handler(request, await request.body()))
 
-    app = Starlette(routes=[Route("/hooks/cartstart", hook, methods=["POST"])])
+    async def page(request: Request) -> Response:
+        html = CLASSIC_SCRIPT_PAGE.format(hub=hub.http_url, store=store.store_id)
+        return Response(html, media_type="text/html")
+
+    app = Starlette(
+        routes=[
+            Route("/hooks/cartstart", hook, methods=["POST"]),
+            Route("/products/{product_id}", page),
+        ]
+    )
     async with StoreClient(hub.http_url, store.store_id, store.key) as client:
         if origins:
             await client.update_settings(origins=[store.url])
@@ -182,13 +197,13 @@ async def accept_anything(request: Request, body: bytes) -> int:
     return 204
 
 
-async def test_a_webhook_that_accepts_anything_fails_with_the_reasons(
+async def test_a_webhook_that_accepts_anything_and_a_classic_script_tag_fail_with_reasons(
     federation: HubServer,
 ) -> None:
     async with stub_shop(federation, accept_anything) as shop:
-        report = await run_kit(shop.options(webhook_secret=shop.secret))
+        report = await run_kit(shop.options(webhook_secret=shop.secret, check_pages=True))
     problems = failed(report)
-    assert set(problems) - {HUB_FIX_PENDING} == set(WEBHOOK_CHECKS), problems
+    assert set(problems) - {HUB_FIX_PENDING} == {*WEBHOOK_CHECKS, "pages.widget"}, problems
     assert problems["webhooks.forged"] == (
         "your webhook accepted a request with a forged signature (answered 204): verify "
         "CartStart-Signature before believing the body"
@@ -205,6 +220,10 @@ async def test_a_webhook_that_accepts_anything_fails_with_the_reasons(
     )
     assert report.result("webhooks.order").status is Status.PASS
     assert report.result("cleanup").status is Status.PASS
+    assert problems["pages.widget"] == (
+        f'{shop.url}/products/cup loads the widget without type="module": browsers refuse it as '
+        "a classic script (it is an ES module), so no product shows its availability"
+    )
     assert not report.ok
 
 
