@@ -1,6 +1,9 @@
 """The conformance kit (storefront_templates.conformance) against a real hub and real stores: the
 demo shop passes and is left as it was; deliberately broken stores fail, each with the reason a
-person reads; the command line prints the report and exits 0, 1 or 2."""
+person reads; the command line prints the report and exits 0, 1 or 2.
+
+The hub runs as an admin runs it (`cartstart-server serve`, stores added with its CLI): the kit
+and the stores reach it only over HTTP and WebSockets, as a store in any language would."""
 
 from __future__ import annotations
 
@@ -23,14 +26,14 @@ from starlette.routing import Route
 
 from cartstart_demo_store.app import ShopConfig, create_app, register
 from cartstart_demo_store.catalogue import CERAMICS
-from cartstart_server.server import EmbeddedUvicorn, HubServer
+from cartstart_demo_store.shop import LoopServer
 from shared_protocol.common import Money
 from shared_protocol.orders import OrderStatus
 from shared_protocol.store import ProductIn
 from storefront_templates.conformance import CHECKS, Options, Report, Status, run_kit
 from storefront_templates.conformance.cli import main
 from storefront_templates.store_api import StoreClient, verify_webhook
-from tests.helpers.hubs import hub_config
+from tests.helpers.process import HubProcess, add_store
 from tests.helpers.waiting import eventually, free_port
 
 pytestmark = pytest.mark.slow
@@ -43,10 +46,12 @@ HUB_FIX_PENDING = "errors.bad_json"
 
 
 @pytest.fixture
-async def federation(tmp_path: Path) -> AsyncIterator[HubServer]:
-    """A real hub on the system clock: webhooks are signed and retried in real time."""
-    async with HubServer(hub_config(tmp_path / "hub")) as hub:
-        yield hub
+async def federation(tmp_path: Path) -> AsyncIterator[HubProcess]:
+    process = await HubProcess(tmp_path).start()
+    try:
+        yield process
+    finally:
+        assert await process.stop() == 0
 
 
 @dataclass
@@ -61,16 +66,22 @@ class Store:
         return Options(self.hub_url, self.store_id, self.key, **more)
 
 
-async def new_store(hub: HubServer, name: str) -> Store:
-    store_id, key = await hub.hub.stores.create(name)
+def new_store(hub: HubProcess, name: str) -> Store:
+    store_id, key = add_store(hub.data_dir, name)
     return Store(hub.http_url, store_id, key)
 
 
 @contextlib.asynccontextmanager
 async def serving(app: Starlette, port: int) -> AsyncIterator[None]:
-    server = EmbeddedUvicorn(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="off")
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        lifespan="off",
+        timeout_graceful_shutdown=5,
     )
+    server = LoopServer(config)
     task = asyncio.create_task(server.serve())
     await eventually(lambda: server.started, what="the store's server listens")
     try:
@@ -81,10 +92,10 @@ async def serving(app: Starlette, port: int) -> AsyncIterator[None]:
 
 
 @contextlib.asynccontextmanager
-async def demo_shop(hub: HubServer) -> AsyncIterator[Store]:
+async def demo_shop(hub: HubProcess) -> AsyncIterator[Store]:
     """The demo shop, registered through the store API client as it registers itself, with its
     webhook secret kept for the kit's --webhook-secret."""
-    store = await new_store(hub, CERAMICS.name)
+    store = new_store(hub, CERAMICS.name)
     config = ShopConfig(hub.http_url, store.store_id, store.key, CERAMICS, port=free_port())
     async with StoreClient(hub.http_url, store.store_id, store.key) as client:
         store.secret = await register(client, config)
@@ -104,11 +115,11 @@ CLASSIC_SCRIPT_PAGE = """<!doctype html><title>Jug</title>
 
 @contextlib.asynccontextmanager
 async def stub_shop(
-    hub: HubServer, handler: Handler, *, webhook: bool = True, origins: bool = True
+    hub: HubProcess, handler: Handler, *, webhook: bool = True, origins: bool = True
 ) -> AsyncIterator[Store]:
     """A store that registers a small catalogue, and whose webhook answers what `handler`
     says (with the request and its raw body). Its product pages load the widget wrongly."""
-    store = await new_store(hub, "Stub Pottery")
+    store = new_store(hub, "Stub Pottery")
     port = free_port()
     store.url = f"http://127.0.0.1:{port}"
 
@@ -150,7 +161,7 @@ def failed(report: Report) -> dict[str, str]:
     return {r.spec.id: r.detail for r in report.results if r.status is Status.FAIL}
 
 
-async def test_the_demo_shop_passes_and_is_left_as_it_was(federation: HubServer) -> None:
+async def test_the_demo_shop_passes_and_is_left_as_it_was(federation: HubProcess) -> None:
     async with demo_shop(federation) as shop:
         async with StoreClient(shop.hub_url, shop.store_id, shop.key) as client:
             before = {p.id: p.stock for p in await client.products()}
@@ -198,7 +209,7 @@ async def accept_anything(request: Request, body: bytes) -> int:
 
 
 async def test_a_webhook_that_accepts_anything_and_a_classic_script_tag_fail_with_reasons(
-    federation: HubServer,
+    federation: HubProcess,
 ) -> None:
     async with stub_shop(federation, accept_anything) as shop:
         report = await run_kit(shop.options(webhook_secret=shop.secret, check_pages=True))
@@ -228,7 +239,7 @@ async def test_a_webhook_that_accepts_anything_and_a_classic_script_tag_fail_wit
 
 
 async def test_a_store_that_never_registered_a_webhook_or_origins_is_told_so(
-    federation: HubServer,
+    federation: HubProcess,
 ) -> None:
     async with stub_shop(federation, accept_anything, webhook=False, origins=False) as shop:
         report = await run_kit(shop.options())
@@ -271,7 +282,7 @@ def verifying(store: Store, fail_first: int = 0) -> Handler:
 
 
 async def test_a_webhook_acknowledged_only_on_a_retry_passes_and_says_so(
-    federation: HubServer,
+    federation: HubProcess,
 ) -> None:
     holder = Store("", "", "")
     async with stub_shop(federation, verifying(holder, fail_first=1)) as shop:
@@ -282,7 +293,7 @@ async def test_a_webhook_acknowledged_only_on_a_retry_passes_and_says_so(
     assert "acknowledged on attempt 2, after HTTP 503: that passes (the hub retries)" in detail
 
 
-async def test_a_webhook_that_refuses_the_hubs_own_signature_fails(federation: HubServer) -> None:
+async def test_a_webhook_that_refuses_the_hubs_own_signature_fails(federation: HubProcess) -> None:
     wrong = Store("", "", "", secret="whsec_not_the_one_the_hub_gave")
     async with stub_shop(federation, verifying(wrong)) as shop:
         report = await run_kit(shop.options(webhook_timeout=1.0))
@@ -310,7 +321,7 @@ async def _cli(*args: str) -> tuple[int, str, str]:
 
 
 async def test_the_command_line_prints_the_report_and_exits_1_on_a_failure(
-    federation: HubServer,
+    federation: HubProcess,
 ) -> None:
     async with stub_shop(federation, accept_anything, webhook=False) as shop:
         target = ["--hub", shop.hub_url, "--store-id", shop.store_id, "--store-key", shop.key]
