@@ -42,7 +42,7 @@ from shared_protocol.store import (
     UpdateOrder,
     UpdateSettings,
 )
-from shared_protocol.store_api import ProductView, StoreInfo
+from shared_protocol.store_api import ProductView, StoreInfo, WebhookDelivery
 
 from .webhooks import WebhookRefused, read_webhook, verify_webhook
 
@@ -346,4 +346,11 @@ class StoreClient:
             f"/orders/{_seg(order_id)}/status",
             _fields(command, "order_id"),
             key=command.id,
+        )
+
+    async def webhooks(self, limit: int = 50) -> list[WebhookDelivery]:
+        """The latest order webhooks to this store, newest first, and how each went:
+        `delivered_at` once answered 2xx; otherwise `attempts`, `next_try_at`, `last_error`."""
+        return await self._call(
+            list[WebhookDelivery], "GET", "/webhooks", params={"limit": str(limit)}
         )

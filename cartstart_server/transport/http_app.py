@@ -57,19 +57,27 @@ def _validation_error(exc: RequestValidationError) -> ProtocolError:
     return ProtocolError(code, f"invalid request: {summary}", problems=problems)
 
 
-def _too_deep(body: bytes) -> bool:
-    return too_deep(body.decode("utf-8", errors="replace"))
-
-
-def _is_json(content_type: bytes | None) -> bool:
+def _body_problem(body: bytes, content_type: bytes | None) -> str | None:
+    """Why a request body is not what every body the hub takes is (a JSON object, UTF-8, not
+    nested too deeply, sent as application/json), or None. Checked before FastAPI parses it."""
     media = (content_type or b"").split(b";", 1)[0].strip().lower()
-    return media == b"application/json" or media.endswith(b"+json")
+    if media != b"application/json" and not media.endswith(b"+json"):
+        return "send the body as JSON, with the header Content-Type: application/json"
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "the body is not UTF-8"
+    if not text.lstrip().startswith("{"):
+        return "the body must be a JSON object"
+    if too_deep(text):
+        return f"JSON nested more than {MAX_DEPTH} levels deep"
+    return None
 
 
 class BodyLimit:
     """Refuse request bodies over `limit` bytes with 413, whether or not they declare a length,
-    and bodies not sent as JSON with 400 `bad_json` (every body the hub takes is JSON: without
-    the content type, FastAPI would not decode it and answer a puzzling 422).
+    and bodies that are not a JSON object in UTF-8 sent as application/json with 400 `bad_json`
+    (without the content type FastAPI would not decode the body and answer a puzzling 422).
 
     The body is read here, before the app sees it: raising from inside `receive` would reach
     FastAPI's body parsing, which turns every error into a plain 400."""
@@ -105,20 +113,9 @@ class BodyLimit:
                 message = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
                 break
         body = message.get("body", b"") if message["type"] == "http.request" else b""
-        if body and _is_json(headers.get(b"content-type")) and _too_deep(body):
-            deep = error_response(
-                ProtocolError(ErrorCode.BAD_JSON, f"JSON nested more than {MAX_DEPTH} levels deep")
-            )
-            await deep(scope, receive, send)
-            return
-        if size and not _is_json(headers.get(b"content-type")):
-            not_json = error_response(
-                ProtocolError(
-                    ErrorCode.BAD_JSON,
-                    "send the body as JSON, with the header Content-Type: application/json",
-                )
-            )
-            await not_json(scope, receive, send)
+        problem = _body_problem(body, headers.get(b"content-type")) if body else None
+        if problem is not None:
+            await error_response(ProtocolError(ErrorCode.BAD_JSON, problem))(scope, receive, send)
             return
         replayed = False
 

@@ -25,6 +25,7 @@ import httpx
 import pytest
 from playwright.async_api import async_playwright, expect
 
+from storefront_templates.conformance import Options, Status, run_kit
 from storefront_templates.store_api import verify_webhook
 from tests.helpers.process import HubProcess, add_store
 from tests.helpers.waiting import eventually, free_port
@@ -517,3 +518,18 @@ async def test_the_documented_example_signature_holds_for_the_reference_and_for_
         )
         out, _ = await proc.communicate()
         assert expected in out.decode(), out
+
+
+async def test_the_conformance_kit_passes_against_the_php_store(shop: PhpShop) -> None:
+    """The store written from the docs alone meets everything the docs promise."""
+    await register(shop)
+    options = Options(
+        shop.hub.http_url, shop.store_id, shop.key, webhook_secret=shop.secret(), check_pages=True
+    )
+    report = await run_kit(options)
+    failed = {r.spec.id: r.detail for r in report.results if r.status is Status.FAIL}
+    assert failed == {} and report.ok, failed
+    assert report.count(Status.SKIP) == 0
+    # The kit's test order reached the PHP store by webhook and was recorded, then rejected.
+    statuses = {o["status"] for o in shop.recorded()["orders"].values()}
+    assert statuses == {"rejected"}
