@@ -18,10 +18,11 @@ DEMO_DIR ?= .demo
 # node_modules/ (reinstalled when the lock changes). Node and npm come from Debian when missing.
 NODE_STAMP := node_modules/.installed-$(shell sha1sum package-lock.json 2>/dev/null | cut -c1-12)
 
-.PHONY: help install demo test lint js-lint js pytest format schema screenshots web-screenshots installer bench clean
+.PHONY: help install demo demo-fresh test lint js-lint js pytest format schema screenshots web-screenshots installer bench clean
 
 help:
 	@echo "make demo    the demo federation on SQLite: hub, two demo shops, the desktop cart"
+	@echo "make demo-fresh  the same, from nothing (deletes the demo's data first)"
 	@echo "make test    install everything, then ruff, mypy and pytest"
 	@echo "make lint    ruff, mypy, import contracts, and the browser code: tsc over its JSDoc types, bundles up to date"
 	@echo "make js      rebuild the browser bundles (storefront_templates/static/*.js) from src/"
@@ -48,6 +49,11 @@ $(NODE_STAMP): package.json package-lock.json
 demo: $(STAMP)
 	-./scripts/system-deps.sh $(QT_DEB)
 	$(BIN)/cartstart-demo --data-dir $(DEMO_DIR)
+
+# The demo from nothing: new stores and keys, every item back in stock.
+demo-fresh: $(STAMP)
+	-./scripts/system-deps.sh $(QT_DEB)
+	$(BIN)/cartstart-demo --data-dir $(DEMO_DIR) --fresh
 
 lint: $(STAMP) js-lint
 	$(BIN)/ruff check .

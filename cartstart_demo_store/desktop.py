@@ -22,6 +22,7 @@ def launch_desktop(http_url: str, home: Path) -> tuple[subprocess.Popen[bytes] |
     """Start the desktop cart signed in as the demo shopper, if this machine can show it.
     Returns the process (or None) and a line saying what happened."""
     cartstart = Path(sys.executable).parent / "cartstart"
+    home = home.resolve()  # the printed command works from any folder
     how = (
         f"CARTSTART_HOME={home} CARTSTART_PASSWORD={DEMO_PASSWORD} "
         f"{cartstart} --hub {http_url} --email {DEMO_EMAIL}"

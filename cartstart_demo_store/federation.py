@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import shutil
 import signal
 import subprocess
 import sys
@@ -35,10 +36,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="cartstart-demo",
         description="Run a CartStart hub (cartstart-server) with two demo shops and open the "
-        "desktop cart: the stores are registered with the hub's CLI (existing ones get fresh "
-        "keys), the shops register their catalogues through the store API and serve their "
-        "pages, a demo shopper is created and the desktop cart opens signed in (when there is "
-        "a display). Prints the URLs and API keys. Ctrl-C stops it all.",
+        "desktop cart: the stores are registered with the hub's CLI (once: their keys are kept "
+        "in the data directory and stay the same on every run), the shops register their "
+        "catalogues through the store API and serve their pages, a demo shopper is created and "
+        "the desktop cart opens signed in (when there is a display). Prints the URLs and API "
+        "keys. A rerun keeps everything (carts, orders, stock sold); --fresh starts from "
+        "nothing. Ctrl-C stops it all.",
     )
     parser.add_argument(
         "--data-dir",
@@ -46,6 +49,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=Path(".demo"),
         help="the hub's data directory; the demo's desktop cart keeps its files in its "
         "desktop/ (default: .demo)",
+    )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start from nothing: delete the data directory first (stores get new ids and keys, "
+        "the one-of-a-kind items are back in stock, carts and orders are gone)",
     )
     parser.add_argument(
         "--config", type=Path, default=None, help="a hub config file (TOML), passed to the hub"
@@ -91,7 +100,7 @@ def banner(hub: RunningHub, data_dir: Path, shops: list[ShopConfig], desktop_lin
         f"  Desktop cart {desktop_line}",
         "",
         "Try it: open a shop in a browser, choose Add to cart, and type the code from the",
-        "cart's 'Pair a browser…' (or open a page from the cart's Bookmarks). Sell the last",
+        "cart's 'Connect a browser…' (or open a page from the cart's Bookmarks). Sell the last",
         "unit at the shop counter and watch the cart and every page showing it.",
         f"  curl -s '{hub.http_url}/api/page/availability?p={first.store_id}:{first.catalogue.items[0].id}'",
         "",
@@ -167,10 +176,21 @@ async def run(args: argparse.Namespace) -> int:
         raise
 
 
+def start_fresh(data_dir: Path) -> None:
+    """Delete a demo's data directory, and nothing that does not look like one."""
+    if not data_dir.exists():
+        return
+    if not (data_dir / "hub.sqlite3").exists() and any(data_dir.iterdir()):
+        raise OSError(f"{data_dir} does not look like a demo's data directory; not deleting it")
+    shutil.rmtree(data_dir)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
+        if args.fresh:
+            start_fresh(args.data_dir)
         return asyncio.run(run(args))
     except (HubError, StoreApiError, ShopNotServed, OSError) as exc:
         print(f"cartstart-demo: {exc}", file=sys.stderr)

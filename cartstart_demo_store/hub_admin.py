@@ -94,23 +94,49 @@ def _printed(out: str, label: str) -> str:
     return found.group(1)
 
 
+KEYS_FILE = "demo-keys.json"  # beside the hub's database; the demo's keys, kept between runs
+
+
+def _kept_keys(path: Path) -> dict[str, list[str]]:
+    try:
+        kept: dict[str, list[str]] = json.loads(path.read_text())
+        return kept
+    except (OSError, ValueError):
+        return {}
+
+
+def _keep_keys(path: Path, keys: dict[str, tuple[str, str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # keys are secrets
+    with os.fdopen(descriptor, "w") as out:
+        json.dump({name: list(pair) for name, pair in keys.items()}, out, indent=1)
+
+
 async def store_keys(settings: HubSettings, names: list[str]) -> dict[str, tuple[str, str]]:
-    """(store id, fresh API key) for each store name: added if new, else given a new key (the
-    hub keeps only a key's hash, so a fresh one is the only one that can be printed)."""
+    """(store id, API key) for each store name, the same on every run: a store is added the first
+    time and its key kept in the data directory (the hub keeps only a key's hash). A store the
+    hub has but whose key the demo did not keep gets a new key, once."""
     listing = await run_cli(settings, "store", "list")
     existing = dict(
         (fields[1], fields[0])
         for fields in (line.split("\t") for line in listing.splitlines())
         if len(fields) > 1
     )
+    path = settings.data_dir / KEYS_FILE
+    kept = _kept_keys(path)
     keys = {}
     for name in names:
-        if name in existing:
-            out = await run_cli(settings, "store", "rotate-key", existing[name])
-            keys[name] = (existing[name], _printed(out, "api key"))
+        store_id = existing.get(name)
+        if store_id is not None and kept.get(name, [None])[0] == store_id:
+            keys[name] = (store_id, kept[name][1])
+        elif store_id is not None:
+            out = await run_cli(settings, "store", "rotate-key", store_id)
+            keys[name] = (store_id, _printed(out, "api key"))
         else:
             out = await run_cli(settings, "store", "add", name)
             keys[name] = (_printed(out, "store id"), _printed(out, "api key"))
+    if keys != {name: tuple(pair) for name, pair in kept.items()}:
+        _keep_keys(path, keys)
     return keys
 
 

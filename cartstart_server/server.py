@@ -193,6 +193,7 @@ class HubServer:
         if self._stopped:
             return
         self._stopped = True
+        self.hub.streams.close()  # open long-polls answer now, so HTTP stops at once
         if self._uvicorn is not None and self._http_task is not None:
             self._uvicorn.should_exit = True
             with contextlib.suppress(asyncio.CancelledError):

@@ -5,7 +5,6 @@ Transports hold a `Stream` and never build stream names themselves."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +45,11 @@ class Streams:
     def __init__(self, db: Database, broker: Broker) -> None:
         self._db = db
         self._broker = broker
+        self._closing = asyncio.Event()
+
+    def close(self) -> None:
+        """The hub is stopping: answer every open long-poll now, with what there is."""
+        self._closing.set()
 
     @staticmethod
     def of_cart(cart_id: str) -> Stream:
@@ -123,7 +127,7 @@ class Streams:
         """Wait until something is published on one of `topics` (at most `seconds`), unless
         `ready()` already holds once subscribed: checking after subscribing closes the race with
         a publish."""
-        if seconds <= 0:
+        if seconds <= 0 or self._closing.is_set():
             return
         event = asyncio.Event()
 
@@ -135,8 +139,15 @@ class Streams:
         try:
             await self._broker.ready()
             if not await ready():
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(event.wait(), seconds)
+                woken = asyncio.ensure_future(event.wait())
+                closing = asyncio.ensure_future(self._closing.wait())
+                try:
+                    await asyncio.wait(
+                        {woken, closing}, timeout=seconds, return_when="FIRST_COMPLETED"
+                    )
+                finally:
+                    woken.cancel()
+                    closing.cancel()
         finally:
             for topic in topics:
                 self._broker.unsubscribe(topic, wake)

@@ -196,3 +196,67 @@ async def test_demo_says_so_and_fails_when_its_hub_dies_or_cannot_start(tmp_path
     assert "the hub was killed (signal 9); stopping the demo" in errors
     assert "Traceback" not in errors, errors
     assert _gone(proc.pid)
+
+
+async def _start_demo(data_dir: Path, *extra: str) -> tuple[asyncio.subprocess.Process, str, int]:
+    port, shops = free_port(), free_port()
+    while shops + 1 in (port, port + 1) or shops in (port, port + 1):
+        shops = free_port()
+    proc = await asyncio.create_subprocess_exec(
+        *DEMO, "--data-dir", str(data_dir), "--port", str(port), "--ws-port", str(free_port()),
+        "--shops-port", str(shops), *extra,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env={**cli_env(), "DISPLAY": "", "WAYLAND_DISPLAY": ""}, start_new_session=True,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    printed = ""
+    while "Try it" not in printed:
+        line = await asyncio.wait_for(proc.stdout.readline(), 60)
+        assert line, printed + (await proc.stderr.read()).decode()
+        printed += line.decode()
+    return proc, printed, port
+
+
+async def _interrupt(proc: asyncio.subprocess.Process) -> tuple[float, str]:
+    """Ctrl-C as a terminal sends it (to the whole group): how long the demo took, its stderr."""
+    assert proc.stderr is not None
+    started = asyncio.get_running_loop().time()
+    os.killpg(proc.pid, signal.SIGINT)
+    assert await asyncio.wait_for(proc.wait(), 15) == 0
+    took = asyncio.get_running_loop().time() - started
+    return took, (await proc.stderr.read()).decode()
+
+
+@pytest.mark.slow
+async def test_the_demo_keeps_its_keys_stops_at_once_with_polls_open_and_can_start_fresh(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "demo"
+    proc, printed, port = await _start_demo(data)
+    keys = re.findall(r"api key\s+(\S+)", printed)
+    assert len(keys) == 2
+    home = re.search(r"CARTSTART_HOME=(\S+)", printed)
+    assert home and Path(home.group(1)).is_absolute()  # works from any folder
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+        session = await http.post(
+            "/api/sessions", json={"email": "demo@cartstart.invalid", "password": "cartstart-demo"}
+        )
+        auth = {"Authorization": f"Bearer {session.json()['token']}"}
+        head = (await http.get("/api/cart", headers=auth)).json()["head_seq"]
+        poll = asyncio.ensure_future(
+            http.get("/api/cart/events", params={"after": head, "wait": 25}, headers=auth)
+        )
+        await asyncio.sleep(0.5)  # the long-poll is open and waiting
+        took, errors = await _interrupt(proc)
+        answered = await asyncio.wait_for(poll, 5)
+    assert took < 2.0, f"stopping took {took:.1f} s"
+    assert "Traceback" not in errors and "ERROR" not in errors, errors
+    assert answered.status_code == 200 and answered.json()["messages"] == []
+
+    proc, printed, _ = await _start_demo(data)  # a rerun: the same keys
+    assert re.findall(r"api key\s+(\S+)", printed) == keys
+    await _interrupt(proc)
+    proc, printed, _ = await _start_demo(data, "--fresh")  # from nothing: new stores, new keys
+    fresh = re.findall(r"api key\s+(\S+)", printed)
+    assert len(fresh) == 2 and set(fresh).isdisjoint(keys)
+    await _interrupt(proc)
