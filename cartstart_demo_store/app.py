@@ -84,6 +84,7 @@ def create_app(config: ShopConfig, hub: StoreClient, webhook_secret: str) -> Sta
         html = env.get_template(name).render(
             shop=catalogue,
             widget=storefront.widget(),
+            connect=storefront.connect_button(),
             store_id=config.store_id,
             texts=storefront.texts,
             **context,

@@ -25,6 +25,7 @@ const POLL_WAIT_S = 25;
 const WS_FAILURES_BEFORE_POLLING = 2;
 const PRODUCTS_PER_MESSAGE = 1000; // the hub's limit per subscribe and per poll
 const REFUSED_RECHECK_MS = 60000;
+const HOLDINGS_WAIT_MS = 300;
 
 /**
  * What the transport tells the page.
@@ -66,6 +67,9 @@ export class PageTransport {
     this.pollAbort = null;
     /** @type {string} */
     this.pageChannel = "";
+    /** After a linked welcome: the first snapshot's `in_cart` (or its absence) is the whole truth.
+     * @type {"no" | "due" | ReturnType<typeof setTimeout>} */
+    this.holdingsAfterWelcome = "no";
   }
 
   async start() {
@@ -85,6 +89,7 @@ export class PageTransport {
         this.wsFailures = 0;
         this.reconnects.reset();
         this.events.connected(Boolean(welcome.linked));
+        this.holdingsAfterWelcome = welcome.linked ? "due" : "no";
         this.subscribe(this.followed());
       },
       /** @param {PageMessage} message */
@@ -108,12 +113,18 @@ export class PageTransport {
     switch (message.type) {
       case "availability_snapshot":
         this.events.availability(message.items, true);
+        if (this.holdingsAfterWelcome === "due") {
+          // The hub follows the snapshot with `in_cart` only when the cart holds any of these
+          // products: none soon means none held (a hold may have ended while the page was away).
+          this.holdingsAfterWelcome = setTimeout(() => this.settleHoldings([]), HOLDINGS_WAIT_MS);
+        }
         break;
       case "availability":
         this.events.availability([message], false);
         break;
       case "in_cart":
-        this.events.holdings(message.items, false);
+        if (this.holdingsAfterWelcome !== "no" && this.holdingsAfterWelcome !== "due") this.settleHoldings(message.items);
+        else this.events.holdings(message.items, false);
         break;
       case "result":
       case "error":
@@ -122,6 +133,16 @@ export class PageTransport {
         }
         break;
     }
+  }
+
+  /**
+   * What the cart holds, all of it (after a linked welcome).
+   * @param {Holding[]} items
+   */
+  settleHoldings(items) {
+    if (this.holdingsAfterWelcome !== "no" && this.holdingsAfterWelcome !== "due") clearTimeout(this.holdingsAfterWelcome);
+    this.holdingsAfterWelcome = "no";
+    this.events.holdings(items, true);
   }
 
   /**
