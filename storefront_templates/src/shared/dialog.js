@@ -97,8 +97,9 @@ export function formDialog({ id, title: heading, help: helpText, fields, submit:
   /** @type {Element | null} */
   let returnTo = null;
   dialog.addEventListener("close", () => {
-    // Focus goes back to what opened the dialog (the browser may do it too; this is sure).
-    if (returnTo instanceof HTMLElement && returnTo.isConnected) returnTo.focus();
+    // Focus goes back to what opened the dialog, or to the element that took its place (a
+    // table redrawn meanwhile: the same `data-focus-key`).
+    refocus(returnTo);
     returnTo = null;
   });
   form.addEventListener("submit", async (event) => {
@@ -127,4 +128,15 @@ export function formDialog({ id, title: heading, help: helpText, fields, submit:
     },
     close: () => dialog.close(),
   };
+}
+
+/**
+ * Focus `el`, or, when it left the page, the element now standing for it (`data-focus-key`).
+ * @param {Element | null} el
+ */
+export function refocus(el) {
+  if (!(el instanceof HTMLElement)) return;
+  const key = el.dataset.focusKey;
+  const target = el.isConnected ? el : key ? document.querySelector(`[data-focus-key="${CSS.escape(key)}"]`) : null;
+  if (target instanceof HTMLElement) target.focus();
 }
