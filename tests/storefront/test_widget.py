@@ -300,3 +300,34 @@ async def test_a_sale_at_the_shop_counter_is_one_stock_with_the_web(
     await expect(availability(visitor, "last-vase")).to_have_text("Sold")
     await row.get_by_role("button", name="Restock one").click()
     await expect(availability(visitor, "last-vase")).to_have_text("Only 1 left")
+
+
+async def test_the_counter_page_keeps_its_numbers_live(
+    browser: Browser, shop: Shop, cart: CartSession
+) -> None:
+    counter = await new_page(browser)
+    await counter.goto(shop.page_url("/counter"))
+    row = counter.get_by_role("row").filter(has_text="Mug")
+    on_hand, held = row.locator(".on-hand"), row.locator(".held")
+    await expect(on_hand).to_have_text("5")
+    await expect(held).to_have_text("0")
+    await expect(availability(counter, "mug")).to_have_text("5 available")
+    await counter.evaluate("window.notReloaded = true")
+    # A shopper holds one: no reload, the counter shows it.
+    await cart.cart.reserve(shop.store_id, "mug")
+    await expect(held).to_have_text("1")
+    await expect(availability(counter, "mug")).to_have_text("4 available")
+    # Another till (here another tab) sells one: this one follows.
+    other = await new_page(browser)
+    await other.goto(shop.page_url("/counter"))
+    await (
+        other.get_by_role("row")
+        .filter(has_text="Mug")
+        .get_by_role("button", name="Sell one")
+        .click()
+    )
+    await expect(on_hand).to_have_text("4")
+    # A checkout leaves the online count as it was; the counter still hears of it.
+    await cart.cart.checkout()
+    await expect(held).to_have_text("0", timeout=8000)
+    assert await counter.evaluate("window.notReloaded") is True
