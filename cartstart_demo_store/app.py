@@ -135,7 +135,10 @@ def create_app(config: ShopConfig, hub: StoreClient, webhook_secret: str) -> Sta
             products = await hub.products()
         except StoreApiError as exc:
             return JSONResponse({"problem": f"The hub cannot be reached: {exc}"}, status_code=503)
-        stock = {p.id: {"on_hand": p.stock.on_hand, "held": p.stock.held} for p in products}
+        stock = {
+            p.id: {"on_hand": p.stock.on_hand, "held": p.stock.held, "sold": p.stock.sold_pending}
+            for p in products
+        }
         return JSONResponse({"stock": stock}, headers={"Cache-Control": "no-store"})
 
     async def counter_change(request: Request) -> Response:

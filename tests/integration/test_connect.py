@@ -215,3 +215,18 @@ async def test_revoking_the_browser_ends_its_connects_and_the_links_it_made(
     bob = await sign_up(http, "bob@example.org")
     r = await http.delete(f"/api/cart/link-tokens/{entry['token_id']}", headers=bob.auth)
     assert r.status_code == 404
+
+
+async def test_the_hubs_pages_are_never_framed_and_connect_opens_the_window(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    r = await http.get("/connect")
+    assert r.status_code == 307 and r.headers["location"] == "/static/connect.html"
+    for page in ("/static/connect.html", "/static/console.html"):
+        r = await http.get(page)
+        assert r.status_code == 200
+        assert r.headers["content-security-policy"] == "frame-ancestors 'none'"
+        assert r.headers["x-frame-options"] == "DENY"
+    # The widget itself is embedded by every shop: no such headers there.
+    r = await http.get("/static/cartstart.js")
+    assert "content-security-policy" not in r.headers

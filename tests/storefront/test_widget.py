@@ -330,4 +330,5 @@ async def test_the_counter_page_keeps_its_numbers_live(
     # A checkout leaves the online count as it was; the counter still hears of it.
     await cart.cart.checkout()
     await expect(held).to_have_text("0", timeout=8000)
+    await expect(row.locator(".sold")).to_have_text("1")
     assert await counter.evaluate("window.notReloaded") is True

@@ -101,7 +101,9 @@ const transport = new PageTransport(HUB, link, () => products.followed(), {
 });
 
 const connect = connector(HUB, link, text, notice, () => {
+  linked = true; // the hub confirms it on the fresh hello (or the next poll)
   notice.say(text("connected"));
+  renderAll();
   transport.reconnect();
 });
 

@@ -70,6 +70,7 @@ export class PageTransport {
     /** After a linked welcome: the first snapshot's `in_cart` (or its absence) is the whole truth.
      * @type {"no" | "due" | ReturnType<typeof setTimeout>} */
     this.holdingsAfterWelcome = "no";
+    this.reopenNow = false;
   }
 
   async start() {
@@ -102,7 +103,10 @@ export class PageTransport {
           this.mode = "polling";
           this.poll();
         } else {
-          setTimeout(() => this.openSocket(), this.reconnects.next());
+          // Closed on purpose for a new token (`reconnect`): open again at once.
+          const pause = this.reopenNow ? 0 : this.reconnects.next();
+          this.reopenNow = false;
+          setTimeout(() => this.openSocket(), pause);
         }
       },
     });
@@ -227,6 +231,7 @@ export class PageTransport {
 
   /** A new link token takes effect on a fresh hello (WebSocket) or the next poll. */
   reconnect() {
+    this.reopenNow = Boolean(this.socket);
     if (this.socket) this.socket.close();
     else if (this.pollAbort) this.pollAbort.abort();
   }
