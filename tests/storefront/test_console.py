@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from playwright.async_api import Browser, Page, expect
+import re
+
+from playwright.async_api import Browser, Page, WebSocketRoute, expect
 
 from cartstart_desktop.core.session import CartSession
 from tests.helpers.hubs import seed_store
@@ -207,12 +209,20 @@ async def test_a_replaced_key_brings_the_sign_in_back_with_the_reason(
     await console.get_by_role("button", name="Sign in").click()
     await expect(console.locator("#connection")).to_have_text("Live")
 
-    # A REST answer of 401 does the same (here: the key replaced while the feed was away).
+    # A REST answer of 401 does the same. Here the feed cannot reach the hub (a proxy drops
+    # WebSockets), so only the next REST call can tell.
+    async def drop(ws: WebSocketRoute) -> None:
+        await ws.close()
+
+    await console.route_web_socket(re.compile(r".*/ws/store"), drop)
+    await console.reload()  # signed in again with this tab's key, the feed away
+    await expect(console.locator("#connection")).to_have_text("Reconnecting…")
     await shop.hub.hub.identity.rotate_store_key(shop.store_id)
-    await console.reload()
+    await console.get_by_role("button", name="Search").click()
     await expect(console.get_by_role("alert").first).to_have_text(
         "This key is no longer valid; sign in again"
     )
+    await expect(console.locator("#signin")).to_be_visible()
 
 
 async def test_an_empty_console_says_what_to_do(browser: Browser, shop: Shop) -> None:

@@ -23,15 +23,17 @@ import { openConnectWindow } from "./popup.js";
 export function connector(hub, link, text, notice, connected) {
   /** @type {FormDialog | null} */
   let dialog = null;
-  /** @type {(() => void) | undefined} */
+  /** @type {(() => void) | undefined} what the page's own dialog continues with */
   let next;
+  let attempt = 0; // a newer click makes older windows' answers moot
 
-  /** @param {string} token */
-  function take(token) {
+  /**
+   * @param {string} token
+   * @param {(() => void) | undefined} then
+   */
+  function take(token, then) {
     link.set(token);
     connected();
-    const then = next;
-    next = undefined;
     then?.();
   }
 
@@ -49,25 +51,32 @@ export function connector(hub, link, text, notice, connected) {
           body: { code, label: `${location.host} (${navigator.platform || "browser"})`.slice(0, 100) },
         });
         dialog?.close();
-        take(issued.token);
+        const then = next;
+        next = undefined;
+        take(issued.token, then);
       },
     });
     dialog.open();
   }
 
   return (storeId, then) => {
-    next = then;
+    const mine = ++attempt;
     const waiting = openConnectWindow(hub, storeId);
     if (!waiting) {
+      next = then;
       withCode();
       return;
     }
     notice.say(text("connectWaiting"), 0);
     waiting.then(({ token, talked }) => {
+      if (mine !== attempt) return;
       notice.clear();
-      if (token) take(token);
-      else if (!talked) withCode();
-      else next = undefined;
+      if (token) {
+        take(token, then);
+      } else if (!talked) {
+        next = then;
+        withCode();
+      }
     });
   };
 }
