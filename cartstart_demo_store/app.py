@@ -8,7 +8,7 @@ from urllib.parse import quote
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from shared_protocol.common import Money
@@ -84,6 +84,7 @@ def create_app(config: ShopConfig, hub: StoreClient, webhook_secret: str) -> Sta
         html = env.get_template(name).render(
             shop=catalogue,
             widget=storefront.widget(),
+            connect=storefront.connect_button(),
             store_id=config.store_id,
             texts=storefront.texts,
             **context,
@@ -127,6 +128,19 @@ def create_app(config: ShopConfig, hub: StoreClient, webhook_secret: str) -> Sta
             console=f"{config.hub_url}/console",
         )
 
+    async def counter_stock(request: Request) -> Response:
+        """The counter's numbers, for its page to keep them live (it asks every few seconds, and
+        at once when the widget shows a new count)."""
+        try:
+            products = await hub.products()
+        except StoreApiError as exc:
+            return JSONResponse({"problem": f"The hub cannot be reached: {exc}"}, status_code=503)
+        stock = {
+            p.id: {"on_hand": p.stock.on_hand, "held": p.stock.held, "sold": p.stock.sold_pending}
+            for p in products
+        }
+        return JSONResponse({"stock": stock}, headers={"Cache-Control": "no-store"})
+
     async def counter_change(request: Request) -> Response:
         item = catalogue.item(request.path_params["item_id"])
         if item is None:
@@ -153,6 +167,7 @@ def create_app(config: ShopConfig, hub: StoreClient, webhook_secret: str) -> Sta
             Route("/", index),
             Route("/products/{item_id}", product_page),
             Route("/counter", counter),
+            Route("/counter/stock", counter_stock),
             Route("/counter/{item_id}/{action:str}", counter_change, methods=["POST"]),
             Route("/hooks/cartstart", webhook, methods=["POST"]),
         ]

@@ -99,9 +99,10 @@ def banner(hub: RunningHub, data_dir: Path, shops: list[ShopConfig], desktop_lin
         f"  Shopper      {DEMO_EMAIL} / {DEMO_PASSWORD}",
         f"  Desktop cart {desktop_line}",
         "",
-        "Try it: open a shop in a browser, choose Add to cart, and type the code from the",
-        "cart's 'Connect a browser…' (or open a page from the cart's Bookmarks). Sell the last",
-        "unit at the shop counter and watch the cart and every page showing it.",
+        "Try it: open a shop in a browser and choose Add to cart: the CartStart window asks",
+        "once for the code from the cart's 'Connect a browser…', then each shop connects with",
+        "one click (or open a page from the cart's Bookmarks). Sell the last unit at the shop",
+        "counter and watch the cart and every page showing it.",
         f"  curl -s '{hub.http_url}/api/page/availability?p={first.store_id}:{first.catalogue.items[0].id}'",
         "",
     ]

@@ -43,6 +43,9 @@ class HubConfig(BaseModel):
     flood_strikes: int = Field(100, ge=1, description="Refused messages before a flood close")
     session_ttl: float = Field(30 * DAY, gt=0, description="Lifetime of a shopper session token")
     link_token_ttl: float = Field(7 * DAY, gt=0, description="Default lifetime of a link token")
+    browser_ttl: float = Field(
+        30 * DAY, gt=0, description="Lifetime of a browser connected on the hub's connect page"
+    )
     default_ticket_ttl: float = Field(
         900.0, ge=1, le=7 * DAY, description="Ticket TTL of a new store"
     )

@@ -15,6 +15,7 @@ import time
 
 SESSION = "css"
 LINK = "csl"
+BROWSER = "csb"  # a browser connected on the hub's connect page
 STORE_KEY = "csk"
 
 _SCRYPT_R = 8

@@ -3,7 +3,7 @@
 // there), and an external source map beside each (no sourceMappingURL comment: the served file
 // does not grow; a developer adds the map in the browser's dev tools by hand).
 //
-//   node scripts/build-js.mjs            write storefront_templates/static/{cartstart,console}.js(.map)
+//   node scripts/build-js.mjs            write storefront_templates/static/{cartstart,connect,console}.js(.map)
 //   node scripts/build-js.mjs --check    fail when a committed bundle differs from a fresh build
 //
 // `make js` runs the first, `make lint` the second.
@@ -20,6 +20,11 @@ const BUNDLES = [
     entry: "storefront_templates/src/widget/main.js",
     out: "storefront_templates/static/cartstart.js",
     banner: "/* CartStart storefront widget (MIT). Built from storefront_templates/src/widget/: edit those and run `make js`. */",
+  },
+  {
+    entry: "storefront_templates/src/connect/main.js",
+    out: "storefront_templates/static/connect.js",
+    banner: "/* CartStart connect window (MIT). Built from storefront_templates/src/connect/: edit those and run `make js`. */",
   },
   {
     entry: "storefront_templates/src/console/main.js",

@@ -26,9 +26,13 @@ from shared_protocol.money import format_money
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
-# The texts the controls show before the widget runs; the widget (src/widget/texts.js) has the
+# The texts the templates show before the widget runs; the widget (src/widget/texts.js) has the
 # same defaults, and a test keeps them equal.
-DEFAULT_TEXTS = {"checking": "Checking availability…", "add": "Add to cart"}
+DEFAULT_TEXTS = {
+    "checking": "Checking availability…",
+    "add": "Add to cart",
+    "connect": "Connect to my cart",
+}
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,11 @@ class Storefront:
 
     def widget(self) -> Markup:
         return self._render("widget.html", hub_url=self.hub_url, custom_texts=self.custom_texts)
+
+    def connect_button(self) -> Markup:
+        """ "Connect to my cart", for a page's header: shown by the widget while the page is not
+        connected (a shopper can also just press Add to cart)."""
+        return self._render("connect_button.html")
 
     def product_card(self, product: Product) -> Markup:
         return self._render("product_card.html", product=product)

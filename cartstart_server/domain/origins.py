@@ -38,6 +38,17 @@ def normalize_origin(value: str) -> str | None:
     return f"{parts.scheme}://{host}:{port}"
 
 
+def origin_of(url: str) -> str | None:
+    """The origin of a URL: 'https://hub.example/base/' -> 'https://hub.example'."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.netloc:
+        return None
+    return normalize_origin(f"{parts.scheme}://{parts.netloc}")
+
+
 def unknown_origin(origin: str) -> ProtocolError:
     return ProtocolError(
         ErrorCode.FORBIDDEN,

@@ -1,5 +1,6 @@
-"""Who is who: shoppers' accounts and sessions, link tokens for pages, pairing codes, and the
-stores' API keys. Plain reads and writes of the directory: no events to publish."""
+"""Who is who: shoppers' accounts and sessions, link tokens for pages, pairing codes, browsers
+connected on the hub's connect page, and the stores' API keys. Plain reads and writes of the
+directory: no events to publish."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from dataclasses import dataclass
 from functools import partial
 
 from shared_protocol import ProtocolError
-from shared_protocol.accounts import IssuedLinkToken, IssuedSession, LinkTokenView
+from shared_protocol.accounts import (
+    ConnectPreview,
+    IssuedLinkToken,
+    IssuedSession,
+    LinkTokenView,
+)
 from shared_protocol.store_api import StoreInfo
 
 from .. import credentials as cred
@@ -19,7 +25,7 @@ from ..domain import identity as rules
 from ..domain.topics import store_key_topic, token_topic
 from ..storage import directory
 from ..storage.base import Database
-from ..storage.directory import TokenRow
+from ..storage.directory import StoreRow, TokenRow
 from ..storage.views import link_token_view, store_info
 from .revocation import OnDead, Revocations, Watch
 
@@ -92,7 +98,14 @@ class Identity:
         )
 
     async def _issue(
-        self, kind: str, prefix: str, account_id: str, store_id: str | None, label: str, ttl: float
+        self,
+        kind: str,
+        prefix: str,
+        account_id: str,
+        store_id: str | None,
+        label: str,
+        ttl: float,
+        browser_id: str | None = None,
     ) -> tuple[str, TokenRow]:
         now = self.clock.now()
         secret = cred.new_secret()
@@ -106,8 +119,12 @@ class Identity:
             created_at=now,
             expires_at=now + ttl,
             revoked_at=None,
+            browser_id=browser_id,
         )
-        await self.db.write(directory.create_token(row))
+        if browser_id is None:
+            await self.db.write(directory.create_token(row))
+        else:
+            await self.db.write(directory.create_browser_link(row))
         return cred.format_token(prefix, row.id, secret), row
 
     async def _check_token(self, token: str | None, kind: str, prefix: str) -> TokenRow:
@@ -174,32 +191,119 @@ class Identity:
         return code, expires_at
 
     async def redeem_pairing_code(self, code: str, label: str) -> IssuedLinkToken:
+        """A page's own link token, for the code typed on it."""
+        return await self._redeem(
+            code, "link", cred.LINK, label or "Paired browser", self.config.link_token_ttl
+        )
+
+    async def _redeem(
+        self, code: str, kind: str, prefix: str, label: str, ttl: float
+    ) -> IssuedLinkToken:
         now = self.clock.now()
         secret = cred.new_secret()
         draft = TokenRow(
             id=cred.new_id("tk"),
-            kind="link",
+            kind=kind,
             secret_hash=cred.hash_secret(secret),
             account_id="",
             store_id=None,
-            label=(label or "Paired browser")[:100],
+            label=label[:100],
             created_at=now,
-            expires_at=now + self.config.link_token_ttl,
+            expires_at=now + ttl,
             revoked_at=None,
         )
         code_hash = cred.hash_secret(cred.normalize_pairing_code(code))
         row = await self.db.write(directory.redeem_pairing_code(code_hash, draft))
-        return _issued(cred.format_token(cred.LINK, row.id, secret), row)
+        return _issued(cred.format_token(prefix, row.id, secret), row)
 
     async def link_tokens(self, shopper: Shopper) -> list[LinkTokenView]:
-        rows = await self.db.read(directory.list_tokens(shopper.cart_id, "link", self.clock.now()))
+        """Pages linked to the cart, and connected browsers."""
+        now = self.clock.now()
+        rows = await self.db.read(directory.list_tokens(shopper.cart_id, ("link", "browser"), now))
         return [link_token_view(r) for r in rows]
 
     async def revoke_link_token(self, shopper: Shopper, token_id: str) -> None:
-        await self.db.write(
-            directory.revoke_token(token_id, shopper.cart_id, "link", self.clock.now())
+        """A page's link token, or a connected browser with every link it made."""
+        revoked = await self.db.write(
+            directory.revoke_link(token_id, shopper.cart_id, self.clock.now())
         )
-        await self._revocations.announce(token_topic(token_id))
+        for gone in revoked:
+            await self._revocations.announce(token_topic(gone))
+
+    # ---- browsers connected on the hub's own page (docs/protocol.md section 7) -----------------
+    #
+    # `origin` is the request's Origin header and `hub_url` the address it was sent to: the
+    # credential works only from the hub's own pages. `page_origin` is the shop page asking to
+    # connect, as the browser reported it to the hub's page (MessageEvent.origin).
+
+    def _hub_urls(self, hub_url: str) -> tuple[str | None, ...]:
+        return (hub_url, self.config.public_http_url)
+
+    async def connect_browser(
+        self, code: str, label: str, origin: str | None, hub_url: str
+    ) -> IssuedLinkToken:
+        """Trade a code from the cart for a connected browser's credential (kept by the hub's
+        page in its own storage: shop pages never see it)."""
+        rules.check_hub_page(origin, self._hub_urls(hub_url))
+        return await self._redeem(
+            code, "browser", cred.BROWSER, rules.browser_label(label), self.config.browser_ttl
+        )
+
+    async def _connect_target(self, store_id: str, page_origin: str) -> tuple[StoreRow, str]:
+        store = await self.db.read(directory.get_store(store_id))
+        if store is None:
+            raise rules.no_store(store_id)
+        return store, rules.check_connect_origin(store.name, store.origins, page_origin)
+
+    async def connect_preview(
+        self,
+        credential: str | None,
+        store_id: str,
+        page_origin: str,
+        origin: str | None,
+        hub_url: str,
+    ) -> ConnectPreview:
+        """What the shopper is asked to agree to, and whether this browser is connected (a dead
+        or missing credential: it needs a code first)."""
+        rules.check_hub_page(origin, self._hub_urls(hub_url))
+        store, normalized = await self._connect_target(store_id, page_origin)
+        connected = False
+        if credential:
+            try:
+                browser = await self._check_token(credential, "browser", cred.BROWSER)
+                connected = browser.store_id in (None, store.id)
+            except ProtocolError:
+                connected = False
+        return ConnectPreview(
+            store_id=store.id, store_name=store.name, origin=normalized, connected=connected
+        )
+
+    async def connect_shop(
+        self,
+        credential: str | None,
+        store_id: str,
+        page_origin: str,
+        origin: str | None,
+        hub_url: str,
+    ) -> IssuedLinkToken:
+        """A link token for that store's page, made by a connected browser: scoped to the store,
+        and only for a page on a site the store registered."""
+        rules.check_hub_page(origin, self._hub_urls(hub_url))
+        browser = await self._check_token(credential, "browser", cred.BROWSER)
+        store, normalized = await self._connect_target(store_id, page_origin)
+        if browser.store_id not in (None, store.id):
+            raise rules.browser_for_one_store(store.name)
+        lifetime = min(self.config.link_token_ttl, browser.expires_at - self.clock.now())
+        token, row = await self._issue(
+            "link",
+            cred.LINK,
+            browser.account_id,
+            store.id,
+            rules.connected_shop_label(store.name, normalized),
+            lifetime,
+            browser_id=browser.id,
+        )
+        return _issued(token, row)
 
     # ---- stores ------------------------------------------------------------------------------
 

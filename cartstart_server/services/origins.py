@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 
-from ..domain.origins import normalize_origin, not_the_stores_origin, unknown_origin
+from ..domain.origins import normalize_origin, not_the_stores_origin, origin_of, unknown_origin
 
 OriginsLoader = Callable[[], Awaitable[dict[str, tuple[str, ...]]]]
 
@@ -61,3 +61,10 @@ class OriginPolicy:
         await self._fresh()
         if normalize_origin(origin) not in self._by_store.get(store_id, frozenset()):
             raise not_the_stores_origin(origin, store_id, command_id)
+
+    @staticmethod
+    def same_origin(origin: str, url: str) -> bool:
+        """Whether a request with this Origin was sent to `url` by a page of the same origin
+        (the hub's own pages)."""
+        own = origin_of(url)
+        return own is not None and normalize_origin(origin) == own

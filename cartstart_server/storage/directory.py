@@ -1,4 +1,4 @@
-"""Who is who: stores, shopper accounts, and tokens (sessions and link tokens)."""
+"""Who is who: stores, shopper accounts, and tokens (sessions, link tokens, connected browsers)."""
 
 from __future__ import annotations
 
@@ -51,6 +51,7 @@ class TokenRow:
     created_at: float
     expires_at: float
     revoked_at: float | None
+    browser_id: str | None = None  # the connected browser that made this link token
 
     @classmethod
     def of(cls, row: Row) -> TokenRow:
@@ -169,7 +170,7 @@ def account_by_email(email: str) -> Plan[Row | None]:
 def create_token(token: TokenRow) -> Plan[None]:
     yield Stmt(
         "INSERT INTO tokens (id, kind, secret_hash, account_id, store_id, label, created_at, "
-        "expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "expires_at, revoked_at, browser_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             token.id,
             token.kind,
@@ -180,8 +181,27 @@ def create_token(token: TokenRow) -> Plan[None]:
             token.created_at,
             token.expires_at,
             token.revoked_at,
+            token.browser_id,
         ),
     )
+
+
+def create_browser_link(token: TokenRow) -> Plan[None]:
+    """A link token made by a connected browser (`token.browser_id`), in the same transaction as
+    the check that the browser is still connected: revoking a browser revokes the links it made,
+    and none may slip in after."""
+    live = one(
+        (
+            yield Stmt(
+                "SELECT 1 AS ok FROM tokens WHERE id = ? AND kind = 'browser' "
+                "AND revoked_at IS NULL AND expires_at > ?",
+                (token.browser_id, token.created_at),
+            )
+        )
+    )
+    if live is None:
+        raise rules.browser_gone()
+    yield from create_token(token)
 
 
 def all_origins() -> Plan[dict[str, tuple[str, ...]]]:
@@ -220,13 +240,37 @@ def revoke_token(token_id: str, account_id: str, kind: str, now: float) -> Plan[
         raise rules.no_such_token(kind)
 
 
-def list_tokens(account_id: str, kind: str, now: float) -> Plan[list[TokenRow]]:
+def list_tokens(account_id: str, kinds: tuple[str, ...], now: float) -> Plan[list[TokenRow]]:
+    """The account's live tokens of these kinds, oldest first."""
+    marks = ", ".join("?" for _ in kinds)
     rows = yield Stmt(
-        "SELECT * FROM tokens WHERE account_id = ? AND kind = ? AND revoked_at IS NULL "
-        "AND expires_at > ? ORDER BY created_at",
-        (account_id, kind, now),
+        f"SELECT * FROM tokens WHERE account_id = ? AND kind IN ({marks}) "
+        "AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at, id",
+        (account_id, *kinds, now),
     )
     return [TokenRow.of(r) for r in rows]
+
+
+def revoke_link(token_id: str, account_id: str, now: float) -> Plan[list[str]]:
+    """Revoke a link token, or a connected browser together with every link token it made (so
+    the shops it connected stop adding too). Returns the ids revoked now, to announce."""
+    found = one(
+        (
+            yield Stmt(
+                "SELECT revoked_at FROM tokens WHERE id = ? AND account_id = ? "
+                "AND kind IN ('link', 'browser')",
+                (token_id, account_id),
+            )
+        )
+    )
+    if found is None:
+        raise rules.no_such_token("link")
+    rows = yield Stmt(
+        "UPDATE tokens SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL "
+        "AND (id = ? OR (browser_id = ? AND kind = 'link')) RETURNING id",
+        (now, account_id, token_id, token_id),
+    )
+    return [r["id"] for r in rows]
 
 
 def create_pairing_code(
@@ -240,7 +284,8 @@ def create_pairing_code(
 
 
 def redeem_pairing_code(code_hash: str, token: TokenRow) -> Plan[TokenRow]:
-    """Use a pairing code once: mark it used and mint its link token in the same transaction."""
+    """Use a pairing code once: mark it used and mint its token (a page's link token, or a
+    connected browser's) in the same transaction. The token gets the code's cart and store."""
     row = one(
         (
             yield Stmt(

@@ -174,4 +174,27 @@ MIGRATIONS: list[list[str]] = [
         # index fewer to update on the ledger's busiest insert.
         "DROP INDEX tickets_cart",
     ],
+    [
+        # Connected browsers (a third kind of token, kept on the hub's own connect page) and the
+        # link tokens each one made (`browser_id`). A CHECK cannot be widened in place in SQLite,
+        # so the table is rebuilt (the same statements work on PostgreSQL).
+        """CREATE TABLE tokens_v5 (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('session', 'link', 'browser')),
+            secret_hash TEXT NOT NULL,
+            account_id TEXT NOT NULL REFERENCES accounts(id),
+            store_id TEXT,
+            label TEXT NOT NULL DEFAULT '',
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            revoked_at REAL,
+            browser_id TEXT)""",
+        "INSERT INTO tokens_v5 (id, kind, secret_hash, account_id, store_id, label, created_at, "
+        "expires_at, revoked_at) SELECT id, kind, secret_hash, account_id, store_id, label, "
+        "created_at, expires_at, revoked_at FROM tokens",
+        "DROP TABLE tokens",
+        "ALTER TABLE tokens_v5 RENAME TO tokens",
+        "CREATE INDEX tokens_account ON tokens(account_id, kind)",
+        "CREATE INDEX tokens_browser ON tokens(browser_id) WHERE browser_id IS NOT NULL",
+    ],
 ]

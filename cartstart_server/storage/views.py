@@ -154,6 +154,8 @@ def link_token_view(token: TokenRow) -> LinkTokenView:
         label=token.label,
         created_at=token.created_at,
         expires_at=token.expires_at,
+        kind="browser" if token.kind == "browser" else "link",
+        browser_id=token.browser_id,
     )
 
 

@@ -129,6 +129,18 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
+class HubPages(StaticFiles):
+    """The static files, and the hub's own pages among them (the console, the connect window):
+    those may not be shown inside another site's frame, where a click could be stolen."""
+
+    def file_response(self, full_path: Any, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(full_path, *args, **kwargs)
+        if str(full_path).endswith(".html"):
+            response.headers["X-Frame-Options"] = "DENY"
+            response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+        return response
+
+
 def create_app(
     *,
     routers: Iterable[APIRouter],
@@ -205,6 +217,11 @@ def create_app(
         """The store console (static page; it signs in with the store's API key)."""
         return RedirectResponse("/static/console.html")
 
+    @app.get("/connect", tags=["connect"], include_in_schema=False)
+    async def connect_page() -> Response:
+        """The connect window: a browser connected here once connects shops with one click."""
+        return RedirectResponse("/static/connect.html")
+
     @app.get("/.well-known/cartstart.json", tags=["ops"])
     async def well_known() -> dict[str, Any]:
         return discovery
@@ -212,5 +229,5 @@ def create_app(
     for router in routers:
         app.include_router(router)
     if STATIC_DIR.is_dir():
-        app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+        app.mount("/static", HubPages(directory=STATIC_DIR), name="static")
     return app

@@ -9,6 +9,8 @@
   (`Carts.add_to_cart`).
 - Everything else (cart, store, accounts) is not for pages: no CORS headers, so browsers keep
   other sites' scripts out.
+- The hub's own pages (the connect page, the console) call it from its own origin: such
+  same-origin requests need no CORS and are not store pages, so they pass as they are.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ class PageCors:
             await self.app(
                 scope, receive, _with_headers(send, {"Access-Control-Allow-Origin": "*"})
             )
-        elif path.startswith(PAGE_PREFIX):
+        elif path.startswith(PAGE_PREFIX) and not self.policy.same_origin(origin, _own(scope)):
             await self._page(scope, receive, send, origin)
         else:
             await self.app(scope, receive, send)
@@ -68,6 +70,11 @@ class PageCors:
             await response(scope, receive, send)
             return
         await self.app(scope, receive, _with_headers(send, allow))
+
+
+def _own(scope: Scope) -> str:
+    """The origin this request was sent to: scheme and Host."""
+    return f"{scope.get('scheme', 'http')}://{Headers(scope=scope).get('host', '')}"
 
 
 def _raw(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:

@@ -1,22 +1,23 @@
-"""Store pages over HTTP: availability (with long-poll) for firewalled browsers, and add-to-cart
-with a link token."""
+"""Store pages over HTTP: availability (with long-poll) for firewalled browsers, add-to-cart with a
+link token, and the hub's own connect page (a browser connected once connects shops with one
+click: docs/protocol.md section 7, "Connecting a browser")."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Header, Query
+from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared_protocol import ErrorCode, ProtocolError
-from shared_protocol.accounts import IssuedLinkToken
+from shared_protocol.accounts import ConnectPreview, IssuedLinkToken
 from shared_protocol.common import Availability, Ident
 from shared_protocol.page import MAX_SUBSCRIPTIONS, Holding, PageCommand, PageResult
 
 from ..services.carts import Carts
 from ..services.identity import Identity, LinkedPage
 from ..services.streams import Streams
-from .http_auth import Auth
+from .http_auth import Auth, Bearer
 from .http_errors import SIGNED_IN
 from .limits import Limits
 
@@ -50,6 +51,27 @@ class PairIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     code: str = Field(min_length=4, max_length=20, description="The code shown in the cart")
     label: str = Field("", max_length=100, description="Names this browser in the cart")
+
+
+class BrowserIn(PairIn):
+    label: str = Field("", max_length=60, description="Names this browser in the cart")
+
+
+class ConnectIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    store_id: Ident
+    origin: str = Field(
+        max_length=300, description="The shop page's origin, as the browser reported it"
+    )
+
+
+Origin = Annotated[str | None, Header(include_in_schema=False)]
+
+
+def _hub_url(request: Request) -> str:
+    """The address this request was sent to (scheme, host and port): the hub as its own pages
+    see it."""
+    return f"{request.url.scheme}://{request.url.netloc}"
 
 
 def _parse_refs(refs: list[str]) -> list[tuple[str, str]]:
@@ -103,6 +125,41 @@ def routes(*, identity: Identity, carts: Carts, streams: Streams, limits: Limits
     async def pair(body: PairIn) -> IssuedLinkToken:
         """Trade a pairing code for a link token: this browser now adds to that cart."""
         return await identity.redeem_pairing_code(body.code, body.label)
+
+    @router.post("/api/page/connect/browser", status_code=201, tags=["connect"])
+    async def connect_browser(
+        body: BrowserIn, request: Request, origin: Origin = None
+    ) -> IssuedLinkToken:
+        """On the hub's own connect page: trade a code from the cart for this browser's
+        credential (`kind` "browser"). Refused from any other site."""
+        return await identity.connect_browser(body.code, body.label, origin, _hub_url(request))
+
+    @router.get("/api/page/connect", tags=["connect"])
+    async def connect_preview(
+        store_id: Ident,
+        page_origin: Annotated[str, Query(alias="origin", max_length=300)],
+        request: Request,
+        credentials: Bearer,
+        origin: Origin = None,
+    ) -> ConnectPreview:
+        """On the hub's connect page: the store's name and the page's origin to ask the shopper
+        about, and whether the browser credential sent (if any) is valid. A store that did not
+        register that origin is refused (403)."""
+        credential = credentials.credentials if credentials else None
+        return await identity.connect_preview(
+            credential, store_id, page_origin, origin, _hub_url(request)
+        )
+
+    @router.post("/api/page/connect", status_code=201, tags=["connect"])
+    async def connect(
+        body: ConnectIn, request: Request, credentials: Bearer, origin: Origin = None
+    ) -> IssuedLinkToken:
+        """On the hub's connect page, with the browser credential: a link token for that store's
+        page (scoped to the store), handed to the page by postMessage to its exact origin."""
+        credential = credentials.credentials if credentials else None
+        return await identity.connect_shop(
+            credential, body.store_id, body.origin, origin, _hub_url(request)
+        )
 
     @router.post("/api/page/commands")
     async def page_command(

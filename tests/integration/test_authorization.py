@@ -168,7 +168,7 @@ async def test_a_page_without_a_link_cannot_add(server: HubServer) -> None:
         reply = await page.command(
             {"type": "add_to_cart", "id": "anon-0001", "store_id": store, "product_id": "mug"}
         )
-        assert reply["code"] == "unauthorized" and "pair" in reply["message"]
+        assert reply["code"] == "unauthorized" and "connect" in reply["message"]
     (level,) = await server.hub.carts.availability([(store, "mug")])
     assert level.available == 3
 
@@ -272,7 +272,7 @@ async def test_pairing_a_browser_with_a_short_code(
     token = r.json()["token"]
     assert r.json()["label"] == "Laptop Firefox"
     r = await http.post("/api/page/pair", json={"code": code})
-    assert r.status_code == 404 and "pairing code" in r.json()["error"]["message"]
+    assert r.status_code == 404 and "Connect a browser" in r.json()["error"]["message"]
     # The paired browser adds to alice's cart, and alice can revoke it.
     r = await http.post(
         "/api/page/commands",

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import shutil
+import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -53,6 +56,14 @@ TEST_CATALOGUE = Catalogue(
 )
 
 
+SECOND_CATALOGUE = Catalogue(
+    "Second Books",
+    "EUR",
+    "Another shop on the same hub.",
+    (Item("atlas", "Old atlas", "SB-1", 4500, 2, "Two of them."),),
+)
+
+
 @dataclass
 class Shop:
     """A hub, one demo shop registered with it, and the shop's URL."""
@@ -96,6 +107,34 @@ async def shop(tmp_path: Path) -> AsyncIterator[Shop]:
         finally:
             server.should_exit = True
             await task
+
+
+@pytest.fixture
+async def second_shop(shop: Shop) -> AsyncIterator[Shop]:
+    """Another demo shop on the same hub, on its own port: another origin."""
+    hub = shop.hub
+    store_id, key = await hub.hub.stores.create(SECOND_CATALOGUE.name, default_ttl=TTL)
+    config = ShopConfig(hub.http_url, store_id, key, SECOND_CATALOGUE, port=free_port())
+    server, task = await start(config)
+    try:
+        yield Shop(hub, shop.clock, store_id, config.url, key)
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.fixture
+def other_site(tmp_path: Path) -> Iterator[tuple[Path, int]]:
+    """Another web site on loopback: a plain static server (a directory and its port)."""
+    root = tmp_path / "site"
+    root.mkdir()
+    handler = partial(SimpleHTTPRequestHandler, directory=str(root))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield root, server.server_address[1]
+    server.shutdown()
+    server.server_close()
 
 
 PASSWORD = "correct horse battery"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from playwright.async_api import Browser, Page, expect
+import re
+
+from playwright.async_api import Browser, Page, WebSocketRoute, expect
 
 from cartstart_desktop.core.session import CartSession
 from tests.helpers.hubs import seed_store
@@ -15,7 +17,7 @@ async def open_console(browser: Browser, shop: Shop, key: str) -> Page:
     await page.goto(f"{shop.hub.http_url}/console")
     await page.get_by_label("API key").fill(key)
     await page.get_by_role("button", name="Sign in").click()
-    await expect(page.locator("#connection")).to_have_text("live")
+    await expect(page.locator("#connection")).to_have_text("Live")
     return page
 
 
@@ -27,7 +29,7 @@ async def test_an_add_from_a_store_page_appears_in_the_live_feed(
     await console.goto(f"{shop.hub.http_url}/console")
     await console.get_by_label("API key").fill(f"csk.{shop.store_id}.not-the-secret")
     await console.get_by_role("button", name="Sign in").click()
-    await expect(console.get_by_role("alert").first).to_have_text("not a valid store API key")
+    await expect(console.get_by_role("alert").first).to_have_text("Not a valid store API key")
     await expect(console.locator("#console")).to_be_hidden()
 
     console = await open_console(browser, shop, shop.key)
@@ -53,10 +55,10 @@ async def test_an_add_from_a_store_page_appears_in_the_live_feed(
     (order,) = result.orders or []
     assert order.discount is not None and order.discount.amount == 225  # 15% of 15.00
     row = console.locator("#orders tr").filter(has_text=order.order_id)
-    await expect(row).to_contain_text("placed")
+    await expect(row).to_contain_text("Placed")
     await expect(row).to_contain_text("alice@example.org")
     await row.get_by_role("button", name="Confirm").click()
-    await expect(row).to_contain_text("confirmed")
+    await expect(row).to_contain_text("Confirmed")
     await eventually(
         lambda: cart.purchases.book.deliveries[order.order_id].status == "confirmed",
         what="cart follows",
@@ -114,7 +116,7 @@ async def test_order_steps_ask_in_a_dialog_for_what_the_shopper_reads(
 
     row = console.locator("#orders tr").filter(has_text=shipped.order_id)
     await row.get_by_role("button", name="Confirm").click()
-    await expect(row).to_contain_text("confirmed")
+    await expect(row).to_contain_text("Confirmed")
     await row.get_by_role("button", name="Dispatch").click()
     dialog = console.get_by_role("dialog", name=f"Dispatch order {shipped.order_id}")
     await expect(dialog).to_be_visible()
@@ -123,7 +125,7 @@ async def test_order_steps_ask_in_a_dialog_for_what_the_shopper_reads(
     await dialog.get_by_label("Tracking link").fill("https://track.example/123")
     await dialog.get_by_role("button", name="Dispatch").click()
     await expect(dialog).to_be_hidden()
-    await expect(row).to_contain_text("dispatched")
+    await expect(row).to_contain_text("Dispatched")
     await eventually(
         lambda: cart.purchases.book.deliveries[shipped.order_id].order.carrier == "Harbour Post",
         what="the cart hears of the dispatch",
@@ -146,11 +148,11 @@ async def test_order_steps_ask_in_a_dialog_for_what_the_shopper_reads(
     await row.get_by_role("button", name="Reject").click()
     await dialog.get_by_role("button", name="Reject order").click()  # no reason: not sent
     await expect(dialog).to_be_visible()
-    await expect(row).to_contain_text("placed")
+    await expect(row).to_contain_text("Placed")
     await dialog.get_by_label("Reason").fill("Cracked in the kiln <b>sorry</b>")
     await dialog.get_by_role("button", name="Reject order").click()
     await expect(dialog).to_be_hidden()
-    await expect(row).to_contain_text("rejected")
+    await expect(row).to_contain_text("Rejected")
     await eventually(
         lambda: (
             cart.purchases.book.deliveries[refused.order_id].order.reason
@@ -159,3 +161,80 @@ async def test_order_steps_ask_in_a_dialog_for_what_the_shopper_reads(
         what="the shopper reads the reason",
     )
     assert blocking == []
+
+
+async def test_closing_the_dispatch_form_leaves_the_order_as_it_was(
+    browser: Browser, shop: Shop, cart: CartSession
+) -> None:
+    await cart.cart.reserve(shop.store_id, "mug")
+    (order,) = (await cart.cart.checkout()).orders or []
+    console = await open_console(browser, shop, shop.key)
+    sent: list[str] = []
+    console.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
+    row = console.locator("#orders tr").filter(has_text=order.order_id)
+    await row.get_by_role("button", name="Confirm").click()
+    await expect(row).to_contain_text("Confirmed")
+    sent.clear()
+    dispatch = row.get_by_role("button", name="Dispatch")
+    await dispatch.click()
+    dialog = console.get_by_role("dialog", name=f"Dispatch order {order.order_id}")
+    await dialog.get_by_label("Carrier").fill("Harbour Post")
+    await dialog.get_by_role("button", name="Cancel").click()
+    await expect(dialog).to_be_hidden()
+    await expect(dispatch).to_be_focused()  # focus is given back to the step's button
+    # Nothing was sent, the order is still confirmed, here and at the hub.
+    await expect(row).to_contain_text("Confirmed")
+    assert sent == []
+    (listed,) = await shop.hub.hub.orders.of_store(shop.store_id)
+    assert listed.status == "confirmed"
+    # Opened again, the form starts empty.
+    await dispatch.click()
+    await expect(dialog.get_by_label("Carrier")).to_have_value("")
+
+
+async def test_a_replaced_key_brings_the_sign_in_back_with_the_reason(
+    browser: Browser, shop: Shop
+) -> None:
+    console = await open_console(browser, shop, shop.key)
+    new_key = await shop.hub.hub.identity.rotate_store_key(shop.store_id)
+    # The hub ends the feed (unauthorized, 1008): the console does not wait forever.
+    await expect(console.locator("#signin")).to_be_visible()
+    await expect(console.get_by_role("alert").first).to_have_text(
+        "This key is no longer valid; sign in again"
+    )
+    await expect(console.locator("#console")).to_be_hidden()
+    assert await console.evaluate("sessionStorage.getItem('cartstart.console.key')") is None
+    # With the new key, it works again.
+    await console.get_by_label("API key").fill(new_key)
+    await console.get_by_role("button", name="Sign in").click()
+    await expect(console.locator("#connection")).to_have_text("Live")
+
+    # A REST answer of 401 does the same. Here the feed cannot reach the hub (a proxy drops
+    # WebSockets), so only the next REST call can tell.
+    async def drop(ws: WebSocketRoute) -> None:
+        await ws.close()
+
+    await console.route_web_socket(re.compile(r".*/ws/store"), drop)
+    await console.reload()  # signed in again with this tab's key, the feed away
+    await expect(console.locator("#connection")).to_have_text("Reconnecting…")
+    await shop.hub.hub.identity.rotate_store_key(shop.store_id)
+    await console.get_by_role("button", name="Search").click()
+    await expect(console.get_by_role("alert").first).to_have_text(
+        "This key is no longer valid; sign in again"
+    )
+    await expect(console.locator("#signin")).to_be_visible()
+
+
+async def test_an_empty_console_says_what_to_do(browser: Browser, shop: Shop) -> None:
+    console = await open_console(browser, shop, shop.key)
+    for empty, words in [
+        ("#feed-empty", "Nothing carted yet"),
+        ("#carts-empty", "No cart holds your products right now"),
+        ("#orders-empty", "No orders yet"),
+        ("#customers-empty", "No customers yet"),
+    ]:
+        await expect(console.locator(empty)).to_be_visible()
+        await expect(console.locator(empty)).to_contain_text(words)
+    await console.get_by_label("Search").fill("nobody")
+    await console.get_by_role("button", name="Search").click()
+    await expect(console.locator("#customers-empty")).to_contain_text("No customer matches")

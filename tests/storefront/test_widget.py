@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import re
-import threading
 import time
-from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import pytest
 from playwright.async_api import Browser, Locator, Page, WebSocketRoute, expect
 
 from cartstart_desktop.core.session import CartSession
@@ -77,29 +72,42 @@ async def test_the_last_unit_is_sold_elsewhere_at_once_and_back_when_the_hold_ex
     await eventually(lambda: not next(iter(cart.local.state.items.values())).held, what="expired")
 
 
-async def test_pairing_links_an_unlinked_page_with_the_code_from_the_cart(
+async def test_with_popups_blocked_the_page_connects_with_the_code_from_the_cart(
     browser: Browser, shop: Shop, cart: CartSession
 ) -> None:
+    """The hub's connect window is the first choice (tests/storefront/test_connect.py); when the
+    browser will not open it, the page's own dialog takes the code from the cart."""
     page = await new_page(browser)
+    await page.add_init_script("window.open = () => null")  # a popup blocker
     await page.goto(shop.page_url("/products/mug"))
     await expect(availability(page, "mug")).to_have_text("5 available")
-    await add_button(page, "mug").click()
-    dialog = page.get_by_role("dialog", name="Link this page to your CartStart cart")
+    add = add_button(page, "mug")
+    await add.click()
+    dialog = page.get_by_role("dialog", name="Connect this page to your CartStart cart")
     await expect(dialog).to_be_visible()
-    # A wrong code is refused with the hub's reason, and nothing is linked.
-    await dialog.get_by_label("Pairing code").fill("AAAA-AAAA")
-    await dialog.get_by_role("button", name="Link").click()
-    await expect(dialog.get_by_role("alert")).to_have_text("unknown, used or expired pairing code")
-    code, _ = await cart.pairing.new_code()
-    await dialog.get_by_label("Pairing code").fill(code.lower())  # case does not matter
-    await dialog.get_by_role("button", name="Link").click()
+    # Focus moves into the dialog; Escape closes it and gives focus back.
+    await expect(dialog.get_by_label("Code from your cart")).to_be_focused()
+    await page.keyboard.press("Escape")
     await expect(dialog).to_be_hidden()
-    # The pick that asked for pairing goes through once the page is linked.
+    await expect(add).to_be_focused()
+    await page.keyboard.press("Enter")  # the focused Add to cart asks again
+    await expect(dialog).to_be_visible()
+    # A wrong code is refused with the hub's reason, and nothing is connected.
+    await dialog.get_by_label("Code from your cart").fill("AAAA-AAAA")
+    await dialog.get_by_role("button", name="Connect").click()
+    await expect(dialog.get_by_role("alert")).to_have_text(
+        "Unknown, used or expired code: your cart shows a new one under “Connect a browser…”"
+    )
+    code, _ = await cart.pairing.new_code()
+    await dialog.get_by_label("Code from your cart").fill(code.lower())  # case does not matter
+    await dialog.get_by_role("button", name="Connect").click()
+    await expect(dialog).to_be_hidden()
+    # The pick that asked to connect goes through once the page is connected.
     await expect(availability(page, "mug")).to_have_text("In your cart (1) · 4 more available")
     await eventually(lambda: len(cart.local.state.items) == 1, what="the cart receives the pick")
     stored = await page.evaluate("localStorage.getItem('cartstart.link')")
     assert stored.startswith("csl.") and "cartstart" not in page.url
-    # The paired browser is listed in the cart, and revoking it unlinks the page.
+    # The connected page is listed in the cart, and revoking it disconnects the page.
     (browser_entry,) = [b for b in await cart.pairing.browsers() if b["token_id"] in stored]
     await cart.pairing.revoke(browser_entry["token_id"])
     await add_button(page, "mug").click()
@@ -175,20 +183,6 @@ async def test_when_the_hub_goes_away_the_page_says_so(browser: Browser, shop: S
     )
     await expect(add_button(page, "mug")).to_be_disabled()
     await expect(product(page, "mug")).to_have_attribute("data-cartstart-state", "offline")
-
-
-@pytest.fixture
-def other_site(tmp_path: Path) -> Iterator[tuple[Path, int]]:
-    """Another web site on loopback: a plain static server (a directory and its port)."""
-    root = tmp_path / "site"
-    root.mkdir()
-    handler = partial(SimpleHTTPRequestHandler, directory=str(root))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield root, server.server_address[1]
-    server.shutdown()
-    server.server_close()
 
 
 async def test_a_page_on_another_site_cannot_add_to_a_cart(
@@ -306,3 +300,35 @@ async def test_a_sale_at_the_shop_counter_is_one_stock_with_the_web(
     await expect(availability(visitor, "last-vase")).to_have_text("Sold")
     await row.get_by_role("button", name="Restock one").click()
     await expect(availability(visitor, "last-vase")).to_have_text("Only 1 left")
+
+
+async def test_the_counter_page_keeps_its_numbers_live(
+    browser: Browser, shop: Shop, cart: CartSession
+) -> None:
+    counter = await new_page(browser)
+    await counter.goto(shop.page_url("/counter"))
+    row = counter.get_by_role("row").filter(has_text="Mug")
+    on_hand, held = row.locator(".on-hand"), row.locator(".held")
+    await expect(on_hand).to_have_text("5")
+    await expect(held).to_have_text("0")
+    await expect(availability(counter, "mug")).to_have_text("5 available")
+    await counter.evaluate("window.notReloaded = true")
+    # A shopper holds one: no reload, the counter shows it.
+    await cart.cart.reserve(shop.store_id, "mug")
+    await expect(held).to_have_text("1")
+    await expect(availability(counter, "mug")).to_have_text("4 available")
+    # Another till (here another tab) sells one: this one follows.
+    other = await new_page(browser)
+    await other.goto(shop.page_url("/counter"))
+    await (
+        other.get_by_role("row")
+        .filter(has_text="Mug")
+        .get_by_role("button", name="Sell one")
+        .click()
+    )
+    await expect(on_hand).to_have_text("4")
+    # A checkout leaves the online count as it was; the counter still hears of it.
+    await cart.cart.checkout()
+    await expect(held).to_have_text("0", timeout=8000)
+    await expect(row.locator(".sold")).to_have_text("1")
+    assert await counter.evaluate("window.notReloaded") is True

@@ -52,3 +52,27 @@ async def test_the_policy_reads_once_per_ttl_and_forgets_on_request() -> None:
     now[0] = 6.0
     await policy.check_page("https://two.example")
     assert loads == 3
+
+
+def test_the_hubs_own_pages_and_a_shops_registered_sites() -> None:
+    from cartstart_server.domain import identity as rules
+
+    hub = ("http://127.0.0.1:8740", "https://hub.example/base/")
+    for own in (None, "http://127.0.0.1:8740", "HTTPS://hub.example:443"):
+        rules.check_hub_page(own, hub)  # no Origin (no page script), or the hub's own
+    for other in ("https://shop.example", "http://127.0.0.1:8741", "null"):
+        with pytest.raises(ProtocolError, match="only on the hub's own connect page"):
+            rules.check_hub_page(other, hub)
+    registered = ("https://shop.example", "http://localhost:8751")
+    assert rules.check_connect_origin("Shop", registered, "HTTP://LOCALHOST:8751") == (
+        "http://localhost:8751"
+    )
+    for page in ("https://shop.example.evil.test", "http://localhost:8752", "null", ""):
+        with pytest.raises(ProtocolError) as refused:
+            rules.check_connect_origin("Shop", registered, page)
+        assert refused.value.code.value == "forbidden"
+    assert rules.browser_label("  Chrome \n on   Linux ") == "Connected browser (Chrome on Linux)"
+    assert rules.browser_label("") == "Connected browser"
+    assert len(rules.connected_shop_label("S" * 200, "https://x.example")) == 100
+    assert OriginPolicy.same_origin("http://127.0.0.1:8740", "http://127.0.0.1:8740")
+    assert not OriginPolicy.same_origin("http://localhost:8740", "http://127.0.0.1:8740")

@@ -59,7 +59,7 @@ def test_the_widget_stays_small_gzipped() -> None:
 
 
 def test_the_bundles_are_one_file_each_with_the_widgets_words() -> None:
-    for name in ("cartstart.js", "console.js"):
+    for name in ("cartstart.js", "connect.js", "console.js"):
         code = (STATIC_DIR / name).read_text(encoding="ascii")  # esbuild's charset=ascii
         # No module left to fetch: stores embed ONE file. The source map is not linked (the
         # served file does not grow for it), but ships beside it.
@@ -69,3 +69,16 @@ def test_the_bundles_are_one_file_each_with_the_widgets_words() -> None:
     text = BUNDLE.decode("ascii")
     for value in DEFAULT_TEXTS.values():
         assert json.dumps(value) in text  # "Checking availability\u2026", as esbuild escapes it
+
+
+def test_the_connect_button_starts_hidden_with_the_shops_words() -> None:
+    button = Storefront(
+        "https://hub.example", "st1", texts={"connect": "Verbinden"}
+    ).connect_button()
+    assert button == (
+        '<button type="button" class="cartstart-connect" data-cartstart-store="st1" hidden>'
+        "Verbinden</button>"
+    )
+    assert (
+        ">Connect to my cart</button>" in Storefront("https://hub.example", "st1").connect_button()
+    )

@@ -43,3 +43,27 @@ export function row(cells) {
   }
   return tr;
 }
+
+/**
+ * A table's rows, or its empty state (an element saying what to do) when there are none.
+ * @param {HTMLTableSectionElement} body
+ * @param {HTMLElement[]} rows
+ * @param {HTMLElement} empty
+ */
+export function fill(body, rows, empty) {
+  body.replaceChildren(...rows);
+  const table = body.closest("table");
+  if (table) table.hidden = rows.length === 0;
+  empty.hidden = rows.length > 0;
+}
+
+/**
+ * A button as the console draws them: `primary` filled, others outlined.
+ * @param {string} label
+ * @param {boolean} [primary]
+ * @param {Record<string, string>} [attrs]
+ */
+export function button(label, primary = false, attrs = {}) {
+  const b = el("button", label, { type: "button", class: primary ? "cartstart-button cartstart-primary" : "cartstart-button", ...attrs });
+  return b;
+}

@@ -1,74 +1,77 @@
 // The store console: a store's live view of its carts, orders and customers, over the store API
 // and /ws/store, signed in with the store's API key (kept in sessionStorage: this tab only).
-// The entry point of static/console.js: it owns the signed-in store's state. The key is opaque:
-// GET /api/store says which store it belongs to. Everything shown goes through textContent.
+// The entry point of static/console.js: signing in and out, the live feed, the orders. The key
+// is opaque: GET /api/store says which store it belongs to; a key that stops working (it was
+// replaced) brings the sign-in form back, saying so. Everything shown goes through textContent.
 
-import { httpJson, request } from "../shared/http.js";
-import { byId, el, row } from "./dom.js";
+import { refocus } from "../shared/dialog.js";
+import { CartStartError, httpJson } from "../shared/http.js";
+import { DIALOG_CSS, injectStyle, sentence } from "../shared/style.js";
+import { loadCarts } from "./carts.js";
+import { loadCustomers, names } from "./customers.js";
+import { button, byId, el, fill, row } from "./dom.js";
 import { followStore } from "./feed.js";
-import { FEED_WORDS, money, since } from "./format.js";
-import { STEPS, orderSteps } from "./orders.js";
+import { FEED_WORDS, money } from "./format.js";
+import { STATUS_WORDS, STEPS, orderSteps } from "./orders.js";
+import { HUB, KEY_GONE, store } from "./store.js";
 
-/** @typedef {import("../shared/http.js").RequestOptions} RequestOptions */
 /** @typedef {import("../shared/protocol").StoreInfo} StoreInfo */
 /** @typedef {import("../shared/protocol").StoreMessage} StoreMessage */
 /** @typedef {import("../shared/protocol").Order} Order */
 
-const KEY = "cartstart.console.key";
-const HUB = new URL("/", location.href);
+injectStyle("cartstart-style", DIALOG_CSS);
 
-/** @type {string | null} */
-let key = sessionStorage.getItem(KEY);
-let storeId = "";
-/** @type {Map<string, string>} product id -> name */
-let names = new Map();
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let refreshTimer;
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let toastTimer;
 
-/**
- * A call to this store's REST API (docs/protocol.md section 8).
- * @param {string} path after /api/stores/{id}
- * @param {RequestOptions} [options]
- */
-function call(path, options = {}) {
-  return httpJson(HUB, `api/stores/${storeId}${path}`, { ...options, token: key });
-}
-
 /** @param {string} message */
 function toast(message) {
   const box = byId("toast", HTMLDivElement);
   box.textContent = message;
-  box.style.display = "block";
+  box.hidden = false;
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => (box.style.display = "none"), 5000);
+  toastTimer = setTimeout(() => (box.hidden = true), 5000);
   document.title = `• ${message} — CartStart console`;
 }
 
 /** @param {unknown} error */
-const reason = (error) => (error instanceof Error ? error.message : String(error));
+const reason = (error) => sentence(error instanceof Error ? error.message : String(error));
+
+/**
+ * The feed's state, in words, in the header.
+ * @param {"connecting" | "live" | "reconnecting"} state
+ */
+function connection(state) {
+  const status = byId("connection", HTMLSpanElement);
+  status.dataset.state = state;
+  status.textContent = { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…" }[state];
+  status.title = state === "live" ? "New carts and orders appear here as they happen" : "Trying to reach the hub again";
+}
 
 // ---- signing in --------------------------------------------------------------------------
 
 /** @param {string} candidate */
 async function signIn(candidate) {
-  key = candidate.trim();
+  const key = candidate.trim();
   /** @type {StoreInfo} */
   const info = await httpJson(HUB, "api/store", { token: key });
-  storeId = info.id;
-  sessionStorage.setItem(KEY, key);
+  store.id = info.id;
+  store.remember(key);
   byId("store-name", HTMLSpanElement).textContent = `· ${info.name}`;
   byId("signin", HTMLElement).hidden = true;
   byId("console", HTMLElement).hidden = false;
   byId("sign-out", HTMLButtonElement).hidden = false;
+  connection("connecting");
   /** @type {{id: string, name: string}[]} */
-  const products = await call("/products");
-  names = new Map(products.map((p) => [p.id, p.name]));
+  const products = await store.call("/products");
+  names.clear();
+  for (const p of products) names.set(p.id, p.name);
   const select = byId("customer-product", HTMLSelectElement);
   for (const [id, name] of names) select.append(el("option", name, { value: id }));
   await refresh();
-  connect();
+  connect(key);
 }
 
 byId("signin-form", HTMLFormElement).addEventListener("submit", async (event) => {
@@ -78,27 +81,23 @@ byId("signin-form", HTMLFormElement).addEventListener("submit", async (event) =>
   try {
     await signIn(byId("key", HTMLInputElement).value);
   } catch (e) {
-    key = null;
     error.textContent = reason(e);
   }
 });
 
-byId("sign-out", HTMLButtonElement).addEventListener("click", () => {
-  sessionStorage.removeItem(KEY);
-  location.reload();
-});
+byId("sign-out", HTMLButtonElement).addEventListener("click", () => store.signOut());
 
 // ---- live feed over /ws/store -------------------------------------------------------------
 
-function connect() {
-  if (!key) return;
-  const connection = byId("connection", HTMLSpanElement);
+/** @param {string} key */
+function connect(key) {
   followStore(HUB, key, {
     live(again) {
-      connection.textContent = "live";
+      connection("live");
       if (again) scheduleRefresh(); // catch up with what happened while the feed was down
     },
-    lost: () => (connection.textContent = "reconnecting…"),
+    lost: () => connection("reconnecting"),
+    refused: () => store.signOut(KEY_GONE),
     message: onMessage,
   });
 }
@@ -108,8 +107,11 @@ function onMessage(message) {
   if (message.type === "ticket") {
     const t = message.ticket;
     const what = `${FEED_WORDS[message.change] ?? message.change} ${t.qty} × ${names.get(t.product_id) ?? t.product_id}`;
-    const item = el("li", `${new Date().toLocaleTimeString()}  cart ${t.cart_ref.slice(0, 6)} ${what}`, { class: "new" });
-    byId("feed", HTMLUListElement).prepend(item);
+    const item = el("li", null, { class: "new" });
+    item.append(el("time", new Date().toLocaleTimeString()), ` A shopper (cart ${t.cart_ref.slice(0, 6)}) ${what}`);
+    const feed = byId("feed", HTMLUListElement);
+    feed.prepend(item);
+    byId("feed-empty", HTMLElement).hidden = true;
     setTimeout(() => item.classList.remove("new"), 3000);
     if (message.change === "created" || message.change === "grown") toast(`A shopper ${what}`);
     scheduleRefresh();
@@ -128,50 +130,10 @@ function scheduleRefresh() {
   refreshTimer = setTimeout(refresh, 150);
 }
 
-// ---- carts and discount codes ---------------------------------------------------------------
-
-async function loadCarts() {
-  /** @type {{cart_ref: string, units: number, items: number, since: number, next_expiry: number}[]} */
-  const carts = await call("/carts");
-  byId("carts", HTMLTableSectionElement).replaceChildren(
-    ...carts.map((c) => {
-      const offer = el("button", "Send discount", { type: "button" });
-      offer.addEventListener("click", () => {
-        byId("discount-form", HTMLFormElement).hidden = false;
-        byId("discount-cart", HTMLElement).textContent = c.cart_ref;
-      });
-      return row([c.cart_ref.slice(0, 8), `${c.units} (${c.items} products)`, since(c.since),
-        new Date(c.next_expiry * 1000).toLocaleTimeString(), offer]);
-    }),
-  );
-}
-
-byId("discount-cancel", HTMLButtonElement).addEventListener("click", () => (byId("discount-form", HTMLFormElement).hidden = true));
-byId("discount-form", HTMLFormElement).addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const result = byId("discount-result", HTMLParagraphElement);
-  try {
-    /** @type {{code: string}} */
-    const code = await call("/discounts", {
-      method: "POST",
-      body: {
-        cart_ref: byId("discount-cart", HTMLElement).textContent,
-        percent_off: Number(byId("discount-percent", HTMLInputElement).value),
-        expires_in_seconds: Number(byId("discount-minutes", HTMLInputElement).value) * 60,
-        message: byId("discount-message", HTMLInputElement).value,
-      },
-    });
-    result.textContent = `Sent ${code.code}: it shows in that shopper's cart now.`;
-    byId("discount-form", HTMLFormElement).hidden = true;
-  } catch (error) {
-    result.textContent = reason(error);
-  }
-});
-
 // ---- orders -----------------------------------------------------------------------------
 
 const takeStep = orderSteps(async (orderId, body) => {
-  await call(`/orders/${encodeURIComponent(orderId)}/status`, { method: "POST", body });
+  await store.call(`/orders/${encodeURIComponent(orderId)}/status`, { method: "POST", body });
   await loadOrders();
 });
 
@@ -192,80 +154,32 @@ async function moveOrder(orderId, status) {
 
 async function loadOrders() {
   /** @type {Order[]} */
-  const orders = await call("/orders");
-  byId("orders", HTMLTableSectionElement).replaceChildren(
-    ...orders.map((o) => {
-      const buttons = el("span");
-      for (const [status, label] of STEPS[o.status] ?? []) {
-        const button = el("button", label, { type: "button", "data-order": o.order_id, "data-status": status });
-        button.addEventListener("click", () => moveOrder(o.order_id, status));
-        buttons.append(button, " ");
-      }
-      const items = o.lines.map((l) => `${l.qty} × ${l.name}`).join(", ");
-      return row([o.order_id, `${o.customer.name} <${o.customer.email}>`, items, money(o.total), o.status, buttons]);
-    }),
-  );
+  const orders = await store.call("/orders");
+  const rows = orders.map((o) => {
+    const buttons = el("span", null, { class: "steps" });
+    for (const [status, label] of STEPS[o.status] ?? []) {
+      const step = button(label, status !== "cancelled" && status !== "rejected", {
+        "data-order": o.order_id,
+        "data-status": status,
+        "data-focus-key": `${o.order_id}:${status}`,
+      });
+      step.addEventListener("click", () => moveOrder(o.order_id, status));
+      buttons.append(step);
+    }
+    const customer = el("span");
+    customer.append(el("span", o.customer.name), el("br"), el("small", o.customer.email));
+    const items = o.lines.map((l) => `${l.qty} × ${l.name}`).join(", ");
+    const status = el("span", STATUS_WORDS[o.status] ?? o.status, { class: `status status-${o.status}` });
+    return row([o.order_id, customer, items, money(o.total), status, buttons]);
+  });
+  const focused = document.activeElement;
+  fill(byId("orders", HTMLTableSectionElement), rows, byId("orders-empty", HTMLElement));
+  if (focused && !focused.isConnected) refocus(focused); // redrawn: keep the place
 }
 
-// ---- customers --------------------------------------------------------------------------
-
-function customerQuery() {
-  const params = new URLSearchParams();
-  const q = byId("customer-q", HTMLInputElement).value;
-  const product = byId("customer-product", HTMLSelectElement).value;
-  if (q) params.set("q", q);
-  if (product) params.set("product", product);
-  return params.toString();
+const notice = store.takeNotice();
+if (notice) byId("signin-error", HTMLParagraphElement).textContent = notice;
+if (store.key) {
+  // The key this tab signed in with: a refusal now means it was replaced meanwhile.
+  signIn(store.key).catch((e) => store.signOut(e instanceof CartStartError && e.status === 401 ? KEY_GONE : reason(e)));
 }
-
-async function loadCustomers() {
-  /** @type {{name: string, email: string, orders: number, products: Record<string, number>, tags: Record<string, number>}[]} */
-  const customers = await call(`/customers?${customerQuery()}`);
-  /**
-   * @param {Record<string, number>} counts
-   * @param {(k: string) => string} label
-   */
-  const list = (counts, label) =>
-    Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${label(k)} (${n})`).join(", ");
-  byId("customers", HTMLTableSectionElement).replaceChildren(
-    ...customers.map((c) =>
-      row([c.name, c.email, c.orders, list(c.products, (id) => names.get(id) ?? id), list(c.tags, (t) => t)]),
-    ),
-  );
-}
-
-byId("customer-search", HTMLFormElement).addEventListener("submit", (event) => {
-  event.preventDefault();
-  loadCustomers();
-});
-
-byId("customer-csv", HTMLButtonElement).addEventListener("click", async () => {
-  const response = await request(HUB, `api/stores/${storeId}/customers.csv?${customerQuery()}`, { token: key, accept: "text/csv" });
-  const link = el("a", "", { download: `customers-${byId("customer-product", HTMLSelectElement).value || "all"}.csv` });
-  link.href = URL.createObjectURL(await response.blob());
-  link.click();
-  URL.revokeObjectURL(link.href);
-});
-
-byId("customer-email", HTMLFormElement).addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const params = new URLSearchParams(customerQuery());
-  const result = byId("email-result", HTMLSpanElement);
-  try {
-    /** @type {{sent: number}} */
-    const sent = await call("/customers/email", {
-      method: "POST",
-      body: {
-        subject: byId("email-subject", HTMLInputElement).value,
-        body: byId("email-body", HTMLTextAreaElement).value,
-        q: params.get("q") ?? "",
-        product_id: params.get("product"),
-      },
-    });
-    result.textContent = `Sent to ${sent.sent} customer(s).`;
-  } catch (error) {
-    result.textContent = reason(error);
-  }
-});
-
-if (key) signIn(key).catch(() => sessionStorage.removeItem(KEY));

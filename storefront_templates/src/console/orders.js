@@ -13,9 +13,21 @@ export const STEPS = {
   dispatched: [["delivered", "Delivered"]],
 };
 
+/** An order's status as the shop owner reads it. */
+export const STATUS_WORDS = /** @type {Record<string, string>} */ ({
+  placed: "Placed",
+  confirmed: "Confirmed",
+  dispatched: "Dispatched",
+  delivered: "Delivered",
+  rejected: "Rejected",
+  cancelled: "Cancelled",
+});
+
 const REASON = [{ name: "reason", label: "Reason", required: true, maxLength: 500 }];
 
-/** @type {Record<string, {title: string, help: string, fields: DialogField[], submit: string}>} */
+// Each step's form. Closing it ("Cancel", or "Back" where the step itself is a cancelling one)
+// leaves the order as it was.
+/** @type {Record<string, {title: string, help: string, fields: DialogField[], submit: string, cancel: string}>} */
 const FORMS = {
   dispatched: {
     title: "Dispatch order",
@@ -25,9 +37,10 @@ const FORMS = {
       { name: "tracking_url", label: "Tracking link", type: "url", placeholder: "https://…" },
     ],
     submit: "Dispatch",
+    cancel: "Cancel",
   },
-  rejected: { title: "Reject order", help: "Why? The shopper reads this.", fields: REASON, submit: "Reject order" },
-  cancelled: { title: "Cancel order", help: "Why? The shopper reads this.", fields: REASON, submit: "Cancel order" },
+  rejected: { title: "Reject order", help: "Why? The shopper reads this.", fields: REASON, submit: "Reject order", cancel: "Back" },
+  cancelled: { title: "Cancel order", help: "Why? The shopper reads this.", fields: REASON, submit: "Cancel order", cancel: "Back" },
 };
 
 /**
@@ -54,7 +67,6 @@ export function orderSteps(move) {
       const built = formDialog({
         id: `order-${status}`,
         ...form,
-        cancel: "Back",
         async onSubmit(values) {
           /** @type {StepBody} */
           const body = { status };

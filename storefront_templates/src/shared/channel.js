@@ -17,7 +17,8 @@
  * @property {number} [helloTimeoutMs] no `welcome` by then: close
  * @property {(welcome: Welcome) => void} onWelcome
  * @property {(message: M) => void} onMessage every other message
- * @property {(welcomed: boolean) => void} onClose
+ * @property {(welcomed: boolean, code: number) => void} onClose `code`: the close code (1008: the
+ *   hub refused the credential)
  */
 
 /**
@@ -52,9 +53,9 @@ export function openChannel(url, { hello, helloTimeoutMs = 5000, onWelcome, onMe
       onMessage(/** @type {M} */ (message));
     }
   };
-  ws.onclose = () => {
+  ws.onclose = (event) => {
     clearTimeout(helloTimer);
-    onClose(welcomed);
+    onClose(welcomed, event.code);
   };
   return channel;
 }

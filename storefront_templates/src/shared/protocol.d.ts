@@ -87,4 +87,5 @@ export interface Order {
 export type StoreMessage =
   | { type: "ticket"; seq: number; change: string; ticket: StoreTicket }
   | { type: "order"; seq: number; change: string; order: Order }
-  | { type: "snapshot" | "result" | "error"; seq?: undefined };
+  | { type: "snapshot" | "result"; seq?: undefined }
+  | (ErrorMessage & { seq?: undefined });

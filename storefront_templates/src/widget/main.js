@@ -4,17 +4,20 @@
 //   <div data-cartstart-store="STORE_ID" data-cartstart-product="PRODUCT_ID">...</div>
 //   (or <cartstart-product store="STORE_ID" product="PRODUCT_ID"></cartstart-product>)
 //
-// The entry point: it owns the page's state (its products, whether the hub answers) and wires
-// the transport, the rendering and the pairing dialog together. Built into ONE file,
+// The entry point: it owns the page's state (its products, whether the hub answers, whether the
+// page is connected to a cart) and wires the transport, the rendering, connecting (the hub's
+// connect window, or a code) and the page's one notice together. Built into ONE file,
 // static/cartstart.js (`make js`). Everything the widget writes into the page goes through
 // textContent, never innerHTML, so product names and hub messages are always plain text.
 // docs/storefront.md is the shop owner's guide; docs/protocol.md section 7 the protocol.
 
 import { commandId } from "../shared/commands.js";
+import { connector } from "./connect.js";
 import { link, takeTokenFromFragment } from "./link.js";
-import { pairing } from "./pairing.js";
+import { pageNotice } from "./notice.js";
 import { PRODUCT_SELECTOR, Products, refOf } from "./products.js";
-import { announce, controlsOf as controlsWith, render, renderOne } from "./render.js";
+import { controlsOf as controlsWith, render, renderOne, stateOf } from "./render.js";
+import { addWidgetStyle } from "./style.js";
 import { customTexts, translator } from "./texts.js";
 import { PageTransport } from "./transport.js";
 
@@ -24,8 +27,11 @@ import { PageTransport } from "./transport.js";
 
 const HUB = new URL("../", import.meta.url); // the widget is served at <hub>/static/
 
+const CONNECT_SELECTOR = "button.cartstart-connect";
+
 const text = translator(customTexts(document));
 const products = new Products();
+const notice = pageNotice();
 /** @type {PageStatus} */
 const status = { connected: null, refusal: null };
 let linked = false;
@@ -44,6 +50,11 @@ const show = (entry) => render(entry, status, text);
 function renderAll() {
   for (const entry of products.all()) show(entry);
   document.documentElement.toggleAttribute("data-cartstart-linked", linked);
+  // "Connect to my cart" buttons show while the page could connect and is not connected.
+  const offer = status.connected === true && !status.refusal && !linked;
+  for (const button of document.querySelectorAll(CONNECT_SELECTOR)) {
+    if (button instanceof HTMLElement) button.hidden = !offer;
+  }
 }
 
 /** @param {boolean} value */
@@ -74,6 +85,7 @@ const transport = new PageTransport(HUB, link, () => products.followed(), {
   },
   tokenRefused() {
     dropLink();
+    notice.say(text("disconnected"));
     renderAll();
   },
   availability(items, complete) {
@@ -88,8 +100,10 @@ const transport = new PageTransport(HUB, link, () => products.followed(), {
   },
 });
 
-const offerPairing = pairing(HUB, link, text, () => {
-  announce(products.all(), text("pairDone"), text);
+const connect = connector(HUB, link, text, notice, () => {
+  linked = true; // the hub confirms it on the fresh hello (or the next poll)
+  notice.say(text("connected"));
+  renderAll();
   transport.reconnect();
 });
 
@@ -99,14 +113,22 @@ function pageUrl() {
 
 /**
  * @param {Entry} entry
+ * @param {string} message
+ */
+function note(entry, message) {
+  entry.note = { text: message, state: stateOf(entry, status, text) };
+}
+
+/**
+ * @param {Entry} entry
  * @param {Element} el the element whose button was pressed
  */
 async function addToCart(entry, el) {
   if (!link.token) {
-    offerPairing(() => addToCart(entry, el));
+    connect(entry.ref.store_id, () => addToCart(entry, el));
     return;
   }
-  const { button, note } = controlsOf(el);
+  const { button } = controlsOf(el);
   entry.busy = true;
   button.disabled = true;
   button.textContent = text("adding");
@@ -117,29 +139,45 @@ async function addToCart(entry, el) {
   try {
     const result = await transport.command(command);
     entry.held = result.qty ?? entry.held;
-    note.textContent = text("added");
+    note(entry, text("added"));
   } catch (error) {
     const { code, message } = /** @type {{code?: string, message?: string}} */ (error);
+    note(entry, text("failed", { reason: message ?? String(error) }));
     if (code === "unauthorized") {
       dropLink();
-      offerPairing(() => addToCart(entry, el));
+      renderAll();
+      connect(entry.ref.store_id, () => addToCart(entry, el));
     }
-    note.textContent = text("failed", { reason: message ?? String(error) });
   } finally {
     entry.busy = false;
     show(entry);
   }
 }
 
+/** The page's "Connect to my cart" button: for its store, or the store of the first product. */
+function connectFromButton(/** @type {Element} */ button) {
+  const first = products.all().next().value;
+  const storeId = button.getAttribute("data-cartstart-store") || first?.ref.store_id;
+  if (storeId && !link.token) connect(storeId);
+}
+
 // ---- finding products in the page (now and later) ------------------------------------------
 
+/** @type {WeakSet<Element>} */
+const connectButtons = new WeakSet();
+
 /**
- * Takes in the product elements in `root` (itself included); returns the products new to the page.
+ * Takes in the product elements and connect buttons in `root` (itself included); returns the products new to the page.
  * @param {Node} root
  * @returns {ProductRef[]}
  */
 function scan(root) {
   if (!(root instanceof Element || root instanceof Document)) return [];
+  for (const button of root.querySelectorAll(CONNECT_SELECTOR)) {
+    if (connectButtons.has(button)) continue;
+    connectButtons.add(button);
+    button.addEventListener("click", () => connectFromButton(button));
+  }
   const found = Array.from(root.querySelectorAll(PRODUCT_SELECTOR));
   if (root instanceof Element && root.matches(PRODUCT_SELECTOR)) found.unshift(root);
   /** @type {ProductRef[]} */
@@ -156,6 +194,7 @@ function scan(root) {
 }
 
 async function main() {
+  addWidgetStyle();
   takeTokenFromFragment();
   scan(document);
   new MutationObserver((mutations) => {

@@ -14,6 +14,14 @@
  * @property {number} [version] the newest availability version seen
  * @property {boolean} [known] false: the hub does not know the product
  * @property {boolean} [busy] an add is on its way
+ * @property {Note | null} [note] what the last add here said, while it is still true
+ */
+
+/**
+ * A product's note ("Added to your CartStart cart", "Could not add: ..."), kept only while the
+ * product stays in the state it was said in: a removal, an expiry or a sale at the counter
+ * changes the state, and the note goes.
+ * @typedef {{text: string, state: string}} Note
  */
 
 export const PRODUCT_SELECTOR = "[data-cartstart-product][data-cartstart-store], cartstart-product[store][product]";

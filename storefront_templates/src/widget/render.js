@@ -81,16 +81,28 @@ export function describe(entry, status, text) {
  * @param {Translate} text
  */
 export function renderOne(el, entry, status, text) {
-  const { availability, button } = controlsOf(el, text);
+  const { availability, button, note } = controlsOf(el, text);
   const [state, line] = describe(entry, status, text);
   el.setAttribute("data-cartstart-state", state);
-  // Written only when it changes: a live region announces every write.
+  // A note holds only while the product stays as it was when it was said (notes of entries).
+  if (entry.note && entry.note.state !== state) entry.note = null;
+  const said = entry.note?.text ?? "";
+  // Written only when they change: a live region announces every write.
   if (availability.textContent !== line) availability.textContent = line;
+  if (note.textContent !== said) note.textContent = said;
   if (entry.busy) return;
   const canAdd = status.connected === true && !status.refusal && (entry.available ?? 0) > 0;
   button.disabled = !canAdd;
   button.textContent = state === "sold" ? text("sold") : entry.held > 0 ? text("addAnother") : text("add");
 }
+
+/**
+ * The state a product is in now (the state its note is kept for).
+ * @param {Entry} entry
+ * @param {PageStatus} status
+ * @param {Translate} text
+ */
+export const stateOf = (entry, status, text) => describe(entry, status, text)[0];
 
 /**
  * @param {Entry} entry
@@ -99,16 +111,4 @@ export function renderOne(el, entry, status, text) {
  */
 export function render(entry, status, text) {
   for (const el of entry.elements) renderOne(el, entry, status, text);
-}
-
-/**
- * A message in every product's note (a polite live region).
- * @param {Iterable<Entry>} entries
- * @param {string} message
- * @param {Translate} text
- */
-export function announce(entries, message, text) {
-  for (const entry of entries) {
-    for (const el of entry.elements) controlsOf(el, text).note.textContent = message;
-  }
 }

@@ -1,6 +1,6 @@
 // Every word the widget shows, in English, and the shop's own words (any language) from
-// <script type="application/json" id="cartstart-text">. The Python templates render the first
-// two (storefront_templates.DEFAULT_TEXTS) before the widget runs; a test keeps them equal.
+// <script type="application/json" id="cartstart-text">. The Python templates render a few of them
+// (storefront_templates.DEFAULT_TEXTS) before the widget runs; a test keeps them equal.
 
 export const TEXT = {
   checking: "Checking availability…",
@@ -15,15 +15,29 @@ export const TEXT = {
   addAnother: "Add another",
   adding: "Adding…",
   added: "Added to your CartStart cart",
-  pairTitle: "Link this page to your CartStart cart",
-  pairHelp: "In your CartStart cart, choose “Pair a browser…” and type the code it shows.",
-  pairLabel: "Pairing code",
-  pairSubmit: "Link",
-  pairCancel: "Cancel",
-  pairDone: "This page is now linked to your cart.",
-  notLinked: "Not linked to a cart yet.",
-  linkPrompt: "Link to my cart",
   failed: "Could not add: {reason}",
+  connect: "Connect to my cart",
+  connectTitle: "Connect this page to your CartStart cart",
+  connectHelp: "In your CartStart cart, choose “Connect a browser…” and type the code it shows.",
+  connectLabel: "Code from your cart",
+  connectSubmit: "Connect",
+  connectCancel: "Cancel",
+  connectWaiting: "Confirm in the CartStart window to connect this page to your cart.",
+  connected: "This page is now connected to your cart.",
+  disconnected: "This page is no longer connected to your cart.",
+};
+
+// The keys these words had before "connect" replaced "pair" and "link": a shop's translation
+// under the old key still counts.
+/** @type {Record<string, string>} */
+const FORMERLY = {
+  connect: "linkPrompt",
+  connectTitle: "pairTitle",
+  connectHelp: "pairHelp",
+  connectLabel: "pairLabel",
+  connectSubmit: "pairSubmit",
+  connectCancel: "pairCancel",
+  connected: "pairDone",
 };
 
 /** @typedef {keyof typeof TEXT} TextKey */
@@ -54,7 +68,7 @@ export function customTexts(doc) {
  */
 export function translator(custom) {
   return (key, values = {}) => {
-    const own = custom[key];
+    const own = custom[key] ?? custom[FORMERLY[key]];
     const template = typeof own === "string" ? own : TEXT[key];
     return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
   };

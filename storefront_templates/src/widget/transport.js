@@ -25,6 +25,7 @@ const POLL_WAIT_S = 25;
 const WS_FAILURES_BEFORE_POLLING = 2;
 const PRODUCTS_PER_MESSAGE = 1000; // the hub's limit per subscribe and per poll
 const REFUSED_RECHECK_MS = 60000;
+const HOLDINGS_WAIT_MS = 300;
 
 /**
  * What the transport tells the page.
@@ -66,6 +67,10 @@ export class PageTransport {
     this.pollAbort = null;
     /** @type {string} */
     this.pageChannel = "";
+    /** After a linked welcome: the first snapshot's `in_cart` (or its absence) is the whole truth.
+     * @type {"no" | "due" | ReturnType<typeof setTimeout>} */
+    this.holdingsAfterWelcome = "no";
+    this.reopenNow = false;
   }
 
   async start() {
@@ -85,6 +90,7 @@ export class PageTransport {
         this.wsFailures = 0;
         this.reconnects.reset();
         this.events.connected(Boolean(welcome.linked));
+        this.holdingsAfterWelcome = welcome.linked ? "due" : "no";
         this.subscribe(this.followed());
       },
       /** @param {PageMessage} message */
@@ -97,7 +103,10 @@ export class PageTransport {
           this.mode = "polling";
           this.poll();
         } else {
-          setTimeout(() => this.openSocket(), this.reconnects.next());
+          // Closed on purpose for a new token (`reconnect`): open again at once.
+          const pause = this.reopenNow ? 0 : this.reconnects.next();
+          this.reopenNow = false;
+          setTimeout(() => this.openSocket(), pause);
         }
       },
     });
@@ -108,12 +117,18 @@ export class PageTransport {
     switch (message.type) {
       case "availability_snapshot":
         this.events.availability(message.items, true);
+        if (this.holdingsAfterWelcome === "due") {
+          // The hub follows the snapshot with `in_cart` only when the cart holds any of these
+          // products: none soon means none held (a hold may have ended while the page was away).
+          this.holdingsAfterWelcome = setTimeout(() => this.settleHoldings([]), HOLDINGS_WAIT_MS);
+        }
         break;
       case "availability":
         this.events.availability([message], false);
         break;
       case "in_cart":
-        this.events.holdings(message.items, false);
+        if (this.holdingsAfterWelcome !== "no" && this.holdingsAfterWelcome !== "due") this.settleHoldings(message.items);
+        else this.events.holdings(message.items, false);
         break;
       case "result":
       case "error":
@@ -122,6 +137,16 @@ export class PageTransport {
         }
         break;
     }
+  }
+
+  /**
+   * What the cart holds, all of it (after a linked welcome).
+   * @param {Holding[]} items
+   */
+  settleHoldings(items) {
+    if (this.holdingsAfterWelcome !== "no" && this.holdingsAfterWelcome !== "due") clearTimeout(this.holdingsAfterWelcome);
+    this.holdingsAfterWelcome = "no";
+    this.events.holdings(items, true);
   }
 
   /**
@@ -206,6 +231,7 @@ export class PageTransport {
 
   /** A new link token takes effect on a fresh hello (WebSocket) or the next poll. */
   reconnect() {
+    this.reopenNow = Boolean(this.socket);
     if (this.socket) this.socket.close();
     else if (this.pollAbort) this.pollAbort.abort();
   }

@@ -1,0 +1,18 @@
+// The widget's look, shipped in the bundle and added once (shared/style.js): the dialog, the
+// page's notice, and the buttons. Every rule has no specificity, so the shop's own CSS wins;
+// colours come from custom properties (docs/storefront.md, "Style it").
+
+import { DIALOG_CSS, injectStyle } from "../shared/style.js";
+
+const ACCENT = "var(--cartstart-accent,#1a6b45)";
+
+const CSS = `${DIALOG_CSS}
+:where(.cartstart-add,.cartstart-connect){font:inherit;font-weight:600;padding:.45rem 1rem;border-radius:8px;border:1px solid ${ACCENT};background:${ACCENT};color:var(--cartstart-on-accent,#fff);cursor:pointer}
+:where(.cartstart-connect){background:transparent;color:inherit;border-color:currentColor}
+:where(.cartstart-add:disabled){background:#d4d4d4;border-color:#d4d4d4;color:#4a4a4a;cursor:default}
+:where(.cartstart-add:focus-visible,.cartstart-connect:focus-visible){outline:3px solid ${ACCENT};outline-offset:2px}
+:where(.cartstart-notice){position:fixed;z-index:2147483000;left:50%;bottom:1.25rem;transform:translateX(-50%);box-sizing:border-box;max-width:calc(100vw - 2rem);padding:.75rem 1.15rem;border-radius:10px;background:var(--cartstart-notice-background,#1d1d1f);color:var(--cartstart-notice-text,#fff);font:15px/1.4 var(--cartstart-font,system-ui,sans-serif);box-shadow:0 8px 28px rgb(0 0 0/.3)}
+:where(.cartstart-notice:empty){padding:0;box-shadow:none}
+`;
+
+export const addWidgetStyle = () => injectStyle("cartstart-style", CSS);
