@@ -45,7 +45,8 @@ class Hub:
         self.origins = OriginPolicy(lambda: db.read(directory.all_origins()))
         self.outbound = OutboundDispatcher(db, clock, config, self.metrics)
         queued = self.outbound.wake
-        self.identity = Identity(db, clock, config, Revocations(broker, clock))
+        self.revocations = Revocations(db, clock)
+        self.identity = Identity(db, clock, config, self.revocations)
         self.carts = Carts(self.committer, db, clock, config, self.metrics, self.origins, queued)
         self.stores = Stores(self.committer, db, clock, config, self.metrics, self.origins, queued)
         self.orders = Orders(self.committer, db, clock, queued)
@@ -64,6 +65,7 @@ class Hub:
         self._tasks.append(asyncio.create_task(self.scheduler.run(), name="expiry"))
         self._tasks.append(asyncio.create_task(self.ops.maintain(), name="maintenance"))
         self._tasks.append(asyncio.create_task(self.outbound.run(), name="outbound"))
+        self._tasks.append(asyncio.create_task(self.revocations.run(), name="revocations"))
 
     async def stop(self) -> None:
         for task in self._tasks:

@@ -8,6 +8,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from functools import partial
+from typing import TypeVar
 
 from shared_protocol import ProtocolError
 from shared_protocol.accounts import (
@@ -26,8 +27,11 @@ from ..domain.topics import store_key_topic, token_topic
 from ..storage import directory
 from ..storage.base import Database
 from ..storage.directory import StoreRow, TokenRow
+from ..storage.sql import Plan
 from ..storage.views import link_token_view, store_info
 from .revocation import OnDead, Revocations, Watch
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -156,10 +160,22 @@ class Identity:
         )
 
     async def log_out(self, shopper: Shopper) -> None:
-        await self.db.write(
-            directory.revoke_token(shopper.token_id, shopper.cart_id, "session", self.clock.now())
-        )
-        await self._revocations.announce(token_topic(shopper.token_id))
+        now = self.clock.now()
+        revoked = directory.revoke_token(shopper.token_id, shopper.cart_id, "session", now)
+        await self._revoking([token_topic(shopper.token_id)], revoked)
+
+    async def _revoking(self, topics: list[str], plan: Plan[T]) -> T:
+        """Run a revocation with its journal rows in one transaction, then tell this process's
+        connections (other processes read the journal)."""
+
+        def both() -> Plan[T]:
+            value = yield from plan
+            yield from self._revocations.recorded(topics)
+            return value
+
+        value = await self.db.write(both())
+        self._revocations.told(topics)
+        return value
 
     async def mint_link_token(
         self, shopper: Shopper, store_id: str | None, ttl: float | None, label: str
@@ -224,11 +240,15 @@ class Identity:
 
     async def revoke_link_token(self, shopper: Shopper, token_id: str) -> None:
         """A page's link token, or a connected browser with every link it made."""
-        revoked = await self.db.write(
-            directory.revoke_link(token_id, shopper.cart_id, self.clock.now())
-        )
-        for gone in revoked:
-            await self._revocations.announce(token_topic(gone))
+        now = self.clock.now()
+
+        def revoking() -> Plan[list[str]]:
+            gone = yield from directory.revoke_link(token_id, shopper.cart_id, now)
+            yield from self._revocations.recorded(token_topic(g) for g in gone)
+            return gone
+
+        gone = await self.db.write(revoking())
+        self._revocations.told(token_topic(g) for g in gone)
 
     # ---- browsers connected on the hub's own page (docs/protocol.md section 7) -----------------
     #
@@ -324,8 +344,8 @@ class Identity:
     async def rotate_store_key(self, store_id: str) -> str:
         """A new API key; the old one stops working at once, on open connections too."""
         secret = cred.new_secret()
-        await self.db.write(directory.set_store_key(store_id, cred.hash_secret(secret)))
-        await self._revocations.announce(store_key_topic(store_id))
+        replaced = directory.set_store_key(store_id, cred.hash_secret(secret))
+        await self._revoking([store_key_topic(store_id)], replaced)
         return cred.format_token(cred.STORE_KEY, store_id, secret)
 
     # ---- open connections --------------------------------------------------------------------

@@ -197,4 +197,11 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX tokens_account ON tokens(account_id, kind)",
         "CREATE INDEX tokens_browser ON tokens(browser_id) WHERE browser_id IS NOT NULL",
     ],
+    [
+        # The revocation journal (storage/revocations.py): every process reads what it missed.
+        """CREATE TABLE revocations (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            topic TEXT NOT NULL,
+            at REAL NOT NULL)""",
+    ],
 ]

@@ -8,12 +8,10 @@ from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
-
-from cartstart_server.server import HubServer
 
 Frame = dict[str, Any]
 
@@ -72,9 +70,13 @@ class Peer:
         await self.ws.close()
 
 
+class HasWebSockets(Protocol):
+    ws_url: str
+
+
 @asynccontextmanager
 async def peer(
-    server: HubServer, channel: str, ignore: tuple[str, ...] = (), **kwargs: Any
+    server: HasWebSockets, channel: str, ignore: tuple[str, ...] = (), **kwargs: Any
 ) -> AsyncIterator[Peer]:
     async with connect(f"{server.ws_url}/ws/{channel}", **kwargs) as ws:
         yield Peer(ws, ignore)

@@ -3,6 +3,8 @@ within a second, on one node and across nodes."""
 
 from __future__ import annotations
 
+import asyncio
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from cartstart_server.clock import FakeClock
 from cartstart_server.server import HubServer
 from tests.helpers.hubs import hub_config, seed_store
 from tests.helpers.peers import Peer, link_token, peer, sign_up
+from tests.helpers.process import CLI, HubProcess, add_store, cli_env
 
 
 async def ended_within(p: Peer, seconds: float, reason: str) -> float:
@@ -124,3 +127,26 @@ async def test_revocation_reaches_connections_on_another_node(
     finally:
         await a.stop()
         await b.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.backends("sqlite")
+async def test_a_key_replaced_from_the_command_line_ends_the_running_hubs_connection(
+    tmp_path: Path,
+) -> None:
+    """The CLI is another process beside the running hub: it reaches it through the journal."""
+    store_id, key = add_store(tmp_path, "Shop")
+    hub = await HubProcess(tmp_path).start()
+    try:
+        async with peer(hub, "store") as store:
+            await store.hello(key)
+            await store.expect("snapshot")
+            rotated = await asyncio.to_thread(
+                subprocess.run,
+                [*CLI, "store", "rotate-key", store_id, "--data-dir", str(tmp_path)],
+                capture_output=True, text=True, env=cli_env(), check=True,
+            )  # fmt: skip
+            assert "api key:" in rotated.stdout  # committed: the hub has a second to notice
+            assert await ended_within(store, 1.0, "replaced") < 1.0
+    finally:
+        assert await hub.stop() == 0
