@@ -29,7 +29,7 @@ from tests.helpers.services import new_database, postgres_server, redis_server
 # Tests scale their own counts from `settings.default.max_examples`.
 settings.register_profile(
     "ci",
-    max_examples=30,
+    max_examples=20,
     derandomize=True,
     database=None,
     deadline=timedelta(seconds=10),

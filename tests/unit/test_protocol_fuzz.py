@@ -79,7 +79,7 @@ def test_every_message_round_trips(
 
 
 @pytest.mark.parametrize(("channel", "direction"), DIRECTIONS)
-@settings(max_examples=settings.default.max_examples * 10)
+@settings(max_examples=settings.default.max_examples * 5)
 @given(data=st.data())
 def test_every_decoder_refuses_mutated_frames_with_a_documented_code(
     channel: Channel, direction: str, data: st.DataObject
