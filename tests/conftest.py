@@ -38,7 +38,7 @@ settings.register_profile(
 )
 settings.register_profile(
     "fuzz",
-    max_examples=3000,
+    max_examples=1000,
     deadline=timedelta(seconds=10),
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],

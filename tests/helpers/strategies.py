@@ -44,7 +44,13 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from shared_protocol import Channel, ErrorCode
-from shared_protocol.codec import MAX_DEPTH, channel_union, message_type, union_members
+from shared_protocol.codec import (
+    MAX_DEPTH,
+    Direction,
+    channel_union,
+    message_type,
+    union_members,
+)
 from shared_protocol.schema import protocol_schema
 
 JSON = Any
@@ -84,24 +90,24 @@ def _defs() -> dict[str, Any]:
     return defs
 
 
-def models(channel: Channel, direction: str) -> dict[str, type[BaseModel]]:
+def models(channel: Channel, direction: Direction) -> dict[str, type[BaseModel]]:
     """The channel's messages in one direction, by `type`."""
     return {message_type(m): m for m in union_members(channel_union(channel, direction))}
 
 
-def _definition_name(channel: Channel, direction: str, kind: str) -> str:
+def _definition_name(channel: Channel, direction: Direction, kind: str) -> str:
     name = models(channel, direction)[kind].__name__
     assert name in _defs(), f"{name} is not in protocol_schema()"
     return name
 
 
-def message_schema(channel: Channel, direction: str, kind: str) -> dict[str, Any]:
+def message_schema(channel: Channel, direction: Direction, kind: str) -> dict[str, Any]:
     """The JSON Schema of one message (its definition, and every definition it refers to)."""
     return {"$defs": _defs(), "$ref": f"#/$defs/{_definition_name(channel, direction, kind)}"}
 
 
 @cache
-def _validator(channel: Channel, direction: str, kind: str) -> Any:
+def _validator(channel: Channel, direction: Direction, kind: str) -> Any:
     return jsonschema_rs.Draft202012Validator(message_schema(channel, direction, kind))
 
 
@@ -121,7 +127,7 @@ def _alternatives(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield schema
 
 
-def json_types_at(channel: Channel, direction: str, kind: str, path: Path) -> set[str]:
+def json_types_at(channel: Channel, direction: Direction, kind: str, path: Path) -> set[str]:
     """The JSON types the schema allows at `path` inside a `kind` message (empty: unknown)."""
     schemas = [message_schema(channel, direction, kind)]
     for step in path:
@@ -186,7 +192,7 @@ def decode(raw: str | bytes) -> tuple[dict[str, Any] | None, str | None]:
     return obj, None
 
 
-def schema_allows(channel: Channel, direction: str, obj: dict[str, Any]) -> bool:
+def schema_allows(channel: Channel, direction: Direction, obj: dict[str, Any]) -> bool:
     """Whether the JSON Schema accepts `obj` as the message its `type` names."""
     if any(_has_surrogate(value) for _, value in _paths(obj)):
         return False  # not a Unicode string: no UTF-8 (nor a strict pydantic str) holds it
@@ -204,7 +210,7 @@ def _has_surrogate(value: JSON) -> bool:
     return any(0xD800 <= ord(c) <= 0xDFFF for text in texts for c in text)
 
 
-def expected_code(channel: Channel, direction: str, raw: str | bytes) -> str | None:
+def expected_code(channel: Channel, direction: Direction, raw: str | bytes) -> str | None:
     """The error code the codec must raise for `raw`, or None when it must accept it."""
     obj, problem = decode(raw)
     if obj is None:
@@ -217,7 +223,7 @@ def expected_code(channel: Channel, direction: str, raw: str | bytes) -> str | N
     return None if schema_allows(channel, direction, obj) else "invalid_message"
 
 
-def _integral_float_as_integer(channel: Channel, direction: str, obj: dict[str, Any]) -> bool:
+def _integral_float_as_integer(channel: Channel, direction: Direction, obj: dict[str, Any]) -> bool:
     """Whether an integer field holds a float with no fraction (1.0, 1e0): JSON Schema calls
     that an integer; the hub's strict models refuse it, the one place the oracle follows the
     hub instead of the schema (a test of its own shows the gap)."""
@@ -349,7 +355,9 @@ def _definition(ref: str, int64: bool) -> st.SearchStrategy[JSON]:
     return st.deferred(lambda: _from_schema(_resolve({"$ref": ref}), int64))
 
 
-def _generator(channel: Channel, direction: str, kind: str, int64: bool) -> st.SearchStrategy[JSON]:
+def _generator(
+    channel: Channel, direction: Direction, kind: str, int64: bool
+) -> st.SearchStrategy[JSON]:
     return _definition(f"#/$defs/{_definition_name(channel, direction, kind)}", int64)
 
 
@@ -374,7 +382,7 @@ def _steer(draw: st.DrawFn, node: JSON, ids: Ids) -> JSON:
 
 def valid_messages(
     channel: Channel,
-    direction: str,
+    direction: Direction,
     *,
     kinds: Sequence[str] | None = None,
     ids: Ids | None = None,
@@ -387,7 +395,7 @@ def valid_messages(
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:
         kind = draw(st.sampled_from(names))
-        obj = draw(_generator(channel, direction, kind, int64))
+        obj: dict[str, Any] = draw(_generator(channel, direction, kind, int64))
         return _steer(draw, obj, ids) if ids else obj
 
     return build()
@@ -464,20 +472,21 @@ def _text(obj: JSON) -> str:
     return json.dumps(obj)
 
 
-Mutation = Callable[[st.DrawFn, Channel, str, dict[str, Any]], str | bytes]
+Draw = Callable[[st.SearchStrategy[Any]], Any]
+Mutation = Callable[[Draw, Channel, Direction, dict[str, Any]], str | bytes]
 
 
-def _drop_field(draw: st.DrawFn, channel: Channel, direction: str, obj: dict[str, Any]) -> str:
+def _drop_field(draw: Draw, channel: Channel, direction: Direction, obj: dict[str, Any]) -> str:
     paths = [p for p, _ in _paths(obj) if p and not isinstance(p[-1], int)]
     return _text(_remove(obj, draw(st.sampled_from(paths)))) if paths else _text({})
 
 
-def _retype(draw: st.DrawFn, channel: Channel, direction: str, obj: dict[str, Any]) -> str:
+def _retype(draw: Draw, channel: Channel, direction: Direction, obj: dict[str, Any]) -> str:
     path = draw(st.sampled_from([p for p, _ in _paths(obj) if p]))
     return _text(_replace(obj, path, draw(st.sampled_from(_PALETTE))))
 
 
-def _unknown_field(draw: st.DrawFn, channel: Channel, direction: str, obj: dict[str, Any]) -> str:
+def _unknown_field(draw: Draw, channel: Channel, direction: Direction, obj: dict[str, Any]) -> str:
     targets = [p for p, v in _paths(obj) if isinstance(v, dict)]
     path = draw(st.sampled_from(targets))
     name = draw(st.text(string.ascii_lowercase + "_", min_size=1, max_size=12))
@@ -488,12 +497,12 @@ def _unknown_field(draw: st.DrawFn, channel: Channel, direction: str, obj: dict[
     return _text(_replace(obj, path, {**parent, name: value}))
 
 
-def _unknown_type(draw: st.DrawFn, channel: Channel, direction: str, obj: dict[str, Any]) -> str:
+def _unknown_type(draw: Draw, channel: Channel, direction: Direction, obj: dict[str, Any]) -> str:
     kind = draw(st.one_of(st.text(max_size=20), st.sampled_from([None, 1, True, ["reserve"], {}])))
     return _text({**obj, "type": kind})
 
 
-def _huge_number(draw: st.DrawFn, channel: Channel, direction: str, obj: dict[str, Any]) -> str:
+def _huge_number(draw: Draw, channel: Channel, direction: Direction, obj: dict[str, Any]) -> str:
     """An integer field gets a number beyond 64 bits (10**4400 is past Python's 4300-digit
     limit for int(), so json.loads refuses it: bad_json)."""
     kind = obj["type"]
@@ -508,7 +517,7 @@ def _huge_number(draw: st.DrawFn, channel: Channel, direction: str, obj: dict[st
     return text.replace(f'"{marker}"', draw(st.sampled_from(_HUGE_INTS)), 1)
 
 
-def _deep(draw: st.DrawFn, channel: Channel, direction: str, obj: dict[str, Any]) -> str:
+def _deep(draw: Draw, channel: Channel, direction: Direction, obj: dict[str, Any]) -> str:
     path = draw(st.sampled_from([p for p, _ in _paths(obj) if p] or [("type",)]))
     levels = draw(st.integers(1, 3 * MAX_DEPTH))
     opener, closer = draw(st.sampled_from([("[", "]"), ('{"k":', "}")]))
@@ -517,26 +526,28 @@ def _deep(draw: st.DrawFn, channel: Channel, direction: str, obj: dict[str, Any]
     return text.replace(f'"{marker}"', opener * levels + "1" + closer * levels, 1)
 
 
-def _truncate(draw: st.DrawFn, channel: Channel, direction: str, obj: dict[str, Any]) -> str:
+def _truncate(draw: Draw, channel: Channel, direction: Direction, obj: dict[str, Any]) -> str:
     text = _text(obj)
-    return text[: draw(st.integers(0, len(text) - 1))]
+    end: int = draw(st.integers(0, len(text) - 1))
+    return text[:end]
 
 
-def _garble(draw: st.DrawFn, channel: Channel, direction: str, obj: dict[str, Any]) -> str:
+def _garble(draw: Draw, channel: Channel, direction: Direction, obj: dict[str, Any]) -> str:
     text = _text(obj)
-    where = draw(st.integers(0, len(text)))
-    junk = draw(st.text(_JUNK, min_size=1, max_size=4))
-    return text[:where] + junk + text[where + draw(st.integers(0, 2)) :]
+    where: int = draw(st.integers(0, len(text)))
+    junk: str = draw(st.text(_JUNK, min_size=1, max_size=4))
+    skip: int = draw(st.integers(0, 2))
+    return text[:where] + junk + text[where + skip :]
 
 
-def _not_utf8(draw: st.DrawFn, channel: Channel, direction: str, obj: dict[str, Any]) -> bytes:
+def _not_utf8(draw: Draw, channel: Channel, direction: Direction, obj: dict[str, Any]) -> bytes:
     data = _text(obj).encode()
-    where = draw(st.integers(0, len(data)))
-    bad = draw(st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xf8\x88\x80\x80\x80"]))
+    where: int = draw(st.integers(0, len(data)))
+    bad: bytes = draw(st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xf8\x88\x80\x80\x80"]))
     return data[:where] + bad + data[where:]
 
 
-def _not_an_object(draw: st.DrawFn, channel: Channel, direction: str, obj: dict[str, Any]) -> str:
+def _not_an_object(draw: Draw, channel: Channel, direction: Direction, obj: dict[str, Any]) -> str:
     scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=10)
     value = draw(
         st.recursive(scalars, lambda inner: st.lists(inner, max_size=3), max_leaves=5)
@@ -545,7 +556,7 @@ def _not_an_object(draw: st.DrawFn, channel: Channel, direction: str, obj: dict[
     return _text(value)
 
 
-def _surrogate(draw: st.DrawFn, channel: Channel, direction: str, obj: dict[str, Any]) -> str:
+def _surrogate(draw: Draw, channel: Channel, direction: Direction, obj: dict[str, Any]) -> str:
     """A string field holding a lone UTF-16 surrogate (legal JSON text, not a Unicode string).
     Client frames only, and never in `id`: both are known bugs with tests of their own
     (KNOWN_SCHEMA_GAPS["surrogates_from_the_hub"], test_fuzz_channels)."""
@@ -583,7 +594,7 @@ MUTATIONS: dict[str, Mutation] = {
 
 def frames(
     channel: Channel,
-    direction: str,
+    direction: Direction,
     *,
     ids: Ids | None = None,
     int64: bool = False,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ from tests.helpers.strategies import (
 pytestmark = [pytest.mark.fuzz, pytest.mark.backends("sqlite")]
 
 CHANNELS = [Channel.CART, Channel.PAGE, Channel.STORE]
-LIVE_EXAMPLES = max(4, settings.default.max_examples // 2)
+LIVE_EXAMPLES = max(4, settings().max_examples // 2)
 
 
 @dataclass
@@ -57,7 +57,7 @@ class Federation:
     generated frame may aim at."""
 
     server: HubServer
-    tokens: dict[Channel, str | None]
+    tokens: Mapping[Channel, str | None]
     ids: dict[str, list[str]]
     probes: int = 0
 

@@ -53,7 +53,7 @@ CHECKS = [
     response_schema_conformance,
     negative_data_rejection,
 ]
-EXAMPLES = max(4, settings.default.max_examples // 2)
+EXAMPLES = max(4, settings().max_examples // 2)
 IDENT = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
 
 

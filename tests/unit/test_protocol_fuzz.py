@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared_protocol import Channel, ProtocolError, encode, parse
+from shared_protocol.codec import Direction
 from tests.helpers.strategies import (
     DECODE_CODES,
     KNOWN_SCHEMA_GAPS,
@@ -31,7 +32,9 @@ from tests.helpers.strategies import (
 pytestmark = pytest.mark.fuzz
 
 ROOT = Path(__file__).resolve().parents[2]
-DIRECTIONS = [(channel, direction) for channel in Channel for direction in ("client", "server")]
+DIRECTIONS: list[tuple[Channel, Direction]] = [
+    (channel, direction) for channel in Channel for direction in ("client", "server")
+]
 EVERY_MESSAGE = [
     pytest.param(channel, direction, kind, id=f"{channel.value}-{direction}-{kind}")
     for channel, direction in DIRECTIONS
@@ -39,7 +42,7 @@ EVERY_MESSAGE = [
 ]
 
 
-def check_decoder(channel: Channel, direction: str, raw: str | bytes, how: str) -> None:
+def check_decoder(channel: Channel, direction: Direction, raw: str | bytes, how: str) -> None:
     """The one property of a decoder: accept exactly what the schema allows (and give back the
     same model from its own encoding), refuse the rest with the code the docs give, raise
     nothing but ProtocolError.
@@ -68,7 +71,7 @@ def check_decoder(channel: Channel, direction: str, raw: str | bytes, how: str) 
 @pytest.mark.parametrize(("channel", "direction", "kind"), EVERY_MESSAGE)
 @given(data=st.data())
 def test_every_message_round_trips(
-    channel: Channel, direction: str, kind: str, data: st.DataObject
+    channel: Channel, direction: Direction, kind: str, data: st.DataObject
 ) -> None:
     obj = data.draw(valid_messages(channel, direction, kinds=[kind]))
     message = parse(channel, direction, json.dumps(obj))
@@ -79,10 +82,10 @@ def test_every_message_round_trips(
 
 
 @pytest.mark.parametrize(("channel", "direction"), DIRECTIONS)
-@settings(max_examples=settings.default.max_examples * 5)
+@settings(max_examples=settings().max_examples * 5)
 @given(data=st.data())
 def test_every_decoder_refuses_mutated_frames_with_a_documented_code(
-    channel: Channel, direction: str, data: st.DataObject
+    channel: Channel, direction: Direction, data: st.DataObject
 ) -> None:
     frame = data.draw(frames(channel, direction))
     check_decoder(channel, direction, frame.raw, frame.how)
