@@ -76,7 +76,7 @@ test: lint pytest
 # a run). `make test` runs the same tests with the short, fixed `ci` profile.
 FUZZ_ARGS ?=
 fuzz: $(STAMP)
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -m fuzz --timeout=3600 -p no:cacheprovider \
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -m fuzz --timeout=3600 -p no:cacheprovider --tb=native \
 		--hypothesis-show-statistics $(FUZZ_ARGS)
 
 format: $(STAMP)

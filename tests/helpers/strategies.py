@@ -205,6 +205,14 @@ def holds_surrogate(raw: str | bytes) -> bool:
     return obj is not None and any(_has_surrogate(value) for _, value in _paths(obj))
 
 
+def holds_int_beyond_64_bits(node: JSON) -> bool:
+    if isinstance(node, dict):
+        return any(holds_int_beyond_64_bits(v) for v in node.values())
+    if isinstance(node, list):
+        return any(holds_int_beyond_64_bits(v) for v in node)
+    return isinstance(node, int) and not isinstance(node, bool) and abs(node) > INT64_MAX
+
+
 def _has_surrogate(value: JSON) -> bool:
     texts = [value] if isinstance(value, str) else list(value) if isinstance(value, dict) else []
     return any(0xD800 <= ord(c) <= 0xDFFF for text in texts for c in text)

@@ -40,7 +40,7 @@ from cartstart_server.server import broker_for, database_for, http_routers, limi
 from cartstart_server.transport.http_app import create_app
 from shared_protocol import Channel
 from tests.helpers.hubs import hub_config, seed_store
-from tests.helpers.strategies import INT64_MAX
+from tests.helpers.strategies import holds_int_beyond_64_bits
 from tests.helpers.threaded import ThreadedHub, threaded_hub
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.backends("sqlite")]
@@ -54,6 +54,7 @@ CHECKS = [
     negative_data_rejection,
 ]
 EXAMPLES = max(4, settings().max_examples // 2)
+UVICORN_REFUSAL = "Invalid HTTP request received."
 IDENT = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
 
 
@@ -151,19 +152,23 @@ def _path_id_is_not_ident(case: Any, failure: Failure) -> bool:
 
 
 def _holds_int_beyond_64_bits(case: Any, failure: Failure) -> bool:
-    def big(node: Any) -> bool:
-        if isinstance(node, dict):
-            return any(big(v) for v in node.values())
-        if isinstance(node, list):
-            return any(big(v) for v in node)
-        return isinstance(node, int) and not isinstance(node, bool) and abs(node) > INT64_MAX
-
-    return failure.code == "ST101" and big(getattr(case, "body", None))
+    return failure.code == "ST101" and holds_int_beyond_64_bits(getattr(case, "body", None))
 
 
 def _product_is_no_header_value(case: Any, failure: Failure | None) -> bool:
+    def texts(node: Any) -> Iterator[str]:  # negative cases send lists and objects too
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield str(key)
+                yield from texts(value)
+        elif isinstance(node, list | tuple):
+            for value in node:
+                yield from texts(value)
+        else:
+            yield str(node)
+
     product = (case.query or {}).get("product")
-    bad = isinstance(product, str) and any(ord(c) < 0x20 or ord(c) > 0xFE for c in product)
+    bad = any(ord(c) < 0x20 or ord(c) > 0xFE for text in texts(product) for c in text)
     return bad and (failure is None or failure.code == "ST101")
 
 
@@ -218,6 +223,13 @@ def test_generated_requests_get_documented_answers(api: Api, method: str, path: 
             if any(k(case, None) for k in tolerated):  # type: ignore[arg-type]
                 return  # the hub dropped the connection: a known bug (see below)
             raise
+        if response.status_code == 400 and response.text == UVICORN_REFUSAL:
+            # uvicorn's own answer to a request line or headers over h11's 16 KiB: plain text,
+            # not the hub's error shape, before the hub sees the request (reported).
+            assert (
+                len(response.request.url) + sum(map(len, response.request.headers.values())) > 8192
+            )
+            return
         try:
             case.validate_response(response, checks=CHECKS)
         except FailureGroup as group:
