@@ -21,12 +21,12 @@ from tests.helpers.hubs import hub_config, running_hub
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.services import new_database, postgres_server, redis_server
 
-# Property-based tests (Hypothesis, Schemathesis). `ci`, the default, keeps `make test` short
-# and repeatable: few examples, the same ones every run (derandomize: the seed comes from the
-# test's name), no example database. `fuzz` (`make fuzz`, docs/testing.md) runs thousands, from
-# a fresh seed each time (printed on failure; `--hypothesis-seed` repeats a run). The deadline
-# only catches an example that hangs: a loaded 2-core machine can take a second for one.
-# Tests scale their own counts from `settings.default.max_examples`.
+# Property-based tests (Hypothesis, Schemathesis; docs/testing.md). `ci`, the default, keeps
+# `make test` short and repeatable: few examples, the same ones every run (derandomize: the seed
+# comes from the test's name), no example database. `fuzz` (`make fuzz`) runs 1,000 per test
+# from a fresh seed (printed on failure; `--hypothesis-seed` repeats a run). Tests scale their
+# own counts from `settings().max_examples`. The deadline only catches an example that hangs:
+# a loaded 2-core machine can take a second for one.
 settings.register_profile(
     "ci",
     max_examples=20,
