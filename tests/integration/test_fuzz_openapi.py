@@ -11,14 +11,16 @@ fails it.
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import pytest_asyncio
 import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -36,14 +38,23 @@ from schemathesis.specs.openapi.checks import (
 
 from cartstart_server.clock import FakeClock, SystemClock
 from cartstart_server.hub import Hub
-from cartstart_server.server import broker_for, database_for, http_routers, limits_of
+from cartstart_server.server import (
+    HubServer,
+    broker_for,
+    database_for,
+    http_routers,
+    limits_of,
+)
 from cartstart_server.transport.http_app import create_app
 from shared_protocol import Channel
 from tests.helpers.hubs import hub_config, seed_store
 from tests.helpers.strategies import holds_int_beyond_64_bits
-from tests.helpers.threaded import ThreadedHub, threaded_hub
 
-pytestmark = [pytest.mark.fuzz, pytest.mark.backends("sqlite")]
+pytestmark = [
+    pytest.mark.fuzz,
+    pytest.mark.backends("sqlite"),
+    pytest.mark.asyncio(loop_scope="module"),  # one hub for the module (see `api`)
+]
 
 CHECKS = [
     not_a_server_error,
@@ -85,49 +96,54 @@ OPERATIONS = described_operations()
 
 @dataclass
 class Api:
-    hub: ThreadedHub
+    server: HubServer
     schema: Any
     tokens: dict[str, str]
     ids: dict[str, str]
 
     @property
     def base_url(self) -> str:
-        return self.hub.server.http_url
+        return self.server.http_url
 
 
-def seeded(hub: ThreadedHub) -> tuple[dict[str, str], dict[str, str]]:
+async def seeded(server: HubServer) -> tuple[dict[str, str], dict[str, str]]:
     """A store with stock, a shopper holding tickets and an order, a link token, and a
     throwaway session for DELETE /api/sessions/current."""
-    store_id, key = hub.run(seed_store(hub.server.hub, "Shop", {"mug": 50, "vase": 5}))
-    with httpx.Client(base_url=hub.server.http_url, timeout=10) as http:
-        tokens = {"store": key}
+    store_id, key = await seed_store(server.hub, "Shop", {"mug": 50, "vase": 5})
+    tokens = {"store": key}
+    async with httpx.AsyncClient(base_url=server.http_url, timeout=10) as http:
         for name in ("session", "logout"):
             email = f"{name}@example.org"
-            http.post("/api/accounts", json={"email": email, "password": "correct horse"})
-            r = http.post("/api/sessions", json={"email": email, "password": "correct horse"})
+            await http.post("/api/accounts", json={"email": email, "password": "correct horse"})
+            r = await http.post("/api/sessions", json={"email": email, "password": "correct horse"})
             tokens[name] = r.json()["token"]
         cart = {"Authorization": f"Bearer {tokens['session']}"}
         reserve = {"type": "reserve", "store_id": store_id, "product_id": "mug"}
-        http.post("/api/cart/commands", json={**reserve, "id": "seed-0001"}, headers=cart)
-        r = http.post(
-            "/api/cart/commands", json={"type": "checkout", "id": "seed-0002"}, headers=cart
-        )
+        await http.post("/api/cart/commands", json={**reserve, "id": "seed-0001"}, headers=cart)
+        checkout = {"type": "checkout", "id": "seed-0002"}
+        r = await http.post("/api/cart/commands", json=checkout, headers=cart)
         order_id = r.json()["orders"][0]["order_id"]
-        http.post("/api/cart/commands", json={**reserve, "id": "seed-0003"}, headers=cart)
-        r = http.post("/api/cart/link-tokens", json={}, headers=cart)
+        await http.post("/api/cart/commands", json={**reserve, "id": "seed-0003"}, headers=cart)
+        r = await http.post("/api/cart/link-tokens", json={}, headers=cart)
         tokens["link"] = r.json()["token"]
     return tokens, {"store_id": store_id, "product_id": "mug", "order_id": order_id}
 
 
-@pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+# The hub runs on the test's event loop, in the main thread; Schemathesis, which blocks, runs in
+# a worker thread. Not the other way round: with the hub in a thread, its tracebacks (logged for
+# the known 500s) are formatted while pytest formats a report in the main thread, and on Python
+# 3.11 both parse source with `ast` (traceback carets) through one shared, unlocked recursion
+# counter: "SystemError: AST constructor recursion depth mismatch", a pytest INTERNALERROR.
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def api(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Api]:
     # Long polls cut to a tenth of a second: Schemathesis asks for up to `wait=30`.
     config = hub_config(tmp_path_factory.mktemp("hub"), long_poll_max=0.1)
-    with threaded_hub(config, FakeClock()) as hub:
-        tokens, ids = seeded(hub)
-        schema = schemathesis.openapi.from_url(f"{hub.server.http_url}/openapi.json")
-        schema.config.update(base_url=hub.server.http_url)
-        yield Api(hub, schema, tokens, ids)
+    async with HubServer(config, clock=FakeClock()) as server:
+        tokens, ids = await seeded(server)
+        url = f"{server.http_url}/openapi.json"
+        schema = await asyncio.to_thread(schemathesis.openapi.from_url, url)
+        schema.config.update(base_url=server.http_url)
+        yield Api(server, schema, tokens, ids)
 
 
 def credential(method: str, path: str) -> str | None:
@@ -188,7 +204,7 @@ KNOWN_FAILURES: dict[tuple[str, str], list[KnownFailure]] = {
 }
 
 
-def test_the_served_description_lists_the_operations_tested(api: Api) -> None:
+async def test_the_served_description_lists_the_operations_tested(api: Api) -> None:
     served = {
         (method.upper(), path)
         for path, operations in api.schema.raw_schema["paths"].items()
@@ -198,7 +214,7 @@ def test_the_served_description_lists_the_operations_tested(api: Api) -> None:
 
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
-def test_generated_requests_get_documented_answers(api: Api, method: str, path: str) -> None:
+async def test_generated_requests_get_documented_answers(api: Api, method: str, path: str) -> None:
     operation = api.schema[path][method]
     token = credential(method, path)
     headers = {"Authorization": f"Bearer {api.tokens[token]}"} if token else {}
@@ -238,16 +254,16 @@ def test_generated_requests_get_documented_answers(api: Api, method: str, path: 
                 raise FailureGroup(new, str(group)) from None
 
     with requests.Session() as session:
-        run()
+        await asyncio.to_thread(run)
 
 
 # ---- what it found (reported; cartstart_server/ is not ours to change) ------------------------
 
 
-def call(api: Api, method: str, path: str, **kwargs: Any) -> requests.Response:
+async def call(api: Api, method: str, path: str, **kwargs: Any) -> httpx.Response:
     headers = {"Authorization": f"Bearer {api.tokens['store']}", **kwargs.pop("headers", {})}
-    path = path.format(**api.ids)
-    return requests.request(method, api.base_url + path, headers=headers, timeout=10, **kwargs)
+    async with httpx.AsyncClient(base_url=api.base_url, timeout=10) as http:
+        return await http.request(method, path.format(**api.ids), headers=headers, **kwargs)
 
 
 @pytest.mark.xfail(
@@ -271,10 +287,10 @@ def call(api: Api, method: str, path: str, **kwargs: Any) -> requests.Response:
     ],
     ids=["set-stock", "adjust-stock", "order-status"],
 )
-def test_an_id_in_the_url_that_is_not_an_identifier_is_a_4xx(
+async def test_an_id_in_the_url_that_is_not_an_identifier_is_a_4xx(
     api: Api, method: str, path: str, body: dict[str, Any], headers: dict[str, str]
 ) -> None:
-    r = call(api, method, path, json=body, headers=headers)
+    r = await call(api, method, path, json=body, headers=headers)
     assert r.status_code in (404, 422), (r.status_code, r.text)
 
 
@@ -284,9 +300,9 @@ def test_an_id_in_the_url_that_is_not_an_identifier_is_a_4xx(
     "beyond 2**63-1 overflows SQLite: 500 internal with a traceback, for a request the "
     "description calls valid",
 )
-def test_a_price_beyond_64_bits_is_refused_over_http(api: Api) -> None:
+async def test_a_price_beyond_64_bits_is_refused_over_http(api: Api) -> None:
     product = {"id": "big", "name": "Big", "price": {"amount": 2**64, "currency": "EUR"}}
-    r = call(api, "POST", "/api/stores/{store_id}/products", json={"products": [product]})
+    r = await call(api, "POST", "/api/stores/{store_id}/products", json={"products": [product]})
     assert r.status_code == 422, (r.status_code, r.text)
 
 
@@ -295,8 +311,8 @@ def test_a_price_beyond_64_bits_is_refused_over_http(api: Api) -> None:
     reason="doc mismatch: /openapi.json says GET /metrics answers application/json; it answers "
     "Prometheus text (text/plain; version=0.0.4)",
 )
-def test_metrics_answers_the_documented_content_type(api: Api) -> None:
-    r = requests.get(api.base_url + "/metrics", timeout=10)
+async def test_metrics_answers_the_documented_content_type(api: Api) -> None:
+    r = await call(api, "GET", "/metrics")
     documented = api.schema.raw_schema["paths"]["/metrics"]["get"]["responses"]["200"]
     assert r.headers["content-type"].split(";")[0] in documented.get("content", {})
 
@@ -307,8 +323,8 @@ def test_metrics_answers_the_documented_content_type(api: Api) -> None:
     "RFC 9110 requires: the hub's HTTPException handler rebuilds the response without "
     "exc.headers",
 )
-def test_a_method_not_allowed_says_which_are(api: Api) -> None:
-    r = requests.request("TRACE", api.base_url + "/healthz", timeout=10)
+async def test_a_method_not_allowed_says_which_are(api: Api) -> None:
+    r = await call(api, "TRACE", "/healthz")
     assert r.status_code == 405
     assert r.headers.get("allow") == "GET", dict(r.headers)
 
@@ -320,12 +336,10 @@ def test_a_method_not_allowed_says_which_are(api: Api) -> None:
     "requirement, so a generated client must send one; optional auth is `security: [{}, "
     "{HTTPBearer: []}]`",
 )
-def test_optional_auth_is_described_as_optional(api: Api) -> None:
-    r = requests.post(
-        api.base_url + "/api/page/poll",
-        json={"products": [{"store_id": api.ids["store_id"], "product_id": "mug"}], "wait": 0},
-        timeout=10,
-    )
+async def test_optional_auth_is_described_as_optional(api: Api) -> None:
+    poll = {"products": [{"store_id": api.ids["store_id"], "product_id": "mug"}], "wait": 0}
+    async with httpx.AsyncClient(base_url=api.base_url, timeout=10) as http:
+        r = await http.post("/api/page/poll", json=poll)  # no token
     assert r.status_code == 200
     security = api.schema.raw_schema["paths"]["/api/page/poll"]["post"].get("security", [])
     assert {} in security, security
@@ -339,9 +353,11 @@ def test_optional_auth_is_described_as_optional(api: Api) -> None:
     'quote (product=a%22b) makes the header malformed (filename="customers-a"b.csv")',
 )
 @pytest.mark.parametrize("product", ["\u20ac", "a\r\nX-Evil: 1"], ids=["euro", "crlf"])
-def test_customers_csv_takes_any_product_id(api: Api, product: str) -> None:
+async def test_customers_csv_takes_any_product_id(api: Api, product: str) -> None:
     try:
-        r = call(api, "GET", "/api/stores/{store_id}/customers.csv", params={"product": product})
-    except requests.ConnectionError as exc:
+        r = await call(
+            api, "GET", "/api/stores/{store_id}/customers.csv", params={"product": product}
+        )
+    except httpx.TransportError as exc:
         raise AssertionError("the hub dropped the connection") from exc
     assert r.status_code == 200, (r.status_code, r.text)
