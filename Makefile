@@ -18,7 +18,7 @@ DEMO_DIR ?= .demo
 # node_modules/ (reinstalled when the lock changes). Node and npm come from Debian when missing.
 NODE_STAMP := node_modules/.installed-$(shell sha1sum package-lock.json 2>/dev/null | cut -c1-12)
 
-.PHONY: help install demo demo-fresh test lint js-lint js pytest format schema screenshots web-screenshots installer bench clean
+.PHONY: help install demo demo-fresh test lint js-lint js pytest fuzz format schema screenshots web-screenshots installer bench clean
 
 help:
 	@echo "make demo    the demo federation on SQLite: hub, two demo shops, the desktop cart"
@@ -31,6 +31,7 @@ help:
 	@echo "make web-screenshots  docs/img/storefront-*.png, connect-window-*.png, console*.png and counter.png in Chromium"
 	@echo "make installer    a PyInstaller build of the desktop cart in dist/"
 	@echo "make bench   the benchmarks (results go in docs/benchmarks.md by hand)"
+	@echo "make fuzz    the property-based tests at length (docs/testing.md); FUZZ_ARGS=... passes pytest options"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -76,6 +77,14 @@ pytest: $(STAMP)
 
 test: lint pytest
 
+# The property-based tests (marker `fuzz`) with the `fuzz` Hypothesis profile: thousands of
+# examples per test from a fresh seed (printed on failure; FUZZ_ARGS=--hypothesis-seed=N repeats
+# a run). `make test` runs the same tests with the short, fixed `ci` profile.
+FUZZ_ARGS ?=
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -m fuzz --timeout=3600 -p no:cacheprovider --tb=native \
+		--hypothesis-show-statistics $(FUZZ_ARGS)
+
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
@@ -106,4 +115,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.plot
 
 clean:
-	rm -rf $(VENV) node_modules $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache build dist
+	rm -rf $(VENV) node_modules $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist

@@ -6,11 +6,13 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import keyring
 import pytest
+from hypothesis import HealthCheck, settings
 
 from cartstart_server.clock import FakeClock
 from cartstart_server.hub import Hub
@@ -18,6 +20,30 @@ from cartstart_server.server import HubServer
 from tests.helpers.hubs import hub_config, running_hub
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.services import new_database, postgres_server, redis_server
+
+# Property-based tests (Hypothesis, Schemathesis; docs/testing.md). `ci`, the default, keeps
+# `make test` short and repeatable: few examples, the same ones every run (derandomize: the seed
+# comes from the test's name), no example database. `fuzz` (`make fuzz`) runs 1,000 per test
+# from a fresh seed (printed on failure; `--hypothesis-seed` repeats a run). Tests scale their
+# own counts from `settings().max_examples`. The deadline only catches an example that hangs:
+# a loaded 2-core machine can take a second for one.
+settings.register_profile(
+    "ci",
+    max_examples=20,
+    derandomize=True,
+    database=None,
+    deadline=timedelta(seconds=10),
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "fuzz",
+    max_examples=1000,
+    deadline=timedelta(seconds=10),
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)
