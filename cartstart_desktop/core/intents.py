@@ -22,6 +22,7 @@ from .commands import Command, build, command_id
 from .hub_link import HubLink
 from .local_cart import LocalCart
 from .purchases import Purchases
+from .review import CheckoutReview
 
 
 class CartIntents:
@@ -66,16 +67,23 @@ class CartIntents:
         _, connection = self._link.online()
         await connection.command(Sync(id=command_id()))
 
+    def review(self, store_id: str | None = None) -> CheckoutReview:
+        """What checking out one store (or all) would buy now, with which codes, for how much."""
+        return self._purchases.review(self._local.state, store_id)
+
     async def checkout(self, store_id: str | None = None) -> CartResult:
-        """Buy what the cart holds from one store (or all), with the codes stores offered.
-        Opens the stores' payment links; returns the hub's answer (orders, expired holds)."""
+        """Check out one store (or all) as reviewed now; see `place`."""
+        return await self.place(self.review(store_id))
+
+    async def place(self, review: CheckoutReview) -> CartResult:
+        """Buy what the review shows, from its stores, with its codes. Opens the stores' payment
+        links; returns the hub's answer (orders, and holds that ended meanwhile)."""
         _, connection = self._link.online()
-        stores = None if store_id is None else {store_id}
+        if not review.stores:
+            return CartResult(id=command_id(), orders=[], expired=[])
         command = build(
             lambda: Checkout(
-                id=command_id(),
-                store_ids=None if stores is None else sorted(stores),
-                discount_codes=self._purchases.codes_for(stores),
+                id=command_id(), store_ids=review.store_ids, discount_codes=review.codes
             )
         )
         reply = await connection.command(command)

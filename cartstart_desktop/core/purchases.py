@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterable, Sequence
 from shared_protocol.cart import DiscountOffered, OrderPlaced, OrderUpdated
 from shared_protocol.orders import DiscountView, OrderView
 
-from .cart import Change, Notice
+from .cart import CartState, Change, Notice
 from .local_cart import LocalCart
 from .observable import Signal
 from .orders import Delivery, OrderBook, order_notice
+from .review import CheckoutReview, review
 
 OrderEvent = OrderPlaced | OrderUpdated | DiscountOffered
 
@@ -44,6 +45,16 @@ class Purchases:
 
     def live_discounts(self) -> list[DiscountView]:
         return self.book.live_discounts(self._clock())
+
+    def review(self, state: CartState, store_id: str | None) -> CheckoutReview:
+        """Checking out one store (or all) as it would go now (see core.review)."""
+        return review(
+            state,
+            self.book.discounts.values(),
+            self.book.payment_modes(),
+            store_id=store_id,
+            now=self._clock(),
+        )
 
     def codes_for(self, store_ids: set[str] | None) -> list[str]:
         """The discount codes to use when checking out these stores (None: every store)."""

@@ -1,5 +1,6 @@
 """Running the core's coroutines for widgets. A widget never awaits: it hands the intent to the
-runner, which runs it as a task and turns any failure into a sentence for the shopper."""
+runner, which runs it as a task and turns any failure into a sentence for the shopper
+(core.words: the one table of messages)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,12 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from ..core.api import HubError, HubUnreachable
-from ..core.connection import Offline
+from ..core.words import EXPECTED, explain
 
 log = logging.getLogger(__name__)
 
 Run = Callable[[Coroutine[Any, Any, Any]], asyncio.Task[Any]]
 """What widgets are given to start an intent with (IntentRunner.run)."""
-
-
-def sentence(text: str) -> str:
-    """An error message as the shopper reads it: starting with a capital."""
-    return text[:1].upper() + text[1:]
 
 
 class IntentRunner:
@@ -38,11 +33,9 @@ class IntentRunner:
     async def _guarded(self, work: Coroutine[Any, Any, Any]) -> Any:
         try:
             return await work
-        except HubError as exc:
-            self._show_error(sentence(exc.message))
-        except (Offline, HubUnreachable) as exc:
-            self._show_error(f"Not connected: {exc}")
-        except Exception:
+        except EXPECTED as exc:
+            self._show_error(explain(exc))
+        except Exception as exc:
             log.exception("action failed")
-            self._show_error("Something went wrong; please try again.")
+            self._show_error(explain(exc))
         return None
