@@ -71,7 +71,8 @@ class Pairing:
     async def linked(self) -> list[LinkedBrowser]:
         """The browsers and pages linked to this cart, newest first."""
         found = [LinkedBrowser.of(raw) for raw in await self.browsers()]
-        return sorted(found, key=lambda b: b.created_at, reverse=True)
+        # The hub lists the oldest first; made in the same instant, the later one still leads.
+        return sorted(reversed(found), key=lambda b: b.created_at, reverse=True)
 
     async def revoke(self, token_id: str) -> None:
         api, _ = self._link.online()

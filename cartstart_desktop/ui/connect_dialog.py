@@ -35,8 +35,13 @@ SHOWN_ROWS = (3, 10)  # the list is as tall as its rows, within these bounds
 
 def browser_text(browser: LinkedBrowser) -> str:
     since = time.strftime("%d %b %H:%M", time.localtime(browser.created_at))
+    return f"{browser.name}, since {since}"
+
+
+def browser_tooltip(browser: LinkedBrowser) -> str:
     until = time.strftime("%d %b %Y", time.localtime(browser.expires_at))
-    return f"{browser.name}: connected {since}, until {until}"
+    scope = "this store's pages only" if browser.store_id else "any store's pages"
+    return f"{browser.name}: adds products from {scope}, until {until}."
 
 
 class ConnectDialog(QDialog):
@@ -138,7 +143,7 @@ class ConnectDialog(QDialog):
         self.browsers.clear()
         for browser in self.connecting.browsers:
             entry = QListWidgetItem(browser_text(browser))
-            entry.setToolTip(browser_text(browser))
+            entry.setToolTip(browser_tooltip(browser))
             entry.setData(Qt.ItemDataRole.UserRole, browser.token_id)
             self.browsers.addItem(entry)
             if browser.token_id == selected:

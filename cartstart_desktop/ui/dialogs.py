@@ -64,9 +64,10 @@ class LoginDialog(QDialog):
         self.sign_up_button.clicked.connect(lambda: self._submit(True))
         (self.password if settings.email else self.email).setFocus()
         # Wide enough for the fields' content: the address is read, not guessed at.
-        fields = self.hub.fontMetrics().horizontalAdvance(EXAMPLE_ADDRESS) + 24
+        fields = self.hub.fontMetrics().horizontalAdvance(EXAMPLE_ADDRESS) * 5 // 4 + 24
         for field in (self.hub, self.email, self.password, self.name):
             field.setMinimumWidth(fields)
+        self.setMinimumWidth(420)
         self.adjustSize()
 
     def _submit(self, create: bool) -> None:

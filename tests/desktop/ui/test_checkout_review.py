@@ -72,7 +72,7 @@ async def test_the_review_shows_each_store_and_only_confirm_buys(
     texts = shown(one)
     assert "Books" in texts and "Pots" not in texts
     assert ["Product novel", "2 × €10.00", "€20.00"] == texts[texts.index("Product novel") :][:3]
-    assert f"Discount {code}: 10% off" in texts and "−€2.00" in texts
+    assert f"Discount {code}: 10% off" in texts and "\N{MINUS SIGN}€2.00" in texts
     assert texts[texts.index("Total") + 1] == "€18.00"
     qtbot.mouseClick(one.cancel_button, Qt.MouseButton.LeftButton)
     assert not one.isVisible()
