@@ -74,8 +74,8 @@ class StoreReview:
         if self.payment == "on_collection":
             return "You pay the store when you collect."
         return (
-            "The store says how to pay: its payment page opens in your browser if it has one; "
-            "otherwise you pay when you collect."
+            "If the store has a payment page, it opens in your browser; otherwise you pay "
+            "when you collect."
         )
 
 

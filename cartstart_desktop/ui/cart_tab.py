@@ -20,6 +20,7 @@ from .qt import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSize,
     Qt,
     QTimer,
     QTreeView,
@@ -32,6 +33,15 @@ from .runner import Run
 from .thumbnails import ThumbnailDelegate, Thumbnails
 
 
+class _Words(QLabel):
+    """A wrapped label that asks for the width of its text on one line, so what follows it sits
+    right after it when there is room (a wrapped QLabel otherwise asks for a narrow column)."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance(self.text()) + 4, hint.height())
+
+
 class DiscountList(QWidget):
     """The codes stores offered, one line each: the store and its terms (wrapped), then the code
     on its own (never broken across lines, selectable to copy)."""
@@ -40,7 +50,7 @@ class DiscountList(QWidget):
         super().__init__()
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setColumnStretch(0, 1)
+        self.grid.setColumnStretch(2, 1)  # the code follows its words; the room is after it
         self.lines: list[tuple[QLabel, QLabel]] = []
 
     def show_offers(self, offers: list[tuple[str, str, str]]) -> None:
@@ -52,7 +62,7 @@ class DiscountList(QWidget):
         mono = QFont("monospace")
         mono.setStyleHint(QFont.StyleHint.TypeWriter)
         for row, (store, text, code) in enumerate(offers):
-            terms = QLabel(f"Discount from {store}: {text}. Code")
+            terms = _Words(f"Discount from {store}: {text}, with the code")
             terms.setWordWrap(True)
             terms.setTextFormat(Qt.TextFormat.PlainText)
             value = QLabel(code)

@@ -13,6 +13,7 @@ from .qt import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPalette,
     QPushButton,
     QScrollArea,
     Qt,
@@ -39,7 +40,9 @@ class DeliveriesTab(QWidget):
         # The steps scroll in a space of their own: a long timeline never squeezes the list.
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFrameShape(QFrame.Shape.StyledPanel)
+        scroll.setBackgroundRole(QPalette.ColorRole.Base)  # reads as a page, not a grey box
+        self.details.setContentsMargins(6, 4, 6, 4)
         scroll.setWidget(self.details)
         self.pay_button = QPushButton("Pay")
         self.track_button = QPushButton("Track parcel")

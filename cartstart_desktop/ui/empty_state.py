@@ -25,7 +25,9 @@ class EmptyState(QWidget):
         self.title.setFont(font)
         self.text = QLabel(text)
         self.text.setWordWrap(True)
-        self.text.setMaximumWidth(460)
+        # A fixed size: a wrapped label that a layout may squeeze loses its last lines.
+        self.text.setFixedWidth(440)
+        self.text.setFixedHeight(self.text.heightForWidth(440))
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.button = QPushButton(action) if action else None
         layout = QVBoxLayout(self)

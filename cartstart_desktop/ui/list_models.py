@@ -5,7 +5,6 @@ selected row again by its key (row_table.keep_selection)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -17,10 +16,6 @@ T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
-
-def day_and_time(timestamp: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))
 
 
 class RowsModel(QAbstractTableModel, Generic[T]):
@@ -100,7 +95,7 @@ class BookmarksModel(RowsModel[Bookmark]):
         return row.url
 
     def cell(self, row: Bookmark, column: int) -> str:
-        return (row.title, row.store_name, day_and_time(row.last_seen), row.url)[column]
+        return (row.title, row.store_name, when(row.last_seen), row.url)[column]
 
     def tooltip(self, row: Bookmark, column: int) -> str | None:
         return row.url if column == self.ADDRESS else None

@@ -43,15 +43,14 @@ def _label(text: str, *, bold: bool = False, muted: bool = False, wrap: bool = F
     return label
 
 
-def store_section(store: StoreReview) -> QWidget:
-    """One store's order: heading, lines, discount, total, payment."""
-    box = QWidget()
-    grid = QGridLayout(box)
-    grid.setContentsMargins(0, 0, 0, 12)
-    grid.setColumnStretch(0, 1)
-    grid.setHorizontalSpacing(18)
-    grid.addWidget(_label(store.store_name, bold=True), 0, 0, 1, 3)
-    row = 1
+def add_store(grid: QGridLayout, row: int, store: StoreReview) -> int:
+    """One store's order in the shared grid (so amounts line up across stores): heading, lines,
+    discount, total, payment. Returns the next free row."""
+    if row:
+        grid.setRowMinimumHeight(row, 14)  # a gap between stores
+        row += 1
+    grid.addWidget(_label(store.store_name, bold=True), row, 0, 1, 3)
+    row += 1
     for line in store.lines:
         price = format_money(line.unit_price.amount, line.unit_price.currency)
         grid.addWidget(_label(line.name, wrap=True), row, 0)
@@ -61,13 +60,8 @@ def store_section(store: StoreReview) -> QWidget:
         row += 1
     if store.discount is not None:
         (currency,) = store.subtotal
-        grid.addWidget(
-            _label(f"Discount {store.discount.code}: {discount_off(store.discount)}", wrap=True),
-            row,
-            0,
-            1,
-            2,
-        )
+        text = f"Discount {store.discount.code}: {discount_off(store.discount)}"
+        grid.addWidget(_label(text, wrap=True), row, 0, 1, 2)
         off = format_money(store.discount_amount, currency)
         grid.addWidget(_label(f"{MINUS}{off}"), row, 2, _RIGHT)
         row += 1
@@ -77,10 +71,10 @@ def store_section(store: StoreReview) -> QWidget:
     grid.addWidget(_label(store.payment_text, muted=True, wrap=True), row, 0, 1, 3)
     row += 1
     if store.left_out:
-        names = ", ".join(store.left_out)
-        text = f"Not included, no longer held: {names}."
+        text = f"Not included, no longer held: {', '.join(store.left_out)}."
         grid.addWidget(_label(text, muted=True, wrap=True), row, 0, 1, 3)
-    return box
+        row += 1
+    return row
 
 
 class CheckoutReviewDialog(QDialog):
@@ -99,8 +93,6 @@ class CheckoutReviewDialog(QDialog):
             wrap=True,
         )
         self.sections = QWidget()
-        self._sections_layout = QVBoxLayout(self.sections)
-        self._sections_layout.setContentsMargins(0, 0, 0, 0)
         self.scroller = QScrollArea()
         self.scroller.setWidgetResizable(True)
         self.scroller.setFrameShape(QFrame.Shape.NoFrame)
@@ -111,14 +103,14 @@ class CheckoutReviewDialog(QDialog):
             "Confirm", QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.cancel_button: QPushButton = self.buttons.addButton(
-            QDialogButtonBox.StandardButton.Cancel
+            "Cancel", QDialogButtonBox.ButtonRole.RejectRole
         )
         self.confirm_button.setDefault(True)
         self.buttons.accepted.connect(self._confirm)
         self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(self.scroller, 1)
+        layout.addWidget(self.scroller)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(520)
@@ -136,12 +128,19 @@ class CheckoutReviewDialog(QDialog):
         self._render()
 
     def _render(self) -> None:
-        while (item := self._sections_layout.takeAt(0)) is not None:
-            if (widget := item.widget()) is not None:
-                widget.deleteLater()
+        # A new grid each time: the old one goes with its widget.
+        old = self.scroller.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.sections = QWidget()
+        grid = QGridLayout(self.sections)
+        grid.setContentsMargins(0, 0, 8, 0)
+        grid.setColumnStretch(0, 1)
+        grid.setHorizontalSpacing(18)
+        row = 0
         for store in self.review.stores:
-            self._sections_layout.addWidget(store_section(store))
-        self._sections_layout.addStretch(1)
+            row = add_store(grid, row, store)
+        self.scroller.setWidget(self.sections)
         if self.review.stores:
             self.summary.setText(f"{self.review.summary()} You can follow them under Deliveries.")
         else:
@@ -150,12 +149,17 @@ class CheckoutReviewDialog(QDialog):
         self._fit()
 
     def _fit(self) -> None:
-        """As tall as the orders need, up to most of the screen; scroll beyond that."""
-        self.sections.adjustSize()
-        wanted = self.sections.sizeHint().height() + 4
+        """As tall as the orders need at the dialog's width, up to most of the screen; they
+        scroll beyond that."""
+        width = max(self.width(), self.minimumWidth()) - 2 * self._layout.contentsMargins().left()
+        needed = (
+            self.sections.heightForWidth(width - 8) if self.sections.hasHeightForWidth() else -1
+        )
+        if needed < 0:
+            needed = self.sections.sizeHint().height()
         screen = self.screen() or QGuiApplication.primaryScreen()
         room = int(screen.availableGeometry().height() * 0.6) if screen is not None else 600
-        self.scroller.setMinimumHeight(min(wanted, room))
+        self.scroller.setFixedHeight(min(needed + 2, room))
         self.adjustSize()
 
     def _confirm(self) -> None:

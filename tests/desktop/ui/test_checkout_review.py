@@ -82,7 +82,7 @@ async def test_the_review_shows_each_store_and_only_confirm_buys(
     texts = shown(everything)
     assert "Books" in texts and "Pots" in texts and "Product vase" in texts
     assert "2 orders, €28.00 in all. You can follow them under Deliveries." in texts
-    assert any("payment page opens in your browser" in t for t in texts)  # first order here
+    assert any(t.startswith("If the store has a payment page") for t in texts)  # not known yet
     qtbot.mouseClick(everything.cancel_button, Qt.MouseButton.LeftButton)
     await asyncio.sleep(0.3)  # a checkout, had one been sent, would be back by now
     assert session.purchases.deliveries == [] and session.local.state.held_count() == 2
