@@ -19,7 +19,6 @@ from .credentials import SessionTokens
 from .hub_link import HubLink
 from .observable import Signal
 from .settings import Settings
-from .words import SENTENCES
 
 
 @dataclass(frozen=True)
@@ -108,6 +107,8 @@ class Account:
         self.signed_out.emit("Signed out.")
 
     def _refused(self, reason: str) -> None:
+        from .words import SENTENCES  # the words table loads when there is something to say
+
         self._forget_token()
         self.signed_out.emit(SENTENCES[ErrorCode.UNAUTHORIZED])
 

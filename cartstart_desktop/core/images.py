@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import os
-import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -50,6 +48,8 @@ class ImageCache:
         """Pictures fetched over the network in this run (the rest came from the disk)."""
 
     def path(self, url: str) -> Path:
+        import hashlib  # not needed until a row with a picture paints
+
         return self.directory / hashlib.sha256(url.encode()).hexdigest()[:40]
 
     def cached(self, url: str) -> Path | None:
@@ -119,6 +119,8 @@ class ImageCache:
         """Delete every picture (signing out, or another account on this computer)."""
         await self.close()
         self._failed.clear()
+        import shutil
+
         await asyncio.to_thread(shutil.rmtree, self.directory, True)
 
 

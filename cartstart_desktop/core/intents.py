@@ -7,6 +7,7 @@ when the hub's answer arrives, never before: the hub decides what the cart holds
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from shared_protocol.cart import (
     CartResult,
@@ -22,7 +23,9 @@ from .commands import Command, build, command_id
 from .hub_link import HubLink
 from .local_cart import LocalCart
 from .purchases import Purchases
-from .review import CheckoutReview
+
+if TYPE_CHECKING:
+    from .review import CheckoutReview
 
 
 class CartIntents:

@@ -8,6 +8,7 @@ held"), so taking orders returns the cart changes for the caller to commit with 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from shared_protocol.cart import DiscountOffered, OrderPlaced, OrderUpdated
 from shared_protocol.orders import DiscountView, OrderView
@@ -16,7 +17,9 @@ from .cart import CartState, Change, Notice
 from .local_cart import LocalCart
 from .observable import Signal
 from .orders import Delivery, OrderBook, order_notice
-from .review import CheckoutReview, review
+
+if TYPE_CHECKING:
+    from .review import CheckoutReview
 
 OrderEvent = OrderPlaced | OrderUpdated | DiscountOffered
 
@@ -48,6 +51,8 @@ class Purchases:
 
     def review(self, state: CartState, store_id: str | None) -> CheckoutReview:
         """Checking out one store (or all) as it would go now (see core.review)."""
+        from .review import review  # imported at the first review, not while the cart opens
+
         return review(
             state,
             self.book.discounts.values(),

@@ -4,11 +4,12 @@ goes through a review (review_dialog.py) before anything is bought."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..core.cart import CartItem, Change
 from ..core.money import format_totals
 from ..core.observable import Subscriptions
 from ..core.orders import discount_terms, payment_text
-from ..core.review import CheckoutReview
 from ..core.session import CartSession
 from .cart_model import ITEM, CartModel
 from .empty_state import EmptyState, Swap
@@ -28,9 +29,12 @@ from .qt import (
     QWidget,
     Signal,
 )
-from .review_dialog import CheckoutReviewDialog
 from .runner import Run
 from .thumbnails import ThumbnailDelegate, Thumbnails
+
+if TYPE_CHECKING:
+    from ..core.review import CheckoutReview
+    from .review_dialog import CheckoutReviewDialog
 
 
 class _Words(QLabel):
@@ -100,7 +104,9 @@ class CartTab(QWidget):
         self.thumbnails = Thumbnails(session.images)
         self.delegate = ThumbnailDelegate(self.thumbnails, self.view)
         self.view.setItemDelegateForColumn(ITEM, self.delegate)
-        self.thumbnails.changed.connect(self.view.viewport().update)
+        # Not `viewport().update` itself: looking the viewport up from Python makes PySide6
+        # create every QtWidgets enum (about 8 ms), which the first paint need not wait for.
+        self.thumbnails.changed.connect(lambda: self.view.viewport().update())
         header = self.view.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -236,6 +242,8 @@ class CartTab(QWidget):
 
     def review(self, store_id: str | None) -> CheckoutReviewDialog:
         """Show what checking out one store (or all) will do; Confirm places the orders."""
+        from .review_dialog import CheckoutReviewDialog  # at the first checkout, not at start-up
+
         if self.review_dialog is not None:
             self.review_dialog.reject()
         dialog = self.review_dialog = CheckoutReviewDialog(self._session, store_id, self)

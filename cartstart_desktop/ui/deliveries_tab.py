@@ -13,7 +13,6 @@ from .qt import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QPalette,
     QPushButton,
     QScrollArea,
     Qt,
@@ -41,7 +40,7 @@ class DeliveriesTab(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.StyledPanel)
-        scroll.setBackgroundRole(QPalette.ColorRole.Base)  # reads as a page, not a grey box
+        scroll.setBackgroundRole(self.view.backgroundRole())  # a page like the list, not grey
         self.details.setContentsMargins(6, 4, 6, 4)
         scroll.setWidget(self.details)
         self.pay_button = QPushButton("Pay")

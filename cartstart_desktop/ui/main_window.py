@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.account import LoginOutcome
 from ..core.api import HubError, HubUnreachable
@@ -16,18 +16,14 @@ from ..core.cart import Notice
 from ..core.connection import Status
 from ..core.observable import Subscriptions
 from ..core.session import CartSession
-from ..core.words import explain
 from .bookmarks_tab import BookmarksTab
 from .cart_tab import CartTab
-from .connect_dialog import ConnectDialog
 from .deliveries_tab import DeliveriesTab
-from .dialogs import LoginDialog
 from .notifier import NoticeBar, Notifier
 from .qt import (
     QAction,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -35,6 +31,11 @@ from .qt import (
     Signal,
 )
 from .runner import IntentRunner
+
+if TYPE_CHECKING:
+    from .connect_dialog import ConnectDialog
+    from .dialogs import LoginDialog
+    from .qt import QMessageBox
 
 STATUS_COLOURS = {Status.WEBSOCKET: "#1a7f37", Status.POLLING: "#9a6700"}  # others: red
 
@@ -135,6 +136,8 @@ class MainWindow(QMainWindow):
         if self.connect_dialog is not None:
             self.connect_dialog.raise_()
             return self.connect_dialog
+        from .connect_dialog import ConnectDialog  # when first asked for, not at start-up
+
         dialog = self.connect_dialog = ConnectDialog(self.session, self.run, self)
         dialog.finished.connect(lambda _: setattr(self, "connect_dialog", None))
         dialog.open()
@@ -147,6 +150,8 @@ class MainWindow(QMainWindow):
         if self.login_dialog is not None:
             self.login_dialog.show_error(message)
             return
+        from .dialogs import LoginDialog  # dialogs load when first shown, not at start-up
+
         dialog = self.login_dialog = LoginDialog(self.session.settings, message, self)
         dialog.submitted.connect(lambda *args: self.run(self._log_in(*args)))
         dialog.finished.connect(lambda _: setattr(self, "login_dialog", None))
@@ -163,6 +168,8 @@ class MainWindow(QMainWindow):
         except (HubError, HubUnreachable, ValueError) as exc:
             if dialog is not None:
                 dialog.set_busy(False)
+                from ..core.words import explain
+
                 dialog.show_error(explain(exc, "sign_up" if create else "log_in"))
             return
         if dialog is not None:
@@ -173,6 +180,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Signed in as {self.session.settings.email}", 5000)
         if outcome.remembered or self.keyring_notice is not None:
             return
+        from .qt import QMessageBox
+
         self.keyring_notice = QMessageBox(
             QMessageBox.Icon.Information,
             "No keyring",

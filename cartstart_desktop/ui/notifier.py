@@ -9,12 +9,12 @@ with an ellipsis to fit; the tooltip has all of it.
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from .qt import (
     QFont,
     QFontMetrics,
     QLabel,
-    QResizeEvent,
     QSizePolicy,
     QStyle,
     QSystemTrayIcon,
@@ -22,6 +22,9 @@ from .qt import (
     QTimer,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from .qt import QResizeEvent
 
 SHOWN_FOR_MS = 12000
 _PADDING = 8  # px left and right inside the line

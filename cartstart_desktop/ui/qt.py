@@ -1,4 +1,12 @@
-"""The one place that imports the Qt binding: a binding change is one file."""
+"""The one place that imports the Qt binding: a binding change is one file.
+
+PySide6 makes each class the first time it is looked up (up to 2 ms each). The classes only
+dialogs use are looked up when a dialog first needs them (`__getattr__` below), so the cart
+paints without paying for them (docs/benchmarks.md, open-cart).
+"""
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -7,7 +15,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QPoint,
     QPointF,
     QRectF,
     QSize,
@@ -23,33 +30,22 @@ from PySide6.QtGui import (
     QDesktopServices,
     QFont,
     QFontMetrics,
-    QGuiApplication,
     QIcon,
     QImage,
     QImageReader,
     QPainter,
-    QPalette,
     QPen,
     QPixmap,
-    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -65,6 +61,45 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+_LATER = {
+    "QCheckBox": "PySide6.QtWidgets",
+    "QDialog": "PySide6.QtWidgets",
+    "QDialogButtonBox": "PySide6.QtWidgets",
+    "QFormLayout": "PySide6.QtWidgets",
+    "QLineEdit": "PySide6.QtWidgets",
+    "QListWidget": "PySide6.QtWidgets",
+    "QListWidgetItem": "PySide6.QtWidgets",
+    "QMessageBox": "PySide6.QtWidgets",
+    "QGuiApplication": "PySide6.QtGui",
+    "QPalette": "PySide6.QtGui",
+    "QResizeEvent": "PySide6.QtGui",
+    "QPoint": "PySide6.QtCore",
+}
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QGuiApplication, QPalette, QResizeEvent
+    from PySide6.QtWidgets import (
+        QCheckBox,
+        QDialog,
+        QDialogButtonBox,
+        QFormLayout,
+        QLineEdit,
+        QListWidget,
+        QListWidgetItem,
+        QMessageBox,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _LATER.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "QAbstractItemModel",

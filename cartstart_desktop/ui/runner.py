@@ -9,8 +9,6 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from ..core.words import EXPECTED, explain
-
 log = logging.getLogger(__name__)
 
 Run = Callable[[Coroutine[Any, Any, Any]], asyncio.Task[Any]]
@@ -33,9 +31,11 @@ class IntentRunner:
     async def _guarded(self, work: Coroutine[Any, Any, Any]) -> Any:
         try:
             return await work
-        except EXPECTED as exc:
-            self._show_error(explain(exc))
         except Exception as exc:
-            log.exception("action failed")
+            # The words table loads when there is something to say, not while the cart opens.
+            from ..core.words import EXPECTED, explain
+
+            if not isinstance(exc, EXPECTED):
+                log.exception("action failed")
             self._show_error(explain(exc))
         return None
