@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
-from ..core.images import ImageCache
+from ..core.images import RETRY_AFTER, ImageCache
 from .qt import (
     QColor,
     QIcon,
@@ -101,6 +102,7 @@ class Thumbnails(QObject):
         self.loading = QIcon(_placeholder(side, picture=False))
         self.no_picture = QIcon(_placeholder(side, picture=True))
         self._icons: dict[str, QIcon | None] = {}  # None: tried, and there is no picture
+        self._missing_since: dict[str, float] = {}
         self._queued: list[str] = []
         self._asked: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -116,13 +118,19 @@ class Thumbnails(QObject):
         if not url:
             return self.no_picture
         if url in self._icons:
-            return self._icons[url] or self.no_picture
+            icon = self._icons[url]
+            if icon is not None:
+                return icon
+            if time.monotonic() - self._missing_since[url] < RETRY_AFTER:
+                return self.no_picture
+            del self._icons[url]  # the store's site may be back: ask again (quietly)
+            self._asked.discard(url)
         if url not in self._asked:
             self._asked.add(url)
             self._queued.append(url)
             if not self._start.isActive():
                 self._start.start(0)  # after this paint, never inside it
-        return self.loading
+        return self.no_picture if url in self._missing_since else self.loading
 
     def state(self, url: str | None) -> str:
         """ "ready", "none" or "loading" (for tests and tools)."""
@@ -133,6 +141,7 @@ class Thumbnails(QObject):
     def forget(self) -> None:
         """Drop every picture held in memory (the cart was forgotten)."""
         self._icons.clear()
+        self._missing_since.clear()
         self._asked.clear()
         self._queued.clear()
 
@@ -169,6 +178,8 @@ class Thumbnails(QObject):
             log.exception("could not show the picture at %s", url)
         if url in self._asked:  # not forgotten meanwhile
             self._icons[url] = icon
+            if icon is None:
+                self._missing_since[url] = time.monotonic()
             if not self._announce.isActive():
                 self._announce.start()
 

@@ -9,9 +9,12 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QColor, QImage
 
+from cartstart_desktop.core import images
+from cartstart_desktop.ui import thumbnails as thumbnails_module
 from cartstart_desktop.ui.cart_model import ITEM
 from cartstart_desktop.ui.main_window import MainWindow
 from cartstart_server.server import HubServer
@@ -142,10 +145,11 @@ async def test_a_picture_is_fetched_once_then_read_from_the_disk(
         assert asked == ["/mug.png"] and again.session.images.fetched == 0
 
 
-async def test_a_picture_that_cannot_be_had_keeps_the_placeholder(
-    make_window: MakeWindow, server: HubServer
+async def test_a_picture_that_cannot_be_had_keeps_the_placeholder_for_a_while(
+    make_window: MakeWindow, server: HubServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with picture_server({}) as (site, asked):
+    pictures: dict[str, bytes] = {}
+    with picture_server(pictures) as (site, asked):
         store_id, _ = await seed_store(server.hub, "Shop", {"mug": 5})
         product = ProductIn(id="mug", name="Product mug", price=Money(amount=1000, currency="EUR"),
                             image_url=f"{site}/gone.png")  # fmt: skip
@@ -163,3 +167,11 @@ async def test_a_picture_that_cannot_be_had_keeps_the_placeholder(
         assert icon_key(window, rows(window)["Product mug"]) == thumbnails.no_picture.cacheKey()
         window.cart_tab.view.viewport().grab()  # painting again does not ask again
         assert asked == ["/gone.png"]
+        # Later (RETRY_AFTER) the store's site has it: the next paint asks again, and shows it.
+        pictures["/gone.png"] = png(RED)
+        monkeypatch.setattr(images, "RETRY_AFTER", 0.0)
+        monkeypatch.setattr(thumbnails_module, "RETRY_AFTER", 0.0)
+        window.cart_tab.view.viewport().grab()
+        await eventually(lambda: thumbnails.state(f"{site}/gone.png") == "ready", what="retried")
+        assert asked == ["/gone.png", "/gone.png"]
+        await eventually(lambda: painted(window, rows(window)["Product mug"], RED), what="shown")
