@@ -75,19 +75,27 @@ class CartIntents:
         return self._purchases.review(self._local.state, store_id)
 
     async def checkout(self, store_id: str | None = None) -> CartResult:
-        """Check out one store (or all) as reviewed now; see `place`."""
-        return await self.place(self.review(store_id))
+        """Buy whatever the hub holds for this cart from one store (or every store), with the
+        codes stores offered, without a review (scripts and tests; the window reviews first and
+        calls `place`). Opens the stores' payment links; returns the hub's answer."""
+        stores = None if store_id is None else {store_id}
+        return await self._checkout(
+            None if stores is None else sorted(stores), self._purchases.codes_for(stores)
+        )
 
     async def place(self, review: CheckoutReview) -> CartResult:
-        """Buy what the review shows, from its stores, with its codes. Opens the stores' payment
-        links; returns the hub's answer (orders, and holds that ended meanwhile)."""
-        _, connection = self._link.online()
+        """Buy what the review showed: from its stores, with its codes. The hub buys every item
+        it holds for those stores, which is what the review showed while it followed the cart.
+        Opens the stores' payment links; returns the hub's answer (orders, holds that ended)."""
         if not review.stores:
+            self._link.online()  # signed out: say so, as a checkout would
             return CartResult(id=command_id(), orders=[], expired=[])
+        return await self._checkout(review.store_ids, review.codes)
+
+    async def _checkout(self, store_ids: list[str] | None, codes: list[str]) -> CartResult:
+        _, connection = self._link.online()
         command = build(
-            lambda: Checkout(
-                id=command_id(), store_ids=review.store_ids, discount_codes=review.codes
-            )
+            lambda: Checkout(id=command_id(), store_ids=store_ids, discount_codes=codes)
         )
         reply = await connection.command(command)
         assert isinstance(reply, CartResult)
