@@ -16,7 +16,6 @@ from .qt import (
     QFontMetrics,
     QLabel,
     QSizePolicy,
-    QStyle,
     QSystemTrayIcon,
     Qt,
     QTimer,
@@ -83,6 +82,8 @@ class Notifier:
         self.shown: list[tuple[str, str]] = []
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
+            from .qt import QStyle  # looked up only when there is a tray (~5 ms)
+
             icon = window.style().standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton)
             self.tray = QSystemTrayIcon(icon, window)
             self.tray.setToolTip("CartStart")

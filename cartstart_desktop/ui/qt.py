@@ -20,14 +20,12 @@ from PySide6.QtCore import (
     QSize,
     Qt,
     QTimer,
-    QUrl,
     Signal,
 )
 from PySide6.QtGui import (
     QAction,
     QBrush,
     QColor,
-    QDesktopServices,
     QFont,
     QFontMetrics,
     QIcon,
@@ -50,7 +48,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QSystemTrayIcon,
@@ -75,11 +72,15 @@ _LATER = {
     "QPalette": "PySide6.QtGui",
     "QResizeEvent": "PySide6.QtGui",
     "QPoint": "PySide6.QtCore",
+    # Only with a system tray (QStyle alone costs ~5 ms), and when a link is opened:
+    "QStyle": "PySide6.QtWidgets",
+    "QUrl": "PySide6.QtCore",
+    "QDesktopServices": "PySide6.QtGui",
 }
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QPoint
-    from PySide6.QtGui import QGuiApplication, QPalette, QResizeEvent
+    from PySide6.QtCore import QPoint, QUrl
+    from PySide6.QtGui import QDesktopServices, QGuiApplication, QPalette, QResizeEvent
     from PySide6.QtWidgets import (
         QCheckBox,
         QDialog,
@@ -89,6 +90,7 @@ if TYPE_CHECKING:
         QListWidget,
         QListWidgetItem,
         QMessageBox,
+        QStyle,
     )
 
 
