@@ -65,6 +65,8 @@ def child_cartstart(home: Path, t0: float) -> dict[str, float]:
         window.grab()
         t_painted = time.perf_counter()
         assert window.cart_tab.model.rowCount() == 20
+        # Nothing was fetched before the first paint (the network stack is not even loaded).
+        assert "httpx" not in sys.modules and session.images.fetched == 0
         window.detach()
         await session.close()
         return figures(t0, t_import, t_loaded, t_painted)
@@ -118,6 +120,9 @@ def prepare(home: Path, items: int) -> None:
                 code=f"SKU-{n:05d}",
                 price=Money(amount=100 + n, currency="EUR" if n % 3 else "GBP"),
                 source_url=f"https://store{n % 20}.example/products/p{n}",
+                # Pictures on a port where nothing listens: the window must paint before any
+                # is fetched (placeholders first), and a failed fetch must not slow it.
+                image_url=f"http://127.0.0.1:9/store{n % 20}/p{n}.png",
                 qty=1 + n % 4,
                 state="held",
                 created_at=now,

@@ -1,8 +1,10 @@
 """Screenshots of the desktop cart with the demo data (`make screenshots`, under Xvfb).
 
-Runs a hub with the demo catalogue in this process, picks a few products for the demo shopper
-as store pages would (with link tokens), lets one shop sell an item over the counter, and grabs
-the real window.
+Runs a hub with the demo catalogue in this process (with product pictures served from
+127.0.0.1, scripts/demo_pictures.py), and grabs the real window at its default size: the empty
+cart, the cart with picks from two shops (one sold over the counter, a discount code on
+offer), the bookmarks, the checkout review, the deliveries, and the Connect dialog as a browser
+uses its code.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import qasync
 from PySide6.QtWidgets import QApplication
 
@@ -24,11 +28,15 @@ from cartstart_desktop.core.credentials import MemoryCredentials
 from cartstart_desktop.core.session import CartSession
 from cartstart_desktop.ui.main_window import MainWindow
 from cartstart_server.config import HubConfig
+from cartstart_server.domain.tickets import cart_ref
 from cartstart_server.server import HubServer
 from shared_protocol.orders import OrderStatus
 from shared_protocol.page import AddToCart
-from shared_protocol.store import AdjustStock, UpdateOrder
+from shared_protocol.store import AdjustStock, OfferDiscount, ProductIn, UpdateOrder
 from storefront_templates.store_api import StoreClient
+
+sys.path.insert(0, str(Path(__file__).parent))
+from demo_pictures import picture_site
 
 PICKS = [  # (store index, product, how many)
     (0, "first-edition", 1),
@@ -39,95 +47,144 @@ PICKS = [  # (store index, product, how many)
 ]
 
 
-async def wait_for(check: object, seconds: float = 10.0) -> None:
+async def wait_for(check: Callable[[], object], seconds: float = 10.0) -> None:
     for _ in range(int(seconds * 50)):
-        if check():  # type: ignore[operator]
+        if check():
             return
         await asyncio.sleep(0.02)
     raise RuntimeError("the cart did not catch up")
 
 
-async def seed(server: HubServer) -> list[str]:
-    """The demo stores with their catalogues (as the demo shops register them), and the demo
-    shopper; returns the store ids."""
+async def seed(server: HubServer, site: str) -> list[str]:
+    """The demo stores with their catalogues (as the demo shops register them, plus a picture
+    for each product drawn), and the demo shopper; returns the store ids."""
     store_ids = []
     for port, name in enumerate(DEMO_SHOPS, start=FIRST_SHOP_PORT):
         catalogue = CATALOGUES[name]
         store_id, key = await server.hub.stores.create(catalogue.name)
         async with StoreClient(server.http_url, store_id, key) as client:
             await register(client, ShopConfig(server.http_url, store_id, key, catalogue, port=port))
+            pictured = [
+                ProductIn(id=p.id, name=p.name, code=p.code, price=p.price, page_url=p.page_url,
+                          tags=p.tags, image_url=f"{site}/{p.id}.png")
+                for p in await client.products()
+            ]  # fmt: skip
+            await client.upsert_products(pictured)
         store_ids.append(store_id)
     await server.hub.identity.sign_up(DEMO_EMAIL, DEMO_PASSWORD, DEMO_NAME)
     return store_ids
 
 
+def save(widget: object, out: Path, name: str, saved: list[str]) -> None:
+    widget.grab().save(str(out / name))  # type: ignore[attr-defined]
+    saved.append(name)
+
+
+async def shoot(
+    out: Path, home: Path, server: HubServer, stores: list[str], saved: list[str]
+) -> None:
+    session = CartSession(home, MemoryCredentials(), open_url=lambda url: None)
+    window = MainWindow(session)  # at its default size, as a shopper first sees it
+    window.show()
+    await session.open()
+    await session.account.log_in(server.http_url, DEMO_EMAIL, DEMO_PASSWORD)
+    await wait_for(lambda: session.stream.status is Status.WEBSOCKET)
+    await asyncio.sleep(0.3)
+    save(window, out, "desktop-empty.png", saved)
+
+    # Picks from two shops' pages (a browser already linked to the cart).
+    shopper = await server.hub.identity.log_in(DEMO_EMAIL, DEMO_PASSWORD)
+    cart = await server.hub.identity.authenticate_shopper(shopper.token)
+    issued = await server.hub.identity.mint_link_token(cart, None, None, "Chromium on this PC")
+    page = await server.hub.identity.authenticate_link(issued.token)
+    for n, (store, product, qty) in enumerate(PICKS):
+        await server.hub.carts.add_to_cart(
+            page,
+            AddToCart(id=f"shot-{n:04d}", store_id=stores[store], product_id=product, qty=qty,
+                      page_url=f"https://shop{store + 1}.example/products/{product}"),
+        )  # fmt: skip
+        await asyncio.sleep(0.3)  # so the countdowns differ a little
+    # The ceramics shop sells its vase over the counter: the cart row says why.
+    await server.hub.stores.command(
+        stores[1], AdjustStock(id="shot-sale-1", product_id="tide-vase", delta=-1)
+    )
+    await server.hub.stores.command(
+        stores[0],
+        OfferDiscount(id="shot-offer-1", cart_ref=cart_ref(stores[0], cart.cart_id),
+                      percent_off=10, message="for a regular"),
+    )  # fmt: skip
+    await wait_for(lambda: len(session.local.state.items) == len(PICKS))
+    await wait_for(lambda: any(not i.held for i in session.local.state.items.values()))
+    await wait_for(lambda: session.purchases.live_discounts())
+    tab = window.cart_tab
+    model = tab.model
+    tab.view.setCurrentIndex(model.index(1, 0, model.index(0, 0)))
+    tab.view.viewport().grab()  # painting asks for the pictures
+    urls = [i.ticket.image_url for i in session.local.state.items.values()]
+    await wait_for(lambda: all(tab.thumbnails.state(u) == "ready" for u in urls))
+    await asyncio.sleep(1.2)  # let a countdown tick
+    save(window, out, "desktop-cart.png", saved)
+    window.tabs.setCurrentIndex(1)
+    await asyncio.sleep(0.2)
+    save(window, out, "desktop-bookmarks.png", saved)
+
+    # Check out all: the review first, then Confirm.
+    window.tabs.setCurrentIndex(0)
+    review = tab.review(None)
+    await asyncio.sleep(0.3)
+    save(review, out, "desktop-review.png", saved)
+    review.confirm_button.click()
+    await wait_for(lambda: len(session.purchases.deliveries) == 2)
+    books = next(d for d in session.purchases.deliveries if d.order.store_id == stores[0])
+    for status, extra in [
+        (OrderStatus.CONFIRMED, {}),
+        (OrderStatus.DISPATCHED, {"carrier": "Harbour Post",
+                                  "tracking_url": "https://track.example/CS123"}),
+    ]:  # fmt: skip
+        await server.hub.stores.command(
+            stores[0],
+            UpdateOrder(id=f"shot-{status.value}", order_id=books.order_id, status=status,
+                        **extra),
+        )  # fmt: skip
+    await wait_for(lambda: session.purchases.book.deliveries[books.order_id].status == "dispatched")
+    window.tabs.setCurrentIndex(2)
+    deliveries = window.deliveries_tab
+    deliveries.view.setCurrentIndex(
+        deliveries.model.index(deliveries.model.row_of(books.order_id), 0)
+    )
+    await asyncio.sleep(0.3)
+    save(window, out, "desktop-deliveries.png", saved)
+
+    # Connect a browser: the dialog, after a store page used the code.
+    dialog = window.connect_browser()
+    await wait_for(lambda: dialog.connecting.code)
+    async with httpx.AsyncClient(base_url=server.http_url) as browser:
+        answer = await browser.post(
+            "/api/page/pair",
+            json={"code": dialog.connecting.code, "label": "Firefox on the laptop"},
+        )
+        answer.raise_for_status()
+    await wait_for(lambda: dialog.connecting.connected is not None, seconds=5)
+    await asyncio.sleep(0.3)
+    save(dialog, out, "desktop-connect.png", saved)
+    dialog.reject()
+    window.detach()
+    await session.close()
+    window.close()
+
+
 async def main(out: Path) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
+    saved: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp, picture_site() as site:
         config = HubConfig(data_dir=Path(tmp) / "hub", port=0, log_format="text")
         server = HubServer(config)
         await server.start()
-        stores = await seed(server)
-        session = CartSession(Path(tmp) / "home", MemoryCredentials(), open_url=lambda url: None)
-        window = MainWindow(session)
-        window.resize(1100, 560)
-        window.show()
-        await session.open()
-        await session.account.log_in(server.http_url, DEMO_EMAIL, DEMO_PASSWORD)
-        await wait_for(lambda: session.stream.status is Status.WEBSOCKET)
-        shopper = await server.hub.identity.log_in(DEMO_EMAIL, DEMO_PASSWORD)
-        cart = await server.hub.identity.authenticate_shopper(shopper.token)
-        issued = await server.hub.identity.mint_link_token(cart, None, None, "screenshot")
-        page = await server.hub.identity.authenticate_link(issued.token)
-        for n, (store, product, qty) in enumerate(PICKS):
-            await server.hub.carts.add_to_cart(
-                page,
-                AddToCart(
-                    id=f"shot-{n:04d}",
-                    store_id=stores[store],
-                    product_id=product,
-                    qty=qty,
-                    page_url=f"https://shop{store + 1}.example/products/{product}",
-                ),
-            )
-            await asyncio.sleep(0.3)  # so the countdowns differ a little
-        # The ceramics shop sells its vase over the counter: the cart row says why.
-        await server.hub.stores.command(
-            stores[1], AdjustStock(id="shot-sale-1", product_id="tide-vase", delta=-1)
-        )
-        await wait_for(lambda: len(session.local.state.items) == len(PICKS))
-        await wait_for(lambda: any(not i.held for i in session.local.state.items.values()))
-        await asyncio.sleep(1.2)  # let a countdown tick and the banner settle
-        model = window.cart_tab.model
-        window.cart_tab.view.setCurrentIndex(model.index(1, 0, model.index(0, 0)))
-        window.grab().save(str(out / "desktop-cart.png"))
-        window.tabs.setCurrentIndex(1)
-        await asyncio.sleep(0.2)
-        window.grab().save(str(out / "desktop-bookmarks.png"))
-        # The bookshop's items are bought; the shop confirms and dispatches the order.
-        result = await session.cart.checkout(stores[0])
-        (order,) = result.orders or []
-        for status, extra in [
-            (OrderStatus.CONFIRMED, {}),
-            (OrderStatus.DISPATCHED, {"carrier": "Harbour Post",
-                                      "tracking_url": "https://track.example/CS123"}),
-        ]:  # fmt: skip
-            await server.hub.stores.command(
-                stores[0],
-                UpdateOrder(id=f"shot-{status.value}", order_id=order.order_id, status=status,
-                            **extra),
-            )  # fmt: skip
-        await wait_for(
-            lambda: session.purchases.book.deliveries[order.order_id].status == "dispatched"
-        )
-        window.tabs.setCurrentIndex(2)
-        window.deliveries_tab.view.setCurrentIndex(window.deliveries_tab.model.index(0, 0))
-        await asyncio.sleep(0.3)
-        window.grab().save(str(out / "desktop-deliveries.png"))
-        window.detach()
-        await session.close()
-        window.close()
-        await server.stop()
-    print(f"saved desktop-cart.png, desktop-bookmarks.png and desktop-deliveries.png in {out}")
+        try:
+            stores = await seed(server, site)
+            await shoot(out, Path(tmp) / "home", server, stores, saved)
+        finally:
+            await server.stop()
+    print(f"saved {', '.join(saved)} in {out}")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from shared_protocol import ErrorCode
+
 from .api import HubApi, HubError, HubUnreachable, normalize_hub_url
 from .credentials import SessionTokens
 from .hub_link import HubLink
@@ -42,6 +44,9 @@ class Account:
         self._forget_cart = forget_cart
         self.signed_out: Signal[str] = Signal()
         """Why the shopper must log in (again)."""
+        self.logged_in: Signal[LoginOutcome] = Signal()
+        """A sign-in succeeded, from the dialog, the command line or a script alike (the window
+        tells the shopper once when there is no keyring to remember it in)."""
         link.refused.connect(self._refused)
 
     @property
@@ -87,7 +92,9 @@ class Account:
         self._settings.hub_url, self._settings.email = hub_url, email
         self._settings.save(self._directory)
         self._link.connect(hub_url, issued.token)
-        return LoginOutcome(remembered)
+        outcome = LoginOutcome(remembered)
+        self.logged_in.emit(outcome)
+        return outcome
 
     async def sign_out(self) -> None:
         """End the session at the hub, delete the token, and forget this cart on this computer."""
@@ -100,8 +107,10 @@ class Account:
         self.signed_out.emit("Signed out.")
 
     def _refused(self, reason: str) -> None:
+        from .words import SENTENCES  # the words table loads when there is something to say
+
         self._forget_token()
-        self.signed_out.emit(f"Your session has ended ({reason}). Please log in again.")
+        self.signed_out.emit(SENTENCES[ErrorCode.UNAUTHORIZED])
 
     def _forget_token(self) -> None:
         self._tokens.delete(self._settings.hub_url, self._settings.email)

@@ -16,6 +16,14 @@ if TYPE_CHECKING:
 class HubUnreachable(Exception):
     """The hub did not answer (network down, hub stopped, DNS, timeout)."""
 
+    def __init__(self, message: str, hub_url: str = "") -> None:
+        super().__init__(message)
+        self.hub_url = hub_url
+
+
+class BadAddress(ValueError):
+    """What was typed as the hub's address is not one (the text says why, for people)."""
+
 
 class HubError(Exception):
     """The hub answered with a typed error."""
@@ -49,17 +57,21 @@ def normalize_hub_url(text: str) -> str:
     """What a person types ("hub.example.org:8740") to a base URL ("http://hub.example.org:8740")."""
     url = text.strip()
     if not url:
-        raise ValueError("enter the hub's address")
+        raise BadAddress("enter the hub's address, for example hub.example.org:8740")
     if "://" not in url:
         url = "http://" + url
     try:
         parsed = urlsplit(url)
         parsed.port  # noqa: B018 (raises ValueError for a bad port)
     except ValueError:
-        raise ValueError(f"not a hub address: {text!r}") from None
+        raise BadAddress(_not_an_address(text)) from None
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise ValueError(f"not a hub address: {text!r}")
+        raise BadAddress(_not_an_address(text))
     return url.rstrip("/")
+
+
+def _not_an_address(text: str) -> str:
+    return f"“{text.strip()}” is not a hub address: type it like hub.example.org:8740"
 
 
 class HubApi:
@@ -96,7 +108,9 @@ class HubApi:
                 method, path, headers=headers, timeout=seconds or self._timeout, **kwargs
             )
         except httpx.TransportError as exc:  # connect errors, timeouts, resets
-            raise HubUnreachable(f"{self.hub_url}: {exc or type(exc).__name__}") from exc
+            raise HubUnreachable(
+                f"{self.hub_url}: {exc or type(exc).__name__}", self.hub_url
+            ) from exc
         if response.status_code >= 400:
             try:
                 error = response.json()["error"]

@@ -85,6 +85,14 @@ class StoreGroup:
         return totals((i.ticket.price, i.ticket.qty) for i in self.items if i.held)
 
 
+def count_text(held: int, listed: int) -> str:
+    """How many items are held, and how many listed rows no longer are (expired, taken back):
+    the same words for a store's row and for the whole cart."""
+    text = f"{held} item{'s' if held != 1 else ''} held"
+    gone = listed - held
+    return f"{text}, {gone} no longer held" if gone > 0 else text
+
+
 def countdown(seconds: float) -> str:
     """A compact countdown: 14:59, 1:02:03, or 0:00."""
     whole = int(seconds)
@@ -116,6 +124,9 @@ class CartState:
 
     def held_count(self) -> int:
         return sum(1 for i in self.items.values() if i.held)
+
+    def count_text(self) -> str:
+        return count_text(self.held_count(), len(self.items))
 
     def holds_in(self, store_id: str | None) -> bool:
         """Whether the cart holds anything from this store (so it can be checked out)."""

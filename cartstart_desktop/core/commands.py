@@ -30,14 +30,16 @@ def command_id() -> str:
 
 def build(make: Callable[[], M]) -> M:
     """Make a command, checked as the hub would check it. One the hub would refuse (a quantity
-    out of range) is refused here, before it is sent, as the hub's HubError would have read."""
+    out of range) is refused here, before it is sent, with the HubError (and the `problems` in
+    its details) the hub would have answered."""
     try:
         return make()
     except ValidationError as exc:
         kind = _TYPES.get(exc.title, exc.title)
-        summary = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or kind}: {err['msg']}"
+        problems = [
+            {"loc": ".".join(str(p) for p in err["loc"]), "msg": err["msg"]}
             for err in exc.errors(include_url=False)[:10]
-        )
+        ]
+        summary = "; ".join(f"{p['loc'] or kind}: {p['msg']}" for p in problems)
         message = f"invalid {kind!r} message: {summary}"
-        raise HubError(ErrorCode.INVALID_MESSAGE.value, message) from None
+        raise HubError(ErrorCode.INVALID_MESSAGE.value, message, {"problems": problems}) from None

@@ -7,6 +7,7 @@ when the hub's answer arrives, never before: the hub decides what the cart holds
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from shared_protocol.cart import (
     CartResult,
@@ -22,6 +23,9 @@ from .commands import Command, build, command_id
 from .hub_link import HubLink
 from .local_cart import LocalCart
 from .purchases import Purchases
+
+if TYPE_CHECKING:
+    from .review import CheckoutReview
 
 
 class CartIntents:
@@ -66,17 +70,32 @@ class CartIntents:
         _, connection = self._link.online()
         await connection.command(Sync(id=command_id()))
 
+    def review(self, store_id: str | None = None) -> CheckoutReview:
+        """What checking out one store (or all) would buy now, with which codes, for how much."""
+        return self._purchases.review(self._local.state, store_id)
+
     async def checkout(self, store_id: str | None = None) -> CartResult:
-        """Buy what the cart holds from one store (or all), with the codes stores offered.
-        Opens the stores' payment links; returns the hub's answer (orders, expired holds)."""
-        _, connection = self._link.online()
+        """Buy whatever the hub holds for this cart from one store (or every store), with the
+        codes stores offered, without a review (scripts and tests; the window reviews first and
+        calls `place`). Opens the stores' payment links; returns the hub's answer."""
         stores = None if store_id is None else {store_id}
+        return await self._checkout(
+            None if stores is None else sorted(stores), self._purchases.codes_for(stores)
+        )
+
+    async def place(self, review: CheckoutReview) -> CartResult:
+        """Buy what the review showed: from its stores, with its codes. The hub buys every item
+        it holds for those stores, which is what the review showed while it followed the cart.
+        Opens the stores' payment links; returns the hub's answer (orders, holds that ended)."""
+        if not review.stores:
+            self._link.online()  # signed out: say so, as a checkout would
+            return CartResult(id=command_id(), orders=[], expired=[])
+        return await self._checkout(review.store_ids, review.codes)
+
+    async def _checkout(self, store_ids: list[str] | None, codes: list[str]) -> CartResult:
+        _, connection = self._link.online()
         command = build(
-            lambda: Checkout(
-                id=command_id(),
-                store_ids=None if stores is None else sorted(stores),
-                discount_codes=self._purchases.codes_for(stores),
-            )
+            lambda: Checkout(id=command_id(), store_ids=store_ids, discount_codes=codes)
         )
         reply = await connection.command(command)
         assert isinstance(reply, CartResult)

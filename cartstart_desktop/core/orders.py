@@ -25,6 +25,27 @@ _WHAT = {
 }
 
 
+STATUS_LABELS = {
+    OrderStatus.PLACED: "Placed",
+    OrderStatus.CONFIRMED: "Confirmed",
+    OrderStatus.DISPATCHED: "Dispatched",
+    OrderStatus.DELIVERED: "Delivered",
+    OrderStatus.REJECTED: "Rejected",
+    OrderStatus.CANCELLED: "Cancelled",
+}
+
+
+def order_ref(order_id: str) -> str:
+    """A short reference for people ("#3F9A21"): the start of the hub's random order id, which
+    stays unique among one cart's orders. The whole id is shown with the order's details."""
+    digits = order_id[1:] if order_id[:1] == "o" else order_id
+    return "#" + digits[:6].upper()
+
+
+def when(timestamp: float) -> str:
+    return time.strftime("%d %b %H:%M", time.localtime(timestamp))
+
+
 @dataclass
 class Delivery:
     """A purchased order as the cart follows it."""
@@ -40,8 +61,23 @@ class Delivery:
         return self.order.store_name
 
     @property
+    def reference(self) -> str:
+        return order_ref(self.order.order_id)
+
+    @property
     def status(self) -> str:
         return self.order.status.value
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.order.status]
+
+    @property
+    def placed(self) -> float:
+        return self.order.created_at
+
+    def items_text(self) -> str:
+        return ", ".join(f"{qty} × {name}" for name, qty in self.items)
 
     @property
     def items(self) -> list[tuple[str, int]]:
@@ -64,20 +100,27 @@ class Delivery:
         """One line per step: when, what, and the store's note."""
         lines = []
         for step in self.order.timeline:
-            when = time.strftime("%d %b %H:%M", time.localtime(step.at))
-            lines.append(f"{when}  {step.status.value}" + (f": {step.note}" if step.note else ""))
+            step_text = f"{when(step.at)}  {step.status.value}"
+            lines.append(step_text + (f": {step.note}" if step.note else ""))
         return "\n".join(lines)
 
 
-def discount_text(discount: DiscountView) -> str:
+def discount_off(discount: DiscountView) -> str:
+    """What a code gives: "10% off" or "€5.00 off"."""
     if discount.percent_off is not None:
-        off = f"{discount.percent_off}% off"
-    else:
-        assert discount.amount_off is not None
-        off = format_money(discount.amount_off.amount, discount.amount_off.currency) + " off"
-    until = time.strftime("%d %b %H:%M", time.localtime(discount.expires_at))
+        return f"{discount.percent_off}% off"
+    assert discount.amount_off is not None
+    return format_money(discount.amount_off.amount, discount.amount_off.currency) + " off"
+
+
+def discount_terms(discount: DiscountView) -> str:
+    """The offer without the store's name (said once, by whoever shows it)."""
     message = f" ({discount.message})" if discount.message else ""
-    return f"{discount.store_name}: {off} at checkout, until {until}{message}"
+    return f"{discount_off(discount)} at checkout, until {when(discount.expires_at)}{message}"
+
+
+def discount_text(discount: DiscountView) -> str:
+    return f"{discount.store_name}: {discount_terms(discount)}"
 
 
 class OrderBook:
@@ -90,7 +133,15 @@ class OrderBook:
         self.discounts = {d.code: d for d in discounts}
 
     def listed(self) -> list[Delivery]:
-        return sorted(self.deliveries.values(), key=lambda d: d.updated, reverse=True)
+        """Newest order first, by when it was placed: an update never moves an order."""
+        return sorted(self.deliveries.values(), key=lambda d: (d.placed, d.order_id), reverse=True)
+
+    def payment_modes(self) -> dict[str, str]:
+        """How each store took payment for its latest order ("link" or "on_collection")."""
+        modes: dict[str, str] = {}
+        for delivery in sorted(self.deliveries.values(), key=lambda d: d.placed):
+            modes[delivery.order.store_id] = delivery.order.payment.mode
+        return modes
 
     def apply_order(self, order: OrderView) -> Delivery | None:
         """Keep the view if it is newer; returns the delivery when something changed."""
@@ -105,7 +156,9 @@ class OrderBook:
     def offer(self, discount: DiscountView) -> Notice:
         self.discounts[discount.code] = discount
         return Notice(
-            "discount", f"{discount.store_name} offers you a discount", discount_text(discount)
+            "discount",
+            f"{discount.store_name} offers you a discount",
+            f"{discount_terms(discount)}, used when you check out.",
         )
 
     def replace_discounts(self, discounts: Iterable[DiscountView]) -> None:

@@ -8,14 +8,18 @@ held"), so taking orders returns the cart changes for the caller to commit with 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from shared_protocol.cart import DiscountOffered, OrderPlaced, OrderUpdated
 from shared_protocol.orders import DiscountView, OrderView
 
-from .cart import Change, Notice
+from .cart import CartState, Change, Notice
 from .local_cart import LocalCart
 from .observable import Signal
 from .orders import Delivery, OrderBook, order_notice
+
+if TYPE_CHECKING:
+    from .review import CheckoutReview
 
 OrderEvent = OrderPlaced | OrderUpdated | DiscountOffered
 
@@ -44,6 +48,18 @@ class Purchases:
 
     def live_discounts(self) -> list[DiscountView]:
         return self.book.live_discounts(self._clock())
+
+    def review(self, state: CartState, store_id: str | None) -> CheckoutReview:
+        """Checking out one store (or all) as it would go now (see core.review)."""
+        from .review import review  # imported at the first review, not while the cart opens
+
+        return review(
+            state,
+            self.book.discounts.values(),
+            self.book.payment_modes(),
+            store_id=store_id,
+            now=self._clock(),
+        )
 
     def codes_for(self, store_ids: set[str] | None) -> list[str]:
         """The discount codes to use when checking out these stores (None: every store)."""

@@ -2,8 +2,8 @@
 
 The UI holds this one object and talks to its parts: `account` (signing in and out), `cart`
 (what the shopper does to the cart), `pairing` (browsers linked to the cart), and reads
-`local` (the cart's contents), `bookmarks`, `purchases` (deliveries, discount codes) and `stream`
-(the connection's status). Every rule lives in a part; this module only builds and opens them.
+`local` (the cart's contents), `bookmarks`, `purchases` (deliveries, discount codes), `images`
+(product pictures on disk) and `stream` (the connection's status). Every rule lives in a part; this module only builds and opens them.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from .bookmarks import Bookmarks
 from .cart import Notice
 from .credentials import CredentialStore, SessionTokens
 from .hub_link import HubLink
+from .images import ImageCache
 from .intents import CartIntents
 from .local_cart import LocalCart
 from .local_store import LocalStore
@@ -46,6 +47,8 @@ class CartSession:
         self.settings = Settings.load(directory)
         self.notices: Signal[Notice] = Signal()
         self.local = LocalCart(LocalStore(directory / "cart.sqlite3"))
+        self.images = ImageCache(directory / "images")
+        """Product pictures on disk, fetched once (the UI asks when it paints a row)."""
         self.bookmarks = Bookmarks()
         self.purchases = Purchases(self.local, self.notices, clock=clock)
         self.stream = CartStream(
@@ -84,9 +87,11 @@ class CartSession:
 
     async def close(self) -> None:
         await self.link.disconnect()
+        await self.images.close()
         await self.local.close()
 
     async def _forget_cart(self) -> None:
         await self.local.forget()
+        await self.images.clear()
         self.bookmarks.forget()
         self.purchases.forget()

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from ..core.observable import Subscriptions
 from ..core.session import CartSession
+from .empty_state import EmptyState, Swap
 from .list_models import ROW_ROLE, BookmarksModel
 from .qt import QLabel, QModelIndex, QVBoxLayout, QWidget
 from .row_table import row_table
 from .runner import Run
+
+M = BookmarksModel
 
 
 class BookmarksTab(QWidget):
@@ -17,9 +20,15 @@ class BookmarksTab(QWidget):
         self._session = session
         self._run = run
         self.model = BookmarksModel(lambda: session.bookmarks.pages)
-        self.view = row_table(self.model)
+        self.view = row_table(self.model, stretch=M.PAGE, capped={M.STORE: 200, M.ADDRESS: 320})
+        self.empty = EmptyState(
+            "No bookmarks yet",
+            "Each store page you pick a product on is kept here, so you can go back to it "
+            "later, linked to this cart.",
+        )
+        self.swap = Swap(self.view, self.empty, self.model)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.view)
+        layout.addWidget(self.swap)
         layout.addWidget(
             QLabel("Double-click a page to open it in your browser, linked to this cart.")
         )

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.cart import CartItem, CartState, Change, countdown
+from ..core.cart import CartItem, CartState, Change, count_text, countdown
 from ..core.money import format_money, format_totals, totals
 from .qt import (
     QAbstractItemModel,
@@ -25,6 +25,7 @@ from .qt import (
     Qt,
     Signal,
 )
+from .thumbnails import IMAGE_ROLE
 
 ITEM, PRICE, QTY, TOTAL, EXPIRES, STATUS = range(6)
 HEADERS = ("Item", "Price", "Qty", "Total", "Expires in", "Status")
@@ -247,8 +248,9 @@ class CartModel(QAbstractItemModel):
                     totals((i.ticket.price, i.ticket.qty) for i in items if i and i.held)
                 )
             if column == STATUS:
-                n = len(store.tickets)
-                return f"{n} item{'s' if n != 1 else ''}"
+                rows = [self._state.items.get(t) for t in store.tickets]
+                held = sum(1 for i in rows if i is not None and i.held)
+                return count_text(held, len(store.tickets))
         elif role == Qt.ItemDataRole.FontRole:
             return self._bold
         elif role == Qt.ItemDataRole.TextAlignmentRole and column == TOTAL:
@@ -289,6 +291,8 @@ class CartModel(QAbstractItemModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         elif role == TICKET_ROLE:
             return ticket.ticket_id
+        elif role == IMAGE_ROLE:
+            return ticket.image_url or ""
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:

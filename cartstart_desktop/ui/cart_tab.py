@@ -1,20 +1,28 @@
-"""The Cart tab: items grouped by store with live countdowns, totals, discount codes on offer,
-and the buttons that act on the selected row or store."""
+"""The Cart tab: items grouped by store with their pictures and live countdowns, totals,
+discount codes on offer, and the buttons that act on the selected row or store. Checking out
+goes through a review (review_dialog.py) before anything is bought."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from ..core.cart import CartItem, Change
 from ..core.money import format_totals
 from ..core.observable import Subscriptions
-from ..core.orders import discount_text, payment_text
+from ..core.orders import discount_terms, payment_text
 from ..core.session import CartSession
-from .cart_model import CartModel
+from .cart_model import ITEM, CartModel
+from .empty_state import EmptyState, Swap
 from .qt import (
     QAbstractItemView,
+    QFont,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QSize,
+    Qt,
     QTimer,
     QTreeView,
     QVBoxLayout,
@@ -22,15 +30,66 @@ from .qt import (
     Signal,
 )
 from .runner import Run
+from .thumbnails import ThumbnailDelegate, Thumbnails
+
+if TYPE_CHECKING:
+    from ..core.review import CheckoutReview
+    from .review_dialog import CheckoutReviewDialog
+
+
+class _Words(QLabel):
+    """A wrapped label that asks for the width of its text on one line, so what follows it sits
+    right after it when there is room (a wrapped QLabel otherwise asks for a narrow column)."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance(self.text()) + 4, hint.height())
+
+
+class DiscountList(QWidget):
+    """The codes stores offered, one line each: the store and its terms (wrapped), then the code
+    on its own (never broken across lines, selectable to copy)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setColumnStretch(2, 1)  # the code follows its words; the room is after it
+        self.lines: list[tuple[QLabel, QLabel]] = []
+
+    def show_offers(self, offers: list[tuple[str, str, str]]) -> None:
+        """(store name, terms, code) for each offer."""
+        for old_terms, old_code in self.lines:
+            old_terms.deleteLater()
+            old_code.deleteLater()
+        self.lines = []
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.TypeWriter)
+        for row, (store, text, code) in enumerate(offers):
+            terms = _Words(f"Discount from {store}: {text}, with the code")
+            terms.setWordWrap(True)
+            terms.setTextFormat(Qt.TextFormat.PlainText)
+            value = QLabel(code)
+            value.setFont(mono)
+            value.setTextFormat(Qt.TextFormat.PlainText)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.grid.addWidget(terms, row, 0)
+            self.grid.addWidget(value, row, 1, Qt.AlignmentFlag.AlignTop)
+            self.lines.append((terms, value))
+
+    def text(self) -> str:
+        return "\n".join(f"{terms.text()} {code.text()}" for terms, code in self.lines)
 
 
 class CartTab(QWidget):
     checkedOut = Signal(str, str)  # title, text: what the checkout placed, for the shopper
+    connectRequested = Signal()  # the empty cart's button
 
     def __init__(self, session: CartSession, run: Run) -> None:
         super().__init__()
         self._session = session
         self._run = run
+        self.review_dialog: CheckoutReviewDialog | None = None
         self.model = CartModel(session.local.state, session.clock)
         self.view = QTreeView()
         self.view.setModel(self.model)
@@ -42,38 +101,55 @@ class CartTab(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
+        self.thumbnails = Thumbnails(session.images)
+        self.delegate = ThumbnailDelegate(self.thumbnails, self.view)
+        self.view.setItemDelegateForColumn(ITEM, self.delegate)
+        # Not `viewport().update` itself: looking the viewport up from Python makes PySide6
+        # create every QtWidgets enum (about 8 ms), which the first paint need not wait for.
+        self.thumbnails.changed.connect(lambda: self.view.viewport().update())
         header = self.view.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column, width in ((1, 90), (2, 50), (3, 100), (4, 90)):
             self.view.setColumnWidth(column, width)
         self._expand_stores()
+        self.empty = EmptyState(
+            "Your cart is empty",
+            "Pick a product on a store page that shows CartStart: it appears here within a "
+            "moment, held for you for a while. If the page is open in a browser that is not "
+            "connected to this cart yet, connect it first.",
+            "Connect a browser…",
+        )
+        assert self.empty.button is not None
+        self.empty.button.clicked.connect(self.connectRequested.emit)
+        self.swap = Swap(self.view, self.empty, self.model)
 
         self.totals = QLabel()
         self.renew_button = QPushButton("Renew hold")
         self.remove_button = QPushButton("Remove")
         self.open_button = QPushButton("Open page")
-        self.checkout_store_button = QPushButton("Check out this store")
-        self.checkout_all_button = QPushButton("Check out all")
-        self.discounts_label = QLabel()
-        self.discounts_label.setWordWrap(True)
+        self.checkout_store_button = QPushButton("Check out this store…")
+        self.checkout_all_button = QPushButton("Check out all…")
+        self.discounts = DiscountList()
         actions = QHBoxLayout()
         actions.addWidget(self.totals, 1)
         for button in (self.open_button, self.renew_button, self.remove_button):
             actions.addWidget(button)
         checkout = QHBoxLayout()
-        checkout.addWidget(self.discounts_label, 1)
+        checkout.addStretch(1)
         checkout.addWidget(self.checkout_store_button)
         checkout.addWidget(self.checkout_all_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.view)
+        layout.addWidget(self.swap)
         layout.addLayout(actions)
+        layout.addWidget(self.discounts)
         layout.addLayout(checkout)
 
         # core -> view (undone by `detach`)
         self._subscriptions = Subscriptions()
         self._subscriptions.connect(session.local.changed, self._on_changed)
         self._subscriptions.connect(session.purchases.changed, self._on_purchases)
+        self._subscriptions.connect(session.account.signed_out, lambda _: self.thumbnails.forget())
         # view -> core
         self.model.quantityRequested.connect(
             lambda ticket_id, qty: self._run(session.cart.set_quantity(ticket_id, qty))
@@ -82,7 +158,7 @@ class CartTab(QWidget):
         self.remove_button.clicked.connect(self._remove)
         self.open_button.clicked.connect(self._open_page)
         self.checkout_store_button.clicked.connect(self._checkout_store)
-        self.checkout_all_button.clicked.connect(lambda: self._run(self._checkout(None)))
+        self.checkout_all_button.clicked.connect(lambda: self.review(None))
         self.view.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
 
         self._ticker = QTimer(self)
@@ -95,6 +171,9 @@ class CartTab(QWidget):
     def detach(self) -> None:
         """Stop following the core (the widgets may go while the session lives on)."""
         self._subscriptions.disconnect_all()
+        self.thumbnails.stop()
+        if self.review_dialog is not None:
+            self.review_dialog.detach()
 
     def stop_countdowns(self) -> None:
         self._ticker.stop()
@@ -116,13 +195,11 @@ class CartTab(QWidget):
 
     def _on_purchases(self, _: None) -> None:
         offers = self._session.purchases.live_discounts()
-        self.discounts_label.setText("\n".join(f"🏷 {discount_text(d)}  [{d.code}]" for d in offers))
+        self.discounts.show_offers([(d.store_name, discount_terms(d), d.code) for d in offers])
 
     def _update_totals(self) -> None:
         state = self._session.local.state
-        count = state.held_count()
-        text = format_totals(state.totals())
-        self.totals.setText(f"{count} item{'s' if count != 1 else ''} held · total {text}")
+        self.totals.setText(f"{state.count_text()} · total {format_totals(state.totals())}")
 
     def _update_buttons(self) -> None:
         self.checkout_all_button.setEnabled(self._session.local.state.held_count() > 0)
@@ -161,10 +238,27 @@ class CartTab(QWidget):
 
     def _checkout_store(self) -> None:
         if (store_id := self._selected_store()) is not None:
-            self._run(self._checkout(store_id))
+            self.review(store_id)
 
-    async def _checkout(self, store_id: str | None) -> None:
-        result = await self._session.cart.checkout(store_id)
+    def review(self, store_id: str | None) -> CheckoutReviewDialog:
+        """Show what checking out one store (or all) will do; Confirm places the orders."""
+        from .review_dialog import CheckoutReviewDialog  # at the first checkout, not at start-up
+
+        if self.review_dialog is not None:
+            self.review_dialog.reject()
+        dialog = self.review_dialog = CheckoutReviewDialog(self._session, store_id, self)
+        dialog.confirmed.connect(lambda review: self._run(self._place(review)))
+        dialog.finished.connect(lambda _: self._review_closed(dialog))
+        dialog.open()
+        return dialog
+
+    def _review_closed(self, dialog: CheckoutReviewDialog) -> None:
+        dialog.detach()
+        if self.review_dialog is dialog:
+            self.review_dialog = None
+
+    async def _place(self, review: CheckoutReview) -> None:
+        result = await self._session.cart.place(review)
         placed = result.orders or []
         parts = [f"{o.store_name}: {o.status.value}, " + payment_text(o) for o in placed]
         if result.expired:

@@ -1,16 +1,28 @@
 """The Deliveries tab: the orders placed from this cart, the steps of the selected one, and its
-payment and tracking links."""
+payment and tracking links. Orders stay in the order they were placed, and the chosen one stays
+chosen while the stores move them along."""
 
 from __future__ import annotations
 
 from ..core.observable import Subscriptions
 from ..core.orders import Delivery, payment_text
 from ..core.session import CartSession
+from .empty_state import EmptyState, Swap
 from .list_models import ROW_ROLE, DeliveriesModel
-from .qt import QHBoxLayout, QLabel, QPushButton, Qt, QVBoxLayout, QWidget
+from .qt import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
 from .row_table import row_table
 
 NOTHING_CHOSEN = "Choose an order to see its steps."
+M = DeliveriesModel
 
 
 class DeliveriesTab(QWidget):
@@ -18,20 +30,38 @@ class DeliveriesTab(QWidget):
         super().__init__()
         self._session = session
         self.model = DeliveriesModel(lambda: session.purchases.deliveries)
-        self.view = row_table(self.model)
+        self.view = row_table(self.model, stretch=M.ITEMS, capped={M.STORE: 220})
         self.details = QLabel(NOTHING_CHOSEN)
         self.details.setWordWrap(True)
         self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # The steps scroll in a space of their own: a long timeline never squeezes the list.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.StyledPanel)
+        scroll.setBackgroundRole(self.view.backgroundRole())  # a page like the list, not grey
+        self.details.setContentsMargins(6, 4, 6, 4)
+        scroll.setWidget(self.details)
         self.pay_button = QPushButton("Pay")
         self.track_button = QPushButton("Track parcel")
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view, 3)
-        layout.addWidget(self.details, 1)
+        layout.addWidget(scroll, 2)
         actions = QHBoxLayout()
         actions.addStretch(1)
         actions.addWidget(self.pay_button)
         actions.addWidget(self.track_button)
         layout.addLayout(actions)
+        self.empty = EmptyState(
+            "No orders yet",
+            "When you check out, each store's order appears here: when the store confirms it, "
+            "when it is on its way, and its tracking link.",
+        )
+        self.swap = Swap(content, self.empty, self.model)
+        QVBoxLayout(self).addWidget(self.swap)
 
         self._subscriptions = Subscriptions()
         self._subscriptions.connect(session.purchases.changed, self._on_purchases)
@@ -59,13 +89,15 @@ class DeliveriesTab(QWidget):
             self.track_button.setEnabled(False)
             return
         order = delivery.order
-        lines = [f"{order.store_name}, order {order.order_id}: {order.status.value}"]
+        lines = [f"{order.store_name}, order {delivery.reference}: {delivery.status_label}"]
         lines += [f"  {qty} × {name}" for name, qty in delivery.items]
         lines.append(f"  Total {delivery.total} ({payment_text(order)})")
         if order.reason:
             lines.append(f"Reason: {order.reason}")
         lines.append("")
         lines.append(delivery.timeline_text())
+        lines.append("")
+        lines.append(f"Order id (for the store): {order.order_id}")
         self.details.setText("\n".join(lines))
         self.pay_button.setEnabled(delivery.payable)
         self.track_button.setEnabled(bool(order.tracking_url))

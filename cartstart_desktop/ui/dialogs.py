@@ -1,27 +1,23 @@
-"""Dialogs: logging in (or signing up), and pairing browsers."""
+"""The sign-in dialog: logging in, or creating an account. (Connecting a browser is
+connect_dialog.py; the checkout review is review_dialog.py.)"""
 
 from __future__ import annotations
-
-import time
-from typing import Any
 
 from ..core.settings import DEFAULT_HUB, Settings
 from .qt import (
     QDialog,
-    QDialogButtonBox,
-    QFont,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
-    Qt,
     QVBoxLayout,
     QWidget,
     Signal,
 )
+
+EXAMPLE_ADDRESS = "https://hub.example.org:8740"
+"""What the address field must show in full (a long address still fits, and scrolls)."""
 
 
 class LoginDialog(QDialog):
@@ -35,6 +31,8 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Sign in to CartStart")
         self.hub = QLineEdit(settings.hub_url or DEFAULT_HUB)
+        self.hub.setCursorPosition(0)  # show the start of the address, not its end
+        self.hub.setPlaceholderText("hub.example.org:8740")
         self.email = QLineEdit(settings.email)
         self.email.setPlaceholderText("you@example.org")
         self.password = QLineEdit()
@@ -49,6 +47,8 @@ class LoginDialog(QDialog):
         self.error = QLabel(message)
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b02020")
+        # Room for two lines of message, always: the dialog does not grow when one appears.
+        self.error.setMinimumHeight(2 * self.error.fontMetrics().lineSpacing() + 4)
         self.log_in_button = QPushButton("Log in")
         self.log_in_button.setDefault(True)
         self.sign_up_button = QPushButton("Create account")
@@ -63,6 +63,12 @@ class LoginDialog(QDialog):
         self.log_in_button.clicked.connect(lambda: self._submit(False))
         self.sign_up_button.clicked.connect(lambda: self._submit(True))
         (self.password if settings.email else self.email).setFocus()
+        # Wide enough for the fields' content: the address is read, not guessed at.
+        fields = self.hub.fontMetrics().horizontalAdvance(EXAMPLE_ADDRESS) * 5 // 4 + 24
+        for field in (self.hub, self.email, self.password, self.name):
+            field.setMinimumWidth(fields)
+        self.setMinimumWidth(420)
+        self.adjustSize()
 
     def _submit(self, create: bool) -> None:
         if not self.email.text().strip() or not self.password.text():
@@ -87,59 +93,3 @@ class LoginDialog(QDialog):
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)
-
-
-class PairingDialog(QDialog):
-    """A short code for pairing another browser, and the browsers already paired."""
-
-    refreshRequested = Signal()
-    revokeRequested = Signal(str)  # token_id
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Pair a browser")
-        intro = QLabel(
-            "On a store page that shows CartStart, choose “Pair with my cart” and type this "
-            "code. It works once, for ten minutes."
-        )
-        intro.setWordWrap(True)
-        self.code = QLabel("…")
-        font = QFont()
-        font.setPointSize(28)
-        font.setBold(True)
-        font.setFamily("monospace")
-        self.code.setFont(font)
-        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.expiry = QLabel("")
-        self.expiry.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.browsers = QListWidget()
-        self.revoke_button = QPushButton("Revoke selected")
-        self.revoke_button.clicked.connect(self._revoke)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.code)
-        layout.addWidget(self.expiry)
-        layout.addWidget(QLabel("Browsers and pages linked to this cart:"))
-        layout.addWidget(self.browsers)
-        layout.addWidget(self.revoke_button)
-        layout.addWidget(close)
-
-    def show_code(self, code: str, expires_at: float) -> None:
-        self.code.setText(code)
-        self.expiry.setText("valid until " + time.strftime("%H:%M", time.localtime(expires_at)))
-
-    def show_browsers(self, browsers: list[dict[str, Any]]) -> None:
-        self.browsers.clear()
-        for browser in browsers:
-            until = time.strftime("%Y-%m-%d", time.localtime(browser["expires_at"]))
-            entry = QListWidgetItem(f"{browser['label'] or 'Unnamed'} (until {until})")
-            entry.setData(Qt.ItemDataRole.UserRole, browser["token_id"])
-            self.browsers.addItem(entry)
-
-    def _revoke(self) -> None:
-        entry = self.browsers.currentItem()
-        if entry is not None:
-            self.revokeRequested.emit(entry.data(Qt.ItemDataRole.UserRole))

@@ -1,5 +1,5 @@
-"""The main window: the three tabs, a banner for notices and errors, the account toolbar, the
-connection status, and the sign-in and pairing dialogs.
+"""The main window: the three tabs, a line for notices and errors (its space always reserved),
+the account toolbar, the connection status, and the sign-in and connect dialogs.
 
 Each tab renders its part of the core and forwards intents; every rule lives in the core.
 """
@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..core.account import LoginOutcome
 from ..core.api import HubError, HubUnreachable
 from ..core.cart import Notice
 from ..core.connection import Status
@@ -18,20 +19,23 @@ from ..core.session import CartSession
 from .bookmarks_tab import BookmarksTab
 from .cart_tab import CartTab
 from .deliveries_tab import DeliveriesTab
-from .dialogs import LoginDialog, PairingDialog
-from .notifier import Notifier
+from .notifier import NoticeBar, Notifier
 from .qt import (
     QAction,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
     Signal,
 )
-from .runner import IntentRunner, sentence
+from .runner import IntentRunner
+
+if TYPE_CHECKING:
+    from .connect_dialog import ConnectDialog
+    from .dialogs import LoginDialog
+    from .qt import QMessageBox
 
 STATUS_COLOURS = {Status.WEBSOCKET: "#1a7f37", Status.POLLING: "#9a6700"}  # others: red
 
@@ -46,7 +50,9 @@ class MainWindow(QMainWindow):
         self.resize(980, 620)
         self._runner = IntentRunner(self.show_error)
         self.login_dialog: LoginDialog | None = None
-        self.pairing_dialog: PairingDialog | None = None
+        self.connect_dialog: ConnectDialog | None = None
+        self.keyring_notice: QMessageBox | None = None
+        """Shown once per run when there is no keyring to remember the sign-in in."""
 
         self.cart_tab = CartTab(session, self.run)
         self.bookmarks_tab = BookmarksTab(session, self.run)
@@ -56,9 +62,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.bookmarks_tab, "Bookmarks")
         self.tabs.addTab(self.deliveries_tab, "Deliveries")
 
-        # Banner for notices and errors, above everything.
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
+        # A line for notices and errors, above everything: always there, so nothing moves.
+        self.banner = NoticeBar()
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.banner)
@@ -70,12 +75,12 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Account")
         toolbar.setMovable(False)
         self.addToolBar(toolbar)
-        self.pair_action = QAction("Pair a browser…", self)
+        self.connect_action = QAction("Connect a browser…", self)
         self.polling_action = QAction("Use polling only", self)
         self.polling_action.setCheckable(True)
         self.polling_action.setChecked(session.settings.force_polling)
         self.sign_out_action = QAction("Sign out", self)
-        for action in (self.pair_action, self.polling_action, self.sign_out_action):
+        for action in (self.connect_action, self.polling_action, self.sign_out_action):
             toolbar.addAction(action)
         self.connection_label = QLabel()
         self.statusBar().addPermanentWidget(self.connection_label)
@@ -85,9 +90,11 @@ class MainWindow(QMainWindow):
         self._subscriptions.connect(session.stream.status_changed, self._on_status)
         self._subscriptions.connect(session.notices, self._on_notice)
         self._subscriptions.connect(session.account.signed_out, self.ask_login)
+        self._subscriptions.connect(session.account.logged_in, self._on_logged_in)
         # view -> core
         self.cart_tab.checkedOut.connect(self._on_checked_out)
-        self.pair_action.triggered.connect(self._pair)
+        self.cart_tab.connectRequested.connect(self.connect_browser)
+        self.connect_action.triggered.connect(self.connect_browser)
         self.polling_action.toggled.connect(session.link.set_force_polling)
         self.sign_out_action.triggered.connect(lambda: self.run(session.account.sign_out()))
         self._on_status(session.stream.status)
@@ -104,8 +111,11 @@ class MainWindow(QMainWindow):
     def detach(self) -> None:
         """Stop listening to the core: the widgets may be gone while the session lives on."""
         self._subscriptions.disconnect_all()
+        self.notifier.stop()
         for tab in (self.cart_tab, self.bookmarks_tab, self.deliveries_tab):
             tab.detach()
+        if self.connect_dialog is not None:
+            self.connect_dialog.done(0)
 
     # ---- core -> view -----------------------------------------------------------------------
 
@@ -120,23 +130,19 @@ class MainWindow(QMainWindow):
         self.notifier.notify(title, text)
         self.tabs.setCurrentWidget(self.deliveries_tab)
 
-    # ---- pairing ----------------------------------------------------------------------------
+    # ---- connecting a browser --------------------------------------------------------------
 
-    def _pair(self) -> None:
-        dialog = self.pairing_dialog = PairingDialog(self)
-        dialog.revokeRequested.connect(lambda token_id: self.run(self._revoke_browser(token_id)))
+    def connect_browser(self) -> ConnectDialog:
+        if self.connect_dialog is not None:
+            self.connect_dialog.raise_()
+            return self.connect_dialog
+        from .connect_dialog import ConnectDialog  # when first asked for, not at start-up
+
+        dialog = self.connect_dialog = ConnectDialog(self.session, self.run, self)
+        dialog.finished.connect(lambda _: setattr(self, "connect_dialog", None))
         dialog.open()
-        self.run(self._fill_pairing(dialog))
-
-    async def _fill_pairing(self, dialog: PairingDialog) -> None:
-        code, expires_at = await self.session.pairing.new_code()
-        dialog.show_code(code, expires_at)
-        dialog.show_browsers(await self.session.pairing.browsers())
-
-    async def _revoke_browser(self, token_id: str) -> None:
-        await self.session.pairing.revoke(token_id)
-        if self.pairing_dialog is not None:
-            self.pairing_dialog.show_browsers(await self.session.pairing.browsers())
+        self.run(dialog.new_code())
+        return dialog
 
     # ---- signing in -------------------------------------------------------------------------
 
@@ -144,6 +150,8 @@ class MainWindow(QMainWindow):
         if self.login_dialog is not None:
             self.login_dialog.show_error(message)
             return
+        from .dialogs import LoginDialog  # dialogs load when first shown, not at start-up
+
         dialog = self.login_dialog = LoginDialog(self.session.settings, message, self)
         dialog.submitted.connect(lambda *args: self.run(self._log_in(*args)))
         dialog.finished.connect(lambda _: setattr(self, "login_dialog", None))
@@ -154,27 +162,35 @@ class MainWindow(QMainWindow):
         if dialog is not None:
             dialog.set_busy(True)
         try:
-            outcome = await self.session.account.log_in(
+            await self.session.account.log_in(
                 hub, email, password, create_account=create, display_name=name
             )
         except (HubError, HubUnreachable, ValueError) as exc:
             if dialog is not None:
                 dialog.set_busy(False)
-                dialog.show_error(sentence(exc.message if isinstance(exc, HubError) else str(exc)))
+                from ..core.words import explain
+
+                dialog.show_error(explain(exc, "sign_up" if create else "log_in"))
             return
         if dialog is not None:
             dialog.accept()
+
+    def _on_logged_in(self, outcome: LoginOutcome) -> None:
+        """After any sign-in (the dialog, the command line, the demo's script)."""
         self.statusBar().showMessage(f"Signed in as {self.session.settings.email}", 5000)
-        if not outcome.remembered:
-            box = QMessageBox(
-                QMessageBox.Icon.Information,
-                "No keyring",
-                "This computer has no keyring to keep your sign-in safely, so CartStart will "
-                "keep it only until you close the app.",
-                QMessageBox.StandardButton.Ok,
-                self,
-            )
-            box.open()
+        if outcome.remembered or self.keyring_notice is not None:
+            return
+        from .qt import QMessageBox
+
+        self.keyring_notice = QMessageBox(
+            QMessageBox.Icon.Information,
+            "No keyring",
+            "This computer has no keyring to keep your sign-in safely, so CartStart keeps it "
+            "only until you close the app. You will be asked to sign in next time.",
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        self.keyring_notice.open()
 
     def closeEvent(self, event: Any) -> None:
         self.cart_tab.stop_countdowns()

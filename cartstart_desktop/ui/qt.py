@@ -1,34 +1,55 @@
-"""The one place that imports the Qt binding: a binding change is one file."""
+"""The one place that imports the Qt binding: a binding change is one file.
+
+PySide6 makes each class the first time it is looked up (up to 2 ms each). The classes only
+dialogs use are looked up when a dialog first needs them (`__getattr__` below), so the cart
+paints without paying for them (docs/benchmarks.md, open-cart).
+"""
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
+    QItemSelectionModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPointF,
+    QRectF,
+    QSize,
     Qt,
     QTimer,
-    QUrl,
     Signal,
 )
-from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices, QFont, QIcon, QPalette
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QIcon,
+    QImage,
+    QImageReader,
+    QPainter,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
+    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QPushButton,
-    QStyle,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QSystemTrayIcon,
     QTableView,
     QTabWidget,
@@ -37,6 +58,50 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+_LATER = {
+    "QCheckBox": "PySide6.QtWidgets",
+    "QDialog": "PySide6.QtWidgets",
+    "QDialogButtonBox": "PySide6.QtWidgets",
+    "QFormLayout": "PySide6.QtWidgets",
+    "QLineEdit": "PySide6.QtWidgets",
+    "QListWidget": "PySide6.QtWidgets",
+    "QListWidgetItem": "PySide6.QtWidgets",
+    "QMessageBox": "PySide6.QtWidgets",
+    "QGuiApplication": "PySide6.QtGui",
+    "QPalette": "PySide6.QtGui",
+    "QResizeEvent": "PySide6.QtGui",
+    "QPoint": "PySide6.QtCore",
+    # Only with a system tray (QStyle alone costs ~5 ms), and when a link is opened:
+    "QStyle": "PySide6.QtWidgets",
+    "QUrl": "PySide6.QtCore",
+    "QDesktopServices": "PySide6.QtGui",
+}
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QPoint, QUrl
+    from PySide6.QtGui import QDesktopServices, QGuiApplication, QPalette, QResizeEvent
+    from PySide6.QtWidgets import (
+        QCheckBox,
+        QDialog,
+        QDialogButtonBox,
+        QFormLayout,
+        QLineEdit,
+        QListWidget,
+        QListWidgetItem,
+        QMessageBox,
+        QStyle,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _LATER.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "QAbstractItemModel",
@@ -51,10 +116,17 @@ __all__ = [
     "QDialog",
     "QDialogButtonBox",
     "QFont",
+    "QFontMetrics",
     "QFormLayout",
+    "QFrame",
+    "QGridLayout",
+    "QGuiApplication",
     "QHBoxLayout",
     "QHeaderView",
     "QIcon",
+    "QImage",
+    "QImageReader",
+    "QItemSelectionModel",
     "QLabel",
     "QLineEdit",
     "QListWidget",
@@ -63,10 +135,23 @@ __all__ = [
     "QMessageBox",
     "QModelIndex",
     "QObject",
+    "QPainter",
     "QPalette",
+    "QPen",
     "QPersistentModelIndex",
+    "QPixmap",
+    "QPoint",
+    "QPointF",
     "QPushButton",
+    "QRectF",
+    "QResizeEvent",
+    "QScrollArea",
+    "QSize",
+    "QSizePolicy",
+    "QStackedWidget",
     "QStyle",
+    "QStyleOptionViewItem",
+    "QStyledItemDelegate",
     "QSystemTrayIcon",
     "QTabWidget",
     "QTableView",

@@ -1,5 +1,6 @@
 """Running the core's coroutines for widgets. A widget never awaits: it hands the intent to the
-runner, which runs it as a task and turns any failure into a sentence for the shopper."""
+runner, which runs it as a task and turns any failure into a sentence for the shopper
+(core.words: the one table of messages)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,10 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from ..core.api import HubError, HubUnreachable
-from ..core.connection import Offline
-
 log = logging.getLogger(__name__)
 
 Run = Callable[[Coroutine[Any, Any, Any]], asyncio.Task[Any]]
 """What widgets are given to start an intent with (IntentRunner.run)."""
-
-
-def sentence(text: str) -> str:
-    """An error message as the shopper reads it: starting with a capital."""
-    return text[:1].upper() + text[1:]
 
 
 class IntentRunner:
@@ -38,11 +31,11 @@ class IntentRunner:
     async def _guarded(self, work: Coroutine[Any, Any, Any]) -> Any:
         try:
             return await work
-        except HubError as exc:
-            self._show_error(sentence(exc.message))
-        except (Offline, HubUnreachable) as exc:
-            self._show_error(f"Not connected: {exc}")
-        except Exception:
-            log.exception("action failed")
-            self._show_error("Something went wrong; please try again.")
+        except Exception as exc:
+            # The words table loads when there is something to say, not while the cart opens.
+            from ..core.words import EXPECTED, explain
+
+            if not isinstance(exc, EXPECTED):
+                log.exception("action failed")
+            self._show_error(explain(exc))
         return None

@@ -75,3 +75,29 @@ def test_painting_a_5000_item_cart(qtbot: Any) -> None:
         image = tree.grab()  # paints every visible cell
     assert not image.isNull()
     assert model.data(model.index(499, STATUS, model.index(9, 0))) == "Held"
+
+
+def test_the_deliveries_model_keeps_qts_contract_and_its_rows_in_place(
+    qtmodeltester: Any, qtbot: Any
+) -> None:
+    from cartstart_desktop.core.orders import Delivery, OrderBook
+    from cartstart_desktop.ui.list_models import ROW_ROLE, DeliveriesModel
+    from shared_protocol.orders import OrderStatus
+    from tests.desktop.test_local_store import order
+
+    book = OrderBook()
+    for n, order_id in enumerate(("o1aaaaaa", "o2bbbbbb", "o3cccccc")):
+        view = order(order_id, OrderStatus.PLACED)
+        book.apply_order(view.model_copy(update={"created_at": NOW + n, "updated_at": NOW + n}))
+    model = DeliveriesModel(book.listed)
+    qtmodeltester.check(model, force_py=True)
+    assert [model.data(model.index(r, 0)) for r in range(3)] == ["#3CCCCC", "#2BBBBB", "#1AAAAA"]
+    # The oldest order moves along: it stays where it is, repainted rather than reset.
+    moved = order("o1aaaaaa", OrderStatus.CONFIRMED, version=2)
+    book.apply_order(moved.model_copy(update={"created_at": NOW, "updated_at": NOW + 60}))
+    with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.dataChanged):
+        model.refresh()
+    assert model.data(model.index(2, DeliveriesModel.STATUS)) == "Confirmed"
+    row = model.data(model.index(2, 0), ROW_ROLE)
+    assert isinstance(row, Delivery) and row.order_id == "o1aaaaaa"
+    qtmodeltester.check(model, force_py=True)

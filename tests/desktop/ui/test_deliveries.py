@@ -8,6 +8,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from cartstart_desktop.core.orders import STATUS_LABELS
+from cartstart_desktop.ui.list_models import ROW_ROLE
+from cartstart_desktop.ui.list_models import DeliveriesModel as M
 from cartstart_server.clock import FakeClock
 from cartstart_server.server import HubServer
 from shared_protocol.cart import Reserve
@@ -35,18 +38,23 @@ async def test_the_status_flow_reaches_deliveries_and_the_shoppers_inbox(
                 lambda: window.cart_tab.checkout_all_button.isEnabled(), what="can check out"
             )
             qtbot.mouseClick(window.cart_tab.checkout_all_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+            # Checking out goes through the review: nothing is bought before Confirm.
+            review = window.cart_tab.review_dialog
+            assert review is not None and review.isVisible()
+            qtbot.mouseClick(review.confirm_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
             await eventually(
                 lambda: window.deliveries_tab.model.rowCount() == 1, what="delivery row"
             )
             await eventually(lambda: window.cart_tab.model.rowCount() == 0, what="the cart emptied")
             model = window.deliveries_tab.model
-            assert model.data(model.index(0, 2)) == "placed"
-            assert model.data(model.index(0, 3)) == "2 × Product mug"
-            assert model.data(model.index(0, 4)) == "€20.00"
-            order_id = model.data(model.index(0, 0))
+            assert model.data(model.index(0, M.STATUS)) == "Placed"
+            assert model.data(model.index(0, M.ITEMS)) == "2 × Product mug"
+            assert model.data(model.index(0, M.TOTAL)) == "€20.00"
+            order_id = model.data(model.index(0, 0), ROW_ROLE).order_id
 
             def shows(status: str) -> Callable[[], bool]:
-                return lambda: bool(model.data(model.index(0, 2)) == status)
+                label = STATUS_LABELS[OrderStatus(status)]
+                return lambda: bool(model.data(model.index(0, M.STATUS)) == label)
 
             steps: list[tuple[OrderStatus, dict[str, Any]]] = [
                 (OrderStatus.CONFIRMED, {}),

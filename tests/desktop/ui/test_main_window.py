@@ -87,7 +87,10 @@ async def test_expiry_marks_the_row_and_tells_the_shopper(
     # The row reads the cart in memory at once; the totals follow once the change is stored.
     await eventually(lambda: window.cart_tab.totals.text().startswith("0 items"), what="totals")
     assert cell(window, 0, 0, EXPIRES) == "—"
-    assert window.cart_tab.totals.text() == "0 items held · total —"
+    # Held and listed are counted apart: the row is still listed, no longer held.
+    assert window.cart_tab.totals.text() == "0 items held, 1 no longer held · total —"
+    model = window.cart_tab.model
+    assert model.data(model.index(0, STATUS)) == "0 items held, 1 no longer held"
     titles = [title for title, _ in window.notifier.shown]
     assert "A hold is about to expire" in titles and "A hold expired" in titles
     assert window.banner.isVisible()
@@ -135,7 +138,7 @@ async def test_a_quantity_beyond_stock_shows_how_many_are_left(
     await eventually(lambda: cell(window, 0, 0, QTY) == 3, what="grown to 3")
     await type_quantity(5)
     await eventually(lambda: "at most 3" in window.banner.text(), what="error shown")
-    assert window.banner.text().startswith("Only 0 more left")
+    assert window.banner.text().startswith("No more left")  # the words table (core.words)
     assert cell(window, 0, 0, QTY) == 3
 
 
