@@ -25,7 +25,7 @@ from cartstart_server.hub import Hub
 from cartstart_server.server import broker_for, database_for
 from cartstart_server.services.identity import Shopper
 from shared_protocol.cart import Reserve
-from shared_protocol.common import Money
+from shared_protocol.common import Price
 from shared_protocol.store import ProductIn, SetStock, UpsertProducts
 
 PRODUCTS = 1000
@@ -43,7 +43,7 @@ async def setup(hub: Hub, carts: int, stores: int, products: int = PRODUCTS) -> 
         store_id, _ = await hub.stores.create(f"Bench {s}", default_ttl=3600)
         store_ids.append(store_id)
         catalogue = [
-            ProductIn(id=f"p{n}", name=f"p{n}", price=Money(amount=100, currency="EUR"))
+            ProductIn(id=f"p{n}", name=f"p{n}", price=Price(amount=100, currency="EUR"))
             for n in range(per_store)
         ]
         await hub.stores.command(store_id, UpsertProducts(id="bench-upsert-1", products=catalogue))

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from shared_protocol.common import Money
+from shared_protocol.common import Price
 from shared_protocol.orders import StoreOrderView
 from shared_protocol.store import ProductIn
 from storefront_templates import Product, Storefront
@@ -189,7 +189,7 @@ async def register(hub: StoreClient, config: ShopConfig) -> str:
                 id=item.id,
                 name=item.name,
                 code=item.code,
-                price=Money(amount=item.price, currency=catalogue.currency),
+                price=Price(amount=item.price, currency=catalogue.currency),
                 page_url=f"{config.url}/products/{item.id}",
                 tags=list(item.tags),
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from enum import StrEnum
 from functools import cache
 from importlib import import_module
@@ -108,9 +109,29 @@ def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
     return False
 
 
+# A `\\uD800`-`\\uDFFF` escape: the only way JSON text can hold a lone UTF-16 surrogate, which
+# no UTF-8 text (nor anything the hub writes) can carry. Searched for before the costlier check.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _not_a_json_number(text: str) -> float:
+    raise ValueError(f"{text} is not a JSON number")
+
+
+def _number(text: str) -> float | int:
+    """A JSON number with a fraction or exponent: an integral one is an integer, as JSON Schema
+    says (1.0 and 1e0 are integers); one too large for a float is refused, never infinity."""
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"{text} is too large a number")
+    if value.is_integer():
+        return int(Decimal(text))  # exactly: 12345678901234567890.0 is not a float's rounding
+    return value
+
+
 def load(raw: str | bytes) -> dict[str, Any]:
     """One frame's JSON object; anything else (not UTF-8, not JSON, nested more than MAX_DEPTH
-    levels, not an object) is `bad_json`."""
+    levels, NaN or Infinity, a lone surrogate, not an object) is `bad_json`."""
     try:
         text = raw.decode() if isinstance(raw, bytes) else raw
     except UnicodeDecodeError as exc:
@@ -118,12 +139,24 @@ def load(raw: str | bytes) -> dict[str, Any]:
     if too_deep(text):
         raise ProtocolError(ErrorCode.BAD_JSON, f"JSON nested more than {MAX_DEPTH} levels deep")
     try:
-        obj = json.loads(text)
+        obj = json.loads(text, parse_float=_number, parse_constant=_not_a_json_number)
     except ValueError as exc:
         raise ProtocolError(ErrorCode.BAD_JSON, f"not valid JSON: {exc}") from None
     if not isinstance(obj, dict):
         raise ProtocolError(ErrorCode.BAD_JSON, "a message must be a JSON object")
+    if _SURROGATE_ESCAPE.search(text) and _holds_lone_surrogate(obj):
+        raise ProtocolError(
+            ErrorCode.BAD_JSON, "a string holds a lone UTF-16 surrogate, which is not text"
+        )
     return obj
+
+
+def _holds_lone_surrogate(obj: object) -> bool:
+    try:  # a paired surrogate escape became one character; a lone one cannot be UTF-8
+        json.dumps(obj, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def id_of(obj: dict[str, Any]) -> str | None:

@@ -13,9 +13,11 @@ from .errors import ErrorCode
 Ident = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
 # A client-generated command id; it is also the command's idempotency key.
 CommandId = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
-Seq = Annotated[int, Field(ge=0)]
+# At most 2**53: every JSON reader (JavaScript too) holds it exactly, and so does every database.
+Seq = Annotated[int, Field(ge=0, le=2**53)]
 Quantity = Annotated[int, Field(ge=1, le=999)]
-Url = Annotated[str, Field(max_length=2048, pattern=r"^https?://\S+$")]
+# No spaces nor control characters: HTTP clients refuse those in a URL.
+Url = Annotated[str, Field(max_length=2048, pattern=r"^https?://[^\s\x00-\x1f\x7f]+$")]
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 # A web origin as browsers send it in the Origin header: scheme://host[:port], nothing after.
 WebOrigin = Annotated[
@@ -49,6 +51,18 @@ class Money(BaseModel):
 
     amount: int = Field(ge=0, description="Minor units, e.g. 1999 for 19.99 EUR")
     currency: CurrencyCode
+
+
+# What a store may set as one price or discount: the ledger keeps prices in 32-bit columns
+# (PostgreSQL INTEGER). Totals, computed by the hub, may be larger.
+MAX_PRICE = 2_000_000_000
+
+
+class Price(Money):
+    """A price or a discount a store sets: at most 2,000,000,000 minor units (20 million in a
+    currency with cents)."""
+
+    amount: int = Field(ge=0, le=MAX_PRICE, description="Minor units, e.g. 1999 for 19.99 EUR")
 
 
 class TicketState(StrEnum):

@@ -30,6 +30,12 @@ def protocol_schema() -> dict[str, Any]:
     channels: dict[str, Any] = {}
     for (name, _mode), schema in by_key.items():
         defs[name] = schema
+    for definition in defs.values():
+        # Every message has a `type` (the codec answers unknown_type without one); pydantic
+        # leaves a field with a default out of `required`, so a validator would not know.
+        kind = definition.get("properties", {}).get("type", {})
+        if "const" in kind and "type" not in definition.get("required", []):
+            definition["required"] = ["type", *definition.get("required", [])]
     for channel in Channel:
         cap = channel.value.capitalize()
         channels[channel.value] = {

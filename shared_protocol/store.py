@@ -18,8 +18,8 @@ from .common import (
     Hello,
     Ident,
     Inbound,
-    Money,
     Outbound,
+    Price,
     StoreTicketView,
     Url,
     WebOrigin,
@@ -30,7 +30,10 @@ from .orders import DiscountView, OrderStatus, StoreOrderView
 MAX_PRODUCTS_PER_UPSERT = 1000
 MAX_ORIGINS = 20
 PaymentUrlTemplate = Annotated[
-    str, Field(max_length=500, pattern=r"^$|^https?://\S*\{order_id\}\S*$")
+    str,
+    Field(
+        max_length=500, pattern=r"^$|^https?://[^\s\x00-\x1f\x7f]*\{order_id\}[^\s\x00-\x1f\x7f]*$"
+    ),
 ]
 TtlSeconds = Annotated[float, Field(ge=1, le=7 * 24 * 3600)]
 
@@ -43,7 +46,7 @@ class ProductIn(BaseModel):
     id: Ident
     name: str = Field(min_length=1, max_length=200)
     code: str = Field("", max_length=64, description="The store's own code (SKU)")
-    price: Money
+    price: Price
     image_url: Url | None = None
     page_url: Url | None = None
     tags: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(
@@ -146,7 +149,7 @@ class OfferDiscount(Inbound):
     id: CommandId
     cart_ref: Annotated[str, Field(min_length=8, max_length=64)]
     percent_off: Annotated[int, Field(ge=1, le=100)] | None = None
-    amount_off: Money | None = None
+    amount_off: Price | None = None
     expires_in_seconds: Annotated[float, Field(ge=60, le=30 * 24 * 3600)] = 3600
     message: Annotated[str, Field(max_length=300)] = ""
 

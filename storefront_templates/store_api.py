@@ -1,12 +1,12 @@
 """The store API from Python: what a shop's backend asks of its hub, and its webhooks checked.
 
-    from shared_protocol.common import Money
+    from shared_protocol.common import Price
     from shared_protocol.store import ProductIn
     from storefront_templates.store_api import StoreClient, read_webhook
 
     async with StoreClient("https://hub.example.org", store_id, api_key) as hub:
         secret = await hub.set_webhook("https://shop.example/hooks/cartstart")
-        await hub.upsert_products([ProductIn(id="mug", name="Mug", price=Money(amount=1800,
+        await hub.upsert_products([ProductIn(id="mug", name="Mug", price=Price(amount=1800,
                                                                                 currency="EUR"))])
         await hub.set_stock("mug", 12)
         await hub.adjust_stock("mug", -1, idempotency_key="till-0042")  # sold over the counter

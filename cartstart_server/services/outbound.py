@@ -102,7 +102,7 @@ class OutboundDispatcher:
             response = await self._http.post(row["url"], content=row["body"], headers=headers)
             ok = 200 <= response.status_code < 300
             error = "" if ok else f"HTTP {response.status_code}"
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:  # a URL stored before it was checked
             ok, error = False, f"{type(exc).__name__}: {exc}"
         now = self.clock.now()
         if ok:

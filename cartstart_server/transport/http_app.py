@@ -13,7 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic.warnings import UnsupportedFieldAttributeWarning
 from starlette.exceptions import HTTPException
@@ -184,7 +184,8 @@ def create_app(
         if code is ErrorCode.BAD_JSON:
             message = "the body is not valid JSON (UTF-8, and not nested too deeply)"
         body: dict[str, Any] = {"error": {"code": code.value, "message": message, "details": {}}}
-        return JSONResponse(body, status_code=exc.status_code)
+        # Starlette's own headers stay (a 405 says which methods the path has, in Allow).
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def on_crash(_: Request, exc: Exception) -> Response:
@@ -204,8 +205,9 @@ def create_app(
         await ops.healthy()
         return {"status": "ok"}
 
-    @app.get("/metrics", tags=["ops"])
+    @app.get("/metrics", tags=["ops"], response_class=PlainTextResponse)
     async def metrics() -> Response:
+        """Prometheus text exposition format 0.0.4."""
         return Response(await ops.render_metrics(), media_type="text/plain; version=0.0.4")
 
     @app.get("/protocol/schema.json", tags=["ops"])

@@ -91,7 +91,7 @@ def routes(*, identity: Identity, carts: Carts, streams: Streams, limits: Limits
     @router.get("/api/cart/events", tags=["cart"], response_model=PollResponse)
     async def cart_events(
         after: Annotated[
-            int, Query(ge=0, description="Last seq applied; also acknowledges it")
+            int, Query(ge=0, le=2**53, description="Last seq applied; also acknowledges it")
         ] = 0,
         wait: Annotated[
             float,

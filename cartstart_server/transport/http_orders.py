@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -19,7 +20,7 @@ from ..services.orders import Orders
 from ..services.stores import Stores
 from .http_auth import Auth
 from .http_errors import SIGNED_IN
-from .http_store import IdempotencyKey, command_of
+from .http_store import IdempotencyKey, IdInPath, command_of
 
 
 class StatusIn(BaseModel):
@@ -90,12 +91,12 @@ def routes(*, identity: Identity, stores: Stores, orders: Orders) -> APIRouter:
         return await orders.of_store(store.id, status.value if status else None)
 
     @router.get("/orders/{order_id}")
-    async def order(order_id: str, store: StoreInfo = own) -> StoreOrderView:
+    async def order(order_id: IdInPath, store: StoreInfo = own) -> StoreOrderView:
         return await orders.one(store.id, order_id)
 
     @router.post("/orders/{order_id}/status")
     async def set_status(
-        order_id: str, body: StatusIn, key: IdempotencyKey = None, store: StoreInfo = own
+        order_id: IdInPath, body: StatusIn, key: IdempotencyKey = None, store: StoreInfo = own
     ) -> StoreOrderView:
         """confirmed, dispatched (carrier, tracking_url), delivered; rejected or cancelled
         (reason)."""
@@ -143,7 +144,8 @@ def routes(*, identity: Identity, stores: Stores, orders: Orders) -> APIRouter:
     ) -> Response:
         """The same list as CSV: e.g. the past buyers of one product."""
         text = customers_csv(await orders.customers(store.id, q, product))
-        name = f"customers-{product or 'all'}.csv"
+        # Only identifier characters reach the header: any other would break or forge it.
+        name = f"customers-{re.sub(r'[^A-Za-z0-9_.-]', '_', product or 'all')[:64]}.csv"
         return Response(
             text,
             media_type="text/csv; charset=utf-8",

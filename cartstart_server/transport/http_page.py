@@ -99,7 +99,8 @@ def routes(*, identity: Identity, carts: Carts, streams: Streams, limits: Limits
     ) -> AvailabilityItems:
         return AvailabilityItems(items=await carts.availability(_parse_refs(p)))
 
-    @router.post("/api/page/poll")
+    # The token is optional here: `{}` in the security list says so to generated clients.
+    @router.post("/api/page/poll", openapi_extra={"security": [{}]})
     async def poll(body: AvailabilityPoll, page: LinkedPage | None = maybe_linked) -> PollAnswer:
         """Return the products whose availability differs from the versions the page shows,
         waiting up to `wait` seconds for one to change. An empty list means nothing changed.

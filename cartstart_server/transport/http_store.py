@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Response
+from fastapi import APIRouter, Body, Depends, Header, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared_protocol import ErrorCode, ProtocolError
@@ -52,6 +52,9 @@ def _key_header() -> Any:
 
 
 IdempotencyKey = Annotated[str | None, _key_header()]
+# A product's or order's id in a path: an identifier, like the id in a body (else 422, never a
+# model's ValidationError escaping as a 500).
+IdInPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
 RequiredIdempotencyKey = Annotated[str, _key_header()]
 
 
@@ -149,7 +152,7 @@ def routes(*, identity: Identity, stores: Stores, streams: Streams, limits: Limi
 
     @router.put("/products/{product_id}")
     async def put_product(
-        product_id: str, body: ProductIn, key: IdempotencyKey = None, store: StoreInfo = own
+        product_id: IdInPath, body: ProductIn, key: IdempotencyKey = None, store: StoreInfo = own
     ) -> ProductView:
         if body.id != product_id:
             raise ProtocolError(ErrorCode.INVALID_MESSAGE, "the body's id differs from the URL's")
@@ -157,12 +160,12 @@ def routes(*, identity: Identity, stores: Stores, streams: Streams, limits: Limi
         return await stores.product(store.id, product_id)
 
     @router.get("/products/{product_id}")
-    async def product(product_id: str, store: StoreInfo = own) -> ProductView:
+    async def product(product_id: IdInPath, store: StoreInfo = own) -> ProductView:
         return await stores.product(store.id, product_id)
 
     @router.put("/products/{product_id}/stock")
     async def set_stock(
-        product_id: str, body: OnHand, key: IdempotencyKey = None, store: StoreInfo = own
+        product_id: IdInPath, body: OnHand, key: IdempotencyKey = None, store: StoreInfo = own
     ) -> StockChange:
         """Set the on-hand count. Holds beyond it are revoked, newest first, and their carts
         told."""
@@ -171,7 +174,7 @@ def routes(*, identity: Identity, stores: Stores, streams: Streams, limits: Limi
 
     @router.post("/products/{product_id}/stock-adjustments")
     async def adjust_stock(
-        product_id: str, body: Delta, key: RequiredIdempotencyKey, store: StoreInfo = own
+        product_id: IdInPath, body: Delta, key: RequiredIdempotencyKey, store: StoreInfo = own
     ) -> StockChange:
         """Change the on-hand count by `delta` (a sale over the counter, a restock)."""
         command = AdjustStock(id=key, product_id=product_id, delta=body.delta)
@@ -185,7 +188,7 @@ def routes(*, identity: Identity, stores: Stores, streams: Streams, limits: Limi
     @router.get("/events", response_model=PollResponse)
     async def events(
         after: Annotated[
-            int, Query(ge=0, description="Last seq applied; also acknowledges it")
+            int, Query(ge=0, le=2**53, description="Last seq applied; also acknowledges it")
         ] = 0,
         wait: Annotated[
             float, Query(ge=0, description="Seconds to hold the request open; more than 30 is 30")

@@ -13,7 +13,7 @@ from cartstart_server.config import HubConfig
 from cartstart_server.hub import Hub
 from cartstart_server.server import broker_for, database_for
 from cartstart_server.services.identity import Shopper
-from shared_protocol.common import Money
+from shared_protocol.common import Price
 from shared_protocol.store import ProductIn, SetStock, UpsertProducts
 
 _ids = itertools.count(1)
@@ -75,7 +75,7 @@ async def add_products(hub: Hub, store_id: str, stock: dict[str, int]) -> None:
             id=pid,
             name=f"Product {pid}",
             code=pid.upper(),
-            price=Money(amount=1000, currency="EUR"),
+            price=Price(amount=1000, currency="EUR"),
         )
         for pid in stock
     ]

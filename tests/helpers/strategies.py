@@ -20,16 +20,16 @@ object, a lone surrogate) come with no expected answer of their own: `expected_c
 answer out from the JSON Schema alone (jsonschema-rs, whose regexes behave like pydantic's), so
 a frame the schema allows must be accepted and any other refused with the documented code.
 
-Two adjustments, both said where they are made: `type` is required (protocol.md section 1 and
-the codec require it; the generated schema leaves it optional, see KNOWN_SCHEMA_GAPS); and
-generated lists have at most 3 items, strings at most 100 characters (and, on request, integers
-fit in 64 bits, what SQLite stores), so examples stay small. Those caps narrow what is
-generated, never what is judged.
+One adjustment: generated lists have at most 3 items and strings at most 100 characters (and,
+on request, integers fit in 64 bits), so examples stay small. Those caps narrow what is
+generated, never what is judged. JSON text no JSON Schema can judge (NaN, Infinity, numbers
+beyond a double, a lone UTF-16 surrogate, which is not text) is bad_json (protocol.md section
+3), and an integral number with a fraction or exponent (1.0, 1e0) is an integer, as JSON Schema
+says.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 import re
@@ -62,31 +62,13 @@ DOCUMENTED_CODES = frozenset(code.value for code in ErrorCode)
 # The largest integer SQLite (and PostgreSQL's BIGINT) stores.
 INT64_MAX = 2**63 - 1
 
-KNOWN_SCHEMA_GAPS = {
-    "type_not_required": "docs/protocol.schema.json lists no message's `type` as required "
-    "(pydantic omits fields with a default), so a JSON Schema validator accepts "
-    '{"seq": 3} as a CartClientMessage; the codec answers unknown_type (protocol.md section 1: '
-    "each object has a `type`)",
-    "integral_floats": "shared_protocol.common.Inbound says the hub accepts exactly what a JSON "
-    "Schema validator would, but 1.0 (or 1e0) is an integer in JSON Schema and the strict "
-    "models refuse it (invalid_message: Input should be a valid integer)",
-    "surrogates_from_the_hub": "the decoder of hub messages (lax models) accepts a string with a "
-    "lone surrogate (\\ud800 in the JSON text) that its own encode() then cannot write "
-    "(PydanticSerializationError); client messages (strict) are refused with invalid_message",
-}
-
-
 # ---- the schema -----------------------------------------------------------------------------
 
 
 @cache
 def _defs() -> dict[str, Any]:
-    """The schema's definitions, with `type` required in every message (see module doc)."""
-    defs: dict[str, Any] = copy.deepcopy(protocol_schema()["$defs"])
-    for definition in defs.values():
-        kind = definition.get("properties", {}).get("type", {})
-        if "const" in kind and "type" not in definition.get("required", []):
-            definition["required"] = ["type", *definition.get("required", [])]
+    """The schema's definitions, as published."""
+    defs: dict[str, Any] = protocol_schema()["$defs"]
     return defs
 
 
@@ -184,25 +166,28 @@ def decode(raw: str | bytes) -> tuple[dict[str, Any] | None, str | None]:
     if nesting_depth(text) > MAX_DEPTH:
         return None, "bad_json"
     try:
-        obj = json.loads(text)
+        obj = json.loads(text, parse_constant=_refuse, parse_float=_finite)
     except ValueError:
         return None, "bad_json"
-    if not isinstance(obj, dict):
+    if not isinstance(obj, dict) or any(_has_surrogate(v) for _, v in _paths(obj)):
         return None, "bad_json"
     return obj, None
 
 
+def _refuse(text: str) -> Any:
+    raise ValueError(f"{text} is not JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text} does not fit a double")
+    return value
+
+
 def schema_allows(channel: Channel, direction: Direction, obj: dict[str, Any]) -> bool:
     """Whether the JSON Schema accepts `obj` as the message its `type` names."""
-    if any(_has_surrogate(value) for _, value in _paths(obj)):
-        return False  # not a Unicode string: no UTF-8 (nor a strict pydantic str) holds it
     return bool(_validator(channel, direction, obj["type"]).is_valid(obj))
-
-
-def holds_surrogate(raw: str | bytes) -> bool:
-    """Whether the frame's JSON holds a lone surrogate (KNOWN_SCHEMA_GAPS)."""
-    obj, _ = decode(raw)
-    return obj is not None and any(_has_surrogate(value) for _, value in _paths(obj))
 
 
 def holds_int_beyond_64_bits(node: JSON) -> bool:
@@ -226,21 +211,7 @@ def expected_code(channel: Channel, direction: Direction, raw: str | bytes) -> s
     kind = obj.get("type")
     if not isinstance(kind, str) or kind not in models(channel, direction):
         return "unknown_type"
-    if _integral_float_as_integer(channel, direction, obj):
-        return "invalid_message"  # KNOWN_SCHEMA_GAPS["integral_floats"]
     return None if schema_allows(channel, direction, obj) else "invalid_message"
-
-
-def _integral_float_as_integer(channel: Channel, direction: Direction, obj: dict[str, Any]) -> bool:
-    """Whether an integer field holds a float with no fraction (1.0, 1e0): JSON Schema calls
-    that an integer; the hub's strict models refuse it, the one place the oracle follows the
-    hub instead of the schema (a test of its own shows the gap)."""
-    return any(
-        isinstance(value, float)
-        and value.is_integer()
-        and json_types_at(channel, direction, obj["type"], path) == {"integer"}
-        for path, value in _paths(obj)
-    )
 
 
 def expected_before_hello(channel: Channel, raw: str | bytes) -> str | None:
@@ -565,17 +536,12 @@ def _not_an_object(draw: Draw, channel: Channel, direction: Direction, obj: dict
 
 
 def _surrogate(draw: Draw, channel: Channel, direction: Direction, obj: dict[str, Any]) -> str:
-    """A string field holding a lone UTF-16 surrogate (legal JSON text, not a Unicode string).
-    Client frames only, and never in `id`: both are known bugs with tests of their own
-    (KNOWN_SCHEMA_GAPS["surrogates_from_the_hub"], test_fuzz_channels)."""
+    """A string field holding a lone UTF-16 surrogate (legal JSON text, not a Unicode string)."""
     kind = obj["type"]
-    if direction != "client":
-        return _text(obj)
     paths = [
         p
         for p, v in _paths(obj)
         if p
-        and p != ("id",)
         and isinstance(v, str)
         and "string" in json_types_at(channel, direction, kind, p)
         and p != ("type",)

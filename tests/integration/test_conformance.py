@@ -27,7 +27,7 @@ from starlette.routing import Route
 from cartstart_demo_store.app import ShopConfig, create_app, register
 from cartstart_demo_store.catalogue import CERAMICS
 from cartstart_demo_store.shop import LoopServer
-from shared_protocol.common import Money
+from shared_protocol.common import Price
 from shared_protocol.orders import OrderStatus
 from shared_protocol.store import ProductIn
 from storefront_templates.conformance import CHECKS, Options, Report, Status, run_kit
@@ -142,7 +142,7 @@ async def stub_shop(
             ProductIn(
                 id=pid,
                 name=f"Stub {pid}",
-                price=Money(amount=1500, currency="EUR"),
+                price=Price(amount=1500, currency="EUR"),
                 page_url=f"{store.url}/products/{pid}",
             )
             for pid in ("jug", "cup")

@@ -10,7 +10,7 @@ revoke holds, order updates, discounts) rather than stopping at not_found.
 
 The hub here allows 10,000 messages a second per connection: each frame is followed by a probe,
 and the default 50/s would answer rate_limited instead (its own tests are in test_bad_input).
-Known hub bugs are kept out of the generated frames and pinned by strict xfail tests at the end.
+The bugs they found are pinned by the tests at the end.
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ from tests.helpers.strategies import (
     expected_before_hello,
     expected_code,
     frames,
-    holds_int_beyond_64_bits,
 )
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.backends("sqlite")]
@@ -143,19 +142,6 @@ def check_answers(channel: Channel, frame: Frame, answers: list[dict[str, Any]])
             assert replies[0]["code"] not in ("bad_json", "unknown_type"), (frame.how, replies)
 
 
-def triggers_a_known_hub_bug(channel: Channel, frame: Frame) -> bool:
-    """Frames that would fail for a bug already pinned below (kept out so the property goes on
-    testing everything else): a webhook URL with a control character, and a valid message with
-    an integer beyond 64 bits (a price, an amount off)."""
-    obj, _ = decode(frame.raw)
-    if obj is None:
-        return False
-    url = obj.get("webhook_url")
-    if isinstance(url, str) and any(ord(c) < 0x20 or ord(c) == 0x7F for c in url):
-        return True
-    return expected_code(channel, "client", frame.raw) is None and holds_int_beyond_64_bits(obj)
-
-
 def hub_errors(caplog: pytest.LogCaptureFixture) -> list[str]:
     found = [
         f"{r.name}: {r.getMessage()}\n{r.exc_text or ''}"
@@ -180,9 +166,7 @@ async def test_every_frame_gets_the_documented_answer_and_the_hub_stays_sound(
 ) -> None:
     caplog.set_level(logging.ERROR)
     ids = federation.ids
-    generated = frames(channel, "client", ids=ids, int64=True).filter(
-        lambda f: not triggers_a_known_hub_bug(channel, f)
-    )
+    generated = frames(channel, "client", ids=ids)
     early = generated.filter(lambda f: expected_before_hello(channel, f.raw) is not None)
     before = data.draw(st.lists(early, max_size=2), label="before hello")
     after = data.draw(st.lists(generated, min_size=1, max_size=4), label="after hello")
@@ -213,20 +197,13 @@ async def test_every_frame_gets_the_documented_answer_and_the_hub_stays_sound(
     assert ledger_problems(federation.server.config.database_path) == []
 
 
-# ---- hub bugs the properties found (reported; cartstart_server/ is not ours to change) -------
+# ---- hub bugs the properties found (fixed) --------------------------------------------------
 
 
 async def first_answer(ws: ClientConnection) -> dict[str, Any]:
     return dict(json.loads(await asyncio.wait_for(ws.recv(), 5)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="hub bug: a command id holding a lone surrogate (JSON text \\ud800) is echoed in the "
-    "error, which pydantic cannot encode (PydanticSerializationError): the connection handler "
-    "fails, 'connection handler failed' is logged with a traceback, and the socket closes "
-    "with 1011 instead of answering invalid_message (before hello: hello_required)",
-)
 @pytest.mark.parametrize("greeted", [False, True], ids=["before-hello", "after-hello"])
 async def test_a_command_id_with_a_lone_surrogate_gets_an_error(
     federation: Federation, greeted: bool, caplog: pytest.LogCaptureFixture
@@ -243,16 +220,14 @@ async def test_a_command_id_with_a_lone_surrogate_gets_an_error(
             assert (await first_answer(ws))["type"] == "snapshot"
         await ws.send('{"type": "sync", "id": "\\ud800abcdefgh"}')
         error = await first_answer(ws)
-        assert error["code"] == ("invalid_message" if greeted else "hello_required")
+        assert error["type"] == "error" and error["code"] == "bad_json", error
+        assert "surrogate" in error["message"], error
+        await ws.send('{"type": "sync", "id": "after-the-bad-one"}')  # the connection goes on
+        answer = await first_answer(ws)
+        assert answer["type"] == ("snapshot" if greeted else "error"), answer
     assert hub_errors(caplog) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="hub bug: the schema puts no bound on Money.amount, but a price or amount_off beyond "
-    "2**63-1 cannot be stored in SQLite (OverflowError): upsert_products answers `internal` "
-    "(retrying, as `internal` advises, can never succeed) and logs a traceback",
-)
 async def test_a_price_beyond_64_bits_is_refused_not_internal(
     federation: Federation, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -274,14 +249,6 @@ async def test_a_price_beyond_64_bits_is_refused_not_internal(
     assert hub_errors(caplog) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="hub bug: a webhook_url with a control character matches the Url pattern "
-    "(^https?://\\S+$) and is stored, but httpx refuses it (InvalidURL, not an HTTPError): "
-    "every delivery pass logs 'outbound delivery failed; retrying' with a traceback, the "
-    "claimed webhook is never marked failed (attempts 0, no last_error in GET /webhooks) and "
-    "the store's webhooks stop for good",
-)
 async def test_a_webhook_url_httpx_refuses_is_refused_or_recorded_as_a_failed_attempt(
     federation: Federation, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -315,3 +282,17 @@ async def test_a_webhook_url_httpx_refuses_is_refused_or_recorded_as_a_failed_at
 
 def hub_errors_seen(caplog: pytest.LogCaptureFixture) -> bool:
     return any(r.levelno >= logging.ERROR for r in caplog.records)
+
+
+async def test_resuming_from_beyond_what_json_readers_hold_is_refused(
+    federation: Federation, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)
+    async with connect(f"{federation.server.ws_url}/ws/store") as ws:
+        hello = {"type": "hello", "versions": [1], "token": federation.tokens[Channel.STORE]}
+        await ws.send(json.dumps({**hello, "resume_from": 2**70}))
+        answer = await first_answer(ws)
+        assert answer["type"] == "error" and answer["code"] == "invalid_message", answer
+        await ws.send(json.dumps({**hello, "resume_from": 0}))
+        assert (await first_answer(ws))["type"] == "welcome"
+    assert hub_errors(caplog) == []

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
-from shared_protocol.common import Money
+from shared_protocol.common import Money, Price
 from shared_protocol.errors import ErrorCode
 from shared_protocol.orders import OrderStatus
 from shared_protocol.store import ProductIn
@@ -34,12 +34,12 @@ pytestmark = pytest.mark.slow
 
 CATALOGUE = [
     ProductIn(
-        id="vase", name="Tide vase", code="HC-V01", price=Money(amount=14500, currency="GBP")
+        id="vase", name="Tide vase", code="HC-V01", price=Price(amount=14500, currency="GBP")
     ),
     ProductIn(
         id="mug",
         name="Harbour mug",
-        price=Money(amount=2400, currency="GBP"),
+        price=Price(amount=2400, currency="GBP"),
         page_url="http://127.0.0.1:9/products/mug",
         tags=["mugs"],
     ),

@@ -13,7 +13,7 @@ from cartstart_server.hub import Hub
 from cartstart_server.services.identity import Shopper
 from shared_protocol import ErrorCode, ProtocolError
 from shared_protocol.cart import Release, Renew, Reserve, SetQuantity
-from shared_protocol.common import Money
+from shared_protocol.common import Price
 from shared_protocol.store import AdjustStock, ProductIn, SetStock, UpsertProducts
 from tests.helpers.hubs import command_id, new_shopper, seed_store
 
@@ -74,7 +74,7 @@ async def test_unknown_and_inactive_products_cannot_be_reserved(hub: Hub) -> Non
     with pytest.raises(ProtocolError) as err:
         await hub.carts.command(alice, reserve(store, "nothing"))
     assert err.value.code is ErrorCode.NOT_FOUND
-    price = Money(amount=1, currency="EUR")
+    price = Price(amount=1, currency="EUR")
     delist = ProductIn(id="mug", name="Mug", price=price, active=False)
     await hub.stores.command(store, UpsertProducts(id=command_id(), products=[delist]))
     with pytest.raises(ProtocolError) as err:

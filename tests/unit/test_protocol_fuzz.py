@@ -1,9 +1,9 @@
 """Every decoder, property-based: messages generated from the protocol's JSON Schema round-trip,
 and mutated frames are refused with the code the schema implies, never with another exception.
 
-Strategies and the oracle (`expected_code`) are in tests/helpers/strategies.py. The xfail tests
-at the end are disagreements between the published schema, the docs and the codec, found by
-these properties; each is strict, so fixing one turns its test red until the mark goes.
+Strategies and the oracle (`expected_code`) are in tests/helpers/strategies.py. The tests at the
+end pin disagreements between the published schema, the docs and the codec that these
+properties found (and that are fixed).
 """
 
 from __future__ import annotations
@@ -20,11 +20,9 @@ from shared_protocol import Channel, ProtocolError, encode, parse
 from shared_protocol.codec import Direction
 from tests.helpers.strategies import (
     DECODE_CODES,
-    KNOWN_SCHEMA_GAPS,
     MUTATIONS,
     expected_code,
     frames,
-    holds_surrogate,
     models,
     valid_messages,
 )
@@ -61,8 +59,6 @@ def check_decoder(channel: Channel, direction: Direction, raw: str | bytes, how:
         return
     lenient = direction == "server" and expected == "invalid_message"
     assert expected is None or lenient, (how, raw[:300], f"accepted, expected {expected}")
-    if lenient and holds_surrogate(raw):
-        return  # accepted, and cannot be encoded again: KNOWN_SCHEMA_GAPS, tested below
     assert type(message) is models(channel, direction)[message.type]
     again = parse(channel, direction, encode(message))
     assert again == message, (how, encode(message))
@@ -121,7 +117,7 @@ def test_the_oracle_knows_the_documented_answers() -> None:
     assert expected_code(cart, "client", json.dumps({**reserve, "x": 1})) == "invalid_message"
 
 
-# ---- disagreements found by the properties (reported; not ours to fix: shared_protocol/) -----
+# ---- disagreements the properties found (fixed) ---------------------------------------------
 
 
 def published_schema() -> dict[str, object]:
@@ -129,7 +125,6 @@ def published_schema() -> dict[str, object]:
     return schema
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_SCHEMA_GAPS["type_not_required"])
 def test_the_published_schema_requires_type() -> None:
     validator = jsonschema_rs.Draft202012Validator(
         {**published_schema(), "$ref": "#/$defs/CartClientMessage"}
@@ -141,7 +136,6 @@ def test_the_published_schema_requires_type() -> None:
     assert not validator.is_valid(frame), "the schema accepts what the hub refuses"
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_SCHEMA_GAPS["integral_floats"])
 def test_integral_floats_are_integers_as_json_schema_says() -> None:
     frame = {"type": "ack", "seq": 1.0}
     validator = jsonschema_rs.Draft202012Validator(
@@ -154,25 +148,26 @@ def test_integral_floats_are_integers_as_json_schema_says() -> None:
 RESULT = '{"type": "result", "id": "x", "ticket_id": "t", "store_id": "s", "product_id": "p", "qty": 1, "expires_at": %s}'
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the codec decodes with json.loads, which takes NaN and Infinity (not JSON) and "
-    "turns 1e400 into inf: a float field then holds a value whose encoding (null) does not "
-    "parse back. protocol.md: not JSON is bad_json",
-)
 @pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e400"])
 def test_numbers_json_cannot_carry_are_refused(number: str) -> None:
     with pytest.raises(ProtocolError) as refused:
         parse(Channel.PAGE, "server", RESULT % number)
-    assert refused.value.code.value in ("bad_json", "invalid_message")
+    assert refused.value.code.value == "bad_json"
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_SCHEMA_GAPS["surrogates_from_the_hub"])
-def test_hub_messages_with_lone_surrogates_are_refused() -> None:
-    frame = '{"type": "availability", "store_id": "ab\\ud800cd", "product_id": "p", "available": 0, "version": 0}'
-    try:
-        message = parse(Channel.CART, "server", frame)
-    except ProtocolError as exc:
-        assert exc.code.value == "invalid_message"
-    else:
-        encode(message)  # raises PydanticSerializationError today
+def test_a_float_field_takes_an_integral_number() -> None:
+    assert parse(Channel.PAGE, "server", RESULT % "1800000000").expires_at == 1_800_000_000
+
+
+@pytest.mark.parametrize("direction", ["client", "server"])
+def test_lone_surrogates_are_refused_in_either_direction(direction: Direction) -> None:
+    """JSON text can escape half a UTF-16 pair, which is not text: no UTF-8 holds it, and the
+    models could not encode it again. A full pair (an emoji) is text."""
+    lone = '{"type": "sync", "id": "ab\\ud800cdefgh"}'
+    if direction == "server":
+        lone = '{"type": "availability", "store_id": "ab\\ud800cd", "product_id": "p", "available": 0, "version": 0}'
+    with pytest.raises(ProtocolError) as refused:
+        parse(Channel.CART, direction, lone)
+    assert refused.value.code.value == "bad_json"
+    pair = '{"type": "availability", "store_id": "ab\\ud83d\\ude00", "product_id": "p", "available": 0, "version": 0}'
+    assert parse(Channel.CART, "server", pair).store_id == "ab\U0001f600"

@@ -9,19 +9,21 @@ from typing import Any
 import httpx
 from PySide6.QtCore import Qt
 
+from cartstart_server.clock import FakeClock
 from cartstart_server.server import HubServer
 from tests.desktop.ui.test_main_window import MakeWindow, signed_in
 from tests.helpers.waiting import eventually
 
 
 async def test_the_dialog_says_connected_when_a_browser_uses_the_code(
-    make_window: MakeWindow, server: HubServer, qtbot: Any
+    make_window: MakeWindow, server: HubServer, clock: FakeClock, qtbot: Any
 ) -> None:
     window, _ = await signed_in(make_window, server)
     api = window.session.api
     assert api is not None
     for n in range(4):  # pages opened from Bookmarks earlier: linked too
         await api.mint_link_token(None, f"Bookmark: Shop {n}")
+        clock.advance(1)  # the hub lists links made in one instant in any order
     assert window.connect_action.text() == "Connect a browser…"
     window.connect_action.trigger()
     dialog = window.connect_dialog
@@ -32,6 +34,7 @@ async def test_the_dialog_says_connected_when_a_browser_uses_the_code(
     assert dialog.status.text() == "Waiting for a browser to use the code…"
     assert dialog.browsers.count() == 4
 
+    clock.advance(60)  # the browser comes later (links made in one instant tie)
     async with httpx.AsyncClient(base_url=server.http_url) as page:  # the store page
         answer = await page.post(
             "/api/page/pair", json={"code": code.lower(), "label": "Kitchen tablet"}

@@ -200,12 +200,12 @@ async def test_signing_up_in_the_dialog_keeps_the_secret_in_the_keyring(
 async def test_a_product_name_with_markup_is_shown_as_text(
     make_window: MakeWindow, server: HubServer, clock: FakeClock
 ) -> None:
-    from shared_protocol.common import Money
+    from shared_protocol.common import Price
     from shared_protocol.store import ProductIn, SetStock, UpsertProducts
 
     store_id, _ = await seed_store(server.hub, "Shop", {"plain": 1})
     name = "<b>Bold</b> <script>alert(1)</script>"
-    product = ProductIn(id="evil", name=name, price=Money(amount=100, currency="EUR"))
+    product = ProductIn(id="evil", name=name, price=Price(amount=100, currency="EUR"))
     await server.hub.stores.command(store_id, UpsertProducts(id=command_id(), products=[product]))
     await server.hub.stores.command(
         store_id, SetStock(id=command_id(), product_id="evil", on_hand=1)

@@ -19,7 +19,7 @@ from cartstart_desktop.ui.cart_model import ITEM
 from cartstart_desktop.ui.main_window import MainWindow
 from cartstart_server.server import HubServer
 from shared_protocol.cart import Reserve
-from shared_protocol.common import Money
+from shared_protocol.common import Price
 from shared_protocol.store import ProductIn, UpsertProducts
 from tests.desktop.ui.test_main_window import MakeWindow, signed_in
 from tests.helpers.hubs import command_id, seed_store
@@ -103,7 +103,7 @@ async def test_a_picture_is_fetched_once_then_read_from_the_disk(
         store_id, _ = await seed_store(server.hub, "Shop", {"mug": 5, "jug": 5, "lamp": 5})
         picture = f"{site}/mug.png"
         products = [
-            ProductIn(id=pid, name=f"Product {pid}", price=Money(amount=1000, currency="EUR"),
+            ProductIn(id=pid, name=f"Product {pid}", price=Price(amount=1000, currency="EUR"),
                       image_url=picture)
             for pid in ("mug", "jug")  # two products, one picture
         ]  # fmt: skip
@@ -151,7 +151,7 @@ async def test_a_picture_that_cannot_be_had_keeps_the_placeholder_for_a_while(
     pictures: dict[str, bytes] = {}
     with picture_server(pictures) as (site, asked):
         store_id, _ = await seed_store(server.hub, "Shop", {"mug": 5})
-        product = ProductIn(id="mug", name="Product mug", price=Money(amount=1000, currency="EUR"),
+        product = ProductIn(id="mug", name="Product mug", price=Price(amount=1000, currency="EUR"),
                             image_url=f"{site}/gone.png")  # fmt: skip
         await server.hub.stores.command(
             store_id, UpsertProducts(id=command_id(), products=[product])
