@@ -37,6 +37,9 @@ class HubConfig(BaseModel):
     )
     max_frame_bytes: int = Field(64 * 1024, ge=1024, description="Largest WebSocket frame")
     max_body_bytes: int = Field(1024 * 1024, ge=1024, description="Largest HTTP request body")
+    max_upload_bytes: int = Field(
+        5 * 1024 * 1024, ge=1024, description="Largest image uploaded to a live-selling board"
+    )
     hello_timeout: float = Field(10.0, gt=0, description="Seconds a new socket has to say hello")
     rate_per_second: float = Field(50.0, gt=0, description="Messages per second per connection")
     rate_burst: float = Field(200.0, ge=1, description="Burst allowance per connection")

@@ -17,6 +17,7 @@ SESSION = "css"
 LINK = "csl"
 BROWSER = "csb"  # a browser connected on the hub's connect page
 STORE_KEY = "csk"
+LIVE = "csv"  # a live-selling session's link (the visitor's side)
 
 _SCRYPT_R = 8
 _SCRYPT_P = 1

@@ -22,6 +22,7 @@ from .services.orders import Orders
 from .services.origins import OriginPolicy
 from .services.outbound import OutboundDispatcher
 from .services.revocation import Revocations
+from .services.selling import Selling
 from .services.stores import Stores
 from .services.streams import Streams
 from .storage import directory
@@ -51,6 +52,7 @@ class Hub:
         self.stores = Stores(self.committer, db, clock, config, self.metrics, self.origins, queued)
         self.orders = Orders(self.committer, db, clock, queued)
         self.streams = Streams(db, broker)
+        self.selling = Selling(self.committer, db, broker, clock, config, queued)
         self.ops = Ops(db, clock, self.metrics)
         self._tasks: list[asyncio.Task[None]] = []
 

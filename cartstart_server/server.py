@@ -30,6 +30,7 @@ from .transport.http_app import create_app
 from .transport.limits import Limits
 from .transport.ws import Route, WsGateway
 from .transport.ws_cart import CartSession
+from .transport.ws_live import LiveSession
 from .transport.ws_page import PageSession
 from .transport.ws_session import Wiring
 from .transport.ws_store import StoreSession
@@ -116,6 +117,11 @@ def ws_routes(hub: Hub, wiring: Wiring) -> dict[Channel, Route]:
         Channel.STORE: Route(
             lambda c: StoreSession(
                 c, wiring, identity=h.identity, stores=h.stores, streams=h.streams
+            )
+        ),
+        Channel.LIVE: Route(
+            lambda c: LiveSession(
+                c, wiring, identity=h.identity, selling=h.selling, streams=h.streams
             )
         ),
     }

@@ -19,6 +19,7 @@ class Channel(StrEnum):
     CART = "cart"
     PAGE = "page"
     STORE = "store"
+    LIVE = "live"
 
 
 Direction = Literal["client", "server"]

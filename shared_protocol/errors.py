@@ -30,6 +30,8 @@ class ErrorCode(StrEnum):
     """No such store, product, ticket or account (or not visible to you)."""
     CONFLICT = "conflict"
     """The request clashes with existing data (e.g. an email already registered)."""
+    GONE = "gone"
+    """It existed and was deleted (a live-selling session): its link will never work again."""
     INSUFFICIENT_STOCK = "insufficient_stock"
     """Not enough units available; `details.available` says how many are."""
     RENEWAL_LIMIT = "renewal_limit"
@@ -61,6 +63,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.CONFLICT: 409,
+    ErrorCode.GONE: 410,
     ErrorCode.INSUFFICIENT_STOCK: 409,
     ErrorCode.RENEWAL_LIMIT: 409,
     ErrorCode.INVALID_STATE: 409,

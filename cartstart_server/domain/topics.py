@@ -27,6 +27,36 @@ def store_stream(store_id: str) -> str:
     return f"store:{store_id}"
 
 
+def live_stream(session_id: str) -> str:
+    """A live-selling session's durable stream, shared by its visitor and its store."""
+    return f"live:{session_id}"
+
+
+def live_signal_topic(session_id: str) -> str:
+    """A session's ephemeral signals: presence, typing, the gallery."""
+    return f"live-signal:{session_id}"
+
+
+def live_lobby_topic(store_id: str) -> str:
+    """A store's live lobby: its sessions' activity."""
+    return f"live-lobby:{store_id}"
+
+
+def live_public_topic(store_id: str) -> str:
+    """A store's public board, as its visitors see it."""
+    return f"live-public:{store_id}"
+
+
+def guest_cart(session_id: str) -> str:
+    """The cart of a live session's visitor who has no cart account: it exists only as the
+    session's tickets (no cart stream, no devices)."""
+    return f"live-{session_id}"
+
+
+def is_guest_cart(cart_id: str) -> bool:
+    return cart_id.startswith("live-")
+
+
 def product_topic(store_id: str, product_id: str) -> str:
     return f"product:{store_id}:{product_id}"
 

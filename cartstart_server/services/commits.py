@@ -12,7 +12,7 @@ from pydantic import BaseModel, TypeAdapter
 from shared_protocol.backoff import Backoff
 
 from ..broker.base import Broker
-from ..domain.topics import product_topic
+from ..domain.topics import Frame, product_topic
 from ..storage import idempotency
 from ..storage.base import Database
 from ..storage.sql import Effects, Plan
@@ -56,6 +56,15 @@ class Committer:
             await self.publish(fx)
             return value
         raise AssertionError("unreachable")
+
+    async def announce(self, topic: str, frame: Frame) -> None:
+        """Publish an ephemeral frame (nothing stored): lost if the broker is down, like the
+        moment it described."""
+        try:
+            await self.broker.publish(topic, frame)
+        except Exception:
+            self.metrics.broker_failures.inc()
+            log.debug("broker announce failed", extra={"topic": topic}, exc_info=True)
 
     async def publish(self, fx: Effects) -> None:
         messages = list(fx.streams)

@@ -11,6 +11,7 @@ from typing import Any
 
 from shared_protocol import Channel, parse
 from shared_protocol.cart import CartSnapshot
+from shared_protocol.live import LiveSnapshot
 from shared_protocol.session import can_replay
 from shared_protocol.store import StoreSnapshot
 
@@ -18,7 +19,7 @@ from ..broker.base import Broker, Callback
 from ..domain.topics import Frame as Frame
 from ..domain.topics import Hold as Hold
 from ..domain.topics import ProductKey as ProductKey
-from ..domain.topics import cart_stream, holds_of, product_topic, store_stream
+from ..domain.topics import cart_stream, holds_of, live_stream, product_topic, store_stream
 from ..storage import outbox
 from ..storage.base import Database
 
@@ -29,6 +30,7 @@ POLL_LIMIT = 500
 class Stream:
     name: str
     carries_holds: bool  # a cart's stream: its frames say which holds they changed
+    trimmed_by_acks: bool = True  # a live session's stream is kept whole (both sides read it)
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class Batch:
 
     frames: list[str]
     head_seq: int
-    snapshot: CartSnapshot | StoreSnapshot | None = None
+    snapshot: CartSnapshot | StoreSnapshot | LiveSnapshot | None = None
 
 
 class Streams:
@@ -58,6 +60,10 @@ class Streams:
     @staticmethod
     def of_store(store_id: str) -> Stream:
         return Stream(store_stream(store_id), carries_holds=False)
+
+    @staticmethod
+    def of_live(session_id: str) -> Stream:
+        return Stream(live_stream(session_id), carries_holds=False, trimmed_by_acks=False)
 
     def follow(self, stream: Stream, callback: Callback) -> None:
         self._broker.subscribe(stream.name, callback)
@@ -85,14 +91,15 @@ class Streams:
         return Frame(text, seq=seq, holds=holds)
 
     async def ack(self, stream: Stream, seq: int) -> None:
-        await self._db.write(outbox.ack(stream.name, seq))
+        if stream.trimmed_by_acks:
+            await self._db.write(outbox.ack(stream.name, seq))
 
     async def poll(
         self,
         stream: Stream,
         after: int,
         wait: float,
-        snapshot: Callable[[], Awaitable[CartSnapshot | StoreSnapshot]],
+        snapshot: Callable[[], Awaitable[CartSnapshot | StoreSnapshot | LiveSnapshot]],
     ) -> Batch:
         """The stream after `after`, waiting up to `wait` seconds for something new. Polling
         with `after=N` also acknowledges N, exactly like `resume_from` on a WebSocket."""

@@ -14,10 +14,11 @@ from collections.abc import Callable, Sequence
 from pydantic import BaseModel
 
 from shared_protocol.common import TicketView
+from shared_protocol.live import SessionCartChanged
 from shared_protocol.store import TicketChange, TicketEvent
 
 from ..domain import tickets as rules
-from ..domain.topics import Frame, Hold, cart_stream, store_stream
+from ..domain.topics import Frame, Hold, cart_stream, is_guest_cart, live_stream, store_stream
 from . import outbox
 from .directory import StoreRow
 from .sql import Effects, Plan, Row, Stmt, one
@@ -52,11 +53,22 @@ def tell(
     change: TicketChange | None,
     now: float,
 ) -> Plan[TicketView]:
-    """Append the cart's event (and the store's, unless `change` is None) for a changed ticket."""
+    """Append the cart's event (and the store's, unless `change` is None) for a changed ticket;
+    a live session's ticket is told to its session too. A guest cart has no stream."""
     view = ticket_view(ticket, product, store)
-    messages: list[outbox.Message] = [
-        (cart_stream(ticket["cart_id"]), lambda seq: cart_event(seq, view), (Hold.of(view),))
-    ]
+    messages: list[outbox.Message] = []
+    if not is_guest_cart(ticket["cart_id"]):
+        messages.append(
+            (cart_stream(ticket["cart_id"]), lambda seq: cart_event(seq, view), (Hold.of(view),))
+        )
+    if ticket["session_id"]:
+        messages.append(
+            (
+                live_stream(ticket["session_id"]),
+                lambda seq: SessionCartChanged(seq=seq, ticket=view),
+                (),
+            )
+        )
     if change is not None:
         store_view = store_ticket_view(ticket)
         messages.append(

@@ -34,7 +34,9 @@ def reserve(
     source_url: str | None,
     now: float,
     warn_before: float,
+    session_id: str = "",
 ) -> Plan[TicketView]:
+    """Hold `qty` of a product for a cart (for one of its live sessions, with `session_id`)."""
     store = yield from require_store(store_id)
     product = yield from take(store_id, product_id, qty, now)
     due = rules.deadlines(now, rules.ttl_for(product["ttl"], store.default_ttl), warn_before)
@@ -43,9 +45,10 @@ def reserve(
         (
             yield Stmt(
                 "INSERT INTO tickets (id, store_id, product_id, cart_id, qty, state, "
-                "created_at, updated_at, expires_at, warn_at, source_url) "
-                "VALUES (?, ?, ?, ?, ?, 'held', ?, ?, ?, ?, ?) "
-                "ON CONFLICT (cart_id, store_id, product_id) WHERE state = 'held' DO UPDATE SET "
+                "created_at, updated_at, expires_at, warn_at, source_url, session_id) "
+                "VALUES (?, ?, ?, ?, ?, 'held', ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (cart_id, store_id, product_id, session_id) WHERE state = 'held' "
+                "DO UPDATE SET "
                 "qty = tickets.qty + excluded.qty, version = tickets.version + 1, "
                 "updated_at = excluded.updated_at, "
                 "source_url = COALESCE(excluded.source_url, tickets.source_url) RETURNING *",
@@ -60,6 +63,7 @@ def reserve(
                     due.expires_at,
                     due.warn_at,
                     source_url,
+                    session_id,
                 ),
             )
         )

@@ -204,4 +204,77 @@ MIGRATIONS: list[list[str]] = [
             topic TEXT NOT NULL,
             at REAL NOT NULL)""",
     ],
+    [
+        # Live selling (storage/selling.py). A session's chat, counter, board and uploads are
+        # deleted with it (no flags); `live_deleted` keeps only that it existed, so its link is
+        # answered "deleted" rather than "unknown".
+        """CREATE TABLE live_settings (
+            store_id TEXT PRIMARY KEY,
+            enabled INTEGER NOT NULL,
+            style TEXT NOT NULL)""",
+        """CREATE TABLE live_sessions (
+            id TEXT PRIMARY KEY,
+            store_id TEXT NOT NULL,
+            secret_hash TEXT NOT NULL,
+            label TEXT NOT NULL,
+            account_id TEXT,
+            created_at REAL NOT NULL,
+            last_activity_at REAL NOT NULL,
+            visitor_read INTEGER NOT NULL DEFAULT 0,
+            store_read INTEGER NOT NULL DEFAULT 0,
+            lead TEXT NOT NULL DEFAULT 'store')""",
+        "CREATE INDEX live_sessions_store ON live_sessions(store_id, last_activity_at)",
+        "CREATE INDEX live_sessions_account ON live_sessions(account_id)",
+        """CREATE TABLE live_deleted (
+            id TEXT PRIMARY KEY,
+            store_id TEXT NOT NULL,
+            by_side TEXT NOT NULL,
+            deleted_at REAL NOT NULL)""",
+        """CREATE TABLE live_messages (
+            session_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            message_id TEXT NOT NULL,
+            author TEXT NOT NULL,
+            body TEXT NOT NULL,
+            at REAL NOT NULL,
+            PRIMARY KEY (session_id, seq))""",
+        """CREATE TABLE live_counter (
+            session_id TEXT NOT NULL,
+            product_id TEXT NOT NULL,
+            at REAL NOT NULL,
+            PRIMARY KEY (session_id, product_id))""",
+        """CREATE TABLE live_widgets (
+            id TEXT PRIMARY KEY,
+            store_id TEXT NOT NULL,
+            session_id TEXT,
+            author TEXT NOT NULL,
+            author_session TEXT,
+            kind TEXT NOT NULL,
+            approved INTEGER NOT NULL,
+            product_id TEXT,
+            upload_id TEXT,
+            url TEXT,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            at REAL NOT NULL)""",
+        "CREATE INDEX live_widgets_session ON live_widgets(session_id, at)",
+        "CREATE INDEX live_widgets_public ON live_widgets(store_id, at) WHERE session_id IS NULL",
+        "CREATE INDEX live_widgets_author ON live_widgets(author_session)",
+        """CREATE TABLE live_uploads (
+            id TEXT PRIMARY KEY,
+            store_id TEXT NOT NULL,
+            session_id TEXT,
+            content_type TEXT NOT NULL,
+            data BLOB NOT NULL,
+            created_at REAL NOT NULL)""",
+        "CREATE INDEX live_uploads_session ON live_uploads(session_id)",
+        # A session's cart is tickets marked with the session: in the visitor's own cart when
+        # the session is attached to one, else in the session's guest cart. The cart's own hold
+        # of a product and the session's are separate tickets.
+        "ALTER TABLE tickets ADD COLUMN session_id TEXT NOT NULL DEFAULT ''",
+        "DROP INDEX tickets_one_held",
+        """CREATE UNIQUE INDEX tickets_one_held ON tickets(cart_id, store_id, product_id,
+            session_id) WHERE state = 'held'""",
+        "CREATE INDEX tickets_session ON tickets(session_id, state) WHERE session_id <> ''",
+    ],
 ]

@@ -13,17 +13,19 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Literal
 
 from shared_protocol.cart import OrderPlaced, OrderUpdated
 from shared_protocol.common import Money, StoreTicketView, TicketView
+from shared_protocol.live import SessionOrdered
 from shared_protocol.orders import Customer, OrderView, StoreOrderView
 from shared_protocol.store import OrderEvent, TicketChange, TicketEvent, UpdateOrder
 
 from ..domain import customers, pricing
 from ..domain import orders as rules
 from ..domain.tickets import cart_ref
-from ..domain.topics import Hold, cart_stream, store_stream
+from ..domain.topics import Hold, cart_stream, is_guest_cart, live_stream, store_stream
 from . import outbound_queue, outbox
 from .directory import StoreRow, require_store
 from .discounts import codes_named, use_code
@@ -32,6 +34,15 @@ from .sql import Effects, Plan, Row, Stmt, one
 from .views import store_ticket_view, ticket_view
 
 NewId = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Buyer:
+    """Who an order is for: a cart's account, or a live session's guest who gave an email."""
+
+    cart_id: str
+    email: str
+    name: str
 
 
 def checkout(
@@ -43,13 +54,20 @@ def checkout(
     codes: list[str],
     now: float,
     new_id: NewId,
+    buyer: Buyer | None = None,
+    session_id: str | None = None,
 ) -> Plan[tuple[list[OrderView], list[TicketView]]]:
-    account = one((yield Stmt("SELECT * FROM accounts WHERE id = ?", (cart_id,))))
-    assert account is not None, "a signed-in cart has an account"
+    """Buy the cart's held tickets (of `store_ids`, or all; of one live session, or all)."""
+    if buyer is None:
+        account = one((yield Stmt("SELECT * FROM accounts WHERE id = ?", (cart_id,))))
+        assert account is not None, "a signed-in cart has an account"
+        buyer = Buyer(cart_id, account["email"], account["display_name"] or account["email"])
     held = yield Stmt(
         "SELECT * FROM tickets WHERE cart_id = ? AND state = 'held' ORDER BY created_at, id",
         (cart_id,),
     )
+    if session_id is not None:
+        held = [t for t in held if t["session_id"] == session_id]
     in_scope = [t for t in held if store_ids is None or t["store_id"] in store_ids]
     if not in_scope:
         raise rules.nothing_to_check_out()
@@ -80,7 +98,7 @@ def checkout(
         order = yield from _place(
             fx,
             store=stores[store_id],
-            account=account,
+            buyer=buyer,
             tickets=tickets,
             products=products,
             code=discounts.get(store_id),
@@ -96,7 +114,7 @@ def _place(
     fx: Effects,
     *,
     store: StoreRow,
-    account: Row,
+    buyer: Buyer,
     tickets: list[Row],
     products: dict[tuple[str, str], Row],
     code: pricing.Code | None,
@@ -117,9 +135,9 @@ def _place(
         priced=pricing.price(store.name, items, code),
         discount_code=code.code if code is not None else None,
         customer=Customer(
-            cart_ref=cart_ref(store.id, account["id"]),
-            email=account["email"],
-            name=account["display_name"] or account["email"],
+            cart_ref=cart_ref(store.id, buyer.cart_id),
+            email=buyer.email,
+            name=buyer.name,
         ),
         now=now,
     )
@@ -129,7 +147,7 @@ def _place(
         (
             order_id,
             store.id,
-            account["id"],
+            buyer.cart_id,
             checkout_id,
             "placed",
             view.model_dump_json(),
@@ -165,23 +183,28 @@ def _place(
             fx, store_stream(store.id), _purchased(store_ticket_view(ticket)), now
         )
     cart_view = rules.cart_view(view)
-    yield from outbox.append(
-        fx,
-        cart_stream(account["id"]),
-        lambda seq: OrderPlaced(seq=seq, order=cart_view, tickets=bought),
-        now,
-        holds=tuple(Hold.of(t) for t in bought),  # no longer held: bought
-    )
+    if not is_guest_cart(buyer.cart_id):
+        yield from outbox.append(
+            fx,
+            cart_stream(buyer.cart_id),
+            lambda seq: OrderPlaced(seq=seq, order=cart_view, tickets=bought),
+            now,
+            holds=tuple(Hold.of(t) for t in bought),  # no longer held: bought
+        )
+    for session_id in sorted({t["session_id"] for t in tickets if t["session_id"]}):
+        yield from outbox.append(
+            fx, live_stream(session_id), lambda seq: SessionOrdered(seq=seq, order=cart_view), now
+        )
     yield from _tell_store(fx, store, view, "placed", now)
     tags_of = {
         pid: json.loads(row.get("tags") or "[]")
         for (sid, pid), row in products.items()
         if sid == store.id and row
     }
-    yield from _remember_customer(store.id, account["id"], view, tags_of, now)
+    yield from _remember_customer(store.id, buyer.cart_id, view, tags_of, now)
     if code is not None:
         yield from use_code(code.code, order_id, now)
-    yield from _email(account["email"], cart_view, now)
+    yield from _email(buyer.email, cart_view, now)
     return cart_view
 
 
@@ -300,12 +323,13 @@ def update_order(
     )
     store = yield from require_store(store_id)
     cart_view = rules.cart_view(updated)
-    yield from outbox.append(
-        fx,
-        cart_stream(row["cart_id"]),
-        lambda seq: OrderUpdated(seq=seq, order=cart_view),
-        now,
-    )
+    if not is_guest_cart(row["cart_id"]):  # a guest hears of its order by email
+        yield from outbox.append(
+            fx,
+            cart_stream(row["cart_id"]),
+            lambda seq: OrderUpdated(seq=seq, order=cart_view),
+            now,
+        )
     yield from _tell_store(fx, store, updated, "updated", now)
     yield from _email(updated.customer.email, cart_view, now)
     return updated

@@ -27,6 +27,7 @@ _DDL = [
     (re.compile(r"\bINTEGER PRIMARY KEY AUTOINCREMENT\b"), "BIGSERIAL PRIMARY KEY"),
     # SQLite's REAL is 8 bytes; PostgreSQL's is 4 (timestamps would lose minutes).
     (re.compile(r"\bREAL\b"), "DOUBLE PRECISION"),
+    (re.compile(r"\bBLOB\b"), "BYTEA"),
 ]
 _LOCK_ID = 7_310_221  # an advisory lock: one node migrates at a time
 

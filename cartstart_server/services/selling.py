@@ -1,0 +1,475 @@
+"""Live selling: a store's Direct Selling Page, its sessions, and what each side does in one.
+
+Who speaks is settled by the transport (a session link, a store key with a session, a shopper
+with an attached session) and handed in as a `Speaker`; everything here checks that the speaker
+reaches only its own session and store. Durable events go through the ledger's Committer (one
+stream per session); ephemeral signals (presence, typing, the gallery, the lobby, the public
+board) are announced on the broker and never stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar, assert_never
+
+from pydantic import TypeAdapter
+
+from shared_protocol.live import (
+    Approve,
+    BoardChanged,
+    DeleteSession,
+    GalleryState,
+    LiveResult,
+    LiveSettings,
+    LiveSettingsIn,
+    LiveSnapshot,
+    LiveStyle,
+    Lobby,
+    MarkRead,
+    OrderNow,
+    Post,
+    Present,
+    PublicSnapshot,
+    PutBack,
+    Say,
+    Search,
+    SearchResults,
+    SessionActivity,
+    SessionDeleted,
+    SessionSummary,
+    Side,
+    StartSession,
+    Take,
+)
+
+from .. import credentials as cred
+from ..broker.base import Broker
+from ..broker.base import Callback as Callback
+from ..clock import Clock
+from ..config import HubConfig
+from ..domain import identity as who
+from ..domain import selling as rules
+from ..domain.selling import Speaker as Speaker
+from ..domain.topics import Frame, live_lobby_topic, live_public_topic, live_signal_topic
+from ..storage import boards, directory, ledger, orders, selling
+from ..storage.base import Database
+from ..storage.sql import Effects, Plan
+from .commits import Committer, once
+from .uploads import clean_image
+
+T = TypeVar("T")
+_RESULT = TypeAdapter(LiveResult)
+SessionCommand = Say | MarkRead | Present | Take | PutBack | OrderNow
+
+
+class Selling:
+    def __init__(
+        self,
+        committer: Committer,
+        db: Database,
+        broker: Broker,
+        clock: Clock,
+        config: HubConfig,
+        on_queued: Callable[[], None],
+    ) -> None:
+        self._committer = committer
+        self._broker = broker
+        self._db = db
+        self._clock = clock
+        self._config = config
+        self._on_queued = on_queued
+
+    # ---- who speaks ---------------------------------------------------------------------------
+
+    @staticmethod
+    def credential_kind(token: str | None) -> Literal["link", "store", "shopper"] | None:
+        """Which kind of credential a live connection presents (checked by whoever takes it)."""
+        kinds: dict[str, Literal["link", "store", "shopper"]] = {
+            cred.LIVE: "link",
+            cred.STORE_KEY: "store",
+            cred.SESSION: "shopper",
+        }
+        return kinds.get((token or "").split(".", 1)[0])
+
+    async def by_link(self, link: str | None) -> Speaker:
+        """The visitor holding a session link."""
+        parsed = cred.parse_token(link or "", cred.LIVE)
+        if parsed is None:
+            raise rules.no_session()
+        s = await self._db.read(selling.require_session(parsed[0]))
+        if not cred.secret_matches(parsed[1], s.secret_hash):
+            raise rules.no_session()
+        return Speaker("visitor", s.store_id, s.id)
+
+    async def for_store(self, store_id: str, session_id: str) -> Speaker:
+        """The store in one of its sessions (another store's session looks like none)."""
+        s = await self._db.read(selling.session(session_id))
+        if s is None or s.store_id != store_id:
+            by = await self._db.read(selling.deleted_by(session_id))
+            raise rules.session_deleted(by) if by else rules.not_found("live session")
+        return Speaker("store", store_id, session_id)
+
+    async def for_cart(self, cart_id: str, session_id: str) -> Speaker:
+        """A shopper's desktop cart, in a session attached to it."""
+        s = await self._db.read(selling.require_session(session_id))
+        if s.account_id != cart_id:
+            raise rules.not_found("live session")
+        return Speaker("visitor", s.store_id, s.id)
+
+    async def open_store(self, store_id: str) -> None:
+        """A store whose page is on (else not_found: a visitor learns nothing more)."""
+        if await self._db.read(directory.get_store(store_id)) is None:
+            raise rules.not_enabled()
+        enabled, _ = await self._db.read(selling.settings(store_id))
+        if not enabled:
+            raise rules.not_enabled()
+
+    # ---- settings -----------------------------------------------------------------------------
+
+    async def settings(self, store_id: str, hub_url: str) -> LiveSettings:
+        store = await self._db.read(directory.require_store(store_id))
+        enabled, style = await self._db.read(selling.settings(store_id))
+        return LiveSettings(
+            store_id=store.id,
+            store_name=store.name,
+            enabled=enabled,
+            style=style,
+            page_url=f"{hub_url}/live/{store.id}",
+        )
+
+    async def save_settings(self, store_id: str, body: LiveSettingsIn) -> None:
+        style = LiveStyle(**body.model_dump(exclude={"enabled"}))
+        await self._db.write(selling.save_settings(store_id, body.enabled, style))
+
+    # ---- public mode --------------------------------------------------------------------------
+
+    async def start(self, store_id: str, cmd: StartSession) -> LiveResult:
+        """A new session with the store; the answer carries its link (shown once)."""
+        await self.open_store(store_id)
+        now = self._clock.now()
+        session_id, secret = cred.new_id("ls"), cred.new_secret()
+        label = " ".join(cmd.label.split())
+        await self._db.write(
+            selling.start(store_id, session_id, cred.hash_secret(secret), label, now)
+        )
+        s = await self._db.read(selling.require_session(session_id))
+        store = await self._db.read(directory.require_store(store_id))
+        await self._activity(s)
+        return LiveResult(
+            id=cmd.id,
+            session=s.info(store),
+            link=cred.format_token(cred.LIVE, session_id, secret),
+        )
+
+    async def public(
+        self, store_id: str, *, as_store: bool, command_id: str | None
+    ) -> PublicSnapshot:
+        store = await self._db.read(directory.require_store(store_id))
+        _, style = await self._db.read(selling.settings(store_id))
+        board = await self._db.read(boards.public_board(store_id, waiting=False))
+        return PublicSnapshot(
+            id=command_id, store_id=store.id, store_name=store.name, style=style, board=board
+        )
+
+    async def search(self, store_id: str, cmd: Search) -> SearchResults:
+        items = await self._db.read(boards.search(store_id, cmd.query, cmd.limit))
+        return SearchResults(id=cmd.id, query=cmd.query, items=items)
+
+    # ---- the store's lobby --------------------------------------------------------------------
+
+    async def lobby(self, store_id: str, command_id: str | None = None) -> Lobby:
+        sessions = await self._db.read(selling.lobby(store_id))
+        waiting = await self._db.read(boards.public_board(store_id, waiting=True))
+        return Lobby(id=command_id, sessions=sessions, waiting=waiting)
+
+    async def _activity(self, s: selling.SessionRow) -> None:
+        summary = await self._db.read(selling.one_summary(s, "store"))
+        await self.announce(live_lobby_topic(s.store_id), SessionActivity(session=summary))
+
+    # ---- a session ----------------------------------------------------------------------------
+
+    async def snapshot(self, speaker: Speaker, command_id: str | None = None) -> LiveSnapshot:
+        s = await self._db.read(selling.require_session(speaker.session_id))
+        store = await self._db.read(directory.require_store(s.store_id))
+        head, _ = await self._db.read(selling.head(s.id))
+        _, style = await self._db.read(selling.settings(s.store_id))
+        return LiveSnapshot(
+            id=command_id,
+            head_seq=head,
+            session=s.info(store),
+            style=style,
+            messages=await self._db.read(selling.messages(s.id)),
+            counter=await self._db.read(selling.counter(s.id)),
+            board=await self._db.read(boards.session_board(s.id, s.store_id)),
+            cart=await self._db.read(selling.session_cart(s)),
+            read={"visitor": s.visitor_read, "store": s.store_read},
+            here={"visitor": False, "store": False},
+            lead=s.lead,
+        )
+
+    async def command(self, speaker: Speaker, cmd: SessionCommand) -> LiveResult:
+        """A durable command in the speaker's session, applied once per command id."""
+        now = self._clock.now()
+        principal = f"live:{speaker.session_id}:{speaker.side}"
+        warn = self._config.expiry_warning
+
+        def plan(fx: Effects) -> Plan[LiveResult]:
+            def inner() -> Plan[LiveResult]:
+                s = yield from selling.require_session(speaker.session_id)
+                match cmd:
+                    case Say():
+                        line = yield from selling.say(fx, s, speaker.side, cmd.id, cmd.text, now)
+                        return LiveResult(id=cmd.id, message=line)
+                    case MarkRead():
+                        yield from selling.mark_read(fx, s, speaker.side, cmd.up_to, now)
+                        return LiveResult(id=cmd.id)
+                    case Present():
+                        rules.check_store_only(speaker, "present products at the counter")
+                        product = yield from selling.find_product(s.store_id, cmd.product)
+                        item = yield from selling.present(fx, s, product, now)
+                        return LiveResult(id=cmd.id, presented=item)
+                    case Take():
+                        ticket = yield from ledger.reserve(
+                            fx,
+                            new_ticket_id=cred.new_ordered_id("t"),
+                            cart_id=s.cart_id,
+                            store_id=s.store_id,
+                            product_id=cmd.product_id,
+                            qty=cmd.qty,
+                            source_url=None,
+                            now=now,
+                            warn_before=warn,
+                            session_id=s.id,
+                        )
+                        return LiveResult(id=cmd.id, ticket=ticket)
+                    case PutBack():
+                        yield from selling.require_session_ticket(s, cmd.ticket_id)
+                        ticket = yield from ledger.release(
+                            fx, cart_id=s.cart_id, ticket_id=cmd.ticket_id, now=now
+                        )
+                        return LiveResult(id=cmd.id, ticket=ticket)
+                    case OrderNow():
+                        return (yield from self._order_now(fx, s, cmd, now))
+                    case _:
+                        assert_never(cmd)
+
+            return once(principal, cmd, cmd.id, inner(), _RESULT, now)
+
+        result = await self._committer.commit(plan)
+        if result.order is not None:
+            self._on_queued()
+        if isinstance(cmd, Say | Take | OrderNow) and speaker.side == "visitor":
+            s = await self._db.read(selling.session(speaker.session_id))
+            if s is not None:
+                await self._activity(s)
+        return result
+
+    def _order_now(
+        self, fx: Effects, s: selling.SessionRow, cmd: OrderNow, now: float
+    ) -> Plan[LiveResult]:
+        buyer = None
+        if s.account_id is None:
+            if not cmd.email:
+                raise rules.order_needs_email()
+            email = who.normalize_email(cmd.email)
+            rules.check_email(email)
+            buyer = orders.Buyer(s.cart_id, email, " ".join(cmd.name.split()) or email)
+        placed, _ = yield from orders.checkout(
+            fx,
+            cart_id=s.cart_id,
+            checkout_id=cmd.id,
+            store_ids=[s.store_id],
+            codes=[],
+            now=now,
+            new_id=cred.new_id,
+            buyer=buyer,
+            session_id=s.id,
+        )
+        return LiveResult(id=cmd.id, order=placed[0])
+
+    # ---- boards -------------------------------------------------------------------------------
+
+    async def post(self, speaker: Speaker, cmd: Post) -> LiveResult:
+        now = self._clock.now()
+
+        def plan(fx: Effects) -> Plan[LiveResult]:
+            def inner() -> Plan[LiveResult]:
+                yield from selling.require_session(speaker.session_id)
+                view, _ = yield from boards.post(
+                    fx,
+                    store_id=speaker.store_id,
+                    widget_id=cred.new_id("w"),
+                    widget_in=cmd.widget,
+                    author=speaker.side,
+                    session_id=speaker.session_id,
+                    public=cmd.public,
+                    now=now,
+                )
+                return LiveResult(id=cmd.id, widget=view)
+
+            principal = f"live:{speaker.session_id}:{speaker.side}"
+            return once(principal, cmd, cmd.id, inner(), _RESULT, now)
+
+        result = await self._committer.commit(plan)
+        widget = result.widget
+        if widget is not None and widget.public:
+            if widget.approved:
+                await self.announce(
+                    live_public_topic(speaker.store_id), BoardChanged(widget=widget)
+                )
+            else:
+                await self.announce(live_lobby_topic(speaker.store_id), BoardChanged(widget=widget))
+        return result
+
+    async def store_post(self, store_id: str, cmd: Post) -> LiveResult:
+        """The store posts on its public board (from the lobby, outside any session)."""
+        now = self._clock.now()
+
+        def plan(fx: Effects) -> Plan[LiveResult]:
+            def inner() -> Plan[LiveResult]:
+                view, _ = yield from boards.post(
+                    fx,
+                    store_id=store_id,
+                    widget_id=cred.new_id("w"),
+                    widget_in=cmd.widget,
+                    author="store",
+                    session_id=None,
+                    public=True,
+                    now=now,
+                )
+                return LiveResult(id=cmd.id, widget=view)
+
+            return once(f"live-board:{store_id}", cmd, cmd.id, inner(), _RESULT, now)
+
+        result = await self._committer.commit(plan)
+        await self.announce(live_public_topic(store_id), BoardChanged(widget=result.widget))
+        return result
+
+    async def remove_widget(self, speaker: Speaker | None, store_id: str, widget_id: str) -> None:
+        """`speaker` None: the store, outside any session."""
+        now = self._clock.now()
+        public = False
+
+        def plan(fx: Effects) -> Plan[None]:
+            nonlocal public
+            row = yield from boards.widget(widget_id)
+            visible = row is not None and row["store_id"] == store_id
+            if speaker is not None and visible and row is not None:
+                visible = speaker.side == "store" or row["author_session"] == speaker.session_id
+                visible = visible or row["session_id"] == speaker.session_id
+            if row is None or not visible:
+                raise rules.not_found("widget")
+            if speaker is not None and not rules.may_remove(
+                speaker, row["author"], row["author_session"]
+            ):
+                raise rules.not_yours()
+            public = row["session_id"] is None
+            yield from boards.remove(fx, row, now)
+
+        await self._committer.commit(plan)
+        if public:
+            for topic in (live_public_topic(store_id), live_lobby_topic(store_id)):
+                await self.announce(topic, BoardChanged(removed=widget_id))
+
+    async def approve(self, store_id: str, cmd: Approve) -> LiveResult:
+        row = await self._db.read(boards.widget(cmd.widget_id))
+        if row is None or row["store_id"] != store_id or row["session_id"] is not None:
+            raise rules.not_found("widget")
+        widget = await self._db.write(boards.approve(row))
+        await self.announce(live_public_topic(store_id), BoardChanged(widget=widget))
+        return LiveResult(id=cmd.id, widget=widget)
+
+    # ---- uploads ------------------------------------------------------------------------------
+
+    async def upload(self, store_id: str, session_id: str | None, data: bytes) -> tuple[str, str]:
+        """Store an image after decoding it (PNG, JPEG or WebP, metadata dropped). Returns the
+        upload's id and its address."""
+        content_type, clean = await asyncio.to_thread(
+            clean_image, data, self._config.max_upload_bytes
+        )
+        upload_id = cred.new_id("u") + cred.new_secret()[:16].replace("-", "x").replace("_", "y")
+        now = self._clock.now()
+        await self._db.write(
+            boards.save_upload(upload_id, store_id, session_id, content_type, clean, now)
+        )
+        return upload_id, boards.UPLOAD_PATH + upload_id
+
+    async def image(self, upload_id: str) -> tuple[str, bytes]:
+        found = await self._db.read(boards.upload(upload_id))
+        if found is None:
+            raise rules.not_found("image")
+        return found
+
+    # ---- attach and delete --------------------------------------------------------------------
+
+    async def attach(self, cart_id: str, link: str) -> SessionSummary:
+        """The shopper's desktop cart takes the session the link holds."""
+        speaker = await self.by_link(link)
+        now = self._clock.now()
+
+        def plan(fx: Effects) -> Plan[SessionSummary]:
+            s = yield from selling.require_session(speaker.session_id)
+            yield from selling.attach(fx, s, cart_id, now)
+            s = yield from selling.require_session(speaker.session_id)
+            return (yield from selling.one_summary(s, "visitor"))
+
+        return await self._committer.commit(plan)
+
+    async def attached(self, cart_id: str) -> list[SessionSummary]:
+        found = await self._db.read(selling.attached_to(cart_id))
+        return [await self._db.read(selling.one_summary(s, "visitor")) for s in found]
+
+    async def delete(
+        self, speaker: Speaker, cmd: DeleteSession | None = None
+    ) -> tuple[LiveResult, SessionDeleted]:
+        """Delete the session; every connection to it hears `session_deleted` (returned too, for
+        the deleter's own connection to send after its result)."""
+        now = self._clock.now()
+
+        def plan(fx: Effects) -> Plan[int]:
+            s = yield from selling.require_session(speaker.session_id)
+            return (yield from selling.delete(fx, s, speaker.side, now))
+
+        seq = await self._committer.commit(plan)
+        gone = SessionDeleted(seq=seq, by=speaker.side)
+        await self.signal(speaker.session_id, {"kind": "deleted", "frame": gone.model_dump_json()})
+        await self.announce(
+            live_lobby_topic(speaker.store_id), SessionActivity(deleted=speaker.session_id)
+        )
+        return LiveResult(id=cmd.id if cmd else "delete"), gone
+
+    # ---- ephemeral ----------------------------------------------------------------------------
+
+    @staticmethod
+    def signals_of(session_id: str) -> str:
+        return live_signal_topic(session_id)
+
+    @staticmethod
+    def lobby_of(store_id: str) -> str:
+        return live_lobby_topic(store_id)
+
+    @staticmethod
+    def public_of(store_id: str) -> str:
+        return live_public_topic(store_id)
+
+    def listen(self, topic: str, callback: Callback) -> None:
+        self._broker.subscribe(topic, callback)
+
+    def unlisten(self, topic: str, callback: Callback) -> None:
+        self._broker.unsubscribe(topic, callback)
+
+    async def lead_of(self, speaker: Speaker) -> GalleryState:
+        s = await self._db.read(selling.require_session(speaker.session_id))
+        return GalleryState(lead=s.lead)
+
+    async def announce(self, topic: str, message: Any) -> None:
+        await self._committer.announce(topic, Frame(message.model_dump_json()))
+
+    async def signal(self, session_id: str, payload: dict[str, Any]) -> None:
+        """An ephemeral signal to every connection of the session, on every node."""
+        await self._committer.announce(live_signal_topic(session_id), Frame(json.dumps(payload)))
+
+    async def set_lead(self, speaker: Speaker, to: Side) -> None:
+        await self._db.write(selling.set_lead(speaker.session_id, to))

@@ -1,0 +1,328 @@
+"""`/ws/live`: a store's Direct Selling Page. One connection is one of four roles, chosen by
+`hello` (shared_protocol/live.py): a visitor or the store in a session (the session's durable
+stream, resumed like a cart's), the store's lobby, or a visitor in public mode."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import secrets
+from typing import Any, Literal, assert_never
+
+from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
+
+from shared_protocol import Channel, ErrorCode, ProtocolError
+from shared_protocol.common import Ack, Hello
+from shared_protocol.live import (
+    Approve,
+    DeleteSession,
+    Follow,
+    GalleryState,
+    Lead,
+    LiveHello,
+    LiveResult,
+    LiveSync,
+    LiveWelcome,
+    MarkRead,
+    OrderNow,
+    Post,
+    Presence,
+    Present,
+    PutBack,
+    RemoveWidget,
+    Say,
+    Search,
+    Show,
+    Side,
+    StartSession,
+    Take,
+    Typing,
+    TypingNow,
+)
+
+from ..services.identity import Identity
+from ..services.selling import Callback, Selling, Speaker
+from ..services.streams import Frame, Streams
+from .ws_session import Wiring
+from .ws_streams import StreamSession
+
+LiveMessage = (
+    Ack
+    | LiveSync
+    | Typing
+    | Show
+    | Lead
+    | Follow
+    | StartSession
+    | Say
+    | MarkRead
+    | Present
+    | Take
+    | PutBack
+    | Post
+    | RemoveWidget
+    | Approve
+    | Search
+    | OrderNow
+    | DeleteSession
+)
+Role = Literal["visitor", "store", "public", "lobby"]
+CLOSE_GONE = 4410  # the session was deleted (4000-4999: for applications)
+
+
+class LiveSession(StreamSession[LiveMessage]):
+    channel = Channel.LIVE
+
+    def __init__(
+        self,
+        conn: ServerConnection,
+        wiring: Wiring,
+        *,
+        identity: Identity,
+        selling: Selling,
+        streams: Streams,
+    ) -> None:
+        super().__init__(conn, wiring, streams)
+        self.identity = identity
+        self.selling = selling
+        self.role: Role = "public"
+        self.store_id = ""
+        self.speaker: Speaker | None = None
+        self.conn_id = secrets.token_hex(6)
+        self.others: set[str] = set()  # the other side's connections on the page, any node
+        self.listening: list[tuple[str, Callback]] = []
+        self.deleting = False
+
+    # ---- hello --------------------------------------------------------------------------------
+
+    async def open(self, hello: Hello) -> None:
+        assert isinstance(hello, LiveHello)
+        kind = self.selling.credential_kind(hello.token)
+        if kind == "store":
+            store = await self.identity.authenticate_store(hello.token)
+            assert hello.token is not None
+            self.watch = self.identity.watch(store, hello.token, self.credential_died)
+            self.store_id = store.id
+            if hello.session_id is None:
+                await self._open_lobby()
+                return
+            self.speaker = await self.selling.for_store(store.id, hello.session_id)
+        elif kind == "shopper":
+            shopper = await self.identity.authenticate_shopper(hello.token)
+            assert hello.token is not None
+            if hello.session_id is None:
+                raise ProtocolError(ErrorCode.INVALID_MESSAGE, "say which session: session_id")
+            self.watch = self.identity.watch(shopper, hello.token, self.credential_died)
+            self.speaker = await self.selling.for_cart(shopper.cart_id, hello.session_id)
+        elif kind == "link":
+            self.speaker = await self.selling.by_link(hello.token)
+        elif hello.token is None and hello.store_id is not None:
+            await self._open_public(hello.store_id)
+            return
+        else:
+            raise ProtocolError(
+                ErrorCode.UNAUTHORIZED,
+                "send a session link, a store key, or (public mode) no token and a store_id",
+            )
+        await self._open_session(hello)
+
+    async def _open_session(self, hello: Hello) -> None:
+        assert self.speaker is not None
+        self.role = self.speaker.side
+        self.store_id = self.speaker.store_id
+        self._listen(self.selling.signals_of(self.speaker.session_id), self._signal)
+        self.stream = self.streams.of_live(self.speaker.session_id)
+        await self.start_stream(hello)
+        await self._announce_presence(here=True, ask=True)
+
+    async def _open_lobby(self) -> None:
+        self.role = "lobby"
+        self._listen(self.selling.lobby_of(self.store_id), self._forward)
+        await self.streams.ready()
+        await self.send(self._welcome_frame())
+        await self.send((await self.selling.lobby(self.store_id)).model_dump_json())
+
+    async def _open_public(self, store_id: str) -> None:
+        await self.selling.open_store(store_id)
+        self.role = "public"
+        self.store_id = store_id
+        self._listen(self.selling.public_of(store_id), self._forward)
+        await self.streams.ready()
+        await self.send(self._welcome_frame())
+        snap = await self.selling.public(store_id, as_store=False, command_id=None)
+        await self.send(snap.model_dump_json())
+
+    def _welcome(self, head: int, resumed: bool, **extra: Any) -> str:
+        return self._welcome_frame(head_seq=head, resumed=resumed)
+
+    def _welcome_frame(self, **extra: Any) -> str:
+        session = self.speaker.session_id if self.speaker else None
+        return LiveWelcome(
+            version=self.version,
+            role=self.role,
+            store_id=self.store_id,
+            session_id=session,
+            **extra,
+        ).model_dump_json()
+
+    async def snapshot(self, command_id: str | None = None) -> int:
+        assert self.speaker is not None
+        snap = await self.selling.snapshot(self.speaker, command_id)
+        here = {self.speaker.side: True, _other(self.speaker.side): bool(self.others)}
+        await self.send(snap.model_copy(update={"here": here}).model_dump_json())
+        return snap.head_seq
+
+    # ---- messages -----------------------------------------------------------------------------
+
+    async def handle(self, message: LiveMessage) -> None:
+        match message:
+            case Ack():
+                self._in_session(message)
+                await self.ack(message)
+            case LiveSync():
+                await self._sync(message)
+            case Typing():
+                speaker = self._in_session(message)
+                await self._signal_out({"kind": "typing", "side": speaker.side})
+            case Show() | Lead() | Follow():
+                await self._gallery(message)
+            case StartSession():
+                if self.role != "public":
+                    raise _wrong_role("start a session", "public mode (no token, a store_id)")
+                result = await self.selling.start(self.store_id, message)
+                await self.send(result.model_dump_json())
+            case Say() | MarkRead() | Present() | Take() | PutBack() | OrderNow():
+                result = await self.selling.command(self._in_session(message), message)
+                await self.send(result.model_dump_json())
+            case Post():
+                if self.role == "lobby":
+                    result = await self.selling.store_post(self.store_id, message)
+                else:
+                    result = await self.selling.post(self._in_session(message), message)
+                await self.send(result.model_dump_json())
+            case RemoveWidget():
+                remover = None if self.role == "lobby" else self._in_session(message)
+                await self.selling.remove_widget(remover, self.store_id, message.widget_id)
+                await self.send(LiveResult(id=message.id).model_dump_json())
+            case Approve():
+                if self.role not in ("lobby", "store"):
+                    raise ProtocolError(ErrorCode.FORBIDDEN, "only the store can approve posts")
+                result = await self.selling.approve(self.store_id, message)
+                await self.send(result.model_dump_json())
+            case Search():
+                await self.send(
+                    (await self.selling.search(self.store_id, message)).model_dump_json()
+                )
+            case DeleteSession():
+                self.deleting = True  # its own signal may come back before the result is sent
+                result, gone = await self.selling.delete(self._in_session(message), message)
+                await self.send(result.model_dump_json())
+                await self._gone(gone.model_dump_json())
+            case _:
+                assert_never(message)
+
+    def _in_session(self, message: Any) -> Speaker:
+        if self.speaker is None:
+            raise _wrong_role(f"send {message.type}", "a session")
+        return self.speaker
+
+    async def _sync(self, message: LiveSync) -> None:
+        if self.speaker is not None:
+            self.pump.rebase(await self.snapshot(message.id))
+        elif self.role == "lobby":
+            await self.send((await self.selling.lobby(self.store_id, message.id)).model_dump_json())
+        else:
+            snap = await self.selling.public(self.store_id, as_store=False, command_id=message.id)
+            await self.send(snap.model_dump_json())
+
+    async def _gallery(self, message: Show | Lead | Follow) -> None:
+        """The gallery's lead and what it shows are signals; only the lead is remembered (a side
+        arriving later learns who leads from the snapshot)."""
+        speaker = self._in_session(message)
+        state = await self.selling.lead_of(speaker)
+        match message:
+            case Show():
+                if state.lead != speaker.side:
+                    raise ProtocolError(ErrorCode.FORBIDDEN, "only the side that leads can show")
+                state = state.model_copy(
+                    update={"product_id": message.product_id, "query": message.query}
+                )
+            case Lead():
+                if state.lead != speaker.side:
+                    raise ProtocolError(
+                        ErrorCode.FORBIDDEN, "only the side that leads can hand it over"
+                    )
+                await self.selling.set_lead(speaker, message.to)
+                state = state.model_copy(update={"lead": message.to})
+            case Follow():
+                state = state.model_copy(update={"following": message.on})
+        await self._signal_out({"kind": "gallery", "state": state.model_dump_json()})
+
+    # ---- signals ------------------------------------------------------------------------------
+
+    async def _signal_out(self, payload: dict[str, Any]) -> None:
+        assert self.speaker is not None
+        await self.selling.signal(self.speaker.session_id, {**payload, "conn": self.conn_id})
+
+    async def _announce_presence(self, *, here: bool, ask: bool = False) -> None:
+        assert self.speaker is not None
+        await self._signal_out(
+            {"kind": "presence", "side": self.speaker.side, "here": here, "ask": ask}
+        )
+
+    def _signal(self, frame: Frame | None) -> None:
+        if frame is None or self.speaker is None:
+            return  # a lost signal is a moment that passed
+        signal = json.loads(frame.text)
+        mine = signal.get("conn") == self.conn_id
+        other_side = signal.get("side") not in (None, self.speaker.side)
+        match signal["kind"]:
+            case "presence" if other_side and not mine:
+                before = bool(self.others)
+                (self.others.add if signal["here"] else self.others.discard)(signal["conn"])
+                if signal.get("ask"):  # a newcomer asks who is here
+                    self.in_background(self._announce_presence(here=True))
+                if bool(self.others) != before:
+                    self.in_background(self._send_presence())
+            case "typing" if other_side:
+                self.in_background(self.send(TypingNow(side=signal["side"]).model_dump_json()))
+            case "gallery":
+                state = GalleryState.model_validate_json(signal["state"])
+                self.in_background(self.send(state.model_dump_json()))
+            case "deleted" if not self.deleting:
+                self.in_background(self._gone(signal["frame"]))
+
+    async def _send_presence(self) -> None:
+        assert self.speaker is not None
+        here = {self.speaker.side: True, _other(self.speaker.side): bool(self.others)}
+        await self.send(Presence(**here).model_dump_json())
+
+    async def _gone(self, frame: str) -> None:
+        await self.send(frame)
+        with contextlib.suppress(ConnectionClosed):
+            await self.conn.close(CLOSE_GONE, "this session was deleted")
+
+    def _forward(self, frame: Frame | None) -> None:
+        if frame is not None:
+            self.in_background(self.send(frame.text))
+
+    def _listen(self, topic: str, callback: Callback) -> None:
+        self.selling.listen(topic, callback)
+        self.listening.append((topic, callback))
+
+    async def close(self) -> None:
+        for topic, callback in self.listening:
+            self.selling.unlisten(topic, callback)
+        if self.speaker is not None:
+            with contextlib.suppress(Exception):
+                await self._announce_presence(here=False)
+        await super().close()
+
+
+def _other(side: Side) -> Side:
+    return "store" if side == "visitor" else "visitor"
+
+
+def _wrong_role(what: str, needs: str) -> ProtocolError:
+    return ProtocolError(ErrorCode.FORBIDDEN, f"to {what}, connect in {needs}")
