@@ -25,7 +25,7 @@ from .hub import Hub
 from .services.live import ProductFanout
 from .storage.base import Database
 from .storage.sqlite import SqliteDatabase
-from .transport import http_cart, http_orders, http_page, http_store
+from .transport import http_cart, http_live, http_orders, http_page, http_store
 from .transport.http_app import create_app
 from .transport.limits import Limits
 from .transport.ws import Route, WsGateway
@@ -99,6 +99,7 @@ def limits_of(config: HubConfig) -> Limits:
         max_body_bytes=config.max_body_bytes,
         max_connections=config.effective_max_connections(),
         long_poll_max=config.long_poll_max,
+        max_upload_bytes=config.max_upload_bytes,
     )
 
 
@@ -135,6 +136,7 @@ def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
         http_store.routes(identity=h.identity, stores=h.stores, streams=h.streams, limits=limits),
         http_store.whoami(identity=h.identity),
         http_orders.routes(identity=h.identity, stores=h.stores, orders=h.orders),
+        http_live.routes(identity=h.identity, selling=h.selling, streams=h.streams, limits=limits),
     ]
 
 

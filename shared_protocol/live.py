@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from .common import (
     Ack,
@@ -123,8 +123,10 @@ class SessionSummary(SessionInfo):
     last_message: str = Field("", description="The newest chat message, shortened")
 
 
-class LiveSettingsIn(Inbound):
-    """The store's Direct Selling Page: on or off, and how it looks."""
+class LiveSettingsIn(BaseModel):
+    """The store's Direct Selling Page: on or off, and how it looks (a REST body)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     enabled: bool = True
     accent: Colour = "#1a7f37"

@@ -29,6 +29,7 @@ from ..services.ops import Ops
 from ..services.origins import OriginPolicy
 from .http_cors import PageCors
 from .http_errors import error_response
+from .http_live import UPLOADS
 from .limits import Limits
 from .ws import ws_path
 
@@ -82,20 +83,23 @@ class BodyLimit:
     The body is read here, before the app sees it: raising from inside `receive` would reach
     FastAPI's body parsing, which turns every error into a plain 400."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, raw: dict[str, int] | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.raw = raw or {}  # paths that take a body of their own kind (an image), and its limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        raw = scope["path"] in self.raw
+        limit = self.raw.get(scope["path"], self.limit)
         too_large = error_response(
-            ProtocolError(ErrorCode.TOO_LARGE, f"the body exceeds {self.limit} bytes")
+            ProtocolError(ErrorCode.TOO_LARGE, f"the body exceeds {limit} bytes", limit=limit)
         )
         headers = dict(scope["headers"])
         length = headers.get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.limit:
+        if length is not None and length.isdigit() and int(length) > limit:
             await too_large(scope, receive, send)
             return
         chunks: list[bytes] = []
@@ -106,14 +110,14 @@ class BodyLimit:
                 break  # the client went away; let the app see the disconnect
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
-            if size > self.limit:
+            if size > limit:
                 await too_large(scope, receive, send)
                 return
             if not message.get("more_body", False):
                 message = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
                 break
         body = message.get("body", b"") if message["type"] == "http.request" else b""
-        problem = _body_problem(body, headers.get(b"content-type")) if body else None
+        problem = _body_problem(body, headers.get(b"content-type")) if body and not raw else None
         if problem is not None:
             await error_response(ProtocolError(ErrorCode.BAD_JSON, problem))(scope, receive, send)
             return
@@ -160,7 +164,9 @@ def create_app(
         description="REST store API, shopper accounts, cart and page polling. The WebSocket "
         f"channels are at {', '.join(channel_urls.values())}; see /protocol/schema.json.",
     )
-    app.add_middleware(BodyLimit, limit=limits.max_body_bytes)
+    app.add_middleware(
+        BodyLimit, limit=limits.max_body_bytes, raw={UPLOADS: limits.max_upload_bytes}
+    )
     app.add_middleware(PageCors, policy=origins)  # outermost: preflights skip the rest
 
     @app.exception_handler(ProtocolError)

@@ -16,3 +16,4 @@ class Limits:
     max_body_bytes: int
     max_connections: int  # WebSocket connections
     long_poll_max: float  # the longest a poll request is held open
+    max_upload_bytes: int = 5 * 1024 * 1024  # an image for a live-selling board

@@ -15,7 +15,7 @@ from websockets.exceptions import ConnectionClosed
 
 from cartstart_server.server import HubServer
 from tests.helpers.hubs import seed_store
-from tests.helpers.peers import Peer, peer
+from tests.helpers.peers import Peer, peer, sign_up
 
 Frame = dict[str, Any]
 _ids = iter(range(10_000_000))
@@ -204,3 +204,170 @@ async def count(db: Any, table: str, column: str, value: str) -> int:
 
 async def wait_a_moment() -> None:
     await asyncio.sleep(0.05)
+
+
+# ---- over HTTP (polling clients), boards and uploads, attaching to a desktop cart ------------
+
+
+def png(colour: str = "red", **info: str) -> bytes:
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    meta = PngImagePlugin.PngInfo()
+    for key, value in info.items():
+        meta.add_text(key, value)
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), colour).save(out, "PNG", pnginfo=meta)
+    return out.getvalue()
+
+
+async def start_over_http(http: httpx.AsyncClient, store_id: str) -> tuple[str, dict[str, str]]:
+    r = await http.post(f"/api/live/stores/{store_id}/sessions", json={"label": "Cy"})
+    assert r.status_code == 201, r.text
+    link = r.json()["link"]
+    return link, {"Authorization": f"Bearer {link}"}
+
+
+async def test_a_polling_visitor_gets_each_message_once_in_order(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    store_id, key = await seed_store(server.hub, "Shop", {"mug": 2})
+    _link, auth = await start_over_http(http, store_id)
+    snap = (await http.get("/api/live/session", headers=auth)).json()
+    session_id, head = snap["session"]["session_id"], snap["head_seq"]
+    store_auth = {"Authorization": f"Bearer {key}"}
+    for text in ("one", "two"):
+        r = await http.post(
+            f"/api/stores/{store_id}/live/sessions/{session_id}/commands",
+            json={"type": "say", "id": cid(), "text": text},
+            headers=store_auth,
+        )
+        assert r.status_code == 200, r.text
+    r = await http.get("/api/live/session/events", params={"after": head}, headers=auth)
+    got = r.json()["messages"]
+    assert [m["message"]["text"] for m in got] == ["one", "two"]
+    r = await http.get(
+        "/api/live/session/events", params={"after": got[-1]["seq"], "wait": 0}, headers=auth
+    )
+    assert r.json()["messages"] == []  # each once
+    said = await http.post(
+        "/api/live/session/commands",
+        json={"type": "say", "id": cid(), "text": "three"},
+        headers=auth,
+    )
+    assert said.json()["message"]["author"] == "visitor"
+    lobby = (await http.get(f"/api/stores/{store_id}/live/sessions", headers=store_auth)).json()
+    assert lobby["sessions"][0]["unread"] == 1
+
+
+async def test_public_posts_wait_for_approval_and_private_ones_stay_private(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    store_id, key = await seed_store(server.hub, "Shop", {"mug": 2})
+    _link, auth = await start_over_http(http, store_id)
+    note = {"kind": "note", "text": "<img src=x onerror=alert(1)> love it"}
+    private = await http.post(
+        "/api/live/session/commands",
+        json={"type": "post", "id": cid(), "widget": note},
+        headers=auth,
+    )
+    assert private.status_code == 200, private.text
+    public = await http.post(
+        "/api/live/session/commands",
+        json={"type": "post", "id": cid(), "widget": note, "public": True},
+        headers=auth,
+    )
+    widget = public.json()["widget"]
+    assert widget["public"] and not widget["approved"]
+    board = (await http.get(f"/api/live/stores/{store_id}")).json()["board"]
+    assert board == []  # a third visitor sees neither
+    store_auth = {"Authorization": f"Bearer {key}"}
+    lobby = (await http.get(f"/api/stores/{store_id}/live/sessions", headers=store_auth)).json()
+    assert [w["widget_id"] for w in lobby["waiting"]] == [widget["widget_id"]]
+    r = await http.post(
+        f"/api/stores/{store_id}/live/board/{widget['widget_id']}/approval", headers=store_auth
+    )
+    assert r.status_code == 200, r.text
+    board = (await http.get(f"/api/live/stores/{store_id}")).json()["board"]
+    assert [(w["widget_id"], w["text"]) for w in board] == [(widget["widget_id"], note["text"])]
+    bad = await http.post(
+        "/api/live/session/commands",
+        json={"type": "post", "id": cid(), "widget": {"kind": "link"}},
+        headers=auth,
+    )
+    assert bad.status_code == 422 and "url" in bad.json()["error"]["message"]
+
+
+async def test_uploads_are_decoded_rewritten_and_served_as_images_only(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    store_id, _ = await seed_store(server.hub, "Shop", {"mug": 2})
+    _link, auth = await start_over_http(http, store_id)
+    original = png(Comment="taken at 45.25N 19.84E")
+    r = await http.post(
+        "/api/live/uploads", content=original, headers={**auth, "Content-Type": "image/png"}
+    )
+    assert r.status_code == 201, r.text
+    served = await http.get(r.json()["url"])
+    assert served.headers["content-type"] == "image/png"
+    assert served.headers["x-content-type-options"] == "nosniff"
+    assert served.content.startswith(b"\x89PNG") and b"45.25N" not in served.content
+    lie = b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"
+    r = await http.post(
+        "/api/live/uploads", content=lie, headers={**auth, "Content-Type": "image/png"}
+    )
+    assert r.status_code == 422 and "not a PNG, JPEG or WebP" in r.json()["error"]["message"]
+    r = await http.post("/api/live/uploads", content=original)  # no session link
+    assert r.status_code == 401
+
+
+async def test_a_desktop_cart_attaches_a_session_and_holds_its_items(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    store_id, _ = await seed_store(server.hub, "Shop", {"mug": 2})
+    link, auth = await start_over_http(http, store_id)
+    took = await http.post(
+        "/api/live/session/commands",
+        json={"type": "take", "id": cid(), "product_id": "mug"},
+        headers=auth,
+    )
+    ticket_id = took.json()["ticket"]["ticket_id"]
+    alice = await sign_up(http, "alice@example.org")
+    r = await http.post("/api/cart/live-sessions", json={"link": link}, headers=alice.auth)
+    assert r.status_code == 201, r.text
+    assert r.json()["attached"] is True
+    cart = (await http.get("/api/cart", headers=alice.auth)).json()
+    assert [t["ticket_id"] for t in cart["tickets"]] == [ticket_id]  # the same ticket, once
+    listed = (await http.get("/api/cart/live-sessions", headers=alice.auth)).json()
+    assert [s["session_id"] for s in listed] == [r.json()["session_id"]]
+    async with peer(server, "live", ignore=("presence",)) as desktop:
+        welcome = await live_hello(desktop, token=alice.token, session_id=r.json()["session_id"])
+        assert welcome["role"] == "visitor"
+        snap = await desktop.expect("live_snapshot")
+        assert [t["ticket_id"] for t in snap["cart"]] == [ticket_id]
+        said = await desktop.command({"type": "say", "id": cid(), "text": "from my desktop"})
+        assert said["message"]["author"] == "visitor"
+    bob = await sign_up(http, "bob@example.org")
+    r = await http.post("/api/cart/live-sessions", json={"link": link}, headers=bob.auth)
+    assert r.status_code == 409  # one cart per session
+
+
+async def test_a_store_turns_its_page_off(server: HubServer, http: httpx.AsyncClient) -> None:
+    store_id, key = await seed_store(server.hub, "Shop", {"mug": 2})
+    store_auth = {"Authorization": f"Bearer {key}"}
+    r = await http.put(
+        f"/api/stores/{store_id}/live",
+        json={"enabled": False, "greeting": "Back soon", "accent": "#aa3300"},
+        headers=store_auth,
+    )
+    assert r.status_code == 200 and r.json()["style"]["greeting"] == "Back soon"
+    assert (await http.get(f"/api/live/stores/{store_id}")).status_code == 404
+    r = await http.post(f"/api/live/stores/{store_id}/sessions", json={})
+    assert r.status_code == 404
+    r = await http.put(
+        f"/api/stores/{store_id}/live",
+        json={"accent": "red; x: url(javascript:1)"},
+        headers=store_auth,
+    )
+    assert r.status_code == 422
