@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from shared_protocol.common import Price
+from shared_protocol.live import LiveSettingsIn
 from shared_protocol.orders import StoreOrderView
 from shared_protocol.store import ProductIn
 from storefront_templates import Product, Storefront
@@ -199,6 +200,8 @@ async def register(hub: StoreClient, config: ShopConfig) -> str:
     for item in catalogue.items:
         if item.id not in known:
             await hub.set_stock(item.id, item.stock)
+    greeting = f"Welcome to {catalogue.name}! Start a session and we will show you around."
+    await hub.set_live_page(LiveSettingsIn(greeting=greeting))
     if not settings.webhook_secret:  # the hub sends one whenever the URL is set
         raise StoreApiError("the hub returned no webhook secret")
     return settings.webhook_secret

@@ -80,7 +80,7 @@ def banner(hub: RunningHub, data_dir: Path, shops: list[ShopConfig], desktop_lin
         "",
         "CartStart demo is running (Ctrl-C stops it).",
         f"  Hub          {hub.http_url}   (OpenAPI: {hub.http_url}/docs)",
-        f"  WebSockets   {hub.ws_url}/ws/cart | /ws/page | /ws/store",
+        f"  WebSockets   {hub.ws_url}/ws/cart | /ws/page | /ws/store | /ws/live",
         f"  Health       {hub.http_url}/healthz    Metrics {hub.http_url}/metrics",
         f"  Console      {hub.http_url}/console   (sign in with a store's api key)",
         f"  Data         {data_dir / 'hub.sqlite3'}",
@@ -90,6 +90,7 @@ def banner(hub: RunningHub, data_dir: Path, shops: list[ShopConfig], desktop_lin
         lines += [
             f"  {shop.catalogue.name}",
             f"    shop     {shop.url}/        counter {shop.url}/counter",
+            f"    live     {hub.http_url}/live/{shop.store_id}   (its Direct Selling Page)",
             f"    store id {shop.store_id}",
             f"    api key  {shop.api_key}",
         ]

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from shared_protocol.common import StoreTicketView
 from shared_protocol.errors import ErrorCode
+from shared_protocol.live import LiveSettings, LiveSettingsIn
 from shared_protocol.orders import OrderStatus, StoreOrderView
 from shared_protocol.store import (
     AdjustStock,
@@ -258,6 +259,13 @@ class StoreClient:
             renewal_limit=renewal_limit,
         )
         return await self._call(SettingsResult, "PATCH", "/settings", _fields(command))
+
+    async def live_page(self) -> LiveSettings:
+        """The store's Direct Selling Page on the hub: on or off, its style, its address."""
+        return await self._call(LiveSettings, "GET", "/live")
+
+    async def set_live_page(self, settings: LiveSettingsIn) -> LiveSettings:
+        return await self._call(LiveSettings, "PUT", "/live", settings.model_dump(mode="json"))
 
     async def set_webhook(self, url: str) -> str:
         """POST orders to `url`; returns the secret that signs them."""

@@ -13,6 +13,7 @@ import pytest
 from pydantic import ValidationError
 
 from shared_protocol.common import Money, Price
+from shared_protocol.live import LiveSettingsIn
 from shared_protocol.errors import ErrorCode
 from shared_protocol.orders import OrderStatus
 from shared_protocol.store import ProductIn
@@ -67,6 +68,10 @@ async def test_a_shop_registers_its_catalogue_and_moves_stock_once_per_key(
         mug = await client.product("mug")
         assert mug.price == Money(amount=2400, currency="GBP") and mug.tags == ["mugs"]
         assert mug.stock.on_hand == 0
+        page = await client.live_page()
+        assert page.enabled and page.page_url == f"{hub.http_url}/live/{store_id}"
+        page = await client.set_live_page(LiveSettingsIn(greeting="Ask us <anything>"))
+        assert page.style.greeting == "Ask us <anything>"
 
         assert (await client.set_stock("mug", 8)).stock.available == 8
         sale = await client.adjust_stock("mug", -1, idempotency_key="till-0001")
