@@ -13,8 +13,8 @@ import pytest
 from pydantic import ValidationError
 
 from shared_protocol.common import Money, Price
-from shared_protocol.live import LiveSettingsIn
 from shared_protocol.errors import ErrorCode
+from shared_protocol.live import LiveSettingsIn
 from shared_protocol.orders import OrderStatus
 from shared_protocol.store import ProductIn
 from storefront_templates.store_api import (
