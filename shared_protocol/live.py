@@ -358,6 +358,16 @@ class LiveWelcome(Outbound):
     )
 
 
+class ReadMarks(Outbound):
+    visitor: int
+    store: int
+
+
+class Here(Outbound):
+    visitor: bool
+    store: bool
+
+
 class LiveSnapshot(Outbound):
     """A session's whole state, as of `head_seq`."""
 
@@ -370,8 +380,8 @@ class LiveSnapshot(Outbound):
     counter: list[Presented]
     board: list[Widget] = Field(description="The session's private widgets and its public posts")
     cart: list[TicketView] = Field(description="The session cart: held, and what ran out")
-    read: dict[Side, int] = Field(description="Each side has read the chat up to this seq")
-    here: dict[Side, bool] = Field(description="Who is on the page right now (this node's view)")
+    read: ReadMarks = Field(description="Each side has read the chat up to this seq")
+    here: Here = Field(description="Who is on the session's page right now")
     lead: Side = Field(description="Who leads the gallery")
 
 

@@ -21,6 +21,7 @@ from shared_protocol.live import (
     BoardChanged,
     DeleteSession,
     GalleryState,
+    Here,
     LiveResult,
     LiveSettings,
     LiveSettingsIn,
@@ -33,6 +34,7 @@ from shared_protocol.live import (
     Present,
     PublicSnapshot,
     PutBack,
+    ReadMarks,
     Say,
     Search,
     SearchResults,
@@ -204,8 +206,8 @@ class Selling:
             counter=await self._db.read(selling.counter(s.id)),
             board=await self._db.read(boards.session_board(s.id, s.store_id)),
             cart=await self._db.read(selling.session_cart(s)),
-            read={"visitor": s.visitor_read, "store": s.store_read},
-            here={"visitor": False, "store": False},
+            read=ReadMarks(visitor=s.visitor_read, store=s.store_read),
+            here=Here(visitor=False, store=False),
             lead=s.lead,
         )
 

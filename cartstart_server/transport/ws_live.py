@@ -19,6 +19,7 @@ from shared_protocol.live import (
     DeleteSession,
     Follow,
     GalleryState,
+    Here,
     Lead,
     LiveHello,
     LiveResult,
@@ -169,7 +170,7 @@ class LiveSession(StreamSession[LiveMessage]):
     async def snapshot(self, command_id: str | None = None) -> int:
         assert self.speaker is not None
         snap = await self.selling.snapshot(self.speaker, command_id)
-        here = {self.speaker.side: True, _other(self.speaker.side): bool(self.others)}
+        here = Here(**{self.speaker.side: True, _other(self.speaker.side): bool(self.others)})
         await self.send(snap.model_copy(update={"here": here}).model_dump_json())
         return snap.head_seq
 
