@@ -12,6 +12,7 @@ import contextlib
 from .broker.base import Broker
 from .clock import Clock
 from .config import HubConfig
+from .services.boards import Boards
 from .services.carts import Carts
 from .services.commits import Committer
 from .services.expiry import Expiry, ExpiryScheduler
@@ -53,6 +54,7 @@ class Hub:
         self.orders = Orders(self.committer, db, clock, queued)
         self.streams = Streams(db, broker)
         self.selling = Selling(self.committer, db, broker, clock, config, queued)
+        self.boards = Boards(self.committer, db, clock, config)
         self.ops = Ops(db, clock, self.metrics)
         self._tasks: list[asyncio.Task[None]] = []
 

@@ -122,7 +122,12 @@ def ws_routes(hub: Hub, wiring: Wiring) -> dict[Channel, Route]:
         ),
         Channel.LIVE: Route(
             lambda c: LiveSession(
-                c, wiring, identity=h.identity, selling=h.selling, streams=h.streams
+                c,
+                wiring,
+                identity=h.identity,
+                selling=h.selling,
+                boards=h.boards,
+                streams=h.streams,
             )
         ),
     }
@@ -136,7 +141,13 @@ def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
         http_store.routes(identity=h.identity, stores=h.stores, streams=h.streams, limits=limits),
         http_store.whoami(identity=h.identity),
         http_orders.routes(identity=h.identity, stores=h.stores, orders=h.orders),
-        http_live.routes(identity=h.identity, selling=h.selling, streams=h.streams, limits=limits),
+        http_live.routes(
+            identity=h.identity,
+            selling=h.selling,
+            boards=h.boards,
+            streams=h.streams,
+            limits=limits,
+        ),
     ]
 
 

@@ -9,7 +9,6 @@ board) are announced on the broker and never stored.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar, assert_never
@@ -17,8 +16,6 @@ from typing import Any, Literal, TypeVar, assert_never
 from pydantic import TypeAdapter
 
 from shared_protocol.live import (
-    Approve,
-    BoardChanged,
     DeleteSession,
     GalleryState,
     Here,
@@ -30,7 +27,6 @@ from shared_protocol.live import (
     Lobby,
     MarkRead,
     OrderNow,
-    Post,
     Present,
     PublicSnapshot,
     PutBack,
@@ -59,7 +55,6 @@ from ..storage import boards, directory, ledger, orders, selling
 from ..storage.base import Database
 from ..storage.sql import Effects, Plan
 from .commits import Committer, once
-from .uploads import clean_image
 
 T = TypeVar("T")
 _RESULT = TypeAdapter(LiveResult)
@@ -100,8 +95,14 @@ class Selling:
         parsed = cred.parse_token(link or "", cred.LIVE)
         if parsed is None:
             raise rules.no_session()
-        s = await self._db.read(selling.require_session(parsed[0]))
-        if not cred.secret_matches(parsed[1], s.secret_hash):
+        session_id, secret = parsed
+        s = await self._db.read(selling.session(session_id))
+        if s is None:  # only the link's holder learns that its session was deleted
+            stone = await self._db.read(selling.tombstone(session_id))
+            if stone is not None and cred.secret_matches(secret, stone.secret_hash):
+                raise rules.session_deleted(stone.by)
+            raise rules.no_session()
+        if not cred.secret_matches(secret, s.secret_hash):
             raise rules.no_session()
         return Speaker("visitor", s.store_id, s.id)
 
@@ -109,8 +110,10 @@ class Selling:
         """The store in one of its sessions (another store's session looks like none)."""
         s = await self._db.read(selling.session(session_id))
         if s is None or s.store_id != store_id:
-            by = await self._db.read(selling.deleted_by(session_id))
-            raise rules.session_deleted(by) if by else rules.not_found("live session")
+            stone = await self._db.read(selling.tombstone(session_id))
+            if stone is not None and stone.store_id == store_id:
+                raise rules.session_deleted(stone.by)
+            raise rules.not_found("live session")
         return Speaker("store", store_id, session_id)
 
     async def for_cart(self, cart_id: str, session_id: str) -> Speaker:
@@ -262,7 +265,8 @@ class Selling:
         result = await self._committer.commit(plan)
         if result.order is not None:
             self._on_queued()
-        if isinstance(cmd, Say | Take | OrderNow) and speaker.side == "visitor":
+        visitor_acted = isinstance(cmd, Say | Take | OrderNow) and speaker.side == "visitor"
+        if visitor_acted or (isinstance(cmd, MarkRead) and speaker.side == "store"):
             s = await self._db.read(selling.session(speaker.session_id))
             if s is not None:
                 await self._activity(s)
@@ -290,119 +294,6 @@ class Selling:
             session_id=s.id,
         )
         return LiveResult(id=cmd.id, order=placed[0])
-
-    # ---- boards -------------------------------------------------------------------------------
-
-    async def post(self, speaker: Speaker, cmd: Post) -> LiveResult:
-        now = self._clock.now()
-
-        def plan(fx: Effects) -> Plan[LiveResult]:
-            def inner() -> Plan[LiveResult]:
-                yield from selling.require_session(speaker.session_id)
-                view, _ = yield from boards.post(
-                    fx,
-                    store_id=speaker.store_id,
-                    widget_id=cred.new_id("w"),
-                    widget_in=cmd.widget,
-                    author=speaker.side,
-                    session_id=speaker.session_id,
-                    public=cmd.public,
-                    now=now,
-                )
-                return LiveResult(id=cmd.id, widget=view)
-
-            principal = f"live:{speaker.session_id}:{speaker.side}"
-            return once(principal, cmd, cmd.id, inner(), _RESULT, now)
-
-        result = await self._committer.commit(plan)
-        widget = result.widget
-        if widget is not None and widget.public:
-            if widget.approved:
-                await self.announce(
-                    live_public_topic(speaker.store_id), BoardChanged(widget=widget)
-                )
-            else:
-                await self.announce(live_lobby_topic(speaker.store_id), BoardChanged(widget=widget))
-        return result
-
-    async def store_post(self, store_id: str, cmd: Post) -> LiveResult:
-        """The store posts on its public board (from the lobby, outside any session)."""
-        now = self._clock.now()
-
-        def plan(fx: Effects) -> Plan[LiveResult]:
-            def inner() -> Plan[LiveResult]:
-                view, _ = yield from boards.post(
-                    fx,
-                    store_id=store_id,
-                    widget_id=cred.new_id("w"),
-                    widget_in=cmd.widget,
-                    author="store",
-                    session_id=None,
-                    public=True,
-                    now=now,
-                )
-                return LiveResult(id=cmd.id, widget=view)
-
-            return once(f"live-board:{store_id}", cmd, cmd.id, inner(), _RESULT, now)
-
-        result = await self._committer.commit(plan)
-        await self.announce(live_public_topic(store_id), BoardChanged(widget=result.widget))
-        return result
-
-    async def remove_widget(self, speaker: Speaker | None, store_id: str, widget_id: str) -> None:
-        """`speaker` None: the store, outside any session."""
-        now = self._clock.now()
-        public = False
-
-        def plan(fx: Effects) -> Plan[None]:
-            nonlocal public
-            row = yield from boards.widget(widget_id)
-            visible = row is not None and row["store_id"] == store_id
-            if speaker is not None and visible and row is not None:
-                visible = speaker.side == "store" or row["author_session"] == speaker.session_id
-                visible = visible or row["session_id"] == speaker.session_id
-            if row is None or not visible:
-                raise rules.not_found("widget")
-            if speaker is not None and not rules.may_remove(
-                speaker, row["author"], row["author_session"]
-            ):
-                raise rules.not_yours()
-            public = row["session_id"] is None
-            yield from boards.remove(fx, row, now)
-
-        await self._committer.commit(plan)
-        if public:
-            for topic in (live_public_topic(store_id), live_lobby_topic(store_id)):
-                await self.announce(topic, BoardChanged(removed=widget_id))
-
-    async def approve(self, store_id: str, cmd: Approve) -> LiveResult:
-        row = await self._db.read(boards.widget(cmd.widget_id))
-        if row is None or row["store_id"] != store_id or row["session_id"] is not None:
-            raise rules.not_found("widget")
-        widget = await self._db.write(boards.approve(row))
-        await self.announce(live_public_topic(store_id), BoardChanged(widget=widget))
-        return LiveResult(id=cmd.id, widget=widget)
-
-    # ---- uploads ------------------------------------------------------------------------------
-
-    async def upload(self, store_id: str, session_id: str | None, data: bytes) -> tuple[str, str]:
-        """Store an image after decoding it (PNG, JPEG or WebP, metadata dropped). Returns the
-        upload's id and its address."""
-        content_type, clean = await asyncio.to_thread(
-            clean_image, data, self._config.max_upload_bytes
-        )
-        upload_id = cred.new_id("u") + cred.new_secret()[:16].replace("-", "x").replace("_", "y")
-        now = self._clock.now()
-        await self._db.write(
-            boards.save_upload(upload_id, store_id, session_id, content_type, clean, now)
-        )
-        return upload_id, boards.UPLOAD_PATH + upload_id
-
-    async def image(self, upload_id: str) -> tuple[str, bytes]:
-        found = await self._db.read(boards.upload(upload_id))
-        if found is None:
-            raise rules.not_found("image")
-        return found
 
     # ---- attach and delete --------------------------------------------------------------------
 

@@ -228,6 +228,7 @@ MIGRATIONS: list[list[str]] = [
         """CREATE TABLE live_deleted (
             id TEXT PRIMARY KEY,
             store_id TEXT NOT NULL,
+            secret_hash TEXT NOT NULL,
             by_side TEXT NOT NULL,
             deleted_at REAL NOT NULL)""",
         """CREATE TABLE live_messages (

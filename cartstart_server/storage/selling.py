@@ -110,17 +110,26 @@ def session(session_id: str) -> Plan[SessionRow | None]:
     return SessionRow.of(row) if row else None
 
 
-def deleted_by(session_id: str) -> Plan[str | None]:
-    """Who deleted this session, if it was deleted."""
-    row = one((yield Stmt("SELECT by_side FROM live_deleted WHERE id = ?", (session_id,))))
-    return str(row["by_side"]) if row else None
+@dataclass(frozen=True)
+class Tombstone:
+    """What is kept of a deleted session: that it existed, whose it was, who deleted it."""
+
+    store_id: str
+    secret_hash: str
+    by: Side
+
+
+def tombstone(session_id: str) -> Plan[Tombstone | None]:
+    row = one((yield Stmt("SELECT * FROM live_deleted WHERE id = ?", (session_id,))))
+    return Tombstone(row["store_id"], row["secret_hash"], row["by_side"]) if row else None
 
 
 def require_session(session_id: str) -> Plan[SessionRow]:
+    """A live session; a deleted one is `gone` (callers check first that the asker may know)."""
     found = yield from session(session_id)
     if found is None:
-        by = yield from deleted_by(session_id)
-        raise rules.session_deleted(by) if by else rules.no_session()
+        stone = yield from tombstone(session_id)
+        raise rules.session_deleted(stone.by) if stone else rules.no_session()
     return found
 
 
@@ -292,8 +301,9 @@ def delete(fx: Effects, s: SessionRow, by: Side, now: float) -> Plan[int]:
     yield Stmt("DELETE FROM streams WHERE owner = ?", (stream,))
     yield Stmt("DELETE FROM live_sessions WHERE id = ?", (s.id,))
     yield Stmt(
-        "INSERT INTO live_deleted (id, store_id, by_side, deleted_at) VALUES (?, ?, ?, ?)",
-        (s.id, s.store_id, by, now),
+        "INSERT INTO live_deleted (id, store_id, secret_hash, by_side, deleted_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (s.id, s.store_id, s.secret_hash, by, now),
     )
     return head + 1
 

@@ -36,6 +36,7 @@ from shared_protocol.live import (
 )
 from shared_protocol.store_api import StoreInfo
 
+from ..services.boards import Boards
 from ..services.identity import Identity, Shopper
 from ..services.selling import Selling, Speaker
 from ..services.streams import Streams
@@ -69,7 +70,9 @@ class Uploaded(BaseModel):
     url: str = Field(description="Where the image is served (a path on the hub)")
 
 
-def routes(*, identity: Identity, selling: Selling, streams: Streams, limits: Limits) -> APIRouter:
+def routes(
+    *, identity: Identity, selling: Selling, boards: Boards, streams: Streams, limits: Limits
+) -> APIRouter:
     router = APIRouter(responses=SIGNED_IN, tags=["live"])
     auth = Auth(identity)
     own = Depends(auth.store)
@@ -88,14 +91,14 @@ def routes(*, identity: Identity, selling: Selling, streams: Streams, limits: Li
             case Search():
                 return await selling.search(speaker.store_id, command)
             case Post():
-                return await selling.post(speaker, command)
+                return await boards.post(speaker, command)
             case RemoveWidget():
-                await selling.remove_widget(speaker, speaker.store_id, command.widget_id)
+                await boards.remove_widget(speaker, speaker.store_id, command.widget_id)
                 return LiveResult(id=command.id)
             case Approve():
                 if speaker.side != "store":
                     raise ProtocolError(ErrorCode.FORBIDDEN, "only the store can approve posts")
-                return await selling.approve(speaker.store_id, command)
+                return await boards.approve(speaker.store_id, command)
             case DeleteSession():
                 result, _ = await selling.delete(speaker, command)
                 return result
@@ -184,12 +187,12 @@ def routes(*, identity: Identity, selling: Selling, streams: Streams, limits: Li
         else:
             speaker = await selling.by_link(token)
             store_id, session = speaker.store_id, speaker.session_id
-        upload_id, url = await selling.upload(store_id, session, await request.body())
+        upload_id, url = await boards.upload(store_id, session, await request.body())
         return Uploaded(upload_id=upload_id, url=url)
 
     @router.get(UPLOADS + "/{upload_id}", include_in_schema=False)
     async def image(upload_id: Ident) -> Response:
-        content_type, data = await selling.image(upload_id)
+        content_type, data = await boards.image(upload_id)
         return Response(
             data,
             media_type=content_type,
@@ -247,15 +250,15 @@ def routes(*, identity: Identity, selling: Selling, streams: Streams, limits: Li
     async def board_post(body: BoardPostIn, store: StoreInfo = own) -> LiveResult:
         """Post on the store's public board."""
         post = Post(id=f"board-{secrets.token_hex(8)}", widget=body.widget, public=True)
-        return await selling.store_post(store.id, post)
+        return await boards.store_post(store.id, post)
 
     @router.post(prefix + "/board/{widget_id}/approval")
     async def approve(widget_id: Ident, store: StoreInfo = own) -> LiveResult:
-        return await selling.approve(store.id, Approve(id="approve-http", widget_id=widget_id))
+        return await boards.approve(store.id, Approve(id="approve-http", widget_id=widget_id))
 
     @router.delete(prefix + "/board/{widget_id}", status_code=204)
     async def board_remove(widget_id: Ident, store: StoreInfo = own) -> Response:
-        await selling.remove_widget(None, store.id, widget_id)
+        await boards.remove_widget(None, store.id, widget_id)
         return Response(status_code=204)
 
     # ---- the shopper's desktop cart -------------------------------------------------------------

@@ -42,6 +42,7 @@ from shared_protocol.live import (
     TypingNow,
 )
 
+from ..services.boards import Boards
 from ..services.identity import Identity
 from ..services.selling import Callback, Selling, Speaker
 from ..services.streams import Frame, Streams
@@ -82,11 +83,13 @@ class LiveSession(StreamSession[LiveMessage]):
         *,
         identity: Identity,
         selling: Selling,
+        boards: Boards,
         streams: Streams,
     ) -> None:
         super().__init__(conn, wiring, streams)
         self.identity = identity
         self.selling = selling
+        self.boards = boards
         self.role: Role = "public"
         self.store_id = ""
         self.speaker: Speaker | None = None
@@ -198,18 +201,18 @@ class LiveSession(StreamSession[LiveMessage]):
                 await self.send(result.model_dump_json())
             case Post():
                 if self.role == "lobby":
-                    result = await self.selling.store_post(self.store_id, message)
+                    result = await self.boards.store_post(self.store_id, message)
                 else:
-                    result = await self.selling.post(self._in_session(message), message)
+                    result = await self.boards.post(self._in_session(message), message)
                 await self.send(result.model_dump_json())
             case RemoveWidget():
                 remover = None if self.role == "lobby" else self._in_session(message)
-                await self.selling.remove_widget(remover, self.store_id, message.widget_id)
+                await self.boards.remove_widget(remover, self.store_id, message.widget_id)
                 await self.send(LiveResult(id=message.id).model_dump_json())
             case Approve():
                 if self.role not in ("lobby", "store"):
                     raise ProtocolError(ErrorCode.FORBIDDEN, "only the store can approve posts")
-                result = await self.selling.approve(self.store_id, message)
+                result = await self.boards.approve(self.store_id, message)
                 await self.send(result.model_dump_json())
             case Search():
                 await self.send(

@@ -157,7 +157,20 @@ async def test_deleting_a_session_removes_everything_and_tells_the_other_side(
     async with peer(server, "live") as late:
         await late.send({"type": "hello", "versions": [1], "token": link})
         error = await late.expect("error")
-        assert error["code"] == "gone" and "deleted" in error["message"]
+        assert error["code"] == "gone" and "deleted by the visitor" in error["message"]
+    # Only the link's holder and the store learn that it was deleted.
+    forged = link.rsplit(".", 1)[0] + ".not-the-secret"
+    r = await http.get("/api/live/session", headers={"Authorization": f"Bearer {forged}"})
+    assert r.status_code == 401
+    store_auth = {"Authorization": f"Bearer {key}"}
+    r = await http.get(f"/api/stores/{store_id}/live/sessions/{session_id}", headers=store_auth)
+    assert r.status_code == 410
+    other_id, other_key = await seed_store(server.hub, "Other", {"cup": 1})
+    r = await http.get(
+        f"/api/stores/{other_id}/live/sessions/{session_id}",
+        headers={"Authorization": f"Bearer {other_key}"},
+    )
+    assert r.status_code == 404
 
 
 async def test_a_store_cannot_reach_another_stores_session(server: HubServer) -> None:
