@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from .common import (
     Ack,
@@ -28,121 +28,113 @@ from .common import (
     Hello,
     Ident,
     Inbound,
-    Money,
-    Outbound,
     Quantity,
     Seq,
-    TicketView,
-    Timestamp,
     Url,
 )
-from .orders import OrderView
+from .live_server import (
+    BoardChanged as BoardChanged,
+)
+from .live_server import (
+    GalleryState as GalleryState,
+)
+from .live_server import (
+    Here as Here,
+)
+from .live_server import (
+    LiveResult as LiveResult,
+)
+from .live_server import (
+    LiveSnapshot as LiveSnapshot,
+)
+from .live_server import (
+    LiveWelcome as LiveWelcome,
+)
+from .live_server import (
+    Lobby as Lobby,
+)
+from .live_server import (
+    Presence as Presence,
+)
+from .live_server import (
+    ProductPresented as ProductPresented,
+)
+from .live_server import (
+    PublicSnapshot as PublicSnapshot,
+)
+from .live_server import (
+    ReadMarked as ReadMarked,
+)
+from .live_server import (
+    ReadMarks as ReadMarks,
+)
+from .live_server import (
+    Said as Said,
+)
+from .live_server import (
+    SearchResults as SearchResults,
+)
+from .live_server import (
+    SessionActivity as SessionActivity,
+)
+from .live_server import (
+    SessionAttached as SessionAttached,
+)
+from .live_server import (
+    SessionCartChanged as SessionCartChanged,
+)
+from .live_server import (
+    SessionDeleted as SessionDeleted,
+)
+from .live_server import (
+    SessionOrdered as SessionOrdered,
+)
+from .live_server import (
+    TypingNow as TypingNow,
+)
+from .live_server import (
+    WidgetPosted as WidgetPosted,
+)
+from .live_server import (
+    WidgetRemoved as WidgetRemoved,
+)
+from .live_views import (
+    ChatLine as ChatLine,
+)
+from .live_views import (
+    LiveProduct as LiveProduct,
+)
+from .live_views import (
+    LiveSettings as LiveSettings,
+)
+from .live_views import (
+    LiveSettingsIn as LiveSettingsIn,
+)
+from .live_views import (
+    LiveStyle as LiveStyle,
+)
+from .live_views import (
+    Presented as Presented,
+)
+from .live_views import (
+    SessionInfo as SessionInfo,
+)
+from .live_views import (
+    SessionSummary as SessionSummary,
+)
+from .live_views import (
+    Side as Side,
+)
+from .live_views import (
+    Widget as Widget,
+)
+from .live_views import (
+    WidgetKind as WidgetKind,
+)
 
-Side = Literal["visitor", "store"]
-WidgetKind = Literal["product", "image", "link", "note"]
 MAX_CHAT = 2000  # characters in one chat message
 MAX_NOTE = 2000
 MAX_QUERY = 200
-Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
-
-
-# ---- what pages show -----------------------------------------------------------------------
-
-
-class LiveStyle(Outbound):
-    """How a store presents its Direct Selling Page (set by its owner)."""
-
-    accent: str = Field("#1a7f37", description="A CSS colour, #rrggbb")
-    logo_url: str | None = None
-    greeting: str = ""
-    counter: bool = Field(True, description="The counter: presented products and the chat")
-    gallery: bool = Field(True, description="Searching the store's catalogue")
-    board: bool = Field(True, description="The sharing board")
-
-
-class LiveProduct(Outbound):
-    """A product as the live page shows it."""
-
-    product_id: str
-    name: str
-    code: str
-    price: Money
-    image_url: str | None = None
-    page_url: str | None = None
-    tags: list[str] = Field(default_factory=list)
-    available: int
-
-
-class ChatLine(Outbound):
-    message_id: str
-    seq: int = Field(description="Its place in the session's stream (read marks refer to it)")
-    author: Side
-    text: str
-    at: Timestamp
-
-
-class Presented(Outbound):
-    """A product the seller showed at the counter."""
-
-    product: LiveProduct
-    at: Timestamp
-
-
-class Widget(Outbound):
-    """A card on a sharing board. `public`: on the store's page for every visitor (a visitor's
-    public post waits for the store's approval); else private to the store and the session."""
-
-    widget_id: str
-    kind: WidgetKind
-    author: Side
-    public: bool
-    approved: bool
-    mine: bool = Field(False, description="Posted by the session this view is sent to")
-    product: LiveProduct | None = None
-    image_url: str | None = Field(None, description="An uploaded image (kind image)")
-    url: str | None = Field(None, description="The link (kind link)")
-    title: str = ""
-    text: str = ""
-    at: Timestamp
-
-
-class SessionInfo(Outbound):
-    session_id: str
-    store_id: str
-    store_name: str
-    label: str = Field(description="How the store knows the visitor: a name they gave, or ''")
-    created_at: Timestamp
-    last_activity_at: Timestamp
-    attached: bool = Field(description="Attached to a shopper's desktop cart")
-
-
-class SessionSummary(SessionInfo):
-    """A session in the store's lobby, or in a shopper's list of attached sessions."""
-
-    unread: int = Field(description="Messages the other side wrote that this side has not read")
-    last_message: str = Field("", description="The newest chat message, shortened")
-
-
-class LiveSettingsIn(BaseModel):
-    """The store's Direct Selling Page: on or off, and how it looks (a REST body)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-    enabled: bool = True
-    accent: Colour = "#1a7f37"
-    logo_url: Url | None = None
-    greeting: Annotated[str, Field(max_length=500)] = ""
-    counter: bool = True
-    gallery: bool = True
-    board: bool = True
-
-
-class LiveSettings(Outbound):
-    store_id: str
-    store_name: str
-    enabled: bool
-    style: LiveStyle
-    page_url: str = Field(description="The hub's page for this store's visitors")
 
 
 # ---- client -> hub: commands (durable, answered with `result`) -------------------------------
@@ -340,197 +332,6 @@ LiveClientMessage = Annotated[
     | DeleteSession,
     Field(discriminator="type"),
 ]
-
-
-# ---- hub -> client: answers and states -------------------------------------------------------
-
-
-class LiveWelcome(Outbound):
-    type: Literal["welcome"] = "welcome"
-    version: int
-    channel: Literal["live"] = "live"
-    role: Literal["visitor", "store", "public", "lobby"]
-    store_id: str
-    session_id: str | None = None
-    head_seq: int | None = Field(None, description="In a session: the stream's newest seq")
-    resumed: bool | None = Field(
-        None, description="In a session: a replay follows (else a snapshot)"
-    )
-
-
-class ReadMarks(Outbound):
-    visitor: int
-    store: int
-
-
-class Here(Outbound):
-    visitor: bool
-    store: bool
-
-
-class LiveSnapshot(Outbound):
-    """A session's whole state, as of `head_seq`."""
-
-    type: Literal["live_snapshot"] = "live_snapshot"
-    id: str | None = None
-    head_seq: int
-    session: SessionInfo
-    style: LiveStyle
-    messages: list[ChatLine]
-    counter: list[Presented]
-    board: list[Widget] = Field(description="The session's private widgets and its public posts")
-    cart: list[TicketView] = Field(description="The session cart: held, and what ran out")
-    read: ReadMarks = Field(description="Each side has read the chat up to this seq")
-    here: Here = Field(description="Who is on the session's page right now")
-    lead: Side = Field(description="Who leads the gallery")
-
-
-class PublicSnapshot(Outbound):
-    """Public mode: the store's page as every visitor sees it (the store sees posts waiting for
-    approval too)."""
-
-    type: Literal["public_snapshot"] = "public_snapshot"
-    id: str | None = None
-    store_id: str
-    store_name: str
-    style: LiveStyle
-    board: list[Widget]
-
-
-class Lobby(Outbound):
-    """The store's sessions, newest activity first."""
-
-    type: Literal["lobby"] = "lobby"
-    id: str | None = None
-    sessions: list[SessionSummary]
-    waiting: list[Widget] = Field(description="Visitors' public posts waiting for approval")
-
-
-class LiveResult(Outbound):
-    """The answer to a command; the fields its command fills."""
-
-    type: Literal["result"] = "result"
-    id: str
-    session: SessionInfo | None = None
-    link: str | None = Field(None, description="start_session: the session link; keep it secret")
-    message: ChatLine | None = None
-    presented: Presented | None = None
-    ticket: TicketView | None = None
-    widget: Widget | None = None
-    order: OrderView | None = None
-
-
-class SearchResults(Outbound):
-    type: Literal["search_results"] = "search_results"
-    id: str
-    query: str
-    items: list[LiveProduct]
-
-
-# ---- hub -> client: the session's durable events (seq) --------------------------------------
-
-
-class Said(Outbound):
-    type: Literal["said"] = "said"
-    seq: int
-    message: ChatLine
-
-
-class ReadMarked(Outbound):
-    type: Literal["read_marked"] = "read_marked"
-    seq: int
-    side: Side
-    up_to: int
-
-
-class ProductPresented(Outbound):
-    type: Literal["presented"] = "presented"
-    seq: int
-    item: Presented
-
-
-class SessionCartChanged(Outbound):
-    """An item of the session cart changed: taken, grown, put back, ran out, sold elsewhere,
-    bought."""
-
-    type: Literal["session_cart"] = "session_cart"
-    seq: int
-    ticket: TicketView
-
-
-class WidgetPosted(Outbound):
-    type: Literal["widget_posted"] = "widget_posted"
-    seq: int
-    widget: Widget
-
-
-class WidgetRemoved(Outbound):
-    type: Literal["widget_removed"] = "widget_removed"
-    seq: int
-    widget_id: str
-
-
-class SessionOrdered(Outbound):
-    type: Literal["session_ordered"] = "session_ordered"
-    seq: int
-    order: OrderView
-
-
-class SessionAttached(Outbound):
-    """The visitor attached the session to their desktop cart."""
-
-    type: Literal["session_attached"] = "session_attached"
-    seq: int
-
-
-class SessionDeleted(Outbound):
-    """The session is gone; the connection closes after this."""
-
-    type: Literal["session_deleted"] = "session_deleted"
-    seq: int
-    by: Side
-
-
-# ---- hub -> client: ephemeral -------------------------------------------------------------
-
-
-class Presence(Outbound):
-    """Who is on the session's page right now."""
-
-    type: Literal["presence"] = "presence"
-    visitor: bool
-    store: bool
-
-
-class TypingNow(Outbound):
-    type: Literal["typing"] = "typing"
-    side: Side
-
-
-class GalleryState(Outbound):
-    """Who leads the gallery, what the lead shows, and whether the other side follows."""
-
-    type: Literal["gallery"] = "gallery"
-    lead: Side
-    product_id: str | None = None
-    query: str | None = None
-    following: bool = True
-
-
-class BoardChanged(Outbound):
-    """The store's public board changed (public mode and the lobby)."""
-
-    type: Literal["board_changed"] = "board_changed"
-    widget: Widget | None = Field(None, description="Posted or approved")
-    removed: str | None = Field(None, description="The id of a widget taken down")
-
-
-class SessionActivity(Outbound):
-    """The lobby: a session changed (a message, a new session) or was deleted."""
-
-    type: Literal["session_activity"] = "session_activity"
-    session: SessionSummary | None = None
-    deleted: str | None = None
 
 
 LiveEvent = Annotated[
