@@ -37,6 +37,17 @@ class HubConfig(BaseModel):
     )
     max_frame_bytes: int = Field(64 * 1024, ge=1024, description="Largest WebSocket frame")
     max_body_bytes: int = Field(1024 * 1024, ge=1024, description="Largest HTTP request body")
+    ring_seconds: float = Field(30.0, gt=0, description="How long a call rings before it ends")
+    stun_urls: list[str] = Field(
+        default_factory=list, description="STUN servers for calls, e.g. stun:turn.example.org"
+    )
+    turn_urls: list[str] = Field(
+        default_factory=list, description="TURN servers for calls, e.g. turn:turn.example.org"
+    )
+    turn_secret: str | None = Field(
+        None, description="coturn's static-auth-secret: the hub hands out expiring credentials"
+    )
+    turn_ttl: float = Field(3600.0, gt=0, description="How long TURN credentials stay valid")
     max_upload_bytes: int = Field(
         5 * 1024 * 1024, ge=1024, description="Largest image uploaded to a live-selling board"
     )

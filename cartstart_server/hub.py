@@ -13,6 +13,7 @@ from .broker.base import Broker
 from .clock import Clock
 from .config import HubConfig
 from .services.boards import Boards
+from .services.calls import Calls
 from .services.carts import Carts
 from .services.commits import Committer
 from .services.expiry import Expiry, ExpiryScheduler
@@ -55,6 +56,7 @@ class Hub:
         self.streams = Streams(db, broker)
         self.selling = Selling(self.committer, db, broker, clock, config, queued)
         self.boards = Boards(self.committer, db, clock, config)
+        self.calls = Calls(self.committer, db, clock, config)
         self.ops = Ops(db, clock, self.metrics)
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -78,5 +80,6 @@ class Hub:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        await self.calls.close()
         await self.broker.stop()
         await self.db.close()

@@ -127,6 +127,7 @@ def ws_routes(hub: Hub, wiring: Wiring) -> dict[Channel, Route]:
                 identity=h.identity,
                 selling=h.selling,
                 boards=h.boards,
+                calls=h.calls,
                 streams=h.streams,
             )
         ),
@@ -145,6 +146,7 @@ def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
             identity=h.identity,
             selling=h.selling,
             boards=h.boards,
+            calls=h.calls,
             streams=h.streams,
             limits=limits,
         ),

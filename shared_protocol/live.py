@@ -21,6 +21,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from .calls import AnswerCall, CallChanged, HangUp, Media, PeerMedia, Rtc, RtcRelayed, SellerBusy
+from .calls import StartCall as StartCall
 from .common import (
     Ack,
     CommandId,
@@ -296,7 +298,10 @@ class Follow(Inbound):
 
 
 LiveCommand = Annotated[
-    StartSession
+    StartCall
+    | AnswerCall
+    | HangUp
+    | StartSession
     | Say
     | MarkRead
     | Present
@@ -312,6 +317,11 @@ LiveCommand = Annotated[
 ]
 LiveClientMessage = Annotated[
     LiveHello
+    | StartCall
+    | AnswerCall
+    | HangUp
+    | Rtc
+    | Media
     | Ack
     | LiveSync
     | Typing
@@ -335,7 +345,8 @@ LiveClientMessage = Annotated[
 
 
 LiveEvent = Annotated[
-    Said
+    CallChanged
+    | Said
     | ReadMarked
     | ProductPresented
     | SessionCartChanged
@@ -348,6 +359,10 @@ LiveEvent = Annotated[
 ]
 LiveServerMessage = Annotated[
     LiveWelcome
+    | CallChanged
+    | RtcRelayed
+    | PeerMedia
+    | SellerBusy
     | LiveSnapshot
     | PublicSnapshot
     | Lobby

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from .calls import CallInfo
 from .common import Outbound, TicketView
 from .live_views import (
     ChatLine,
@@ -61,6 +62,8 @@ class LiveSnapshot(Outbound):
     read: ReadMarks = Field(description="Each side has read the chat up to this seq")
     here: Here = Field(description="Who is on the session's page right now")
     lead: Side = Field(description="Who leads the gallery")
+    call: CallInfo | None = Field(None, description="The session's call now (ringing or active)")
+    seller_busy: bool = Field(False, description="The store is in a call (this one or another)")
 
 
 class PublicSnapshot(Outbound):
@@ -96,6 +99,7 @@ class LiveResult(Outbound):
     ticket: TicketView | None = None
     widget: Widget | None = None
     order: OrderView | None = None
+    call: CallInfo | None = None
 
 
 class SearchResults(Outbound):

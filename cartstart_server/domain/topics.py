@@ -47,6 +47,11 @@ def live_public_topic(store_id: str) -> str:
     return f"live-public:{store_id}"
 
 
+def live_store_topic(store_id: str) -> str:
+    """What every live session of a store hears: whether the store is in a call."""
+    return f"live-store:{store_id}"
+
+
 def guest_cart(session_id: str) -> str:
     """The cart of a live session's visitor who has no cart account: it exists only as the
     session's tickets (no cart stream, no devices)."""

@@ -50,8 +50,14 @@ from ..config import HubConfig
 from ..domain import identity as who
 from ..domain import selling as rules
 from ..domain.selling import Speaker as Speaker
-from ..domain.topics import Frame, live_lobby_topic, live_public_topic, live_signal_topic
-from ..storage import boards, directory, ledger, orders, selling
+from ..domain.topics import (
+    Frame,
+    live_lobby_topic,
+    live_public_topic,
+    live_signal_topic,
+    live_store_topic,
+)
+from ..storage import boards, calls, directory, ledger, orders, selling
 from ..storage.base import Database
 from ..storage.sql import Effects, Plan
 from .commits import Committer, once
@@ -200,6 +206,7 @@ class Selling:
         store = await self._db.read(directory.require_store(s.store_id))
         head, _ = await self._db.read(selling.head(s.id))
         _, style = await self._db.read(selling.settings(s.store_id))
+        call = await self._db.read(calls.current(s.id))
         return LiveSnapshot(
             id=command_id,
             head_seq=head,
@@ -212,6 +219,8 @@ class Selling:
             read=ReadMarks(visitor=s.visitor_read, store=s.store_read),
             here=Here(visitor=False, store=False),
             lead=s.lead,
+            call=calls.info(call) if call is not None else None,
+            seller_busy=await self._db.read(calls.store_busy(s.store_id)),
         )
 
     async def command(self, speaker: Speaker, cmd: SessionCommand) -> LiveResult:
@@ -346,6 +355,10 @@ class Selling:
     @staticmethod
     def public_of(store_id: str) -> str:
         return live_public_topic(store_id)
+
+    @staticmethod
+    def store_of(store_id: str) -> str:
+        return live_store_topic(store_id)
 
     def listen(self, topic: str, callback: Callback) -> None:
         self._broker.subscribe(topic, callback)

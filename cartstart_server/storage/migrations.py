@@ -278,4 +278,21 @@ MIGRATIONS: list[list[str]] = [
             session_id) WHERE state = 'held'""",
         "CREATE INDEX tickets_session ON tickets(session_id, state) WHERE session_id <> ''",
     ],
+    [
+        # Calls of live sessions (storage/calls.py): their life, never their media.
+        """CREATE TABLE live_calls (
+            id TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL,
+            store_id TEXT NOT NULL,
+            started_by TEXT NOT NULL,
+            state TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            answered_at REAL,
+            ended_at REAL,
+            end_reason TEXT,
+            ended_by TEXT)""",
+        # At most one call rings or runs per session; a store's running calls are found fast.
+        "CREATE UNIQUE INDEX live_calls_one ON live_calls(session_id) WHERE state <> 'ended'",
+        "CREATE INDEX live_calls_store ON live_calls(store_id, state)",
+    ],
 ]

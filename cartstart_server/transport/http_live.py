@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared_protocol import ErrorCode, ProtocolError
+from shared_protocol.calls import AnswerCall, HangUp, IceServers, StartCall
 from shared_protocol.common import Ident
 from shared_protocol.live import (
     Approve,
@@ -37,6 +38,7 @@ from shared_protocol.live import (
 from shared_protocol.store_api import StoreInfo
 
 from ..services.boards import Boards
+from ..services.calls import Calls
 from ..services.identity import Identity, Shopper
 from ..services.selling import Selling, Speaker
 from ..services.streams import Streams
@@ -71,7 +73,13 @@ class Uploaded(BaseModel):
 
 
 def routes(
-    *, identity: Identity, selling: Selling, boards: Boards, streams: Streams, limits: Limits
+    *,
+    identity: Identity,
+    selling: Selling,
+    boards: Boards,
+    calls: Calls,
+    streams: Streams,
+    limits: Limits,
 ) -> APIRouter:
     router = APIRouter(responses=SIGNED_IN, tags=["live"])
     auth = Auth(identity)
@@ -88,6 +96,8 @@ def routes(
     async def run(speaker: Speaker, command: Any) -> LiveResult | SearchResults:
         """One command in a session, exactly as on the WebSocket."""
         match command:
+            case StartCall() | AnswerCall() | HangUp():
+                return await calls.command(speaker, command)
             case Search():
                 return await selling.search(speaker.store_id, command)
             case Post():
@@ -167,6 +177,17 @@ def routes(
     ) -> SearchResults:
         await selling.open_store(store_id)
         return await selling.search(store_id, Search(id="search-http", query=q, limit=limit))
+
+    @router.get("/api/live/ice-servers")
+    async def ice_servers(credentials: Bearer) -> IceServers:
+        """STUN and TURN servers for a call, with TURN credentials that expire (a session link
+        or a store key)."""
+        token = credentials.credentials if credentials else None
+        if selling.credential_kind(token) == "store":
+            store = await identity.authenticate_store(token)
+            return calls.ice_servers(f"store-{store.id}")
+        speaker = await selling.by_link(token)
+        return calls.ice_servers(f"visitor-{speaker.session_id}")
 
     # ---- uploads ------------------------------------------------------------------------------
 

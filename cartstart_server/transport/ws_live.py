@@ -13,6 +13,7 @@ from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
 from shared_protocol import Channel, ErrorCode, ProtocolError
+from shared_protocol.calls import AnswerCall, HangUp, Media, Rtc, StartCall
 from shared_protocol.common import Ack, Hello
 from shared_protocol.live import (
     Approve,
@@ -43,6 +44,7 @@ from shared_protocol.live import (
 )
 
 from ..services.boards import Boards
+from ..services.calls import Calls
 from ..services.identity import Identity
 from ..services.selling import Callback, Selling, Speaker
 from ..services.streams import Frame, Streams
@@ -50,7 +52,12 @@ from .ws_session import Wiring
 from .ws_streams import StreamSession
 
 LiveMessage = (
-    Ack
+    StartCall
+    | AnswerCall
+    | HangUp
+    | Rtc
+    | Media
+    | Ack
     | LiveSync
     | Typing
     | Show
@@ -84,12 +91,14 @@ class LiveSession(StreamSession[LiveMessage]):
         identity: Identity,
         selling: Selling,
         boards: Boards,
+        calls: Calls,
         streams: Streams,
     ) -> None:
         super().__init__(conn, wiring, streams)
         self.identity = identity
         self.selling = selling
         self.boards = boards
+        self.calls = calls
         self.role: Role = "public"
         self.store_id = ""
         self.speaker: Speaker | None = None
@@ -136,6 +145,7 @@ class LiveSession(StreamSession[LiveMessage]):
         self.role = self.speaker.side
         self.store_id = self.speaker.store_id
         self._listen(self.selling.signals_of(self.speaker.session_id), self._signal)
+        self._listen(self.selling.store_of(self.store_id), self._forward)  # the seller's calls
         self.stream = self.streams.of_live(self.speaker.session_id)
         await self.start_stream(hello)
         await self._announce_presence(here=True, ask=True)
@@ -181,6 +191,11 @@ class LiveSession(StreamSession[LiveMessage]):
 
     async def handle(self, message: LiveMessage) -> None:
         match message:
+            case StartCall() | AnswerCall() | HangUp():
+                result = await self.calls.command(self._in_session(message), message)
+                await self.send(result.model_dump_json())
+            case Rtc() | Media():
+                await self.calls.relay(self._in_session(message), message)
             case Ack():
                 self._in_session(message)
                 await self.ack(message)
@@ -289,13 +304,24 @@ class LiveSession(StreamSession[LiveMessage]):
                     self.in_background(self._announce_presence(here=True))
                 if bool(self.others) != before:
                     self.in_background(self._send_presence())
+                if before and not self.others:
+                    self.in_background(self._end_call_of_the_gone())
             case "typing" if other_side:
                 self.in_background(self.send(TypingNow(side=signal["side"]).model_dump_json()))
             case "gallery":
                 state = GalleryState.model_validate_json(signal["state"])
                 self.in_background(self.send(state.model_dump_json()))
+            case "relay" if other_side:
+                self.in_background(self.send(signal["frame"]))
             case "deleted" if not self.deleting:
                 self.in_background(self._gone(signal["frame"]))
+
+    async def _end_call_of_the_gone(self) -> None:
+        """The other side left the page: a running call with it ends (once, whoever notices)."""
+        assert self.speaker is not None
+        call_id = await self.calls.current(self.speaker)
+        if call_id is not None:
+            await self.calls.peer_gone(self.speaker, call_id)
 
     async def _send_presence(self) -> None:
         assert self.speaker is not None
