@@ -8,7 +8,6 @@ database, so a restarted hub expires exactly the tickets due, on their original 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -71,10 +70,12 @@ class ExpiryScheduler:
         try:
             await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            for task in (sleeper, waker):
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            # Not `await task` under suppress(CancelledError): a cancellation of this task
+            # arriving meanwhile would be swallowed with the waiter's, and the loop would sleep
+            # on (Hub.stop() waited forever). asyncio.wait raises only our own cancellation.
+            sleeper.cancel()
+            waker.cancel()
+            await asyncio.wait({sleeper, waker})
 
 
 class Expiry:

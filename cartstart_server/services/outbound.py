@@ -9,7 +9,6 @@ store's later webhooks wait behind it, so a store gets its orders in order.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from email.message import EmailMessage
 
@@ -73,10 +72,11 @@ class OutboundDispatcher:
         try:
             await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
         finally:
+            # As in ExpiryScheduler._sleep_or_wake: awaiting a cancelled waiter under
+            # suppress(CancelledError) would also swallow a cancellation of this task.
             for waiter in waiters:
                 waiter.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await waiter
+            await asyncio.wait(waiters)
 
     async def work_once(self) -> None:
         now = self.clock.now()

@@ -183,7 +183,7 @@ async def test_turn_credentials_follow_the_rest_convention(
     async with HubServer(config, clock=clock) as server:
         store_id, key = await seed_store(server.hub, "Shop", {"mug": 1})
         async with httpx.AsyncClient(base_url=server.http_url) as http:
-            link, auth = await start_over_http(http, store_id)
+            _link, auth = await start_over_http(http, store_id)
             r = await http.get("/api/live/ice-servers", headers=auth)
             assert r.status_code == 200, r.text
             body = r.json()
