@@ -29,3 +29,21 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def free_port_pair(avoid: tuple[int, ...] = ()) -> int:
+    """A port whose next port is free too (the demo's two shops): checked by binding both, since
+    an ephemeral port's neighbour may be any other program's connection."""
+    import socket
+
+    while True:
+        first = free_port()
+        if first in avoid or first + 1 in avoid:
+            continue
+        with socket.socket() as a, socket.socket() as b:
+            try:
+                a.bind(("127.0.0.1", first))
+                b.bind(("127.0.0.1", first + 1))
+            except OSError:
+                continue
+        return first

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.helpers.process import CLI, HubProcess, add_store, cli_env
-from tests.helpers.waiting import free_port
+from tests.helpers.waiting import free_port, free_port_pair
 
 # The demo federation's own command (`cartstart-demo`), which runs the hub with the CLI above.
 DEMO = [sys.executable, "-m", "cartstart_demo_store"]
@@ -101,9 +101,8 @@ def _gone(group: int) -> bool:
 async def test_demo_serves_two_shops_that_register_and_stops_cleanly(
     tmp_path: Path, stop: str
 ) -> None:
-    port, shops = free_port(), free_port()
-    while shops + 1 in (port, port + 1) or shops in (port, port + 1):
-        shops = free_port()
+    port = free_port()
+    shops = free_port_pair(avoid=(port, port + 1))
     proc = await asyncio.create_subprocess_exec(
         *DEMO,
         "--data-dir",
@@ -158,7 +157,7 @@ async def test_demo_says_so_and_fails_when_its_hub_dies_or_cannot_start(tmp_path
         *DEMO,
         *args,
         "--shops-port",
-        str(free_port()),
+        str(free_port_pair()),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         env=env,
@@ -199,9 +198,8 @@ async def test_demo_says_so_and_fails_when_its_hub_dies_or_cannot_start(tmp_path
 
 
 async def _start_demo(data_dir: Path, *extra: str) -> tuple[asyncio.subprocess.Process, str, int]:
-    port, shops = free_port(), free_port()
-    while shops + 1 in (port, port + 1) or shops in (port, port + 1):
-        shops = free_port()
+    port = free_port()
+    shops = free_port_pair(avoid=(port, port + 1))
     proc = await asyncio.create_subprocess_exec(
         *DEMO, "--data-dir", str(data_dir), "--port", str(port), "--ws-port", str(free_port()),
         "--shops-port", str(shops), *extra,
