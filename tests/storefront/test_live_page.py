@@ -119,7 +119,7 @@ async def open_live(browser: Browser, shop: Shop, fragment: str = "") -> Page:
 
 
 async def start_session(page: Page, name: str = "Ana") -> None:
-    await page.get_by_label("Your name").fill(name)
+    await page.get_by_role("textbox", name=re.compile("^Your name")).fill(name)
     await page.get_by_role("button", name="Start a session").click()
     await expect(page.get_by_role("heading", name="Your session cart")).to_be_visible()
     await expect(page.locator("#connection")).to_have_text(re.compile("^Live"))
@@ -191,3 +191,275 @@ async def test_public_mode_shows_the_store_its_board_and_searches_the_catalogue(
     await seller.post_public({"kind": "note", "text": "Kiln opening on Saturday!"})
     await expect(board.get_by_text("Kiln opening on Saturday!")).to_be_visible()
     await page.screenshot(path="/tmp/live-public.png")
+
+
+# ---- a session -------------------------------------------------------------------------------
+
+
+async def test_a_session_chat_counter_session_cart_and_order_now(
+    browser: Browser, shop: Shop, seller: Seller
+) -> None:
+    page = await open_live(browser, shop)
+    await start_session(page, "Ana")
+    assert "#session=csv." in page.url
+    link = await page.evaluate(f"localStorage.getItem('cartstart.live.{shop.store_id}')")
+    assert link and link.startswith("csv.")
+    session_id = await seller.newest_session()
+    chat = page.locator("#chat-log")
+    await expect(page.locator("#presence")).to_have_text("The seller is away")
+    async with seller.in_session(session_id) as store:
+        await expect(page.locator("#presence")).to_have_text("The seller is here")
+        # The visitor writes (Enter sends); the store reads it and answers.
+        box = page.get_by_label("Your message")
+        await box.fill("Hello, do you have mugs?")
+        await box.press("Enter")
+        await expect(box).to_have_value("")
+        # The store heard the visitor typing first (ephemeral), then the message.
+        assert (await until(store, "typing"))["side"] == "visitor"
+        said = await until(store, "said")
+        assert said["message"] == {**said["message"], "author": "visitor", "text": "Hello, do you have mugs?"}
+        await expect(chat.locator(".message.from-visitor .text")).to_have_text(["Hello, do you have mugs?"])
+        # The store is typing, then answers: the page shows both, then "Seen" once it read it.
+        await store.send({"type": "typing"})
+        await expect(page.locator("#typing")).to_have_text(f"{TEST_CATALOGUE.name} is typing…")
+        await seller.command(store, {"type": "say", "text": "Yes! Let me show you."})
+        line = chat.locator(".message.from-store")
+        await expect(line.locator(".text")).to_have_text("Yes! Let me show you.")
+        await expect(line.locator(".author")).to_have_text(TEST_CATALOGUE.name)
+        await expect(page.locator("#typing")).to_have_text("")
+        await expect(chat.locator(".message.from-visitor .author")).to_have_text("You")
+        # The page tells the store it read the answer; the store marks the visitor's message read.
+        read = await until(store, "read_marked", side="visitor")
+        assert read["up_to"] >= said["seq"]
+        await seller.command(store, {"type": "mark_read", "up_to": said["seq"]})
+        await expect(chat.locator(".message.from-visitor .receipt")).to_have_text(" · Seen")
+
+        # The store presents the mug: it appears at the counter; the visitor takes it.
+        await seller.command(store, {"type": "present", "product": "MG-1"})
+        counter = page.locator("#counter")
+        await expect(card(counter, "Mug")).to_be_visible()
+        await card(counter, "Mug").get_by_role("button", name="Add to session cart").click()
+        cart = page.locator("#cart")
+        await expect(cart.locator(".cart-item .name")).to_have_text(["Mug"])
+        await expect(cart.locator(".cart-item .held")).to_contain_text(re.compile(r"Held for you · \d+:\d\d left"))
+        await expect(card(counter, "Mug").locator(".availability")).to_have_text("In your session cart (1)")
+        (level,) = await shop.hub.hub.carts.availability([(shop.store_id, "mug")])
+        assert level.available == 4  # a real hold in the ledger
+        event = await until(store, "session_cart")
+        assert event["ticket"]["product_id"] == "mug" and event["ticket"]["state"] == "held"
+        await page.screenshot(path="/tmp/live-session.png")
+
+        # Order now: the styled dialog asks who orders, then says the order's number.
+        await cart.get_by_role("button", name="Order now").click()
+        dialog = page.get_by_role("dialog", name="Order now")
+        await expect(dialog).to_be_visible()
+        await expect(dialog.get_by_label("Email address")).to_be_focused()
+        await dialog.get_by_label("Email address").fill("ana@example")
+        await dialog.get_by_label("Your name").fill("Ana Lima")
+        await dialog.get_by_role("button", name="Place the order").click()
+        await expect(dialog.locator(".order-dialog-error")).to_have_text(
+            "That does not look like an email address."
+        )
+        await dialog.get_by_label("Email address").fill("ana@example.org")
+        await page.screenshot(path="/tmp/live-order.png")
+        await dialog.get_by_role("button", name="Place the order").click()
+        done = page.get_by_role("dialog", name="Thank you: your order is placed")
+        await expect(done).to_be_visible()
+        orders = await seller.orders()
+        assert len(orders) == 1
+        order = orders[0]
+        assert order["customer"]["email"] == "ana@example.org"
+        assert [(line["name"], line["qty"]) for line in order["lines"]] == [("Mug", 1)]
+        await expect(done.locator(".order-number")).to_have_text(order["order_id"])
+        await done.get_by_role("button", name="Done").click()
+        await expect(cart.locator("#cart-empty")).to_be_visible()
+        await expect(cart.locator(".ordered")).to_contain_text(order["order_id"])
+    # The store left the page.
+    await expect(page.locator("#presence")).to_have_text("The seller is away")
+
+
+async def test_the_gallery_follows_the_seller_until_the_visitor_stops(
+    browser: Browser, shop: Shop, seller: Seller
+) -> None:
+    page = await open_live(browser, shop)
+    await start_session(page)
+    bar = page.locator("#follow-bar")
+    await expect(bar).to_contain_text("When the seller shows you a product or a search")
+    async with seller.in_session(await seller.newest_session()) as store:
+        await store.send({"type": "show", "query": "vase"})
+        await expect(gallery(page).locator(".card h3")).to_have_text(["The last vase"])
+        await expect(page.get_by_label("Search the shop's catalogue")).to_have_value("vase")
+        await expect(bar).to_have_text("Following the seller — Stop following")
+        await bar.get_by_role("button", name="Stop following").click()
+        assert (await until(store, "gallery", following=False))["lead"] == "store"
+        await expect(bar).to_have_text("Browsing on your own — Follow the seller")
+        # The seller shows something else: the visitor, browsing alone, is not moved.
+        await store.send({"type": "show", "product_id": "mug"})
+        await until(store, "gallery", product_id="mug")
+        await expect(gallery(page).locator(".card h3")).to_have_text(["The last vase"])
+        await bar.get_by_role("button", name="Follow the seller").click()
+        await expect(gallery(page).locator(".card h3")).to_have_text(["Mug"])
+        # The visitor's own search means browsing alone again.
+        await page.get_by_label("Search the shop's catalogue").fill("mu")
+        await expect(bar).to_contain_text("Browsing on your own")
+        assert (await until(store, "gallery", following=False))["following"] is False
+
+
+async def test_come_back_later_with_the_link_and_a_message_sent_while_away_arrives_once(
+    browser: Browser, shop: Shop, seller: Seller
+) -> None:
+    page = await open_live(browser, shop)
+    await start_session(page)
+    link = await page.evaluate(f"localStorage.getItem('cartstart.live.{shop.store_id}')")
+    session_id = await seller.newest_session()
+    async with seller.in_session(session_id) as store:
+        await page.get_by_label("Your message").fill("I will be back tomorrow")
+        await page.get_by_label("Your message").press("Enter")
+        await until(store, "said")
+        await seller.command(store, {"type": "present", "product": "last-vase"})
+        await card(page.locator("#counter"), "The last vase").get_by_role(
+            "button", name="Add to session cart"
+        ).click()
+        await expect(page.locator("#cart .cart-item")).to_have_count(1)
+        await page.get_by_label("Note", exact=True).fill("Gift wrap, please")
+        await page.get_by_role("button", name="Post", exact=True).click()
+        await expect(page.locator("#board").get_by_text("Gift wrap, please")).to_be_visible()
+        await page.context.close()  # the visitor leaves
+        await seller.command(store, {"type": "say", "text": "See you tomorrow!"})
+
+    # Another device: only the link, in the address.
+    again = await open_live(browser, shop, f"#session={link}")
+    chat = again.locator("#chat-log .text")
+    await expect(chat).to_have_text(["I will be back tomorrow", "See you tomorrow!"])
+    await expect(card(again.locator("#counter"), "The last vase")).to_be_visible()
+    await expect(again.locator("#cart .cart-item .name")).to_have_text(["The last vase"])
+    await expect(again.locator("#board").get_by_text("Gift wrap, please")).to_be_visible()
+    assert await again.evaluate(f"localStorage.getItem('cartstart.live.{shop.store_id}')") == link
+
+    # The connection drops; a message sent meanwhile arrives once, by resuming from the last seq.
+    sockets: list[WebSocketRoute] = []
+    hellos: list[str] = []
+
+    def relay(ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+
+        def upstream(message: str | bytes) -> None:
+            if isinstance(message, str) and '"hello"' in message:
+                hellos.append(message)
+            server.send(message)
+
+        ws.on_message(upstream)
+        sockets.append(ws)
+
+    page = await open_live(browser, shop, f"#session={link}")
+    await page.route_web_socket(re.compile(r".*/ws/live$"), relay)
+    await page.reload()
+    await expect(page.locator("#chat-log .text")).to_have_count(2)
+    await expect(page.locator("#connection")).to_have_text("Live")
+    await sockets[-1].close(code=4000)
+    async with seller.in_session(session_id) as store:
+        await seller.command(store, {"type": "say", "text": "Still there?"})
+    await expect(page.locator("#chat-log .text")).to_have_text(
+        ["I will be back tomorrow", "See you tomorrow!", "Still there?"]
+    )
+    await expect(page.locator("#connection")).to_have_text("Live")
+    assert '"resume_from"' in hellos[-1]
+    await page.wait_for_timeout(300)
+    assert await page.locator("#chat-log .message").count() == 3  # once, not twice
+
+
+async def test_with_websockets_blocked_the_session_works_by_polling(
+    browser: Browser, shop: Shop, seller: Seller
+) -> None:
+    async def refuse(ws: WebSocketRoute) -> None:
+        await ws.close()
+
+    context = await browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
+    page = await context.new_page()
+    page.set_default_timeout(5000)
+    await page.route_web_socket(re.compile(r".*/ws/live$"), refuse)
+    await page.goto(f"{shop.hub.http_url}/live/{shop.store_id}")
+    await start_session(page)
+    await expect(page.locator("#connection")).to_have_text("Live (updates every few seconds)")
+    session_id = await seller.newest_session()
+    await page.get_by_label("Your message").fill("Polling here")
+    await page.get_by_label("Your message").press("Enter")
+    async with seller.in_session(session_id) as store:
+        # The store's connection replays the session's stream: the visitor's line is in it.
+        await seller.command(store, {"type": "say", "text": "Heard you"})
+        await seller.command(store, {"type": "present", "product": "mug"})
+    await expect(page.locator("#chat-log .text")).to_have_text(["Polling here", "Heard you"])
+    await card(page.locator("#counter"), "Mug").get_by_role("button", name="Add to session cart").click()
+    await expect(page.locator("#cart .cart-item .name")).to_have_text(["Mug"])
+    await expect(page.locator("#chat-log .message")).to_have_count(2)
+
+
+# ---- deleting ----------------------------------------------------------------------------------
+
+
+async def test_the_visitor_deletes_the_session_and_can_start_a_new_one(
+    browser: Browser, shop: Shop, seller: Seller
+) -> None:
+    page = await open_live(browser, shop)
+    await start_session(page)
+    link = await page.evaluate(f"localStorage.getItem('cartstart.live.{shop.store_id}')")
+    session_id = await seller.newest_session()
+    async with seller.in_session(session_id) as store:
+        await seller.command(store, {"type": "present", "product": "last-vase"})
+        take = card(page.locator("#counter"), "The last vase").get_by_role(
+            "button", name="Add to session cart"
+        )
+        await take.click()
+        await expect(page.locator("#cart .cart-item")).to_have_count(1)
+        # Keyboard only: the confirmation is a styled dialog; Escape keeps the session.
+        delete = page.get_by_role("button", name="Delete session")
+        await delete.focus()
+        await page.keyboard.press("Enter")
+        dialog = page.get_by_role("dialog", name="Delete this session?")
+        await expect(dialog).to_be_visible()
+        await expect(dialog.get_by_role("button", name="Keep it")).to_be_focused()
+        await page.keyboard.press("Escape")
+        await expect(dialog).to_be_hidden()
+        await expect(delete).to_be_focused()
+        await page.keyboard.press("Enter")
+        await dialog.get_by_role("button", name="Delete session").click()
+        await expect(page.get_by_role("heading", name="This session has ended")).to_be_focused()
+        await expect(page.locator("#ended-text")).to_have_text(
+            "You deleted this session. Its chat, board and cart are gone, and the items it held "
+            "are back on sale."
+        )
+        gone = await until(store, "session_deleted")
+        assert gone["by"] == "visitor"
+    (level,) = await shop.hub.hub.carts.availability([(shop.store_id, "last-vase")])
+    assert level.available == 1
+    assert await page.evaluate(f"localStorage.getItem('cartstart.live.{shop.store_id}')") is None
+    assert "#session" not in page.url
+    async with httpx.AsyncClient(base_url=shop.hub.http_url) as http:
+        r = await http.get("/api/live/session", headers={"Authorization": f"Bearer {link}"})
+        assert r.status_code == 410
+    # The old link, opened again, says so in words.
+    old = await open_live(browser, shop, f"#session={link}")
+    await expect(old.locator("#ended-text")).to_have_text(
+        "You deleted this session. Its chat, board and cart are gone, and the items it held are "
+        "back on sale."
+    )
+    # A new session, from the same page.
+    await expect(page.get_by_role("heading", name="Start a new session")).to_be_visible()
+    await start_session(page, "Ana again")
+    assert await page.evaluate(f"localStorage.getItem('cartstart.live.{shop.store_id}')") != link
+
+
+async def test_the_store_deletes_the_session_and_the_visitor_is_told(
+    browser: Browser, shop: Shop, seller: Seller
+) -> None:
+    page = await open_live(browser, shop)
+    await start_session(page)
+    session_id = await seller.newest_session()
+    r = await seller.http.delete(f"{seller.base}/sessions/{session_id}", headers=seller.auth)
+    assert r.status_code == 204
+    await expect(page.get_by_role("heading", name="This session has ended")).to_be_visible()
+    await expect(page.locator("#ended-text")).to_have_text(
+        "The shop ended this session. Its chat, board and cart are gone."
+    )
+    await expect(page.get_by_role("button", name="Start a session")).to_be_visible()
+    await expect(page.get_by_role("button", name="Delete session")).to_be_hidden()

@@ -164,7 +164,7 @@ export class SessionCart {
     /** @type {OrderView} */
     const order = result.order;
     const state = this.deps.state();
-    if (state && order && !state.orders.some((o) => o.order_id === order.order_id)) state.orders.push(order);
+    if (state && order) state.addOrder(order);
     this.orderDialog.close();
     this.deps.changed();
     const help = this.doneDialog.dialog.querySelector("#order-done-help");

@@ -369,7 +369,11 @@ const deleteDialog = formDialog({
   },
 });
 deleteDialog.dialog.querySelector("button[type=submit]")?.classList.add("danger");
-byId("delete-session", HTMLButtonElement).addEventListener("click", () => deleteDialog.open());
+byId("delete-session", HTMLButtonElement).addEventListener("click", () => {
+  deleteDialog.open();
+  // The safe choice has the focus: Enter alone never deletes.
+  /** @type {HTMLElement | null} */ (deleteDialog.dialog.querySelector(".cartstart-actions button[type=button]"))?.focus();
+});
 
 // ---- start --------------------------------------------------------------------------------
 

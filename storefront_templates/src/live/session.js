@@ -100,6 +100,17 @@ export class SessionState {
   }
 
   /**
+   * An order placed from the session cart (its result or its event): what it bought leaves the
+   * cart.
+   * @param {OrderView} order
+   */
+  addOrder(order) {
+    if (!this.orders.some((o) => o.order_id === order.order_id)) this.orders.push(order);
+    const bought = new Set(order.lines.map((line) => line.ticket_id));
+    for (const [product, ticket] of this.cart) if (bought.has(ticket.ticket_id)) this.cart.delete(product);
+  }
+
+  /**
    * Applies one durable event, once; null when it was applied before.
    * @param {LiveEvent} event
    * @returns {Part | null}
@@ -127,7 +138,7 @@ export class SessionState {
         this.setTicket(event.ticket);
         return "cart";
       case "session_ordered":
-        if (!this.orders.some((o) => o.order_id === event.order.order_id)) this.orders.push(event.order);
+        this.addOrder(event.order);
         return "orders";
       case "session_attached":
         return "attached";

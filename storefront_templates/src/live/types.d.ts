@@ -78,7 +78,7 @@ export interface OrderView {
   order_id: string;
   status: string;
   total: Money;
-  lines: { name: string; qty: number }[];
+  lines: { ticket_id: string; name: string; qty: number }[];
 }
 
 export interface LiveSnapshot {
