@@ -4,18 +4,21 @@ HTTP, as the store console would."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import re
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
 import pytest
 from PIL import Image
-from playwright.async_api import Browser, Locator, Page, WebSocketRoute, expect
+from playwright.async_api import Browser, FilePayload, Locator, Page, WebSocketRoute, expect
 
+from storefront_templates import STATIC_DIR
 from tests.helpers.peers import Peer, peer
 from tests.helpers.waiting import eventually
 from tests.storefront.conftest import TEST_CATALOGUE, Shop
@@ -149,9 +152,13 @@ async def test_public_mode_shows_the_store_its_board_and_searches_the_catalogue(
     )
     await seller.post_public({"kind": "note", "title": "Opening hours", "text": "Mon–Sat, 10–18"})
     await seller.post_public({"kind": "product", "product_id": "mug"})
-    await seller.post_public({"kind": "link", "url": "https://example.org/kiln", "title": "Our kiln"})
+    await seller.post_public(
+        {"kind": "link", "url": "https://example.org/kiln", "title": "Our kiln"}
+    )
     picture = await seller.upload(png())
-    await seller.post_public({"kind": "image", "upload_id": picture["upload_id"], "title": "New glaze"})
+    await seller.post_public(
+        {"kind": "image", "upload_id": picture["upload_id"], "title": "New glaze"}
+    )
 
     page = await open_live(browser, shop)
     await expect(page.get_by_role("heading", level=1)).to_have_text(TEST_CATALOGUE.name)
@@ -217,8 +224,14 @@ async def test_a_session_chat_counter_session_cart_and_order_now(
         # The store heard the visitor typing first (ephemeral), then the message.
         assert (await until(store, "typing"))["side"] == "visitor"
         said = await until(store, "said")
-        assert said["message"] == {**said["message"], "author": "visitor", "text": "Hello, do you have mugs?"}
-        await expect(chat.locator(".message.from-visitor .text")).to_have_text(["Hello, do you have mugs?"])
+        assert said["message"] == {
+            **said["message"],
+            "author": "visitor",
+            "text": "Hello, do you have mugs?",
+        }
+        await expect(chat.locator(".message.from-visitor .text")).to_have_text(
+            ["Hello, do you have mugs?"]
+        )
         # The store is typing, then answers: the page shows both, then "Seen" once it read it.
         await store.send({"type": "typing"})
         await expect(page.locator("#typing")).to_have_text(f"{TEST_CATALOGUE.name} is typing…")
@@ -241,8 +254,12 @@ async def test_a_session_chat_counter_session_cart_and_order_now(
         await card(counter, "Mug").get_by_role("button", name="Add to session cart").click()
         cart = page.locator("#cart")
         await expect(cart.locator(".cart-item .name")).to_have_text(["Mug"])
-        await expect(cart.locator(".cart-item .held")).to_contain_text(re.compile(r"Held for you · \d+:\d\d left"))
-        await expect(card(counter, "Mug").locator(".availability")).to_have_text("In your session cart (1)")
+        await expect(cart.locator(".cart-item .held")).to_contain_text(
+            re.compile(r"Held for you · \d+:\d\d left")
+        )
+        await expect(card(counter, "Mug").locator(".availability")).to_have_text(
+            "In your session cart (1)"
+        )
         (level,) = await shop.hub.hub.carts.availability([(shop.store_id, "mug")])
         assert level.available == 4  # a real hold in the ledger
         event = await until(store, "session_cart")
@@ -317,9 +334,11 @@ async def test_come_back_later_with_the_link_and_a_message_sent_while_away_arriv
         await page.get_by_label("Your message").press("Enter")
         await until(store, "said")
         await seller.command(store, {"type": "present", "product": "last-vase"})
-        await card(page.locator("#counter"), "The last vase").get_by_role(
-            "button", name="Add to session cart"
-        ).click()
+        await (
+            card(page.locator("#counter"), "The last vase")
+            .get_by_role("button", name="Add to session cart")
+            .click()
+        )
         await expect(page.locator("#cart .cart-item")).to_have_count(1)
         await page.get_by_label("Note", exact=True).fill("Gift wrap, please")
         await page.get_by_role("button", name="Post", exact=True).click()
@@ -389,7 +408,11 @@ async def test_with_websockets_blocked_the_session_works_by_polling(
         await seller.command(store, {"type": "say", "text": "Heard you"})
         await seller.command(store, {"type": "present", "product": "mug"})
     await expect(page.locator("#chat-log .text")).to_have_text(["Polling here", "Heard you"])
-    await card(page.locator("#counter"), "Mug").get_by_role("button", name="Add to session cart").click()
+    await (
+        card(page.locator("#counter"), "Mug")
+        .get_by_role("button", name="Add to session cart")
+        .click()
+    )
     await expect(page.locator("#cart .cart-item .name")).to_have_text(["Mug"])
     await expect(page.locator("#chat-log .message")).to_have_count(2)
 
@@ -463,3 +486,217 @@ async def test_the_store_deletes_the_session_and_the_visitor_is_told(
     )
     await expect(page.get_by_role("button", name="Start a session")).to_be_visible()
     await expect(page.get_by_role("button", name="Delete session")).to_be_hidden()
+
+
+# ---- hostile text, uploads -------------------------------------------------------------------
+
+SCRIPT = "<script>window.pwned = 1</script>"
+IMG = '<img src=x onerror="window.pwned = 2">'
+
+
+async def test_hostile_text_is_shown_as_text_and_no_javascript_link_is_made(
+    browser: Browser, shop: Shop, seller: Seller
+) -> None:
+    await seller.post_public({"kind": "link", "url": "https://example.org/a", "title": IMG})
+    page = await open_live(browser, shop)
+    await expect(page.locator("#board").get_by_role("link", name=IMG)).to_be_visible()
+    await start_session(page, SCRIPT)
+    async with seller.in_session(await seller.newest_session()) as store:
+        await seller.command(store, {"type": "say", "text": SCRIPT})
+        await seller.command(store, {"type": "say", "text": IMG})
+        await seller.command(
+            store,
+            {"type": "post", "widget": {"kind": "note", "title": SCRIPT, "text": IMG}},
+        )
+        await seller.command(
+            store,
+            {
+                "type": "post",
+                "widget": {"kind": "link", "url": "https://example.org/b", "title": SCRIPT},
+            },
+        )
+        # A product whose name is markup, presented at the counter.
+        await seller.command(store, {"type": "present", "product": "XSS-1"})
+        tricky = TEST_CATALOGUE.item("tricky").name  # type: ignore[union-attr]
+        await expect(page.locator("#counter .card h3")).to_have_text([tricky])
+        await expect(page.locator("#chat-log .text")).to_have_text([SCRIPT, IMG])
+        board = page.locator("#board")
+        await expect(board.get_by_role("heading", name=SCRIPT, exact=True)).to_have_count(2)
+        await expect(board.get_by_text(IMG)).to_be_visible()
+        # The visitor's own hostile words go out and come back as text too.
+        box = page.get_by_label("Your message")
+        await box.fill(IMG)
+        await box.press("Enter")
+        await expect(page.locator("#chat-log .from-visitor .text")).to_have_text([IMG])
+        # A javascript: address is refused in words, and posts nothing.
+        await page.get_by_role("radio", name="A link").check()
+        await page.get_by_label("Address", exact=True).fill("javascript:window.pwned=3")
+        await page.get_by_label("Title").fill("Click me")
+        await page.get_by_role("button", name="Post", exact=True).click()
+        await expect(page.locator("#post-error")).to_have_text(
+            "That is not a web address. It must start with https:// or http://."
+        )
+        await expect(page.get_by_label("Address", exact=True)).to_be_focused()
+    assert await page.evaluate("window.pwned") is None
+    hrefs = await page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    assert hrefs and not [h for h in hrefs if not h.startswith(("http:", "https:"))]
+    assert await page.locator("main img[src='x'], main script").count() == 0
+    assert await page.locator("#board").get_by_text("Click me").count() == 0
+
+
+async def test_a_picture_is_uploaded_and_shown_and_other_files_are_refused_in_words(
+    browser: Browser, shop: Shop, seller: Seller
+) -> None:
+    page = await open_live(browser, shop)
+    await start_session(page)
+    await page.get_by_role("radio", name="A picture").check()
+    picture = page.get_by_label("Picture (PNG, JPEG or WebP)")
+    post = page.get_by_role("button", name="Post", exact=True)
+    # A text file: refused before anything is sent.
+    await picture.set_input_files(
+        files=FilePayload(name="notes.txt", mimeType="text/plain", buffer=b"hello")
+    )
+    await post.click()
+    refusal = "That file is not a picture. Choose a PNG, JPEG or WebP image."
+    await expect(page.locator("#post-error")).to_have_text(refusal)
+    # A file that says it is a PNG and is not: the hub decodes it and refuses it.
+    await picture.set_input_files(
+        files=FilePayload(name="fake.png", mimeType="image/png", buffer=b"<svg onload=alert(1)>")
+    )
+    await post.click()
+    await expect(page.locator("#post-error")).to_have_text(refusal)
+    # A real picture, with a caption, shared publicly: waiting for approval, said so.
+    await picture.set_input_files(
+        files=FilePayload(name="glaze.png", mimeType="image/png", buffer=png((40, 120, 90)))
+    )
+    await page.get_by_label("Caption").fill("This glaze, on a bigger bowl?")
+    await page.get_by_label("Also show it on the shop's public page").check()
+    await post.click()
+    mine = page.locator("#board .card.image")
+    await expect(mine.locator(".caption")).to_have_text("This glaze, on a bigger bowl?")
+    await expect(mine.locator(".badge")).to_have_text("Waiting for the shop's approval")
+    await eventually(
+        lambda: mine.locator("img").evaluate("img => img.complete && img.naturalWidth === 64"),
+        what="the uploaded picture loads",
+    )
+    await expect(page.locator("#post-error")).to_have_text("")
+    # Another visitor's public page does not show it until the store approves it.
+    other = await open_live(browser, shop)
+    await expect(other.locator("#board-empty")).to_be_visible()
+    waiting = (await seller.lobby())["waiting"]
+    assert [w["title"] for w in waiting] == ["This glaze, on a bigger bowl?"]
+    r = await seller.http.post(
+        f"{seller.base}/board/{waiting[0]['widget_id']}/approval", headers=seller.auth
+    )
+    assert r.status_code == 200, r.text
+    await expect(other.locator("#board .card.image .caption")).to_have_text(
+        "This glaze, on a bigger bowl?"
+    )
+    # The visitor removes it: gone from both.
+    await mine.get_by_role("button", name="Remove this picture").click()
+    await expect(mine).to_have_count(0)
+    await expect(other.locator("#board .card.image")).to_have_count(0)
+
+
+# ---- the storefront widget's entry -------------------------------------------------------------
+
+
+async def test_the_widget_offers_shop_live_only_when_the_page_is_on(
+    browser: Browser, shop: Shop, seller: Seller
+) -> None:
+    context = await browser.new_context()
+    page = await context.new_page()
+    page.set_default_timeout(5000)
+    await page.goto(shop.page_url("/"))
+    entry = page.get_by_role("link", name="Shop live with us")
+    await expect(entry).to_be_visible()
+    await expect(entry).to_have_attribute("href", f"{shop.hub.http_url}/live/{shop.store_id}")
+    await expect(entry).to_have_attribute("target", "_blank")
+    async with context.expect_page() as opened:
+        await entry.click()
+    live = await opened.value
+    await expect(live.get_by_role("heading", level=1)).to_have_text(TEST_CATALOGUE.name)
+    assert "/static/live.html?store=" in live.url
+
+    await seller.settings(enabled=False)
+    async with page.expect_response(re.compile(r"/api/live/stores/[^/]+$")) as answer:
+        await page.reload()
+    assert (await answer.value).status == 404
+    await expect(page.locator(".cartstart-availability").first).not_to_have_text(
+        "Checking availability…"
+    )
+    assert await page.locator(".cartstart-live").count() == 0
+    # The page itself, opened anyway, says it is not open.
+    await live.reload()
+    await expect(live.get_by_role("heading", name="This live page is not open")).to_be_visible()
+
+
+# ---- the page's modules, as written --------------------------------------------------------------
+
+
+@pytest.fixture
+def sources() -> Iterator[str]:
+    """storefront_templates/src/ served as it is: the modules run without a build."""
+    handler = partial(SimpleHTTPRequestHandler, directory=str(STATIC_DIR.parent / "src"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+async def test_addresses_are_links_only_when_http_and_events_apply_once(
+    browser: Browser, sources: str
+) -> None:
+    """Whatever a hub or a store sends, a card never links to javascript: (or data:), and a
+    replayed event changes nothing twice."""
+    context = await browser.new_context()
+    page = await context.new_page()
+    await page.goto(sources + "/")
+    result = await page.evaluate(
+        """async () => {
+            const { safeUrl } = await import('/live/dom.js');
+            const { productCard } = await import('/live/cards.js');
+            const { SessionState } = await import('/live/session.js');
+            const hub = new URL('https://hub.example/');
+            const product = (page_url, image_url) => ({ product_id: 'p', name: '<b>x</b>', code: 'P',
+                price: { amount: 100, currency: 'EUR' }, image_url, page_url, available: 2 });
+            const cards = [
+                productCard(product('javascript:window.pwned=1', 'javascript:alert(1)'), hub),
+                productCard(product(' JavaScript:alert(1)', 'data:image/svg+xml,<svg onload=alert(1)>'), hub),
+                productCard(product('https://shop.example/p', '/api/live/uploads/u1'), hub),
+            ];
+            const snap = { head_seq: 3, session: { store_name: 'S' }, style: {}, messages: [],
+                counter: [], board: [], cart: [], read: { visitor: 0, store: 0 },
+                here: { visitor: true, store: false }, lead: 'store' };
+            const state = new SessionState(snap);
+            const line = (seq) => ({ type: 'said', seq, message: { message_id: 'm' + seq, seq,
+                author: 'store', text: 't', at: 1 } });
+            const applied = [line(2), line(4), line(4), line(5)].map((e) => state.apply(e));
+            return {
+                urls: ['javascript:alert(1)', 'JAVASCRIPT:x', 'data:text/html,x', 'vbscript:x',
+                       'https://a.example/x', '/api/live/uploads/u1', 'not a url at all'
+                      ].map((u) => safeUrl(u, hub)),
+                links: cards.map((c) => c.querySelector('a')?.getAttribute('href') ?? null),
+                images: cards.map((c) => c.querySelector('img')?.getAttribute('src') ?? null),
+                names: cards.map((c) => c.querySelector('h3').textContent),
+                applied,
+                chat: state.chat().map((m) => m.seq),
+            };
+        }"""
+    )
+    assert result["urls"] == [
+        None,
+        None,
+        None,
+        None,
+        "https://a.example/x",
+        "https://hub.example/api/live/uploads/u1",
+        "https://hub.example/not%20a%20url%20at%20all",
+    ]
+    assert result["links"] == [None, None, "https://shop.example/p"]
+    assert result["images"] == [None, None, "https://hub.example/api/live/uploads/u1"]
+    assert result["names"] == ["<b>x</b>"] * 3
+    assert result["applied"] == [None, "chat", None, "chat"]
+    assert result["chat"] == [4, 5]
