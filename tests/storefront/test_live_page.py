@@ -21,7 +21,7 @@ from playwright.async_api import Browser, FilePayload, Locator, Page, WebSocketR
 from storefront_templates import STATIC_DIR
 from tests.helpers.peers import Peer, peer
 from tests.helpers.waiting import eventually
-from tests.storefront.conftest import TEST_CATALOGUE, Shop
+from tests.storefront.conftest import TEST_CATALOGUE, TTL, Shop
 
 Frame = dict[str, Any]
 VIEWPORT = {"width": 1280, "height": 800}
@@ -254,8 +254,8 @@ async def test_a_session_chat_counter_session_cart_and_order_now(
         await card(counter, "Mug").get_by_role("button", name="Add to session cart").click()
         cart = page.locator("#cart")
         await expect(cart.locator(".cart-item .name")).to_have_text(["Mug"])
-        await expect(cart.locator(".cart-item .held")).to_contain_text(
-            re.compile(r"Held for you · \d+:\d\d left")
+        await expect(cart.locator(".cart-item .state")).to_have_text(
+            re.compile(r"^Held for you \d+:\d\d left$")
         )
         await expect(card(counter, "Mug").locator(".availability")).to_have_text(
             "In your session cart (1)"
@@ -415,6 +415,40 @@ async def test_with_websockets_blocked_the_session_works_by_polling(
     )
     await expect(page.locator("#cart .cart-item .name")).to_have_text(["Mug"])
     await expect(page.locator("#chat-log .message")).to_have_count(2)
+
+
+async def test_a_hold_put_back_and_a_hold_that_ran_out_taken_again(
+    browser: Browser, shop: Shop, seller: Seller
+) -> None:
+    page = await open_live(browser, shop)
+    await start_session(page)
+    cart = page.locator("#cart")
+    async with seller.in_session(await seller.newest_session()) as store:
+        await seller.command(store, {"type": "present", "product": "mug"})
+        await seller.command(store, {"type": "present", "product": "last-vase"})
+    counter = page.locator("#counter")
+    await expect(counter.locator(".card h3")).to_have_text(["The last vase", "Mug"])  # newest first
+    await card(counter, "Mug").get_by_role("button", name="Add to session cart").click()
+    await expect(cart.get_by_role("button", name="Order now")).to_be_enabled()
+    await cart.get_by_role("button", name="Put back").click()
+    await expect(cart.locator("#cart-empty")).to_be_visible()
+    await expect(cart.get_by_role("button", name="Order now")).to_be_disabled()
+    (level,) = await shop.hub.hub.carts.availability([(shop.store_id, "mug")])
+    assert level.available == 5
+
+    await card(counter, "The last vase").get_by_role("button", name="Add to session cart").click()
+    await expect(cart.locator(".cart-item .held")).to_be_visible()
+    shop.clock.advance(TTL + 1)  # the hold runs out
+    item = cart.locator(".cart-item")
+    await expect(item.locator(".lost")).to_have_text("Your hold ran out")
+    await expect(cart.get_by_role("button", name="Order now")).to_be_disabled()
+    await item.get_by_role("button", name="Take again").focus()
+    await page.keyboard.press("Enter")
+    await expect(item.locator(".held")).to_contain_text("Held for you")
+    # The keyboard's place is kept across the redraw.
+    await expect(item.get_by_role("button", name="Put back")).to_be_focused()
+    (level,) = await shop.hub.hub.carts.availability([(shop.store_id, "last-vase")])
+    assert level.available == 0
 
 
 # ---- deleting ----------------------------------------------------------------------------------

@@ -82,11 +82,11 @@ export class Board {
    */
   card(w, inSession) {
     const hub = this.deps.hub;
-    const from = w.author === "store" ? this.deps.storeName() : w.mine ? say("you") : "a visitor";
+    const from = w.author === "store" ? (inSession ? this.deps.storeName() : "") : w.mine ? say("you") : "a visitor";
     let badge;
     if (inSession && w.public) badge = w.approved ? "On the shop's public page" : "Waiting for the shop's approval";
     else if (inSession) badge = "Only you and the shop";
-    const meta = el("p", { class: "meta" }, `From ${from} · `, el("time", {}, clock(w.at)));
+    const meta = el("p", { class: "meta" }, from ? `From ${from} · ` : "Posted ", el("time", {}, clock(w.at)));
     const remove = inSession && w.mine
       ? button("Remove", () => this.remove(w), { small: true, attrs: { "aria-label": `Remove this ${w.kind === "image" ? "picture" : w.kind}` } })
       : null;

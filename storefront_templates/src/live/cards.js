@@ -38,6 +38,7 @@ export function picture(src, name, hub) {
  * @property {string | null} [stock] the line under the price (default: how many are left; null:
  *   none)
  * @property {string} [key] `data-key` (the card's product or widget id)
+ * @property {boolean} [held] the session cart holds it (the card says so in its colour)
  */
 
 /**
@@ -45,12 +46,12 @@ export function picture(src, name, hub) {
  * @param {URL} hub
  * @param {CardOptions} [options]
  */
-export function productCard(product, hub, { actions = [], badge, stock, key } = {}) {
+export function productCard(product, hub, { actions = [], badge, stock, key, held = false } = {}) {
   const page = safeUrl(product.page_url, hub);
   const name = page
     ? el("a", { href: page, target: "_blank", rel: "noopener noreferrer" }, product.name)
     : product.name;
-  const state = product.available <= 0 ? "sold" : product.available === 1 ? "last" : "available";
+  const state = held ? "held" : product.available <= 0 ? "sold" : product.available === 1 ? "last" : "available";
   return el(
     "article",
     { class: "card product", "data-key": key ?? product.product_id, "data-state": state },

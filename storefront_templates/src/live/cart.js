@@ -33,7 +33,7 @@ export class SessionCart {
     this.orders = byId("orders", HTMLDivElement);
     this.orderButton = byId("order-now", HTMLButtonElement);
     this.empty.textContent = say("cartEmpty");
-    this.orderButton.addEventListener("click", () => this.orderDialog.open());
+    this.orderButton.addEventListener("click", () => this.openOrder());
     this.orderDialog = formDialog({
       id: "order-dialog",
       title: "Order now",
@@ -84,12 +84,27 @@ export class SessionCart {
     this.tick();
   }
 
+  /** The order dialog, saying what is ordered and for how much. */
+  openOrder() {
+    const state = this.deps.state();
+    const held = [...(state?.cart.values() ?? [])].filter((t) => t.state === "held");
+    if (!state || !held.length) return;
+    const amount = held.reduce((sum, t) => sum + t.price.amount * t.qty, 0);
+    const names = held.map((t) => (t.qty > 1 ? `${t.qty} × ${t.name}` : t.name));
+    const what = names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}` : names[0];
+    const help = this.orderDialog.dialog.querySelector("#order-dialog-help");
+    if (help) {
+      help.textContent = `${what}: ${money({ amount, currency: held[0].price.currency })} in all. ${state.info.store_name} sends the order's confirmation, and how to pay and receive it, to your email address.`;
+    }
+    this.orderDialog.open();
+  }
+
   /** @param {Ticket} t */
   item(t) {
     const held = t.state === "held";
     const status = held
-      ? el("span", { class: "held" }, "Held for you · ", el("span", { class: "left", "data-expires": String(t.expires_at) }, ""))
-      : el("span", { class: "lost" }, t.state === "revoked" ? "Sold in the shop meanwhile" : "Your hold ran out");
+      ? [el("span", { class: "held" }, "Held for you"), " ", el("span", { class: "left", "data-expires": String(t.expires_at) }, "")]
+      : [el("span", { class: "lost" }, t.state === "revoked" ? "Sold in the shop meanwhile" : "Your hold ran out")];
     const action = held
       ? button("Put back", () => this.putBack(t), { small: true, attrs: { "data-focus-key": `cart-${t.product_id}` } })
       : button("Take again", () => this.take({ product_id: t.product_id, name: t.name }), {
@@ -106,7 +121,7 @@ export class SessionCart {
         { class: "cart-body" },
         el("p", { class: "name" }, t.name),
         el("p", { class: "line" }, t.qty > 1 ? `${t.qty} × ${money(t.price)}` : money(t.price)),
-        el("p", { class: "state" }, status),
+        el("p", { class: "state" }, ...status),
       ),
       action,
     );
@@ -196,6 +211,13 @@ export function takeButton(product, cart) {
   b.disabled = !holding && product.available <= 0;
   return b;
 }
+
+/**
+ * Whether the session cart holds this product now.
+ * @param {LiveProduct} product
+ * @param {SessionState | null} state
+ */
+export const holds = (product, state) => state?.cart.get(product.product_id)?.state === "held";
 
 /**
  * The line under a product's price: in the session cart, or how many are left.

@@ -3,8 +3,8 @@
 // the chat.
 
 import { fill, productCard } from "./cards.js";
-import { stockLine, takeButton } from "./cart.js";
-import { byId, clock } from "./dom.js";
+import { holds, stockLine, takeButton } from "./cart.js";
+import { byId, clock, el } from "./dom.js";
 import { say } from "./texts.js";
 
 /** @typedef {import("./session.js").SessionState} SessionState */
@@ -28,14 +28,17 @@ export class Counter {
   render() {
     const state = this.state();
     if (!state) return;
-    const cards = state.counter.map((shown, i) =>
-      productCard(shown.product, this.hub, {
+    const cards = state.counter.map((shown, i) => {
+      const card = productCard(shown.product, this.hub, {
         actions: [takeButton(shown.product, this.cart)],
-        badge: i === 0 ? `New · ${clock(shown.at)}` : `Shown ${clock(shown.at)}`,
+        badge: i === 0 ? "New" : undefined,
         stock: stockLine(shown.product, state),
+        held: holds(shown.product, state),
         key: `${shown.product.product_id}-${shown.at}`,
-      }),
-    );
+      });
+      card.querySelector(".price")?.before(el("p", { class: "meta" }, `Shown ${clock(shown.at)}`));
+      return card;
+    });
     fill(this.list, cards, this.empty);
   }
 }

@@ -24,6 +24,7 @@ const TYPING_PAUSE_MS = 350;
  * @property {string} storeId
  * @property {(product: LiveProduct) => Node[]} actions the buttons under a result (none in public mode)
  * @property {(product: LiveProduct) => string | undefined} stock the line under a result's price
+ * @property {(product: LiveProduct) => boolean} held the session cart holds it
  * @property {(frame: object) => void} signal an ephemeral frame (session mode; dropped when polling)
  * @property {() => LiveProduct[]} known products the page knows (the counter, the board)
  */
@@ -95,7 +96,7 @@ export class Gallery {
   render() {
     fill(
       this.results,
-      this.items.map((p) => productCard(p, this.deps.hub, { actions: this.deps.actions(p), stock: this.deps.stock(p) })),
+      this.items.map((p) => productCard(p, this.deps.hub, { actions: this.deps.actions(p), stock: this.deps.stock(p), held: this.deps.held(p) })),
       this.empty,
     );
     this.empty.textContent = this.query ? say("noResults", { query: this.query }) : "The shop has nothing on sale right now.";

@@ -12,7 +12,7 @@ import { formDialog } from "../shared/dialog.js";
 import { CartStartError, httpJson, request } from "../shared/http.js";
 import { DIALOG_CSS, injectStyle } from "../shared/style.js";
 import { Board } from "./board.js";
-import { SessionCart, stockLine, takeButton } from "./cart.js";
+import { SessionCart, holds, stockLine, takeButton } from "./cart.js";
 import { Chat } from "./chat.js";
 import { LiveConnection } from "./connection.js";
 import { Counter } from "./counter.js";
@@ -88,6 +88,7 @@ const gallery = new Gallery({
   storeId: STORE,
   actions: (product) => (state ? sessionActions(product) : []),
   stock: (product) => (state ? stockLine(product, state) : undefined),
+  held: (product) => holds(product, state),
   signal,
   known: () => [
     ...(state?.counter.map((shown) => shown.product) ?? []),
