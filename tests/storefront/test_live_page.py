@@ -652,6 +652,23 @@ async def test_the_widget_offers_shop_live_only_when_the_page_is_on(
     await expect(live.get_by_role("heading", level=1)).to_have_text(TEST_CATALOGUE.name)
     assert "/static/live.html?store=" in live.url
 
+    # A shop that places the entry itself: its own element, its own words, nothing floating.
+    placed = await context.new_page()
+    await placed.add_init_script(
+        """document.addEventListener('DOMContentLoaded', () => {
+            const a = document.createElement('a');
+            a.setAttribute('data-cartstart-live', '');
+            a.hidden = true;
+            a.textContent = 'Talk to us live';
+            document.querySelector('header').append(a);
+        });"""
+    )
+    await placed.goto(shop.page_url("/"))
+    own = placed.locator("header").get_by_role("link", name="Talk to us live (opens in a new tab)")
+    await expect(own).to_be_visible()
+    await expect(own).to_have_attribute("href", f"{shop.hub.http_url}/live/{shop.store_id}")
+    assert await placed.locator(".cartstart-live-floating").count() == 0
+
     await seller.settings(enabled=False)
     async with page.expect_response(re.compile(r"/api/live/stores/[^/]+$")) as answer:
         await page.reload()
@@ -734,3 +751,28 @@ async def test_addresses_are_links_only_when_http_and_events_apply_once(
     assert result["names"] == ["<b>x</b>"] * 3
     assert result["applied"] == [None, "chat", None, "chat"]
     assert result["chat"] == [4, 5]
+
+
+async def test_a_product_presented_while_the_pointer_is_on_the_counter_moves_nothing_under_it(
+    browser: Browser, shop: Shop, seller: Seller
+) -> None:
+    page = await open_live(browser, shop)
+    await start_session(page)
+    counter = page.locator("#counter")
+    async with seller.in_session(await seller.newest_session()) as store:
+        await seller.command(store, {"type": "present", "product": "mug"})
+        take = card(counter, "Mug").get_by_role("button", name="Add to session cart")
+        await take.hover()
+        before = await take.bounding_box()
+        await seller.command(store, {"type": "present", "product": "last-vase"})
+        # The page says it came; the card waits for the pointer to leave the list.
+        await expect(page.locator("#notice")).to_have_text(
+            f"{TEST_CATALOGUE.name} shows you: The last vase"
+        )
+        assert await take.bounding_box() == before
+        await expect(counter.locator(".card")).to_have_count(1)
+        # The click lands on the mug, where it was aimed.
+        await page.mouse.click(before["x"] + 5, before["y"] + 5)  # type: ignore[index]
+        await expect(page.locator("#cart .cart-item .name")).to_have_text(["Mug"])
+        await page.mouse.move(1, 1)
+        await expect(counter.locator(".card h3")).to_have_text(["The last vase", "Mug"])

@@ -116,3 +116,22 @@ export function keepingFocus(container, draw) {
   const again = container.querySelector(`[data-focus-key="${CSS.escape(key)}"]`);
   if (again instanceof HTMLElement) again.focus();
 }
+
+/**
+ * Draws `scroller`'s content again without moving what is under the pointer: a card added above
+ * the hovered one scrolls the list by its height, so a click lands where it was aimed. Cards are
+ * found again by `data-key`.
+ * @param {HTMLElement} scroller
+ * @param {() => void} draw
+ */
+export function anchored(scroller, draw) {
+  const hovered = scroller.matches(":hover")
+    ? Array.from(scroller.querySelectorAll("[data-key]")).find((node) => node.matches(":hover"))
+    : undefined;
+  const key = hovered instanceof HTMLElement ? hovered.dataset.key : undefined;
+  const before = hovered?.getBoundingClientRect().top;
+  draw();
+  if (key === undefined || before === undefined) return;
+  const again = scroller.querySelector(`[data-key="${CSS.escape(key)}"]`);
+  if (again) scroller.scrollTop += again.getBoundingClientRect().top - before;
+}

@@ -16,7 +16,7 @@ import { SessionCart, holds, stockLine, takeButton } from "./cart.js";
 import { Chat } from "./chat.js";
 import { LiveConnection } from "./connection.js";
 import { Counter } from "./counter.js";
-import { button, byId, keepingFocus } from "./dom.js";
+import { anchored, button, byId, keepingFocus } from "./dom.js";
 import { Gallery } from "./gallery.js";
 import { comeBackUrl, forget, keep, linkOnLoad } from "./link.js";
 import { applyStyle, hubNow, learnClock, notify, showScreen, showStatus } from "./page.js";
@@ -111,7 +111,7 @@ function draw(part) {
       keepingFocus(byId("counter", HTMLElement), () => counter.render());
       break;
     case "board":
-      keepingFocus(byId("board", HTMLElement), () => board.renderSession());
+      keepingFocus(byId("board", HTMLElement), () => anchored(byId("board-list", HTMLDivElement), () => board.renderSession()));
       break;
     case "cart":
     case "orders":
@@ -119,7 +119,7 @@ function draw(part) {
       keepingFocus(byId("cart", HTMLElement), () => cart.render());
       keepingFocus(byId("counter", HTMLElement), () => counter.render());
       keepingFocus(byId("gallery", HTMLElement), () => gallery.render());
-      keepingFocus(byId("board", HTMLElement), () => board.renderSession());
+      keepingFocus(byId("board", HTMLElement), () => anchored(byId("board-list", HTMLDivElement), () => board.renderSession()));
       break;
     case "attached":
       notify("This session is now in your CartStart cart too.");
@@ -144,7 +144,8 @@ function loadSnapshot(snap) {
   chat.setPresence(Boolean(snap.here.store));
   gallery.setSession(true);
   gallery.setLead(snap.lead);
-  for (const part of /** @type {Part[]} */ (["counter", "cart"])) draw(part);
+  counter.reset();
+  draw("cart");
   if (first) gallery.search("");
 }
 
@@ -171,6 +172,7 @@ function onSessionMessage(message) {
   if (!state || !("seq" in message)) return;
   const part = state.apply(message);
   if (part) draw(part);
+  if (message.type === "presented" && part) notify(`${storeName} shows you: ${message.item.product.name}`);
   clearTimeout(ackTimer);
   ackTimer = setTimeout(() => state && conn?.signal({ type: "ack", seq: state.seq }), ACK_AFTER_MS);
 }
