@@ -320,6 +320,13 @@ async def test_the_gallery_follows_the_seller_until_the_visitor_stops(
         await page.get_by_label("Search the shop's catalogue").fill("mu")
         await expect(bar).to_contain_text("Browsing on your own")
         assert (await until(store, "gallery", following=False))["following"] is False
+        # A product from the gallery, shared on the session's board: the store sees it.
+        await card(gallery(page), "Mug").get_by_role("button", name="Share on the board").click()
+        shared = card(page.locator("#board"), "Mug")
+        await expect(shared.locator(".badge")).to_have_text("Only you and the shop")
+        posted = await until(store, "widget_posted")
+        assert posted["widget"]["product"]["product_id"] == "mug"
+        assert posted["widget"]["public"] is False
 
 
 async def test_come_back_later_with_the_link_and_a_message_sent_while_away_arrives_once(
@@ -776,3 +783,40 @@ async def test_a_product_presented_while_the_pointer_is_on_the_counter_moves_not
         await expect(page.locator("#cart .cart-item .name")).to_have_text(["Mug"])
         await page.mouse.move(1, 1)
         await expect(counter.locator(".card h3")).to_have_text(["The last vase", "Mug"])
+
+
+async def test_copy_the_link_to_come_back_later_and_a_link_that_does_not_work(
+    browser: Browser, shop: Shop
+) -> None:
+    page = await open_live(browser, shop)
+    await start_session(page)
+    link = await page.evaluate(f"localStorage.getItem('cartstart.live.{shop.store_id}')")
+    expected = f"{shop.hub.http_url}/static/live.html?store={shop.store_id}#session={link}"
+    await page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    await page.get_by_role("button", name="Copy link to come back later").click()
+    await expect(page.locator("#notice")).to_have_text(
+        "Link copied. Open it on any device to come back to this session."
+    )
+    assert await page.evaluate("navigator.clipboard.readText()") == expected
+    # A browser that refuses the clipboard: the link shows in a dialog, selected, to copy by hand.
+    await page.evaluate(
+        """() => {
+            const refuse = () => Promise.reject(new DOMException('no', 'NotAllowedError'));
+            navigator.clipboard.writeText = refuse;
+        }"""
+    )
+    await page.get_by_role("button", name="Copy link to come back later").click()
+    dialog = page.get_by_role("dialog", name="Your session's link")
+    field = dialog.get_by_label("Link to come back later")
+    await expect(field).to_have_value(expected)
+    await expect(field).to_be_focused()
+    assert await field.evaluate("f => f.selectionEnd - f.selectionStart") == len(expected)
+    await page.keyboard.press("Escape")
+    await expect(dialog).to_be_hidden()
+    await expect(page.get_by_role("button", name="Copy link to come back later")).to_be_focused()
+    # A link that was mistyped: said in words, and the page offers a new session.
+    broken = await open_live(browser, shop, "#session=csv.lsnothing.notasecret")
+    await expect(broken.locator("#ended-text")).to_have_text(
+        "This session link does not work: it may be incomplete, or the session was deleted."
+    )
+    await expect(broken.get_by_role("button", name="Start a session")).to_be_visible()

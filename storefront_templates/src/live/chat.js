@@ -93,7 +93,6 @@ export class Chat {
       if (line.author === "store") this.stopTyping();
     }
     this.empty.hidden = this.lines.size > 0;
-    this.log.hidden = this.lines.size === 0;
     this.receipts(state);
     if (added && (atBottom || mine)) this.scroller.scrollTop = this.scroller.scrollHeight;
     if (added) this.markRead();
@@ -169,7 +168,6 @@ export class Chat {
     this.log.append(pending);
     this.lines.set(id, pending);
     this.empty.hidden = true;
-    this.log.hidden = false;
     this.scroller.scrollTop = this.scroller.scrollHeight;
     this.input.value = "";
     try {
