@@ -31,6 +31,11 @@ const BUNDLES = [
     out: "storefront_templates/static/console.js",
     banner: "/* CartStart store console (MIT). Built from storefront_templates/src/console/: edit those and run `make js`. */",
   },
+  {
+    entry: "storefront_templates/src/live/main.js",
+    out: "storefront_templates/static/live.js",
+    banner: "/* CartStart live selling page (MIT). Built from storefront_templates/src/live/: edit those and run `make js`. */",
+  },
 ];
 
 async function build({ entry, out, banner }) {

@@ -7,6 +7,8 @@
   grants nothing (the request itself is checked), and a refused preflight would hide the
   reason from the page. Which store's products a page may add is checked per command
   (`Carts.add_to_cart`).
+- `GET /api/live/stores/{id}` (a store's public live page: is it on, how it looks) follows the
+  page rule too: the widget's "Shop live with us" entry asks it from the store's own site.
 - Everything else (cart, store, accounts) is not for pages: no CORS headers, so browsers keep
   other sites' scripts out.
 - The hub's own pages (the connect page, the console) call it from its own origin: such
@@ -14,6 +16,8 @@
 """
 
 from __future__ import annotations
+
+import re
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -25,6 +29,7 @@ from .http_errors import error_response
 
 PUBLIC_PREFIXES = ("/static/", "/.well-known/cartstart.json")
 PAGE_PREFIX = "/api/page/"
+LIVE_PUBLIC = re.compile(r"^/api/live/stores/[^/]+$")  # the public snapshot (not its sessions)
 PREFLIGHT_MAX_AGE = "600"
 
 
@@ -45,7 +50,7 @@ class PageCors:
             await self.app(
                 scope, receive, _with_headers(send, {"Access-Control-Allow-Origin": "*"})
             )
-        elif path.startswith(PAGE_PREFIX) and not self.policy.same_origin(origin, _own(scope)):
+        elif _for_pages(path) and not self.policy.same_origin(origin, _own(scope)):
             await self._page(scope, receive, send, origin)
         else:
             await self.app(scope, receive, send)
@@ -70,6 +75,10 @@ class PageCors:
             await response(scope, receive, send)
             return
         await self.app(scope, receive, _with_headers(send, allow))
+
+
+def _for_pages(path: str) -> bool:
+    return path.startswith(PAGE_PREFIX) or LIVE_PUBLIC.match(path) is not None
 
 
 def _own(scope: Scope) -> str:

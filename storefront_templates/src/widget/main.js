@@ -12,11 +12,12 @@
 // docs/storefront.md is the shop owner's guide; docs/protocol.md section 7 the protocol.
 
 import { commandId } from "../shared/commands.js";
+import { request } from "../shared/http.js";
 import { connector } from "./connect.js";
 import { link, takeTokenFromFragment } from "./link.js";
 import { pageNotice } from "./notice.js";
 import { PRODUCT_SELECTOR, Products, refOf } from "./products.js";
-import { controlsOf as controlsWith, render, renderOne, stateOf } from "./render.js";
+import { controlsOf as controlsWith, render, renderLiveEntry, renderOne, stateOf } from "./render.js";
 import { addWidgetStyle } from "./style.js";
 import { customTexts, translator } from "./texts.js";
 import { PageTransport } from "./transport.js";
@@ -193,12 +194,34 @@ function scan(root) {
   return added;
 }
 
+// ---- "Shop live with us" -----------------------------------------------------------------
+
+let liveAsked = false;
+
+/** The store of the page (its first product, or its connect button): the entry shows when the
+ * hub says its live page is on (GET /api/live/stores/{id}: 200). Asked once per page. */
+async function offerLive() {
+  const first = products.all().next().value;
+  const marked = document.querySelector("[data-cartstart-live][data-cartstart-store], button.cartstart-connect[data-cartstart-store]");
+  const storeId = marked?.getAttribute("data-cartstart-store") || first?.ref.store_id;
+  if (liveAsked || !storeId) return;
+  liveAsked = true;
+  try {
+    await request(HUB, `api/live/stores/${encodeURIComponent(storeId)}`);
+    renderLiveEntry(new URL(`live/${encodeURIComponent(storeId)}`, HUB), text);
+  } catch {
+    // off, unknown, or the hub cannot be reached: no entry
+  }
+}
+
 async function main() {
   addWidgetStyle();
   takeTokenFromFragment();
   scan(document);
+  offerLive();
   new MutationObserver((mutations) => {
     transport.subscribe(mutations.flatMap((m) => Array.from(m.addedNodes, scan).flat()));
+    offerLive();
   }).observe(document.body, { childList: true, subtree: true });
   renderAll();
   await transport.start();

@@ -112,3 +112,34 @@ export const stateOf = (entry, status, text) => describe(entry, status, text)[0]
 export function render(entry, status, text) {
   for (const el of entry.elements) renderOne(el, entry, status, text);
 }
+
+/**
+ * "Shop live with us": the store's Direct Selling Page, in a new tab. Into the page's own
+ * `[data-cartstart-live]` elements when it has some (a link there keeps its words), else one
+ * link floating at the window's corner (it overlays the page: nothing moves).
+ * @param {URL} url the hub's /live/<store_id>
+ * @param {Translate} text
+ */
+export function renderLiveEntry(url, text) {
+  /** @type {Element[]} */
+  const places = Array.from(document.querySelectorAll("[data-cartstart-live]"));
+  if (places.length === 0) {
+    const floating = document.createElement("a");
+    floating.className = "cartstart-live cartstart-live-floating";
+    document.body.append(floating);
+    places.push(floating);
+  }
+  for (const place of places) {
+    const a = place instanceof HTMLAnchorElement ? place : place.appendChild(document.createElement("a"));
+    a.classList.add("cartstart-live");
+    a.href = url.href;
+    a.target = "_blank";
+    a.rel = "noopener";
+    if (!a.textContent?.trim()) a.textContent = text("live");
+    const hint = document.createElement("span");
+    hint.className = "cartstart-hidden";
+    hint.textContent = ` ${text("newTab")}`;
+    a.append(hint);
+    if (place instanceof HTMLElement) place.hidden = false;
+  }
+}

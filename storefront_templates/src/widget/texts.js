@@ -25,6 +25,8 @@ export const TEXT = {
   connectWaiting: "Confirm in the CartStart window to connect this page to your cart.",
   connected: "This page is now connected to your cart.",
   disconnected: "This page is no longer connected to your cart.",
+  live: "Shop live with us",
+  newTab: "(opens in a new tab)",
 };
 
 // The keys these words had before "connect" replaced "pair" and "link": a shop's translation

@@ -1,0 +1,394 @@
+// The visitor's Direct Selling Page (/live/<store_id> -> /static/live.html?store=<id>): the entry
+// point of static/live.js. Public mode shows the store's look, its public board and the gallery,
+// and starts a session; a session (its link kept in localStorage by store, and in the address's
+// fragment `#session=<link>` so it can be bookmarked or opened on another device) shows the
+// counter, the place for the call, the chat, the gallery, the board and the session cart, kept
+// live over /ws/live (resumed by seq) or by HTTP polling. This module owns the state and wires
+// the parts; each part draws itself. Everything shown goes in as textContent.
+
+import { Backoff, RECONNECT, sleep } from "../shared/backoff.js";
+import { commandId } from "../shared/commands.js";
+import { formDialog } from "../shared/dialog.js";
+import { CartStartError, httpJson, request } from "../shared/http.js";
+import { DIALOG_CSS, injectStyle } from "../shared/style.js";
+import { Board } from "./board.js";
+import { SessionCart, holds, stockLine, takeButton } from "./cart.js";
+import { Chat } from "./chat.js";
+import { LiveConnection } from "./connection.js";
+import { Counter } from "./counter.js";
+import { anchored, button, byId, keepingFocus } from "./dom.js";
+import { Gallery } from "./gallery.js";
+import { comeBackUrl, forget, keep, linkOnLoad } from "./link.js";
+import { applyStyle, hubNow, learnClock, notify, showScreen, showStatus } from "./page.js";
+import { SessionState } from "./session.js";
+import { ENDED, say, words } from "./texts.js";
+
+/** @typedef {import("./types").LiveMessage} LiveMessage */
+/** @typedef {import("./types").LiveSnapshot} LiveSnapshot */
+/** @typedef {import("./types").PublicSnapshot} PublicSnapshot */
+/** @typedef {import("./types").LiveProduct} LiveProduct */
+/** @typedef {import("./types").Widget} Widget */
+/** @typedef {import("./types").LivePoll} LivePoll */
+/** @typedef {import("./session.js").Part} Part */
+
+const HUB = new URL("../", import.meta.url); // the page and its bundle are served at <hub>/static/
+const STORE = new URLSearchParams(location.search).get("store") ?? "";
+const PUBLIC_POLL_MS = 15000;
+const POLL_WAIT_S = 25;
+const ACK_AFTER_MS = 1000;
+
+/** @type {SessionState | null} */
+let state = null;
+/** @type {string | null} */
+let link = null;
+/** @type {LiveConnection | null} */
+let conn = null;
+let storeName = "";
+/** @type {Map<string, Widget>} */
+let publicBoard = new Map();
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let ackTimer;
+let over = false; // the session ended (said once, however many ways the news arrives)
+
+injectStyle("cartstart-style", DIALOG_CSS);
+
+/**
+ * A command in the session: on the WebSocket, or over HTTP while polling.
+ * @param {import("./types").LiveCommand} command
+ */
+function command(command) {
+  const current = conn;
+  if (!current || !state) return Promise.reject(new CartStartError("disconnected", "not in a session"));
+  return current.command(command).finally(() => current.nudge());
+}
+
+/** @param {object} frame */
+const signal = (frame) => conn?.signal(frame);
+
+const cart = new SessionCart({ hub: HUB, state: () => state, command, notify, changed: () => draw("cart"), now: hubNow });
+const counter = new Counter(HUB, () => state, cart);
+const chat = new Chat({ state: () => state, command, signal, changed: () => draw("chat") });
+/** @param {LiveProduct} product */
+const sessionActions = (product) => [
+  takeButton(product, cart),
+  button("Share on the board", () => board.share(product), { small: true, attrs: { "data-focus-key": `share-${product.product_id}` } }),
+];
+const board = new Board({
+  hub: HUB,
+  storeName: () => storeName,
+  state: () => state,
+  link: () => link,
+  command,
+  notify,
+  changed: () => draw("board"),
+  productActions: (product) => [takeButton(product, cart)],
+});
+const gallery = new Gallery({
+  hub: HUB,
+  storeId: STORE,
+  actions: (product) => (state ? sessionActions(product) : []),
+  stock: (product) => (state ? stockLine(product, state) : undefined),
+  held: (product) => holds(product, state),
+  signal,
+  known: () => [
+    ...(state?.counter.map((shown) => shown.product) ?? []),
+    ...[...(state?.board.values() ?? [])].flatMap((w) => (w.product ? [w.product] : [])),
+    ...gallery.items,
+  ],
+});
+
+/**
+ * Draws what changed, keeping the keyboard's place.
+ * @param {Part} part
+ */
+function draw(part) {
+  switch (part) {
+    case "chat":
+    case "read":
+      chat.render();
+      break;
+    case "counter":
+      keepingFocus(byId("counter", HTMLElement), () => counter.render());
+      break;
+    case "board":
+      keepingFocus(byId("board", HTMLElement), () => anchored(byId("board-list", HTMLDivElement), () => board.renderSession()));
+      break;
+    case "cart":
+    case "orders":
+      // The cart's lines, and every card that says "In your session cart".
+      keepingFocus(byId("cart", HTMLElement), () => cart.render());
+      keepingFocus(byId("counter", HTMLElement), () => counter.render());
+      keepingFocus(byId("gallery", HTMLElement), () => gallery.render());
+      keepingFocus(byId("board", HTMLElement), () => anchored(byId("board-list", HTMLDivElement), () => board.renderSession()));
+      break;
+    case "attached":
+      notify("This session is now in your CartStart cart too.");
+      break;
+    case "deleted":
+      ended(state?.deletedBy ?? "unknown");
+      break;
+  }
+}
+
+// ---- a session ----------------------------------------------------------------------------
+
+/** @param {LiveSnapshot} snap */
+function loadSnapshot(snap) {
+  const first = !state;
+  if (state) state.load(snap);
+  else state = new SessionState(snap);
+  storeName = snap.session.store_name;
+  applyStyle(snap.style, storeName, HUB);
+  showScreen("session");
+  chat.reset();
+  chat.setPresence(Boolean(snap.here.store));
+  gallery.setSession(true);
+  gallery.setLead(snap.lead);
+  counter.reset();
+  draw("cart");
+  if (first) gallery.search("");
+}
+
+/** @param {LiveMessage} message */
+function onSessionMessage(message) {
+  switch (message.type) {
+    case "live_snapshot":
+      loadSnapshot(message);
+      return;
+    case "presence":
+      if (state) state.here = { visitor: message.visitor, store: message.store };
+      chat.setPresence(message.store);
+      return;
+    case "typing":
+      if (message.side === "store") chat.sellerTyping();
+      return;
+    case "gallery":
+      gallery.onFrame(message);
+      return;
+    case "error":
+      notify(words(new CartStartError(message.code, message.message), "Something you did could not be done."));
+      return;
+  }
+  if (!state || !("seq" in message)) return;
+  const part = state.apply(message);
+  if (part) draw(part);
+  if (message.type === "presented" && part) notify(`${storeName} shows you: ${message.item.product.name}`);
+  clearTimeout(ackTimer);
+  ackTimer = setTimeout(() => state && conn?.signal({ type: "ack", seq: state.seq }), ACK_AFTER_MS);
+}
+
+/** One round of polling: the snapshot first, then the events after the last seq applied.
+ * @param {AbortSignal} abort */
+async function pollSession(abort) {
+  const token = link;
+  if (!state) {
+    onSessionMessage(await httpJson(HUB, "api/live/session", { token, signal: abort }));
+    return;
+  }
+  /** @type {LivePoll} */
+  const answer = await httpJson(HUB, `api/live/session/events?after=${state.seq}&wait=${POLL_WAIT_S}`, { token, signal: abort });
+  if (answer.snapshot) onSessionMessage(answer.snapshot);
+  for (const event of answer.messages) onSessionMessage(event);
+}
+
+/** @param {string} newLink */
+function enterSession(newLink) {
+  over = false;
+  link = newLink;
+  keep(STORE, newLink);
+  conn?.stop();
+  state = null;
+  conn = new LiveConnection(HUB, {
+    hello: () => ({ type: "hello", versions: [1], token: link, ...(state ? { resume_from: state.seq } : {}) }),
+    onWelcome: () => {},
+    onMessage: onSessionMessage,
+    onRefused: (refusal) => {
+      if (refusal.code === "gone") ended(refusal.details?.deleted_by === "store" ? "store" : refusal.details?.deleted_by === "visitor" ? "visitor" : "unknown");
+      else ended("invalid");
+    },
+    onGone: () => ended(state?.deletedBy ?? "unknown"),
+    onStatus: showStatus,
+    pollOnce: pollSession,
+    httpCommand: (c) => httpJson(HUB, "api/live/session/commands", { method: "POST", body: c, token: link }),
+  });
+  conn.start();
+  request(HUB, ".well-known/cartstart.json").then(learnClock, () => {}); // the hub's clock, for countdowns
+}
+
+/**
+ * The session is gone (deleted by either side, or its link does not work): say so, forget the
+ * link, and offer a new session (public mode).
+ * @param {keyof typeof ENDED} why
+ */
+function ended(why) {
+  if (over) return;
+  over = true;
+  conn?.stop();
+  conn = null;
+  state = null;
+  link = null;
+  forget(STORE);
+  byId("ended-text", HTMLParagraphElement).textContent = ENDED[why];
+  for (const d of document.querySelectorAll("dialog[open]")) if (d instanceof HTMLDialogElement) d.close();
+  enterPublic("ended").then(() => byId("ended-title", HTMLHeadingElement).focus());
+}
+
+// ---- public mode --------------------------------------------------------------------------
+
+/** @param {PublicSnapshot} snap */
+function loadPublic(snap) {
+  storeName = snap.store_name;
+  applyStyle(snap.style, storeName, HUB);
+  publicBoard = new Map(snap.board.map((w) => [w.widget_id, w]));
+  board.renderPublic([...publicBoard.values()]);
+}
+
+/** @param {LiveMessage} message */
+function onPublicMessage(message) {
+  if (message.type === "public_snapshot") loadPublic(message);
+  else if (message.type === "board_changed") {
+    if (message.widget && message.widget.public && message.widget.approved) {
+      publicBoard = new Map([[message.widget.widget_id, message.widget], ...publicBoard]); // newest first
+    }
+    if (message.removed) publicBoard.delete(message.removed);
+    board.renderPublic([...publicBoard.values()]);
+  }
+}
+
+/** The store's public page, until it answers. Null when its page is off or unknown. */
+async function publicSnapshot() {
+  const backoff = new Backoff(RECONNECT);
+  for (;;) {
+    try {
+      const response = await request(HUB, `api/live/stores/${encodeURIComponent(STORE)}`);
+      learnClock(response);
+      return /** @type {PublicSnapshot} */ (await response.json());
+    } catch (error) {
+      if (error instanceof CartStartError && error.status === 404) return null;
+      showStatus("unreachable");
+      await sleep(backoff.next());
+    }
+  }
+}
+
+/** @param {"public" | "ended"} screen */
+async function enterPublic(screen) {
+  const snap = await publicSnapshot();
+  if (!snap) return unavailable();
+  loadPublic(snap);
+  showScreen(screen);
+  gallery.setSession(false);
+  gallery.search("");
+  conn = new LiveConnection(HUB, {
+    hello: () => ({ type: "hello", versions: [1], store_id: STORE }),
+    onWelcome: () => {},
+    onMessage: onPublicMessage,
+    onRefused: () => unavailable(),
+    onGone: () => {},
+    onStatus: showStatus,
+    pollOnce: async (abort) => {
+      await sleep(PUBLIC_POLL_MS);
+      onPublicMessage(await httpJson(HUB, `api/live/stores/${encodeURIComponent(STORE)}`, { signal: abort }));
+    },
+    httpCommand: () => Promise.reject(new CartStartError("forbidden", "start a session first")),
+  });
+  conn.start();
+}
+
+function unavailable() {
+  conn?.stop();
+  conn = null;
+  showScreen("unavailable");
+  byId("unavailable-text", HTMLParagraphElement).textContent = STORE
+    ? "This shop has no live page on this service, or has closed it for now. Visit the shop's own site to find them."
+    : "This address does not say which shop to open. Use the link the shop gave you.";
+  byId("connection", HTMLParagraphElement).textContent = "";
+}
+
+byId("start-form", HTMLFormElement).addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const submit = byId("start-submit", HTMLButtonElement);
+  const error = byId("start-error", HTMLParagraphElement);
+  error.textContent = "";
+  submit.disabled = true;
+  try {
+    const label = byId("start-name", HTMLInputElement).value.trim();
+    /** @type {{link: string}} */
+    const started = await httpJson(HUB, `api/live/stores/${encodeURIComponent(STORE)}/sessions`, { method: "POST", body: { label } });
+    enterSession(started.link);
+    byId("chat-input", HTMLTextAreaElement).focus();
+  } catch (e) {
+    error.textContent = words(e, say("startFailed"));
+  } finally {
+    submit.disabled = false;
+  }
+});
+
+// ---- the session's tools: copy the link, delete ---------------------------------------------
+
+const copyDialog = formDialog({
+  id: "copy-dialog",
+  title: "Your session's link",
+  help: "Copy this address and keep it: it opens this session again, on this device or another. Anyone with it can see the session, so share it with no one.",
+  fields: [{ name: "link", label: "Link to come back later" }],
+  submit: "Done",
+  cancel: "Close",
+  onSubmit: async () => copyDialog.close(),
+});
+copyDialog.dialog.querySelector(".cartstart-actions button[type=button]")?.setAttribute("hidden", "");
+
+byId("copy-link", HTMLButtonElement).addEventListener("click", async () => {
+  const url = comeBackUrl(link ?? "");
+  try {
+    await navigator.clipboard.writeText(url);
+    notify(say("linkCopied"));
+  } catch {
+    // No clipboard here (an insecure address, a refusal): show it, selected, to copy by hand.
+    copyDialog.open();
+    const input = copyDialog.dialog.querySelector("input");
+    if (input) {
+      input.readOnly = true;
+      input.value = url;
+      input.select();
+    }
+  }
+});
+
+const deleteDialog = formDialog({
+  id: "delete-dialog",
+  title: "Delete this session?",
+  help: "The chat, the board, the counter and your session cart are deleted, for you and for the shop, and what is held for you goes back on sale. This cannot be undone.",
+  fields: [],
+  submit: "Delete session",
+  cancel: "Keep it",
+  onSubmit: async () => {
+    try {
+      await command({ type: "delete_session", id: commandId("delete-") });
+    } catch (error) {
+      if (!(error instanceof CartStartError && error.code === "gone")) throw new Error(words(error, say("deleteFailed")));
+    }
+    deleteDialog.close();
+    ended("visitor");
+  },
+});
+deleteDialog.dialog.querySelector("button[type=submit]")?.classList.add("danger");
+byId("delete-session", HTMLButtonElement).addEventListener("click", () => {
+  deleteDialog.open();
+  // The safe choice has the focus: Enter alone never deletes.
+  /** @type {HTMLElement | null} */ (deleteDialog.dialog.querySelector(".cartstart-actions button[type=button]"))?.focus();
+});
+
+// ---- start --------------------------------------------------------------------------------
+
+function main() {
+  if (!STORE) return unavailable();
+  const kept = linkOnLoad(STORE);
+  window.addEventListener("hashchange", () => {
+    const other = new URLSearchParams(location.hash.slice(1)).get("session");
+    if (other && other !== link) location.reload(); // another session's link was pasted in
+  });
+  if (kept) enterSession(kept);
+  else enterPublic("public");
+}
+
+main();
