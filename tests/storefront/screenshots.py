@@ -24,6 +24,7 @@ import httpx
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from tests.helpers.waiting import free_port
+from tests.storefront.screenshots_console_live import console_live_pages
 from tests.storefront.conftest import CHROMIUM, CHROMIUM_ARGS
 
 VIEWPORT = {"width": 1100, "height": 720}
@@ -233,6 +234,7 @@ async def shoot(demo: Demo, out: Path) -> None:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         await console_pages(browser, demo, shopper, out)
         await shop_pages(browser, demo, shopper, out)
+        await console_live_pages(browser, demo.hub, demo.shops[1], out)  # last: holds a one-off
         await browser.close()
     await shopper.http.aclose()
 

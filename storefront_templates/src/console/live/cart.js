@@ -64,7 +64,7 @@ export class CartView {
       } else if (t.state === "expired" || t.state === "released") {
         actions.append(action("Take again", () => this.run({ type: "take", product_id: t.product_id, qty: t.qty }, t.name), { "aria-label": `Take ${t.name} again` }));
       }
-      li.append(thumb(t.image_url), info, actions);
+      li.append(thumb(t.image_url, t.name), info, actions);
       return li;
     });
     this.list.replaceChildren(...rows);

@@ -175,7 +175,7 @@ export class CounterView {
         action("Put in cart", () => this.take(p), { "aria-label": `Put ${p.name} in the visitor's cart` }, true),
         action("Show", () => this.ctx.show(p), { "aria-label": `Show ${p.name} to the visitor`, ...(this.ctx.leading() ? {} : { disabled: "" }) }),
       ];
-      if (p.page_url) actions.push(outLink("Page", p.page_url));
+      if (p.page_url) actions.push(outLink("Product page", p.page_url));
       rows.push(productItem(p, actions));
     }
     this.list.replaceChildren(...rows);

@@ -42,7 +42,6 @@ export function startLive({ announce, refused }) {
     history.replaceState(null, "", id === "tab-live" ? "#live" : "#");
     shownChanged();
   });
-  if (location.hash.startsWith("#live")) top.select("tab-live");
   for (const a of document.querySelectorAll("a[data-tab]")) {
     a.addEventListener("click", (event) => {
       event.preventDefault();
@@ -138,6 +137,7 @@ export function startLive({ announce, refused }) {
   for (const copy of /** @type {HTMLButtonElement[]} */ (Array.from(document.querySelectorAll("button[data-copy]")))) {
     copy.addEventListener("click", () => copyField(copy));
   }
+  if (location.hash.startsWith("#live")) top.select("tab-live"); // /console#live
   return { unread: () => unreadBefore };
 }
 

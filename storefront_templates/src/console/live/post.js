@@ -42,7 +42,7 @@ export function postForm(container, prefix, submitWord, { search, upload, post }
   const caption = el("input", null, { maxlength: "200", id: `${prefix}-caption` });
   const product = el("input", null, { maxlength: "200", placeholder: "Its code, for example MG-1", id: `${prefix}-product` });
   parts.note = el("div");
-  parts.note.append(field("Note", note));
+  parts.note.append(field("What the note says", note));
   parts.link = el("div");
   parts.link.append(field("Address", url), field("Title (optional)", title));
   parts.image = el("div");

@@ -44,14 +44,16 @@ export function outLink(text, url) {
 }
 
 /**
- * A product's picture (or an empty tile of the same size).
+ * A product's picture, or a tile of the same size with its name's first letter.
  * @param {string | null | undefined} url
+ * @param {string} name
  */
-export function thumb(url) {
+export function thumb(url, name) {
+  const letter = () => el("span", (name.trim()[0] ?? "·").toUpperCase(), { class: "thumb none", "aria-hidden": "true" });
   const src = safeImage(url);
-  if (!src) return el("span", "—", { class: "thumb none", "aria-hidden": "true" });
+  if (!src) return letter();
   const img = el("img", null, { class: "thumb", src, alt: "", loading: "lazy", referrerpolicy: "no-referrer" });
-  img.addEventListener("error", () => img.replaceWith(el("span", "—", { class: "thumb none", "aria-hidden": "true" })));
+  img.addEventListener("error", () => img.replaceWith(letter()));
   return img;
 }
 
@@ -76,7 +78,7 @@ export function productItem(p, actions, attrs = {}) {
   info.append(el("div", p.name, { class: "item-name" }), el("div", productMeta(p), { class: "item-meta" }));
   const buttons = el("div", null, { class: "item-actions" });
   buttons.append(...actions);
-  li.append(thumb(p.image_url), info, buttons);
+  li.append(thumb(p.image_url, p.name), info, buttons);
   return li;
 }
 
@@ -88,8 +90,9 @@ const WIDGET_KIND = (w) => ({ product: "Product", image: "Picture", link: "Link"
  * @param {Widget} w
  * @param {HTMLElement[]} actions
  * @param {string} [extraClass]
+ * @param {boolean} [where] say whether it is public (a session's board holds both kinds)
  */
-export function widgetItem(w, actions, extraClass = "") {
+export function widgetItem(w, actions, extraClass = "", where = false) {
   const li = el("li", null, { "data-widget": w.widget_id, class: extraClass });
   const body = el("div");
   body.append(el("div", WIDGET_KIND(w), { class: "kind" }));
@@ -107,7 +110,7 @@ export function widgetItem(w, actions, extraClass = "") {
     if (src) body.append(el("img", null, { class: "picture", src, alt: w.title || "Picture shared on the board", loading: "lazy" }));
   }
   if (w.text) body.append(el("div", w.text, { class: "body" }));
-  if (w.public) body.append(el("div", w.approved ? "On your public board" : "For your public board · waiting for your approval", { class: "who" }));
+  if (w.public && where) body.append(el("div", w.approved ? "On your public board" : "For your public board · waiting for your approval", { class: "who" }));
   body.append(el("div", `${w.author === "store" ? "Posted by you" : "Posted by a visitor"} · ${clock(w.at)}`, { class: "who" }));
   const buttons = el("div", null, { class: "item-actions" });
   buttons.append(...actions);

@@ -248,7 +248,7 @@ export class SessionView {
       .map((w) =>
         widgetItem(w, [
           action("Remove", () => this.removeWidget(w), { "aria-label": `Remove this ${w.kind} from the board` }),
-        ]),
+        ], "", true),
       );
     list.replaceChildren(...rows);
     byId("session-board-empty", HTMLElement).hidden = rows.length > 0;

@@ -60,7 +60,12 @@ export class SettingsView {
       this.accent.value = this.picker.value;
       this.preview();
     });
-    this.greeting.addEventListener("input", () => this.count());
+    this.greeting.addEventListener("input", () => {
+      this.count();
+      this.preview();
+    });
+    this.logo.addEventListener("input", () => this.preview());
+    byId("preview-logo", HTMLImageElement).addEventListener("error", (e) => ((/** @type {HTMLImageElement} */ (e.target)).hidden = true));
     this.form.addEventListener("input", () => (this.status.textContent = ""));
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -70,6 +75,7 @@ export class SettingsView {
 
   /** @param {LiveSettings} s */
   fill(s) {
+    byId("preview-name", HTMLElement).textContent = s.store_name;
     byId("set-enabled", HTMLInputElement).checked = s.enabled;
     this.accent.value = s.style.accent;
     this.logo.value = s.style.logo_url ?? "";
@@ -82,12 +88,18 @@ export class SettingsView {
     this.count();
   }
 
+  /** The preview card follows the form (before saving). */
   preview() {
     const colour = normalColour(this.accent.value);
-    const swatch = byId("set-accent-swatch", HTMLSpanElement);
-    swatch.style.background = colour ?? "transparent";
-    swatch.hidden = !colour;
-    if (colour) this.picker.value = colour;
+    if (colour) {
+      this.picker.value = colour;
+      byId("preview-button", HTMLSpanElement).style.background = colour;
+    }
+    const logo = byId("preview-logo", HTMLImageElement);
+    const address = this.logo.value.trim();
+    logo.hidden = !/^https?:\/\/[^\s]+$/i.test(address);
+    if (!logo.hidden && logo.getAttribute("src") !== address) logo.src = address;
+    byId("preview-greeting", HTMLParagraphElement).textContent = this.greeting.value.trim();
   }
 
   count() {
@@ -113,7 +125,8 @@ export class SettingsView {
     const colour = normalColour(this.accent.value);
     if (!colour) {
       const wrote = this.accent.value.trim();
-      this.problem("accent", wrote ? `“${wrote}” is not a colour we can use. ${PROBLEM.accent[1]}` : `Choose a colour. ${PROBLEM.accent[1]}`);
+      const fix = "Use # and six hex digits, like the example, or pick one with the colour button.";
+      this.problem("accent", wrote ? `“${wrote}” is not a colour we can use. ${fix}` : `Choose a colour. ${fix}`);
       ok = false;
     } else {
       const light = contrastWithWhite(colour) < 3;
