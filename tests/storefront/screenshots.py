@@ -24,8 +24,8 @@ import httpx
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from tests.helpers.waiting import free_port
-from tests.storefront.screenshots_console_live import console_live_pages
 from tests.storefront.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.storefront.screenshots_console_live import console_live_pages
 
 VIEWPORT = {"width": 1100, "height": 720}
 WINDOW = {"width": 480, "height": 600}  # the size the widget asks for the connect window

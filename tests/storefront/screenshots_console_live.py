@@ -26,7 +26,9 @@ class LiveVisitor:
         self.ws: ClientConnection | None = None
 
     async def start(self, label: str) -> None:
-        r = await self.http.post(f"/api/live/stores/{self.store_id}/sessions", json={"label": label})
+        r = await self.http.post(
+            f"/api/live/stores/{self.store_id}/sessions", json={"label": label}
+        )
         self.link = str(r.raise_for_status().json()["link"])
 
     async def command(self, **fields: Any) -> dict[str, Any]:
@@ -103,7 +105,9 @@ async def console_live_pages(browser: Browser, hub: str, shop: dict[str, str], o
         await message.press("Enter")
         find = console.get_by_label("Find a product to show")
         await find.fill("tide vase")
-        await console.locator("#find-results li").first.get_by_role("button", name="Present").click()
+        await (
+            console.locator("#find-results li").first.get_by_role("button", name="Present").click()
+        )
         await expect(console.locator("#presented li")).to_have_count(1)
         await find.fill("HC-M10")
         await find.press("Enter")
@@ -143,8 +147,10 @@ async def console_live_pages(browser: Browser, hub: str, shop: dict[str, str], o
         )
         await console.get_by_role("tab", name="Public board").click()
         await expect(console.locator("#waiting li")).to_have_count(2)
-        await console.locator("#public-post").get_by_label("What the note says").fill(
-            "New this week: kelp bowls with a green ash glaze."
+        await (
+            console.locator("#public-post")
+            .get_by_label("What the note says")
+            .fill("New this week: kelp bowls with a green ash glaze.")
         )
         await console.get_by_role("button", name="Post on your page").click()
         await expect(console.locator("#public-board li")).to_have_count(1)
