@@ -5,12 +5,14 @@ page's settings; visitors are driven over `/ws/live` and HTTP as a page would.""
 from __future__ import annotations
 
 import itertools
+import json
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Page, WebSocketRoute, expect
 from websockets.exceptions import ConnectionClosed
 
 from tests.helpers.hubs import seed_store
@@ -103,6 +105,11 @@ async def test_a_visitors_session_from_the_lobby_to_the_cart(browser: Browser, s
     await expect(console.locator("#lobby-page-url")).to_have_value(
         f"{shop.hub.http_url}/live/{shop.store_id}"
     )
+    await console.locator("#lobby-empty").get_by_role("button", name="Copy link").click()
+    await expect(console.locator("#lobby-empty .copied")).to_contain_text(
+        re.compile("copied|selected")
+    )
+    await expect(console.locator("#live-call")).to_be_hidden()  # no session open yet
     async with visitor(shop, "Ana") as ana:
         # The lobby lists the new session live; a message makes it unread.
         row = lobby_row(console, "Ana")
@@ -124,6 +131,9 @@ async def test_a_visitors_session_from_the_lobby_to_the_cart(browser: Browser, s
         await expect(row.locator(".badge")).to_have_count(0)
         await expect(console.locator("#live-unread")).to_be_hidden()
         await expect(console.locator("#session-presence")).to_have_text("Ana is here")
+        await expect(console.get_by_role("region", name="Video call")).to_contain_text(
+            "calls with the visitor come next"
+        )
 
         # The store types (the visitor sees it), then answers with Enter.
         await console.get_by_label("Message to the visitor").press_sequentially("Y")
@@ -148,11 +158,25 @@ async def test_a_visitors_session_from_the_lobby_to_the_cart(browser: Browser, s
         assert presented["item"]["product"]["product_id"] == "last-vase"
         item = console.locator("#presented li").filter(has_text="The last vase")
         await expect(item).to_be_visible()
-        # And by code, pasted.
+        # By its product page's address, pasted; and by code (shown again: listed once).
+        await console.get_by_label("Find a product to show").fill(shop.page_url("/products/mug"))
+        await console.get_by_role("button", name="Present", exact=True).click()
+        assert (await ana.until("presented"))["item"]["product"]["product_id"] == "mug"
+        await expect(console.locator("#presented li")).to_have_count(2)
+        await expect(console.locator("#find-status")).to_have_text(
+            "Presented Mug: the visitor sees it now."
+        )
         await console.get_by_label("Find a product to show").fill("MG-1")
         await console.get_by_label("Find a product to show").press("Enter")
         assert (await ana.until("presented"))["item"]["product"]["code"] == "MG-1"
+        await expect(console.locator("#presented li").first).to_contain_text("Mug")
         await expect(console.locator("#presented li")).to_have_count(2)
+        # What is not a product says so.
+        await console.get_by_label("Find a product to show").fill("NO-SUCH")
+        await console.get_by_label("Find a product to show").press("Enter")
+        await expect(console.locator("#find-status")).to_contain_text(
+            "No product of yours matches “NO-SUCH”"
+        )
 
         # Put it in the visitor's cart: a real hold, which the visitor's page receives.
         await item.get_by_role("button", name="Put The last vase in the visitor's cart").click()
@@ -167,8 +191,56 @@ async def test_a_visitors_session_from_the_lobby_to_the_cart(browser: Browser, s
         await line.get_by_role("button", name="Put back The last vase").click()
         assert (await ana.until("session_cart"))["ticket"]["state"] == "released"
         await expect(line).to_contain_text("Put back")
+        await expect(line.get_by_role("button", name="Take The last vase again")).to_be_visible()
+    # The visitor left the page.
+    await expect(console.locator("#session-presence")).to_have_text("Ana is away")
+    assert BLOCKING == []
 
-        assert BLOCKING == []
+
+async def test_a_dropped_connection_comes_back_and_misses_nothing(
+    browser: Browser, shop: Shop
+) -> None:
+    """The console's session connection drops; the visitor writes meanwhile; the console
+    resumes from the last seq it applied: the message is there, once."""
+    console = await open_live(browser, shop)
+    sockets: list[WebSocketRoute] = []
+    hellos: list[Frame] = []
+
+    def relay(ws: WebSocketRoute) -> None:
+        hub = ws.connect_to_server()
+
+        def to_hub(message: str | bytes) -> None:
+            frame = json.loads(message)
+            if frame.get("type") == "hello" and frame.get("session_id"):
+                hellos.append(frame)
+            hub.send(message)
+
+        ws.on_message(to_hub)
+        hub.on_message(lambda message: ws.send(message))
+        sockets.append(ws)
+
+    await console.route_web_socket(re.compile(r".*/ws/live"), relay)
+    async with visitor(shop, "Gus") as gus:
+        await gus.command(type="say", text="one")
+        await lobby_row(console, "Gus").click()
+        await expect(console.locator("#chat-log li")).to_have_count(1)
+        assert len(hellos) == 1 and "resume_from" not in hellos[0]
+        await sockets[-1].close(code=1011)
+        await gus.command(type="say", text="two, while you were away")
+        await expect(console.locator("#chat-log li")).to_have_count(2)
+        await expect(console.locator("#chat-log li").last).to_have_text(
+            re.compile("two, while you were away")
+        )
+        assert len(hellos) == 2 and hellos[1]["resume_from"] >= 1
+        await gus.command(type="say", text="three")
+        await expect(console.locator("#chat-log li")).to_have_count(3)
+        assert [
+            t.strip() for t in await console.locator("#chat-log .bubble").all_inner_texts()
+        ] == [
+            "one",
+            "two, while you were away",
+            "three",
+        ]
 
 
 async def test_the_gallery_and_the_session_board(browser: Browser, shop: Shop) -> None:
@@ -368,7 +440,18 @@ async def test_hostile_text_shows_as_text(browser: Browser, shop: Shop) -> None:
 
 async def test_settings_save_and_bad_input_is_said_in_words(browser: Browser, shop: Shop) -> None:
     console = await open_live(browser, shop)
-    await console.get_by_role("tab", name="Page settings").click()
+    # The tabs work with the keyboard (arrow keys move between them).
+    await console.get_by_role("tab", name="Live selling").focus()
+    await console.keyboard.press("ArrowLeft")
+    await expect(console.get_by_role("tab", name="Carts and orders")).to_be_focused()
+    await expect(console.locator("#panel-shop")).to_be_visible()
+    await console.keyboard.press("End")
+    await expect(console.locator("#panel-live")).to_be_visible()
+    await console.get_by_role("tab", name="Sessions").focus()
+    await console.keyboard.press("End")
+    await expect(console.get_by_role("tab", name="Page settings")).to_have_attribute(
+        "aria-selected", "true"
+    )
     await expect(console.get_by_label("Accent colour")).to_have_value("#1a7f37")
     await expect(console.locator("#settings-page-url")).to_have_value(
         f"{shop.hub.http_url}/live/{shop.store_id}"

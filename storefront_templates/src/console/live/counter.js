@@ -149,7 +149,7 @@ export class CounterView {
 
   /** @param {Presented[]} items */
   reset(items) {
-    this.presented = [...items];
+    this.presented = [...items].reverse().sort((a, b) => a.at - b.at); // oldest first, as they came
     items.forEach((i) => this.ctx.known(i.product));
     this.clear();
     this.draw();
@@ -158,18 +158,15 @@ export class CounterView {
   /** @param {Presented} item */
   add(item) {
     this.ctx.known(item.product);
-    const same = (/** @type {Presented} */ p) => p.product.product_id === item.product.product_id && p.at === item.at;
-    if (!this.presented.some(same)) this.presented.push(item);
+    // Presented again: it moves to the top of the list (listed once).
+    this.presented = this.presented.filter((p) => p.product.product_id !== item.product.product_id);
+    this.presented.push(item);
     this.draw();
   }
 
   draw() {
-    const newestFirst = [...this.presented].sort((a, b) => b.at - a.at);
-    const seen = new Set();
     const rows = [];
-    for (const { product: p } of newestFirst) {
-      if (seen.has(p.product_id)) continue; // presented twice: listed once
-      seen.add(p.product_id);
+    for (const { product: p } of [...this.presented].reverse()) {
       /** @type {HTMLElement[]} */
       const actions = [
         action("Put in cart", () => this.take(p), { "aria-label": `Put ${p.name} in the visitor's cart` }, true),

@@ -1,6 +1,7 @@
 // The lobby: the store's open sessions, newest activity first, each with the visitor's name (or
 // "Visitor"), the last message and what the store has not read. Live: `session_activity` adds,
-// moves and removes rows; the open session's row shows nothing unread (it is being read).
+// moves and removes rows; the open session's row shows nothing unread while it is on screen (it
+// is being read: its messages are marked read as they come).
 
 import { refocus } from "../../shared/dialog.js";
 import { byId, el } from "../dom.js";
@@ -13,10 +14,12 @@ export class LobbyView {
   /**
    * @param {(session: SessionSummary) => void} onOpen
    * @param {(unread: number) => void} onUnread the total the store has not read
+   * @param {(sessionId: string) => boolean} reading whether this session is open on screen
    */
-  constructor(onOpen, onUnread) {
+  constructor(onOpen, onUnread, reading) {
     this.onOpen = onOpen;
     this.onUnread = onUnread;
+    this.reading = reading;
     this.list = byId("lobby-list", HTMLUListElement);
     this.empty = byId("lobby-empty", HTMLElement);
     /** @type {Map<string, SessionSummary>} */
@@ -61,7 +64,7 @@ export class LobbyView {
 
   /** @param {SessionSummary} s */
   unread(s) {
-    return s.session_id === this.openId ? 0 : s.unread;
+    return this.reading(s.session_id) ? 0 : s.unread;
   }
 
   draw() {

@@ -53,7 +53,9 @@ export function startLive({ announce, refused }) {
   document.addEventListener("visibilitychange", () => shownChanged());
   function shownChanged() {
     if (sessionsVisible()) session.shown();
+    lobby.draw();
   }
+  const reading = (/** @type {string} */ id) => id !== "" && id === lobby.openId && sessionsVisible();
 
   // ---- the lobby and the open session ------------------------------------------------------
   const lobby = new LobbyView(
@@ -67,6 +69,7 @@ export function startLive({ announce, refused }) {
       badge("sessions-unread", n, "unread");
       unreadBefore = n;
     },
+    (id) => reading(id),
   );
   const session = new SessionView({
     hub: HUB,
@@ -104,7 +107,7 @@ export function startLive({ announce, refused }) {
           lobby.upsert(m.session);
           const name = visitorName(m.session.label);
           if (!before) announce(`${name} started a live session`);
-          else if (m.session.unread > before.unread && m.session.session_id !== lobby.openId) {
+          else if (m.session.unread > before.unread && !reading(m.session.session_id)) {
             announce(`${name}: ${m.session.last_message}`);
           }
         }
