@@ -4,6 +4,7 @@ page's settings; visitors are driven over `/ws/live` and HTTP as a page would.""
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import re
@@ -12,6 +13,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+from PIL import Image
 from playwright.async_api import Browser, Page, WebSocketRoute, expect
 from websockets.exceptions import ConnectionClosed
 
@@ -23,6 +25,12 @@ from tests.storefront.test_console import open_console
 Frame = dict[str, Any]
 _ids = itertools.count(1)
 HOSTILE = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "teal").save(out, "PNG")
+    return out.getvalue()
 
 
 def cid() -> str:
@@ -287,12 +295,23 @@ async def test_the_gallery_and_the_session_board(browser: Browser, shop: Shop) -
         await board.get_by_role("button", name="Pin for this visitor").click()
         pinned = await bo.until("widget_posted")
         assert pinned["widget"]["product"]["product_id"] == "last-vase"
+        # A picture, uploaded for this session (decoded by the hub, served from it).
+        await board.get_by_role("radio", name="Picture").check()
+        picture = {"name": "glaze.png", "mimeType": "image/png", "buffer": png()}
+        await board.get_by_label("Picture (PNG, JPEG or WebP, up to 5 MB)").set_input_files(picture)
+        await board.get_by_label("Caption (optional)").fill("The ash glaze")
+        await board.get_by_role("button", name="Pin for this visitor").click()
+        image = (await bo.until("widget_posted"))["widget"]
+        assert image["kind"] == "image" and image["image_url"].startswith("/api/live/uploads/")
+        shown = console.locator("#session-board img.picture")
+        await expect(shown).to_have_attribute("alt", "The ash glaze")
+        await expect(shown).to_have_js_property("naturalWidth", 8)
         items = console.locator("#session-board li")
-        await expect(items).to_have_count(2)
+        await expect(items).to_have_count(3)
         await items.filter(has_text="Ask me about glazes").get_by_role("button").click()
         removed = await bo.until("widget_removed")
         assert removed["widget_id"] == posted["widget"]["widget_id"]
-        await expect(items).to_have_count(1)
+        await expect(items).to_have_count(2)
         assert await public_board(shop) == []  # private: never on the public page
 
 

@@ -15,9 +15,11 @@ export class ApprovalsView {
   /**
    * @param {(query: string) => Promise<LiveProduct[]>} search the catalogue (for product posts)
    * @param {(waiting: number) => void} onWaiting
+   * @param {(widget: Widget) => void} onApproved
    */
-  constructor(search, onWaiting) {
+  constructor(search, onWaiting, onApproved) {
     this.onWaiting = onWaiting;
+    this.onApproved = onApproved;
     /** @type {Map<string, Widget>} */
     this.waiting = new Map();
     /** @type {Map<string, Widget>} */
@@ -104,6 +106,7 @@ export class ApprovalsView {
     try {
       const { widget } = await approve(w.widget_id);
       this.changed(widget, null);
+      this.onApproved(widget);
     } catch (e) {
       this.error.textContent = reasonOf(e);
     }

@@ -151,7 +151,6 @@ export class CounterView {
   reset(items) {
     this.presented = [...items].reverse().sort((a, b) => a.at - b.at); // oldest first, as they came
     items.forEach((i) => this.ctx.known(i.product));
-    this.clear();
     this.draw();
   }
 

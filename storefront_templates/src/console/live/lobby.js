@@ -47,6 +47,19 @@ export class LobbyView {
   }
 
   /**
+   * A chat line in a session (the hub tells the lobby only of the visitor's).
+   * @param {string} sessionId
+   * @param {string} text
+   * @param {number} at
+   */
+  said(sessionId, text, at) {
+    const s = this.sessions.get(sessionId);
+    if (!s || at < s.last_activity_at) return;
+    const line = text.replace(/\s+/g, " ").trim();
+    this.upsert({ ...s, last_message: line.length > 80 ? `${line.slice(0, 79)}…` : line, last_activity_at: at });
+  }
+
+  /**
    * The store read this session (here, or in its open view).
    * @param {string} sessionId
    */

@@ -76,6 +76,7 @@ export function startLive({ announce, refused }) {
     key,
     visible: sessionsVisible,
     onRead: (id) => lobby.read(id),
+    onSaid: (id, text, at) => lobby.said(id, text, at),
     onGone: (id, by) => {
       const name = visitorName(lobby.sessions.get(id)?.label ?? session.info?.label);
       lobby.remove(id);
@@ -93,6 +94,7 @@ export function startLive({ announce, refused }) {
   const approvals = new ApprovalsView(
     async (query) => (await lobbyLink.command({ type: "search", query, limit: 5 })).items,
     (n) => badge("approvals-waiting", n, "waiting"),
+    (w) => session.updateWidget(w),
   );
 
   /** @type {LiveLink<LobbyMessage>} */

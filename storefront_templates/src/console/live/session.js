@@ -29,6 +29,8 @@ import { reasonOf, visitorName } from "./words.js";
  * @property {() => boolean} visible the session's panel is on screen
  * @property {(sessionId: string) => void} onRead the store read this session's chat
  * @property {(sessionId: string, by: Side) => void} onGone the session was deleted
+ * @property {(sessionId: string, text: string, at: number) => void} onSaid a chat line (the
+ *   lobby shows the newest; the hub tells it only of the visitor's)
  * @property {() => void} onRefused the key was refused
  */
 
@@ -107,6 +109,7 @@ export class SessionView {
     this.id = sessionId;
     this.applied = 0;
     this.products.clear();
+    this.counter.clear();
     this.error.textContent = "";
     byId("session-none", HTMLElement).hidden = true;
     byId("session-open", HTMLElement).hidden = false;
@@ -171,6 +174,7 @@ export class SessionView {
       case "live_snapshot":
         return this.snapshot(m);
       case "said":
+        this.env.onSaid(this.id, m.message.text, m.message.at);
         return this.chat.add(m.message);
       case "read_marked":
         return this.chat.readMarked(m.side, m.up_to);
@@ -232,6 +236,14 @@ export class SessionView {
     const name = visitorName(this.info?.label);
     this.presence.dataset.here = String(visitorHere);
     this.presence.textContent = visitorHere ? `${name} is here` : `${name} is away`;
+  }
+
+  /**
+   * A widget changed elsewhere (approved on the public board): updated here if it is shown.
+   * @param {Widget} w
+   */
+  updateWidget(w) {
+    if (this.widgets.has(w.widget_id)) this.addWidget(w);
   }
 
   /** @param {Widget} w */

@@ -52,6 +52,7 @@ export interface Widget {
   author: Side;
   public: boolean;
   approved: boolean;
+  mine?: boolean;
   product: LiveProduct | null;
   image_url: string | null;
   url: string | null;
