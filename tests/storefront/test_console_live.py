@@ -401,11 +401,17 @@ async def test_deleting_a_session_asks_first_and_tells_the_visitor(
     async with visitor(shop, "Ed") as ed:
         await lobby_row(console, "Ed").click()
         await expect(console.locator("#session-title")).to_have_text("Ed")
+        await ed.command(type="post", public=True, widget={"kind": "note", "text": "mine"})
+        await expect(console.locator("#approvals-waiting")).to_have_text("1")
         await ed.command(type="delete_session")
         await expect(console.locator("#session-none-text")).to_contain_text(
             "Ed deleted the session"
         )
         await expect(console.locator("#session-open")).to_be_hidden()
+        # Its public post went with it: nothing waits any more.
+        await expect(console.locator("#approvals-waiting")).to_be_hidden()
+        await console.get_by_role("tab", name="Public board").click()
+        await expect(console.locator("#waiting-empty")).to_be_visible()
     assert BLOCKING == []
 
 

@@ -2,6 +2,7 @@
 // public board with approvals, and the page's settings. Started once the store has signed in; the
 // lobby's connection lives as long as the page, a session's while it is open.
 
+import { commandId } from "../../shared/commands.js";
 import { HUB, store } from "../store.js";
 import { byId } from "../dom.js";
 import { getSettings } from "./api.js";
@@ -113,7 +114,12 @@ export function startLive({ announce, refused }) {
             announce(`${name}: ${m.session.last_message}`);
           }
         }
-        if (m.deleted && m.deleted !== lobby.openId) lobby.remove(m.deleted);
+        if (m.deleted) {
+          if (m.deleted !== lobby.openId) lobby.remove(m.deleted);
+          // Its public posts went with it (waiting or on the page): ask for both again.
+          lobbyLink.signal({ type: "sync", id: commandId("cc-sync-") });
+          approvals.loadBoard();
+        }
       } else if (m.type === "board_changed") {
         approvals.changed(m.widget, m.removed);
         if (m.widget && !m.widget.approved) announce("A visitor's post waits for your approval");
