@@ -190,6 +190,7 @@ async def test_a_visitors_session_from_the_lobby_to_the_cart(browser: Browser, s
         await item.get_by_role("button", name="Put The last vase in the visitor's cart").click()
         event = await ana.until("session_cart")
         assert (event["ticket"]["product_id"], event["ticket"]["state"]) == ("last-vase", "held")
+        await expect(item).to_contain_text("1 in the visitor's cart")
         line = console.locator("#session-cart li").filter(has_text="The last vase")
         await expect(line).to_contain_text("Held")
         await expect(line.locator(".countdown")).to_contain_text("left")
@@ -199,6 +200,7 @@ async def test_a_visitors_session_from_the_lobby_to_the_cart(browser: Browser, s
         await line.get_by_role("button", name="Put back The last vase").click()
         assert (await ana.until("session_cart"))["ticket"]["state"] == "released"
         await expect(line).to_contain_text("Put back")
+        await expect(item).not_to_contain_text("in the visitor's cart")
         await expect(line.get_by_role("button", name="Take The last vase again")).to_be_visible()
     # The visitor left the page.
     await expect(console.locator("#session-presence")).to_have_text("Ana is away")

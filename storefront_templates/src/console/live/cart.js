@@ -43,6 +43,16 @@ export class CartView {
     this.draw();
   }
 
+  /**
+   * How many of this product the session cart holds.
+   * @param {string} productId
+   */
+  held(productId) {
+    let n = 0;
+    for (const t of this.tickets.values()) if (t.product_id === productId && t.state === "held") n += t.qty;
+    return n;
+  }
+
   /** @param {LiveOrder} order */
   orderedNow(order) {
     this.ordered = `The visitor ordered: order ${order.order_id}, ${money(order.total)}. It is in your orders.`;

@@ -3,7 +3,7 @@
 // was presented, each with "Put in cart" (a real hold for the visitor) and "Show" (the gallery).
 
 import { byId } from "../dom.js";
-import { action, outLink, productItem } from "./render.js";
+import { action, outLink, productItem, productMeta } from "./render.js";
 import { reasonOf } from "./words.js";
 
 /** @typedef {import("./types").LiveProduct} LiveProduct */
@@ -19,6 +19,7 @@ const SEARCH_DELAY_MS = 250;
  * @property {(product: LiveProduct) => Promise<void>} pin pin it on the session board
  * @property {(message: string) => void} error
  * @property {(product: LiveProduct) => void} known a product seen (for the gallery's words)
+ * @property {(productId: string) => number} held how many the session cart holds
  */
 
 export class CounterView {
@@ -172,7 +173,9 @@ export class CounterView {
         action("Show", () => this.ctx.show(p), { "aria-label": `Show ${p.name} to the visitor`, ...(this.ctx.leading() ? {} : { disabled: "" }) }),
       ];
       if (p.page_url) actions.push(outLink("Product page", p.page_url));
-      rows.push(productItem(p, actions));
+      const held = this.ctx.held(p.product_id);
+      const meta = `${productMeta(p, false)}${held ? ` · ${held} in the visitor's cart` : ""}`;
+      rows.push(productItem(p, actions, {}, meta));
     }
     this.list.replaceChildren(...rows);
     this.empty.hidden = rows.length > 0;

@@ -58,12 +58,14 @@ export function thumb(url, name) {
 }
 
 /**
- * "MG-1 · 15.00 EUR · 5 available"
+ * "MG-1 · 15.00 EUR · 5 available" (what is available is as of when the product was found, so
+ * lists that keep a product for long leave it out: `stock` false).
  * @param {LiveProduct} p
+ * @param {boolean} [stock]
  */
-export function productMeta(p) {
-  const stock = p.available > 0 ? `${p.available} available` : "sold out";
-  return `${p.code} · ${money(p.price)} · ${stock}`;
+export function productMeta(p, stock = true) {
+  if (!stock) return `${p.code} · ${money(p.price)}`;
+  return `${p.code} · ${money(p.price)} · ${p.available > 0 ? `${p.available} available` : "sold out"}`;
 }
 
 /**
@@ -71,11 +73,12 @@ export function productMeta(p) {
  * @param {LiveProduct} p
  * @param {HTMLElement[]} actions
  * @param {Record<string, string>} [attrs]
+ * @param {string} [meta] the details line (default: code, price and what is available)
  */
-export function productItem(p, actions, attrs = {}) {
+export function productItem(p, actions, attrs = {}, meta = productMeta(p)) {
   const li = el("li", null, { "data-product": p.product_id, ...attrs });
   const info = el("div");
-  info.append(el("div", p.name, { class: "item-name" }), el("div", productMeta(p), { class: "item-meta" }));
+  info.append(el("div", p.name, { class: "item-name" }), el("div", meta, { class: "item-meta" }));
   const buttons = el("div", null, { class: "item-actions" });
   buttons.append(...actions);
   li.append(thumb(p.image_url, p.name), info, buttons);

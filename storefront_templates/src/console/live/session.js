@@ -75,6 +75,7 @@ export class SessionView {
       show: (p) => this.gallery.show(p),
       leading: () => this.gallery.lead === "store",
       pin: (p) => this.post({ kind: "product", product_id: p.product_id }),
+      held: (id) => this.cart.held(id),
     });
     this.cart = new CartView({ command, error: showError });
     postForm(byId("session-post", HTMLDivElement), "session-post", "Pin for this visitor", {
@@ -181,7 +182,8 @@ export class SessionView {
       case "presented":
         return this.counter.add(m.item);
       case "session_cart":
-        return this.cart.apply(m.ticket);
+        this.cart.apply(m.ticket);
+        return this.counter.draw();
       case "widget_posted":
         return this.addWidget(m.widget);
       case "widget_removed":
@@ -214,8 +216,8 @@ export class SessionView {
     byId("session", HTMLElement).removeAttribute("aria-busy");
     this.drawHead();
     this.chat.reset(snap.messages, snap.read, visitorName(snap.session.label));
-    this.counter.reset(snap.counter);
     this.cart.reset(snap.cart);
+    this.counter.reset(snap.counter);
     this.widgets = new Map(snap.board.map((w) => [w.widget_id, w]));
     for (const w of snap.board) if (w.product) this.products.set(w.product.product_id, w.product);
     this.drawBoard();
