@@ -417,6 +417,41 @@ async def test_deleting_a_session_asks_first_and_tells_the_visitor(
     assert BLOCKING == []
 
 
+async def test_a_session_deleted_unseen_cannot_be_opened_and_the_key_stays(
+    browser: Browser, shop: Shop
+) -> None:
+    """The lobby missed a deletion (its news lost on the way): opening the session says it is
+    gone; the console stays signed in (a refused session is not a refused key)."""
+    console = await open_live(browser, shop)
+
+    def relay(ws: WebSocketRoute) -> None:
+        hub = ws.connect_to_server()
+        ws.on_message(lambda message: hub.send(message))
+
+        def to_page(message: str | bytes) -> None:
+            if json.loads(message).get("deleted"):
+                return  # the lobby never hears of it
+            ws.send(message)
+
+        hub.on_message(to_page)
+
+    await console.route_web_socket(re.compile(r".*/ws/live"), relay)
+    await console.reload()
+    await console.get_by_role("tab", name="Live selling").click()
+    async with visitor(shop, "Hal") as hal:
+        await expect(lobby_row(console, "Hal")).to_be_visible()
+        await hal.command(type="delete_session")
+    await lobby_row(console, "Hal").click()
+    await expect(console.locator("#session-none-text")).to_have_text(
+        "This session could not be opened. It was deleted in the meantime."
+        " Choose another session on the left."
+    )
+    await expect(lobby_row(console, "Hal")).to_have_count(0)
+    await console.wait_for_timeout(500)
+    await expect(console.locator("#connection")).to_have_text("Live")
+    await expect(console.locator("#signin")).to_be_hidden()
+
+
 async def test_a_console_never_sees_another_stores_sessions(browser: Browser, shop: Shop) -> None:
     other_id, other_key = await seed_store(shop.hub.hub, "Other shop", {"cup": 2})
     theirs = await open_live(browser, shop, other_key)

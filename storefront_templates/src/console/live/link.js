@@ -27,6 +27,8 @@ const COMMAND_TIMEOUT_MS = 10000;
  *   command settled)
  * @property {() => void} [lost] the connection dropped; it comes back by itself
  * @property {() => void} [gone] the session was deleted: the link stops
+ * @property {(error: {code: string, message: string}) => void} [unavailable] the hub would not
+ *   open it (a session deleted or never there): the link stops
  * @property {() => void} refused the key was refused: the link stops
  */
 
@@ -54,6 +56,8 @@ export class LiveLink {
     this.up = false;
     this.stopped = false;
     this.refused = false;
+    /** @type {{code: string, message: string} | null} why the hub refused the last hello */
+    this.helloError = null;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.retry = undefined;
     this.connect();
@@ -73,6 +77,7 @@ export class LiveLink {
       },
       onWelcome: (welcome) => {
         this.up = true;
+        this.helloError = null;
         this.backoff.reset();
         this.events.welcome?.(/** @type {LiveWelcome} */ (/** @type {unknown} */ (welcome)));
       },
@@ -85,7 +90,10 @@ export class LiveLink {
   /** @param {M} message */
   receive(message) {
     const m = /** @type {{type: string, id?: string | null, code?: string, seq?: number, head_seq?: number}} */ (message);
-    if (m.type === "error" && !m.id && m.code === "unauthorized") this.refused = true;
+    if (m.type === "error" && !m.id) {
+      if (m.code === "unauthorized") this.refused = true;
+      else if (!this.up) this.helloError = { code: String(m.code), message: String(/** @type {{message?: string}} */ (m).message ?? "") };
+    }
     if ((m.type === "result" || m.type === "error" || m.type === "search_results") && m.id) {
       const answer = m.type === "search_results" ? { ...m, type: "result" } : m;
       this.replies.settle(/** @type {any} */ (answer));
@@ -98,6 +106,7 @@ export class LiveLink {
 
   /** @param {number} code */
   closed(code) {
+    const welcomed = this.up;
     this.up = false;
     this.channel = null;
     this.replies.failAll(new CartStartError("disconnected", "the connection to the hub dropped"));
@@ -105,6 +114,10 @@ export class LiveLink {
     if (code === CLOSE_GONE) {
       this.stopped = true;
       this.events.gone?.();
+    } else if (!welcomed && this.helloError && !this.refused) {
+      // The key is fine; what it asked for is not there (a deleted session): stop, and say so.
+      this.stopped = true;
+      this.events.unavailable?.(this.helloError);
     } else if (this.refused || code === POLICY_VIOLATION) {
       this.stopped = true;
       this.events.refused();

@@ -90,6 +90,11 @@ export function startLive({ announce, refused }) {
       announce(by === "store" ? `Session with ${name} deleted` : `${name} deleted their session`);
     },
     onRefused: refused,
+    onUnavailable: (id, why) => {
+      lobby.remove(id);
+      lobby.select("");
+      session.closeView(`This session could not be opened. ${why} Choose another session on the left.`);
+    },
   });
 
   const approvals = new ApprovalsView(

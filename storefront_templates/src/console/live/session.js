@@ -32,6 +32,8 @@ import { reasonOf, visitorName } from "./words.js";
  * @property {(sessionId: string, text: string, at: number) => void} onSaid a chat line (the
  *   lobby shows the newest; the hub tells it only of the visitor's)
  * @property {() => void} onRefused the key was refused
+ * @property {(sessionId: string, why: string) => void} onUnavailable the session could not be
+ *   opened (deleted meanwhile)
  */
 
 export class SessionView {
@@ -123,6 +125,7 @@ export class SessionView {
       welcome: () => (this.linkState.textContent = ""),
       lost: () => (this.linkState.textContent = "Reconnecting…"),
       gone: () => {},
+      unavailable: (error) => this.env.onUnavailable(sessionId, error.code === "gone" ? "It was deleted in the meantime." : reasonOf(error)),
       refused: () => this.env.onRefused(),
     });
   }
