@@ -130,7 +130,8 @@ export function startLive({ announce, refused }) {
         if (m.widget && !m.widget.approved) announce("A visitor's post waits for your approval");
       }
     },
-    lost: () => {},
+    welcome: () => (byId("lobby-state", HTMLSpanElement).textContent = ""),
+    lost: () => (byId("lobby-state", HTMLSpanElement).textContent = "Reconnecting…"),
     refused,
   });
 
