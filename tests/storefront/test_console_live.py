@@ -276,3 +276,27 @@ async def test_a_console_never_sees_another_stores_sessions(browser: Browser, sh
         await expect(theirs.locator("#lobby-page-url")).to_have_value(
             f"{shop.hub.http_url}/live/{other_id}"
         )
+
+
+async def test_an_order_from_the_session_shows_in_the_session_and_in_orders(
+    browser: Browser, shop: Shop
+) -> None:
+    console = await open_live(browser, shop)
+    async with visitor(shop, "Ivy") as ivy:
+        await lobby_row(console, "Ivy").click()
+        await expect(console.locator("#session-title")).to_have_text("Ivy")
+        await ivy.command(type="take", product_id="mug", qty=2)
+        line = console.locator("#session-cart li").filter(has_text="Mug")
+        await expect(line).to_contain_text("Held")
+        await expect(console.locator("#cart-total")).to_have_text("· 1 held, 30.00 EUR")
+        ordered = await ivy.command(type="order_now", email="ivy@example.org", name="Ivy")
+        order_id = ordered["order"]["order_id"]
+        await expect(line).to_contain_text("Bought")
+        await expect(console.locator("#session-cart .ordered")).to_contain_text(
+            f"The visitor ordered: order {order_id}, 30.00 EUR"
+        )
+        await expect(console.locator("#cart-total")).to_have_text("")
+    await console.get_by_role("tab", name="Carts and orders").click()
+    row = console.locator("#orders tr").filter(has_text=order_id)
+    await expect(row).to_contain_text("ivy@example.org")
+    await expect(row).to_contain_text("2 × Mug")

@@ -56,6 +56,8 @@ export class CartView {
   /** @param {LiveOrder} order */
   orderedNow(order) {
     this.ordered = `The visitor ordered: order ${order.order_id}, ${money(order.total)}. It is in your orders.`;
+    // An order buys everything the session cart holds (the hub sends no item event for it).
+    for (const [id, t] of this.tickets) if (t.state === "held") this.tickets.set(id, { ...t, state: "purchased" });
     this.draw();
   }
 
