@@ -25,6 +25,7 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 
 from tests.helpers.waiting import free_port
 from tests.storefront.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.storefront.screenshots_console_live import console_live_pages
 
 VIEWPORT = {"width": 1100, "height": 720}
 WINDOW = {"width": 480, "height": 600}  # the size the widget asks for the connect window
@@ -217,7 +218,8 @@ async def console_pages(browser: Browser, demo: Demo, shopper: Shopper, out: Pat
         "--data-dir", str(demo.data_dir), stdout=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
     assert await rotate.wait() == 0
-    await console.reload()
+    # The hub ends the console's connections at once (its feed is refused): no reload needed,
+    # and a reload here would race the console's own return to the sign-in form.
     await expect(console.get_by_role("alert").first).to_have_text(
         "This key is no longer valid; sign in again"
     )
@@ -233,6 +235,7 @@ async def shoot(demo: Demo, out: Path) -> None:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         await console_pages(browser, demo, shopper, out)
         await shop_pages(browser, demo, shopper, out)
+        await console_live_pages(browser, demo.hub, demo.shops[1], out)  # last: holds a one-off
         await browser.close()
     await shopper.http.aclose()
 

@@ -214,7 +214,7 @@ async def test_a_replaced_key_brings_the_sign_in_back_with_the_reason(
     async def drop(ws: WebSocketRoute) -> None:
         await ws.close()
 
-    await console.route_web_socket(re.compile(r".*/ws/store"), drop)
+    await console.route_web_socket(re.compile(r".*/ws/(store|live)"), drop)  # every socket
     await console.reload()  # signed in again with this tab's key, the feed away
     await expect(console.locator("#connection")).to_have_text("Reconnecting…")
     await shop.hub.hub.identity.rotate_store_key(shop.store_id)

@@ -12,6 +12,7 @@ import { loadCustomers, names } from "./customers.js";
 import { button, byId, el, fill, row } from "./dom.js";
 import { followStore } from "./feed.js";
 import { FEED_WORDS, money } from "./format.js";
+import { startLive } from "./live/main.js";
 import { STATUS_WORDS, STEPS, orderSteps } from "./orders.js";
 import { HUB, KEY_GONE, store } from "./store.js";
 
@@ -72,6 +73,7 @@ async function signIn(candidate) {
   for (const [id, name] of names) select.append(el("option", name, { value: id }));
   await refresh();
   connect(key);
+  startLive({ announce: toast, refused: () => store.signOut(KEY_GONE) });
 }
 
 byId("signin-form", HTMLFormElement).addEventListener("submit", async (event) => {
