@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -36,7 +38,16 @@ import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
 from bench.fanout import start_peer
-from bench.harness import PYTHON, ROOT, cpu_seconds, create_store, machine, pct, start_hub
+from bench.harness import (
+    PYTHON,
+    ROOT,
+    TICKS,
+    cpu_seconds,
+    create_store,
+    machine,
+    pct,
+    start_hub,
+)
 from bench.harness import machine_busy_seconds as busy_seconds
 
 TEXT = "Hello! Is the blue one still available in size M, and could you show it closer?"
@@ -47,6 +58,26 @@ TEXT = "Hello! Is the blue one still available in size M, and could you show it 
 def loadavg() -> float:
     with open("/proc/loadavg", encoding="ascii") as fh:
         return float(fh.read().split()[0])
+
+
+def loop_cpu(pid: int) -> float:
+    """CPU time of the process's main thread (the event loop); the rest is its other threads
+    (for the hub: the database's writer, reader and checkpoint threads)."""
+    return _task_cpu(pid, pid)
+
+
+def _task_cpu(pid: int, tid: int) -> float:
+    with open(f"/proc/{pid}/task/{tid}/stat", encoding="ascii") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def threads_cpu(pid: int) -> dict[str, float]:
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with contextlib.suppress(OSError):
+            out[tid] = _task_cpu(pid, int(tid))
+    return out
 
 
 def own_cpu() -> float:
@@ -130,8 +161,9 @@ async def client_main(spec: dict[str, Any]) -> dict[str, Any]:
     while (now := time.monotonic()) < end:
         if not edges and now >= warm_end:
             print("measuring", spec["seconds"], flush=True)  # the orchestrator may profile now
-            edges = {"server": cpu_seconds(server), "own": own_cpu(), "busy": busy_seconds(),
-                     "load": loadavg(), "t": now}  # fmt: skip
+            edges = {"server": cpu_seconds(server), "loop": loop_cpu(server),
+                     "threads": threads_cpu(server), "own": own_cpu(),
+                     "busy": busy_seconds(), "load": loadavg(), "t": now}  # fmt: skip
         due = int((now - start) * rate)
         while k <= due:
             scheduled = start + k / rate
@@ -145,13 +177,18 @@ async def client_main(spec: dict[str, Any]) -> dict[str, Any]:
             k += 1
         await asyncio.sleep(0.002)
     window = time.monotonic() - edges["t"]
+    # CPU is counted until the window's last message has arrived: an overloaded server is still
+    # working on the window's messages when the window closes.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(c not in rec.arrivals for c in sent):
+        await asyncio.sleep(0.05)
+    drained = time.monotonic() - edges["t"] - window
     server_cpu = cpu_seconds(server) - edges["server"]
+    server_loop = loop_cpu(server) - edges["loop"]
+    threads = {t: c - edges["threads"].get(t, 0.0) for t, c in threads_cpu(server).items()}
     gen_cpu = own_cpu() - edges["own"]
     busy = busy_seconds() - edges["busy"]
     load_end = loadavg()
-    deadline = time.monotonic() + 10  # the last messages of the window come in
-    while time.monotonic() < deadline and any(c not in rec.arrivals for c in sent):
-        await asyncio.sleep(0.1)
     latencies = [rec.arrivals[c] - t for c, t in sent.items() if c in rec.arrivals]
     for task in readers:
         task.cancel()
@@ -162,6 +199,7 @@ async def client_main(spec: dict[str, Any]) -> dict[str, Any]:
         "connections": 2 * n,
         "open_s": opened_s,
         "window_s": window,
+        "drain_s": drained,
         "sent": count,
         "delivered": len(latencies),
         "lost": count - len(latencies),
@@ -173,10 +211,13 @@ async def client_main(spec: dict[str, Any]) -> dict[str, Any]:
         "send_lag_p99_ms": pct(lags, 99) * 1000,
         "server_cpu_s": server_cpu,
         "server_cpu_us_per_msg": server_cpu / max(count, 1) * 1e6,
-        "server_cores": server_cpu / window,
+        "server_cores": server_cpu / (window + drained),
+        "server_loop_us_per_msg": server_loop / max(count, 1) * 1e6,
+        "server_threads_us_per_msg": (server_cpu - server_loop) / max(count, 1) * 1e6,
+        "server_cpu_by_thread_id": threads,
         "loadgen_cpu_s": gen_cpu,
         "loadgen_cpu_us_per_msg": gen_cpu / max(count, 1) * 1e6,
-        "machine_cores_busy": busy / window,
+        "machine_cores_busy": busy / (window + drained),
         "loadavg": [edges["load"], load_end],
         "visitor_frames": rec.visitor_frames,
         "errors": rec.errors,
@@ -261,8 +302,11 @@ def show(result: dict[str, Any]) -> str:
         f"{result['kind']:5} {result['connections']} connections: "
         f"sent {result['sent_per_s']:.0f}/s, delivered {result['delivered_per_s']:.0f}/s "
         f"(lost {result['lost']}), p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
-        f"max {result['max_ms']:.0f} ms; server CPU {result['server_cpu_us_per_msg']:.0f} µs/msg "
-        f"({result['server_cores']:.2f} cores), load generator "
+        f"max {result['max_ms']:.0f} ms, drained in {result['drain_s']:.1f} s; "
+        f"server CPU {result['server_cpu_us_per_msg']:.0f} µs/msg "
+        f"({result['server_cores']:.2f} cores; event loop "
+        f"{result['server_loop_us_per_msg']:.0f}, other threads "
+        f"{result['server_threads_us_per_msg']:.0f}), load generator "
         f"{result['loadgen_cpu_us_per_msg']:.0f} µs/msg, machine {result['machine_cores_busy']:.2f}"
         f" cores busy, load average {result['loadavg'][0]:.2f} -> {result['loadavg'][1]:.2f}; "
         f"send lag p99 {result['send_lag_p99_ms']:.1f} ms; errors {result['errors'][:1]}"
