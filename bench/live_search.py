@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
 import random
 import resource
 import sqlite3
@@ -34,7 +36,9 @@ from websockets.asyncio.client import connect
 
 from bench.harness import PYTHON, ROOT, cpu_seconds, create_store, machine, start_hub, summary
 from bench.live_chat import loadavg
+from cartstart_server.domain import selling as rules
 from cartstart_server.storage import boards
+from cartstart_server.storage.sqlite import SqliteDatabase
 
 ADJECTIVES = ["Classic", "Vintage", "Organic", "Premium", "Slim", "Cosy", "Rustic", "Modern",
               "Handmade", "Nordic", "Compact", "Deluxe", "Everyday", "Travel", "Kids"]  # fmt: skip
@@ -102,6 +106,16 @@ def queries(items: list[dict[str, Any]], n: int, seed: int = 15) -> list[tuple[s
 # ---- the client (its own process: `--client SPEC`) -----------------------------------------
 
 
+def run_ns(pid: int) -> int:
+    """Nanoseconds the process's threads have run on a CPU (/proc/<pid>/task/*/schedstat): to
+    the nanosecond, where /proc/<pid>/stat counts 10 ms ticks."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{tid}/schedstat") as fh:
+            total += int(fh.read().split()[0])
+    return total
+
+
 def direct_sql(store_id: str, query: str, limit: int) -> tuple[str, tuple[Any, ...]]:
     """The statement the hub runs for this search (its plan's first and only statement)."""
     plan = boards.search(store_id, query, limit)
@@ -110,14 +124,37 @@ def direct_sql(store_id: str, query: str, limit: int) -> tuple[str, tuple[Any, .
     return stmt.sql, stmt.params
 
 
+def folding_sql(store_id: str, query: str, limit: int) -> tuple[str, tuple[Any, ...]]:
+    """The search as it was before `products.search_text` (commit 170f43a): LOWER() of name,
+    code and tags of every product at every search. Run directly too, for the comparison."""
+    words = rules.search_words(query)
+    where = ["store_id = ?", "active = 1"]
+    params: list[object] = [store_id]
+    for word in words:
+        where.append(
+            "(LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(code) LIKE ? ESCAPE '\\' "
+            "OR LOWER(tags) LIKE ? ESCAPE '\\')"
+        )
+        params += [rules.like_pattern(word)] * 3
+    first = words[0] if words else ""
+    return (
+        f"SELECT * FROM products WHERE {' AND '.join(where)} "
+        "ORDER BY LOWER(code) = ? DESC, LOWER(name) LIKE ? DESC, name, product_id LIMIT ?",
+        (*params, first, rules.like_pattern(first)[1:], limit),
+    )
+
+
 async def client_main(spec: dict[str, Any]) -> dict[str, Any]:
     store, limit, server = spec["store"], spec["limit"], spec["server_pid"]
     db = sqlite3.connect(f"file:{spec['db']}?mode=ro", uri=True, isolation_level=None)
+    db.execute(f"PRAGMA cache_size = -{SqliteDatabase.CACHE_KIB}")  # as the hub's connections
     plan_text = {}
     for kind, q in spec["queries"][:9]:
         sql, params = direct_sql(store, q, limit)
         plan_text[kind] = [r[3] for r in db.execute("EXPLAIN QUERY PLAN " + sql, params)]
-    times: dict[str, list[float]] = {"ws": [], "http": [], "sqlite": []}
+    times: dict[str, list[float]] = {"ws": [], "ws_hub_cpu": [], "http": [], "sqlite": [],
+                                     "sqlite_cpu": [],
+                                     "folding_sql": [], "folding_sql_cpu": []}  # fmt: skip
     by_kind: dict[str, dict[str, list[float]]] = {}
     hits: dict[str, int] = {}
     cpu: dict[str, float] = {"ws": 0.0, "http": 0.0}
@@ -130,24 +167,30 @@ async def client_main(spec: dict[str, Any]) -> dict[str, Any]:
         for i, (kind, q) in enumerate(spec["queries"]):
             cid = f"search-{i:06d}"
             c0 = cpu_seconds(server)
+            r0 = run_ns(server)
             t0 = time.perf_counter()
             await ws.send(json.dumps({"type": "search", "id": cid, "query": q, "limit": limit}))
             while cid not in (raw := str(await ws.recv())):
                 pass
             t1 = time.perf_counter()
+            r1 = run_ns(server)
             c1 = cpu_seconds(server)
             r = await http.get(f"/api/live/stores/{store}/search", params={"q": q, "limit": limit})
             t2 = time.perf_counter()
             cpu["ws"] += c1 - c0
             cpu["http"] += cpu_seconds(server) - c1
             r.raise_for_status()
-            sql, params = direct_sql(store, q, limit)
-            t3 = time.perf_counter()
-            rows = db.execute(sql, params).fetchall()
-            t4 = time.perf_counter()
-            assert len(rows) == len(r.json()["items"]) == raw.count('"product_id"'), q
+            measured = {"ws": t1 - t0, "http": t2 - t1, "ws_hub_cpu": (r1 - r0) / 1e9}
+            for via, build in (("sqlite", direct_sql), ("folding_sql", folding_sql)):
+                sql, params = build(store, q, limit)
+                c3, t3 = time.thread_time(), time.perf_counter()
+                rows = db.execute(sql, params).fetchall()
+                measured[via] = time.perf_counter() - t3
+                measured[f"{via}_cpu"] = time.thread_time() - c3
+                assert len(rows) == len(r.json()["items"]), q
+            assert len(rows) == raw.count('"product_id"'), q
             hits[kind] = hits.get(kind, 0) + len(rows)
-            for via, t in (("ws", t1 - t0), ("http", t2 - t1), ("sqlite", t4 - t3)):
+            for via, t in measured.items():
                 times[via].append(t)
                 by_kind.setdefault(kind, {}).setdefault(via, []).append(t)
     await ws.close()
@@ -215,19 +258,22 @@ async def main() -> None:
         finally:
             hub.stop()
     result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
-    for via in ("ws", "http", "sqlite"):
-        s = result[via]
-        print(
-            f"{via:6} p50 {s['p50_ms']:.2f} ms, p99 {s['p99_ms']:.2f} ms, mean {s['mean_ms']:.2f}"
-        )
-    ws, base = result["ws"], result["sqlite"]
-    print(f"ws / sqlite: p50 {ws['p50_ms'] / base['p50_ms']:.2f}x, "
-          f"p99 {ws['p99_ms'] / base['p99_ms']:.2f}x")  # fmt: skip
+    for via, s in result.items():
+        if isinstance(s, dict) and "p50_ms" in s:
+            print(f"{via:15} p50 {s['p50_ms']:6.2f} ms, p99 {s['p99_ms']:6.2f} ms, "
+                  f"mean {s['mean_ms']:6.2f} ms")  # fmt: skip
+    for a, b in (("ws", "sqlite"), ("ws_hub_cpu", "sqlite_cpu"), ("folding_sql_cpu", "sqlite_cpu")):
+        print(f"{a} / {b}: p50 {result[a]['p50_ms'] / result[b]['p50_ms']:.2f}x, "
+              f"p99 {result[a]['p99_ms'] / result[b]['p99_ms']:.2f}x")  # fmt: skip
     print("hub CPU per search (ms):", result["hub_cpu_ms_per_search"],
           "load generator CPU", round(result["loadgen_cpu_s"], 1), "s; load average",
           result["loadavg"])  # fmt: skip
     for kind, vias in result["by_kind"].items():
-        shown = ", ".join(f"{v} {s['p50_ms']:.1f}/{s['p99_ms']:.1f}" for v, s in vias.items())
+        shown = ", ".join(
+            f"{v} {s['p50_ms']:.1f}/{s['p99_ms']:.1f}"
+            for v, s in vias.items()
+            if v in ("ws", "sqlite", "folding_sql")
+        )
         print(f"  {kind:15} p50/p99 ms: {shown}; {result['hits_per_query'][kind]:.1f} results")
     for kind, plan in result["query_plan"].items():
         print(f"  plan ({kind}): {' | '.join(plan)}")
