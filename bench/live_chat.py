@@ -190,6 +190,10 @@ async def client_main(spec: dict[str, Any]) -> dict[str, Any]:
     busy = busy_seconds() - edges["busy"]
     load_end = loadavg()
     latencies = [rec.arrivals[c] - t for c, t in sent.items() if c in rec.arrivals]
+    by_second: dict[int, list[float]] = {}  # when the slow ones were sent
+    for c, t in sent.items():
+        if c in rec.arrivals:
+            by_second.setdefault(int(t - edges["t"]), []).append(rec.arrivals[c] - t)
     for task in readers:
         task.cancel()
     count = len(sent)
@@ -219,6 +223,7 @@ async def client_main(spec: dict[str, Any]) -> dict[str, Any]:
         "loadgen_cpu_us_per_msg": gen_cpu / max(count, 1) * 1e6,
         "machine_cores_busy": busy / (window + drained),
         "loadavg": [edges["load"], load_end],
+        "p99_ms_by_second": [round(pct(v, 99) * 1000, 1) for _, v in sorted(by_second.items())],
         "visitor_frames": rec.visitor_frames,
         "errors": rec.errors,
     }
