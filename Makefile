@@ -114,6 +114,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.e2e
 	$(BIN)/python -m bench.fanout
 	$(BIN)/python -m bench.plot
+	$(BIN)/python -m bench.live_chat
+	$(BIN)/python -m bench.live_search
 
 clean:
 	rm -rf $(VENV) node_modules $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist

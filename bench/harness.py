@@ -21,6 +21,7 @@ import httpx
 
 TICKS = os.sysconf("SC_CLK_TCK")
 PYTHON = sys.executable
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def machine() -> str:
@@ -94,8 +95,9 @@ class HubProc:
             self.proc.kill()
 
 
-def start_hub(data_dir: Path, **settings: Any) -> HubProc:
-    """`cartstart-server serve` in its own process (settings as CARTSTART_* variables)."""
+def start_hub(data_dir: Path, module: str = "cartstart_server.cli", **settings: Any) -> HubProc:
+    """`cartstart-server serve` in its own process (settings as CARTSTART_* variables); `module`
+    names another entry point taking the same arguments (bench/live_hub.py)."""
     env = dict(os.environ)
     env.update(
         {
@@ -108,8 +110,9 @@ def start_hub(data_dir: Path, **settings: Any) -> HubProc:
     env.update({f"CARTSTART_{k.upper()}": str(v) for k, v in settings.items()})
     data_dir.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
-        [PYTHON, "-m", "cartstart_server.cli", "serve", "--data-dir", str(data_dir),
+        [PYTHON, "-m", module, "serve", "--data-dir", str(data_dir),
          "--port", "0", "--ws-port", "0"],
+        cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=open(data_dir / "hub.log", "a"),  # the child keeps it open
         text=True,

@@ -2,7 +2,10 @@
 
 - `bare`: the websockets library's own server sending one frame to every client with
   `broadcast()` (the floor for Python);
-- `socketio`: python-socketio on aiohttp emitting to a room (the peer users would otherwise pick).
+- `socketio`: python-socketio on aiohttp emitting to a room (the peer users would otherwise pick);
+- `relay`: the floor for live chat (bench/live_chat.py): each pair has a visitor connection
+  (`/v/<pair>`) and a store connection (`/s/<pair>`); every frame from the visitor is forwarded
+  as is to its store. Each connection gets "ok" once registered.
 
 Both print "ready <port>" and fan out one availability-sized message per trigger: for `bare`, a
 text frame "go <version>" on the /control connection; for `socketio`, POST /go?v=<version>.
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import socket
 from typing import Any
@@ -51,6 +55,32 @@ async def bare(sock: socket.socket) -> None:
         await asyncio.Future()
 
 
+async def relay(sock: socket.socket) -> None:
+    from websockets.asyncio.server import ServerConnection, serve
+    from websockets.exceptions import ConnectionClosed
+
+    stores: dict[str, ServerConnection] = {}
+
+    async def handler(ws: ServerConnection) -> None:
+        assert ws.request is not None
+        _, side, pair = ws.request.path.split("/", 2)
+        if side == "s":
+            stores[pair] = ws
+            await ws.send("ok")
+            await ws.wait_closed()
+            stores.pop(pair, None)
+            return
+        await ws.send("ok")
+        with contextlib.suppress(ConnectionClosed):  # the clients' process exits at the end
+            async for message in ws:
+                store = stores.get(pair)
+                if store is not None:
+                    await store.send(message)
+
+    async with serve(handler, sock=sock, compression=None, max_queue=None):
+        await asyncio.Future()
+
+
 async def socketio_server(sock: socket.socket) -> None:
     import socketio
     from aiohttp import web
@@ -76,7 +106,7 @@ async def socketio_server(sock: socket.socket) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--kind", choices=["bare", "socketio"], required=True)
+    parser.add_argument("--kind", choices=["bare", "socketio", "relay"], required=True)
     args = parser.parse_args()
     import resource
 
@@ -86,7 +116,8 @@ def main() -> None:
     # handicapped by Nagle.
     sock = bind_tcp("127.0.0.1", 0)
     print(f"ready {sock.getsockname()[1]}", flush=True)
-    asyncio.run(bare(sock) if args.kind == "bare" else socketio_server(sock))
+    servers = {"bare": bare, "socketio": socketio_server, "relay": relay}
+    asyncio.run(servers[args.kind](sock))
 
 
 if __name__ == "__main__":

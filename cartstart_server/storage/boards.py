@@ -184,20 +184,19 @@ def upload(upload_id: str) -> Plan[tuple[str, bytes] | None]:
 
 def search(store_id: str, query: str, limit: int) -> Plan[list[LiveProduct]]:
     """Products on sale whose name, code or tags contain every word of `query` (an empty query
-    lists the catalogue). An exact code comes first, then names that start with the first word."""
+    lists the catalogue). An exact code comes first, then names that start with the first word.
+    Words are matched in `search_text`, folded once when the product was written."""
     words = rules.search_words(query)
     where = ["store_id = ?", "active = 1"]
     params: list[object] = [store_id]
     for word in words:
-        where.append(
-            "(LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(code) LIKE ? ESCAPE '\\' "
-            "OR LOWER(tags) LIKE ? ESCAPE '\\')"
-        )
-        params += [rules.like_pattern(word)] * 3
+        where.append("search_text LIKE ? ESCAPE '\\'")
+        params.append(rules.like_pattern(word))
     first = words[0] if words else ""
     rows = yield Stmt(
         f"SELECT * FROM products WHERE {' AND '.join(where)} "
-        "ORDER BY LOWER(code) = ? DESC, LOWER(name) LIKE ? DESC, name, product_id LIMIT ?",
+        "ORDER BY LOWER(code) = ? DESC, search_text LIKE ? ESCAPE '\\' DESC, name, product_id "
+        "LIMIT ?",
         (*params, first, rules.like_pattern(first)[1:], limit),
     )
     return [selling.live_product(r) for r in rows]

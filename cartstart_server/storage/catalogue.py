@@ -11,6 +11,7 @@ from shared_protocol.common import RevokeReason, StoreTicketView
 from shared_protocol.store import ProductIn, StockLevel, TicketChange
 
 from ..domain import tickets as rules
+from ..domain.selling import search_text
 from .directory import require_store
 from .holds import give_back, product_row, stock_changed, tell, update_ticket
 from .sql import Effects, Plan, Stmt, one
@@ -94,6 +95,7 @@ _PRODUCT_COLUMNS = (
     "tags",
     "ttl",
     "active",
+    "search_text",
 )
 
 
@@ -110,8 +112,8 @@ def upsert_products(
             (
                 yield Stmt(
                     "INSERT INTO products (store_id, product_id, name, code, price_amount, "
-                    "currency, image_url, page_url, tags, ttl, active, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "currency, image_url, page_url, tags, ttl, active, search_text, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                     f"ON CONFLICT (store_id, product_id) DO UPDATE SET {updates}, "
                     "stock_version = products.stock_version + ?, updated_at = excluded.updated_at "
                     "RETURNING *",
@@ -127,6 +129,7 @@ def upsert_products(
                         json.dumps(item.tags),
                         item.ttl_seconds,
                         int(item.active),
+                        search_text(item.name, item.code, item.tags),
                         now,
                         int(bump),
                     ),

@@ -295,4 +295,12 @@ MIGRATIONS: list[list[str]] = [
         "CREATE UNIQUE INDEX live_calls_one ON live_calls(session_id) WHERE state <> 'ended'",
         "CREATE INDEX live_calls_store ON live_calls(store_id, state)",
     ],
+    [
+        # The gallery's search matches words in one case-folded column (domain.selling.search_text)
+        # instead of folding name, code and tags of every product at every search. Products
+        # already there get what LOWER() gives (what the search compared until now); the next
+        # upsert of a product writes the Python-folded text.
+        "ALTER TABLE products ADD COLUMN search_text TEXT NOT NULL DEFAULT ''",
+        "UPDATE products SET search_text = LOWER(name || ' ' || code || ' ' || tags)",
+    ],
 ]
