@@ -59,6 +59,9 @@ class LiveSnapshot(Outbound):
     counter: list[Presented]
     board: list[Widget] = Field(description="The session's private widgets and its public posts")
     cart: list[TicketView] = Field(description="The session cart: held, and what ran out")
+    orders: list[OrderView] = Field(
+        default_factory=list, description="The orders placed from the session cart"
+    )
     read: ReadMarks = Field(description="Each side has read the chat up to this seq")
     here: Here = Field(description="Who is on the session's page right now")
     lead: Side = Field(description="Who leads the gallery")

@@ -88,7 +88,8 @@ class Boards:
             return once(f"live-board:{store_id}", cmd, cmd.id, inner(), _RESULT, now)
 
         result = await self._committer.commit(plan)
-        await self.announce(live_public_topic(store_id), BoardChanged(widget=result.widget))
+        for topic in (live_public_topic(store_id), live_lobby_topic(store_id)):
+            await self.announce(topic, BoardChanged(widget=result.widget))
         return result
 
     async def remove_widget(self, speaker: Speaker | None, store_id: str, widget_id: str) -> None:
@@ -121,8 +122,10 @@ class Boards:
         row = await self._db.read(boards.widget(cmd.widget_id))
         if row is None or row["store_id"] != store_id or row["session_id"] is not None:
             raise rules.not_found("widget")
-        widget = await self._db.write(boards.approve(row))
-        await self.announce(live_public_topic(store_id), BoardChanged(widget=widget))
+        now = self._clock.now()
+        widget = await self._committer.commit(lambda fx: boards.approve(fx, row, now))
+        for topic in (live_public_topic(store_id), live_lobby_topic(store_id)):
+            await self.announce(topic, BoardChanged(widget=widget))
         return LiveResult(id=cmd.id, widget=widget)
 
     # ---- uploads ------------------------------------------------------------------------------

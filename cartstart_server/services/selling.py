@@ -16,6 +16,7 @@ from typing import Any, Literal, TypeVar, assert_never
 from pydantic import TypeAdapter
 
 from shared_protocol.live import (
+    BoardChanged,
     DeleteSession,
     GalleryState,
     Here,
@@ -58,6 +59,7 @@ from ..domain.topics import (
     live_store_topic,
 )
 from ..storage import boards, calls, directory, ledger, orders, selling
+from ..storage import lobby as sessions_of
 from ..storage.base import Database
 from ..storage.sql import Effects, Plan
 from .commits import Committer, once
@@ -191,12 +193,12 @@ class Selling:
     # ---- the store's lobby --------------------------------------------------------------------
 
     async def lobby(self, store_id: str, command_id: str | None = None) -> Lobby:
-        sessions = await self._db.read(selling.lobby(store_id))
+        sessions = await self._db.read(sessions_of.lobby(store_id))
         waiting = await self._db.read(boards.public_board(store_id, waiting=True))
         return Lobby(id=command_id, sessions=sessions, waiting=waiting)
 
     async def _activity(self, s: selling.SessionRow) -> None:
-        summary = await self._db.read(selling.one_summary(s, "store"))
+        summary = await self._db.read(sessions_of.one_summary(s, "store"))
         await self.announce(live_lobby_topic(s.store_id), SessionActivity(session=summary))
 
     # ---- a session ----------------------------------------------------------------------------
@@ -216,6 +218,7 @@ class Selling:
             counter=await self._db.read(selling.counter(s.id)),
             board=await self._db.read(boards.session_board(s.id, s.store_id)),
             cart=await self._db.read(selling.session_cart(s)),
+            orders=await self._db.read(selling.orders_of(s.id)),
             read=ReadMarks(visitor=s.visitor_read, store=s.store_read),
             here=Here(visitor=False, store=False),
             lead=s.lead,
@@ -232,7 +235,7 @@ class Selling:
         # command's own transaction (two more reads and hops after it cost a fifth of a chat
         # message's CPU, bench/live_chat.py).
         visitor_acted = isinstance(cmd, Say | Take | OrderNow) and speaker.side == "visitor"
-        lobby = visitor_acted or (isinstance(cmd, MarkRead) and speaker.side == "store")
+        tell_lobby = visitor_acted or (isinstance(cmd, MarkRead) and speaker.side == "store")
         activity: list[SessionSummary] = []
 
         def plan(fx: Effects) -> Plan[LiveResult]:
@@ -277,9 +280,9 @@ class Selling:
 
             result = yield from once(principal, cmd, cmd.id, inner(), _RESULT, now)
             activity.clear()  # a retried transaction reads it again
-            s = (yield from selling.session(speaker.session_id)) if lobby else None
+            s = (yield from selling.session(speaker.session_id)) if tell_lobby else None
             if s is not None:
-                activity.append((yield from selling.one_summary(s, "store")))
+                activity.append((yield from sessions_of.one_summary(s, "store")))
             return result
 
         result = await self._committer.commit(plan)
@@ -325,13 +328,13 @@ class Selling:
             s = yield from selling.require_session(speaker.session_id)
             yield from selling.attach(fx, s, cart_id, now)
             s = yield from selling.require_session(speaker.session_id)
-            return (yield from selling.one_summary(s, "visitor"))
+            return (yield from sessions_of.one_summary(s, "visitor"))
 
         return await self._committer.commit(plan)
 
     async def attached(self, cart_id: str) -> list[SessionSummary]:
-        found = await self._db.read(selling.attached_to(cart_id))
-        return [await self._db.read(selling.one_summary(s, "visitor")) for s in found]
+        found = await self._db.read(sessions_of.attached_to(cart_id))
+        return [await self._db.read(sessions_of.one_summary(s, "visitor")) for s in found]
 
     async def delete(
         self, speaker: Speaker, cmd: DeleteSession | None = None
@@ -340,16 +343,19 @@ class Selling:
         the deleter's own connection to send after its result)."""
         now = self._clock.now()
 
-        def plan(fx: Effects) -> Plan[int]:
+        def plan(fx: Effects) -> Plan[tuple[int, list[str]]]:
             s = yield from selling.require_session(speaker.session_id)
-            return (yield from selling.delete(fx, s, speaker.side, now))
+            public = yield from boards.public_posts_of(s.id)  # they go with it
+            return (yield from selling.delete(fx, s, speaker.side, now)), public
 
-        seq = await self._committer.commit(plan)
+        seq, public = await self._committer.commit(plan)
         gone = SessionDeleted(seq=seq, by=speaker.side)
         await self.signal(speaker.session_id, {"kind": "deleted", "frame": gone.model_dump_json()})
-        await self.announce(
-            live_lobby_topic(speaker.store_id), SessionActivity(deleted=speaker.session_id)
-        )
+        lobby, page = live_lobby_topic(speaker.store_id), live_public_topic(speaker.store_id)
+        await self.announce(lobby, SessionActivity(deleted=speaker.session_id))
+        for widget_id in public:
+            for topic in (page, lobby):
+                await self.announce(topic, BoardChanged(removed=widget_id))
         return LiveResult(id=cmd.id if cmd else "delete"), gone
 
     # ---- ephemeral ----------------------------------------------------------------------------

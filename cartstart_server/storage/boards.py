@@ -128,10 +128,26 @@ def remove(fx: Effects, row: Row, now: float) -> Plan[None]:
         )
 
 
-def approve(row: Row) -> Plan[Widget]:
+def approve(fx: Effects, row: Row, now: float) -> Plan[Widget]:
+    """A visitor's public post becomes visible; its author's session hears it (as its own)."""
     yield Stmt("UPDATE live_widgets SET approved = 1 WHERE id = ?", (row["id"],))
-    [view] = yield from _with_products([{**row, "approved": 1}], row["store_id"], None)
+    approved = {**row, "approved": 1}
+    [view] = yield from _with_products([approved], row["store_id"], None)
+    if row["author_session"]:
+        [mine] = yield from _with_products([approved], row["store_id"], row["author_session"])
+        yield from selling.append(
+            fx, row["author_session"], lambda seq: WidgetPosted(seq=seq, widget=mine), now
+        )
     return view
+
+
+def public_posts_of(session_id: str) -> Plan[list[str]]:
+    """The ids of what a session's visitor posted on the public board."""
+    rows = yield Stmt(
+        "SELECT id FROM live_widgets WHERE author_session = ? AND session_id IS NULL",
+        (session_id,),
+    )
+    return [str(r["id"]) for r in rows]
 
 
 def session_board(session_id: str, store_id: str) -> Plan[list[Widget]]:

@@ -18,7 +18,7 @@ from typing import Literal
 
 from shared_protocol.cart import OrderPlaced, OrderUpdated
 from shared_protocol.common import Money, StoreTicketView, TicketView
-from shared_protocol.live import SessionOrdered
+from shared_protocol.live import SessionCartChanged, SessionOrdered
 from shared_protocol.orders import Customer, OrderView, StoreOrderView
 from shared_protocol.store import OrderEvent, TicketChange, TicketEvent, UpdateOrder
 
@@ -183,6 +183,7 @@ def _place(
             fx, store_stream(store.id), _purchased(store_ticket_view(ticket)), now
         )
     cart_view = rules.cart_view(view)
+    session_of = {t["id"]: t["session_id"] for t in tickets}
     if not is_guest_cart(buyer.cart_id):
         yield from outbox.append(
             fx,
@@ -192,8 +193,12 @@ def _place(
             holds=tuple(Hold.of(t) for t in bought),  # no longer held: bought
         )
     for session_id in sorted({t["session_id"] for t in tickets if t["session_id"]}):
+        stream = live_stream(session_id)
+        for item in bought:  # each item of the session's cart is now bought
+            if session_of[item.ticket_id] == session_id:
+                yield from outbox.append(fx, stream, _in_session_cart(item), now)
         yield from outbox.append(
-            fx, live_stream(session_id), lambda seq: SessionOrdered(seq=seq, order=cart_view), now
+            fx, stream, lambda seq: SessionOrdered(seq=seq, order=cart_view), now
         )
     yield from _tell_store(fx, store, view, "placed", now)
     tags_of = {
@@ -206,6 +211,10 @@ def _place(
         yield from use_code(code.code, order_id, now)
     yield from _email(buyer.email, cart_view, now)
     return cart_view
+
+
+def _in_session_cart(view: TicketView) -> Callable[[int], SessionCartChanged]:
+    return lambda seq: SessionCartChanged(seq=seq, ticket=view)
 
 
 def _purchased(view: StoreTicketView) -> Callable[[int], TicketEvent]:

@@ -26,9 +26,9 @@ from shared_protocol.live import (
     Said,
     SessionAttached,
     SessionInfo,
-    SessionSummary,
     Side,
 )
+from shared_protocol.orders import OrderView
 
 from ..domain import selling as rules
 from ..domain.topics import cart_stream, guest_cart, live_stream
@@ -354,45 +354,11 @@ def session_cart(s: SessionRow) -> Plan[list[TicketView]]:
     ]
 
 
-def lobby(store_id: str, limit: int = 200) -> Plan[list[SessionSummary]]:
-    """The store's sessions, newest activity first, with what it has not read."""
-    store = yield from require_store(store_id)
+def orders_of(session_id: str) -> Plan[list[OrderView]]:
+    """The orders placed from the session's cart, oldest first."""
     rows = yield Stmt(
-        "SELECT s.*, (SELECT COUNT(*) FROM live_messages m WHERE m.session_id = s.id "
-        "AND m.author = 'visitor' AND m.seq > s.store_read) AS unread, "
-        "(SELECT body FROM live_messages m WHERE m.session_id = s.id "
-        "ORDER BY m.seq DESC LIMIT 1) AS last_message "
-        "FROM live_sessions s WHERE s.store_id = ? ORDER BY s.last_activity_at DESC LIMIT ?",
-        (store_id, limit),
+        "SELECT doc FROM orders WHERE id IN (SELECT order_id FROM tickets WHERE session_id = ? "
+        "AND order_id IS NOT NULL) ORDER BY created_at, id",
+        (session_id,),
     )
-    return [summary(SessionRow.of(r), store, r) for r in rows]
-
-
-def summary(s: SessionRow, store: StoreRow, counts: Row) -> SessionSummary:
-    return SessionSummary(
-        **s.info(store).model_dump(),
-        unread=int(counts["unread"] or 0),
-        last_message=rules.preview(counts["last_message"] or ""),
-    )
-
-
-def one_summary(s: SessionRow, side: Side) -> Plan[SessionSummary]:
-    """One session as `side` lists it: what the other side wrote that `side` has not read."""
-    store = yield from require_store(s.store_id)
-    author = rules.other(side)
-    read = s.store_read if side == "store" else s.visitor_read
-    rows = yield Stmt(
-        "SELECT (SELECT COUNT(*) FROM live_messages WHERE session_id = ? AND author = ? "
-        "AND seq > ?) AS unread, (SELECT body FROM live_messages WHERE session_id = ? "
-        "ORDER BY seq DESC LIMIT 1) AS last_message",
-        (s.id, author, read, s.id),
-    )
-    return summary(s, store, rows[0])
-
-
-def attached_to(account_id: str) -> Plan[list[SessionRow]]:
-    rows = yield Stmt(
-        "SELECT * FROM live_sessions WHERE account_id = ? ORDER BY last_activity_at DESC",
-        (account_id,),
-    )
-    return [SessionRow.of(r) for r in rows]
+    return [OrderView.model_validate_json(r["doc"]) for r in rows]

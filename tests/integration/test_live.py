@@ -113,9 +113,14 @@ async def test_a_visitor_orders_now_and_the_store_sees_the_order(
         )
         assert ordered["type"] == "result", ordered
         assert ordered["order"]["lines"][0]["qty"] == 2
-        assert (await visitor.expect("session_ordered"))["order"]["order_id"] == ordered["order"][
-            "order_id"
-        ]
+        order_id = ordered["order"]["order_id"]
+        bought = await visitor.expect("session_cart")
+        assert bought["ticket"]["state"] == "purchased"
+        assert (await visitor.expect("session_ordered"))["order"]["order_id"] == order_id
+        await visitor.send({"type": "sync", "id": cid()})
+        snap = await visitor.expect("live_snapshot")
+        assert [o["order_id"] for o in snap["orders"]] == [order_id]
+        assert snap["cart"] == []  # bought: no longer in the session cart
     r = await http.get(f"/api/stores/{store_id}/orders", headers={"Authorization": f"Bearer {key}"})
     [order] = r.json()
     assert order["customer"]["email"] == "ana@example.org" and order["status"] == "placed"
@@ -384,3 +389,39 @@ async def test_a_store_turns_its_page_off(server: HubServer, http: httpx.AsyncCl
         headers=store_auth,
     )
     assert r.status_code == 422
+
+
+async def test_an_approval_reaches_its_author_and_a_deletion_takes_public_posts_down(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    store_id, key = await seed_store(server.hub, "Shop", {"mug": 1})
+    store_auth = {"Authorization": f"Bearer {key}"}
+    async with visitor_in_new_session(server, store_id) as (visitor, link, _snap):
+        posted = await visitor.command(
+            {
+                "type": "post",
+                "id": cid(),
+                "public": True,
+                "widget": {"kind": "note", "text": "lovely shop"},
+            }
+        )
+        widget_id = posted["widget"]["widget_id"]
+        assert (await visitor.expect("widget_posted"))["widget"]["approved"] is False
+        async with peer(server, "live") as public, peer(server, "live") as lobby:
+            await live_hello(public, store_id=store_id)
+            await public.expect("public_snapshot")
+            await live_hello(lobby, token=key)
+            await lobby.expect("lobby")
+            r = await http.post(
+                f"/api/stores/{store_id}/live/board/{widget_id}/approval", headers=store_auth
+            )
+            assert r.status_code == 200, r.text
+            mine = await visitor.expect("widget_posted")
+            assert mine["widget"]["approved"] is True and mine["widget"]["mine"] is True
+            assert (await public.expect("board_changed"))["widget"]["widget_id"] == widget_id
+            assert (await lobby.expect("board_changed"))["widget"]["approved"] is True
+            await visitor.command({"type": "delete_session", "id": cid()})
+            removed = await public.expect("board_changed")
+            assert removed["removed"] == widget_id
+    board = (await http.get(f"/api/live/stores/{store_id}")).json()["board"]
+    assert board == []
