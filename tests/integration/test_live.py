@@ -396,7 +396,7 @@ async def test_an_approval_reaches_its_author_and_a_deletion_takes_public_posts_
 ) -> None:
     store_id, key = await seed_store(server.hub, "Shop", {"mug": 1})
     store_auth = {"Authorization": f"Bearer {key}"}
-    async with visitor_in_new_session(server, store_id) as (visitor, link, _snap):
+    async with visitor_in_new_session(server, store_id) as (visitor, _link, _snap):
         posted = await visitor.command(
             {
                 "type": "post",
