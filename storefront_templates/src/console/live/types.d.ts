@@ -1,182 +1,22 @@
-// The live channel's messages as the console reads them (shared_protocol/live.py is the source;
-// docs/protocol.schema.json has every field). Types only: nothing here reaches the bundle.
+// What the console's live area reads from /ws/live: the shared types (src/shared/live.d.ts) and
+// its own unions. Types only: nothing here reaches the bundle.
 
-import type { Money } from "../../shared/protocol";
+import type {
+  BoardChanged,
+  LiveError,
+  LiveEvent,
+  LiveResult,
+  LiveSignal,
+  LiveSnapshot,
+  Lobby,
+  SearchResults,
+  SessionActivity,
+} from "../../shared/live";
 
-export type Side = "visitor" | "store";
-
-export interface LiveStyle {
-  accent: string;
-  logo_url: string | null;
-  greeting: string;
-  counter: boolean;
-  gallery: boolean;
-  board: boolean;
-}
-
-export interface LiveSettings {
-  store_id: string;
-  store_name: string;
-  enabled: boolean;
-  style: LiveStyle;
-  page_url: string;
-}
-
-export interface LiveProduct {
-  product_id: string;
-  name: string;
-  code: string;
-  price: Money;
-  image_url: string | null;
-  page_url: string | null;
-  tags: string[];
-  available: number;
-}
-
-export interface ChatLine {
-  message_id: string;
-  seq: number;
-  author: Side;
-  text: string;
-  at: number;
-}
-
-export interface Presented {
-  product: LiveProduct;
-  at: number;
-}
-
-export interface Widget {
-  widget_id: string;
-  kind: "product" | "image" | "link" | "note";
-  author: Side;
-  public: boolean;
-  approved: boolean;
-  mine?: boolean;
-  product: LiveProduct | null;
-  image_url: string | null;
-  url: string | null;
-  title: string;
-  text: string;
-  at: number;
-}
-
-export interface SessionInfo {
-  session_id: string;
-  store_id: string;
-  store_name: string;
-  label: string;
-  created_at: number;
-  last_activity_at: number;
-  attached: boolean;
-}
-
-export interface SessionSummary extends SessionInfo {
-  unread: number;
-  last_message: string;
-}
-
-export interface LiveTicket {
-  ticket_id: string;
-  product_id: string;
-  name: string;
-  code: string;
-  price: Money;
-  image_url: string | null;
-  qty: number;
-  state: "held" | "purchased" | "released" | "expired" | "revoked";
-  expires_at: number;
-  version: number;
-}
-
-export interface LiveOrder {
-  order_id: string;
-  total: Money;
-}
-
-export interface LiveSnapshot {
-  type: "live_snapshot";
-  id?: string | null;
-  head_seq: number;
-  session: SessionInfo;
-  style: LiveStyle;
-  messages: ChatLine[];
-  counter: Presented[];
-  board: Widget[];
-  cart: LiveTicket[];
-  read: Record<Side, number>;
-  here: Record<Side, boolean>;
-  lead: Side;
-}
-
-export interface GalleryState {
-  type: "gallery";
-  lead: Side;
-  product_id: string | null;
-  query: string | null;
-  following: boolean;
-}
-
-export interface LiveResult {
-  type: "result";
-  id: string;
-  message?: ChatLine | null;
-  presented?: Presented | null;
-  ticket?: LiveTicket | null;
-  widget?: Widget | null;
-}
-
-export interface SearchResults {
-  type: "search_results";
-  id: string;
-  query: string;
-  items: LiveProduct[];
-}
-
-export interface LiveError {
-  type: "error";
-  id?: string | null;
-  code: string;
-  message: string;
-}
+export type * from "../../shared/live";
 
 /** Every message a session connection receives after `welcome`. */
-export type SessionMessage =
-  | LiveSnapshot
-  | LiveResult
-  | SearchResults
-  | LiveError
-  | { type: "said"; seq: number; message: ChatLine }
-  | { type: "read_marked"; seq: number; side: Side; up_to: number }
-  | { type: "presented"; seq: number; item: Presented }
-  | { type: "session_cart"; seq: number; ticket: LiveTicket }
-  | { type: "widget_posted"; seq: number; widget: Widget }
-  | { type: "widget_removed"; seq: number; widget_id: string }
-  | { type: "session_ordered"; seq: number; order: LiveOrder }
-  | { type: "session_attached"; seq: number }
-  | { type: "session_deleted"; seq: number; by: Side }
-  | { type: "presence"; visitor: boolean; store: boolean }
-  | { type: "typing"; side: Side }
-  | GalleryState;
-
-export interface Lobby {
-  type: "lobby";
-  sessions: SessionSummary[];
-  waiting: Widget[];
-}
+export type SessionMessage = LiveSnapshot | LiveResult | SearchResults | LiveError | LiveEvent | LiveSignal;
 
 /** Every message the lobby connection receives after `welcome`. */
-export type LobbyMessage =
-  | Lobby
-  | LiveResult
-  | SearchResults
-  | LiveError
-  | { type: "session_activity"; session?: SessionSummary | null; deleted?: string | null }
-  | { type: "board_changed"; widget?: Widget | null; removed?: string | null };
-
-export interface LiveWelcome {
-  type: "welcome";
-  role: "visitor" | "store" | "public" | "lobby";
-  head_seq?: number | null;
-  resumed?: boolean | null;
-}
+export type LobbyMessage = Lobby | LiveResult | SearchResults | LiveError | SessionActivity | BoardChanged;

@@ -1,0 +1,204 @@
+// The live channel's messages (/ws/live) as the browser code reads them: the visitor's page
+// (src/live/) and the console's live area (src/console/live/). shared_protocol/live.py is the
+// authority; docs/protocol.schema.json has every field. Types only: nothing here reaches a bundle.
+
+import type { Money } from "./protocol";
+
+export type Side = "visitor" | "store";
+
+export interface LiveStyle {
+  accent: string;
+  logo_url: string | null;
+  greeting: string;
+  counter: boolean;
+  gallery: boolean;
+  board: boolean;
+}
+
+export interface LiveSettings {
+  store_id: string;
+  store_name: string;
+  enabled: boolean;
+  style: LiveStyle;
+  page_url: string;
+}
+
+export interface LiveProduct {
+  product_id: string;
+  name: string;
+  code: string;
+  price: Money;
+  image_url: string | null;
+  page_url: string | null;
+  tags: string[];
+  available: number;
+}
+
+export interface ChatLine {
+  message_id: string;
+  seq: number;
+  author: Side;
+  text: string;
+  at: number;
+}
+
+export interface Presented {
+  product: LiveProduct;
+  at: number;
+}
+
+export interface Widget {
+  widget_id: string;
+  kind: "product" | "image" | "link" | "note";
+  author: Side;
+  public: boolean;
+  approved: boolean;
+  mine: boolean;
+  product: LiveProduct | null;
+  image_url: string | null;
+  url: string | null;
+  title: string;
+  text: string;
+  at: number;
+}
+
+export interface SessionInfo {
+  session_id: string;
+  store_id: string;
+  store_name: string;
+  label: string;
+  created_at: number;
+  last_activity_at: number;
+  attached: boolean;
+}
+
+export interface SessionSummary extends SessionInfo {
+  unread: number;
+  last_message: string;
+}
+
+export interface LiveTicket {
+  ticket_id: string;
+  product_id: string;
+  name: string;
+  code: string;
+  price: Money;
+  image_url: string | null;
+  qty: number;
+  state: "held" | "purchased" | "released" | "expired" | "revoked";
+  created_at: number;
+  expires_at: number;
+  version: number;
+}
+
+export interface LiveOrder {
+  order_id: string;
+  status: string;
+  total: Money;
+  lines: { ticket_id: string; name: string; qty: number }[];
+}
+
+export interface LiveSnapshot {
+  type: "live_snapshot";
+  id?: string | null;
+  head_seq: number;
+  session: SessionInfo;
+  style: LiveStyle;
+  messages: ChatLine[];
+  counter: Presented[];
+  board: Widget[];
+  cart: LiveTicket[];
+  orders: LiveOrder[];
+  read: Record<Side, number>;
+  here: Record<Side, boolean>;
+  lead: Side;
+}
+
+export interface PublicSnapshot {
+  type: "public_snapshot";
+  store_id: string;
+  store_name: string;
+  style: LiveStyle;
+  board: Widget[];
+}
+
+export interface Lobby {
+  type: "lobby";
+  sessions: SessionSummary[];
+  waiting: Widget[];
+}
+
+export interface GalleryState {
+  type: "gallery";
+  lead: Side;
+  product_id: string | null;
+  query: string | null;
+  following: boolean;
+}
+
+export interface LiveWelcome {
+  type: "welcome";
+  role: "visitor" | "store" | "public" | "lobby";
+  head_seq?: number | null;
+  resumed?: boolean | null;
+}
+
+/** The session's durable events (each with its seq). */
+export type LiveEvent =
+  | { type: "said"; seq: number; message: ChatLine }
+  | { type: "read_marked"; seq: number; side: Side; up_to: number }
+  | { type: "presented"; seq: number; item: Presented }
+  | { type: "session_cart"; seq: number; ticket: LiveTicket }
+  | { type: "widget_posted"; seq: number; widget: Widget }
+  | { type: "widget_removed"; seq: number; widget_id: string }
+  | { type: "session_ordered"; seq: number; order: LiveOrder }
+  | { type: "session_attached"; seq: number }
+  | { type: "session_deleted"; seq: number; by: Side };
+
+/** Ephemeral signals (no seq). */
+export type LiveSignal =
+  | { type: "presence"; visitor: boolean; store: boolean }
+  | { type: "typing"; side: Side }
+  | GalleryState;
+
+export interface LiveResult {
+  type: "result";
+  id: string;
+  link?: string | null;
+  session?: SessionInfo | null;
+  message?: ChatLine | null;
+  presented?: Presented | null;
+  ticket?: LiveTicket | null;
+  widget?: Widget | null;
+  order?: LiveOrder | null;
+}
+
+export interface SearchResults {
+  type: "search_results";
+  id?: string;
+  query: string;
+  items: LiveProduct[];
+}
+
+export interface LiveError {
+  type: "error";
+  id?: string | null;
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export type BoardChanged = { type: "board_changed"; widget?: Widget | null; removed?: string | null };
+
+export type SessionActivity = {
+  type: "session_activity";
+  session?: SessionSummary | null;
+  deleted?: string | null;
+};
+
+/** GET .../events: the session's stream over HTTP. */
+export interface LivePoll {
+  messages: LiveEvent[];
+  head_seq: number;
+  snapshot: LiveSnapshot | null;
+}
