@@ -121,6 +121,25 @@ async def server(
         yield srv
 
 
+Nodes = tuple[HubServer, HubServer]
+
+
+@pytest.fixture
+async def nodes(
+    tmp_path: Path, clock: FakeClock, backend_settings: dict[str, object]
+) -> AsyncIterator[Nodes]:
+    """Two hub nodes on loopback sharing the backend under test (no sticky sessions)."""
+    a = HubServer(hub_config(tmp_path / "a", **backend_settings), clock=clock)
+    b = HubServer(hub_config(tmp_path / "b", **backend_settings), clock=clock)
+    await a.start()
+    await b.start()
+    try:
+        yield a, b
+    finally:
+        await a.stop()
+        await b.stop()
+
+
 @pytest.fixture
 async def http(server: HubServer) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=server.http_url, timeout=10) as client:

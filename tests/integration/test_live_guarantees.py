@@ -3,7 +3,6 @@ rate limits, holds that run out, presence. Real hubs on 127.0.0.1, SQLite and Po
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -13,26 +12,10 @@ from websockets.exceptions import ConnectionClosed
 
 from cartstart_server.clock import FakeClock
 from cartstart_server.server import HubServer
+from tests.conftest import Nodes
 from tests.helpers.hubs import hub_config, seed_store
 from tests.helpers.peers import Peer, peer
 from tests.integration.test_live import cid, live_hello, start_over_http
-
-Nodes = tuple[HubServer, HubServer]
-
-
-@pytest.fixture
-async def nodes(
-    tmp_path: Path, clock: FakeClock, backend_settings: dict[str, Any]
-) -> AsyncIterator[Nodes]:
-    a = HubServer(hub_config(tmp_path / "a", **backend_settings), clock=clock)
-    b = HubServer(hub_config(tmp_path / "b", **backend_settings), clock=clock)
-    await a.start()
-    await b.start()
-    try:
-        yield a, b
-    finally:
-        await a.stop()
-        await b.stop()
 
 
 async def until(p: Peer, kind: str) -> dict[str, Any]:

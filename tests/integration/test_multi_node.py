@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from cartstart_server.clock import FakeClock
 from cartstart_server.server import HubServer
 from shared_protocol import ErrorCode, ProtocolError
 from shared_protocol.cart import Reserve
+from tests.conftest import Nodes
 from tests.helpers.balancer import Balancer
 from tests.helpers.hubs import command_id, hub_config, new_shopper, running_hub, seed_store
 from tests.helpers.peers import link_token, peer, sign_up
@@ -25,23 +25,7 @@ from tests.helpers.process import HubProcess
 from tests.helpers.services import postgres_server, restart_postgres, start_redis, stop_redis
 from tests.helpers.waiting import eventually, free_port
 
-Nodes = tuple[HubServer, HubServer]
 pytestmark = pytest.mark.backends("postgres")  # several nodes need the shared backends
-
-
-@pytest.fixture
-async def nodes(
-    tmp_path: Path, clock: FakeClock, backend_settings: dict[str, Any]
-) -> AsyncIterator[Nodes]:
-    a = HubServer(hub_config(tmp_path / "a", **backend_settings), clock=clock)
-    b = HubServer(hub_config(tmp_path / "b", **backend_settings), clock=clock)
-    await a.start()
-    await b.start()
-    try:
-        yield a, b
-    finally:
-        await a.stop()
-        await b.stop()
 
 
 async def test_a_page_on_one_node_sees_a_reservation_made_on_the_other(nodes: Nodes) -> None:
