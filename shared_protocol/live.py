@@ -25,6 +25,7 @@ from .calls import AnswerCall, CallChanged, HangUp, Media, PeerMedia, Rtc, RtcRe
 from .calls import StartCall as StartCall
 from .common import (
     Ack,
+    Availability,
     CommandId,
     ErrorMessage,
     Hello,
@@ -290,6 +291,18 @@ class Lead(Inbound):
     to: Side
 
 
+MAX_WATCHED = 200
+
+
+class Watch(Inbound):
+    """Hear `availability` for these products of the store while they are on screen (the counter,
+    the gallery, the board, the session cart); each `watch` replaces the last. The current counts
+    follow at once."""
+
+    type: Literal["watch"] = "watch"
+    product_ids: list[Ident] = Field(max_length=MAX_WATCHED)
+
+
 class Follow(Inbound):
     """This side follows what the lead shows, or stops following."""
 
@@ -317,6 +330,7 @@ LiveCommand = Annotated[
 ]
 LiveClientMessage = Annotated[
     LiveHello
+    | Watch
     | StartCall
     | AnswerCall
     | HangUp
@@ -359,6 +373,7 @@ LiveEvent = Annotated[
 ]
 LiveServerMessage = Annotated[
     LiveWelcome
+    | Availability
     | CallChanged
     | RtcRelayed
     | PeerMedia

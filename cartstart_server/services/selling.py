@@ -15,6 +15,7 @@ from typing import Any, Literal, TypeVar, assert_never
 
 from pydantic import TypeAdapter
 
+from shared_protocol.common import Availability
 from shared_protocol.live import (
     BoardChanged,
     DeleteSession,
@@ -58,7 +59,7 @@ from ..domain.topics import (
     live_signal_topic,
     live_store_topic,
 )
-from ..storage import boards, calls, directory, ledger, orders, selling
+from ..storage import boards, calls, directory, ledger, orders, queries, selling
 from ..storage import lobby as sessions_of
 from ..storage.base import Database
 from ..storage.sql import Effects, Plan
@@ -185,6 +186,10 @@ class Selling:
         return PublicSnapshot(
             id=command_id, store_id=store.id, store_name=store.name, style=style, board=board
         )
+
+    async def availability(self, keys: list[tuple[str, str]]) -> list[Availability]:
+        """The current counts of these products (those a live page shows)."""
+        return await self._db.read(queries.availability_of(keys))
 
     async def search(self, store_id: str, cmd: Search) -> SearchResults:
         items = await self._db.read(boards.search(store_id, cmd.query, cmd.limit))

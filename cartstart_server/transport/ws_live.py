@@ -41,6 +41,7 @@ from shared_protocol.live import (
     Take,
     Typing,
     TypingNow,
+    Watch,
 )
 
 from ..services.boards import Boards
@@ -52,7 +53,8 @@ from .ws_session import Wiring
 from .ws_streams import StreamSession
 
 LiveMessage = (
-    StartCall
+    Watch
+    | StartCall
     | AnswerCall
     | HangUp
     | Rtc
@@ -106,6 +108,7 @@ class LiveSession(StreamSession[LiveMessage]):
         self.others: set[str] = set()  # the other side's connections on the page, any node
         self.listening: list[tuple[str, Callback]] = []
         self.deleting = False
+        self.watching: set[tuple[str, str]] = set()  # products whose counts it hears
 
     # ---- hello --------------------------------------------------------------------------------
 
@@ -191,6 +194,8 @@ class LiveSession(StreamSession[LiveMessage]):
 
     async def handle(self, message: LiveMessage) -> None:
         match message:
+            case Watch():
+                await self._watch(message)
             case StartCall() | AnswerCall() | HangUp():
                 result = await self.calls.command(self._in_session(message), message)
                 await self.send(result.model_dump_json())
@@ -240,6 +245,21 @@ class LiveSession(StreamSession[LiveMessage]):
                 await self._gone(gone.model_dump_json())
             case _:
                 assert_never(message)
+
+    async def _watch(self, message: Watch) -> None:
+        """Follow the counts of exactly these products of the store (ProductFanout writes them
+        to this connection as to any page), then send the current ones."""
+        keys = {(self.store_id, product_id) for product_id in message.product_ids}
+        for key in self.watching - keys:
+            self.fanout.remove(self.conn, key)
+        for key in keys - self.watching:
+            self.fanout.add(self.conn, key)
+        fresh = keys - self.watching
+        self.watching = keys
+        if fresh:
+            await self.streams.ready()
+            for item in await self.selling.availability(sorted(fresh)):
+                await self.send(item.model_dump_json())
 
     def _in_session(self, message: Any) -> Speaker:
         if self.speaker is None:
@@ -342,6 +362,8 @@ class LiveSession(StreamSession[LiveMessage]):
         self.listening.append((topic, callback))
 
     async def close(self) -> None:
+        for key in self.watching:
+            self.fanout.remove(self.conn, key)
         for topic, callback in self.listening:
             self.selling.unlisten(topic, callback)
         if self.speaker is not None:

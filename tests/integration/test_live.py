@@ -425,3 +425,34 @@ async def test_an_approval_reaches_its_author_and_a_deletion_takes_public_posts_
             assert removed["removed"] == widget_id
     board = (await http.get(f"/api/live/stores/{store_id}")).json()["board"]
     assert board == []
+
+
+async def test_a_live_page_hears_the_counts_of_what_it_shows(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    store_id, _ = await seed_store(server.hub, "Shop", {"mug": 3, "vase": 1})
+    async with peer(server, "live") as public:
+        await live_hello(public, store_id=store_id)
+        await public.expect("public_snapshot")
+        await public.send({"type": "watch", "product_ids": ["mug"]})
+        now = await public.expect("availability")
+        assert (now["product_id"], now["available"]) == ("mug", 3)
+        _link, auth = await start_over_http(http, store_id)
+        took = await http.post(
+            "/api/live/session/commands",
+            json={"type": "take", "id": cid(), "product_id": "mug", "qty": 2},
+            headers=auth,
+        )
+        assert took.status_code == 200, took.text
+        update = await public.expect("availability")
+        assert (update["product_id"], update["available"]) == ("mug", 1)
+        assert update["version"] > now["version"]
+        await public.send({"type": "watch", "product_ids": ["vase"]})  # the mug is off screen
+        assert (await public.expect("availability"))["product_id"] == "vase"
+        await http.post(
+            "/api/live/session/commands",
+            json={"type": "take", "id": cid(), "product_id": "mug"},
+            headers=auth,
+        )
+        await public.send({"type": "sync", "id": cid()})
+        assert (await public.expect("public_snapshot"))["type"] == "public_snapshot"  # no mug count
