@@ -372,3 +372,27 @@ async def test_a_product_presented_while_the_pointer_is_on_the_counter_moves_not
         await expect(page.locator("#cart .cart-item .name")).to_have_text(["Mug"])
         await page.mouse.move(1, 1)
         await expect(counter.locator(".card h3")).to_have_text(["The last vase", "Mug"])
+
+
+async def test_counts_on_the_page_follow_the_ledger_without_a_reload(
+    browser: Browser, shop: Shop, seller: Seller
+) -> None:
+    """The gallery and the board show how many are left, and follow every hold (here a shopper
+    elsewhere takes two mugs): the page watches what it shows."""
+    await seller.post_public({"kind": "product", "product_id": "mug"})
+    page = await open_live(browser, shop)
+    mug_in_gallery = card(gallery(page), "Mug").locator(".availability")
+    mug_on_board = card(page.locator("#board"), "Mug").locator(".availability")
+    await expect(mug_in_gallery).to_have_text("5 available")
+    await expect(mug_on_board).to_have_text("5 available")
+    async with httpx.AsyncClient(base_url=shop.hub.http_url) as http:
+        r = await http.post(f"/api/live/stores/{shop.store_id}/sessions", json={"label": "Bo"})
+        other = {"Authorization": f"Bearer {r.json()['link']}"}
+        r = await http.post(
+            "/api/live/session/commands",
+            json={"type": "take", "id": "elsewhere-0001", "product_id": "mug", "qty": 2},
+            headers=other,
+        )
+        assert r.status_code == 200, r.text
+    await expect(mug_in_gallery).to_have_text("3 available")
+    await expect(mug_on_board).to_have_text("3 available")

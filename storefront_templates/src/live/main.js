@@ -90,12 +90,60 @@ const gallery = new Gallery({
   stock: (product) => (state ? stockLine(product, state) : undefined),
   held: (product) => holds(product, state),
   signal,
-  known: () => [
-    ...(state?.counter.map((shown) => shown.product) ?? []),
-    ...[...(state?.board.values() ?? [])].flatMap((w) => (w.product ? [w.product] : [])),
-    ...gallery.items,
-  ],
+  known: () => shownProducts(),
 });
+
+// ---- counts: the hub is told which products are on screen, and their counts stay true --------
+
+const WATCH_EVERY_MS = 1000;
+const MAX_WATCHED = 200;
+let watched = ""; // the product ids last sent in `watch` ("" after a reconnect: send again)
+/** @type {Map<string, number>} the newest version of each product's count applied */
+const counted = new Map();
+
+/** Every product card on screen: the counter, the board (the session's or the public one), the
+ * gallery. */
+function shownProducts() {
+  const widgets = state ? [...state.board.values()] : [...publicBoard.values()];
+  return [
+    ...(state?.counter.map((shown) => shown.product) ?? []),
+    ...widgets.flatMap((w) => (w.product ? [w.product] : [])),
+    ...gallery.items,
+  ];
+}
+
+/** Tell the hub which products to send counts for, when that changed (each `watch` replaces the
+ * last; WebSocket only: a polling page reads counts as it reads the rest). */
+function watchShown() {
+  const ids = [...new Set(shownProducts().map((p) => p.product_id))].sort().slice(0, MAX_WATCHED);
+  const key = ids.join(" ");
+  if (key === watched || !conn) return;
+  watched = key;
+  conn.signal({ type: "watch", product_ids: ids });
+}
+setInterval(watchShown, WATCH_EVERY_MS);
+
+/** A product's count changed: every card showing it says so (an older count never wins).
+ * @param {import("./types").LiveAvailability} count */
+function applyCount(count) {
+  if ((counted.get(count.product_id) ?? -1) >= count.version) return;
+  counted.set(count.product_id, count.version);
+  let changed = false;
+  for (const product of shownProducts()) {
+    if (product.product_id === count.product_id && product.available !== count.available) {
+      product.available = count.available;
+      changed = true;
+    }
+  }
+  if (!changed) return;
+  keepingFocus(byId("gallery", HTMLElement), () => gallery.render());
+  if (state) {
+    draw("counter");
+    draw("board");
+  } else {
+    board.renderPublic([...publicBoard.values()]);
+  }
+}
 
 /**
  * Draws what changed, keeping the keyboard's place.
@@ -168,6 +216,9 @@ function onSessionMessage(message) {
     case "error":
       notify(words(new CartStartError(message.code, message.message), "Something you did could not be done."));
       return;
+    case "availability":
+      applyCount(message);
+      return;
   }
   if (!state || !("seq" in message)) return;
   const part = state.apply(message);
@@ -200,7 +251,9 @@ function enterSession(newLink) {
   state = null;
   conn = new LiveConnection(HUB, {
     hello: () => ({ type: "hello", versions: [1], token: link, ...(state ? { resume_from: state.seq } : {}) }),
-    onWelcome: () => {},
+    onWelcome: () => {
+      watched = ""; // a new connection follows nothing yet
+    },
     onMessage: onSessionMessage,
     onRefused: (refusal) => {
       if (refusal.code === "gone") ended(refusal.details?.deleted_by === "store" ? "store" : refusal.details?.deleted_by === "visitor" ? "visitor" : "unknown");
@@ -245,7 +298,8 @@ function loadPublic(snap) {
 
 /** @param {LiveMessage} message */
 function onPublicMessage(message) {
-  if (message.type === "public_snapshot") loadPublic(message);
+  if (message.type === "availability") applyCount(message);
+  else if (message.type === "public_snapshot") loadPublic(message);
   else if (message.type === "board_changed") {
     if (message.widget && message.widget.public && message.widget.approved) {
       publicBoard = new Map([[message.widget.widget_id, message.widget], ...publicBoard]); // newest first
@@ -281,7 +335,9 @@ async function enterPublic(screen) {
   gallery.search("");
   conn = new LiveConnection(HUB, {
     hello: () => ({ type: "hello", versions: [1], store_id: STORE }),
-    onWelcome: () => {},
+    onWelcome: () => {
+      watched = "";
+    },
     onMessage: onPublicMessage,
     onRefused: () => unavailable(),
     onGone: () => {},

@@ -3,6 +3,7 @@
 
 import type {
   BoardChanged,
+  LiveAvailability,
   LiveError,
   LiveEvent,
   LiveOrder,
@@ -26,7 +27,8 @@ export type LiveMessage =
   | LiveResult
   | LiveError
   | SearchResults
-  | BoardChanged;
+  | BoardChanged
+  | LiveAvailability;
 
 /** A command in a session (say, take, post, ...): its own fields beside type and id. */
 export interface LiveCommand {

@@ -196,6 +196,15 @@ export type SessionActivity = {
   deleted?: string | null;
 };
 
+/** A product's count now (sent for the products a page `watch`es); keep the highest version. */
+export interface LiveAvailability {
+  type: "availability";
+  store_id: string;
+  product_id: string;
+  available: number;
+  version: number;
+}
+
 /** GET .../events: the session's stream over HTTP. */
 export interface LivePoll {
   messages: LiveEvent[];
