@@ -7,9 +7,10 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml 2>/dev/null | cut -c1
 # Debian packages the test suite needs (installed only when missing): Qt offscreen, the
 # Chromium that Playwright drives for the storefront tests (never `playwright install`),
 # PostgreSQL and Redis, which the tests start themselves in a temporary directory, and PHP's
-# command line with its built-in web server for the PHP store (storefront_templates/examples/php).
+# command line with its built-in web server for the PHP store (storefront_templates/examples/php),
+# and coturn, the TURN relay the call tests start on loopback (tests/helpers/turn.py).
 QT_DEB := libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3
-TEST_DEB := $(QT_DEB) chromium postgresql redis-server php-cli
+TEST_DEB := $(QT_DEB) chromium postgresql redis-server php-cli coturn
 # A real X server for screenshots (Qt's xcb plugin needs the xcb libraries).
 SCREEN_DEB := $(QT_DEB) xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
