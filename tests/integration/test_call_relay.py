@@ -84,6 +84,7 @@ class CallSide:
         self.pc.addTrack(colour)
         self.received: list[tuple[int, int, int]] = []  # mean colour of each decoded frame
         self.sent_candidates: list[str] = []
+        self.errors: list[Frame] = []
         self.frames: asyncio.Queue[Frame] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self.pc.on("track", self._on_track)
@@ -111,6 +112,8 @@ class CallSide:
             if frame["type"] == "rtc":
                 await self._take(frame)
             else:
+                if frame["type"] == "error":
+                    self.errors.append(frame)  # the hub refused something: the test fails
                 await self.frames.put(frame)
 
     async def _take(self, frame: Frame) -> None:
@@ -255,6 +258,11 @@ async def test_a_call_through_the_relay_carries_video_both_ways(tmp_path: Path, 
             await visitor.offer()
             deadline = time.monotonic() + 15
             while min(len(visitor.received), len(store.received)) < 10:
+                if store.pc.localDescription is not None:  # both sides have gathered
+                    assert visitor.sent_candidates and store.sent_candidates, (
+                        "no relayed candidate: coturn refused the allocation?\n"
+                        + turn.log_text()[-4000:]
+                    )
                 assert time.monotonic() < deadline, (
                     f"frames: visitor {len(visitor.received)}, store {len(store.received)}; "
                     f"ICE {visitor.pc.iceConnectionState}/{store.pc.iceConnectionState}\n"
@@ -276,6 +284,7 @@ async def test_a_call_through_the_relay_carries_video_both_ways(tmp_path: Path, 
             s_local, s_remote = store.selected_pair()
             assert (v_local.port, v_remote.port) == (s_remote.port, s_local.port)
             assert media_after < 10
+            assert visitor.errors == [] and store.errors == []
             clock.advance(3.5)
             ended = await store.command({"type": "hang_up", "id": cid(), "call_id": call_id})
             assert ended["call"]["end_reason"] == "hung_up", ended
@@ -325,6 +334,7 @@ async def test_expired_turn_credentials_get_no_relay_and_no_media(
             log = turn.log_text().splitlines()
             for side in (visitor, store):  # coturn refused each side's own credentials
                 assert any(f"user <{side.turn_user}>" in x and "error 401" in x for x in log)
+            assert visitor.errors == [] and store.errors == []
             lost = await visitor.command(
                 {"type": "hang_up", "id": cid(), "call_id": call_id, "reason": "connection_lost"}
             )
