@@ -211,3 +211,30 @@ async def test_a_second_visitor_sees_the_seller_busy_before_asking(
     )
     await expect(ask).to_be_enabled()
     assert trouble == []
+
+
+async def test_a_ring_nobody_answers_and_a_visitor_who_leaves_mid_call(
+    call_browser: Browser, shop: Shop
+) -> None:
+    trouble: list[str] = []
+    console, visitor = await both_sides(call_browser, shop, trouble)
+    page_call = visitor.locator("#live-call")
+    desk_call = console.locator("#live-call")
+
+    # The seller rings; nobody answers within the hub's ring time (30 s on the hub's clock).
+    await desk_call.get_by_role("button", name="Call the visitor").click()
+    await expect(page_call.locator(".call-status")).to_have_text(f"{STORE} is calling")
+    shop.clock.advance(31)
+    await expect(desk_call.locator(".call-ended")).to_have_text("Ana did not answer the call.")
+    await expect(page_call.locator(".call-ended")).to_have_text(f"You missed a call from {STORE}.")
+
+    # Asked again and answered; then the visitor closes the page: the console says they left.
+    await page_call.get_by_role("button", name="Ask for a video call").click()
+    await desk_call.get_by_role("button", name="Accept").click()
+    await playing(page_call.locator("video.call-remote"))
+    await visitor.close()
+    await expect(desk_call.locator(".call-ended")).to_have_text(
+        re.compile(r"^The call ended( after 0:\d\d)?: Ana left the page\.$")
+    )
+    await expect(desk_call.locator(".call-stage")).to_be_hidden()
+    assert trouble == []

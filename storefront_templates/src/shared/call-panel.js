@@ -3,7 +3,7 @@
 // src/console/live/call.js). Its elements are made once and shown or hidden, so the other
 // side's video keeps playing while the rest redraws. Text goes in as textContent only.
 
-import { duration, endedWords } from "./call.js";
+import { duration, endedWords } from "./call-words.js";
 import { injectStyle } from "./style.js";
 
 /** @typedef {import("./call.js").Call} Call */
