@@ -27,6 +27,12 @@ CALL_ARGS = [
     "--autoplay-policy=no-user-gesture-required",
 ]
 STORE = TEST_CATALOGUE.name
+# getUserMedia answering 1.5 s late, as after a permission prompt.
+SLOW_DEVICES = """() => {
+  const devices = navigator.mediaDevices;
+  const real = devices.getUserMedia.bind(devices);
+  devices.getUserMedia = (c) => new Promise((r) => setTimeout(r, 1500)).then(() => real(c));
+}"""
 
 
 @pytest.fixture
@@ -228,7 +234,11 @@ async def test_a_ring_nobody_answers_and_a_visitor_who_leaves_mid_call(
     await expect(desk_call.locator(".call-ended")).to_have_text("Ana did not answer the call.")
     await expect(page_call.locator(".call-ended")).to_have_text(f"You missed a call from {STORE}.")
 
-    # Asked again and answered; then the visitor closes the page: the console says they left.
+    # Asked again and answered, with a console slow to open its camera (a permission prompt,
+    # a slow driver): the visitor's offer and candidates arrive before the console's peer
+    # connection exists, and are queued, not lost. Then the visitor closes the page: the
+    # console says they left.
+    await console.evaluate(SLOW_DEVICES)
     await page_call.get_by_role("button", name="Ask for a video call").click()
     await desk_call.get_by_role("button", name="Accept").click()
     await playing(page_call.locator("video.call-remote"))
