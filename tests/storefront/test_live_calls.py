@@ -15,17 +15,8 @@ from playwright.async_api import Browser, Locator, Page, async_playwright, expec
 
 from tests.storefront import console_live_helpers as console_ui
 from tests.storefront import live_helpers as page_ui
-from tests.storefront.conftest import CHROMIUM_ARGS, TEST_CATALOGUE, Shop
+from tests.storefront.conftest import CALL_ARGS, TEST_CATALOGUE, Shop
 
-# Chromium's stand-ins for a camera and a microphone, no permission prompt, WebRTC on loopback,
-# and sound that may start without a click (the remote <video> plays with its audio).
-CALL_ARGS = [
-    *CHROMIUM_ARGS,
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
-    "--allow-loopback-in-peer-connection",
-    "--autoplay-policy=no-user-gesture-required",
-]
 STORE = TEST_CATALOGUE.name
 # getUserMedia answering 1.5 s late, as after a permission prompt.
 SLOW_DEVICES = """() => {

@@ -144,25 +144,28 @@ export class Call {
     this.apply(result.call);
   }
 
+  /** The camera on or off; before the connection is up, it is attached when it is. */
   async toggleCamera() {
-    if (!this.current || !this.pc) return;
-    const sender = this.sender("video");
+    if (this.current?.state !== "active") return;
     if (this.camera) {
-      await sender?.replaceTrack(null);
-      this.cam?.stop();
-      this.cam = null;
       this.camera = false;
+      const cam = this.cam;
+      this.cam = null;
+      await this.sender("video")?.replaceTrack(null);
+      cam?.stop();
     } else {
       try {
         const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
-        this.cam = stream.getVideoTracks()[0] ?? null;
+        const cam = stream.getVideoTracks()[0] ?? null;
+        if (this.current?.state !== "active") return cam?.stop(); // hung up meanwhile
+        this.cam?.stop();
+        this.cam = cam;
+        this.camera = cam !== null;
       } catch {
         this.env.trouble?.("Your camera could not be started. Check that no other program uses it, and that this page may use it.");
         return;
       }
-      if (!this.current) return this.cam?.stop(); // hung up meanwhile
-      await sender?.replaceTrack(this.cam);
-      this.camera = this.cam !== null;
+      await this.sender("video")?.replaceTrack(this.cam);
     }
     this.tellMedia();
     this.env.changed();
@@ -246,8 +249,6 @@ export class Call {
     if (this.starting || this.pc) return;
     this.starting = true;
     this.since = performance.now();
-    this.camera = false;
-    this.microphone = false;
     try {
       const [servers] = await Promise.all([this.iceServers(), this.openDevices()]);
       if (this.current?.call_id !== info.call_id || this.current.state !== "active") return this.releaseDevices();
@@ -294,7 +295,7 @@ export class Call {
     } catch {
       this.env.trouble?.("Your microphone is off: this page was not allowed to use it. The other side cannot hear you.");
     }
-    if (!this.env.cameraFirst) return;
+    if (!this.env.cameraFirst || this.cam) return;
     try {
       const video = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
       this.cam = video.getVideoTracks()[0] ?? null;
