@@ -18,6 +18,7 @@ from tests.storefront import live_helpers as page_ui
 from tests.storefront.conftest import CALL_ARGS, TEST_CATALOGUE, Shop
 
 STORE = TEST_CATALOGUE.name
+HOSTILE = "<img src=x onerror=window.pwned=1>"
 # getUserMedia answering 1.5 s late, as after a permission prompt.
 SLOW_DEVICES = """() => {
   const devices = navigator.mediaDevices;
@@ -55,15 +56,17 @@ async def playing(video: Locator) -> None:
     )
 
 
-async def both_sides(browser: Browser, shop: Shop, trouble: list[str]) -> tuple[Page, Page]:
-    """The console open on Ana's session, and Ana's page."""
+async def both_sides(
+    browser: Browser, shop: Shop, trouble: list[str], name: str = "Ana"
+) -> tuple[Page, Page]:
+    """The console open on the visitor's session (Ana's by default), and the visitor's page."""
     console = await console_ui.open_live(browser, shop)
     watch(console, trouble)
     visitor = await page_ui.open_live(browser, shop)
     watch(visitor, trouble)
-    await page_ui.start_session(visitor, "Ana")
-    await console_ui.lobby_row(console, "Ana").click()
-    await expect(console.locator("#session-presence")).to_have_text("Ana is here")
+    await page_ui.start_session(visitor, name)
+    await console_ui.lobby_row(console, name).click()
+    await expect(console.locator("#session-presence")).to_have_text(f"{name} is here")
     await expect(visitor.locator("#presence")).to_have_text("The seller is here")
     return console, visitor
 
@@ -164,18 +167,21 @@ async def test_a_visitor_asks_the_seller_answers_and_they_see_each_other(
 
 
 async def test_the_seller_rings_and_the_visitor_declines(call_browser: Browser, shop: Shop) -> None:
+    """A visitor whose name is markup: the call's words show it as text."""
     trouble: list[str] = []
-    console, visitor = await both_sides(call_browser, shop, trouble)
+    console, visitor = await both_sides(call_browser, shop, trouble, HOSTILE)
     page_call = visitor.locator("#live-call")
     desk_call = console.locator("#live-call")
     await desk_call.get_by_role("button", name="Call the visitor").click()
-    await expect(desk_call.locator(".call-status")).to_have_text("Calling Ana…")
+    await expect(desk_call.locator(".call-status")).to_have_text(f"Calling {HOSTILE}…")
     await expect(page_call.locator(".call-status")).to_have_text(f"{STORE} is calling")
     await expect(page_call.get_by_role("button", name="Accept")).to_be_visible()
     await page_call.get_by_role("button", name="Decline").click()
     await expect(page_call.locator(".call-ended")).to_have_text("You declined the call.")
-    await expect(desk_call.locator(".call-ended")).to_have_text("Ana declined the call.")
+    await expect(desk_call.locator(".call-ended")).to_have_text(f"{HOSTILE} declined the call.")
     await expect(desk_call.get_by_role("button", name="Call the visitor")).to_be_enabled()
+    assert await console.evaluate("window.pwned") is None
+    assert await desk_call.locator("img, script").count() == 0
     calls = await call_events(shop, await session_link(visitor))
     assert [c["state"] for c in calls] == ["ringing", "ended"]
     assert calls[-1]["end_reason"] == "declined"

@@ -18,6 +18,7 @@ import { words } from "./texts.js";
  * @property {(command: import("./types").LiveCommand) => Promise<any>} command
  * @property {(frame: object) => void} signal
  * @property {(message: string) => void} notify
+ * @property {() => boolean} live whether the page is on the WebSocket (calls are signalled there)
  */
 
 /** @param {VisitorCallEnv} env */
@@ -44,8 +45,14 @@ export function visitorCall(env) {
       calling: () => "Calling the seller…",
       incoming: () => `${env.storeName()} is calling`,
       busy: () => "The seller is on another call. You can ask when they are free.",
+      unavailable: () =>
+        typeof RTCPeerConnection === "undefined"
+          ? "This browser cannot make video calls. Try a recent Chrome, Firefox, Safari or Edge."
+          : env.live()
+            ? ""
+            : "Video calls need a live connection to the shop. Waiting for it…",
     },
     (error) => env.notify(words(error, "That did not work. Try again.")),
   );
-  return call;
+  return { call, redraw: () => panel?.render() };
 }

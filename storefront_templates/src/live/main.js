@@ -68,7 +68,7 @@ const signal = (frame) => conn?.signal(frame);
 
 const cart = new SessionCart({ hub: HUB, state: () => state, command, notify, changed: () => draw("cart"), now: hubNow });
 const counter = new Counter(HUB, () => state, cart);
-const call = visitorCall({ hub: HUB, link: () => link ?? "", storeName: () => storeName, command, signal, notify });
+const { call, redraw: redrawCall } = visitorCall({ hub: HUB, link: () => link ?? "", storeName: () => storeName, command, signal, notify, live: () => Boolean(conn?.live) });
 const chat = new Chat({ state: () => state, command, signal, changed: () => draw("chat") });
 /** @param {LiveProduct} product */
 const sessionActions = (product) => [
@@ -272,7 +272,10 @@ function enterSession(newLink) {
       else ended("invalid");
     },
     onGone: () => ended(state?.deletedBy ?? "unknown"),
-    onStatus: showStatus,
+    onStatus: (status) => {
+      showStatus(status);
+      redrawCall();
+    },
     pollOnce: pollSession,
     httpCommand: (c) => httpJson(HUB, "api/live/session/commands", { method: "POST", body: c, token: link }),
   });

@@ -16,6 +16,8 @@ import { injectStyle } from "./style.js";
  * @property {() => string} calling "Calling the seller…"
  * @property {() => string} incoming "Harbour Ceramics is calling"
  * @property {() => string} [busy] said (and asking disabled) when the seller is in another call
+ * @property {() => string} [unavailable] said (and asking disabled) when calls cannot work here
+ *   now (no WebSocket: signalling is not polled; no WebRTC in this browser)
  */
 
 const CSS = `
@@ -139,7 +141,7 @@ export class CallPanel {
     /** @type {HTMLButtonElement[]} */
     let actions = [];
     if (!cur) {
-      const busy = words.busy && call.sellerBusy ? words.busy() : "";
+      const busy = words.unavailable?.() || (words.busy && call.sellerBusy ? words.busy() : "");
       this.status.textContent = busy || words.idle();
       this.startButton.disabled = Boolean(busy);
       actions = [this.startButton];
