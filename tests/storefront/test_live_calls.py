@@ -172,6 +172,15 @@ async def test_the_seller_rings_and_the_visitor_declines(call_browser: Browser, 
     console, visitor = await both_sides(call_browser, shop, trouble, HOSTILE)
     page_call = visitor.locator("#live-call")
     desk_call = console.locator("#live-call")
+    # A ring the seller cancels before it is answered.
+    await desk_call.get_by_role("button", name="Call the visitor").click()
+    await expect(page_call.get_by_role("button", name="Accept")).to_be_visible()
+    await desk_call.get_by_role("button", name="Cancel").click()
+    await expect(desk_call.locator(".call-ended")).to_have_text("You cancelled the call.")
+    await expect(page_call.locator(".call-ended")).to_have_text(f"{STORE} cancelled the call.")
+    await expect(page_call.get_by_role("button", name="Accept")).to_be_hidden()
+
+    # Rung again, and declined.
     await desk_call.get_by_role("button", name="Call the visitor").click()
     await expect(desk_call.locator(".call-status")).to_have_text(f"Calling {HOSTILE}…")
     await expect(page_call.locator(".call-status")).to_have_text(f"{STORE} is calling")
@@ -183,8 +192,8 @@ async def test_the_seller_rings_and_the_visitor_declines(call_browser: Browser, 
     assert await console.evaluate("window.pwned") is None
     assert await desk_call.locator("img, script").count() == 0
     calls = await call_events(shop, await session_link(visitor))
-    assert [c["state"] for c in calls] == ["ringing", "ended"]
-    assert calls[-1]["end_reason"] == "declined"
+    assert [c["state"] for c in calls] == ["ringing", "ended", "ringing", "ended"]
+    assert [c["end_reason"] for c in calls[1::2]] == ["hung_up", "declined"]
     assert trouble == []
 
 

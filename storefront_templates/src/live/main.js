@@ -291,7 +291,7 @@ function enterSession(newLink) {
 function ended(why) {
   if (over) return;
   over = true;
-  call.stop();
+  call.reset(); // nothing of this session's call stays for the next session
   conn?.stop();
   conn = null;
   state = null;

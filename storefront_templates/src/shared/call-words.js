@@ -37,6 +37,7 @@ export function endedWords(call, me, other) {
     case "peer_gone":
       return mine ? `The call ended${after} when you left the page.` : `The call ended${after}: ${other} left the page.`;
     default:
+      if (!call.answered_at) return mine ? "You cancelled the call." : `${other} cancelled the call.`;
       return mine ? `You hung up. The call lasted ${duration(call.duration ?? 0)}.` : `${other} hung up. The call lasted ${duration(call.duration ?? 0)}.`;
   }
 }
