@@ -35,6 +35,16 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+# Calls (tests/storefront/test_live_calls.py, call_screenshots.py): Chromium's stand-ins for a
+# camera and a microphone, no permission prompt, WebRTC on loopback, and sound that may start
+# without a click (the other side's <video> plays with its audio).
+CALL_ARGS = [
+    *CHROMIUM_ARGS,
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    "--allow-loopback-in-peer-connection",
+    "--autoplay-policy=no-user-gesture-required",
+]
 TTL = 60.0
 
 TEST_CATALOGUE = Catalogue(

@@ -56,7 +56,7 @@ async def test_a_visitors_session_from_the_lobby_to_the_cart(browser: Browser, s
         await expect(console.locator("#live-unread")).to_be_hidden()
         await expect(console.locator("#session-presence")).to_have_text("Ana is here")
         await expect(console.get_by_role("region", name="Video call")).to_contain_text(
-            "calls with the visitor come next"
+            "Video call: ring Ana, or wait for them to ask."
         )
 
         # The store types (the visitor sees it), then answers with Enter.

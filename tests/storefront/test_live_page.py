@@ -298,6 +298,12 @@ async def test_with_websockets_blocked_the_session_works_by_polling(
     await page.goto(f"{shop.hub.http_url}/live/{shop.store_id}")
     await start_session(page)
     await expect(page.locator("#connection")).to_have_text("Live (updates every few seconds)")
+    # Calls are signalled on the WebSocket only: asking is disabled, and the page says why.
+    call = page.locator("#live-call")
+    await expect(call.locator(".call-status")).to_have_text(
+        "Video calls need a live connection to the shop. Waiting for it…"
+    )
+    await expect(call.get_by_role("button", name="Ask for a video call")).to_be_disabled()
     session_id = await seller.newest_session()
     await page.get_by_label("Your message").fill("Polling here")
     await page.get_by_label("Your message").press("Enter")

@@ -1,5 +1,5 @@
 // The counter: the products the seller presented in this session, newest first, each with
-// "Add to session cart". Beside it in the page: the place kept for the call (#live-call) and
+// "Add to session cart". Beside it in the page: the video call (#live-call, call.js) and
 // the chat. A product presented while the pointer is over the list waits until the pointer
 // leaves it (the page's notice says it came): a card added on top would move the one under the
 // pointer, and the click would land on another product.

@@ -13,6 +13,7 @@ import { CartStartError, httpJson, request } from "../shared/http.js";
 import { DIALOG_CSS, injectStyle } from "../shared/style.js";
 import { Board } from "./board.js";
 import { SessionCart, holds, stockLine, takeButton } from "./cart.js";
+import { visitorCall } from "./call.js";
 import { Chat } from "./chat.js";
 import { LiveConnection } from "./connection.js";
 import { Counter } from "./counter.js";
@@ -67,6 +68,7 @@ const signal = (frame) => conn?.signal(frame);
 
 const cart = new SessionCart({ hub: HUB, state: () => state, command, notify, changed: () => draw("cart"), now: hubNow });
 const counter = new Counter(HUB, () => state, cart);
+const { call, redraw: redrawCall } = visitorCall({ hub: HUB, link: () => link ?? "", storeName: () => storeName, command, signal, notify, live: () => Boolean(conn?.live) });
 const chat = new Chat({ state: () => state, command, signal, changed: () => draw("chat") });
 /** @param {LiveProduct} product */
 const sessionActions = (product) => [
@@ -194,6 +196,7 @@ function loadSnapshot(snap) {
   gallery.setLead(snap.lead);
   counter.reset();
   draw("cart");
+  call.load(snap.call, snap.seller_busy);
   if (first) gallery.search("");
 }
 
@@ -219,6 +222,15 @@ function onSessionMessage(message) {
     case "availability":
       applyCount(message);
       return;
+    case "rtc":
+      return call.onRtc(message);
+    case "media":
+      return call.onMedia(message);
+    case "seller_busy":
+      return call.setSellerBusy(message.busy);
+    case "call":
+      if (state && message.seq > state.seq) call.apply(message.call);
+      break;
   }
   if (!state || !("seq" in message)) return;
   const part = state.apply(message);
@@ -260,7 +272,10 @@ function enterSession(newLink) {
       else ended("invalid");
     },
     onGone: () => ended(state?.deletedBy ?? "unknown"),
-    onStatus: showStatus,
+    onStatus: (status) => {
+      showStatus(status);
+      redrawCall();
+    },
     pollOnce: pollSession,
     httpCommand: (c) => httpJson(HUB, "api/live/session/commands", { method: "POST", body: c, token: link }),
   });
@@ -276,6 +291,7 @@ function enterSession(newLink) {
 function ended(why) {
   if (over) return;
   over = true;
+  call.reset(); // nothing of this session's call stays for the next session
   conn?.stop();
   conn = null;
   state = null;

@@ -112,6 +112,57 @@ export interface LiveSnapshot {
   read: Record<Side, number>;
   here: Record<Side, boolean>;
   lead: Side;
+  /** The session's call now (ringing or active). */
+  call?: CallInfo | null;
+  /** The store is in a call (this one or another). */
+  seller_busy?: boolean;
+}
+
+/** A call of the session (shared_protocol/calls.py). */
+export type CallState = "ringing" | "active" | "ended";
+export type EndReason = "declined" | "unanswered" | "busy" | "hung_up" | "connection_lost" | "peer_gone";
+export interface CallInfo {
+  call_id: string;
+  started_by: Side;
+  state: CallState;
+  created_at: number;
+  answered_at?: number | null;
+  ended_at?: number | null;
+  end_reason?: EndReason | null;
+  ended_by?: Side | null;
+  duration?: number | null;
+}
+export interface SessionDescriptionInit {
+  type: "offer" | "answer";
+  sdp: string;
+}
+export interface CandidateInit {
+  candidate: string;
+  sdpMid?: string | null;
+  sdpMLineIndex?: number | null;
+}
+/** The other side's signalling, relayed. */
+export interface RtcRelayed {
+  type: "rtc";
+  call_id: string;
+  side: Side;
+  description?: SessionDescriptionInit | null;
+  candidate?: CandidateInit | null;
+}
+export interface PeerMedia {
+  type: "media";
+  call_id: string;
+  side: Side;
+  camera: boolean;
+  microphone: boolean;
+}
+export interface SellerBusy {
+  type: "seller_busy";
+  busy: boolean;
+}
+export interface IceServers {
+  ice_servers: { urls: string[]; username?: string | null; credential?: string | null }[];
+  expires_at: number;
 }
 
 export interface PublicSnapshot {
@@ -153,13 +204,17 @@ export type LiveEvent =
   | { type: "widget_removed"; seq: number; widget_id: string }
   | { type: "session_ordered"; seq: number; order: LiveOrder }
   | { type: "session_attached"; seq: number }
-  | { type: "session_deleted"; seq: number; by: Side };
+  | { type: "session_deleted"; seq: number; by: Side }
+  | { type: "call"; seq: number; call: CallInfo };
 
 /** Ephemeral signals (no seq). */
 export type LiveSignal =
   | { type: "presence"; visitor: boolean; store: boolean }
   | { type: "typing"; side: Side }
-  | GalleryState;
+  | GalleryState
+  | RtcRelayed
+  | PeerMedia
+  | SellerBusy;
 
 export interface LiveResult {
   type: "result";
@@ -171,6 +226,7 @@ export interface LiveResult {
   ticket?: LiveTicket | null;
   widget?: Widget | null;
   order?: LiveOrder | null;
+  call?: CallInfo | null;
 }
 
 export interface SearchResults {

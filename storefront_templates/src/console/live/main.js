@@ -90,6 +90,7 @@ export function startLive({ announce, refused }) {
       announce(by === "store" ? `Session with ${name} deleted` : `${name} deleted their session`);
     },
     onRefused: refused,
+    announce,
     onUnavailable: (id, why) => {
       lobby.remove(id);
       lobby.select("");

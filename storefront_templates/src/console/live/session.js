@@ -6,6 +6,7 @@
 import { formDialog } from "../../shared/dialog.js";
 import { byId } from "../dom.js";
 import { upload } from "./api.js";
+import { storeCall } from "./call.js";
 import { CartView } from "./cart.js";
 import { ChatView } from "./chat.js";
 import { CounterView } from "./counter.js";
@@ -34,6 +35,7 @@ import { reasonOf, visitorName } from "./words.js";
  * @property {() => void} onRefused the key was refused
  * @property {(sessionId: string, why: string) => void} onUnavailable the session could not be
  *   opened (deleted meanwhile)
+ * @property {(message: string) => void} announce said to screen readers
  */
 
 export class SessionView {
@@ -80,6 +82,15 @@ export class SessionView {
       held: (id) => this.cart.held(id),
     });
     this.cart = new CartView({ command, error: showError });
+    this.call = storeCall({
+      hub: env.hub,
+      key: env.key,
+      visitor: () => visitorName(this.info?.label),
+      command,
+      signal,
+      error: showError,
+      announce: env.announce,
+    });
     postForm(byId("session-post", HTMLDivElement), "session-post", "Pin for this visitor", {
       search: async (query) => (await command({ type: "search", query, limit: 5 })).items,
       upload: (file) => upload(file, this.id),
@@ -131,6 +142,7 @@ export class SessionView {
   }
 
   close() {
+    this.call.reset();
     this.link?.close();
     this.link = null;
     this.id = "";
@@ -206,6 +218,14 @@ export class SessionView {
         return;
       case "gallery":
         return this.gallery.apply(m);
+      case "call":
+        return this.call.apply(m.call);
+      case "rtc":
+        return this.call.onRtc(m);
+      case "media":
+        return this.call.onMedia(m);
+      case "seller_busy":
+        return this.call.setSellerBusy(m.busy);
       case "error":
         this.error.textContent = reasonOf(m);
         return;
@@ -226,6 +246,7 @@ export class SessionView {
     this.drawBoard();
     this.gallery.reset(snap.lead);
     this.here(snap.here.visitor);
+    this.call.load(snap.call, snap.seller_busy);
   }
 
   drawHead() {

@@ -1,0 +1,377 @@
+// A call in a live-selling session, the browser's side (docs/protocol.md section 9a "Calls"):
+// the call's life from the session's `call` events, and the media between the two sides with
+// the browser's own WebRTC. Used by the visitor's page (src/live/call.js) and the store console
+// (src/console/live/call.js); each draws it in its own words.
+//
+// The rule for who offers: the side that STARTED the call (`started_by`) creates the offer once
+// the call is `active`; the other side answers. ICE candidates trickle in `rtc` frames both
+// ways. `rtc` frames that arrive before this side's RTCPeerConnection exists (it waits for the
+// microphone and the ICE servers) are queued, and so are candidates that arrive before the
+// remote description. Both sides open one audio and one video transceiver whatever their
+// camera does, so turning the camera on or off later is a track swap, never a renegotiation.
+// The camera is off until turned on when `cameraFirst` is false (the visitor's); the microphone
+// is asked for only when the call becomes active. A failed ICE connection hangs up with
+// `connection_lost`; an ended call closes the connection and stops every track (camera light
+// off).
+
+import { httpJson } from "./http.js";
+
+/** @typedef {import("./live").CallInfo} CallInfo */
+/** @typedef {import("./live").RtcRelayed} RtcRelayed */
+/** @typedef {import("./live").PeerMedia} PeerMedia */
+/** @typedef {import("./live").IceServers} IceServers */
+/** @typedef {import("./live").Side} Side */
+
+/**
+ * @typedef {Object} CallEnv
+ * @property {URL} hub
+ * @property {() => string} token the session link (visitor) or the store's key
+ * @property {Side} me
+ * @property {boolean} cameraFirst whether this side's camera starts on
+ * @property {(command: Record<string, unknown>) => Promise<any>} command a session command (its
+ *   `id` added by the caller's connection when it has none)
+ * @property {(frame: Record<string, unknown>) => void} signal an ephemeral frame on the socket
+ * @property {() => void} changed draw again
+ * @property {(message: string) => void} [trouble] a problem to show (no camera, no microphone)
+ */
+
+export class Call {
+  /** @param {CallEnv} env */
+  constructor(env) {
+    this.env = env;
+    /** @type {CallInfo | null} the call that rings or runs */
+    this.current = null;
+    /** @type {CallInfo | null} the last call that ended (its reason is shown) */
+    this.ended = null;
+    this.sellerBusy = false;
+    /** @type {RTCPeerConnection | null} */
+    this.pc = null;
+    /** @type {MediaStream} what the other side sends */
+    this.remote = new MediaStream();
+    /** @type {MediaStreamTrack | null} */
+    this.mic = null;
+    /** @type {MediaStreamTrack | null} */
+    this.cam = null;
+    this.camera = false;
+    this.microphone = false;
+    /** @type {{camera: boolean, microphone: boolean}} the other side's, from `media` frames */
+    this.peer = { camera: false, microphone: true };
+    /** @type {RtcRelayed[]} rtc frames waiting for the peer connection */
+    this.queued = [];
+    /** @type {RTCIceCandidateInit[]} candidates waiting for the remote description */
+    this.early = [];
+    /** @type {Record<string, unknown>[]} our candidates, held until our description is sent */
+    this.outgoing = [];
+    this.described = false;
+    this.chain = Promise.resolve();
+    /** When this side saw the call become active (ms, performance clock). */
+    this.since = 0;
+    this.starting = false;
+  }
+
+  /** Seconds since the call was answered, while it runs. */
+  elapsed() {
+    return this.since ? (performance.now() - this.since) / 1000 : 0;
+  }
+
+  /** Whether a call rings or runs. */
+  get busy() {
+    return this.current !== null;
+  }
+
+  /**
+   * A `call` event, a command's result, or the snapshot's call: where the call is now.
+   * @param {CallInfo | null | undefined} info
+   */
+  apply(info) {
+    if (!info) return;
+    const cur = this.current;
+    if (cur && cur.call_id === info.call_id && rank(cur.state) > rank(info.state)) return; // older news
+    if (this.ended?.call_id === info.call_id && info.state !== "ended") return; // over already
+    if (info.state === "ended") {
+      if (this.ended?.call_id === info.call_id && !cur) return; // said once
+      this.ended = info;
+      if (!cur || cur.call_id === info.call_id) this.stop();
+    } else {
+      if (cur && cur.call_id !== info.call_id) this.stop();
+      const becameActive = info.state === "active" && cur?.state !== "active";
+      this.current = info;
+      this.ended = null;
+      if (cur?.call_id !== info.call_id) this.peer = { camera: false, microphone: true };
+      if (becameActive) this.begin(info);
+    }
+    this.env.changed();
+  }
+
+  /**
+   * The snapshot (a reconnect that could not resume): its call, or none.
+   * @param {CallInfo | null | undefined} info
+   * @param {boolean | undefined} sellerBusy
+   */
+  load(info, sellerBusy) {
+    this.sellerBusy = Boolean(sellerBusy);
+    if (info) this.apply(info);
+    else if (this.current) this.stop();
+    this.env.changed();
+  }
+
+  /** @param {boolean} busy */
+  setSellerBusy(busy) {
+    this.sellerBusy = busy;
+    this.env.changed();
+  }
+
+  // ---- commands ------------------------------------------------------------------------
+
+  /** Ask for a call (the visitor) or ring (the store). */
+  async start() {
+    const result = await this.env.command({ type: "call" });
+    this.apply(result.call);
+  }
+
+  /** @param {boolean} accept */
+  async answer(accept) {
+    if (!this.current) return;
+    const result = await this.env.command({ type: "answer_call", call_id: this.current.call_id, accept });
+    this.apply(result.call);
+  }
+
+  /** @param {"hung_up" | "connection_lost"} [reason] */
+  async hangUp(reason = "hung_up") {
+    const cur = this.current;
+    if (!cur) return;
+    const result = await this.env.command({ type: "hang_up", call_id: cur.call_id, reason });
+    this.apply(result.call);
+  }
+
+  /** The camera on or off; before the connection is up, it is attached when it is. */
+  async toggleCamera() {
+    if (this.current?.state !== "active") return;
+    if (this.camera) {
+      this.camera = false;
+      const cam = this.cam;
+      this.cam = null;
+      await this.sender("video")?.replaceTrack(null);
+      cam?.stop();
+    } else {
+      try {
+        const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+        const cam = stream.getVideoTracks()[0] ?? null;
+        if (this.current?.state !== "active") return cam?.stop(); // hung up meanwhile
+        this.cam?.stop();
+        this.cam = cam;
+        this.camera = cam !== null;
+      } catch {
+        this.env.trouble?.("Your camera could not be started. Check that no other program uses it, and that this page may use it.");
+        return;
+      }
+      await this.sender("video")?.replaceTrack(this.cam);
+    }
+    this.tellMedia();
+    this.env.changed();
+  }
+
+  toggleMicrophone() {
+    if (!this.mic) {
+      this.env.trouble?.("There is no microphone in this call: this page was not allowed to use it.");
+      return;
+    }
+    this.microphone = !this.microphone;
+    this.mic.enabled = this.microphone;
+    this.tellMedia();
+    this.env.changed();
+  }
+
+  /** This side's camera, for the self view (null while off). */
+  localVideo() {
+    return this.cam ? new MediaStream([this.cam]) : null;
+  }
+
+  // ---- signalling ----------------------------------------------------------------------
+
+  /** @param {RtcRelayed} frame */
+  onRtc(frame) {
+    if (!this.current || frame.call_id !== this.current.call_id || frame.side === this.env.me) return;
+    if (!this.pc) {
+      this.queued.push(frame);
+      return;
+    }
+    const pc = this.pc;
+    this.chain = this.chain.then(() => this.receive(pc, frame)).catch(() => {});
+  }
+
+  /** @param {PeerMedia} frame */
+  onMedia(frame) {
+    if (!this.current || frame.call_id !== this.current.call_id || frame.side === this.env.me) return;
+    this.peer = { camera: frame.camera, microphone: frame.microphone };
+    this.env.changed();
+  }
+
+  /**
+   * @param {RTCPeerConnection} pc
+   * @param {RtcRelayed} frame
+   */
+  async receive(pc, frame) {
+    if (pc !== this.pc) return;
+    if (frame.description) {
+      await pc.setRemoteDescription(frame.description);
+      if (frame.description.type === "offer") {
+        for (const t of pc.getTransceivers()) t.direction = "sendrecv";
+        await this.attachTracks(pc);
+        await pc.setLocalDescription(await pc.createAnswer());
+        this.describe(pc);
+      }
+      for (const c of this.early.splice(0)) await pc.addIceCandidate(c);
+    } else if (frame.candidate && frame.candidate.candidate) {
+      /** @type {RTCIceCandidateInit} */
+      const c = { candidate: frame.candidate.candidate, sdpMid: frame.candidate.sdpMid ?? null, sdpMLineIndex: frame.candidate.sdpMLineIndex ?? null };
+      if (pc.remoteDescription) await pc.addIceCandidate(c);
+      else this.early.push(c);
+    }
+  }
+
+  /**
+   * Our description goes out, then the candidates found meanwhile.
+   * @param {RTCPeerConnection} pc
+   */
+  describe(pc) {
+    const d = pc.localDescription;
+    if (!d || !this.current) return;
+    this.env.signal({ type: "rtc", call_id: this.current.call_id, description: { type: d.type, sdp: d.sdp } });
+    this.described = true;
+    for (const c of this.outgoing.splice(0)) this.env.signal(c);
+  }
+
+  // ---- the connection ------------------------------------------------------------------
+
+  /** @param {CallInfo} info the call, now active */
+  async begin(info) {
+    if (this.starting || this.pc) return;
+    this.starting = true;
+    this.since = performance.now();
+    try {
+      const [servers] = await Promise.all([this.iceServers(), this.openDevices()]);
+      if (this.current?.call_id !== info.call_id || this.current.state !== "active") return this.releaseDevices();
+      const pc = new RTCPeerConnection({ iceServers: servers });
+      this.pc = pc;
+      this.remote = new MediaStream();
+      pc.ontrack = (event) => {
+        if (!this.remote.getTracks().includes(event.track)) this.remote.addTrack(event.track);
+        this.env.changed();
+      };
+      pc.onicecandidate = (event) => {
+        if (!event.candidate || !event.candidate.candidate || !this.current) return;
+        const { candidate, sdpMid, sdpMLineIndex } = event.candidate;
+        const frame = { type: "rtc", call_id: this.current.call_id, candidate: { candidate, sdpMid, sdpMLineIndex } };
+        if (this.described) this.env.signal(frame);
+        else this.outgoing.push(frame);
+      };
+      pc.oniceconnectionstatechange = () => {
+        if (pc === this.pc && pc.iceConnectionState === "failed") this.hangUp("connection_lost").catch(() => {});
+      };
+      if (info.started_by === this.env.me) {
+        pc.addTransceiver("audio", { direction: "sendrecv" });
+        pc.addTransceiver("video", { direction: "sendrecv" });
+        await this.attachTracks(pc);
+        await pc.setLocalDescription(await pc.createOffer());
+        this.describe(pc);
+      }
+      for (const frame of this.queued.splice(0)) this.onRtc(frame);
+      this.tellMedia();
+    } catch {
+      this.env.trouble?.("The call could not be set up in this browser.");
+    } finally {
+      this.starting = false;
+      this.env.changed();
+    }
+  }
+
+  /** The microphone (asked for now), and the camera when this side starts with it on. */
+  async openDevices() {
+    try {
+      const audio = await navigator.mediaDevices.getUserMedia({ audio: true });
+      this.mic = audio.getAudioTracks()[0] ?? null;
+      this.microphone = this.mic !== null;
+    } catch {
+      this.env.trouble?.("Your microphone is off: this page was not allowed to use it. The other side cannot hear you.");
+    }
+    if (!this.env.cameraFirst || this.cam) return;
+    try {
+      const video = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+      this.cam = video.getVideoTracks()[0] ?? null;
+      this.camera = this.cam !== null;
+    } catch {
+      this.env.trouble?.("Your camera could not be started; the other side sees a placeholder.");
+    }
+  }
+
+  /** @returns {Promise<RTCIceServer[]>} */
+  async iceServers() {
+    try {
+      /** @type {IceServers} */
+      const answer = await httpJson(this.env.hub, "api/live/ice-servers", { token: this.env.token() });
+      return answer.ice_servers.map((s) => {
+        /** @type {RTCIceServer} */
+        const server = { urls: s.urls };
+        if (s.username) server.username = s.username;
+        if (s.credential) server.credential = s.credential;
+        return server;
+      });
+    } catch {
+      return []; // no relay: direct connections still work
+    }
+  }
+
+  /** @param {RTCPeerConnection} pc */
+  async attachTracks(pc) {
+    for (const t of pc.getTransceivers()) {
+      const kind = t.receiver.track.kind;
+      await t.sender.replaceTrack(kind === "audio" ? this.mic : this.cam);
+    }
+  }
+
+  /** @param {"audio" | "video"} kind */
+  sender(kind) {
+    return this.pc?.getTransceivers().find((t) => t.receiver.track.kind === kind)?.sender ?? null;
+  }
+
+  tellMedia() {
+    if (!this.current) return;
+    this.env.signal({ type: "media", call_id: this.current.call_id, camera: this.camera, microphone: this.microphone });
+  }
+
+  releaseDevices() {
+    this.mic?.stop();
+    this.cam?.stop();
+    this.mic = null;
+    this.cam = null;
+    this.camera = false;
+    this.microphone = false;
+  }
+
+  /** Another session (the console): nothing of this one's call stays. */
+  reset() {
+    this.stop();
+    this.ended = null;
+    this.sellerBusy = false;
+    this.env.changed();
+  }
+
+  /** The call is over here: the connection closed, every track stopped. */
+  stop() {
+    this.pc?.close();
+    this.pc = null;
+    this.releaseDevices();
+    for (const t of this.remote.getTracks()) t.stop();
+    this.remote = new MediaStream();
+    this.current = null;
+    this.queued = [];
+    this.early = [];
+    this.outgoing = [];
+    this.described = false;
+    this.since = 0;
+  }
+}
+
+/** @param {string} state */
+const rank = (state) => ["ringing", "active", "ended"].indexOf(state);
