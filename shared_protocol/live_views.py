@@ -86,6 +86,7 @@ class SessionSummary(SessionInfo):
 
     unread: int = Field(description="Messages the other side wrote that this side has not read")
     last_message: str = Field("", description="The newest chat message, shortened")
+    calling: bool = Field(False, description="The other side is asking for a call right now")
 
 
 class LiveSettingsIn(BaseModel):

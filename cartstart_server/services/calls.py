@@ -22,15 +22,15 @@ from shared_protocol.calls import (
     SellerBusy,
     StartCall,
 )
-from shared_protocol.live import LiveResult
+from shared_protocol.live import LiveResult, SessionActivity
 
 from .. import credentials as cred
 from ..clock import Clock
 from ..config import HubConfig
 from ..domain import calls as rules
 from ..domain.selling import Speaker, other
-from ..domain.topics import Frame, live_signal_topic, live_store_topic
-from ..storage import calls, selling
+from ..domain.topics import Frame, live_lobby_topic, live_signal_topic, live_store_topic
+from ..storage import calls, lobby, selling
 from ..storage.base import Database
 from ..storage.sql import Effects, Plan
 from .commits import Committer, once
@@ -76,6 +76,8 @@ class Calls:
             self._ring_out_later(speaker, call.call_id, call.created_at)
         else:
             await self._tell_busy(speaker.store_id)
+        if call.started_by == "visitor":
+            await self._tell_lobby(speaker)  # a visitor asking (or no longer) shows in the lobby
         return result
 
     async def peer_gone(self, survivor: Speaker, call_id: str) -> None:
@@ -89,6 +91,7 @@ class Calls:
 
         await self._committer.commit(plan)
         await self._tell_busy(survivor.store_id)
+        await self._tell_lobby(survivor)
 
     async def current(self, speaker: Speaker) -> str | None:
         """The id of the session's running call, if any."""
@@ -152,13 +155,24 @@ class Calls:
             while self._clock.now() < deadline:
                 await self._clock.sleep_until(deadline)
             now = self._clock.now()
-            await self._committer.commit(
+            ended = await self._committer.commit(
                 lambda fx: calls.ring_out(fx, call_id, now, self._config.ring_seconds)
             )
+            if ended is not None and ended.started_by == "visitor":
+                await self._tell_lobby(speaker)
 
         task = asyncio.ensure_future(ring_out())
         self._timers.add(task)
         task.add_done_callback(self._timers.discard)
+
+    async def _tell_lobby(self, speaker: Speaker) -> None:
+        s = await self._db.read(selling.session(speaker.session_id))
+        if s is not None:
+            summary = await self._db.read(lobby.one_summary(s, "store"))
+            await self._committer.announce(
+                live_lobby_topic(speaker.store_id),
+                Frame(SessionActivity(session=summary).model_dump_json()),
+            )
 
     async def _tell_busy(self, store_id: str) -> None:
         busy = await self.busy(store_id)

@@ -18,7 +18,9 @@ def lobby(store_id: str, limit: int = 200) -> Plan[list[SessionSummary]]:
         "SELECT s.*, (SELECT COUNT(*) FROM live_messages m WHERE m.session_id = s.id "
         "AND m.author = 'visitor' AND m.seq > s.store_read) AS unread, "
         "(SELECT body FROM live_messages m WHERE m.session_id = s.id "
-        "ORDER BY m.seq DESC LIMIT 1) AS last_message "
+        "ORDER BY m.seq DESC LIMIT 1) AS last_message, "
+        "(SELECT COUNT(*) FROM live_calls c WHERE c.session_id = s.id AND c.state = 'ringing' "
+        "AND c.started_by = 'visitor') AS calling "
         "FROM live_sessions s WHERE s.store_id = ? ORDER BY s.last_activity_at DESC LIMIT ?",
         (store_id, limit),
     )
@@ -30,6 +32,7 @@ def summary(s: SessionRow, store: StoreRow, counts: Row) -> SessionSummary:
         **s.info(store).model_dump(),
         unread=int(counts["unread"] or 0),
         last_message=rules.preview(counts["last_message"] or ""),
+        calling=bool(counts["calling"]),
     )
 
 
@@ -41,8 +44,9 @@ def one_summary(s: SessionRow, side: Side) -> Plan[SessionSummary]:
     rows = yield Stmt(
         "SELECT (SELECT COUNT(*) FROM live_messages WHERE session_id = ? AND author = ? "
         "AND seq > ?) AS unread, (SELECT body FROM live_messages WHERE session_id = ? "
-        "ORDER BY seq DESC LIMIT 1) AS last_message",
-        (s.id, author, read, s.id),
+        "ORDER BY seq DESC LIMIT 1) AS last_message, (SELECT COUNT(*) FROM live_calls "
+        "WHERE session_id = ? AND state = 'ringing' AND started_by = ?) AS calling",
+        (s.id, author, read, s.id, s.id, author),
     )
     return summary(s, store, rows[0])
 

@@ -207,3 +207,30 @@ async def test_without_turn_settings_no_relay_is_offered(
     _link, auth = await start_over_http(http, store_id)
     body = (await http.get("/api/live/ice-servers", headers=auth)).json()
     assert body["ice_servers"] == []
+
+
+async def test_the_lobby_shows_a_visitor_asking_for_a_call(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    store_id, key = await seed_store(server.hub, "Shop", {"mug": 1})
+    async with both_sides(server, http, store_id, key) as (visitor, store, _link):
+        async with peer(server, "live") as lobby:
+            await live_hello(lobby, token=key)
+            await until(lobby, "lobby")
+            asked = await visitor.command({"type": "call", "id": cid()})
+            calling = await until(lobby, "session_activity")
+            assert calling["session"]["calling"] is True
+            await store.command(
+                {
+                    "type": "answer_call",
+                    "id": cid(),
+                    "call_id": asked["call"]["call_id"],
+                    "accept": False,
+                }
+            )
+            answered = await until(lobby, "session_activity")
+            assert answered["session"]["calling"] is False
+            r = await http.get(
+                f"/api/stores/{store_id}/live/sessions", headers={"Authorization": f"Bearer {key}"}
+            )
+            assert r.json()["sessions"][0]["calling"] is False

@@ -300,3 +300,15 @@ async def test_an_order_from_the_session_shows_in_the_session_and_in_orders(
     row = console.locator("#orders tr").filter(has_text=order_id)
     await expect(row).to_contain_text("ivy@example.org")
     await expect(row).to_contain_text("2 × Mug")
+
+
+async def test_a_visitor_asking_for_a_call_shows_in_the_lobby(browser: Browser, shop: Shop) -> None:
+    """The request is seen without the session open, and goes when it is answered."""
+    console = await open_live(browser, shop)
+    async with visitor(shop, "Ana") as ana:
+        row = lobby_row(console, "Ana")
+        await expect(row).to_be_visible()
+        asked = await ana.command(type="call")
+        await expect(row.locator(".preview.calling")).to_have_text("Asking for a video call")
+        await ana.command(type="hang_up", call_id=asked["call"]["call_id"])
+        await expect(row.locator(".preview.calling")).to_have_count(0)

@@ -75,6 +75,7 @@ export interface SessionInfo {
 export interface SessionSummary extends SessionInfo {
   unread: number;
   last_message: string;
+  calling: boolean;
 }
 
 export interface LiveTicket {

@@ -94,7 +94,11 @@ export class LobbyView {
       });
       if (s.session_id === this.openId) row.setAttribute("aria-current", "true");
       const when = el("time", ago(s.last_activity_at), { datetime: new Date(s.last_activity_at * 1000).toISOString() });
-      row.append(el("span", name, { class: "who" }), when, el("span", s.last_message, { class: "preview" }));
+      // A visitor asking for a call shows here even while another session is open.
+      const preview = s.calling
+        ? el("span", "Asking for a video call", { class: "preview calling" })
+        : el("span", s.last_message, { class: "preview" });
+      row.append(el("span", name, { class: "who" }), when, preview);
       if (unread) row.append(el("span", String(unread), { class: "badge", "aria-label": `${unread} unread` }));
       else row.append(el("span"));
       row.addEventListener("click", () => this.onOpen(s));
