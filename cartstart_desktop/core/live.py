@@ -169,6 +169,11 @@ class LiveSessions:
         self._entries[session_id] = replace(entry, deleted_by=by)
         self.changed.emit(None)
 
+    def remove(self, session_id: str) -> None:
+        """A deleted session the shopper no longer wants listed."""
+        if self._entries.pop(session_id, None) is not None:
+            self.changed.emit(None)
+
     def set_open(self, session_id: str, is_open: bool) -> None:
         (self._open.add if is_open else self._open.discard)(session_id)
 

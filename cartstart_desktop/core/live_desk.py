@@ -169,6 +169,13 @@ class LiveDesk:
         await self._save()
         return entry
 
+    async def remove(self, session_id: str) -> None:
+        """Take a deleted session off the list."""
+        entry = self.sessions.get(session_id)
+        if entry is not None and entry.deleted:
+            self.sessions.remove(session_id)
+            await self._save()
+
     async def _save(self) -> None:
         if self._store.opened:
             await self._store.save_live(self.sessions.entries)

@@ -15,6 +15,7 @@ from typing import Literal
 
 from shared_protocol.common import TicketState, TicketView
 from shared_protocol.live import (
+    MAX_CHAT,
     ChatLine,
     LiveSnapshot,
     LiveStyle,
@@ -34,6 +35,8 @@ from .connection import Status
 from .money import format_money, times
 from .observable import Signal
 
+MAX_TYPED = MAX_CHAT
+"""The longest message the hub takes (the input stops there)."""
 Part = Literal["chat", "read", "counter", "cart", "presence", "typing", "deleted", "status"]
 TYPING_SHOWN_FOR = 4.0
 """Seconds "typing…" stays after the store's last typing signal (it sends one every 2 s)."""
