@@ -31,7 +31,7 @@ async def main() -> None:
 
 asyncio.run(main())
 print(json.dumps(sorted(m.split(".")[0] for m in sys.modules)))
-print(json.dumps(sorted(m for m in sys.modules if "live" in m.rsplit(".", 1)[-1])))
+print(json.dumps(sorted(m for m in sys.modules if m.rsplit(".", 1)[-1].startswith("live"))))
 """
 
 
