@@ -109,6 +109,8 @@ class LiveDesk:
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._loaded = False
+        self._stopping = False
+        self._saved: list[LiveEntry] = []
 
     # ---- the list ---------------------------------------------------------------------------
 
@@ -122,13 +124,21 @@ class LiveDesk:
 
     async def _follow(self) -> None:
         if not self._loaded:
-            self.sessions.load(await self._store.load_live())
+            self._saved = await self._store.load_live()
+            self.sessions.load(self._saved)
             self._loaded = True
-        while True:
-            with contextlib.suppress(HubUnreachable, HubError, OSError):
+        while not self._stopping:
+            try:
                 await self.refresh()
+            except (HubUnreachable, HubError, OSError):
+                pass  # offline, or signed out meanwhile: the next round asks again
+            except Exception:
+                log.exception("live sessions: the list could not be read")
+            # Not wait_for: on Python 3.11 it swallows a cancel that comes as the event is set
+            # (closing a session wakes the list), and stop() would wait for ever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.interval)
+                async with asyncio.timeout(self.interval):
+                    await self._wake.wait()
             self._wake.clear()
 
     async def refresh(self) -> None:
@@ -177,8 +187,11 @@ class LiveDesk:
             await self._save()
 
     async def _save(self) -> None:
-        if self._store.opened:
-            await self._store.save_live(self.sessions.entries)
+        """Keep the list for the next start (written only when it changed)."""
+        entries = self.sessions.entries
+        if self._store.opened and entries != self._saved:
+            await self._store.save_live(entries)
+            self._saved = entries
 
     # ---- open sessions ----------------------------------------------------------------------
 
@@ -249,8 +262,10 @@ class LiveDesk:
         self.sessions.forget()
         if self._store.opened:
             await self._store.save_live([])
+        self._saved = []
 
     async def stop(self) -> None:
+        self._stopping = True
         for session_id in list(self.opened):
             await self.close(session_id)
         if self._task is not None:

@@ -112,6 +112,11 @@ class CartSession:
             self.live_ready.emit(self._live)
         return self._live
 
+    @property
+    def live_built(self) -> LiveDesk | None:
+        """The live part if it was built (nothing is loaded to answer)."""
+        return self._live
+
     def _on_status(self, status: Status) -> None:
         """Once online, the live sessions' list follows the hub (unread counts, notices)."""
         if status in (Status.WEBSOCKET, Status.POLLING):

@@ -45,7 +45,7 @@ class AttachDialog(QDialog):
         intro = QLabel(
             "On the store's live page, choose “Copy link to come back later”, then paste the "
             "link here. The session's chat, the products the store shows you and what you set "
-            "aside there come to this cart; the items join your cart."
+            "aside there come to this cart."
         )
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.PlainText)

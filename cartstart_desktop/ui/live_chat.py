@@ -16,6 +16,7 @@ from .qt import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
+    QSize,
     QSizePolicy,
     Qt,
     QVBoxLayout,
@@ -24,6 +25,7 @@ from .qt import (
 )
 
 BUBBLE_SHARE = 0.72  # of the chat's width
+BUBBLE_PADDING = 10
 _LONG_RUN = re.compile(r"(\S{32})(?=\S)")
 MINE = "#d6efdd"
 THEIRS = "#eef0f3"
@@ -38,6 +40,22 @@ def breakable(text: str) -> str:
     """Lets a label wrap inside words longer than a line (an address, a row of letters): a
     zero-width space every 32 characters of a run without spaces."""
     return _LONG_RUN.sub("\\1\u200b", text)
+
+
+class ChatText(QLabel):
+    """A message's text: as wide as its longest line when that fits, wrapped when it does not
+    (a wrapped QLabel otherwise asks for a narrow column, and short messages wrap early)."""
+
+    def sizeHint(self) -> QSize:
+        metrics = self.fontMetrics()
+        widest = max(
+            (metrics.horizontalAdvance(line) for line in self.text().split("\n")), default=0
+        )
+        width = min(widest + 4, self.maximumWidth())
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
 
 
 def plain_label(text: str = "", *, wrap: bool = False) -> QLabel:
@@ -58,7 +76,10 @@ class Bubble(QFrame):
         )
         self.meta = plain_label()
         self.meta.setStyleSheet("color: #5a5f66; font-size: 11px")
-        self.text = plain_label(breakable(row.text), wrap=True)
+        self.text = ChatText()
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setWordWrap(True)
+        self.text.setText(breakable(row.text))
         self.text.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -66,7 +87,7 @@ class Bubble(QFrame):
         self.text.setStyleSheet("color: #1f2328")
         self.text.setAccessibleName(f"{row.author} said")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 7)
+        layout.setContentsMargins(BUBBLE_PADDING, 6, BUBBLE_PADDING, 7)
         layout.setSpacing(2)
         layout.addWidget(self.meta)
         layout.addWidget(self.text)
@@ -167,6 +188,8 @@ class ChatView(QScrollArea):
         most = max(160, int(self.viewport().width() * BUBBLE_SHARE))
         for bubble in self.bubbles.values():
             bubble.setMaximumWidth(most)
+            bubble.text.setMaximumWidth(most - 2 * BUBBLE_PADDING)
+            bubble.text.updateGeometry()
 
     def _on_range(self, _low: int, high: int) -> None:
         if self._stick:

@@ -15,6 +15,7 @@ from ..core.session import CartSession
 from .empty_state import EmptyState, Swap
 from .list_models import ROW_ROLE, Index, RowsModel
 from .live_attach import AttachDialog
+from .live_chat import plain_tooltip
 from .live_window import LiveWindow
 from .qt import (
     QBrush,
@@ -62,7 +63,7 @@ class LiveSessionsModel(RowsModel[LiveEntry]):
 
     def tooltip(self, row: LiveEntry, column: int) -> str | None:
         if column == self.MESSAGE and row.preview:
-            return row.summary.last_message
+            return plain_tooltip(row.summary.last_message)
         return "Deleted: it can no longer be opened." if row.deleted else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -121,6 +122,7 @@ class LiveTab(QWidget):
         self.open_button.clicked.connect(self._open_selected)
         self.remove_button.clicked.connect(self._remove_selected)
         self.view.doubleClicked.connect(self._open_index)
+        self.view.activated.connect(self._open_index)  # Enter on a row
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self._ago = QTimer(self)
         self._ago.setInterval(AGO_EVERY_MS)
@@ -147,9 +149,11 @@ class LiveTab(QWidget):
     def _refresh(self) -> None:
         self.model.refresh()
         self._update_buttons()
-        for session_id, window in self.windows.items():
+        for session_id, window in list(self.windows.items()):
             entry = self.desk.sessions.get(session_id)
-            if entry is not None:
+            if entry is None:  # signed out: another account's sessions are not shown
+                window.close()
+            else:
                 window.set_label(entry.label)
 
     def selected(self) -> LiveEntry | None:
@@ -214,7 +218,7 @@ class LiveTab(QWidget):
         except HubError as exc:  # signed out meanwhile
             self._run(_fail(exc))
             return None
-        window = LiveWindow(opened, self._session, self._run, entry.label)
+        window = LiveWindow(opened, self._session, entry.label)
         self.windows[session_id] = window
         window.closed.connect(lambda: self._closed(session_id))
         window.show()

@@ -34,7 +34,7 @@ from .qt import (
     QWidget,
     Signal,
 )
-from .runner import IntentRunner, Run
+from .runner import IntentRunner
 from .thumbnails import Thumbnails
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def _heading(text: str) -> QLabel:
 class LiveWindow(QWidget):
     closed = Signal()
 
-    def __init__(self, opened: OpenSession, session: CartSession, run: Run, label: str) -> None:
+    def __init__(self, opened: OpenSession, session: CartSession, label: str) -> None:
         super().__init__(None, Qt.WindowType.Window)
         self.opened = opened
         self.model = opened.model
@@ -118,7 +118,7 @@ class LiveWindow(QWidget):
             lambda _: ProductRow(self._take, self.thumbnails),
         )
         self.cart: KeyedList[CartRow] = KeyedList(
-            "Nothing set aside yet. What you add here is held for you and is in your Cart too.",
+            "Nothing set aside yet: choose Add to session cart at the counter.",
             lambda _: CartItemRow(self._put_back, session.clock),
         )
         self.cart_total = plain_label()
@@ -130,8 +130,8 @@ class LiveWindow(QWidget):
         side_layout.addWidget(self.counter, 3)
         side_layout.addSpacing(8)
         side_layout.addWidget(_heading("Your session cart"))
-        side_layout.addWidget(self.cart, 2)
         side_layout.addWidget(self.cart_total)
+        side_layout.addWidget(self.cart, 2)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(chat_side)
         splitter.addWidget(side)
@@ -185,7 +185,9 @@ class LiveWindow(QWidget):
             self.cart.show_items([(r.ticket.ticket_id, r) for r in rows])
             held = sum(1 for r in rows if r.held)
             self.cart_total.setText(
-                f"{held} held here · in your Cart too: check out there" if held else ""
+                f"{held} held for you, in your Cart too: check out there"
+                if held
+                else "Held for you while you decide, and in your Cart too."
             )
         if parts & {"presence", "typing", "deleted", "status"}:
             self.presence.setText(model.presence_text(self._session.clock()))

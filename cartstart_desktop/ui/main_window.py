@@ -101,6 +101,8 @@ class MainWindow(QMainWindow):
         self._subscriptions.connect(session.account.signed_out, self.ask_login)
         self._subscriptions.connect(session.account.logged_in, self._on_logged_in)
         self._subscriptions.connect(session.live_ready, self._on_live_ready)
+        if session.live_built is not None:
+            self._on_live_ready(session.live_built)
         # view -> core
         self.cart_tab.checkedOut.connect(self._on_checked_out)
         self.cart_tab.connectRequested.connect(self.connect_browser)

@@ -115,9 +115,13 @@ async def test_who_may_do_what(server: HubServer, http: httpx.AsyncClient) -> No
     session_1 = (await http.get("/api/live/session", headers=auth_1)).json()["session"]
     # Store B's key reaches neither store A's sessions nor its lobby.
     b_auth = {"Authorization": f"Bearer {key_b}"}
-    r = await http.get(f"/api/stores/{store_a}/live/sessions/{session_1['session_id']}", headers=b_auth)
+    r = await http.get(
+        f"/api/stores/{store_a}/live/sessions/{session_1['session_id']}", headers=b_auth
+    )
     assert r.status_code == 403
-    r = await http.get(f"/api/stores/{store_b}/live/sessions/{session_1['session_id']}", headers=b_auth)
+    r = await http.get(
+        f"/api/stores/{store_b}/live/sessions/{session_1['session_id']}", headers=b_auth
+    )
     assert r.status_code == 404
     # A visitor cannot approve, present, or remove what another session posted.
     note = {"kind": "note", "text": "mine"}
