@@ -94,6 +94,7 @@ class LiveConnection:
         self._ws: ClientConnection | None = None
         self._pending: dict[str, asyncio.Future[Any]] = {}
         self._stopping = False
+        self._closing: asyncio.Future[None] | None = None
         self.gone = False
 
     def _set_status(self, status: Status) -> None:
@@ -139,6 +140,12 @@ class LiveConnection:
                 self._set_status(Status.OFFLINE)
                 await asyncio.sleep(next(delays))
         self._set_status(Status.OFFLINE)
+
+    def transport_changed(self) -> None:
+        """The shopper chose polling only: a live WebSocket is dropped at once (polling goes on
+        from the same seq). Turned off, the next poll ends and the WebSocket is tried again."""
+        if self._force_polling() and self._ws is not None:
+            self._closing = asyncio.ensure_future(self._ws.close())
 
     async def stop(self) -> None:
         self._stopping = True

@@ -253,6 +253,11 @@ class LiveDesk:
                 await opened.task
         self.refresh_soon()
 
+    def transport_changed(self) -> None:
+        """The shopper switched Use polling only: open sessions follow at once."""
+        for opened in self.opened.values():
+            opened.connection.transport_changed()
+
     # ---- signing out, closing ---------------------------------------------------------------
 
     async def forget(self) -> None:

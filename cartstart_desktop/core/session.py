@@ -112,6 +112,13 @@ class CartSession:
             self.live_ready.emit(self._live)
         return self._live
 
+    def set_force_polling(self, enabled: bool) -> None:
+        """Never try WebSockets (kept for the next start): the cart's connection and the open
+        live sessions switch at once."""
+        self.link.set_force_polling(enabled)
+        if self._live is not None:
+            self._live.transport_changed()
+
     @property
     def live_built(self) -> LiveDesk | None:
         """The live part if it was built (nothing is loaded to answer)."""

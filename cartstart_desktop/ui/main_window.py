@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
         self.cart_tab.checkedOut.connect(self._on_checked_out)
         self.cart_tab.connectRequested.connect(self.connect_browser)
         self.connect_action.triggered.connect(self.connect_browser)
-        self.polling_action.toggled.connect(session.link.set_force_polling)
+        self.polling_action.toggled.connect(session.set_force_polling)
         self.sign_out_action.triggered.connect(lambda: self.run(session.account.sign_out()))
         self._on_status(session.stream.status)
 

@@ -273,3 +273,29 @@ async def test_polling_only_the_session_works_over_http(
 
 async def _read(store: Store, session_id: str, side: str, seq: int) -> bool:
     return bool((await store.snapshot(session_id))["read"][side] >= seq)
+
+
+async def test_switching_to_polling_and_back_resumes_without_losing_or_repeating(
+    make_window: MakeWindow, server: HubServer, http: httpx.AsyncClient, qtbot: Any
+) -> None:
+    store_id, key = await seed_store(server.hub, "Shop", {"mug": 3})
+    store = Store(http, store_id, key)
+    window, _ = await signed_in(make_window, server)
+    link, _ = await visitor_session(http, store_id, "mug")
+    tab = await attach(window, qtbot, link)
+    session_id = window.session.live.sessions.entries[0].session_id
+    live = tab.open(session_id)
+    assert live is not None
+    await eventually(lambda: live.model.status is Status.WEBSOCKET, what="WebSocket")
+    await store.command(session_id, type="say", text="one")
+    await eventually(lambda: "one" in live.chat.texts(), what="one")
+    window.polling_action.setChecked(True)  # Use polling only: the session switches at once
+    await eventually(lambda: live.model.status is Status.POLLING, what="polling")
+    await store.command(session_id, type="say", text="two")
+    await eventually(lambda: "two" in live.chat.texts(), what="two, polled")
+    window.polling_action.setChecked(False)
+    await eventually(lambda: live.model.status is Status.WEBSOCKET, what="WebSocket again")
+    await store.command(session_id, type="say", text="three")
+    await eventually(lambda: "three" in live.chat.texts(), what="three")
+    assert live.chat.texts() == ["one", "two", "three"]  # each once, in order
+    assert live.status.text() == "● online (WebSocket)"
