@@ -24,6 +24,7 @@ class LazyTab(QWidget):
         if self.content is None:
             self.content = self._build()
             self._layout.addWidget(self.content)
+            self.content.show()  # now, not when Qt gets round to it
         return self.content
 
     def showEvent(self, event: QShowEvent) -> None:
