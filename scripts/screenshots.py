@@ -3,8 +3,9 @@
 Runs a hub with the demo catalogue in this process (with product pictures served from
 127.0.0.1, scripts/demo_pictures.py), and grabs the real window at its default size: the empty
 cart, the cart with picks from two shops (one sold over the counter, a discount code on
-offer), the bookmarks, the checkout review, the deliveries, and the Connect dialog as a browser
-uses its code.
+offer), the bookmarks, the checkout review, the deliveries, the Connect dialog as a browser
+uses its code, and live sessions (live_shots.py): the attach dialog, the Live sessions tab and
+an open session.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from cartstart_desktop.ui.main_window import MainWindow
 from cartstart_server.config import HubConfig
 from cartstart_server.domain.tickets import cart_ref
 from cartstart_server.server import HubServer
+from shared_protocol.common import Price
 from shared_protocol.orders import OrderStatus
 from shared_protocol.page import AddToCart
 from shared_protocol.store import AdjustStock, OfferDiscount, ProductIn, UpdateOrder
@@ -37,6 +39,7 @@ from storefront_templates.store_api import StoreClient
 
 sys.path.insert(0, str(Path(__file__).parent))
 from demo_pictures import picture_site
+from live_shots import outputs, shoot_live
 
 PICKS = [  # (store index, product, how many)
     (0, "first-edition", 1),
@@ -55,9 +58,9 @@ async def wait_for(check: Callable[[], object], seconds: float = 10.0) -> None:
     raise RuntimeError("the cart did not catch up")
 
 
-async def seed(server: HubServer, site: str) -> list[str]:
+async def seed(server: HubServer, site: str) -> list[tuple[str, str]]:
     """The demo stores with their catalogues (as the demo shops register them, plus a picture
-    for each product drawn), and the demo shopper; returns the store ids."""
+    for each product drawn), and the demo shopper; returns the store ids and keys."""
     store_ids = []
     for port, name in enumerate(DEMO_SHOPS, start=FIRST_SHOP_PORT):
         catalogue = CATALOGUES[name]
@@ -65,12 +68,13 @@ async def seed(server: HubServer, site: str) -> list[str]:
         async with StoreClient(server.http_url, store_id, key) as client:
             await register(client, ShopConfig(server.http_url, store_id, key, catalogue, port=port))
             pictured = [
-                ProductIn(id=p.id, name=p.name, code=p.code, price=p.price, page_url=p.page_url,
+                ProductIn(id=p.id, name=p.name, code=p.code, price=Price(**p.price.model_dump()),
+                          page_url=p.page_url,
                           tags=p.tags, image_url=f"{site}/{p.id}.png")
                 for p in await client.products()
             ]  # fmt: skip
             await client.upsert_products(pictured)
-        store_ids.append(store_id)
+        store_ids.append((store_id, key))
     await server.hub.identity.sign_up(DEMO_EMAIL, DEMO_PASSWORD, DEMO_NAME)
     return store_ids
 
@@ -81,8 +85,9 @@ def save(widget: object, out: Path, name: str, saved: list[str]) -> None:
 
 
 async def shoot(
-    out: Path, home: Path, server: HubServer, stores: list[str], saved: list[str]
+    out: Path, home: Path, server: HubServer, keyed: list[tuple[str, str]], saved: list[str]
 ) -> None:
+    stores = [store_id for store_id, _ in keyed]
     session = CartSession(home, MemoryCredentials(), open_url=lambda url: None)
     window = MainWindow(session)  # at its default size, as a shopper first sees it
     window.show()
@@ -168,6 +173,8 @@ async def shoot(
     await asyncio.sleep(0.3)
     save(dialog, out, "desktop-connect.png", saved)
     dialog.reject()
+
+    await shoot_live(window, session, server, keyed, outputs(out, saved))
     window.detach()
     await session.close()
     window.close()

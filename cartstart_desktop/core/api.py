@@ -1,5 +1,5 @@
-"""The hub's HTTP API as the desktop cart uses it (httpx): accounts, link tokens, pairing, and
-the polling half of the cart channel."""
+"""The hub's HTTP API as the desktop cart uses it (httpx): accounts, link tokens, pairing, the
+polling half of the cart channel, and live sessions attached to the cart (and their polling)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ class Discovery:
     http_url: str
     cart_ws_url: str
     versions: tuple[int, ...]
+    live_ws_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,8 +124,12 @@ class HubApi:
 
     async def discover(self) -> Discovery:
         body = await self._request("GET", "/.well-known/cartstart.json", auth=False)
+        channels = body["channels"]
         return Discovery(
-            body["http_url"], body["channels"]["cart"], tuple(body["protocol_versions"])
+            body["http_url"],
+            channels["cart"],
+            tuple(body["protocol_versions"]),
+            channels.get("live", ""),
         )
 
     async def sign_up(self, email: str, password: str, display_name: str = "") -> None:
@@ -186,3 +191,39 @@ class HubApi:
     async def pairing_code(self) -> tuple[str, float]:
         body = await self._request("POST", "/api/cart/pairing-codes", json={})
         return body["code"], body["expires_at"]
+
+    # ---- live sessions attached to this cart ---------------------------------------------------
+
+    async def attach_live_session(self, link: str) -> dict[str, Any]:
+        """Attach the session a link holds: its held items join this cart."""
+        result: dict[str, Any] = await self._request(
+            "POST", "/api/cart/live-sessions", json={"link": link}
+        )
+        return result
+
+    async def live_sessions(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = await self._request("GET", "/api/cart/live-sessions")
+        return result
+
+    async def live_snapshot(self, session_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = await self._request("GET", f"/api/cart/live-sessions/{session_id}")
+        return result
+
+    async def live_events(self, session_id: str, after: int, wait: float) -> dict[str, Any]:
+        result: dict[str, Any] = await self._request(
+            "GET",
+            f"/api/cart/live-sessions/{session_id}/events",
+            params={"after": after, "wait": wait},
+            seconds=wait + self._timeout,
+        )
+        return result
+
+    async def live_command(self, session_id: str, body: str) -> dict[str, Any]:
+        """A session command's JSON (as the WebSocket would send it); returns the reply."""
+        result: dict[str, Any] = await self._request(
+            "POST",
+            f"/api/cart/live-sessions/{session_id}/commands",
+            content=body,
+            headers={"Content-Type": "application/json"},
+        )
+        return result

@@ -68,10 +68,10 @@ class Change:
 class Notice:
     """Something worth a notification (tray message)."""
 
-    kind: Literal["expiring", "expired", "revoked", "order", "discount"]
+    kind: Literal["expiring", "expired", "revoked", "order", "discount", "live"]
     title: str
     text: str
-    ticket_id: str = ""  # the row it is about (an order id for order notices)
+    ticket_id: str = ""  # the row it is about (an order id for order notices, a live session)
 
 
 @dataclass

@@ -1,11 +1,13 @@
 """The cart's own database in the user's data directory (aiosqlite): the last known cart, the
-stream position, bookmarks, deliveries and discount codes, so the cart opens offline and resumes where it was."""
+stream position, bookmarks, deliveries, discount codes and the attached live sessions, so the
+cart opens offline and resumes where it was."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import aiosqlite
 
@@ -15,6 +17,9 @@ from shared_protocol.orders import DiscountView, OrderView
 from .bookmarks import Bookmark
 from .cart import CartItem
 from .orders import Delivery
+
+if TYPE_CHECKING:
+    from .live import LiveEntry
 
 SCHEMA: list[list[str]] = [
     [
@@ -52,6 +57,13 @@ SCHEMA: list[list[str]] = [
             view TEXT NOT NULL,
             expires_at REAL NOT NULL)""",
     ],
+    [
+        # Live sessions attached to the cart, as last listed (deleted ones say by whom).
+        """CREATE TABLE live_sessions (
+            session_id TEXT PRIMARY KEY,
+            view TEXT NOT NULL,
+            deleted_by TEXT)""",
+    ],
 ]
 
 
@@ -69,6 +81,10 @@ class LocalStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._db: aiosqlite.Connection | None = None
+
+    @property
+    def opened(self) -> bool:
+        return self._db is not None
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -186,8 +202,30 @@ class LocalStore:
         )
         await self.db.commit()
 
+    async def load_live(self) -> list[LiveEntry]:
+        # Live sessions load when the Live tab or the hub first needs them, not at start-up.
+        from shared_protocol.live import SessionSummary
+
+        from .live import LiveEntry
+
+        return [
+            LiveEntry(SessionSummary.model_validate_json(view), deleted_by)
+            for view, deleted_by in await self.db.execute_fetchall(
+                "SELECT view, deleted_by FROM live_sessions"
+            )
+        ]
+
+    async def save_live(self, entries: Iterable[LiveEntry]) -> None:
+        """The live sessions as listed now (the whole list: it is short)."""
+        await self.db.execute("DELETE FROM live_sessions")
+        await self.db.executemany(
+            "INSERT INTO live_sessions (session_id, view, deleted_by) VALUES (?, ?, ?)",
+            [(e.session_id, e.summary.model_dump_json(), e.deleted_by) for e in entries],
+        )
+        await self.db.commit()
+
     async def clear(self) -> None:
         """Forget everything (signing out, or another account on this computer)."""
-        for table in ("items", "meta", "bookmarks", "deliveries", "discounts"):
+        for table in ("items", "meta", "bookmarks", "deliveries", "discounts", "live_sessions"):
             await self.db.execute(f"DELETE FROM {table}")
         await self.db.commit()

@@ -3,7 +3,10 @@
 The UI holds this one object and talks to its parts: `account` (signing in and out), `cart`
 (what the shopper does to the cart), `pairing` (browsers linked to the cart), and reads
 `local` (the cart's contents), `bookmarks`, `purchases` (deliveries, discount codes), `images`
-(product pictures on disk) and `stream` (the connection's status). Every rule lives in a part; this module only builds and opens them.
+(product pictures on disk) and `stream` (the connection's status). `live` (live sessions attached
+to the cart) is built when first needed: when the cart is first online, or when the Live tab
+first shows; opening the cart loads none of it. Every rule lives in a part; this module only
+builds and opens them.
 """
 
 from __future__ import annotations
@@ -11,11 +14,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .account import Account
 from .api import HubApi
 from .bookmarks import Bookmarks
 from .cart import Notice
+from .connection import Status
 from .credentials import CredentialStore, SessionTokens
 from .hub_link import HubLink
 from .images import ImageCache
@@ -28,6 +33,9 @@ from .purchases import Purchases
 from .settings import Settings
 from .stream import CartStream
 
+if TYPE_CHECKING:
+    from .live_desk import LiveDesk
+
 
 class CartSession:
     def __init__(
@@ -39,6 +47,7 @@ class CartSession:
         clock: Callable[[], float] = time.time,
         poll_wait: float = 25.0,
         websocket_retry: float = 60.0,
+        live_interval: float = 10.0,
     ) -> None:
         self.directory = directory
         self.clock = clock
@@ -71,11 +80,55 @@ class CartSession:
             directory,
             forget_cart=self._forget_cart,
         )
+        self._poll_wait = poll_wait
+        self._websocket_retry = websocket_retry
+        self._live_interval = live_interval
+        self._live: LiveDesk | None = None
+        self.live_ready: Signal[LiveDesk] = Signal()
+        """The live part was built (the window follows its unread count from then on)."""
+        self.stream.status_changed.connect(self._on_status)
 
     @property
     def api(self) -> HubApi | None:
         """The hub's HTTP API while signed in (None otherwise), for tools and tests."""
         return self.link.api
+
+    @property
+    def live(self) -> LiveDesk:
+        """Live sessions attached to the cart (built, and its modules loaded, on first use)."""
+        if self._live is None:
+            from .live_desk import LiveDesk
+
+            self._live = LiveDesk(
+                self.link,
+                self.local.store,
+                self.settings,
+                self.notices,
+                clock=self.clock,
+                interval=self._live_interval,
+                poll_wait=self._poll_wait,
+                websocket_retry=self._websocket_retry,
+            )
+            self.live_ready.emit(self._live)
+        return self._live
+
+    def set_force_polling(self, enabled: bool) -> None:
+        """Never try WebSockets (kept for the next start): the cart's connection and the open
+        live sessions switch at once."""
+        self.link.set_force_polling(enabled)
+        if self._live is not None:
+            self._live.transport_changed()
+
+    @property
+    def live_built(self) -> LiveDesk | None:
+        """The live part if it was built (nothing is loaded to answer)."""
+        return self._live
+
+    def _on_status(self, status: Status) -> None:
+        """Once online, the live sessions' list follows the hub (unread counts, notices)."""
+        if status in (Status.WEBSOCKET, Status.POLLING):
+            self.live.start()
+            self.live.refresh_soon()
 
     async def open(self) -> bool:
         """Show the last known cart at once (even offline), then sign in silently if a token is
@@ -86,11 +139,15 @@ class CartSession:
         return self.account.resume()
 
     async def close(self) -> None:
+        if self._live is not None:
+            await self._live.stop()
         await self.link.disconnect()
         await self.images.close()
         await self.local.close()
 
     async def _forget_cart(self) -> None:
+        if self._live is not None:
+            await self._live.forget()
         await self.local.forget()
         await self.images.clear()
         self.bookmarks.forget()

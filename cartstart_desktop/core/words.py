@@ -20,7 +20,7 @@ from .connection import Offline
 EXPECTED = (HubError, HubUnreachable, Offline, BadAddress)
 """Errors that are part of using a hub (the rest are faults, logged with their traceback)."""
 
-Action = Literal["", "log_in", "sign_up"]
+Action = Literal["", "log_in", "sign_up", "attach", "say"]
 """What the shopper was doing, where one code means different things (a 401 at log-in)."""
 
 _MISMATCH = "This cart and the hub do not understand each other. Updating CartStart should fix it."
@@ -35,6 +35,7 @@ SENTENCES: dict[ErrorCode, str] = {
     ErrorCode.FORBIDDEN: "This cart is not allowed to do that.",
     ErrorCode.NOT_FOUND: "That is no longer there: it may have been removed, sold or bought.",
     ErrorCode.CONFLICT: "Something changed meanwhile. Look again, then try again.",
+    ErrorCode.GONE: "This live session was deleted, so it can no longer be used.",
     ErrorCode.INSUFFICIENT_STOCK: "The store does not have that many left.",
     ErrorCode.RENEWAL_LIMIT: "This hold cannot be renewed again: the store's limit is reached.",
     ErrorCode.INVALID_STATE: "That item is no longer held, so it cannot be changed.",
@@ -54,6 +55,15 @@ _BY_ACTION: dict[tuple[Action, ErrorCode], str] = {
     ),
     ("sign_up", ErrorCode.INVALID_MESSAGE): (
         "Check your email address, and choose a password of at least 8 characters."
+    ),
+    ("attach", ErrorCode.UNAUTHORIZED): (
+        "That link does not open a live session: it may be cut short. Copy it again on the "
+        "store's live page."
+    ),
+    ("attach", ErrorCode.CONFLICT): "This live session is already attached to another cart.",
+    ("attach", ErrorCode.NOT_FOUND): "That store's live page is closed.",
+    ("say", ErrorCode.RATE_LIMITED): (
+        "You are writing faster than the store allows. Wait a minute, then send it again."
     ),
 }
 
@@ -118,6 +128,9 @@ def _from_details(code: ErrorCode, details: Mapping[str, Any]) -> str | None:
         return f"This store lets you renew a hold {times}; this one cannot be renewed again."
     if code is ErrorCode.INVALID_STATE and details.get("state") in _TICKET_STATES:
         return _TICKET_STATES[details["state"]]
+    if code is ErrorCode.GONE and details.get("deleted_by") in ("store", "visitor"):
+        who = "The store" if details["deleted_by"] == "store" else "You"
+        return f"{who} deleted this live session, so it can no longer be used."
     if code is ErrorCode.DISCOUNT_REFUSED and details.get("reason") in _DISCOUNTS:
         text = _DISCOUNTS[details["reason"]].format(code=details.get("discount_code", ""))
         return f"{text} Nothing was bought."
@@ -171,6 +184,8 @@ def field_sentence(loc: str, validator_text: str, action: Action = "") -> str:
         return "A code is not in the right form."
     if field == "label":
         return "That name is too long."
+    if field == "text":
+        return f"A message can have at most {most or 2000} characters."
     return f"The hub did not accept the {field.replace('_', ' ') or 'request'}."
 
 

@@ -1,5 +1,6 @@
-"""The main window: the three tabs, a line for notices and errors (its space always reserved),
-the account toolbar, the connection status, and the sign-in and connect dialogs.
+"""The main window: the tabs (Cart, Bookmarks, Deliveries, and Live sessions, built the first
+time it shows), a line for notices and errors (its space always reserved), the account toolbar,
+the connection status, and the sign-in and connect dialogs.
 
 Each tab renders its part of the core and forwards intents; every rule lives in the core.
 """
@@ -19,6 +20,7 @@ from ..core.session import CartSession
 from .bookmarks_tab import BookmarksTab
 from .cart_tab import CartTab
 from .deliveries_tab import DeliveriesTab
+from .lazy_tab import LazyTab
 from .notifier import NoticeBar, Notifier
 from .qt import (
     QAction,
@@ -33,9 +35,13 @@ from .qt import (
 from .runner import IntentRunner
 
 if TYPE_CHECKING:
+    from ..core.live_desk import LiveDesk
     from .connect_dialog import ConnectDialog
     from .dialogs import LoginDialog
+    from .live_tab import LiveTab
     from .qt import QMessageBox
+
+LIVE_TAB = "Live sessions"
 
 STATUS_COLOURS = {Status.WEBSOCKET: "#1a7f37", Status.POLLING: "#9a6700"}  # others: red
 
@@ -61,6 +67,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.cart_tab, "Cart")
         self.tabs.addTab(self.bookmarks_tab, "Bookmarks")
         self.tabs.addTab(self.deliveries_tab, "Deliveries")
+        # Built the first time it shows: opening the cart loads nothing of live selling.
+        self.live_lazy = LazyTab(self._build_live_tab)
+        self.tabs.addTab(self.live_lazy, LIVE_TAB)
 
         # A line for notices and errors, above everything: always there, so nothing moves.
         self.banner = NoticeBar()
@@ -91,11 +100,14 @@ class MainWindow(QMainWindow):
         self._subscriptions.connect(session.notices, self._on_notice)
         self._subscriptions.connect(session.account.signed_out, self.ask_login)
         self._subscriptions.connect(session.account.logged_in, self._on_logged_in)
+        self._subscriptions.connect(session.live_ready, self._on_live_ready)
+        if session.live_built is not None:
+            self._on_live_ready(session.live_built)
         # view -> core
         self.cart_tab.checkedOut.connect(self._on_checked_out)
         self.cart_tab.connectRequested.connect(self.connect_browser)
         self.connect_action.triggered.connect(self.connect_browser)
-        self.polling_action.toggled.connect(session.link.set_force_polling)
+        self.polling_action.toggled.connect(session.set_force_polling)
         self.sign_out_action.triggered.connect(lambda: self.run(session.account.sign_out()))
         self._on_status(session.stream.status)
 
@@ -114,6 +126,8 @@ class MainWindow(QMainWindow):
         self.notifier.stop()
         for tab in (self.cart_tab, self.bookmarks_tab, self.deliveries_tab):
             tab.detach()
+        if self.live_tab is not None:
+            self.live_tab.detach()
         if self.connect_dialog is not None:
             self.connect_dialog.done(0)
 
@@ -129,6 +143,35 @@ class MainWindow(QMainWindow):
     def _on_checked_out(self, title: str, text: str) -> None:
         self.notifier.notify(title, text)
         self.tabs.setCurrentWidget(self.deliveries_tab)
+
+    # ---- live sessions ------------------------------------------------------------------------
+
+    @property
+    def live_tab(self) -> LiveTab | None:
+        """The Live sessions tab's content, once it was shown."""
+        return self.live_lazy.content  # type: ignore[return-value]
+
+    def show_live_tab(self) -> LiveTab:
+        self.tabs.setCurrentWidget(self.live_lazy)
+        tab: LiveTab = self.live_lazy.ensure_built()  # type: ignore[assignment]
+        return tab
+
+    def _build_live_tab(self) -> LiveTab:
+        from .live_tab import LiveTab  # the first time the tab shows, not at start-up
+
+        tab = LiveTab(self.session, self.run)
+        tab.notice.connect(lambda title, text: self.notifier.notify(title, text))
+        return tab
+
+    def _on_live_ready(self, desk: LiveDesk) -> None:
+        """From now on the tab's title counts what the stores wrote that is unread."""
+        self._subscriptions.connect(desk.sessions.changed, lambda _: self._live_title(desk))
+        self._live_title(desk)
+
+    def _live_title(self, desk: LiveDesk) -> None:
+        unread = desk.sessions.unread
+        index = self.tabs.indexOf(self.live_lazy)
+        self.tabs.setTabText(index, f"{LIVE_TAB} ({unread})" if unread else LIVE_TAB)
 
     # ---- connecting a browser --------------------------------------------------------------
 

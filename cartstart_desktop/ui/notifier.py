@@ -49,7 +49,9 @@ class NoticeBar(QLabel):
         self.setStyleSheet(
             f"background: {colour}; padding: 0 {_PADDING}px; border-radius: 4px; color: #1f1f1f"
         )
-        self.setToolTip(f"{title}\n{self._text}".strip())
+        # As text: Qt reads a tooltip that looks like markup as markup (a store's name may).
+        tip = html.escape(f"{title}\n{self._text}".strip())
+        self.setToolTip(f"<p style='white-space:pre-wrap'>{tip}</p>")
         self._render()
 
     def clear_notice(self) -> None:

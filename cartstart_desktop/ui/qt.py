@@ -68,7 +68,10 @@ _LATER = {
     "QListWidget": "PySide6.QtWidgets",
     "QListWidgetItem": "PySide6.QtWidgets",
     "QMessageBox": "PySide6.QtWidgets",
+    "QSplitter": "PySide6.QtWidgets",
     "QGuiApplication": "PySide6.QtGui",
+    "QCloseEvent": "PySide6.QtGui",
+    "QShowEvent": "PySide6.QtGui",
     "QPalette": "PySide6.QtGui",
     "QResizeEvent": "PySide6.QtGui",
     "QPoint": "PySide6.QtCore",
@@ -80,7 +83,14 @@ _LATER = {
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QPoint, QUrl
-    from PySide6.QtGui import QDesktopServices, QGuiApplication, QPalette, QResizeEvent
+    from PySide6.QtGui import (
+        QCloseEvent,
+        QDesktopServices,
+        QGuiApplication,
+        QPalette,
+        QResizeEvent,
+        QShowEvent,
+    )
     from PySide6.QtWidgets import (
         QCheckBox,
         QDialog,
@@ -90,6 +100,7 @@ if TYPE_CHECKING:
         QListWidget,
         QListWidgetItem,
         QMessageBox,
+        QSplitter,
         QStyle,
     )
 
@@ -111,6 +122,7 @@ __all__ = [
     "QApplication",
     "QBrush",
     "QCheckBox",
+    "QCloseEvent",
     "QColor",
     "QDesktopServices",
     "QDialog",
@@ -146,8 +158,10 @@ __all__ = [
     "QRectF",
     "QResizeEvent",
     "QScrollArea",
+    "QShowEvent",
     "QSize",
     "QSizePolicy",
+    "QSplitter",
     "QStackedWidget",
     "QStyle",
     "QStyleOptionViewItem",

@@ -2,8 +2,8 @@
 poll, the store's settings and lobby, public mode, uploads, and a shopper attaching a session.
 
 Credentials: a session link (`Authorization: Bearer csv...`) for `/api/live/session`, the store's
-key for `/api/stores/{id}/live`, a shopper's session for `/api/cart/live-sessions`; public mode
-needs none."""
+key for `/api/stores/{id}/live`, a shopper's session for `/api/cart/live-sessions` (and, for a
+session attached to that cart, `/api/cart/live-sessions/{id}`); public mode needs none."""
 
 from __future__ import annotations
 
@@ -292,5 +292,25 @@ def routes(
     @router.get("/api/cart/live-sessions")
     async def attached(shopper: Shopper = signed_in) -> list[SessionSummary]:
         return await selling.attached(shopper.cart_id)
+
+    # The same session as `/api/live/session/...`, for the cart it is attached to: a desktop cart
+    # polls with its own session token (sessions attached from another computer have no link).
+
+    @router.get("/api/cart/live-sessions/{session_id}")
+    async def cart_session(session_id: Ident, shopper: Shopper = signed_in) -> LiveSnapshot:
+        return await selling.snapshot(await selling.for_cart(shopper.cart_id, session_id))
+
+    @router.get("/api/cart/live-sessions/{session_id}/events", response_model=PollResponse)
+    async def cart_session_events(
+        session_id: Ident, after: After = 0, wait: Wait = 0, shopper: Shopper = signed_in
+    ) -> Response:
+        speaker = await selling.for_cart(shopper.cart_id, session_id)
+        return poll_response(await events(speaker, after, wait))
+
+    @router.post("/api/cart/live-sessions/{session_id}/commands")
+    async def cart_session_command(
+        session_id: Ident, command: Annotated[LiveCommand, Body()], shopper: Shopper = signed_in
+    ) -> LiveResult | SearchResults:
+        return await run(await selling.for_cart(shopper.cart_id, session_id), command)
 
     return router

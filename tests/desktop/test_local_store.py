@@ -83,3 +83,24 @@ async def test_rows_keep_their_order(tmp_path: Path) -> None:
     await store.save([CartItem(view("t0", qty=4, version=2))])  # an update keeps its place
     assert [i.ticket_id for i in (await store.load()).items] == [f"t{n}" for n in range(5)]
     await store.close()
+
+
+async def test_live_sessions_are_kept_with_who_deleted_them_and_forgotten_with_the_cart(
+    tmp_path: Path,
+) -> None:
+    from cartstart_desktop.core.live import LiveEntry
+    from tests.desktop.test_live_models import summary
+
+    store = LocalStore(tmp_path / "cart.sqlite3")
+    await store.open()
+    entries = [
+        LiveEntry(summary("ls1", unread=2, text="<b>hi</b>")),
+        LiveEntry(summary("ls2"), "store"),
+    ]
+    await store.save_live(entries)
+    await store.close()
+    await store.open()  # a restart
+    assert sorted(await store.load_live(), key=lambda e: e.session_id) == entries
+    await store.clear()
+    assert await store.load_live() == []
+    await store.close()

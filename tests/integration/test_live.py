@@ -371,6 +371,48 @@ async def test_a_desktop_cart_attaches_a_session_and_holds_its_items(
     assert r.status_code == 409  # one cart per session
 
 
+async def test_an_attached_cart_polls_and_speaks_in_its_session_with_its_own_token(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    store_id, key = await seed_store(server.hub, "Shop", {"mug": 2})
+    link, _ = await start_over_http(http, store_id)
+    alice = await sign_up(http, "alice@example.org")
+    attached = await http.post("/api/cart/live-sessions", json={"link": link}, headers=alice.auth)
+    session_id = attached.json()["session_id"]
+    path = f"/api/cart/live-sessions/{session_id}"
+    snap = (await http.get(path, headers=alice.auth)).json()
+    assert snap["type"] == "live_snapshot" and snap["session"]["attached"] is True
+    store_auth = {"Authorization": f"Bearer {key}"}
+    r = await http.post(
+        f"/api/stores/{store_id}/live/sessions/{session_id}/commands",
+        json={"type": "say", "id": cid(), "text": "hello"},
+        headers=store_auth,
+    )
+    assert r.status_code == 200, r.text
+    r = await http.get(path + "/events", params={"after": snap["head_seq"]}, headers=alice.auth)
+    assert [m["message"]["text"] for m in r.json()["messages"]] == ["hello"]
+    said = await http.post(
+        path + "/commands", json={"type": "say", "id": cid(), "text": "hi"}, headers=alice.auth
+    )
+    assert said.status_code == 200 and said.json()["message"]["author"] == "visitor"
+    took = await http.post(
+        path + "/commands",
+        json={"type": "take", "id": cid(), "product_id": "mug"},
+        headers=alice.auth,
+    )
+    cart = (await http.get("/api/cart", headers=alice.auth)).json()
+    assert [t["ticket_id"] for t in cart["tickets"]] == [took.json()["ticket"]["ticket_id"]]
+    bob = await sign_up(http, "bob@example.org")
+    assert (await http.get(path, headers=bob.auth)).status_code == 404  # not bob's session
+    r = await http.delete(f"/api/stores/{store_id}/live/sessions/{session_id}", headers=store_auth)
+    assert r.status_code == 204
+    r = await http.get(path + "/events", params={"after": 0}, headers=alice.auth)
+    assert r.status_code == 410
+    assert r.json()["error"]["code"] == "gone"
+    assert r.json()["error"]["details"]["deleted_by"] == "store"
+    assert (await http.get("/api/cart/live-sessions", headers=alice.auth)).json() == []
+
+
 async def test_a_store_turns_its_page_off(server: HubServer, http: httpx.AsyncClient) -> None:
     store_id, key = await seed_store(server.hub, "Shop", {"mug": 2})
     store_auth = {"Authorization": f"Bearer {key}"}

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import pytestqt.plugin
 import qasync
 from PySide6.QtWidgets import QApplication
 
@@ -38,11 +39,36 @@ class _TestLoop(qasync.QEventLoop):  # type: ignore[misc]
             asyncio.events._set_running_loop(None)
 
 
+_loops: list[_TestLoop] = []
+
+
 def _qasync_loop() -> Any:
     app = QApplication.instance() or QApplication([])
     # As in the app: closing the last window must not stop the loop the test runs on.
     app.setQuitOnLastWindowClosed(False)  # type: ignore[attr-defined]
-    return _TestLoop(app)
+    _loops[:] = [_TestLoop(app)]
+    return _loops[0]
+
+
+def _process_events_on_the_loop() -> None:
+    """pytest-qt pumps Qt events between the test's phases (after the fixtures are set up,
+    before and after they are torn down), when no loop runs. A qasync loop's callbacks are Qt
+    events, so the hub's background tasks (uvicorn's 0.1 s tick, the outbound queue's first
+    read) would take a step there without a running loop and fail later, at random. They take
+    it with their loop set, as they would in it."""
+    loop = _loops[0] if _loops else None
+    if loop is None or loop.is_closed() or asyncio.events._get_running_loop() is not None:
+        _process_events()
+        return
+    asyncio.events._set_running_loop(loop)
+    try:
+        _process_events()
+    finally:
+        asyncio.events._set_running_loop(None)
+
+
+_process_events = pytestqt.plugin._process_events
+pytestqt.plugin._process_events = _process_events_on_the_loop
 
 
 def pytest_asyncio_loop_factories(

@@ -1,5 +1,6 @@
 """The cart paints its saved contents before the network stack loads (docs/benchmarks.md): opening
-a session and showing the window must not import httpx, websockets, keyring or aiortc."""
+a session and showing the window must not import httpx, websockets, keyring or aiortc, nor
+anything of live selling (the Live sessions tab builds itself when first shown)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ async def main() -> None:
 
 asyncio.run(main())
 print(json.dumps(sorted(m.split(".")[0] for m in sys.modules)))
+print(json.dumps(sorted(m for m in sys.modules if m.rsplit(".", 1)[-1].startswith("live"))))
 """
 
 
@@ -43,6 +45,8 @@ def test_opening_the_cart_loads_no_network_or_keyring_module(tmp_path: Path) -> 
         check=True,
         timeout=60,
     ).stdout
-    loaded = set(json.loads(out.strip().splitlines()[-1]))
+    packages, live = (json.loads(line) for line in out.strip().splitlines()[-2:])
+    loaded = set(packages)
     assert "PySide6" in loaded and "aiosqlite" in loaded  # it did open and show
     assert loaded.isdisjoint({"httpx", "httpcore", "websockets", "keyring", "aiortc"})
+    assert live == []  # shared_protocol.live, core.live*, ui.live*: when the tab first shows
