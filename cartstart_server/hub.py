@@ -62,7 +62,7 @@ class Hub:
         self.stores = Stores(self.committer, db, clock, config, self.metrics, self.origins, queued)
         self.orders = Orders(self.committer, db, clock, queued)
         self.streams = Streams(db, broker)
-        self.selling = Selling(self.committer, db, broker, clock, config, queued)
+        self.selling = Selling(self.committer, db, clock, config, queued)
         self.boards = Boards(self.committer, db, clock, config)
         self.calls = Calls(self.committer, db, clock, config)
         self.ops = Ops(db, clock, self.metrics)

@@ -206,9 +206,9 @@ class LiveSession:
         self.messages = {m.message_id: m for m in snap.messages}
         self.counter = sorted(snap.counter, key=lambda p: p.at, reverse=True)
         self.tickets = {t.ticket_id: t for t in snap.cart}
-        self.read = {"visitor": snap.read.get("visitor", 0), "store": snap.read.get("store", 0)}
+        self.read = {"visitor": snap.read.visitor, "store": snap.read.store}
         if self.status is Status.WEBSOCKET:
-            self.store_here = snap.here.get("store", False)
+            self.store_here = snap.here.store
         self.loaded = True
         self.changed.emit(frozenset({"chat", "read", "counter", "cart", "presence"}))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, Literal, TypeVar, assert_never
+from typing import Any, Literal, assert_never
 
 from pydantic import TypeAdapter
 
@@ -45,8 +45,6 @@ from shared_protocol.live import (
 )
 
 from .. import credentials as cred
-from ..broker.base import Broker
-from ..broker.base import Callback as Callback
 from ..clock import Clock
 from ..config import HubConfig
 from ..domain import identity as who
@@ -57,7 +55,6 @@ from ..domain.topics import (
     live_lobby_topic,
     live_public_topic,
     live_signal_topic,
-    live_store_topic,
 )
 from ..storage import boards, calls, directory, ledger, orders, queries, selling
 from ..storage import lobby as sessions_of
@@ -65,7 +62,6 @@ from ..storage.base import Database
 from ..storage.sql import Effects, Plan
 from .commits import Committer, once
 
-T = TypeVar("T")
 _RESULT = TypeAdapter(LiveResult)
 SessionCommand = Say | MarkRead | Present | Take | PutBack | OrderNow
 
@@ -75,13 +71,11 @@ class Selling:
         self,
         committer: Committer,
         db: Database,
-        broker: Broker,
         clock: Clock,
         config: HubConfig,
         on_queued: Callable[[], None],
     ) -> None:
         self._committer = committer
-        self._broker = broker
         self._db = db
         self._clock = clock
         self._config = config
@@ -364,28 +358,6 @@ class Selling:
         return LiveResult(id=cmd.id if cmd else "delete"), gone
 
     # ---- ephemeral ----------------------------------------------------------------------------
-
-    @staticmethod
-    def signals_of(session_id: str) -> str:
-        return live_signal_topic(session_id)
-
-    @staticmethod
-    def lobby_of(store_id: str) -> str:
-        return live_lobby_topic(store_id)
-
-    @staticmethod
-    def public_of(store_id: str) -> str:
-        return live_public_topic(store_id)
-
-    @staticmethod
-    def store_of(store_id: str) -> str:
-        return live_store_topic(store_id)
-
-    def listen(self, topic: str, callback: Callback) -> None:
-        self._broker.subscribe(topic, callback)
-
-    def unlisten(self, topic: str, callback: Callback) -> None:
-        self._broker.unsubscribe(topic, callback)
 
     async def lead_of(self, speaker: Speaker) -> GalleryState:
         s = await self._db.read(selling.require_session(speaker.session_id))

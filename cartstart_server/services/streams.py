@@ -15,11 +15,22 @@ from shared_protocol.live import LiveSnapshot
 from shared_protocol.session import can_replay
 from shared_protocol.store import StoreSnapshot
 
-from ..broker.base import Broker, Callback
+from ..broker.base import Broker
+from ..broker.base import Callback as Callback
 from ..domain.topics import Frame as Frame
 from ..domain.topics import Hold as Hold
 from ..domain.topics import ProductKey as ProductKey
-from ..domain.topics import cart_stream, holds_of, live_stream, product_topic, store_stream
+from ..domain.topics import (
+    cart_stream,
+    holds_of,
+    live_lobby_topic,
+    live_public_topic,
+    live_signal_topic,
+    live_store_topic,
+    live_stream,
+    product_topic,
+    store_stream,
+)
 from ..storage import outbox
 from ..storage.base import Database
 
@@ -64,6 +75,30 @@ class Streams:
     @staticmethod
     def of_live(session_id: str) -> Stream:
         return Stream(live_stream(session_id), carries_holds=False, trimmed_by_acks=False)
+
+    # A live session's signals, a store's live lobby, its public board and its calls' busy state:
+    # broker topics only (nothing stored), followed by the live channel's connections.
+    @staticmethod
+    def live_signals(session_id: str) -> str:
+        return live_signal_topic(session_id)
+
+    @staticmethod
+    def live_lobby(store_id: str) -> str:
+        return live_lobby_topic(store_id)
+
+    @staticmethod
+    def live_public(store_id: str) -> str:
+        return live_public_topic(store_id)
+
+    @staticmethod
+    def live_store(store_id: str) -> str:
+        return live_store_topic(store_id)
+
+    def listen(self, topic: str, callback: Callback) -> None:
+        self._broker.subscribe(topic, callback)
+
+    def unlisten(self, topic: str, callback: Callback) -> None:
+        self._broker.unsubscribe(topic, callback)
 
     def follow(self, stream: Stream, callback: Callback) -> None:
         self._broker.subscribe(stream.name, callback)

@@ -47,8 +47,8 @@ from shared_protocol.live import (
 from ..services.boards import Boards
 from ..services.calls import Calls
 from ..services.identity import Identity
-from ..services.selling import Callback, Selling, Speaker
-from ..services.streams import Frame, Streams
+from ..services.selling import Selling, Speaker
+from ..services.streams import Callback, Frame, Streams
 from .ws_session import Wiring
 from .ws_streams import StreamSession
 
@@ -147,15 +147,15 @@ class LiveSession(StreamSession[LiveMessage]):
         assert self.speaker is not None
         self.role = self.speaker.side
         self.store_id = self.speaker.store_id
-        self._listen(self.selling.signals_of(self.speaker.session_id), self._signal)
-        self._listen(self.selling.store_of(self.store_id), self._forward)  # the seller's calls
+        self._listen(self.streams.live_signals(self.speaker.session_id), self._signal)
+        self._listen(self.streams.live_store(self.store_id), self._forward)  # the seller's calls
         self.stream = self.streams.of_live(self.speaker.session_id)
         await self.start_stream(hello)
         await self._announce_presence(here=True, ask=True)
 
     async def _open_lobby(self) -> None:
         self.role = "lobby"
-        self._listen(self.selling.lobby_of(self.store_id), self._forward)
+        self._listen(self.streams.live_lobby(self.store_id), self._forward)
         await self.streams.ready()
         await self.send(self._welcome_frame())
         await self.send((await self.selling.lobby(self.store_id)).model_dump_json())
@@ -164,7 +164,7 @@ class LiveSession(StreamSession[LiveMessage]):
         await self.selling.open_store(store_id)
         self.role = "public"
         self.store_id = store_id
-        self._listen(self.selling.public_of(store_id), self._forward)
+        self._listen(self.streams.live_public(store_id), self._forward)
         await self.streams.ready()
         await self.send(self._welcome_frame())
         snap = await self.selling.public(store_id, as_store=False, command_id=None)
@@ -358,14 +358,14 @@ class LiveSession(StreamSession[LiveMessage]):
             self.in_background(self.send(frame.text))
 
     def _listen(self, topic: str, callback: Callback) -> None:
-        self.selling.listen(topic, callback)
+        self.streams.listen(topic, callback)
         self.listening.append((topic, callback))
 
     async def close(self) -> None:
         for key in self.watching:
             self.fanout.remove(self.conn, key)
         for topic, callback in self.listening:
-            self.selling.unlisten(topic, callback)
+            self.streams.unlisten(topic, callback)
         if self.speaker is not None:
             with contextlib.suppress(Exception):
                 await self._announce_presence(here=False)
