@@ -14,6 +14,7 @@ import json
 import logging
 import random
 import time
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -70,6 +71,54 @@ class Sink(Protocol):
 # Pauses between reconnection attempts, and between tries of one command (same id each time).
 RECONNECT = Backoff(base=0.5, cap=30.0)
 COMMAND_RETRY = Backoff(base=0.2, cap=2.0)
+
+
+async def with_retries(
+    send: Callable[[float], Awaitable[Any]],
+    *,
+    within: float,
+    rng: random.Random,
+    stopping: Callable[[], bool],
+) -> Any:
+    """`send(deadline)` again and again (with the same command id: the hub applies it once)
+    until it is answered or `within` seconds have passed. Returns the reply; raises HubError for an
+    error reply and Offline when the hub cannot be reached in time. The cart's and the live
+    sessions' connections send their commands through this."""
+    deadline = time.monotonic() + within
+    pauses = COMMAND_RETRY.delays(rng)
+    while True:
+        try:
+            reply = await send(deadline)
+        except (ConnectionError, HubUnreachable, TimeoutError) as exc:
+            if time.monotonic() >= deadline or stopping():
+                raise Offline("the hub cannot be reached; try again in a moment") from exc
+            await asyncio.sleep(next(pauses))
+            continue
+        if isinstance(reply, ErrorMessage):
+            raise HubError(reply.code.value, reply.message, dict(reply.details))
+        return reply
+
+
+async def over_websocket(
+    ws: ClientConnection,
+    pending: dict[str, asyncio.Future[Any]],
+    command_id: str,
+    frame: str,
+    deadline: float,
+) -> Any:
+    """Send a command on the socket and wait for the reply with its id (which the reader puts in
+    `pending`); a closed socket is a ConnectionError (try again, maybe by polling)."""
+    future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    pending[command_id] = future
+    from websockets.exceptions import ConnectionClosed  # loaded with the socket
+
+    try:
+        await ws.send(frame)
+        return await asyncio.wait_for(future, max(0.1, deadline - time.monotonic()))
+    except ConnectionClosed as exc:
+        raise ConnectionError(f"WebSocket closed: {exc}") from exc
+    finally:
+        pending.pop(command_id, None)
 
 
 class HubConnection:
@@ -284,34 +333,18 @@ class HubConnection:
         """Send a command by whichever transport works, retrying with the same id (the hub
         applies it once). Returns the reply (a result or a snapshot); raises HubError for an error
         reply and Offline if the hub cannot be reached in time."""
-        deadline = time.monotonic() + self.command_timeout
-        pauses = COMMAND_RETRY.delays(self._rng)
-        while True:
-            try:
-                reply = await self._send_command(command, deadline)
-            except (ConnectionError, HubUnreachable, TimeoutError) as exc:
-                if time.monotonic() >= deadline or self._stopping:
-                    raise Offline("the hub cannot be reached; try again in a moment") from exc
-                await asyncio.sleep(next(pauses))
-                continue
-            if isinstance(reply, ErrorMessage):
-                raise HubError(reply.code.value, reply.message, dict(reply.details))
-            return reply
+        return await with_retries(
+            lambda deadline: self._send_command(command, deadline),
+            within=self.command_timeout,
+            rng=self._rng,
+            stopping=lambda: self._stopping,
+        )
 
     async def _send_command(self, command: Command, deadline: float) -> Any:
         ws = self._ws
         if ws is not None:
-            future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-            self._pending[command.id] = future
-            from websockets.exceptions import ConnectionClosed  # loaded with the socket
-
-            try:
-                await ws.send(command.model_dump_json())
-                return await asyncio.wait_for(future, max(0.1, deadline - time.monotonic()))
-            except ConnectionClosed as exc:
-                raise ConnectionError(f"WebSocket closed: {exc}") from exc
-            finally:
-                self._pending.pop(command.id, None)
+            frame = command.model_dump_json()
+            return await over_websocket(ws, self._pending, command.id, frame, deadline)
         if isinstance(command, Sync):  # polling has no sync command: read the snapshot
             body = await self.api.snapshot()
             snapshot = parse(

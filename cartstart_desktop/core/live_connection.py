@@ -34,7 +34,7 @@ from shared_protocol.live import (
 from shared_protocol.session import SUPPORTED_VERSIONS, InboundCursor, StreamGap
 
 from .api import HubApi, HubError, HubUnreachable
-from .connection import COMMAND_RETRY, RECONNECT, Offline, Status
+from .connection import RECONNECT, Status, over_websocket, with_retries
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -267,35 +267,19 @@ class LiveConnection:
         """Send a command by whichever transport works, retrying with the same id (the hub
         applies it once). Returns the result; raises HubError for an error answer and Offline
         when the hub cannot be reached in time."""
-        deadline = time.monotonic() + self.command_timeout
-        pauses = COMMAND_RETRY.delays(self._rng)
-        while True:
-            try:
-                reply = await self._send(command, deadline)
-            except (ConnectionError, HubUnreachable, TimeoutError) as exc:
-                if time.monotonic() >= deadline or self._stopping:
-                    raise Offline("the hub cannot be reached; try again in a moment") from exc
-                await asyncio.sleep(next(pauses))
-                continue
-            if isinstance(reply, ErrorMessage):
-                raise HubError(reply.code.value, reply.message, dict(reply.details))
-            return reply
+        return await with_retries(
+            lambda deadline: self._send(command, deadline),
+            within=self.command_timeout,
+            rng=self._rng,
+            stopping=lambda: self._stopping,
+        )
 
     async def _send(self, command: BaseModel, deadline: float) -> Any:
         command_id: str = getattr(command, "id")  # noqa: B009 (every command has one)
         ws = self._ws
         if ws is not None:
-            future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-            self._pending[command_id] = future
-            from websockets.exceptions import ConnectionClosed
-
-            try:
-                await ws.send(command.model_dump_json())
-                return await asyncio.wait_for(future, max(0.1, deadline - time.monotonic()))
-            except ConnectionClosed as exc:
-                raise ConnectionError(f"WebSocket closed: {exc}") from exc
-            finally:
-                self._pending.pop(command_id, None)
+            frame = command.model_dump_json()
+            return await over_websocket(ws, self._pending, command_id, frame, deadline)
         reply = await self.api.live_command(self.session_id, command.model_dump_json())
         return parse(Channel.LIVE, "server", json.dumps(reply))
 
