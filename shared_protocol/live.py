@@ -33,7 +33,6 @@ from .common import (
     Inbound,
     Quantity,
     Seq,
-    Url,
 )
 from .live_server import (
     BoardChanged as BoardChanged,
@@ -102,6 +101,9 @@ from .live_server import (
     WidgetRemoved as WidgetRemoved,
 )
 from .live_views import (
+    MAX_NOTE as MAX_NOTE,
+)
+from .live_views import (
     ChatLine as ChatLine,
 )
 from .live_views import (
@@ -132,11 +134,13 @@ from .live_views import (
     Widget as Widget,
 )
 from .live_views import (
+    WidgetIn as WidgetIn,
+)
+from .live_views import (
     WidgetKind as WidgetKind,
 )
 
 MAX_CHAT = 2000  # characters in one chat message
-MAX_NOTE = 2000
 MAX_QUERY = 200
 
 
@@ -196,15 +200,6 @@ class PutBack(Inbound):
     type: Literal["put_back"] = "put_back"
     id: CommandId
     ticket_id: Ident
-
-
-class WidgetIn(Inbound):
-    kind: WidgetKind
-    product_id: Ident | None = Field(None, description="kind product")
-    upload_id: Ident | None = Field(None, description="kind image: from POST /api/live/uploads")
-    url: Url | None = Field(None, description="kind link")
-    title: Annotated[str, Field(max_length=200)] = ""
-    text: Annotated[str, Field(max_length=MAX_NOTE)] = ""
 
 
 class Post(Inbound):

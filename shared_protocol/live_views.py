@@ -7,11 +7,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .common import Money, Outbound, Timestamp, Url
+from .common import Ident, Inbound, Money, Outbound, Timestamp, Url
 
 Side = Literal["visitor", "store"]
 WidgetKind = Literal["product", "image", "link", "note"]
 Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
+MAX_NOTE = 2000  # characters in a note on a board
 
 
 class LiveStyle(Outbound):
@@ -109,3 +110,12 @@ class LiveSettings(Outbound):
     enabled: bool
     style: LiveStyle
     page_url: str = Field(description="The hub's page for this store's visitors")
+
+
+class WidgetIn(Inbound):
+    kind: WidgetKind
+    product_id: Ident | None = Field(None, description="kind product")
+    upload_id: Ident | None = Field(None, description="kind image: from POST /api/live/uploads")
+    url: Url | None = Field(None, description="kind link")
+    title: Annotated[str, Field(max_length=200)] = ""
+    text: Annotated[str, Field(max_length=MAX_NOTE)] = ""
