@@ -402,3 +402,19 @@ async def test_counts_on_the_page_follow_the_ledger_without_a_reload(
         assert r.status_code == 200, r.text
     await expect(mug_in_gallery).to_have_text("3 available")
     await expect(mug_on_board).to_have_text("3 available")
+
+
+async def test_views_the_store_turned_off_leave_no_empty_column(
+    browser: Browser, shop: Shop, seller: Seller
+) -> None:
+    await seller.settings(counter=False, board=False)
+    page = await open_live(browser, shop)
+    await start_session(page)
+    await expect(page.locator("#counter")).to_be_hidden()
+    await expect(page.locator("#board")).to_be_hidden()
+    cart = await page.locator("#cart").bounding_box()
+    gallery_box = await page.locator("#gallery").bounding_box()
+    assert cart is not None and gallery_box is not None
+    # The remaining panels take the page's whole width, not one column of three.
+    assert cart["width"] > VIEWPORT["width"] * 0.8, cart
+    assert gallery_box["width"] > VIEWPORT["width"] * 0.8, gallery_box
