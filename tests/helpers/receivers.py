@@ -1,13 +1,17 @@
-"""Real receivers for what the hub sends out: a webhook endpoint and an SMTP server."""
+"""Real receivers for what the hub sends out (a webhook endpoint, an SMTP server), and a site
+serving a store's pictures."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import uvicorn
 from aiosmtpd.controller import Controller
@@ -78,3 +82,33 @@ def smtp_server() -> Iterator[tuple[int, list[Message]]]:
         yield port, inbox.messages
     finally:
         controller.stop()
+
+
+@contextlib.contextmanager
+def picture_site(files: dict[str, bytes], asked: list[str] | None = None) -> Iterator[str]:
+    """A store's web server for its pictures (PNG by path, 404 for the rest) on 127.0.0.1;
+    each path asked for is appended to `asked`."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if asked is not None:
+                asked.append(self.path)
+            body = files.get(self.path)
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "image/png" if body else "text/plain")
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

@@ -17,10 +17,8 @@ import io
 import json
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +30,7 @@ from websockets.asyncio.client import connect
 from shared_protocol.common import Price
 from shared_protocol.store import ProductIn
 from storefront_templates.store_api import StoreClient
+from tests.helpers.receivers import picture_site
 from tests.storefront.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.storefront.screenshots import Demo, start_demo
 
@@ -100,27 +99,8 @@ def pictures_site() -> Iterator[str]:
         "/logo.png": _drawn(_logo),
         "/glaze-tests.png": _drawn(_glaze_test),
     }
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = files.get(self.path, b"")
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Type", "image/png")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with picture_site(files) as site:
+        yield site
 
 
 class Store:

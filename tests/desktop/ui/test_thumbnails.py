@@ -3,10 +3,8 @@ home, painted by the delegate; a placeholder while loading and for products with
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -23,6 +21,7 @@ from shared_protocol.common import Price
 from shared_protocol.store import ProductIn, UpsertProducts
 from tests.desktop.ui.test_main_window import MakeWindow, signed_in
 from tests.helpers.hubs import command_id, seed_store
+from tests.helpers.receivers import picture_site
 from tests.helpers.waiting import eventually
 
 RED = QColor(220, 30, 30)
@@ -42,29 +41,8 @@ def png(colour: QColor) -> bytes:
 def picture_server(pictures: dict[str, bytes]) -> Iterator[tuple[str, list[str]]]:
     """A store's web server for its pictures, counting what it is asked for."""
     asked: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            asked.append(self.path)
-            body = pictures.get(self.path)
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Type", "image/png" if body else "text/plain")
-            self.send_header("Content-Length", str(len(body or b"")))
-            self.end_headers()
-            self.wfile.write(body or b"")
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", asked
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with picture_site(pictures, asked) as site:
+        yield site, asked
 
 
 def rows(window: MainWindow) -> dict[str, Any]:
