@@ -9,7 +9,8 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml 2>/dev/null | cut -c1
 # PostgreSQL and Redis, which the tests start themselves in a temporary directory, and PHP's
 # command line with its built-in web server for the PHP store (storefront_templates/examples/php),
 # and coturn, the TURN relay the call tests start on loopback (tests/helpers/turn.py).
-QT_DEB := libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3
+# The desktop cart's calls play and record sound through PortAudio (libportaudio2).
+QT_DEB := libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 libportaudio2
 TEST_DEB := $(QT_DEB) chromium postgresql redis-server php-cli coturn
 # A real X server for screenshots (Qt's xcb plugin needs the xcb libraries).
 SCREEN_DEB := $(QT_DEB) xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \

@@ -218,6 +218,13 @@ class HubApi:
         )
         return result
 
+    async def live_ice_servers(self, session_id: str) -> dict[str, Any]:
+        """STUN and TURN servers for a call in this session (TURN credentials expire)."""
+        result: dict[str, Any] = await self._request(
+            "GET", f"/api/cart/live-sessions/{session_id}/ice-servers"
+        )
+        return result
+
     async def live_command(self, session_id: str, body: str) -> dict[str, Any]:
         """A session command's JSON (as the WebSocket would send it); returns the reply."""
         result: dict[str, Any] = await self._request(

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from shared_protocol import Channel, ErrorCode, parse
+from shared_protocol.calls import PeerMedia, RtcRelayed, SellerBusy
 from shared_protocol.common import ErrorMessage
 from shared_protocol.live import (
     GalleryState,
@@ -50,7 +51,9 @@ class LiveSink(Protocol):
 
     def apply_events(self, events: list[Any]) -> None: ...
 
-    def apply_signal(self, signal: Presence | TypingNow, now: float) -> None: ...
+    def apply_signal(
+        self, signal: Presence | TypingNow | PeerMedia | SellerBusy | RtcRelayed, now: float
+    ) -> None: ...
 
     def deleted_now(self, by: str) -> None: ...
 
@@ -211,7 +214,7 @@ class LiveConnection:
                 self._take_snapshot(message)
             case SessionDeleted():
                 self._gone(message.by)
-            case Presence() | TypingNow():
+            case Presence() | TypingNow() | PeerMedia() | SellerBusy() | RtcRelayed():
                 self.sink.apply_signal(message, self._clock())
             case GalleryState():
                 pass  # the desktop has no gallery
@@ -284,8 +287,8 @@ class LiveConnection:
         return parse(Channel.LIVE, "server", json.dumps(reply))
 
     async def signal(self, message: BaseModel) -> None:
-        """An ephemeral signal (typing): sent on a WebSocket, dropped when polling (HTTP has no
-        signals; a moment that passed)."""
+        """An ephemeral signal (typing, a call's signalling): sent on a WebSocket, dropped when
+        polling (HTTP has no signals; calls need the WebSocket)."""
         ws = self._ws
         if ws is None:
             return

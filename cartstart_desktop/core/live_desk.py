@@ -19,10 +19,12 @@ from shared_protocol import ErrorCode
 from shared_protocol.live import MarkRead, PutBack, Say, SessionSummary, Take, Typing
 
 from .api import BadAddress, HubError, HubUnreachable
+from .call_devices import CallDevices, choose
 from .cart import Notice
 from .commands import build, command_id
 from .hub_link import HubLink
 from .live import LiveEntry, LiveSessions, find_link
+from .live_call import SessionCall
 from .live_connection import LiveConnection
 from .live_session import LiveSession
 from .local_store import LocalStore
@@ -39,9 +41,16 @@ class NotALink(BadAddress):
 class OpenSession:
     """A session the shopper opened: its state, its connection, and what can be done in it."""
 
-    def __init__(self, model: LiveSession, connection: LiveConnection, clock: Callable[[], float]):
+    def __init__(
+        self,
+        model: LiveSession,
+        connection: LiveConnection,
+        call: SessionCall,
+        clock: Callable[[], float],
+    ):
         self.model = model
         self.connection = connection
+        self.call = call
         self._clock = clock
         self.task: asyncio.Task[None] | None = None
 
@@ -111,6 +120,10 @@ class LiveDesk:
         self._loaded = False
         self._stopping = False
         self._saved: list[LiveEntry] = []
+        self.call_devices: Callable[[], CallDevices] = lambda: choose(
+            settings.camera, settings.microphone, settings.speaker
+        )
+        """What a call uses, asked when one starts (the settings at that moment)."""
 
     # ---- the list ---------------------------------------------------------------------------
 
@@ -201,7 +214,7 @@ class LiveDesk:
             return self.opened[session_id]
         api, _ = self._link.online()
         entry = self.sessions.get(session_id)
-        model = LiveSession(session_id, entry.store_name if entry else "")
+        model = LiveSession(session_id, entry.store_name if entry else "", self._clock)
         if entry is not None and entry.deleted:
             model.deleted_now(entry.deleted_by or "")
         connection = LiveConnection(
@@ -213,7 +226,8 @@ class LiveDesk:
             websocket_retry=self._websocket_retry,
             clock=self._clock,
         )
-        opened = OpenSession(model, connection, self._clock)
+        call = SessionCall(model, connection, api, self.call_devices)
+        opened = OpenSession(model, connection, call, self._clock)
         self.opened[session_id] = opened
         self.sessions.set_open(session_id, True)
         model.changed.connect(lambda parts: self._on_open_changed(model, parts))
@@ -246,6 +260,7 @@ class LiveDesk:
         self.sessions.set_open(session_id, False)
         if opened is None:
             return
+        await opened.call.close()
         await opened.connection.stop()
         if opened.task is not None:
             opened.task.cancel()

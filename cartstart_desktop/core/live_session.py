@@ -9,10 +9,12 @@ by identity (a message by its id, a ticket by its version) and the same thing tw
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from shared_protocol.calls import CallChanged, CallInfo, PeerMedia, RtcRelayed, SellerBusy
 from shared_protocol.common import TicketState, TicketView
 from shared_protocol.live import (
     MAX_CHAT,
@@ -30,6 +32,7 @@ from shared_protocol.live import (
     TypingNow,
 )
 
+from .call import CallWatch
 from .cart import countdown
 from .connection import Status
 from .money import format_money, times
@@ -37,7 +40,7 @@ from .observable import Signal
 
 MAX_TYPED = MAX_CHAT
 """The longest message the hub takes (the input stops there)."""
-Part = Literal["chat", "read", "counter", "cart", "presence", "typing", "deleted", "status"]
+Part = Literal["chat", "read", "counter", "cart", "presence", "typing", "deleted", "status", "call"]
 TYPING_SHOWN_FOR = 4.0
 """Seconds "typing…" stays after the store's last typing signal (it sends one every 2 s)."""
 TYPING_EVERY = 2.0
@@ -92,8 +95,12 @@ class LiveSession:
     """The state of one session the shopper opened. `session_id` is known before the first
     snapshot; everything else arrives with it."""
 
-    def __init__(self, session_id: str, store_name: str = "") -> None:
+    def __init__(
+        self, session_id: str, store_name: str = "", clock: Callable[[], float] = time.time
+    ) -> None:
         self.session_id = session_id
+        self._clock = clock
+        self.call = CallWatch(store_name)
         self.info: SessionInfo | None = None
         self.store_name = store_name
         self.style = LiveStyle()
@@ -110,6 +117,8 @@ class LiveSession:
         self._mark_sent = 0
         self._typing_sent = -TYPING_EVERY
         self.changed: Signal[frozenset[Part]] = Signal()
+        self.rtc: Signal[RtcRelayed] = Signal()
+        """The store's call signalling (for the call's media, not kept)."""
 
     # ---- what the views read ------------------------------------------------------------------
 
@@ -201,7 +210,7 @@ class LiveSession:
 
     def apply_snapshot(self, snap: LiveSnapshot) -> None:
         self.info = snap.session
-        self.store_name = snap.session.store_name
+        self.store_name = self.call.store_name = snap.session.store_name
         self.style = snap.style
         self.messages = {m.message_id: m for m in snap.messages}
         self.counter = sorted(snap.counter, key=lambda p: p.at, reverse=True)
@@ -210,7 +219,8 @@ class LiveSession:
         if self.status is Status.WEBSOCKET:
             self.store_here = snap.here.store
         self.loaded = True
-        self.changed.emit(frozenset({"chat", "read", "counter", "cart", "presence"}))
+        self.call.load(snap.call, snap.seller_busy, self._clock())
+        self.changed.emit(frozenset({"chat", "read", "counter", "cart", "presence", "call"}))
 
     def apply_events(self, events: Iterable[object]) -> None:
         parts: set[Part] = set()
@@ -232,13 +242,25 @@ class LiveSession:
                     parts.add("counter")
                 case SessionCartChanged():
                     parts |= self.take_ticket(event.ticket, emit=False)
+                case CallChanged():
+                    parts |= self.take_call(event.call, emit=False)
                 case SessionDeleted():
                     parts |= self._delete(event.by)
         if parts:
             self.changed.emit(frozenset(parts))
 
-    def apply_signal(self, signal: Presence | TypingNow, now: float) -> None:
+    def apply_signal(
+        self, signal: Presence | TypingNow | PeerMedia | SellerBusy | RtcRelayed, now: float
+    ) -> None:
         match signal:
+            case RtcRelayed():
+                self.rtc.emit(signal)
+            case PeerMedia():
+                if self.call.media(signal):
+                    self.changed.emit(frozenset({"call"}))
+            case SellerBusy():
+                self.call.seller_busy = signal.busy
+                self.changed.emit(frozenset({"call"}))
             case Presence():
                 self.store_here = signal.store
                 self.changed.emit(frozenset({"presence"}))
@@ -258,6 +280,16 @@ class LiveSession:
         if emit:
             self.changed.emit(frozenset(parts))
         return parts
+
+    def take_call(self, info: CallInfo | None, *, emit: bool = True) -> set[Part]:
+        """The call, from its event or a command's result (the same news twice: once)."""
+        before = (self.call.current, self.call.ended)
+        self.call.apply(info, self._clock())
+        if (self.call.current, self.call.ended) == before:
+            return set()
+        if emit:
+            self.changed.emit(frozenset({"call"}))
+        return {"call"}
 
     def take_ticket(self, ticket: TicketView, *, emit: bool = True) -> set[Part]:
         held = self.tickets.get(ticket.ticket_id)
@@ -288,4 +320,5 @@ class LiveSession:
         self.deleted_by = by
         self.store_here = None
         self.typing_until = 0.0
-        return {"deleted", "presence", "typing"}
+        self.call.load(None, False, self._clock())
+        return {"deleted", "presence", "typing", "call"}

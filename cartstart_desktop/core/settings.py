@@ -26,6 +26,11 @@ class Settings:
     email: str = ""
     force_polling: bool = False
     """Never try WebSockets (for networks that break them in ways that are slow to detect)."""
+    camera: str = ""
+    microphone: str = ""
+    speaker: str = ""
+    """Call devices (call_devices.py): "" the system's default, "none", a device's name, or
+    `format:file` for a camera or a test source (`lavfi:testsrc=size=640x480:rate=30`)."""
 
     @classmethod
     def load(cls, directory: Path) -> Settings:

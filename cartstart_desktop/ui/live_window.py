@@ -1,5 +1,6 @@
-"""One live session in its own window: the chat on the left (Enter sends; "typing…", here or
-away under it), the counter and the session cart on the right. It renders the session's state
+"""One live session in its own window: the call above the chat (live_call.py), the chat on the
+left (Enter sends; "typing…", here or away under it), the counter and the session cart on the
+right. It renders the session's state
 (core.live_session) and hands what the shopper does to the core (core.live_desk.OpenSession).
 
 What the chat shows is marked read (the store sees it), while the window is shown. Everything a
@@ -18,6 +19,8 @@ from ..core.connection import Status
 from ..core.live_desk import OpenSession
 from ..core.live_session import MAX_TYPED, CartRow, Part
 from ..core.session import CartSession
+from .call_settings import CallSettingsDialog
+from .live_call import CallPanel
 from .live_chat import ChatView, plain_label
 from .live_panels import CartItemRow, KeyedList, ProductRow
 from .qt import (
@@ -106,6 +109,10 @@ class LiveWindow(QWidget):
         chat_side = QWidget()
         chat_layout = QVBoxLayout(chat_side)
         chat_layout.setContentsMargins(0, 0, 6, 0)
+        self.call = CallPanel(opened.call, self._run, session.clock)
+        self.call.settings.clicked.connect(self.call_settings)
+        chat_layout.addWidget(self.call)
+        self._chat_layout = chat_layout
         chat_layout.addWidget(self.chat, 1)
         chat_layout.addWidget(self.presence)
         chat_layout.addLayout(typing)
@@ -160,7 +167,7 @@ class LiveWindow(QWidget):
         self.thumbnails.changed.connect(self._pictures_arrived)
         self.model.changed.connect(self._on_changed)
         self.set_label(label)
-        self._render(frozenset({"chat", "read", "counter", "cart", "presence", "status"}))
+        self._render(frozenset({"chat", "read", "counter", "cart", "presence", "status", "call"}))
         self.input.setFocus()
 
     # ---- core -> view -------------------------------------------------------------------------
@@ -189,6 +196,10 @@ class LiveWindow(QWidget):
                 if held
                 else "Held for you while you decide, and in your Cart too."
             )
+        if parts & {"call", "deleted"}:
+            self.call.show_call(model.read_only)
+            # The video takes two thirds of the height while a call runs; the bar, one line.
+            self._chat_layout.setStretchFactor(self.call, 2 if model.call.active else 0)
         if parts & {"presence", "typing", "deleted", "status"}:
             self.presence.setText(model.presence_text(self._session.clock()))
         if "deleted" in parts or model.read_only:
@@ -218,6 +229,7 @@ class LiveWindow(QWidget):
 
     def _on_tick(self) -> None:
         self.presence.setText(self.model.presence_text(self._session.clock()))
+        self.call.tick()
         for row in self.cart.rows.values():
             if isinstance(row, CartItemRow):
                 row.tick()
@@ -265,6 +277,11 @@ class LiveWindow(QWidget):
     def _put_back(self, ticket_id: str) -> None:
         self._run(self.opened.put_back(ticket_id))
 
+    def call_settings(self) -> CallSettingsDialog:
+        dialog = CallSettingsDialog(self._session.settings, self._session.directory, self)
+        dialog.open()
+        return dialog
+
     def show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.setToolTip(text)
@@ -273,6 +290,7 @@ class LiveWindow(QWidget):
         self._tick.stop()
         self._mark.stop()
         self.thumbnails.stop()
+        self.call.detach()
         with contextlib.suppress(ValueError):  # closed once already
             self.model.changed.disconnect(self._on_changed)
         super().closeEvent(event)

@@ -61,6 +61,7 @@ from PySide6.QtWidgets import (
 
 _LATER = {
     "QCheckBox": "PySide6.QtWidgets",
+    "QComboBox": "PySide6.QtWidgets",
     "QDialog": "PySide6.QtWidgets",
     "QDialogButtonBox": "PySide6.QtWidgets",
     "QFormLayout": "PySide6.QtWidgets",
@@ -72,6 +73,7 @@ _LATER = {
     "QGuiApplication": "PySide6.QtGui",
     "QCloseEvent": "PySide6.QtGui",
     "QShowEvent": "PySide6.QtGui",
+    "QPaintEvent": "PySide6.QtGui",
     "QPalette": "PySide6.QtGui",
     "QResizeEvent": "PySide6.QtGui",
     "QPoint": "PySide6.QtCore",
@@ -87,12 +89,14 @@ if TYPE_CHECKING:
         QCloseEvent,
         QDesktopServices,
         QGuiApplication,
+        QPaintEvent,
         QPalette,
         QResizeEvent,
         QShowEvent,
     )
     from PySide6.QtWidgets import (
         QCheckBox,
+        QComboBox,
         QDialog,
         QDialogButtonBox,
         QFormLayout,
@@ -124,6 +128,7 @@ __all__ = [
     "QCheckBox",
     "QCloseEvent",
     "QColor",
+    "QComboBox",
     "QDesktopServices",
     "QDialog",
     "QDialogButtonBox",
@@ -147,6 +152,7 @@ __all__ = [
     "QMessageBox",
     "QModelIndex",
     "QObject",
+    "QPaintEvent",
     "QPainter",
     "QPalette",
     "QPen",

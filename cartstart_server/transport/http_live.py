@@ -313,4 +313,10 @@ def routes(
     ) -> LiveResult | SearchResults:
         return await run(await selling.for_cart(shopper.cart_id, session_id), command)
 
+    @router.get("/api/cart/live-sessions/{session_id}/ice-servers")
+    async def cart_ice_servers(session_id: Ident, shopper: Shopper = signed_in) -> IceServers:
+        """STUN and TURN servers for a call in this session, from the desktop cart."""
+        speaker = await selling.for_cart(shopper.cart_id, session_id)
+        return calls.ice_servers(f"visitor-{speaker.session_id}")
+
     return router

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,28 @@ class _TestLoop(qasync.QEventLoop):  # type: ignore[misc]
 
 
 _loops: list[_TestLoop] = []
+
+
+CANCELLED_CONNECT = "ignore:unclosed:ResourceWarning"
+"""The cart cancels HTTP requests in flight when it signs out or quits. A TCP connect cancelled
+just as it succeeds (anyio's connect inside httpx drops the new stream when its caller is
+cancelled) leaves the socket and its transport to the garbage collector, which closes them with
+a ResourceWarning in whatever test runs then (CI saw one fail a later test's setup). The Qt
+tests tolerate that warning, and collect garbage at the end of each test so it stays in the
+test that cancelled; everywhere else an unclosed socket still fails."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.filterwarnings(CANCELLED_CONNECT))
+
+
+@pytest.fixture(autouse=True)
+def _collect_cancelled_connects() -> Any:
+    yield
+    gc.collect()
 
 
 def _qasync_loop() -> Any:

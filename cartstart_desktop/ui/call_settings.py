@@ -1,0 +1,69 @@
+"""Call settings: the camera, microphone and speaker calls use (core.call_devices lists them
+without opening any). Kept in the cart's settings; a call takes them when it starts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..core.call_devices import DEFAULT, NONE, Device, cameras, sound_devices
+from ..core.settings import Settings
+from .live_chat import plain_label
+from .qt import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QVBoxLayout, QWidget
+
+
+def _combo(devices: list[Device], chosen: str, default: str, name: str) -> QComboBox:
+    box = QComboBox()
+    box.setAccessibleName(name)
+    box.addItem(default, DEFAULT)
+    for device in devices:
+        box.addItem(device.label, device.choice)
+    box.addItem("None", NONE)
+    known = [box.itemData(i) for i in range(box.count())]
+    if chosen not in known:  # a device that is not plugged in now: kept, and shown as such
+        box.insertItem(1, f"{chosen} (not found)", chosen)
+    box.setCurrentIndex(max(0, [box.itemData(i) for i in range(box.count())].index(chosen)))
+    return box
+
+
+class CallSettingsDialog(QDialog):
+    def __init__(self, settings: Settings, directory: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Call settings")
+        self._settings = settings
+        self._directory = directory
+        mics, speakers, problem = sound_devices()
+        self.camera = _combo(cameras(), settings.camera, "The first camera found", "Camera")
+        self.microphone = _combo(mics, settings.microphone, "The system's microphone", "Microphone")
+        self.speaker = _combo(speakers, settings.speaker, "The system's speaker", "Speaker")
+        form = QFormLayout()
+        form.addRow("Camera", self.camera)
+        form.addRow("Microphone", self.microphone)
+        form.addRow("Speaker", self.speaker)
+        note = plain_label(
+            "Your camera stays off when a call starts: turn it on in the call when you want "
+            "the store to see you."
+        )
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #4a4f56")
+        self.problem = plain_label(problem)
+        self.problem.setStyleSheet("color: #9a6700")
+        self.problem.setWordWrap(True)
+        self.problem.setVisible(bool(problem))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+
+    def accept(self) -> None:
+        self._settings.camera = str(self.camera.currentData())
+        self._settings.microphone = str(self.microphone.currentData())
+        self._settings.speaker = str(self.speaker.currentData())
+        self._settings.save(self._directory)
+        super().accept()
