@@ -124,6 +124,8 @@ class LiveDesk:
             settings.camera, settings.microphone, settings.speaker
         )
         """What a call uses, asked when one starts (the settings at that moment)."""
+        self.call_connect_within = 20.0
+        """Seconds a call's media may take to connect before the call counts as lost."""
 
     # ---- the list ---------------------------------------------------------------------------
 
@@ -226,7 +228,13 @@ class LiveDesk:
             websocket_retry=self._websocket_retry,
             clock=self._clock,
         )
-        call = SessionCall(model, connection, api, self.call_devices)
+        call = SessionCall(
+            model,
+            connection,
+            api,
+            lambda: self.call_devices(),
+            connect_within=self.call_connect_within,
+        )
         opened = OpenSession(model, connection, call, self._clock)
         self.opened[session_id] = opened
         self.sessions.set_open(session_id, True)
