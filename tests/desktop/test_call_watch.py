@@ -13,7 +13,7 @@ from shared_protocol.calls import CallInfo, PeerMedia
 
 
 def info(state: str, call_id: str = "c1", **more: Any) -> CallInfo:
-    return CallInfo(call_id=call_id, started_by="visitor", state=state, created_at=1.0, **more)  # type: ignore[arg-type]
+    return CallInfo(call_id=call_id, started_by="visitor", state=state, created_at=1.0, **more)
 
 
 def test_a_call_begins_once_and_ends_once_whatever_order_the_news_comes_in() -> None:
@@ -101,12 +101,12 @@ def test_each_ending_in_words(
 ) -> None:
     call = CallInfo(
         call_id="c1",
-        started_by=started_by,  # type: ignore[arg-type]
+        started_by=started_by,
         state="ended",
         created_at=1.0,
         answered_at=2.0 if answered else None,
-        end_reason=reason,  # type: ignore[arg-type]
-        ended_by=by,  # type: ignore[arg-type]
+        end_reason=reason,
+        ended_by=by,
         duration=7.4 if answered else None,
     )
     assert ended_words(call, "Harbour") == words
