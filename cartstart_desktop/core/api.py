@@ -194,6 +194,13 @@ class HubApi:
 
     # ---- live sessions attached to this cart ---------------------------------------------------
 
+    async def start_live_session(self, store_id: str, label: str) -> str:
+        """A new live session with a store, as its page would start one; returns its link."""
+        result: dict[str, Any] = await self._request(
+            "POST", f"/api/live/stores/{store_id}/sessions", json={"label": label}
+        )
+        return str(result["link"])
+
     async def attach_live_session(self, link: str) -> dict[str, Any]:
         """Attach the session a link holds: its held items join this cart."""
         result: dict[str, Any] = await self._request(

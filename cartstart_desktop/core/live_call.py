@@ -22,7 +22,7 @@ from shared_protocol.calls import AnswerCall, CallInfo, HangUp, Media, Rtc, RtcR
 from .api import HubApi, HubError, HubUnreachable
 from .call_devices import CallDevices
 from .commands import command_id
-from .connection import Status
+from .connection import Offline, Status
 from .live_connection import LiveConnection
 from .live_session import LiveSession
 from .observable import Signal
@@ -87,8 +87,24 @@ class SessionCall:
 
     # ---- commands ---------------------------------------------------------------------------
 
-    async def ask(self) -> None:
-        """Ask the store for a call."""
+    async def ask(self, connecting_within: float = 10.0) -> None:
+        """Ask the store for a call (a session just opened gets a moment to connect)."""
+        online = (Status.WEBSOCKET, Status.POLLING)
+        if self.connection.status not in online:
+            connected = asyncio.Event()
+
+            def check(_: frozenset[str]) -> None:
+                if self.connection.status in online:
+                    connected.set()
+
+            self.model.changed.connect(check)
+            try:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(connected.wait(), connecting_within)
+            finally:
+                self.model.changed.disconnect(check)
+        if self.connection.status not in online:
+            raise Offline("the session is not connected")
         if self.connection.status is not Status.WEBSOCKET:
             self.trouble.emit(NEEDS_WEBSOCKET)
             return

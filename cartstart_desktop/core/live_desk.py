@@ -188,6 +188,15 @@ class LiveDesk:
                 "that is not a session link: copy it on the store's live page with "
                 "“Copy link to come back later”, then paste it here"
             )
+        return await self._attach(link)
+
+    async def start_with(self, store_id: str, label: str) -> LiveEntry:
+        """A new session with a store, from the cart (to call it about an item): started as
+        the store's page would start one, and attached at once."""
+        api, _ = self._link.online()
+        return await self._attach(await api.start_live_session(store_id, label.strip()))
+
+    async def _attach(self, link: str) -> LiveEntry:
         api, _ = self._link.online()
         summary = SessionSummary.model_validate(await api.attach_live_session(link))
         entry = self.sessions.apply_one(summary)

@@ -26,6 +26,8 @@ class Settings:
     email: str = ""
     force_polling: bool = False
     """Never try WebSockets (for networks that break them in ways that are slow to detect)."""
+    live_name: str = ""
+    """The name the shopper last gave a store when calling it from the cart."""
     camera: str = ""
     microphone: str = ""
     speaker: str = ""

@@ -1,5 +1,6 @@
-"""Call settings: the camera, microphone and speaker calls use (core.call_devices lists them
-without opening any). Kept in the cart's settings; a call takes them when it starts."""
+"""The desktop's call dialogs: Call settings (the camera, microphone and speaker calls use;
+core.call_devices lists them without opening any; kept in the cart's settings, a call takes
+them when it starts), and Call the store (the name the store will see, from a cart item)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,16 @@ from pathlib import Path
 from ..core.call_devices import DEFAULT, NONE, Device, cameras, sound_devices
 from ..core.settings import Settings
 from .live_chat import plain_label
-from .qt import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QVBoxLayout, QWidget
+from .qt import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
 
 
 def _combo(devices: list[Device], chosen: str, default: str, name: str) -> QComboBox:
@@ -66,4 +76,39 @@ class CallSettingsDialog(QDialog):
         self._settings.microphone = str(self.microphone.currentData())
         self._settings.speaker = str(self.speaker.currentData())
         self._settings.save(self._directory)
+        super().accept()
+
+
+class CallStoreDialog(QDialog):
+    """Before calling a store about an item in the cart: the name it will know the shopper by
+    (remembered for next time). The call starts in a new live session with that store."""
+
+    submitted = Signal(str)
+
+    def __init__(self, store_name: str, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Call {store_name}")
+        intro = plain_label(
+            f"{store_name} gets a video call request in a new live session, which you will "
+            "also find under Live sessions. Your camera stays off until you turn it on."
+        )
+        intro.setWordWrap(True)
+        self.name = QLineEdit(name)
+        self.name.setMaxLength(60)
+        self.name.setPlaceholderText("For example Ana")
+        self.name.setAccessibleName("Your name for the store")
+        form = QFormLayout()
+        form.addRow("Your name for the store", self.name)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.call_button = buttons.addButton("Call", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+
+    def accept(self) -> None:
+        self.submitted.emit(self.name.text().strip())
         super().accept()

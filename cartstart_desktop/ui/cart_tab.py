@@ -84,6 +84,7 @@ class DiscountList(QWidget):
 class CartTab(QWidget):
     checkedOut = Signal(str, str)  # title, text: what the checkout placed, for the shopper
     connectRequested = Signal()  # the empty cart's button
+    callRequested = Signal(str, str)  # store id, store name: Call the store…
 
     def __init__(self, session: CartSession, run: Run) -> None:
         super().__init__()
@@ -128,12 +129,14 @@ class CartTab(QWidget):
         self.renew_button = QPushButton("Renew hold")
         self.remove_button = QPushButton("Remove")
         self.open_button = QPushButton("Open page")
+        self.call_button = QPushButton("Call the store…")
+        self.call_button.setToolTip("A video call with the store about this item")
         self.checkout_store_button = QPushButton("Check out this store…")
         self.checkout_all_button = QPushButton("Check out all…")
         self.discounts = DiscountList()
         actions = QHBoxLayout()
         actions.addWidget(self.totals, 1)
-        for button in (self.open_button, self.renew_button, self.remove_button):
+        for button in (self.call_button, self.open_button, self.renew_button, self.remove_button):
             actions.addWidget(button)
         checkout = QHBoxLayout()
         checkout.addStretch(1)
@@ -157,6 +160,7 @@ class CartTab(QWidget):
         self.renew_button.clicked.connect(self._renew)
         self.remove_button.clicked.connect(self._remove)
         self.open_button.clicked.connect(self._open_page)
+        self.call_button.clicked.connect(self._call_store)
         self.checkout_store_button.clicked.connect(self._checkout_store)
         self.checkout_all_button.clicked.connect(lambda: self.review(None))
         self.view.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
@@ -209,6 +213,7 @@ class CartTab(QWidget):
         self.remove_button.setEnabled(item is not None)
         self.remove_button.setText("Remove" if item is None or item.held else "Clear")
         self.open_button.setEnabled(bool(item and item.page))
+        self.call_button.setEnabled(item is not None)
 
     # ---- view -> core -----------------------------------------------------------------------
 
@@ -235,6 +240,10 @@ class CartTab(QWidget):
             self._run(
                 self._session.pairing.open_page(item.page, ticket.store_id, ticket.store_name)
             )
+
+    def _call_store(self) -> None:
+        if (item := self._selected_item()) is not None:
+            self.callRequested.emit(item.ticket.store_id, item.ticket.store_name)
 
     def _checkout_store(self) -> None:
         if (store_id := self._selected_store()) is not None:

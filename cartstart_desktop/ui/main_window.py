@@ -36,6 +36,7 @@ from .runner import IntentRunner
 
 if TYPE_CHECKING:
     from ..core.live_desk import LiveDesk
+    from .call_settings import CallStoreDialog
     from .connect_dialog import ConnectDialog
     from .dialogs import LoginDialog
     from .live_tab import LiveTab
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         # view -> core
         self.cart_tab.checkedOut.connect(self._on_checked_out)
         self.cart_tab.connectRequested.connect(self.connect_browser)
+        self.cart_tab.callRequested.connect(self.call_store)
         self.connect_action.triggered.connect(self.connect_browser)
         self.polling_action.toggled.connect(session.set_force_polling)
         self.sign_out_action.triggered.connect(lambda: self.run(session.account.sign_out()))
@@ -172,6 +174,26 @@ class MainWindow(QMainWindow):
         unread = desk.sessions.unread
         index = self.tabs.indexOf(self.live_lazy)
         self.tabs.setTabText(index, f"{LIVE_TAB} ({unread})" if unread else LIVE_TAB)
+
+    # ---- calling a store about an item ------------------------------------------------------
+
+    def call_store(self, store_id: str, store_name: str) -> CallStoreDialog:
+        from .call_settings import CallStoreDialog  # when first asked for
+
+        dialog = CallStoreDialog(store_name, self.session.settings.live_name, self)
+        dialog.submitted.connect(lambda name: self.run(self._call_store(store_id, name)))
+        dialog.open()
+        return dialog
+
+    async def _call_store(self, store_id: str, name: str) -> None:
+        """A new live session with the store, its window opened, and a call asked for."""
+        settings = self.session.settings
+        settings.live_name = name
+        settings.save(self.session.directory)
+        entry = await self.session.live.start_with(store_id, name)
+        window = self.show_live_tab().open(entry.session_id)
+        if window is not None:
+            await window.opened.call.ask()
 
     # ---- connecting a browser --------------------------------------------------------------
 
