@@ -110,13 +110,15 @@ class OutgoingAudio(MediaStreamTrack):
 
     async def recv(self) -> AudioFrame:
         pcm = await self._next()
-        if pcm is None or self.muted:
+        if pcm is None:  # no microphone: silence, paced by the clock (a device paces itself)
             if self._start is None:
-                self._start = time.monotonic()
+                self._start = time.monotonic() - self._samples / SAMPLE_RATE
             wait = self._start + self._samples / SAMPLE_RATE - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
-            pcm = numpy.zeros(AUDIO_SAMPLES if pcm is None else len(pcm), dtype=numpy.int16)
+            pcm = numpy.zeros(AUDIO_SAMPLES, dtype=numpy.int16)
+        elif self.muted:
+            pcm = numpy.zeros_like(pcm)
         frame = AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
         frame.sample_rate = SAMPLE_RATE
         frame.pts = self._samples

@@ -29,6 +29,8 @@ class Speaker:
         self._stream = stream
         self._pending = bytearray()
         self._lock = threading.Lock()
+        self.played = 0
+        """Bytes of the other side's sound handed to the device so far."""
 
     @classmethod
     def open(cls, name: str) -> Speaker | None:
@@ -57,6 +59,7 @@ class Speaker:
         with self._lock:
             chunk = bytes(self._pending[:wanted])
             del self._pending[:wanted]
+            self.played += len(chunk)
         out[: len(chunk)] = chunk
         out[len(chunk) :] = b"\0" * (wanted - len(chunk))
 
