@@ -91,6 +91,8 @@ class LiveEntry:
             return "Deleted by you"
         if self.deleted:
             return "Deleted"
+        if self.summary.calling:
+            return "Calling you: open to answer"
         n = self.summary.unread
         return f"{n} unread" if n else ""
 
@@ -102,7 +104,7 @@ class LiveEntry:
 
 class LiveSessions:
     """The attached sessions. `changed` fires after each change; `notices` gets one when the
-    store writes in a session that is not open."""
+    store writes, or rings, in a session that is not open."""
 
     def __init__(self, notices: Signal[Notice]) -> None:
         self._notices = notices
@@ -208,6 +210,11 @@ class LiveSessions:
         if news and summary.unread > old_unread and not self.is_open(summary.session_id):
             text = " ".join(summary.last_message.split()) or "A new message."
             title = f"{summary.store_name} wrote"
+            self._notices.emit(Notice("live", title, text, ticket_id=summary.session_id))
+        rang = summary.calling and not (before is not None and before.summary.calling)
+        if rang and not self.is_open(summary.session_id):
+            title = f"{summary.store_name} is calling you"
+            text = "Open the live session to answer."
             self._notices.emit(Notice("live", title, text, ticket_id=summary.session_id))
 
 

@@ -64,7 +64,7 @@ def test_times_read_as_people_say_them() -> None:
 
 
 def summary(
-    sid: str = "ls1", *, unread: int = 0, at: float = NOW, text: str = ""
+    sid: str = "ls1", *, unread: int = 0, at: float = NOW, text: str = "", calling: bool = False
 ) -> SessionSummary:
     return SessionSummary(
         session_id=sid,
@@ -76,6 +76,7 @@ def summary(
         attached=True,
         unread=unread,
         last_message=text,
+        calling=calling,
     )
 
 
@@ -95,6 +96,22 @@ def test_the_list_is_newest_first_and_tells_when_the_store_writes() -> None:
     sessions.set_open("ls1", True)
     sessions.apply_list([summary("ls1", unread=4, at=NOW + 9, text="Hello")])
     assert len(told) == 1
+
+
+def test_a_ring_in_a_session_that_is_not_open_is_told_once() -> None:
+    notices: Signal[Notice] = Signal()
+    told: list[Notice] = []
+    notices.connect(told.append)
+    sessions = LiveSessions(notices)
+    sessions.apply_list([summary("ls1"), summary("ls2", calling=True)])
+    assert [n.title for n in told] == ["Store of ls2 is calling you"]  # a ring is news at once
+    assert sessions.get("ls2").status == "Calling you: open to answer"  # type: ignore[union-attr]
+    sessions.apply_list([summary("ls1"), summary("ls2", calling=True)])
+    assert len(told) == 1  # the same ring
+    sessions.set_open("ls1", True)
+    sessions.apply_list([summary("ls1", calling=True), summary("ls2")])
+    assert len(told) == 1  # open: the window shows the ring itself
+    assert sessions.get("ls2").status == ""  # type: ignore[union-attr]
 
 
 def test_a_session_the_hub_no_longer_lists_is_kept_as_deleted() -> None:
