@@ -64,6 +64,15 @@ def _vase(p: QPainter) -> None:
     p.drawRect(QRectF(46, 92, 68, 7))
 
 
+def _bowl(p: QPainter) -> None:
+    p.setBrush(QColor(62, 110, 74))
+    p.drawChord(QRectF(22, 40, 116, 100), 180 * 16, 180 * 16)  # the lower half
+    p.setBrush(QColor(120, 160, 110))
+    p.drawEllipse(QRectF(22, 74, 116, 30))
+    p.setBrush(QColor(84, 128, 84))
+    p.drawEllipse(QRectF(34, 80, 92, 18))
+
+
 DRAWINGS: dict[str, Any] = {
     "first-edition": lambda p: _book(p, QColor(122, 32, 40), QColor(214, 178, 92)),
     "letterpress-print": lambda p: _book(p, QColor(40, 40, 44), QColor(230, 230, 230)),
@@ -71,6 +80,7 @@ DRAWINGS: dict[str, Any] = {
     "dot-notebook": _notebook,
     "harbour-mug": _mug,
     "tide-vase": _vase,
+    "kelp-bowl": _bowl,
 }
 
 

@@ -2,7 +2,7 @@
 started on the demo shops' live pages, one attached in the dialog with the page's address,
 the other already attached with a message the shopper has not read; then the ceramics
 session open, with the shop here and typing, a presented product, the session cart, and the
-shopper's message marked Seen.
+shopper's message marked Seen; then a call in that session (call_shots.py).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from call_shots import shoot_call, shot_devices
 from websockets.asyncio.client import connect
 
 from cartstart_desktop.core.session import CartSession
@@ -126,6 +127,7 @@ async def shoot_live(
         save(window, "desktop-live.png")
 
         # The session open: the shop is here and answers; what the shopper wrote is seen.
+        desk.call_devices = shot_devices
         live = tab.open(session_id)
         assert live is not None
         live.resize(1000, 640)
@@ -144,6 +146,7 @@ async def shoot_live(
             await wait_for(lambda: live.presence.text().endswith("is typing…"))
             await asyncio.sleep(0.5)
             save(live, "desktop-live-session.png")
+            await shoot_call(live, session, shop, save)
         live.close()
 
 

@@ -4,8 +4,9 @@ Runs a hub with the demo catalogue in this process (with product pictures served
 127.0.0.1, scripts/demo_pictures.py), and grabs the real window at its default size: the empty
 cart, the cart with picks from two shops (one sold over the counter, a discount code on
 offer), the bookmarks, the checkout review, the deliveries, the Connect dialog as a browser
-uses its code, and live sessions (live_shots.py): the attach dialog, the Live sessions tab and
-an open session.
+uses its code, and live sessions (live_shots.py): the attach dialog, the Live sessions tab,
+an open session, and a call in it with the store's video and the Call settings dialog
+(call_shots.py).
 """
 
 from __future__ import annotations

@@ -95,14 +95,15 @@ class VideoView(QWidget):
 
 
 class CallPanel(QWidget):
-    """Above the chat: one line and its buttons; the video under it while a call runs."""
+    """Above the chat: one line and its buttons; while a call runs, the video under it and
+    the call's controls under the video."""
 
     def __init__(self, call: SessionCall, run: Run, clock: Callable[[], float]) -> None:
         super().__init__()
         self.call = call
         self._run = run
         self._clock = clock
-        self.status = plain_label()
+        self.status = plain_label(wrap=True)  # an ended call's words can be long
         self.status.setAccessibleName("Call")
         self.time = plain_label()
         self.time.setAccessibleName("Call time")
@@ -130,20 +131,32 @@ class CallPanel(QWidget):
             self.microphone,
             self.hang_up,
         ]
+        # The line: what the call is doing, its time, and what to do before it runs. While it
+        # runs, its controls go under the video (all on one line, they would widen the chat
+        # side past its share of the window and squeeze the counter).
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.status, 1)
         bar.addWidget(self.time)
-        for button in self.buttons:
+        for button in (self.ask, self.accept, self.decline, self.cancel):
             bar.addWidget(button)
         bar.addWidget(self.settings)
         self.video = VideoView()
         self.video.hide()
+        self.controls = QWidget()
+        under = QHBoxLayout(self.controls)
+        under.setContentsMargins(0, 0, 0, 0)
+        under.addWidget(self.camera)
+        under.addWidget(self.microphone)
+        under.addStretch(1)
+        under.addWidget(self.hang_up)
+        self.controls.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 6)
         layout.addLayout(bar)
         layout.addWidget(self.trouble)
         layout.addWidget(self.video, 1)
+        layout.addWidget(self.controls)
 
         self.ask.clicked.connect(lambda: self._do(call.ask()))
         self.accept.clicked.connect(lambda: self._do(call.answer(True)))
@@ -188,16 +201,27 @@ class CallPanel(QWidget):
         self.ask.setEnabled(watch.can_ask)
         self.ask.setToolTip("" if watch.can_ask else watch.status_text(now))
         self.camera.setText("Turn camera off" if self.call.camera_on else "Turn camera on")
-        self.microphone.setText(
-            "Mute microphone" if self.call.microphone_on else "Unmute microphone"
+        media = self.call.media
+        has_microphone = media is None or media.has_microphone
+        self.microphone.setEnabled(has_microphone)
+        self.microphone.setToolTip(
+            "" if has_microphone else "No microphone was found: choose one in Call settings."
         )
+        if not has_microphone:
+            self.microphone.setText("No microphone")
+        else:
+            self.microphone.setText(
+                "Mute microphone" if self.call.microphone_on else "Unmute microphone"
+            )
         self.tick()
         if watch.active:
             store = watch.store_name or "The store"
             self.video.set_placeholder("" if watch.peer.camera else f"{store}'s camera is off")
             self.video.show()
+            self.controls.show()
         else:
             self.video.hide()
+            self.controls.hide()
             self.video.clear()
 
     def tick(self) -> None:
