@@ -6,9 +6,7 @@
 // live over /ws/live (resumed by seq) or by HTTP polling. This module owns the state and wires
 // the parts; each part draws itself. Everything shown goes in as textContent.
 
-import { Backoff, RECONNECT, sleep } from "../shared/backoff.js";
-import { commandId } from "../shared/commands.js";
-import { formDialog } from "../shared/dialog.js";
+import { sleep } from "../shared/backoff.js";
 import { CartStartError, httpJson, request } from "../shared/http.js";
 import { DIALOG_CSS, injectStyle } from "../shared/style.js";
 import { Board } from "./board.js";
@@ -17,12 +15,15 @@ import { visitorCall } from "./call.js";
 import { Chat } from "./chat.js";
 import { LiveConnection } from "./connection.js";
 import { Counter } from "./counter.js";
+import { Counts } from "./counts.js";
 import { anchored, button, byId, keepingFocus } from "./dom.js";
 import { Gallery } from "./gallery.js";
-import { comeBackUrl, forget, keep, linkOnLoad } from "./link.js";
+import { forget, keep, linkOnLoad } from "./link.js";
 import { applyStyle, hubNow, learnClock, notify, showScreen, showStatus } from "./page.js";
+import { publicSnapshot, startForm } from "./public.js";
 import { SessionState } from "./session.js";
-import { ENDED, say, words } from "./texts.js";
+import { ENDED, words } from "./texts.js";
+import { sessionTools } from "./tools.js";
 
 /** @typedef {import("./types").LiveMessage} LiveMessage */
 /** @typedef {import("./types").LiveSnapshot} LiveSnapshot */
@@ -92,60 +93,25 @@ const gallery = new Gallery({
   stock: (product) => (state ? stockLine(product, state) : undefined),
   held: (product) => holds(product, state),
   signal,
-  known: () => shownProducts(),
+  known: () => counts.shown(),
 });
 
-// ---- counts: the hub is told which products are on screen, and their counts stay true --------
-
-const WATCH_EVERY_MS = 1000;
-const MAX_WATCHED = 200;
-let watched = ""; // the product ids last sent in `watch` ("" after a reconnect: send again)
-/** @type {Map<string, number>} the newest version of each product's count applied */
-const counted = new Map();
-
-/** Every product card on screen: the counter, the board (the session's or the public one), the
- * gallery. */
-function shownProducts() {
-  const widgets = state ? [...state.board.values()] : [...publicBoard.values()];
-  return [
-    ...(state?.counter.map((shown) => shown.product) ?? []),
-    ...widgets.flatMap((w) => (w.product ? [w.product] : [])),
-    ...gallery.items,
-  ];
-}
-
-/** Tell the hub which products to send counts for, when that changed (each `watch` replaces the
- * last; WebSocket only: a polling page reads counts as it reads the rest). */
-function watchShown() {
-  const ids = [...new Set(shownProducts().map((p) => p.product_id))].sort().slice(0, MAX_WATCHED);
-  const key = ids.join(" ");
-  if (key === watched || !conn) return;
-  watched = key;
-  conn.signal({ type: "watch", product_ids: ids });
-}
-setInterval(watchShown, WATCH_EVERY_MS);
-
-/** A product's count changed: every card showing it says so (an older count never wins).
- * @param {import("./types").LiveAvailability} count */
-function applyCount(count) {
-  if ((counted.get(count.product_id) ?? -1) >= count.version) return;
-  counted.set(count.product_id, count.version);
-  let changed = false;
-  for (const product of shownProducts()) {
-    if (product.product_id === count.product_id && product.available !== count.available) {
-      product.available = count.available;
-      changed = true;
+// The hub is told which products are on screen, and their counts stay true.
+const counts = new Counts({
+  state: () => state,
+  publicBoard: () => publicBoard,
+  gallery: () => gallery.items,
+  connection: () => conn,
+  changed: () => {
+    keepingFocus(byId("gallery", HTMLElement), () => gallery.render());
+    if (state) {
+      draw("counter");
+      draw("board");
+    } else {
+      board.renderPublic([...publicBoard.values()]);
     }
-  }
-  if (!changed) return;
-  keepingFocus(byId("gallery", HTMLElement), () => gallery.render());
-  if (state) {
-    draw("counter");
-    draw("board");
-  } else {
-    board.renderPublic([...publicBoard.values()]);
-  }
-}
+  },
+});
 
 /**
  * Draws what changed, keeping the keyboard's place.
@@ -220,7 +186,7 @@ function onSessionMessage(message) {
       notify(words(new CartStartError(message.code, message.message), "Something you did could not be done."));
       return;
     case "availability":
-      applyCount(message);
+      counts.apply(message);
       return;
     case "rtc":
       return call.onRtc(message);
@@ -263,9 +229,7 @@ function enterSession(newLink) {
   state = null;
   conn = new LiveConnection(HUB, {
     hello: () => ({ type: "hello", versions: [1], token: link, ...(state ? { resume_from: state.seq } : {}) }),
-    onWelcome: () => {
-      watched = ""; // a new connection follows nothing yet
-    },
+    onWelcome: () => counts.reconnected(), // a new connection follows nothing yet
     onMessage: onSessionMessage,
     onRefused: (refusal) => {
       if (refusal.code === "gone") ended(refusal.details?.deleted_by === "store" ? "store" : refusal.details?.deleted_by === "visitor" ? "visitor" : "unknown");
@@ -314,7 +278,7 @@ function loadPublic(snap) {
 
 /** @param {LiveMessage} message */
 function onPublicMessage(message) {
-  if (message.type === "availability") applyCount(message);
+  if (message.type === "availability") counts.apply(message);
   else if (message.type === "public_snapshot") loadPublic(message);
   else if (message.type === "board_changed") {
     if (message.widget && message.widget.public && message.widget.approved) {
@@ -325,25 +289,9 @@ function onPublicMessage(message) {
   }
 }
 
-/** The store's public page, until it answers. Null when its page is off or unknown. */
-async function publicSnapshot() {
-  const backoff = new Backoff(RECONNECT);
-  for (;;) {
-    try {
-      const response = await request(HUB, `api/live/stores/${encodeURIComponent(STORE)}`);
-      learnClock(response);
-      return /** @type {PublicSnapshot} */ (await response.json());
-    } catch (error) {
-      if (error instanceof CartStartError && error.status === 404) return null;
-      showStatus("unreachable");
-      await sleep(backoff.next());
-    }
-  }
-}
-
 /** @param {"public" | "ended"} screen */
 async function enterPublic(screen) {
-  const snap = await publicSnapshot();
+  const snap = await publicSnapshot({ hub: HUB, store: STORE, learnClock, unreachable: () => showStatus("unreachable") });
   if (!snap) return unavailable();
   loadPublic(snap);
   showScreen(screen);
@@ -351,9 +299,7 @@ async function enterPublic(screen) {
   gallery.search("");
   conn = new LiveConnection(HUB, {
     hello: () => ({ type: "hello", versions: [1], store_id: STORE }),
-    onWelcome: () => {
-      watched = "";
-    },
+    onWelcome: () => counts.reconnected(),
     onMessage: onPublicMessage,
     onRefused: () => unavailable(),
     onGone: () => {},
@@ -377,78 +323,8 @@ function unavailable() {
   byId("connection", HTMLParagraphElement).textContent = "";
 }
 
-byId("start-form", HTMLFormElement).addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const submit = byId("start-submit", HTMLButtonElement);
-  const error = byId("start-error", HTMLParagraphElement);
-  error.textContent = "";
-  submit.disabled = true;
-  try {
-    const label = byId("start-name", HTMLInputElement).value.trim();
-    /** @type {{link: string}} */
-    const started = await httpJson(HUB, `api/live/stores/${encodeURIComponent(STORE)}/sessions`, { method: "POST", body: { label } });
-    enterSession(started.link);
-    byId("chat-input", HTMLTextAreaElement).focus();
-  } catch (e) {
-    error.textContent = words(e, say("startFailed"));
-  } finally {
-    submit.disabled = false;
-  }
-});
-
-// ---- the session's tools: copy the link, delete ---------------------------------------------
-
-const copyDialog = formDialog({
-  id: "copy-dialog",
-  title: "Your session's link",
-  help: "Copy this address and keep it: it opens this session again, on this device or another. Anyone with it can see the session, so share it with no one.",
-  fields: [{ name: "link", label: "Link to come back later" }],
-  submit: "Done",
-  cancel: "Close",
-  onSubmit: async () => copyDialog.close(),
-});
-copyDialog.dialog.querySelector(".cartstart-actions button[type=button]")?.setAttribute("hidden", "");
-
-byId("copy-link", HTMLButtonElement).addEventListener("click", async () => {
-  const url = comeBackUrl(link ?? "");
-  try {
-    await navigator.clipboard.writeText(url);
-    notify(say("linkCopied"));
-  } catch {
-    // No clipboard here (an insecure address, a refusal): show it, selected, to copy by hand.
-    copyDialog.open();
-    const input = copyDialog.dialog.querySelector("input");
-    if (input) {
-      input.readOnly = true;
-      input.value = url;
-      input.select();
-    }
-  }
-});
-
-const deleteDialog = formDialog({
-  id: "delete-dialog",
-  title: "Delete this session?",
-  help: "The chat, the board, the counter and your session cart are deleted, for you and for the shop, and what is held for you goes back on sale. This cannot be undone.",
-  fields: [],
-  submit: "Delete session",
-  cancel: "Keep it",
-  onSubmit: async () => {
-    try {
-      await command({ type: "delete_session", id: commandId("delete-") });
-    } catch (error) {
-      if (!(error instanceof CartStartError && error.code === "gone")) throw new Error(words(error, say("deleteFailed")));
-    }
-    deleteDialog.close();
-    ended("visitor");
-  },
-});
-deleteDialog.dialog.querySelector("button[type=submit]")?.classList.add("danger");
-byId("delete-session", HTMLButtonElement).addEventListener("click", () => {
-  deleteDialog.open();
-  // The safe choice has the focus: Enter alone never deletes.
-  /** @type {HTMLElement | null} */ (deleteDialog.dialog.querySelector(".cartstart-actions button[type=button]"))?.focus();
-});
+startForm(HUB, STORE, enterSession);
+sessionTools({ link: () => link, command, notify, deleted: () => ended("visitor") });
 
 // ---- start --------------------------------------------------------------------------------
 
