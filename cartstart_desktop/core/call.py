@@ -71,6 +71,13 @@ class CallWatch:
         self.peer = PeerDevices()
         self.since: float | None = None
         """When this side saw the call become active (the shopper's clock), for the duration."""
+        self.mine: set[str] = set()
+        """Calls this cart asked for or accepted. The same session may be open in the shopper's
+        browser too (the hub relays to every visitor connection): a call taken there is not
+        joined, nor hung up, here."""
+        self.asking = False
+        """This cart's ask is on its way: the call it makes is this cart's (its event may come
+        before the answer that says which call it is)."""
 
     # ---- what the views read ------------------------------------------------------------------
 
@@ -81,6 +88,18 @@ class CallWatch:
     @property
     def active(self) -> bool:
         return self.current is not None and self.current.state == "active"
+
+    @property
+    def here(self) -> bool:
+        """The current call is this cart's (its media runs here)."""
+        return self.current is not None and self.current.call_id in self.mine
+
+    @property
+    def elsewhere(self) -> bool:
+        """A call answered or asked for in another window of this session (the browser)."""
+        if self.current is None or self.here or self.incoming:
+            return False
+        return not (self.asking and self.current.state == "ringing")
 
     @property
     def incoming(self) -> bool:
@@ -97,6 +116,10 @@ class CallWatch:
     def status_text(self, now: float) -> str:
         store = self.store_name or "The seller"
         if self.current is not None:
+            if self.elsewhere and self.ringing:
+                return "Calling the seller from another window (your browser)"
+            if self.elsewhere:
+                return f"In a call with {store} in another window (your browser)"
             if self.active:
                 return f"In a call with {store}"
             if self.incoming:

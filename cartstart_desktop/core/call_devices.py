@@ -84,14 +84,17 @@ def cameras() -> list[Device]:
         for node in sorted(Path("/sys/class/video4linux").glob("video*")):
             try:
                 name = (node / "name").read_text(encoding="utf-8").strip()
+                index = (node / "index").read_text(encoding="utf-8").strip()
             except OSError:
                 continue
+            if index != "0":
+                continue  # a camera's second node (its metadata), not a picture
             found.append(Device(f"v4l2:/dev/{node.name}", name or node.name))
         return found
     if sys.platform == "darwin":
         return [Device("avfoundation:0", "Built-in camera")]
-    if sys.platform == "win32":
-        return [Device("dshow:video=Integrated Camera", "Integrated camera")]
+    # Windows: DirectShow cameras cannot be listed without opening FFmpeg's device list, so the
+    # settings dialog takes a typed `dshow:video=<the camera's name>` (docs/shopper.md).
     return []
 
 

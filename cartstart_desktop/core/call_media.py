@@ -68,6 +68,7 @@ class OutgoingVideo(MediaStreamTrack):
         self.camera: MediaStreamTrack | None = None
         self._start = time.monotonic()
         self._still = numpy.full((240, 320, 3), 38, dtype=numpy.uint8)
+        self._stills_sent = 0
 
     async def recv(self) -> VideoFrame:
         camera = self.camera
@@ -76,7 +77,9 @@ class OutgoingVideo(MediaStreamTrack):
             with contextlib.suppress(MediaStreamError):
                 frame = cast(VideoFrame, await camera.recv())
         if frame is None:
-            await asyncio.sleep(1 / PLACEHOLDER_FPS)
+            if self._stills_sent:  # the first one at once: the other side sees the call start
+                await asyncio.sleep(1 / PLACEHOLDER_FPS)
+            self._stills_sent += 1
             frame = VideoFrame.from_ndarray(self._still, format="rgb24")
         frame.pts = int((time.monotonic() - self._start) * VIDEO_RATE)
         frame.time_base = VIDEO_TIME_BASE
@@ -175,6 +178,7 @@ class CallMedia:
         self._lock = asyncio.Lock()
         self._described = False
         self._lost_said = False
+        self._closed = False
         self.pc.on("track", self._on_track)
         self.pc.on("iceconnectionstatechange", self._on_ice_state)
         self._tasks.append(asyncio.ensure_future(self._connect_or_give_up(connect_within)))
@@ -208,22 +212,31 @@ class CallMedia:
     def microphone_on(self) -> bool:
         return not self.audio.muted
 
-    def set_camera(self, on: bool) -> bool:
-        """Open or close the camera (it is opened only now, so its light is off until then).
-        Returns whether it is on; raises OSError when it cannot be opened."""
+    async def set_camera(self, on: bool) -> bool:
+        """Open or close the camera (it is opened only now, so its light is off until then;
+        opening a device blocks, so it is opened off the loop). Returns whether it is on;
+        raises OSError when it cannot be opened."""
         if on and self._camera_player is None:
             if self.devices.camera is None:
                 raise OSError("no camera")
             try:
-                self._camera_player = _player(self.devices.camera)
+                player = await asyncio.to_thread(_player, self.devices.camera)
             except Exception as exc:  # PyAV's errors are OSError subclasses or its own
                 raise OSError(str(exc)) from exc
-            self.video.camera = self._camera_player.video
+            if self._closed:
+                self._stop_player(player)
+                return False
+            self._camera_player = player
+            self.video.camera = player.video
         elif not on and self._camera_player is not None:
-            self.video.camera = None
-            self._stop_player(self._camera_player)
-            self._camera_player = None
+            self._camera_off()
         return self.camera_on
+
+    def _camera_off(self) -> None:
+        player, self._camera_player = self._camera_player, None
+        self.video.camera = None
+        if player is not None:
+            self._stop_player(player)
 
     def set_microphone(self, on: bool) -> bool:
         self.audio.muted = not on or self.audio.source is None
@@ -340,20 +353,28 @@ class CallMedia:
 
     async def close(self) -> None:
         """Closes the connection (before the app quits: its decoder thread would keep the
-        process alive) and every device (the camera's light goes off)."""
-        self._lost_said = True
+        process alive) and every device (the camera's light goes off), each whatever the
+        others do."""
+        self._closed = self._lost_said = True
         current = asyncio.current_task()
         for task in self._tasks:
             if task is not current:
                 task.cancel()
-        await self.pc.close()
-        self.set_camera(False)
+        steps: list[Callable[[], object]] = [self._camera_off]
         if self._mic_player is not None:
-            self._stop_player(self._mic_player)
-        if self.microphone is not None:
-            self.microphone.close()
-        if self.speaker is not None:
-            self.speaker.close()
+            steps.append(lambda: self._stop_player(self._mic_player))  # type: ignore[arg-type]
+        for device in (self.microphone, self.speaker):
+            if device is not None:
+                steps.append(device.close)
+        try:
+            await self.pc.close()
+        except Exception:
+            log.exception("closing the call's connection")
+        for step in steps:
+            try:
+                step()
+            except Exception:
+                log.exception("closing a device of the call")
         for task in self._tasks:
             if task is not current:
                 with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Literal
 
 from shared_protocol.calls import AnswerCall, CallInfo, HangUp, Media, Rtc, RtcRelayed, StartCall
@@ -40,6 +40,9 @@ NEEDS_WEBSOCKET = (
 )
 NO_CAMERA = "Your camera could not be started. Check that no other program uses it, or choose another in Call settings."
 SETUP_FAILED = "The call could not be set up on this computer."
+NO_MICROPHONE = "Your microphone could not be opened: the store cannot hear you (Call settings)."
+NO_SPEAKER = "The store's voice cannot be played: no speaker could be opened (Call settings)."
+Reason = Literal["hung_up", "connection_lost"]
 
 
 class SessionCall:
@@ -63,6 +66,9 @@ class SessionCall:
         self.media: CallMedia | None = None
         self._media_call = ""
         self._starting: asyncio.Task[None] | None = None
+        self._closed = False
+        self.busy = False
+        """A command is on its way (the buttons wait for it)."""
         self._closing: set[asyncio.Task[None]] = set()
         self._rtc: asyncio.Queue[RtcRelayed] = asyncio.Queue()
         self._pump: asyncio.Task[None] | None = None
@@ -87,8 +93,24 @@ class SessionCall:
 
     # ---- commands ---------------------------------------------------------------------------
 
+    async def _one_at_a_time(self, work: Coroutine[Any, Any, None]) -> None:
+        """A second click while a command runs does nothing (not a second call)."""
+        if self.busy:
+            work.close()
+            return
+        self.busy = True
+        self.media_changed.emit(None)
+        try:
+            await work
+        finally:
+            self.busy = False
+            self.media_changed.emit(None)
+
     async def ask(self, connecting_within: float = 10.0) -> None:
         """Ask the store for a call (a session just opened gets a moment to connect)."""
+        await self._one_at_a_time(self._ask(connecting_within))
+
+    async def _ask(self, connecting_within: float) -> None:
         online = (Status.WEBSOCKET, Status.POLLING)
         if self.connection.status not in online:
             connected = asyncio.Event()
@@ -108,31 +130,54 @@ class SessionCall:
         if self.connection.status is not Status.WEBSOCKET:
             self.trouble.emit(NEEDS_WEBSOCKET)
             return
-        result = await self.connection.command(StartCall(id=command_id()))
+        self.watch.asking = True
+        try:
+            result = await self.connection.command(StartCall(id=command_id()))
+        finally:
+            self.watch.asking = False
         self.model.take_call(result.call)
+        if result.call is not None:
+            # Its event may have come first, when the call was not known to be this cart's.
+            self.watch.mine.add(result.call.call_id)
+            self.model.changed.emit(frozenset({"call"}))
 
     async def answer(self, accept: bool) -> None:
+        await self._one_at_a_time(self._answer(accept))
+
+    async def _answer(self, accept: bool) -> None:
         current = self.watch.current
-        if current is None:
+        if current is None or not self.watch.incoming:
             return
         if accept and self.connection.status is not Status.WEBSOCKET:
             self.trouble.emit(NEEDS_WEBSOCKET)
             return
+        if accept:
+            self.watch.mine.add(current.call_id)
         cmd = AnswerCall(id=command_id(), call_id=current.call_id, accept=accept)
         self.model.take_call((await self.connection.command(cmd)).call)
 
-    async def hang_up(self, reason: Literal["hung_up", "connection_lost"] = "hung_up") -> None:
+    async def hang_up(self) -> None:
+        """End this cart's call (or stop asking)."""
         current = self.watch.current
-        if current is None:
-            return
-        cmd = HangUp(id=command_id(), call_id=current.call_id, reason=reason)
+        if current is not None and self.watch.here:
+            await self._one_at_a_time(self._hang_up(current.call_id, "hung_up"))
+
+    async def _hang_up(self, call_id: str, reason: Reason) -> None:
+        current = self.watch.current
+        if current is None or current.call_id != call_id:
+            return  # over already, or another call by now
+        cmd = HangUp(id=command_id(), call_id=call_id, reason=reason)
         self.model.take_call((await self.connection.command(cmd)).call)
 
     async def set_camera(self, on: bool) -> None:
-        if self.media is None:
+        await self._one_at_a_time(self._set_camera(on))
+
+    async def _set_camera(self, on: bool) -> None:
+        media = self.media
+        if media is None:
             return
         try:
-            self.media.set_camera(on)
+            await media.set_camera(on)
         except OSError as exc:
             log.warning("camera: %s", exc)
             self.trouble.emit(NO_CAMERA)
@@ -165,15 +210,19 @@ class SessionCall:
         running = self._media_call
         if running and (current is None or current.call_id != running or not self.watch.active):
             self._stop_media()
-        if current is not None and self.watch.active and not self._media_call:
+        if self._closed or current is None or not self.watch.active or self._media_call:
+            return
+        if self.watch.here:
             self._media_call = current.call_id
             self._starting = asyncio.ensure_future(self._begin(current))
 
     def _on_rtc(self, frame: RtcRelayed) -> None:
-        if frame.side != "visitor" and frame.call_id == self._media_call:
+        """The store's signalling for this cart's call, kept until its media exists."""
+        if frame.side != "visitor" and frame.call_id in self.watch.mine:
             self._rtc.put_nowait(frame)
 
     async def _begin(self, call: CallInfo) -> None:
+        media: CallMedia | None = None
         try:
             try:
                 ice = (await self.api.live_ice_servers(self.model.session_id))["ice_servers"]
@@ -182,34 +231,51 @@ class SessionCall:
                 ice = []
             from .call_media import CallMedia  # aiortc loads with the first call
 
+            devices = self._devices()
             media = CallMedia(
                 call.call_id,
                 ice,
-                self._devices(),
+                devices,
                 self._send_rtc,
                 self.video.emit,
-                self._lost,
+                lambda: self._lost(call.call_id),
                 connect_within=self.connect_within,
                 relay_only=self.relay_only,
             )
             if self._media_call != call.call_id:  # ended while starting
-                await media.close()
-                return
+                raise asyncio.CancelledError
             self.media = media
             self._pump = asyncio.ensure_future(self._feed(media))
+            self._say_missing_devices(devices, media)
             if call.started_by == "visitor":
                 await media.offer()
             await self._tell_media()
+        except asyncio.CancelledError:
+            if media is not None and self.media is not media:
+                self._keep(asyncio.ensure_future(media.close()))
+            raise
         except Exception:
             log.exception("call %s could not start", call.call_id)
-            self.trouble.emit(SETUP_FAILED)
-            with contextlib.suppress(HubError, HubUnreachable, ConnectionError):
-                await self.hang_up("connection_lost")
+            if self.watch.current is not None and self.watch.current.call_id == call.call_id:
+                self.trouble.emit(SETUP_FAILED)
+                with contextlib.suppress(HubError, HubUnreachable, ConnectionError, Offline):
+                    await self._hang_up(call.call_id, "connection_lost")
+
+    def _say_missing_devices(self, devices: CallDevices, media: CallMedia) -> None:
+        missing = []
+        if devices.microphone is not None and not media.has_microphone:
+            missing.append(NO_MICROPHONE)
+        if devices.speaker is not None and media.speaker is None:
+            missing.append(NO_SPEAKER)
+        if missing:
+            self.trouble.emit(" ".join(missing))
 
     async def _feed(self, media: CallMedia) -> None:
-        """The store's signalling, in the order it came."""
+        """The store's signalling for this call, in the order it came."""
         while True:
             frame = await self._rtc.get()
+            if frame.call_id != media.call_id:
+                continue  # an earlier call's
             try:
                 await media.receive(frame)
             except Exception as exc:  # (a bad description or candidate: logged, the call goes on)
@@ -218,15 +284,18 @@ class SessionCall:
     async def _send_rtc(self, frame: dict[str, Any]) -> None:
         await self.connection.signal(Rtc.model_validate(frame))
 
-    def _lost(self) -> None:
+    def _lost(self, call_id: str) -> None:
         async def hang_up() -> None:
-            with contextlib.suppress(HubError, HubUnreachable, ConnectionError):
-                await self.hang_up("connection_lost")
+            with contextlib.suppress(HubError, HubUnreachable, ConnectionError, Offline):
+                await self._hang_up(call_id, "connection_lost")
 
         self._keep(asyncio.ensure_future(hang_up()))
 
     def _stop_media(self) -> None:
         self._media_call = ""
+        starting, self._starting = self._starting, None
+        if starting is not None and not starting.done():
+            starting.cancel()
         media, self.media = self.media, None
         pump, self._pump = self._pump, None
         self._rtc = asyncio.Queue()
@@ -238,20 +307,24 @@ class SessionCall:
 
     def _keep(self, task: asyncio.Task[None]) -> None:
         self._closing.add(task)
-        task.add_done_callback(self._closing.discard)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._closing.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("closing a call: %s", task.exception())
 
     async def close(self) -> None:
-        """The session window closes (or the app quits): a call in progress is hung up, and
-        the connection closed before anything else goes."""
-        if self.watch.current is not None:
-            with contextlib.suppress(HubError, HubUnreachable, ConnectionError, TimeoutError):
-                await asyncio.wait_for(self.hang_up(), 3)
-        self._media_call = "-"  # nothing starts any more
-        if self._starting is not None and not self._starting.done():
-            with contextlib.suppress(Exception):
-                await self._starting
-        self._media_call = ""
+        """The session window closes (or the app quits): this cart's call is hung up, and its
+        connection closed before anything else goes. A call taken in the browser goes on."""
+        self._closed = True
+        current = self.watch.current
+        if current is not None and self.watch.here:
+            with contextlib.suppress(
+                HubError, HubUnreachable, ConnectionError, TimeoutError, Offline
+            ):
+                await asyncio.wait_for(self._hang_up(current.call_id, "hung_up"), 3)
         self._stop_media()
         for task in list(self._closing):
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(BaseException):
                 await task

@@ -43,6 +43,9 @@ class CallSettingsDialog(QDialog):
         self._directory = directory
         mics, speakers, problem = sound_devices()
         self.camera = _combo(cameras(), settings.camera, "The first camera found", "Camera")
+        # A camera this computer cannot list (Windows: `dshow:video=<its name>`) can be typed.
+        self.camera.setEditable(True)
+        self.camera.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.microphone = _combo(mics, settings.microphone, "The system's microphone", "Microphone")
         self.speaker = _combo(speakers, settings.speaker, "The system's speaker", "Speaker")
         form = QFormLayout()
@@ -71,8 +74,13 @@ class CallSettingsDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(420)
 
+    def _camera_choice(self) -> str:
+        typed = self.camera.currentText().strip()
+        listed = self.camera.itemText(self.camera.currentIndex())
+        return str(self.camera.currentData()) if typed == listed else typed
+
     def accept(self) -> None:
-        self._settings.camera = str(self.camera.currentData())
+        self._settings.camera = self._camera_choice()
         self._settings.microphone = str(self.microphone.currentData())
         self._settings.speaker = str(self.speaker.currentData())
         self._settings.save(self._directory)

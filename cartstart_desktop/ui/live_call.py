@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .qt import QPaintEvent
 
 BACKGROUND = QColor("#1f2328")
+BUSY_TIP = "The seller is on another call, or a call is under way in this session."
 PLACEHOLDER_TEXT = QColor("#d0d7de")
 
 
@@ -187,23 +188,30 @@ class CallPanel(QWidget):
         watch = self.call.watch
         now = self._clock()
         self.status.setText(watch.status_text(now))
+        here = watch.here
+        in_call = watch.active and here
         shown = {
             self.ask: watch.current is None and not read_only,
             self.accept: watch.incoming,
             self.decline: watch.incoming,
-            self.cancel: watch.ringing and not watch.incoming,
-            self.hang_up: watch.active,
-            self.camera: watch.active,
-            self.microphone: watch.active,
+            self.cancel: watch.ringing and here,
+            self.hang_up: in_call,
+            self.camera: in_call,
+            self.microphone: in_call,
         }
         for button, visible in shown.items():
             button.setVisible(visible)
-        self.ask.setEnabled(watch.can_ask)
-        self.ask.setToolTip("" if watch.can_ask else watch.status_text(now))
-        self.camera.setText("Turn camera off" if self.call.camera_on else "Turn camera on")
+        # While a command is on its way, a second click would send a second one.
+        busy = self.call.busy
+        for button in (self.accept, self.decline, self.cancel, self.hang_up):
+            button.setEnabled(not busy)
+        self.ask.setEnabled(watch.can_ask and not busy)
+        self.ask.setToolTip("" if watch.can_ask else BUSY_TIP)  # no names: a tip may be markup
         media = self.call.media
+        self.camera.setText("Turn camera off" if self.call.camera_on else "Turn camera on")
+        self.camera.setEnabled(media is not None and not busy)
         has_microphone = media is None or media.has_microphone
-        self.microphone.setEnabled(has_microphone)
+        self.microphone.setEnabled(media is not None and has_microphone)
         self.microphone.setToolTip(
             "" if has_microphone else "No microphone was found: choose one in Call settings."
         )
@@ -214,7 +222,7 @@ class CallPanel(QWidget):
                 "Mute microphone" if self.call.microphone_on else "Unmute microphone"
             )
         self.tick()
-        if watch.active:
+        if in_call:
             store = watch.store_name or "The store"
             self.video.set_placeholder("" if watch.peer.camera else f"{store}'s camera is off")
             self.video.show()

@@ -18,6 +18,7 @@ def info(state: str, call_id: str = "c1", **more: Any) -> CallInfo:
 
 def test_a_call_begins_once_and_ends_once_whatever_order_the_news_comes_in() -> None:
     watch = CallWatch("Harbour")
+    watch.mine.add("c1")  # asked for by this cart
     assert watch.apply(info("ringing"), 10) is None
     assert watch.ringing and not watch.incoming and watch.status_text(10) == "Calling the seller…"
     assert watch.apply(info("active", answered_at=11.0), 11) == "began"
@@ -50,6 +51,18 @@ def test_a_new_call_replaces_one_that_ended_unseen_and_the_snapshot_ends_what_it
     assert watch.load(None, seller_busy=True, now=3) == "ended"
     assert watch.current is None and not watch.can_ask
     assert watch.status_text(3).startswith("The seller is on another call")
+
+
+def test_a_call_taken_in_the_browser_is_not_this_carts() -> None:
+    watch = CallWatch("Harbour")
+    watch.apply(info("ringing"), 1)  # asked for on the page, in the same session
+    assert watch.elapsed(2) == 0 and watch.elsewhere and not watch.here
+    assert watch.status_text(2) == "Calling the seller from another window (your browser)"
+    watch.apply(info("active"), 2)
+    assert watch.status_text(3) == "In a call with Harbour in another window (your browser)"
+    rung = info("ringing", "c2").model_copy(update={"started_by": "store"})
+    watch.apply(rung, 4)
+    assert watch.incoming and not watch.elsewhere  # a ring: for whichever window answers
 
 
 def test_the_stores_camera_and_microphone_count_only_for_the_current_call() -> None:

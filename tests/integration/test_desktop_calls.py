@@ -5,6 +5,7 @@ raw connection on the live channel, so it can misbehave (take the call, never si
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from cartstart_server.server import HubServer
 from tests.helpers.hubs import seed_store
 from tests.helpers.peers import peer
 from tests.helpers.waiting import eventually
-from tests.integration.test_calls import until
+from tests.integration.test_calls import OFFER, until
 from tests.integration.test_live import cid, live_hello, start_over_http
 
 PASSWORD = "correct horse battery"
@@ -123,3 +124,61 @@ async def test_the_carts_ice_route_serves_only_the_carts_own_sessions(
     assert r.status_code == 404, r.text
     anonymous = await http.get(f"/api/cart/live-sessions/{opened.session_id}/ice-servers")
     assert anonymous.status_code == 401
+
+
+async def test_a_call_taken_in_the_browser_is_neither_joined_nor_ended_by_the_desktop(
+    server: HubServer, http: httpx.AsyncClient, cart: CartSession
+) -> None:
+    """The shopper attached the session from the page, which is still open: the call asked
+    for there is the page's. The desktop says so, sends no signalling, and closing its window
+    leaves the call running."""
+    store_id, key = await seed_store(server.hub, "Harbour", {"mug": 1})
+    link, _ = await start_over_http(http, store_id)
+    entry = await cart.live.attach(link)
+    cart.live.call_devices = lambda: CallDevices(None, None, None)
+    cart.live.call_connect_within = 1.0
+    opened = cart.live.open(entry.session_id)
+    await eventually(lambda: opened.model.status is Status.WEBSOCKET, what="connected")
+    call = opened.call
+    async with peer(server, "live") as store, peer(server, "live") as page:
+        await live_hello(store, token=key, session_id=opened.session_id)
+        await until(store, "live_snapshot")
+        await live_hello(page, token=link)
+        await until(page, "live_snapshot")
+        asked = await page.command({"type": "call", "id": cid()})
+        call_id = asked["call"]["call_id"]
+        await store.command(
+            {"type": "answer_call", "id": cid(), "call_id": call_id, "accept": True}
+        )
+        await eventually(lambda: call.watch.active, what="active, as the desktop sees it")
+        assert call.watch.elsewhere and call.media is None
+        assert call.watch.status_text(0).endswith("in another window (your browser)")
+        await call.hang_up()  # not this cart's to end
+        await cart.live.close(opened.session_id)
+        await asyncio.sleep(1.5)  # longer than the desktop would wait for a connection
+        snapshot = await http.get(
+            f"/api/stores/{store_id}/live/sessions/{opened.session_id}",
+            headers={"Authorization": f"Bearer {key}"},
+        )
+        assert snapshot.json()["call"]["state"] == "active"
+        # Nothing from the desktop reached the store: the page's call has no second offer.
+        await page.send(
+            {"type": "rtc", "call_id": call_id, "description": {"type": "offer", "sdp": OFFER}}
+        )
+        relayed = await until(store, "rtc")
+        assert relayed["side"] == "visitor" and relayed["description"]["sdp"] == OFFER
+
+
+async def test_two_quick_asks_send_one_call(
+    server: HubServer, http: httpx.AsyncClient, cart: CartSession
+) -> None:
+    store_id, _ = await seed_store(server.hub, "Harbour", {"mug": 1})
+    opened = await opened_session(cart, http, store_id)
+    await asyncio.gather(opened.call.ask(), opened.call.ask())
+    assert opened.call.watch.ringing and not opened.call.busy
+    r = await http.get(
+        f"/api/cart/live-sessions/{opened.session_id}/events",
+        params={"after": 0},
+        headers={"Authorization": f"Bearer {cart.link.api.token}"},  # type: ignore[union-attr]
+    )
+    assert [m["call"]["state"] for m in r.json()["messages"] if m["type"] == "call"] == ["ringing"]

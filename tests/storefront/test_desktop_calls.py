@@ -22,6 +22,23 @@ from tests.storefront.conftest import CALL_ARGS, TEST_CATALOGUE, Shop
 from tests.storefront.test_live_calls import call_events, playing, watch
 
 STORE = TEST_CATALOGUE.name
+# How loud the call's remote audio is in the page, over half a second (WebAudio on the
+# <video>'s stream): the desktop's test tone, or silence when it is muted.
+LOUDNESS = """async (video) => {
+  const ctx = new AudioContext();
+  await ctx.resume();
+  const analyser = ctx.createAnalyser();
+  ctx.createMediaStreamSource(video.srcObject).connect(analyser);
+  const data = new Float32Array(analyser.fftSize);
+  let peak = 0;
+  for (let i = 0; i < 10; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    analyser.getFloatTimeDomainData(data);
+    for (const v of data) peak = Math.max(peak, Math.abs(v));
+  }
+  await ctx.close();
+  return peak;
+}"""
 TEST_CAMERA = Source("lavfi", "testsrc=size=640x480:rate=30")
 TEST_MICROPHONE = Source("lavfi", "sine=frequency=440:sample_rate=48000")
 
@@ -88,15 +105,25 @@ async def test_the_desktop_asks_the_console_answers_and_both_see_video(
     assert call.camera_on
     await expect(placeholder).to_be_hidden()
     await playing(desk_call.locator("video.call-remote"))
-    size = await desk_call.locator("video.call-remote").evaluate(
-        "v => [v.videoWidth, v.videoHeight]"
-    )
+    remote = desk_call.locator("video.call-remote")
+    size = await remote.evaluate("v => [v.videoWidth, v.videoHeight]")
     assert size == [640, 480]
+
+    # The desktop's microphone (a test tone) is heard in the console; muted, it is silence.
+    assert await remote.evaluate(LOUDNESS) > 0.05
+    await call.set_microphone(False)
+    await asyncio.sleep(0.3)
+    assert await remote.evaluate(LOUDNESS) < 0.01
+    await call.set_microphone(True)
+    await expect(desk_call.locator(".call-peer-mic")).to_be_hidden()
+    camera = call.media._camera_player if call.media is not None else None
+    assert camera is not None and camera.video.readyState == "live"
 
     # The seller hangs up: the desktop's media closes, and it says so in words.
     shop.clock.advance(30)
     await desk_call.get_by_role("button", name="Hang up").click()
     await eventually(lambda: call.watch.current is None and call.media is None, what="ended")
+    await eventually(lambda: camera.video.readyState == "ended", what="the camera closed")
     assert re.fullmatch(
         rf"{re.escape(STORE)} hung up\. The call lasted 0:3[01]\.", call.watch.status_text(0)
     ), call.watch.status_text(0)

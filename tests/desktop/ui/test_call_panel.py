@@ -24,6 +24,8 @@ class FakeCall:
 
     def __init__(self) -> None:
         self.watch = CallWatch("Harbour Ceramics")
+        self.watch.mine.add("c1")  # this cart's call
+        self.busy = False
         self.media: Any = None
         self.camera_on = False
         self.microphone_on = True
@@ -62,11 +64,12 @@ def test_every_state_fits_the_chat_side_and_shows_its_buttons(qtbot: Any) -> Non
     assert shown(panel) == {"Cancel", "Call settings…"} and fits(panel)
     assert panel.status.text() == "Calling the seller…"
 
-    call.watch = CallWatch("Harbour Ceramics")
+    call.watch = CallWatch("Harbour Ceramics")  # the store rings: not this cart's until accepted
     call.watch.apply(info("ringing", "store"), NOW)
     panel.show_call()
     assert shown(panel) == {"Accept", "Decline", "Call settings…"} and fits(panel)
 
+    call.watch.mine.add("c1")  # accepted here
     call.watch.apply(info("active", "store", answered_at=NOW), NOW)
     call.media = SimpleNamespace(has_microphone=True)
     panel.show_call()
@@ -92,3 +95,17 @@ def test_every_state_fits_the_chat_side_and_shows_its_buttons(qtbot: Any) -> Non
     assert panel.status.text() == "Harbour Ceramics hung up. The call lasted 1:05."
     assert shown(panel) == {"Ask for a video call", "Call settings…"} and fits(panel)
     assert panel.video.isHidden() and panel.controls.isHidden()
+
+    # A call the shopper took in the browser (the same session open there): said, not joined.
+    call.watch.apply(
+        info("active", "visitor", answered_at=NOW).model_copy(update={"call_id": "c2"}), NOW
+    )
+    panel.show_call()
+    assert panel.status.text() == "In a call with Harbour Ceramics in another window (your browser)"
+    assert shown(panel) == {"Call settings…"} and panel.video.isHidden()
+
+    # While a command is on its way, the buttons wait for it.
+    call.watch = CallWatch("Harbour Ceramics")
+    call.busy = True
+    panel.show_call()
+    assert not panel.ask.isEnabled()
