@@ -18,8 +18,15 @@ from cartstart_desktop.core.live_desk import OpenSession
 from cartstart_desktop.core.session import CartSession
 from tests.helpers.waiting import eventually
 from tests.storefront import console_live_helpers as console_ui
+from tests.storefront import live_helpers as page_ui
 from tests.storefront.conftest import CALL_ARGS, TEST_CATALOGUE, Shop
-from tests.storefront.test_live_calls import call_events, playing, watch
+from tests.storefront.test_live_calls import (
+    RECORD_TRACKS,
+    call_events,
+    playing,
+    session_link,
+    watch,
+)
 
 STORE = TEST_CATALOGUE.name
 # How loud the call's remote audio is in the page, over half a second (WebAudio on the
@@ -186,4 +193,40 @@ async def test_the_console_rings_the_desktop_which_answers_and_closes_the_sessio
     await expect(desk_call.locator(".call-ended")).to_have_text(re.compile(r"^Bo hung up\."))
     assert media.pc.connectionState == "closed"
     await asyncio.sleep(0)
+    assert trouble == []
+
+
+async def test_the_page_and_the_desktop_in_one_session_each_leave_the_others_call_alone(
+    call_browser: Browser, shop: Shop, cart: CartSession
+) -> None:
+    """The shopper attached the session from the page and left the page open: the call the
+    desktop asks for is the desktop's. The page says so and opens no microphone or camera."""
+    trouble: list[str] = []
+    visitor = await page_ui.open_live(call_browser, shop)
+    watch(visitor, trouble)
+    await visitor.evaluate(RECORD_TRACKS)
+    await page_ui.start_session(visitor, "Ana")
+    entry = await cart.live.attach(await session_link(visitor))
+    cart.live.call_devices = lambda: CallDevices(TEST_CAMERA, TEST_MICROPHONE, None)
+    opened = cart.live.open(entry.session_id)
+    await eventually(lambda: opened.model.status is Status.WEBSOCKET, what="connected")
+    console = await console_on(call_browser, shop, "Ana", trouble)
+    page_call = visitor.locator("#live-call")
+
+    await opened.call.ask()
+    await expect(page_call.locator(".call-status")).to_have_text(
+        "Asking for a call in another window"
+    )
+    await console.locator("#live-call").get_by_role("button", name="Accept").click()
+    await eventually(
+        lambda: opened.call.media is not None and opened.call.media.frames_shown >= 3, within=20
+    )
+    await expect(page_call.locator(".call-status")).to_have_text(
+        f"In a call with {STORE} in another window"
+    )
+    await expect(page_call.locator(".call-stage")).to_be_hidden()
+    await expect(page_call.get_by_role("button", name="Hang up")).to_be_hidden()
+    assert await visitor.evaluate("() => window.opened.length") == 0  # no microphone opened
+    await opened.call.hang_up()
+    await expect(page_call.get_by_role("button", name="Ask for a video call")).to_be_visible()
     assert trouble == []

@@ -132,7 +132,7 @@ export class CallPanel {
     const { call, words } = this;
     const cur = call.current;
     const other = words.other();
-    const active = cur?.state === "active";
+    const active = cur?.state === "active" && call.here;
     const ringing = cur?.state === "ringing";
     this.place.dataset.call = cur ? cur.state : "idle";
     this.stage.hidden = !active;
@@ -140,7 +140,9 @@ export class CallPanel {
     this.endedText.textContent = !cur && call.ended ? endedWords(call.ended, call.env.me, other) : "";
     /** @type {HTMLButtonElement[]} */
     let actions = [];
-    if (!cur) {
+    if (cur && call.elsewhere) {
+      this.status.textContent = ringing ? `Asking for a call in another window` : `In a call with ${other} in another window`;
+    } else if (!cur) {
       const busy = words.unavailable?.() || (words.busy && call.sellerBusy ? words.busy() : "");
       this.status.textContent = busy || words.idle();
       this.startButton.disabled = Boolean(busy);

@@ -67,6 +67,25 @@ export class Call {
     /** When this side saw the call become active (ms, performance clock). */
     this.since = 0;
     this.starting = false;
+    /** @type {Set<string>} calls this page asked for, rang or accepted: the same session may be
+     * open in another window (a visitor's desktop cart, a second console tab) and the hub tells
+     * every window; a call taken there is neither joined nor hung up here */
+    this.mine = new Set();
+    /** this page's ask is on its way (its call's event may come before the answer naming it) */
+    this.asking = false;
+  }
+
+  /** Whether the current call is this page's. */
+  get here() {
+    return this.current !== null && this.mine.has(this.current.call_id);
+  }
+
+  /** Whether the current call is another window's (not a ring this page may answer). */
+  get elsewhere() {
+    const cur = this.current;
+    if (!cur || this.here) return false;
+    if (cur.state === "ringing" && (cur.started_by !== this.env.me || this.asking)) return false;
+    return true;
   }
 
   /** Seconds since the call was answered, while it runs. */
@@ -98,7 +117,7 @@ export class Call {
       this.current = info;
       this.ended = null;
       if (cur?.call_id !== info.call_id) this.peer = { camera: false, microphone: true };
-      if (becameActive) this.begin(info);
+      if (becameActive && this.mine.has(info.call_id)) this.begin(info);
     }
     this.env.changed();
   }
@@ -125,13 +144,24 @@ export class Call {
 
   /** Ask for a call (the visitor) or ring (the store). */
   async start() {
-    const result = await this.env.command({ type: "call" });
+    this.asking = true;
+    let result;
+    try {
+      result = await this.env.command({ type: "call" });
+    } finally {
+      this.asking = false;
+    }
+    if (result.call) this.mine.add(result.call.call_id);
     this.apply(result.call);
+    const cur = this.current;
+    if (cur?.state === "active" && this.here) this.begin(cur); // its events came first
+    this.env.changed();
   }
 
   /** @param {boolean} accept */
   async answer(accept) {
     if (!this.current) return;
+    if (accept) this.mine.add(this.current.call_id);
     const result = await this.env.command({ type: "answer_call", call_id: this.current.call_id, accept });
     this.apply(result.call);
   }
@@ -139,7 +169,7 @@ export class Call {
   /** @param {"hung_up" | "connection_lost"} [reason] */
   async hangUp(reason = "hung_up") {
     const cur = this.current;
-    if (!cur) return;
+    if (!cur || !this.here) return; // another window's call goes on
     const result = await this.env.command({ type: "hang_up", call_id: cur.call_id, reason });
     this.apply(result.call);
   }
