@@ -119,6 +119,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.plot
 	$(BIN)/python -m bench.live_chat
 	$(BIN)/python -m bench.live_search
+	$(BIN)/python -m bench.calls
 
 clean:
 	rm -rf $(VENV) node_modules $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist
