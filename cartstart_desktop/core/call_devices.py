@@ -106,10 +106,11 @@ def _source(choice: str, options: tuple[tuple[str, str], ...] = ()) -> Source:
 def choose(camera: str, microphone: str, speaker: str) -> CallDevices:
     """The devices for a call from the settings' strings."""
     cam: Source | None = None
+    if camera == DEFAULT:
+        found = cameras()
+        camera = found[0].choice if found else NONE
     if camera != NONE:
-        first = cameras()[0].choice if camera == DEFAULT and cameras() else camera
-        if first and first != DEFAULT:
-            cam = _source(first, (("video_size", CAMERA_SIZE), ("framerate", CAMERA_RATE)))
+        cam = _source(camera, (("video_size", CAMERA_SIZE), ("framerate", CAMERA_RATE)))
     mic: str | Source | None
     if microphone == NONE:
         mic = None
