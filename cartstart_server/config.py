@@ -56,6 +56,9 @@ class HubConfig(BaseModel):
     rate_burst: float = Field(200.0, ge=1, description="Burst allowance per connection")
     flood_strikes: int = Field(100, ge=1, description="Refused messages before a flood close")
     session_ttl: float = Field(30 * DAY, gt=0, description="Lifetime of a shopper session token")
+    agent_session_ttl: float = Field(
+        12 * 3600.0, gt=0, description="Lifetime of a store agent's console sign-in (a shift)"
+    )
     link_token_ttl: float = Field(7 * DAY, gt=0, description="Default lifetime of a link token")
     browser_ttl: float = Field(
         30 * DAY, gt=0, description="Lifetime of a browser connected on the hub's connect page"

@@ -18,6 +18,7 @@ LINK = "csl"
 BROWSER = "csb"  # a browser connected on the hub's connect page
 STORE_KEY = "csk"
 LIVE = "csv"  # a live-selling session's link (the visitor's side)
+AGENT = "csa"  # a store agent's console sign-in (docs/agents.md)
 
 _SCRYPT_R = 8
 _SCRYPT_P = 1

@@ -18,6 +18,11 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+def looks_like_email(email: str) -> bool:
+    """`email` as normalized by `normalize_email`."""
+    return bool(_EMAIL.match(email)) and len(email) <= 254
+
+
 def check_new_account(email: str, password: str) -> None:
     """`email` as normalized by `normalize_email`."""
     if not _EMAIL.match(email) or len(email) > 254:

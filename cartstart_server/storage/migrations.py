@@ -303,4 +303,37 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE products ADD COLUMN search_text TEXT NOT NULL DEFAULT ''",
         "UPDATE products SET search_text = LOWER(name || ' ' || code || ' ' || tags)",
     ],
+    [
+        # A store's agents (docs/agents.md): people who sign in to the console with their own
+        # email and password instead of the store's API key. Removed agents are kept (email
+        # blanked) so later records can still point at them.
+        """CREATE TABLE agents (
+            id TEXT PRIMARY KEY,
+            store_id TEXT NOT NULL REFERENCES stores(id),
+            email TEXT NOT NULL,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('owner', 'agent')),
+            password_hash TEXT,
+            created_at REAL NOT NULL,
+            removed_at REAL)""",
+        "CREATE UNIQUE INDEX agents_email ON agents(store_id, email) WHERE removed_at IS NULL",
+        """CREATE TABLE agent_tokens (
+            id TEXT PRIMARY KEY,
+            agent_id TEXT NOT NULL REFERENCES agents(id),
+            store_id TEXT NOT NULL,
+            secret_hash TEXT NOT NULL,
+            label TEXT NOT NULL DEFAULT '',
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            revoked_at REAL)""",
+        "CREATE INDEX agent_tokens_agent ON agent_tokens(agent_id) WHERE revoked_at IS NULL",
+        # One use, only the hash stored (like pairing codes).
+        """CREATE TABLE agent_invites (
+            code_hash TEXT PRIMARY KEY,
+            agent_id TEXT NOT NULL REFERENCES agents(id),
+            store_id TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            used_at REAL)""",
+    ],
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from shared_protocol.accounts import LinkTokenView
+from shared_protocol.agents import AgentView
 from shared_protocol.common import Availability, Money, StoreTicketView, TicketState, TicketView
 from shared_protocol.orders import DiscountView
 from shared_protocol.store import StockLevel, StoreSettings
@@ -17,6 +18,7 @@ from shared_protocol.store_api import (
 )
 
 from ..domain.tickets import available, cart_ref, renewals_left
+from .agents import AgentRow
 from .directory import StoreRow, TokenRow
 from .sql import Row
 
@@ -173,4 +175,16 @@ def webhook_delivery(row: Row) -> WebhookDelivery:
         delivered_at=row["delivered_at"],
         next_try_at=None if delivered else row["next_try_at"],
         last_error=row["last_error"],
+    )
+
+
+def agent_view(agent: AgentRow) -> AgentView:
+    return AgentView(
+        agent_id=agent.id,
+        store_id=agent.store_id,
+        email=agent.email,
+        name=agent.name,
+        role="owner" if agent.role == "owner" else "agent",
+        active=agent.password_hash is not None,
+        created_at=agent.created_at,
     )

@@ -1,0 +1,121 @@
+"""A store's agents, as rules: who may do what in the console, what a valid agent looks like, and
+the words each refusal uses. No I/O; times come in as arguments."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from shared_protocol import ErrorCode, ProtocolError
+
+from .identity import looks_like_email
+
+Role = Literal["key", "owner", "agent"]
+INVITE_TTL = 7 * 24 * 3600.0  # seconds an invitation can be accepted
+
+
+class Permission(StrEnum):
+    READ_CATALOGUE = "read_catalogue"
+    LIVE = "live"
+    ORDERS_READ = "orders_read"
+    ORDERS_WRITE = "orders_write"
+    CUSTOMERS = "customers"
+    LIVE_SETTINGS = "live_settings"
+    MANAGE_AGENTS = "manage_agents"
+
+
+_AGENT = frozenset({Permission.READ_CATALOGUE, Permission.LIVE, Permission.ORDERS_READ})
+ALLOWED: dict[Role, frozenset[Permission]] = {
+    "key": frozenset(Permission),
+    "owner": frozenset(Permission),
+    "agent": _AGENT,
+}
+
+
+def permissions(role: Role) -> list[Permission]:
+    return sorted(ALLOWED[role])
+
+
+def check_allowed(role: Role, permission: Permission) -> None:
+    if permission not in ALLOWED[role]:
+        raise not_allowed(role)
+
+
+def check_new_agent(email: str, name: str) -> None:
+    """`email` normalized (identity.normalize_email), `name` stripped."""
+    if not looks_like_email(email):
+        raise ProtocolError(ErrorCode.INVALID_MESSAGE, "that does not look like an email address")
+    if not 1 <= len(name) <= 100:
+        raise ProtocolError(ErrorCode.INVALID_MESSAGE, "an agent's name needs 1 to 100 characters")
+
+
+def check_password(password: str) -> None:
+    if not 8 <= len(password) <= 1024:
+        raise ProtocolError(ErrorCode.INVALID_MESSAGE, "a password needs 8 to 1024 characters")
+
+
+def not_allowed(role: Role) -> ProtocolError:
+    return ProtocolError(
+        ErrorCode.FORBIDDEN,
+        f"your role ({role}) cannot do this: ask an owner of the store",
+        role=role,
+    )
+
+
+def key_only() -> ProtocolError:
+    return ProtocolError(
+        ErrorCode.FORBIDDEN, "this is for the store's backend: use the store's API key"
+    )
+
+
+def catalogue_from_backend() -> ProtocolError:
+    return ProtocolError(ErrorCode.FORBIDDEN, "catalogue commands come from the store's backend")
+
+
+def other_store() -> ProtocolError:
+    return ProtocolError(ErrorCode.FORBIDDEN, "you are signed in to another store")
+
+
+def wrong_sign_in() -> ProtocolError:
+    """No such store, no such agent, an invitation not accepted yet or a wrong password: the
+    same answer for all."""
+    return ProtocolError(ErrorCode.UNAUTHORIZED, "wrong email or password")
+
+
+def invalid_agent_token() -> ProtocolError:
+    return ProtocolError(ErrorCode.UNAUTHORIZED, "not a valid console sign-in")
+
+
+def agent_gone() -> ProtocolError:
+    return ProtocolError(ErrorCode.UNAUTHORIZED, "you were removed from this store's agents")
+
+
+def agent_session_dead() -> ProtocolError:
+    return ProtocolError(
+        ErrorCode.UNAUTHORIZED, "this console sign-in has expired or was ended: sign in again"
+    )
+
+
+def check_agent_session(*, removed: bool, revoked: bool, expires_at: float, now: float) -> None:
+    if removed:
+        raise agent_gone()
+    if revoked or expires_at <= now:
+        raise agent_session_dead()
+
+
+def last_owner() -> ProtocolError:
+    return ProtocolError(ErrorCode.CONFLICT, "a store keeps at least one owner")
+
+
+def email_taken() -> ProtocolError:
+    return ProtocolError(ErrorCode.CONFLICT, "this store already has an agent with that email")
+
+
+def unknown_agent(agent_id: str) -> ProtocolError:
+    return ProtocolError(ErrorCode.NOT_FOUND, "no such agent in this store", agent_id=agent_id)
+
+
+def unknown_invite() -> ProtocolError:
+    return ProtocolError(
+        ErrorCode.NOT_FOUND, "this invitation is unknown, used or expired: ask for a new one"
+    )
