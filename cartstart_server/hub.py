@@ -13,6 +13,7 @@ import logging
 from .broker.base import Broker
 from .clock import Clock
 from .config import HubConfig
+from .services.agents import Agents
 from .services.boards import Boards
 from .services.calls import Calls
 from .services.carts import Carts
@@ -58,6 +59,7 @@ class Hub:
         queued = self.outbound.wake
         self.revocations = Revocations(db, clock)
         self.identity = Identity(db, clock, config, self.revocations)
+        self.agents = Agents(db, clock, config, self.revocations, self.identity)
         self.carts = Carts(self.committer, db, clock, config, self.metrics, self.origins, queued)
         self.stores = Stores(self.committer, db, clock, config, self.metrics, self.origins, queued)
         self.orders = Orders(self.committer, db, clock, queued)

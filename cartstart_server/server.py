@@ -25,7 +25,7 @@ from .hub import Hub
 from .services.live import ProductFanout
 from .storage.base import Database
 from .storage.sqlite import SqliteDatabase
-from .transport import http_cart, http_live, http_orders, http_page, http_store
+from .transport import http_agents, http_cart, http_live, http_orders, http_page, http_store
 from .transport.http_app import create_app
 from .transport.limits import Limits
 from .transport.ws import Route, WsGateway
@@ -116,15 +116,14 @@ def ws_routes(hub: Hub, wiring: Wiring) -> dict[Channel, Route]:
             pages=True,
         ),
         Channel.STORE: Route(
-            lambda c: StoreSession(
-                c, wiring, identity=h.identity, stores=h.stores, streams=h.streams
-            )
+            lambda c: StoreSession(c, wiring, agents=h.agents, stores=h.stores, streams=h.streams)
         ),
         Channel.LIVE: Route(
             lambda c: LiveSession(
                 c,
                 wiring,
                 identity=h.identity,
+                agents=h.agents,
                 selling=h.selling,
                 boards=h.boards,
                 calls=h.calls,
@@ -139,11 +138,15 @@ def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
     return [
         http_cart.routes(identity=h.identity, carts=h.carts, streams=h.streams, limits=limits),
         http_page.routes(identity=h.identity, carts=h.carts, streams=h.streams, limits=limits),
-        http_store.routes(identity=h.identity, stores=h.stores, streams=h.streams, limits=limits),
+        http_store.routes(
+            identity=h.identity, agents=h.agents, stores=h.stores, streams=h.streams, limits=limits
+        ),
         http_store.whoami(identity=h.identity),
-        http_orders.routes(identity=h.identity, stores=h.stores, orders=h.orders),
+        http_orders.routes(identity=h.identity, agents=h.agents, stores=h.stores, orders=h.orders),
+        http_agents.routes(identity=h.identity, agents=h.agents),
         http_live.routes(
             identity=h.identity,
+            agents=h.agents,
             selling=h.selling,
             boards=h.boards,
             calls=h.calls,

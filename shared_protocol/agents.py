@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from .common import Ident, Inbound, Outbound
+from .common import Ident, Outbound
 from .store_api import StoreInfo
 
 AgentRole = Literal["owner", "agent"]
+
+
+class _Body(BaseModel):
+    """A REST body: unknown fields are an error, values taken strictly."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class AgentView(Outbound):
@@ -23,7 +29,7 @@ class AgentView(Outbound):
     created_at: float
 
 
-class AgentIn(Inbound):
+class AgentIn(_Body):
     """An owner (or the store's API key) adds an agent: they get an invitation to choose a
     password."""
 
@@ -32,7 +38,7 @@ class AgentIn(Inbound):
     role: AgentRole = "agent"
 
 
-class AgentChange(Inbound):
+class AgentChange(_Body):
     role: AgentRole
 
 
@@ -45,14 +51,14 @@ class AddedAgent(Outbound):
     invite_expires_at: float
 
 
-class AgentSignIn(Inbound):
+class AgentSignIn(_Body):
     store_id: Ident
     email: str = Field(max_length=254)
     password: str = Field(max_length=1024)
     label: str = Field("", max_length=100, description="Names this device")
 
 
-class InviteAccept(Inbound):
+class InviteAccept(_Body):
     code: str = Field(min_length=1, max_length=200)
     password: str = Field(max_length=1024)
 

@@ -16,6 +16,7 @@ from functools import partial
 from typing import TypeVar
 
 from shared_protocol.agents import AddedAgent, AgentView, ConsoleWho, IssuedAgentSession
+from shared_protocol.store import OfferDiscount, UpdateOrder
 from shared_protocol.store_api import StoreInfo
 
 from .. import credentials as cred
@@ -33,6 +34,8 @@ from ..storage.sql import Plan
 from ..storage.views import agent_view, store_info
 from .identity import Identity
 from .revocation import OnDead, Revocations, Watch
+
+__all__ = ["Agents", "ConsoleActor", "Permission"]
 
 T = TypeVar("T")
 
@@ -174,6 +177,16 @@ class Agents:
         await self._revoking(plan, lambda _: [token_id])
 
     # ---- authentication ----------------------------------------------------------------------
+
+    @staticmethod
+    def catalogue_refused() -> Exception:
+        return rules.catalogue_from_backend()
+
+    @staticmethod
+    def check_command(actor: ConsoleActor, command: UpdateOrder | OfferDiscount) -> None:
+        """An order or a discount from a console on /ws/store: as its REST route allows."""
+        need = Permission.ORDERS_WRITE if isinstance(command, UpdateOrder) else Permission.CUSTOMERS
+        rules.check_allowed(actor.role, need)
 
     @staticmethod
     def is_agent_token(token: str | None) -> bool:

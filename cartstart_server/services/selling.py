@@ -89,6 +89,7 @@ class Selling:
         kinds: dict[str, Literal["link", "store", "shopper"]] = {
             cred.LIVE: "link",
             cred.STORE_KEY: "store",
+            cred.AGENT: "store",  # an agent signed in to the console (services/agents.py)
             cred.SESSION: "shopper",
         }
         return kinds.get((token or "").split(".", 1)[0])

@@ -6,6 +6,7 @@ Shopper session tokens for `/api/cart`, link tokens for `/api/page` commands, st
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends
@@ -14,6 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from shared_protocol import ErrorCode, ProtocolError
 from shared_protocol.store_api import StoreInfo
 
+from ..services.agents import Agents, ConsoleActor, Permission
 from ..services.identity import Identity, LinkedPage, Shopper
 
 _bearer = HTTPBearer(auto_error=False, description="A session token, link token or store API key")
@@ -29,8 +31,9 @@ def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
 class Auth:
     """FastAPI dependencies, one per kind of credential (`Depends(auth.shopper)`)."""
 
-    def __init__(self, identity: Identity) -> None:
+    def __init__(self, identity: Identity, agents: Agents | None = None) -> None:
         self._identity = identity
+        self._agents = agents
 
     async def shopper(self, credentials: Bearer) -> Shopper:
         return await self._identity.authenticate_shopper(_token(credentials))
@@ -52,3 +55,20 @@ class Auth:
     async def key_holder(self, credentials: Bearer) -> StoreInfo:
         """Whichever store the key belongs to (for clients that hold only a key: the console)."""
         return await self._identity.authenticate_store(_token(credentials))
+
+    def console(self, permission: Permission) -> Callable[..., Awaitable[StoreInfo]]:
+        """The store's API key or an agent of the store named in the path whose role allows
+        `permission` (docs/agents.md): the console's routes."""
+        agents = self._agents
+        assert agents is not None, "Auth(identity, agents) for console routes"
+
+        async def console(credentials: Bearer, store_id: str) -> StoreInfo:
+            actor = await agents.authorize_console(_token(credentials), store_id, permission)
+            return actor.store
+
+        return console
+
+    async def console_actor(self, credentials: Bearer) -> ConsoleActor:
+        """Whoever the console is signed in as: the key or an agent."""
+        assert self._agents is not None
+        return await self._agents.authenticate_console(_token(credentials))

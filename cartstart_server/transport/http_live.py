@@ -37,6 +37,7 @@ from shared_protocol.live import (
 )
 from shared_protocol.store_api import StoreInfo
 
+from ..services.agents import Agents, Permission
 from ..services.boards import Boards
 from ..services.calls import Calls
 from ..services.identity import Identity, Shopper
@@ -75,6 +76,7 @@ class Uploaded(BaseModel):
 def routes(
     *,
     identity: Identity,
+    agents: Agents,
     selling: Selling,
     boards: Boards,
     calls: Calls,
@@ -82,8 +84,10 @@ def routes(
     limits: Limits,
 ) -> APIRouter:
     router = APIRouter(responses=SIGNED_IN, tags=["live"])
-    auth = Auth(identity)
-    own = Depends(auth.store)
+    auth = Auth(identity, agents)
+    # The console's routes: the key, or an agent whose role allows it (docs/agents.md).
+    own = Depends(auth.console(Permission.LIVE))
+    set_live = Depends(auth.console(Permission.LIVE_SETTINGS))
     signed_in = Depends(auth.shopper)
 
     async def visitor(credentials: Bearer) -> Speaker:
@@ -184,7 +188,7 @@ def routes(
         or a store key)."""
         token = credentials.credentials if credentials else None
         if selling.credential_kind(token) == "store":
-            store = await identity.authenticate_store(token)
+            store = (await agents.authenticate_console(token)).store
             return calls.ice_servers(f"store-{store.id}")
         speaker = await selling.by_link(token)
         return calls.ice_servers(f"visitor-{speaker.session_id}")
@@ -202,7 +206,7 @@ def routes(
         """The image itself is the body (PNG, JPEG or WebP; checked by decoding it)."""
         token = credentials.credentials if credentials else None
         if selling.credential_kind(token) == "store":
-            store = await identity.authenticate_store(token)
+            store = (await agents.authenticate_console(token)).store
             owner = await selling.for_store(store.id, session_id) if session_id else None
             store_id, session = store.id, owner.session_id if owner else None
         else:
@@ -235,7 +239,7 @@ def routes(
 
     @router.put(prefix)
     async def save_settings(
-        request: Request, body: LiveSettingsIn, store: StoreInfo = own
+        request: Request, body: LiveSettingsIn, store: StoreInfo = set_live
     ) -> LiveSettings:
         await selling.save_settings(store.id, body)
         return await selling.settings(store.id, str(request.base_url).rstrip("/"))

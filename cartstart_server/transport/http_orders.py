@@ -15,6 +15,7 @@ from shared_protocol.orders import DiscountView, OrderStatus, StoreOrderView
 from shared_protocol.store import OfferDiscount, UpdateOrder
 from shared_protocol.store_api import CustomerView, HeldCart, StoreInfo, WebhookDelivery
 
+from ..services.agents import Agents, Permission
 from ..services.identity import Identity
 from ..services.orders import Orders
 from ..services.stores import Stores
@@ -76,27 +77,31 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def routes(*, identity: Identity, stores: Stores, orders: Orders) -> APIRouter:
+def routes(*, identity: Identity, agents: Agents, stores: Stores, orders: Orders) -> APIRouter:
     router = APIRouter(
         prefix="/api/stores/{store_id}",
         tags=["store: orders and customers"],
         responses=SIGNED_IN,
     )
-    own = Depends(Auth(identity).store)
+    auth = Auth(identity, agents)
+    # The console's routes: the key, or an agent whose role allows it (docs/agents.md).
+    read = Depends(auth.console(Permission.ORDERS_READ))
+    write = Depends(auth.console(Permission.ORDERS_WRITE))
+    people = Depends(auth.console(Permission.CUSTOMERS))
 
     @router.get("/orders")
     async def list_orders(
-        status: OrderStatus | None = None, store: StoreInfo = own
+        status: OrderStatus | None = None, store: StoreInfo = read
     ) -> list[StoreOrderView]:
         return await orders.of_store(store.id, status.value if status else None)
 
     @router.get("/orders/{order_id}")
-    async def order(order_id: IdInPath, store: StoreInfo = own) -> StoreOrderView:
+    async def order(order_id: IdInPath, store: StoreInfo = read) -> StoreOrderView:
         return await orders.one(store.id, order_id)
 
     @router.post("/orders/{order_id}/status")
     async def set_status(
-        order_id: IdInPath, body: StatusIn, key: IdempotencyKey = None, store: StoreInfo = own
+        order_id: IdInPath, body: StatusIn, key: IdempotencyKey = None, store: StoreInfo = write
     ) -> StoreOrderView:
         """confirmed, dispatched (carrier, tracking_url), delivered; rejected or cancelled
         (reason)."""
@@ -106,13 +111,13 @@ def routes(*, identity: Identity, stores: Stores, orders: Orders) -> APIRouter:
         return result.order
 
     @router.get("/carts")
-    async def carts(store: StoreInfo = own) -> list[HeldCart]:
+    async def carts(store: StoreInfo = read) -> list[HeldCart]:
         """The carts holding this store's products now (by pseudonym), and since when."""
         return await orders.carts_holding(store.id)
 
     @router.post("/discounts", status_code=201)
     async def offer_discount(
-        body: DiscountIn, key: IdempotencyKey = None, store: StoreInfo = own
+        body: DiscountIn, key: IdempotencyKey = None, store: StoreInfo = people
     ) -> DiscountView:
         """A single-use, expiring code for one cart; it appears in that shopper's cart at once."""
         result = await stores.command(store.id, command_of(OfferDiscount, key, body))
@@ -121,7 +126,7 @@ def routes(*, identity: Identity, stores: Stores, orders: Orders) -> APIRouter:
 
     @router.get("/webhooks")
     async def webhooks(
-        limit: Annotated[int, Query(ge=1, le=200)] = 50, store: StoreInfo = own
+        limit: Annotated[int, Query(ge=1, le=200)] = 50, store: StoreInfo = write
     ) -> list[WebhookDelivery]:
         """The latest order webhooks to this store, newest first: when each was answered 2xx,
         or how many attempts failed and why (e.g. `HTTP 401` from a signature check)."""
@@ -131,7 +136,7 @@ def routes(*, identity: Identity, stores: Stores, orders: Orders) -> APIRouter:
     async def customers(
         q: Annotated[str, Query(max_length=100, description="name, email or product")] = "",
         product: Annotated[str | None, Query(description="only buyers of this product")] = None,
-        store: StoreInfo = own,
+        store: StoreInfo = people,
     ) -> list[CustomerView]:
         """Everyone who ordered from this store (and only them)."""
         return await orders.customers(store.id, q, product)
@@ -140,7 +145,7 @@ def routes(*, identity: Identity, stores: Stores, orders: Orders) -> APIRouter:
     async def customers_as_csv(
         q: Annotated[str, Query(max_length=100)] = "",
         product: Annotated[str | None, Query()] = None,
-        store: StoreInfo = own,
+        store: StoreInfo = people,
     ) -> Response:
         """The same list as CSV: e.g. the past buyers of one product."""
         text = customers_csv(await orders.customers(store.id, q, product))
@@ -153,7 +158,7 @@ def routes(*, identity: Identity, stores: Stores, orders: Orders) -> APIRouter:
         )
 
     @router.post("/customers/email")
-    async def email_customers(body: EmailIn, store: StoreInfo = own) -> Sent:
+    async def email_customers(body: EmailIn, store: StoreInfo = people) -> Sent:
         """Email the customers that match (e.g. the past buyers of one product)."""
         found = await orders.customers(store.id, body.q, body.product_id)
         sent = await orders.email_customers(

@@ -32,6 +32,7 @@ from shared_protocol.store import (
 )
 from shared_protocol.store_api import ProductView, StoreInfo
 
+from ..services.agents import Agents, Permission
 from ..services.identity import Identity
 from ..services.stores import Stores
 from ..services.streams import Streams
@@ -121,13 +122,16 @@ def _stock_change(result: StoreResult) -> StockChange:
     return StockChange(stock=result.stock, revoked=result.revoked or [])
 
 
-def routes(*, identity: Identity, stores: Stores, streams: Streams, limits: Limits) -> APIRouter:
+def routes(
+    *, identity: Identity, agents: Agents, stores: Stores, streams: Streams, limits: Limits
+) -> APIRouter:
     router = APIRouter(prefix="/api/stores/{store_id}", tags=["store"], responses=SIGNED_IN)
-    auth = Auth(identity)
-    own = Depends(auth.store)
+    auth = Auth(identity, agents)
+    own = Depends(auth.store)  # the store's backend: its API key only
+    reader = Depends(auth.console(Permission.READ_CATALOGUE))  # the console too (agents.md)
 
     @router.get("")
-    async def store_info(store: StoreInfo = own) -> StoreInfo:
+    async def store_info(store: StoreInfo = reader) -> StoreInfo:
         return store
 
     @router.patch("/settings")
@@ -139,7 +143,7 @@ def routes(*, identity: Identity, stores: Stores, streams: Streams, limits: Limi
         return SettingsOut(**result.settings.model_dump(), webhook_secret=result.webhook_secret)
 
     @router.get("/products")
-    async def products(store: StoreInfo = own) -> list[ProductView]:
+    async def products(store: StoreInfo = reader) -> list[ProductView]:
         return await stores.products(store.id)
 
     @router.post("/products")
@@ -160,7 +164,7 @@ def routes(*, identity: Identity, stores: Stores, streams: Streams, limits: Limi
         return await stores.product(store.id, product_id)
 
     @router.get("/products/{product_id}")
-    async def product(product_id: IdInPath, store: StoreInfo = own) -> ProductView:
+    async def product(product_id: IdInPath, store: StoreInfo = reader) -> ProductView:
         return await stores.product(store.id, product_id)
 
     @router.put("/products/{product_id}/stock")

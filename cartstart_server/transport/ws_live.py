@@ -44,6 +44,7 @@ from shared_protocol.live import (
     Watch,
 )
 
+from ..services.agents import Agents
 from ..services.boards import Boards
 from ..services.calls import Calls
 from ..services.identity import Identity
@@ -91,6 +92,7 @@ class LiveSession(StreamSession[LiveMessage]):
         wiring: Wiring,
         *,
         identity: Identity,
+        agents: Agents,
         selling: Selling,
         boards: Boards,
         calls: Calls,
@@ -98,6 +100,7 @@ class LiveSession(StreamSession[LiveMessage]):
     ) -> None:
         super().__init__(conn, wiring, streams)
         self.identity = identity
+        self.agents = agents
         self.selling = selling
         self.boards = boards
         self.calls = calls
@@ -116,14 +119,14 @@ class LiveSession(StreamSession[LiveMessage]):
         assert isinstance(hello, LiveHello)
         kind = self.selling.credential_kind(hello.token)
         if kind == "store":
-            store = await self.identity.authenticate_store(hello.token)
+            actor = await self.agents.authenticate_console(hello.token)  # key or agent
             assert hello.token is not None
-            self.watch = self.identity.watch(store, hello.token, self.credential_died)
-            self.store_id = store.id
+            self.watch = self.agents.watch(actor, hello.token, self.credential_died)
+            self.store_id = store_id = actor.store.id
             if hello.session_id is None:
                 await self._open_lobby()
                 return
-            self.speaker = await self.selling.for_store(store.id, hello.session_id)
+            self.speaker = await self.selling.for_store(store_id, hello.session_id)
         elif kind == "shopper":
             shopper = await self.identity.authenticate_shopper(hello.token)
             assert hello.token is not None

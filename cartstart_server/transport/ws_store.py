@@ -1,4 +1,6 @@
-"""`/ws/store`: a shop's backend."""
+"""`/ws/store`: a shop's backend (its API key), and the console (the key, or an agent of the
+store: docs/agents.md). An agent's console follows the stream but neither trims the backend's
+replay (its acks are not written) nor sends catalogue commands."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from shared_protocol.store import (
     UpsertProducts,
 )
 
-from ..services.identity import Identity
+from ..services.agents import Agents, ConsoleActor
 from ..services.stores import Stores
 from ..services.streams import Streams
 from .ws_session import Wiring
@@ -44,21 +46,29 @@ class StoreSession(StreamSession[StoreMessage]):
         conn: ServerConnection,
         wiring: Wiring,
         *,
-        identity: Identity,
+        agents: Agents,
         stores: Stores,
         streams: Streams,
     ) -> None:
         super().__init__(conn, wiring, streams)
-        self.identity = identity
+        self.agents = agents
+        self.actor: ConsoleActor | None = None
         self.stores = stores
 
     async def open(self, hello: Hello) -> None:
-        store = await self.identity.authenticate_store(hello.token)
+        actor = await self.agents.authenticate_console(hello.token)
         assert hello.token is not None
-        self.watch = self.identity.watch(store, hello.token, self.credential_died)
+        self.actor = actor
+        self.watch = self.agents.watch(actor, hello.token, self.credential_died)
+        store = actor.store
         self.store_id = store.id
         self.stream = self.streams.of_store(store.id)
         await self.start_stream(hello, store_id=store.id)
+
+    @property
+    def backend(self) -> bool:
+        """The store's API key (its backend, or a console signed in with the key)."""
+        return self.actor is not None and self.actor.agent_id is None
 
     async def snapshot(self, command_id: str | None = None) -> int:
         snap = await self.stores.snapshot(self.store_id)
@@ -68,17 +78,18 @@ class StoreSession(StreamSession[StoreMessage]):
     async def handle(self, message: StoreMessage) -> None:
         match message:
             case Ack():
-                await self.ack(message)
+                if self.backend:
+                    await self.ack(message)
             case StoreSync():
                 self.pump.rebase(await self.snapshot(message.id))
-            case (
-                UpsertProducts()
-                | SetStock()
-                | AdjustStock()
-                | UpdateSettings()
-                | UpdateOrder()
-                | OfferDiscount()
-            ):
+            case UpdateOrder() | OfferDiscount():
+                if self.actor is not None and not self.backend:
+                    self.agents.check_command(self.actor, message)
+                result = await self.stores.command(self.store_id, message)
+                await self.send(result.model_dump_json())
+            case UpsertProducts() | SetStock() | AdjustStock() | UpdateSettings():
+                if not self.backend:
+                    raise self.agents.catalogue_refused()
                 result = await self.stores.command(self.store_id, message)
                 await self.send(result.model_dump_json())
             case _:

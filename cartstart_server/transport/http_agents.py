@@ -1,0 +1,81 @@
+"""A store's agents over HTTP (docs/agents.md): sign-in and sign-out of the console with an
+agent's own email and password, accepting an invitation, who the console is signed in as, and the
+owner's list of agents."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Response
+
+from shared_protocol.agents import (
+    AddedAgent,
+    AgentChange,
+    AgentIn,
+    AgentSignIn,
+    AgentView,
+    ConsoleWho,
+    InviteAccept,
+    IssuedAgentSession,
+)
+from shared_protocol.store_api import StoreInfo
+
+from ..services.agents import Agents, ConsoleActor, Permission
+from ..services.identity import Identity
+from .http_auth import Auth
+from .http_errors import SIGNED_IN
+from .http_store import IdInPath
+
+
+def routes(*, identity: Identity, agents: Agents) -> APIRouter:
+    router = APIRouter(tags=["agents"], responses=SIGNED_IN)
+    auth = Auth(identity, agents)
+    signed_in = Depends(auth.console_actor)
+    manager = Depends(auth.console(Permission.MANAGE_AGENTS))
+
+    @router.post("/api/agent-sessions", status_code=201)
+    async def sign_in(body: AgentSignIn) -> IssuedAgentSession:
+        """An agent signs in to the console: the answer's token is the console's credential,
+        for that store only, until `expires_at` (or sign-out, or removal)."""
+        return await agents.sign_in(body.store_id, body.email, body.password, body.label)
+
+    @router.delete("/api/agent-sessions/current", status_code=204)
+    async def sign_out(actor: ConsoleActor = signed_in) -> Response:
+        """Ends this sign-in; consoles open with it close (unauthorized, then 1008)."""
+        await agents.sign_out(actor)
+        return Response(status_code=204)
+
+    @router.post("/api/agent-invites", status_code=201)
+    async def accept_invite(body: InviteAccept) -> IssuedAgentSession:
+        """The invited agent chooses a password (the code works once, for 7 days) and is
+        signed in."""
+        return await agents.accept_invite(body.code, body.password)
+
+    @router.get("/api/console/me")
+    async def me(actor: ConsoleActor = signed_in) -> ConsoleWho:
+        """The store, the agent (none for the API key) and what the role may do."""
+        return await agents.who(actor)
+
+    prefix = "/api/stores/{store_id}/agents"
+
+    @router.get(prefix)
+    async def listed(store: StoreInfo = manager) -> list[AgentView]:
+        return await agents.listed(store.id)
+
+    @router.post(prefix, status_code=201)
+    async def add(body: AgentIn, store: StoreInfo = manager) -> AddedAgent:
+        """The invitation's code is in the answer, once: pass it (or `invite_url`) on."""
+        return await agents.add(store.id, body.email, body.name, body.role)
+
+    @router.patch(prefix + "/{agent_id}")
+    async def change(
+        agent_id: IdInPath, body: AgentChange, store: StoreInfo = manager
+    ) -> AgentView:
+        """A role change ends the agent's sign-ins; the last owner keeps the role (409)."""
+        return await agents.change_role(store.id, agent_id, body.role)
+
+    @router.delete(prefix + "/{agent_id}", status_code=204)
+    async def remove(agent_id: IdInPath, store: StoreInfo = manager) -> Response:
+        """The agent's open consoles close at once; the last owner stays (409)."""
+        await agents.remove(store.id, agent_id)
+        return Response(status_code=204)
+
+    return router

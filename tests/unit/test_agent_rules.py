@@ -1,0 +1,48 @@
+"""The agents' rules: who may do what, valid agents, and the words of refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from cartstart_server.domain import agents as rules
+from cartstart_server.domain.agents import Permission
+from shared_protocol import ErrorCode, ProtocolError
+
+
+def test_the_key_and_owners_may_do_everything_and_agents_only_read_and_sell() -> None:
+    assert rules.ALLOWED["key"] == rules.ALLOWED["owner"] == frozenset(Permission)
+    assert rules.ALLOWED["agent"] == {
+        Permission.READ_CATALOGUE,
+        Permission.LIVE,
+        Permission.ORDERS_READ,
+    }
+    for p in (Permission.MANAGE_AGENTS, Permission.LIVE_SETTINGS, Permission.ORDERS_WRITE):
+        with pytest.raises(ProtocolError) as refused:
+            rules.check_allowed("agent", p)
+        assert refused.value.code is ErrorCode.FORBIDDEN
+        assert "your role (agent)" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("email", "name", "words"),
+    [
+        ("not-an-email", "Ana", "email address"),
+        ("ana@example.org", "", "1 to 100"),
+        ("ana@example.org", "x" * 101, "1 to 100"),
+    ],
+)
+def test_a_new_agent_needs_an_email_and_a_name(email: str, name: str, words: str) -> None:
+    with pytest.raises(ProtocolError) as refused:
+        rules.check_new_agent(email, name)
+    assert refused.value.code is ErrorCode.INVALID_MESSAGE and words in refused.value.message
+
+
+def test_a_dead_sign_in_says_why() -> None:
+    with pytest.raises(ProtocolError, match="removed"):
+        rules.check_agent_session(removed=True, revoked=False, expires_at=10, now=0)
+    with pytest.raises(ProtocolError, match="expired or was ended"):
+        rules.check_agent_session(removed=False, revoked=False, expires_at=10, now=10)
+    with pytest.raises(ProtocolError, match="expired or was ended"):
+        rules.check_agent_session(removed=False, revoked=True, expires_at=10, now=0)
+    rules.check_agent_session(removed=False, revoked=False, expires_at=10, now=9)
+    assert rules.last_owner().code is ErrorCode.CONFLICT
