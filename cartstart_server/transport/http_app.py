@@ -221,9 +221,11 @@ def create_app(
         return schema
 
     @app.get("/console", tags=["store"], include_in_schema=False)
-    async def console() -> Response:
-        """The store console (static page; it signs in with the store's API key)."""
-        return RedirectResponse("/static/console.html")
+    async def console(request: Request) -> Response:
+        """The store console (static page; it signs in with an agent's password or the store's
+        API key). `?store=<id>` fills the agent's sign-in form."""
+        query = request.url.query
+        return RedirectResponse("/static/console.html" + (f"?{query}" if query else ""))
 
     @app.get("/connect", tags=["connect"], include_in_schema=False)
     async def connect_page() -> Response:

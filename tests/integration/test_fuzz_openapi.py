@@ -123,6 +123,9 @@ async def seeded(server: HubServer) -> tuple[dict[str, str], dict[str, str]]:
         await http.post("/api/cart/commands", json={**reserve, "id": "seed-0003"}, headers=cart)
         r = await http.post("/api/cart/link-tokens", json={}, headers=cart)
         tokens["link"] = r.json()["token"]
+    added = await server.hub.agents.add(store_id, "agent@example.org", "Ana", "agent")
+    signed = await server.hub.agents.accept_invite(added.invite_code, "correct horse")
+    tokens["agent_logout"] = signed.token
     return tokens, {"store_id": store_id, "product_id": "mug", "order_id": order_id}
 
 
@@ -145,8 +148,10 @@ async def api(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Api]:
 
 def credential(method: str, path: str) -> str | None:
     """Which token an operation is called with (protocol.md sections 6-9)."""
-    if path.startswith(("/api/stores/", "/api/store")):
+    if path.startswith(("/api/stores/", "/api/store", "/api/console/")):
         return "store"
+    if path == "/api/agent-sessions/current":
+        return "agent_logout"
     if path == "/api/sessions/current":
         return "logout"
     if path.startswith(("/api/cart", "/api/sessions/current")):

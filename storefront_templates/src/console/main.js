@@ -14,7 +14,8 @@ import { followStore } from "./feed.js";
 import { FEED_WORDS, money } from "./format.js";
 import { startLive } from "./live/main.js";
 import { STATUS_WORDS, STEPS, orderSteps } from "./orders.js";
-import { HUB, KEY_GONE, store } from "./store.js";
+import { HUB, KEY_GONE, refused, store } from "./store.js";
+import { startTeam } from "./team.js";
 
 /** @typedef {import("../shared/protocol").StoreInfo} StoreInfo */
 /** @typedef {import("../shared/protocol").StoreMessage} StoreMessage */
@@ -56,11 +57,17 @@ function connection(state) {
 /** @param {string} candidate */
 async function signIn(candidate) {
   const key = candidate.trim();
-  /** @type {StoreInfo} */
-  const info = await httpJson(HUB, "api/store", { token: key });
+  /** @type {{store: StoreInfo, agent: {name: string} | null, role: string, permissions: string[]}} */
+  const who = await httpJson(HUB, "api/console/me", { token: key });
+  const info = who.store;
+  permissions = who.permissions;
   store.id = info.id;
   store.remember(key);
-  byId("store-name", HTMLSpanElement).textContent = `· ${info.name}`;
+  const person = who.agent ? `${who.agent.name} (${who.role}) · ` : "";
+  byId("store-name", HTMLSpanElement).textContent = `· ${person}${info.name}`;
+  byId("customers-section", HTMLElement).hidden = !who.permissions.includes("customers");
+  byId("tab-settings", HTMLButtonElement).hidden = !who.permissions.includes("live_settings");
+  if (who.permissions.includes("manage_agents")) startTeam();
   byId("signin", HTMLElement).hidden = true;
   byId("console", HTMLElement).hidden = false;
   byId("sign-out", HTMLButtonElement).hidden = false;
@@ -73,7 +80,7 @@ async function signIn(candidate) {
   for (const [id, name] of names) select.append(el("option", name, { value: id }));
   await refresh();
   connect(key);
-  startLive({ announce: toast, refused: () => store.signOut(KEY_GONE) });
+  startLive({ announce: toast, refused });
 }
 
 byId("signin-form", HTMLFormElement).addEventListener("submit", async (event) => {
@@ -87,6 +94,49 @@ byId("signin-form", HTMLFormElement).addEventListener("submit", async (event) =>
   }
 });
 
+/**
+ * An agent's sign-in (docs/agents.md): their own email and password, for one store.
+ * @param {string} path
+ * @param {unknown} body
+ */
+async function agentSignIn(path, body) {
+  /** @type {{token: string}} */
+  const issued = await httpJson(HUB, path, { method: "POST", body });
+  await signIn(issued.token);
+}
+
+byId("agent-form", HTMLFormElement).addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const error = byId("signin-error", HTMLParagraphElement);
+  error.textContent = "";
+  const storeId = byId("agent-store", HTMLInputElement).value.trim();
+  const email = byId("agent-email", HTMLInputElement).value;
+  const password = byId("agent-password", HTMLInputElement).value;
+  try {
+    await agentSignIn("api/agent-sessions", { store_id: storeId, email, password, label: "Console" });
+    localStorage.setItem("cartstart.console.store", storeId);
+  } catch (e) {
+    error.textContent = reason(e);
+  }
+});
+
+const invite = new URLSearchParams(location.hash.slice(1)).get("invite");
+if (invite) {
+  byId("invite", HTMLElement).hidden = false;
+  byId("invite-form", HTMLFormElement).addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const error = byId("signin-error", HTMLParagraphElement);
+    error.textContent = "";
+    try {
+      await agentSignIn("api/agent-invites", { code: invite, password: byId("invite-password", HTMLInputElement).value });
+      history.replaceState(null, "", location.pathname); // the code works once: forget it
+    } catch (e) {
+      error.textContent = reason(e);
+    }
+  });
+}
+byId("agent-store", HTMLInputElement).value = new URLSearchParams(location.search).get("store") ?? localStorage.getItem("cartstart.console.store") ?? "";
+
 byId("sign-out", HTMLButtonElement).addEventListener("click", () => store.signOut());
 
 // ---- live feed over /ws/store -------------------------------------------------------------
@@ -99,7 +149,7 @@ function connect(key) {
       if (again) scheduleRefresh(); // catch up with what happened while the feed was down
     },
     lost: () => connection("reconnecting"),
-    refused: () => store.signOut(KEY_GONE),
+    refused,
     message: onMessage,
   });
 }
@@ -123,8 +173,12 @@ function onMessage(message) {
   }
 }
 
+/** @type {string[]} what this console's role may do (GET /api/console/me) */
+let permissions = [];
+
 function refresh() {
-  return Promise.all([loadCarts(), loadOrders(), loadCustomers()]);
+  const customers = permissions.includes("customers") ? loadCustomers() : Promise.resolve();
+  return Promise.all([loadCarts(), loadOrders(), customers]);
 }
 
 function scheduleRefresh() {
@@ -183,5 +237,7 @@ const notice = store.takeNotice();
 if (notice) byId("signin-error", HTMLParagraphElement).textContent = notice;
 if (store.key) {
   // The key this tab signed in with: a refusal now means it was replaced meanwhile.
-  signIn(store.key).catch((e) => store.signOut(e instanceof CartStartError && e.status === 401 ? KEY_GONE : reason(e)));
+  signIn(store.key).catch((e) =>
+    store.signOut(e instanceof CartStartError && e.status === 401 ? (store.key?.startsWith("csa.") ? e.message : KEY_GONE) : reason(e)),
+  );
 }

@@ -11,6 +11,8 @@ const NOTICE = "cartstart.console.notice";
 export const HUB = new URL("/", location.href);
 export const KEY_GONE = "This key is no longer valid; sign in again";
 
+let leaving = false;
+
 export const store = {
   /** @type {string | null} */
   key: sessionStorage.getItem(KEY),
@@ -24,11 +26,20 @@ export const store = {
 
   /**
    * Back to the sign-in form, saying `why` there (the page starts over: no feed, no timers).
+   * An agent's sign-in is ended on the hub too (its other consoles stay signed in).
    * @param {string} [why]
    */
   signOut(why) {
+    if (!why && this.key?.startsWith("csa.")) {
+      request(HUB, "api/agent-sessions/current", { method: "DELETE", token: this.key, accept: "*/*" })
+        .catch(() => undefined)
+        .finally(() => this.signOut(" "));
+      return;
+    }
+    if (leaving) return; // already going: the first reason stands
+    leaving = true;
     sessionStorage.removeItem(KEY);
-    if (why) sessionStorage.setItem(NOTICE, why);
+    if (why?.trim()) sessionStorage.setItem(NOTICE, why);
     location.reload();
   },
 
@@ -59,6 +70,23 @@ export const store = {
 };
 
 /**
+ * The credential was refused (on a connection, or with 401): say the hub's reason (an agent
+ * removed, a sign-in ended or expired, a key replaced) where it can be read.
+ */
+export function refused() {
+  // Once: the feed and the live channel are refused together, and the first answer reloads the
+  // page (a second question aborted by the reload must not overwrite the first's words).
+  refusing ??= httpJson(HUB, "api/console/me", { token: store.key ?? "" }).then(
+    () => store.signOut(KEY_GONE),
+    (error) => store.signOut(error instanceof CartStartError ? error.message : KEY_GONE),
+  );
+  return refusing;
+}
+
+/** @type {Promise<void> | null} */
+let refusing = null;
+
+/**
  * @template T
  * @param {Promise<T>} call
  * @returns {Promise<T>}
@@ -67,7 +95,7 @@ async function expiring(call) {
   try {
     return await call;
   } catch (error) {
-    if (error instanceof CartStartError && error.status === 401) store.signOut(KEY_GONE);
+    if (error instanceof CartStartError && error.status === 401) store.signOut(store.key?.startsWith("csa.") ? error.message : KEY_GONE);
     throw error;
   }
 }

@@ -1,0 +1,77 @@
+"""Agents in the store console, in real Chromium (docs/agents.md): the owner adds an agent, the
+agent accepts the invitation and works with their own password, sees what their role allows,
+and is sent back to sign-in, told why, when removed. Hostile names are shown as text."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.async_api import Browser, expect
+
+from tests.storefront.conftest import Shop, new_page
+from tests.storefront.test_console import open_console
+
+HOSTILE = '<img src=x onerror="window.pwned=1">Ana'
+
+
+async def test_an_owner_adds_an_agent_who_signs_in_and_is_signed_out_on_removal(
+    browser: Browser, shop: Shop
+) -> None:
+    owner = await open_console(browser, shop, shop.key)
+    await expect(owner.locator("#team")).to_be_visible()
+    await owner.locator("#new-agent-name").fill(HOSTILE)
+    await owner.locator("#new-agent-email").fill("ana@example.org")
+    await owner.get_by_role("button", name="Add agent").click()
+    invite = owner.locator("#agent-invite")
+    await expect(invite).to_contain_text("#invite=")
+    link = re.search(r"https?://\S+#invite=\S+", await invite.inner_text())
+    assert link is not None
+    row = owner.locator("#agents tr").filter(has_text="ana@example.org")
+    await expect(row).to_contain_text(HOSTILE)  # as text, not markup
+    await expect(row).to_contain_text("invited")
+
+    agent = await new_page(browser)
+    await agent.goto(link.group(0))
+    await agent.get_by_label("New password").fill("correct horse battery")
+    await agent.get_by_role("button", name="Accept and sign in").click()
+    await expect(agent.locator("#connection")).to_have_text("Live")
+    await expect(agent.locator("#store-name")).to_contain_text("(agent)")
+    await expect(agent.locator("#team")).to_be_hidden()
+    await expect(agent.locator("#customers-section")).to_be_hidden()
+    await expect(agent.locator("#tab-live")).to_be_visible()
+    await expect(agent.locator("#tab-settings")).to_be_hidden()
+    assert await agent.evaluate("window.pwned") is None
+    assert await owner.evaluate("window.pwned") is None
+
+    # Signing out and in again with the password.
+    await agent.get_by_role("button", name="Sign out").click()
+    await expect(agent.locator("#signin")).to_be_visible()
+    await agent.locator("#agent-store").fill(shop.store_id)
+    await agent.locator("#agent-email").fill("ana@example.org")
+    await agent.locator("#agent-password").fill("correct horse battery")
+    await agent.get_by_role("button", name="Log in as agent").click()
+    await expect(agent.locator("#connection")).to_have_text("Live")
+
+    await owner.reload()
+    await expect(owner.locator("#connection")).to_have_text("Live")
+    await expect(row).to_contain_text("active")
+    await row.get_by_role("button", name=re.compile("Remove")).click()
+    await owner.get_by_role("button", name="Remove", exact=True).click()
+    await expect(owner.locator("#agents tr")).to_have_count(0)
+    await expect(agent.locator("#signin")).to_be_visible()
+    await expect(agent.locator("#signin-error")).to_contain_text("removed from this store")
+
+
+async def test_a_wrong_password_is_said_and_another_stores_agent_sees_nothing_here(
+    browser: Browser, shop: Shop, second_shop: Shop
+) -> None:
+    added = await shop.hub.hub.agents.add(second_shop.store_id, "bo@example.org", "Bo", "agent")
+    await shop.hub.hub.agents.accept_invite(added.invite_code, "correct horse battery")
+    page = await new_page(browser)
+    await page.goto(f"{shop.hub.http_url}/console?store={shop.store_id}")
+    await expect(page.locator("#agent-store")).to_have_value(shop.store_id)
+    await page.locator("#agent-email").fill("bo@example.org")
+    await page.locator("#agent-password").fill("correct horse battery")
+    await page.get_by_role("button", name="Log in as agent").click()
+    await expect(page.locator("#signin-error")).to_contain_text("Wrong email or password")
+    await expect(page.locator("#console")).to_be_hidden()
