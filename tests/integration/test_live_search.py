@@ -94,7 +94,7 @@ async def test_search_ranks_names_starting_with_the_word_and_follows_renames(
 def test_the_migration_fills_search_text_for_products_already_there(tmp_path: Path) -> None:
     conn = sqlite3.connect(tmp_path / "hub.sqlite3", isolation_level=None)
     conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    for number, statements in enumerate(MIGRATIONS[:-1], start=1):
+    for number, statements in enumerate(MIGRATIONS[:8], start=1):  # before migration 9's fill
         for sql in statements:
             conn.execute(sql)
         conn.execute("INSERT INTO schema_version (version) VALUES (?)", (number,))
