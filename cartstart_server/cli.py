@@ -103,6 +103,34 @@ def build_parser() -> argparse.ArgumentParser:
     rotate.add_argument("store_id")
     _common(rotate)
     rotate.set_defaults(run=cmd_store_rotate)
+    add_agent = store_sub.add_parser(
+        "add-agent",
+        help="add a person who signs in to the store's console (docs/agents.md)",
+        description="Add an agent to a store and print their one-time invitation code.",
+    )
+    add_agent.add_argument("store_id")
+    add_agent.add_argument("--email", required=True, help="the agent's email (their sign-in)")
+    add_agent.add_argument("--name", required=True, help="how the console names them")
+    add_agent.add_argument(
+        "--role", choices=("owner", "agent"), default="agent", help="owners manage agents"
+    )
+    _common(add_agent)
+    add_agent.set_defaults(run=cmd_store_add_agent)
+    agents = store_sub.add_parser(
+        "agents", help="list a store's agents", description="List a store's current agents."
+    )
+    agents.add_argument("store_id")
+    _common(agents)
+    agents.set_defaults(run=cmd_store_agents)
+    remove_agent = store_sub.add_parser(
+        "remove-agent",
+        help="remove an agent",
+        description="Remove an agent; their open consoles close at once, on a running hub too.",
+    )
+    remove_agent.add_argument("store_id")
+    remove_agent.add_argument("agent_id")
+    _common(remove_agent)
+    remove_agent.set_defaults(run=cmd_store_remove_agent)
     return parser
 
 
@@ -152,6 +180,44 @@ def cmd_store_rotate(args: argparse.Namespace) -> int:
 
     async def work(hub: Hub) -> int:
         print(f"api key: {await hub.identity.rotate_store_key(args.store_id)}")
+        return 0
+
+    return asyncio.run(_with_hub(config, work))
+
+
+def cmd_store_add_agent(args: argparse.Namespace) -> int:
+    config = _config(args)
+
+    async def work(hub: Hub) -> int:
+        added = await hub.agents.add(args.store_id, args.email, args.name, args.role)
+        print(
+            f"agent id: {added.agent.agent_id}\ninvite code: {added.invite_code}\n"
+            + (f"invite link: {added.invite_url}\n" if added.invite_url else "")
+            + "(shown only once: the agent chooses a password with it, within 7 days)"
+        )
+        return 0
+
+    return asyncio.run(_with_hub(config, work))
+
+
+def cmd_store_agents(args: argparse.Namespace) -> int:
+    config = _config(args)
+
+    async def work(hub: Hub) -> int:
+        for agent in await hub.agents.listed(args.store_id):
+            state = "active" if agent.active else "invited"
+            print(f"{agent.agent_id}\t{agent.email}\t{agent.name}\t{agent.role}\t{state}")
+        return 0
+
+    return asyncio.run(_with_hub(config, work))
+
+
+def cmd_store_remove_agent(args: argparse.Namespace) -> int:
+    config = _config(args)
+
+    async def work(hub: Hub) -> int:
+        await hub.agents.remove(args.store_id, args.agent_id)
+        print("removed (their consoles close within a second)")
         return 0
 
     return asyncio.run(_with_hub(config, work))

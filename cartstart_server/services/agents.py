@@ -82,6 +82,7 @@ class Agents:
     async def add(self, store_id: str, email: str, name: str, role: str) -> AddedAgent:
         email, name = normalize_email(email), name.strip()
         rules.check_new_agent(email, name)
+        await self.db.read(directory.require_store(store_id))  # the command line names any
         now = self.clock.now()
         agent = AgentRow(cred.new_id("ag"), store_id, email, name, role, None, now, None)
         code = cred.new_secret()

@@ -34,6 +34,9 @@ def run(*args: str, command: list[str] = CLI) -> subprocess.CompletedProcess[str
         (CLI, ["store", "add"], ["--data-dir", "--ttl", "--renewal-limit", "--origin", "--config"]),
         (CLI, ["store", "list"], ["--data-dir", "--config"]),
         (CLI, ["store", "rotate-key"], ["--data-dir", "--config"]),
+        (CLI, ["store", "add-agent"], ["--data-dir", "--config", "--email", "--name", "--role"]),
+        (CLI, ["store", "agents"], ["--data-dir", "--config"]),
+        (CLI, ["store", "remove-agent"], ["--data-dir", "--config"]),
     ],
 )
 def test_help_explains_every_option(
@@ -85,6 +88,11 @@ def test_bad_settings_are_reported_not_a_traceback(tmp_path: Path) -> None:
         and "Traceback" not in result.stderr
     )
     result = run("store", "rotate-key", "st-nope", "--data-dir", str(tmp_path))
+    assert result.returncode == 1 and "no store" in result.stderr
+    result = run(
+        "store", "add-agent", "st-nope", "--email", "a@example.org", "--name", "A",
+        "--data-dir", str(tmp_path),
+    )  # fmt: skip
     assert result.returncode == 1 and "no store" in result.stderr
 
 

@@ -150,3 +150,39 @@ async def test_a_key_replaced_from_the_command_line_ends_the_running_hubs_connec
             assert await ended_within(store, 1.0, "replaced") < 1.0
     finally:
         assert await hub.stop() == 0
+
+
+@pytest.mark.slow
+@pytest.mark.backends("sqlite")
+async def test_an_agent_removed_from_the_command_line_is_closed_on_the_running_hub(
+    tmp_path: Path,
+) -> None:
+    """docs/agents.md: the CLI adds an agent (the invitation code), the agent signs in on the
+    running hub, and a removal from the CLI closes their console through the journal."""
+    store_id, _ = add_store(tmp_path, "Shop")
+
+    def cli(*args: str) -> str:
+        done = subprocess.run(
+            [*CLI, "store", *args, "--data-dir", str(tmp_path)],
+            capture_output=True, text=True, env=cli_env(), check=True,
+        )  # fmt: skip
+        return done.stdout
+
+    added = await asyncio.to_thread(
+        cli, "add-agent", store_id, "--email", "ana@example.org", "--name", "Ana"
+    )
+    fields = dict(line.split(": ", 1) for line in added.splitlines() if ": " in line)
+    hub = await HubProcess(tmp_path).start()
+    try:
+        async with httpx.AsyncClient(base_url=hub.http_url) as http:
+            body = {"code": fields["invite code"], "password": "correct horse battery"}
+            signed = (await http.post("/api/agent-invites", json=body)).json()
+        listed = await asyncio.to_thread(cli, "agents", store_id)
+        assert "ana@example.org\tAna\tagent\tactive" in listed
+        async with peer(hub, "store") as store:
+            await store.hello(signed["token"])
+            await store.expect("snapshot")
+            await asyncio.to_thread(cli, "remove-agent", store_id, fields["agent id"])
+            assert await ended_within(store, 1.0, "removed") < 1.0
+    finally:
+        assert await hub.stop() == 0

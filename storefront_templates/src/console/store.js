@@ -70,13 +70,15 @@ export const store = {
 };
 
 /**
- * The credential was refused (on a connection, or with 401): say the hub's reason (an agent
- * removed, a sign-in ended or expired, a key replaced) where it can be read.
+ * The credential was refused (on a connection, or with 401): say why on the sign-in form (an
+ * agent's: the hub's reason, removed or ended or expired; a key's: it was replaced).
+ * @returns {Promise<void> | void}
  */
 export function refused() {
   // Once: the feed and the live channel are refused together, and the first answer reloads the
   // page (a second question aborted by the reload must not overwrite the first's words).
-  refusing ??= httpJson(HUB, "api/console/me", { token: store.key ?? "" }).then(
+  if (!store.key?.startsWith("csa.")) return store.signOut(KEY_GONE); // a key: it was replaced
+  refusing ??= httpJson(HUB, "api/console/me", { token: store.key }).then(
     () => store.signOut(KEY_GONE),
     (error) => store.signOut(error instanceof CartStartError ? error.message : KEY_GONE),
   );
