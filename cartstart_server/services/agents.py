@@ -41,8 +41,6 @@ T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
-_DUMMY_HASH = cred.hash_password("not a password", 2**10)
-
 
 @dataclass(frozen=True)
 class ConsoleActor:
@@ -73,6 +71,7 @@ class Agents:
         self.config = config
         self._revocations = revocations
         self._identity = identity
+        self._dummy_hash: str | None = None
 
     # ---- the owner's list ------------------------------------------------------------------
 
@@ -146,7 +145,11 @@ class Agents:
     ) -> IssuedAgentSession:
         """An unknown store or email is as slow as a wrong password, and gets the same answer."""
         agent = await self.db.read(storage.agent_by_email(store_id, normalize_email(email)))
-        stored = agent.password_hash if agent and agent.password_hash else _DUMMY_HASH
+        if self._dummy_hash is None:  # at the hub's own cost, so "no such agent" is as slow
+            self._dummy_hash = await asyncio.to_thread(
+                cred.hash_password, "not a password", self.config.scrypt_n
+            )
+        stored = agent.password_hash if agent and agent.password_hash else self._dummy_hash
         ok = await asyncio.to_thread(cred.verify_password, password, stored)
         if agent is None or agent.password_hash is None or not ok:
             raise rules.wrong_sign_in()
