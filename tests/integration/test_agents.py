@@ -15,6 +15,7 @@ from cartstart_server.server import HubServer
 from tests.conftest import Nodes
 from tests.helpers.hubs import seed_store
 from tests.helpers.peers import peer, sign_up
+from tests.integration.test_live import cid, live_hello, visitor_in_new_session
 from tests.integration.test_revocation import ended_within
 
 PASSWORD = "correct horse battery"
@@ -306,3 +307,32 @@ async def test_removed_on_one_node_closed_on_the_other(nodes: Nodes) -> None:
             assert await ended_within(lobby, 1.0, "removed") < 1.0
         r = await http_b.get("/api/console/me", headers=bearer(signed["token"]))
         assert r.status_code == 401
+
+
+async def test_an_agent_serves_a_live_session_and_another_stores_agent_finds_none(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    store_id, key = await seed_store(server.hub, "Shop", {"mug": 3})
+    other_id, other_key = await seed_store(server.hub, "Other", {"vase": 1})
+    ana = (await agent_signed_in(http, store_id, key, "ana@example.org"))["token"]
+    bo = (await agent_signed_in(http, other_id, other_key, "bo@example.org"))["token"]
+    async with visitor_in_new_session(server, store_id) as (visitor, _, snap):
+        session_id = snap["session"]["session_id"]
+        async with peer(server, "live", ignore=("presence",)) as agent:
+            welcome = await live_hello(agent, token=ana, session_id=session_id)
+            assert welcome["role"] == "store"
+            await agent.expect("live_snapshot")
+            said = await agent.command({"type": "say", "id": cid(), "text": "Hello, I'm Ana"})
+            assert said["type"] == "result", said
+            heard = await visitor.expect("said")
+            assert heard["message"]["author"] == "store"
+        async with peer(server, "live") as stranger:
+            await stranger.send(
+                {"type": "hello", "versions": [1], "token": bo, "session_id": session_id}
+            )
+            refused = await stranger.expect("error")
+            assert refused["code"] == "not_found", refused
+    ice = await http.get("/api/live/ice-servers", headers=bearer(ana))
+    assert ice.status_code == 200
+    lobby = await http.get(f"/api/stores/{store_id}/live/sessions", headers=bearer(bo))
+    assert lobby.status_code == 403
