@@ -24,7 +24,7 @@ from ..clock import Clock
 from ..config import HubConfig
 from ..domain import agents as rules
 from ..domain.agents import Permission, Role
-from ..domain.identity import normalize_email
+from ..domain.identity import normalize_email, other_store_key
 from ..domain.topics import token_topic
 from ..storage import agents as storage
 from ..storage import directory
@@ -226,7 +226,7 @@ class Agents:
         role must allow `permission`."""
         actor = await self.authenticate_console(token)
         if actor.store.id != store_id:
-            raise rules.other_store()
+            raise other_store_key() if actor.agent_id is None else rules.other_store()
         rules.check_allowed(actor.role, permission)
         return actor
 
