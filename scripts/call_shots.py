@@ -35,6 +35,7 @@ from cartstart_desktop.core.call_devices import CallDevices, Device, Source
 from cartstart_desktop.core.session import CartSession
 from cartstart_desktop.ui import call_settings
 from cartstart_desktop.ui.live_window import LiveWindow
+from shared_protocol.calls import trickled
 
 Save = Callable[[object, str], None]
 WIDTH, HEIGHT = 640, 480
@@ -132,22 +133,8 @@ class StorePeer:
 
     async def _describe(self) -> None:
         local = self.pc.localDescription
-        bare, candidates, mid, index = [], [], None, -1
-        for line in local.sdp.splitlines():
-            if line.startswith("m="):
-                index += 1
-            elif line.startswith("a=mid:"):
-                mid = line.removeprefix("a=mid:")
-            if line.startswith("a=candidate:"):
-                candidates.append((line.removeprefix("a="), mid, index))
-            elif line != "a=end-of-candidates":
-                bare.append(line)
-        rtc = {"type": "rtc", "call_id": self.call_id}
-        await self.send(**rtc, description={"type": local.type, "sdp": "\r\n".join(bare) + "\r\n"})
-        for text, c_mid, c_index in candidates:
-            candidate = {"candidate": text, "sdpMid": c_mid, "sdpMLineIndex": c_index}
-            await self.send(**rtc, candidate=candidate)
-        await self.send(**rtc, candidate={"candidate": "", "sdpMid": mid, "sdpMLineIndex": 0})
+        for body in trickled(local.type, local.sdp):
+            await self.send(type="rtc", call_id=self.call_id, **body)
 
     async def close(self) -> None:
         await self.pc.close()

@@ -154,3 +154,30 @@ class SellerBusy(Outbound):
 
     type: Literal["seller_busy"] = "seller_busy"
     busy: bool
+
+
+def trickled(kind: str, sdp: str) -> list[dict[str, object]]:
+    """A complete local description (aiortc gathers every candidate before it describes) as a
+    browser trickles it, as `rtc` bodies: the description without its candidates, each
+    candidate on its own, then an empty one (no more candidates)."""
+    bare: list[str] = []
+    candidates: list[dict[str, object]] = []
+    mid: str | None = None
+    index = -1
+    for line in sdp.splitlines():
+        if line.startswith("m="):
+            index += 1
+        elif line.startswith("a=mid:"):
+            mid = line.removeprefix("a=mid:")
+        if line.startswith("a=candidate:"):
+            text = line.removeprefix("a=")
+            candidates.append(
+                {"candidate": {"candidate": text, "sdpMid": mid, "sdpMLineIndex": index}}
+            )
+        elif line != "a=end-of-candidates":
+            bare.append(line)
+    described: dict[str, object] = {
+        "description": {"type": kind, "sdp": "\r\n".join(bare) + "\r\n"}
+    }
+    end: dict[str, object] = {"candidate": {"candidate": "", "sdpMid": mid, "sdpMLineIndex": 0}}
+    return [described, *candidates, end]

@@ -35,7 +35,7 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.sdp import candidate_from_sdp
 from av import AudioFrame, AudioResampler, VideoFrame
 
-from shared_protocol.calls import RtcRelayed
+from shared_protocol.calls import RtcRelayed, trickled
 
 from .call_devices import CallDevices, Source
 from .call_sound import Microphone, Speaker
@@ -176,7 +176,6 @@ class CallMedia:
         self.first_frame_at: float | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._lock = asyncio.Lock()
-        self._described = False
         self._lost_said = False
         self._closed = False
         self.pc.on("track", self._on_track)
@@ -275,29 +274,10 @@ class CallMedia:
                 await self.pc.addIceCandidate(candidate)
 
     async def _describe(self) -> None:
-        """Our description without its candidates, then the candidates, then an empty one."""
+        """Our description, then its candidates one by one (docs/protocol.md section 9a)."""
         local = self.pc.localDescription
-        bare: list[str] = []
-        found: list[tuple[str, str | None, int]] = []
-        mid: str | None = None
-        index = -1
-        for line in local.sdp.splitlines():
-            if line.startswith("m="):
-                index += 1
-            elif line.startswith("a=mid:"):
-                mid = line.removeprefix("a=mid:")
-            if line.startswith("a=candidate:"):
-                found.append((line.removeprefix("a="), mid, index))
-            elif line != "a=end-of-candidates":
-                bare.append(line)
-        sdp = "\r\n".join(bare) + "\r\n"
-        await self._rtc(description={"type": local.type, "sdp": sdp})
-        for text, c_mid, c_index in found:
-            await self._rtc(
-                candidate={"candidate": text, "sdpMid": c_mid, "sdpMLineIndex": c_index}
-            )
-        await self._rtc(candidate={"candidate": "", "sdpMid": mid, "sdpMLineIndex": 0})
-        self._described = True
+        for body in trickled(local.type, local.sdp):
+            await self._rtc(**body)
 
     async def _rtc(self, **body: Any) -> None:
         await self._send({"type": "rtc", "call_id": self.call_id, **body})

@@ -37,6 +37,7 @@ from av import VideoFrame
 from cartstart_server.clock import FakeClock
 from cartstart_server.domain.calls import turn_credentials
 from cartstart_server.server import HubServer
+from shared_protocol.calls import trickled
 from tests.helpers.hubs import hub_config, seed_store
 from tests.helpers.peers import Frame, Peer, peer
 from tests.helpers.turn import Turn, turn_server
@@ -138,25 +139,11 @@ class CallSide:
     async def signal_description(self) -> None:
         """The local description without its candidates, then the candidates one by one."""
         local = self.pc.localDescription
-        lines, bare, candidates = local.sdp.splitlines(), [], []
-        mid, index = None, -1
-        for line in lines:
-            if line.startswith("m="):
-                index += 1
-            elif line.startswith("a=mid:"):
-                mid = line.removeprefix("a=mid:")
-            if line.startswith("a=candidate:"):
-                candidates.append((line.removeprefix("a="), mid, index))
-            elif line != "a=end-of-candidates":
-                bare.append(line)
-        sdp = "\r\n".join(bare) + "\r\n"
-        await self._rtc(description={"type": local.type, "sdp": sdp})
-        for text, c_mid, c_index in candidates:
-            self.sent_candidates.append(text)
-            await self._rtc(
-                candidate={"candidate": text, "sdpMid": c_mid, "sdpMLineIndex": c_index}
-            )
-        await self._rtc(candidate={"candidate": "", "sdpMid": mid, "sdpMLineIndex": 0})
+        for body in trickled(local.type, local.sdp):
+            candidate = body.get("candidate")
+            if isinstance(candidate, dict) and candidate["candidate"]:
+                self.sent_candidates.append(candidate["candidate"])
+            await self._rtc(**body)
 
     async def _rtc(self, **body: Any) -> None:
         await self.channel.send({"type": "rtc", "call_id": self.call_id, **body})
