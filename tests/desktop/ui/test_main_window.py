@@ -129,8 +129,10 @@ async def test_a_quantity_beyond_stock_shows_how_many_are_left(
     async def type_quantity(qty: int) -> None:
         window.cart_tab.view.setCurrentIndex(qty_index)
         window.cart_tab.view.edit(qty_index)
-        editor = window.cart_tab.view.findChild(QSpinBox)
-        assert editor is not None
+        # The first edit's editor may still be a child (deleted later, hidden): the open one.
+        editors = [e for e in window.cart_tab.view.findChildren(QSpinBox) if e.isVisible()]
+        assert len(editors) == 1
+        editor = editors[0]
         editor.setValue(qty)
         qtbot.keyClick(editor, Qt.Key.Key_Return)
 
