@@ -6,6 +6,7 @@ import shutil
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -95,14 +96,28 @@ def chromium() -> str:
     return CHROMIUM
 
 
-@pytest.fixture
-async def browser(chromium: str) -> AsyncIterator[Browser]:
+@asynccontextmanager
+async def launched(args: list[str]) -> AsyncIterator[Browser]:
+    """Debian's Chromium with these flags, closed however the test ends."""
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=args)
         try:
             yield browser
         finally:
             await browser.close()
+
+
+@pytest.fixture
+async def browser(chromium: str) -> AsyncIterator[Browser]:
+    async with launched(CHROMIUM_ARGS) as browser:
+        yield browser
+
+
+@pytest.fixture
+async def call_browser(chromium: str) -> AsyncIterator[Browser]:
+    """A browser whose fake camera and microphone answer getUserMedia without asking."""
+    async with launched(CALL_ARGS) as browser:
+        yield browser
 
 
 @pytest.fixture

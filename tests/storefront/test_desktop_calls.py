@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
 
-import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from cartstart_desktop.core.call_devices import CallDevices, Source
 from cartstart_desktop.core.connection import Status
@@ -19,7 +17,7 @@ from cartstart_desktop.core.session import CartSession
 from tests.helpers.waiting import eventually
 from tests.storefront import console_live_helpers as console_ui
 from tests.storefront import live_helpers as page_ui
-from tests.storefront.conftest import CALL_ARGS, TEST_CATALOGUE, Shop
+from tests.storefront.conftest import TEST_CATALOGUE, Shop
 from tests.storefront.test_live_calls import (
     RECORD_TRACKS,
     call_events,
@@ -48,16 +46,6 @@ LOUDNESS = """async (video) => {
 }"""
 TEST_CAMERA = Source("lavfi", "testsrc=size=640x480:rate=30")
 TEST_MICROPHONE = Source("lavfi", "sine=frequency=440:sample_rate=48000")
-
-
-@pytest.fixture
-async def call_browser(chromium: str) -> AsyncIterator[Browser]:
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=chromium, args=CALL_ARGS)
-        try:
-            yield browser
-        finally:
-            await browser.close()
 
 
 async def desktop_in_session(cart: CartSession, shop: Shop, label: str) -> tuple[OpenSession, str]:

@@ -7,15 +7,13 @@ reasons in words, and the session's stream recording the call once."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 
 import httpx
-import pytest
-from playwright.async_api import Browser, Locator, Page, async_playwright, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from tests.storefront import console_live_helpers as console_ui
 from tests.storefront import live_helpers as page_ui
-from tests.storefront.conftest import CALL_ARGS, TEST_CATALOGUE, Shop
+from tests.storefront.conftest import TEST_CATALOGUE, Shop
 
 STORE = TEST_CATALOGUE.name
 # Every track getUserMedia gives the page, kept in window.opened (to check they are stopped).
@@ -36,16 +34,6 @@ SLOW_DEVICES = """() => {
   const real = devices.getUserMedia.bind(devices);
   devices.getUserMedia = (c) => new Promise((r) => setTimeout(r, 1500)).then(() => real(c));
 }"""
-
-
-@pytest.fixture
-async def call_browser(chromium: str) -> AsyncIterator[Browser]:
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=chromium, args=CALL_ARGS)
-        try:
-            yield browser
-        finally:
-            await browser.close()
 
 
 def watch(page: Page, seen: list[str]) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, async_playwright, expect
+from playwright.async_api import Browser, expect
 from PySide6.QtCore import Qt
 
 from cartstart_desktop.core.call_devices import CallDevices, Source, choose, sound_devices
@@ -25,19 +25,15 @@ from tests.desktop.ui.test_main_window import MakeWindow, signed_in
 from tests.helpers.hubs import command_id, seed_store
 from tests.helpers.waiting import eventually
 from tests.storefront import console_live_helpers as console_ui
-from tests.storefront.conftest import CALL_ARGS, CHROMIUM, Shop
+from tests.storefront.conftest import CALL_ARGS, Shop, launched
 
 STORE = "Harbour <b>Ceramics</b>"
 
 
 @pytest.fixture
 async def call_browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CALL_ARGS)
-        try:
-            yield browser
-        finally:
-            await browser.close()
+    async with launched(CALL_ARGS) as browser:
+        yield browser
 
 
 async def test_the_shopper_calls_from_the_session_window_and_the_console_answers(
