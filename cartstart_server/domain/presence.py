@@ -43,6 +43,8 @@ DAY = 86400.0
 _VISITOR_ID = re.compile(r"[A-Za-z0-9_-]{22,32}")
 # IANA names: "UTC", "Europe/Lisbon", "America/Argentina/Buenos_Aires", "Etc/GMT+3".
 _TIME_ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)*")
+# What the protocol's Url allows: no whitespace or control characters.
+_URL_TEXT = re.compile(r"[^\s\x00-\x1f\x7f]+")
 # BCP 47 in the shape navigator.language gives: "pt", "pt-BR", "zh-Hant-TW", "es-419".
 _LANGUAGE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
 
@@ -108,6 +110,8 @@ def check_report(
         raise not_the_stores_page(origin, report.store_id)
     if len(report.title) > MAX_TITLE:
         raise _invalid(f"a page title may have at most {MAX_TITLE} characters", field="title")
+    if "\x00" in report.title:  # PostgreSQL's text cannot hold it; a browser's title never has it
+        raise _invalid("a page title cannot contain NUL characters", field="title")
     if report.time_zone and not (
         len(report.time_zone) <= MAX_TIME_ZONE and _TIME_ZONE.fullmatch(report.time_zone)
     ):
@@ -135,6 +139,8 @@ def check_page_url(url: str) -> str:
     """The page's origin, for an http(s) URL of reasonable length."""
     if len(url) > MAX_URL:
         raise _invalid(f"a page address may have at most {MAX_URL} characters", field="url")
+    if not _URL_TEXT.fullmatch(url):
+        raise _invalid("a page address cannot contain spaces or control characters", field="url")
     try:
         scheme = urlsplit(url).scheme.lower()
     except ValueError:
@@ -143,6 +149,12 @@ def check_page_url(url: str) -> str:
     if origin is None:
         raise _invalid("the page address must be an http or https URL", field="url")
     return origin
+
+
+def storable(text: str) -> str:
+    """`text` as the database can keep it: NUL (which PostgreSQL refuses, and which would fail a
+    whole batch) becomes U+FFFD. Everything else is kept as given."""
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
 
 
 def check_retention(days: int) -> None:

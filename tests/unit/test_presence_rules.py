@@ -29,9 +29,7 @@ REPORT = PresenceReport(
 
 
 def check(report: PresenceReport, connection_origin: str | None = SHOP) -> None:
-    rules.check_report(
-        report, store_origins=[SHOP], connection_origin=connection_origin, now=NOW
-    )
+    rules.check_report(report, store_origins=[SHOP], connection_origin=connection_origin, now=NOW)
 
 
 def refused(report: PresenceReport, connection_origin: str | None = SHOP) -> ProtocolError:
@@ -62,6 +60,9 @@ def test_a_well_formed_report_on_the_stores_site_passes() -> None:
         ({"url": "ftp://shop.example/mugs"}, "url", "http or https"),
         ({"url": "/mugs"}, "url", "http or https"),
         ({"url": SHOP + "/" + "a" * rules.MAX_URL}, "url", "at most 2048"),
+        ({"url": SHOP + "/a b"}, "url", "spaces or control"),
+        ({"url": SHOP + "/\x00"}, "url", "spaces or control"),
+        ({"title": "Mugs\x00"}, "title", "NUL"),
         ({"title": "t" * (rules.MAX_TITLE + 1)}, "title", "at most 300"),
         ({"time_zone": "Europe/Lisbon; DROP"}, "tz", "IANA name"),
         ({"time_zone": "A/" + "b" * rules.MAX_TIME_ZONE}, "tz", "IANA name"),
@@ -95,6 +96,12 @@ def test_a_page_of_another_site_is_forbidden() -> None:
     check(dataclasses.replace(REPORT, url="HTTPS://Shop.Example:443/mugs"))
 
 
+def test_nul_is_the_one_character_not_stored_as_given() -> None:
+    assert rules.storable("<b>\x00</b>") == "<b>\ufffd</b>"
+    hostile = "<img src=x onerror=alert(1)>\u202e\x1b"
+    assert rules.storable(hostile) is hostile
+
+
 def test_a_visit_starts_after_thirty_minutes_without_a_beat() -> None:
     assert rules.is_new_visit(None, NOW)
     assert not rules.is_new_visit(NOW - rules.VISIT_GAP + 1, NOW)
@@ -105,9 +112,7 @@ def test_a_visit_starts_after_thirty_minutes_without_a_beat() -> None:
 def test_states_follow_the_widget_until_beats_stop_or_the_page_closes() -> None:
     assert rules.state_of(Reported.ACTIVE, NOW - 14, NOW, connected=True) is PresenceState.ACTIVE
     assert rules.state_of(Reported.IDLE, NOW - 44, NOW, connected=True) is PresenceState.IDLE
-    assert rules.state_of(Reported.ACTIVE, NOW - 45, NOW, connected=True) is (
-        PresenceState.OFFLINE
-    )
+    assert rules.state_of(Reported.ACTIVE, NOW - 45, NOW, connected=True) is (PresenceState.OFFLINE)
     assert rules.state_of(Reported.ACTIVE, NOW, NOW, connected=False) is PresenceState.OFFLINE
     assert (rules.IDLE_AFTER, rules.OFFLINE_AFTER, rules.BEAT_EVERY) == (60, 45, 15)
 
