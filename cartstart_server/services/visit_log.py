@@ -33,6 +33,9 @@ T = TypeVar("T")
 FLUSH_EVERY = 5.0  # seconds between batches (what a crash may lose)
 FLUSH_ROWS = 1000  # a batch is written early once this many rows wait
 MAX_PENDING = 50_000  # rows kept while the database refuses batches; beyond, a batch is dropped
+# A visitor this node has not heard for this long may have gone on on another node (connections
+# are not sticky): their next beat here reads what is stored instead of trusting memory.
+REFRESH_AFTER = rules.OFFLINE_AFTER + FLUSH_EVERY
 
 Key = tuple[str, str]  # (store_id, visitor_id)
 
@@ -99,7 +102,11 @@ class VisitLog:
         database only for a visitor this node does not know yet."""
         key = (store_id, visitor_id)
         url, title = rules.storable(url), rules.storable(title)  # one bad row would fail a batch
-        v = self._visitors.get(key) or await self._load(key, at)
+        v = self._visitors.get(key)
+        if v is not None and key not in self._dirty and at - (v.last_seen or at) > REFRESH_AFTER:
+            del self._visitors[key]  # written already (nothing of it waits): read it again
+            v = None
+        v = v or await self._load(key, at)
         new_visit = rules.is_new_visit(v.last_seen, at)
         if new_visit:
             if v.page is not None:  # they left it when they were last seen

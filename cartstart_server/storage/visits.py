@@ -77,7 +77,7 @@ def _values(chunk: Sequence[tuple[object, ...]]) -> tuple[str, tuple[object, ...
 
 
 def record(batch: Batch) -> Plan[None]:
-    """One batch. Rows are sorted by key, so two nodes' batches lock shared rows in the same
+    """One batch. A page's end is the earliest any node heard. Rows are sorted by key, so two nodes' batches lock shared rows in the same
     order (no deadlock on PostgreSQL); a key appears once per statement (PostgreSQL refuses an
     upsert that touches a row twice): the VisitLog merges rows before it hands them over."""
     pages = sorted(
@@ -88,7 +88,9 @@ def record(batch: Batch) -> Plan[None]:
         yield Stmt(
             "INSERT INTO visitor_pages (store_id, visitor_id, visit, url, title, at, left_at) "
             f"VALUES {values} ON CONFLICT (store_id, visitor_id, at) DO UPDATE SET "
-            "left_at = COALESCE(excluded.left_at, visitor_pages.left_at)",
+            "left_at = CASE WHEN visitor_pages.left_at IS NULL THEN excluded.left_at "
+            "WHEN excluded.left_at < visitor_pages.left_at THEN excluded.left_at "
+            "ELSE visitor_pages.left_at END",
             params,
         )
     visitors = sorted(

@@ -168,7 +168,17 @@ async def test_a_second_node_carries_on_the_visit_and_the_counts_agree(
     await node_a.flush()
     history = await VisitLog(hub.db, clock, hub.metrics).history(shop, ana)
     assert (history.visits, history.page_views) == (1, 3)
-    assert [p.title for p in history.history[0].pages] == ["Home", "Mugs", "Cups"]
+    pages = history.history[0].pages
+    assert [(p.title, p.until) for p in pages] == [
+        ("Home", t0 + 30),  # the earliest end either node heard
+        ("Mugs", t0 + 31),
+        ("Cups", None),
+    ]
+    # Back on node B after a minute on A: B reads what is stored rather than its memory.
+    await node_a.seen(shop, ana, f"{SHOP}/cups", "Cups", t0 + 90)
+    await node_a.flush()
+    back = await node_b.seen(shop, ana, f"{SHOP}/cups", "Cups", t0 + 100)
+    assert (back.new_page, back.page_since, back.page_views) == (False, t0 + 31, 3)
 
 
 async def test_forget_deletes_everything_of_the_visitor(hub: Hub, clock: FakeClock) -> None:
