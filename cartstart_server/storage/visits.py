@@ -190,9 +190,17 @@ def forget(store_id: str, visitor_id: str) -> Plan[bool]:
 
 def retention_days(store_id: str) -> Plan[int]:
     row = one(
-        (yield Stmt("SELECT retention_days FROM presence_settings WHERE store_id = ?", (store_id,)))
+        (
+            yield Stmt(
+                "SELECT p.retention_days FROM stores s "
+                "LEFT JOIN presence_settings p ON p.store_id = s.id WHERE s.id = ?",
+                (store_id,),
+            )
+        )
     )
-    return int(row["retention_days"]) if row else rules.RETENTION_DEFAULT_DAYS
+    if row is None:
+        raise no_store(store_id)
+    return int(row["retention_days"] or rules.RETENTION_DEFAULT_DAYS)
 
 
 def set_retention_days(store_id: str, days: int) -> Plan[None]:

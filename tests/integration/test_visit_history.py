@@ -281,6 +281,9 @@ async def test_retention_is_checked_and_belongs_to_a_store(hub: Hub) -> None:
     with pytest.raises(ProtocolError) as unknown:
         await hub.visits.set_retention_days("st-nope", 10)
     assert unknown.value.code is ErrorCode.NOT_FOUND
+    with pytest.raises(ProtocolError) as unknown:
+        await hub.visits.retention_days("st-nope")
+    assert unknown.value.code is ErrorCode.NOT_FOUND
     await hub.visits.set_retention_days(shop, 365)
     await hub.visits.set_retention_days(shop, 7)  # set again: replaced
     assert await hub.visits.retention_days(shop) == 7
