@@ -131,6 +131,16 @@ def build_parser() -> argparse.ArgumentParser:
     remove_agent.add_argument("agent_id")
     _common(remove_agent)
     remove_agent.set_defaults(run=cmd_store_remove_agent)
+    retention = store_sub.add_parser(
+        "history-retention",
+        help="show or set how long a store's presence history is kept",
+        description="Show, or with --days set, how many days visitors' page history is kept "
+        "(1 to 365; 30 unless set). Older history is deleted daily.",
+    )
+    retention.add_argument("store_id")
+    retention.add_argument("--days", type=int, help="keep presence history this many days")
+    _common(retention)
+    retention.set_defaults(run=cmd_store_retention)
     return parser
 
 
@@ -218,6 +228,19 @@ def cmd_store_remove_agent(args: argparse.Namespace) -> int:
     async def work(hub: Hub) -> int:
         await hub.agents.remove(args.store_id, args.agent_id)
         print("removed (their consoles close within a second)")
+        return 0
+
+    return asyncio.run(_with_hub(config, work))
+
+
+def cmd_store_retention(args: argparse.Namespace) -> int:
+    config = _config(args)
+
+    async def work(hub: Hub) -> int:
+        if args.days is not None:
+            await hub.visits.set_retention_days(args.store_id, args.days)
+        days = await hub.visits.retention_days(args.store_id)
+        print(f"presence history kept {days} days")
         return 0
 
     return asyncio.run(_with_hub(config, work))

@@ -29,6 +29,7 @@ from .services.revocation import Revocations
 from .services.selling import Selling
 from .services.stores import Stores
 from .services.streams import Streams
+from .services.visit_log import VisitLog
 from .storage import directory
 from .storage.base import Database
 
@@ -67,7 +68,8 @@ class Hub:
         self.selling = Selling(self.committer, db, clock, config, queued)
         self.boards = Boards(self.committer, db, clock, config)
         self.calls = Calls(self.committer, db, clock, config)
-        self.ops = Ops(db, clock, self.metrics)
+        self.visits = VisitLog(db, clock, self.metrics)
+        self.ops = Ops(db, clock, self.metrics, daily=[self.visits.purge_expired])
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self, *, background: bool = True) -> None:
@@ -80,12 +82,15 @@ class Hub:
             return
         self._tasks.append(asyncio.create_task(self.scheduler.run(), name="expiry"))
         self._tasks.append(asyncio.create_task(self.ops.maintain(), name="maintenance"))
+        self._tasks.append(asyncio.create_task(self.ops.run_daily(), name="daily"))
+        self._tasks.append(asyncio.create_task(self.visits.run(), name="visit-log"))
         self._tasks.append(asyncio.create_task(self.outbound.run(), name="outbound"))
         self._tasks.append(asyncio.create_task(self.revocations.run(), name="revocations"))
 
     @property
     def background_tasks(self) -> tuple[asyncio.Task[None], ...]:
-        """Expiry, maintenance, deliveries and the revocation journal, while running."""
+        """Expiry, maintenance (hourly and daily), deliveries, the revocation journal and the
+        presence history's batches, while running."""
         return tuple(self._tasks)
 
     async def stop(self, *, grace: float = STOP_GRACE) -> None:
@@ -111,5 +116,6 @@ class Hub:
                     f"being cancelled; closing without it\n{stack.getvalue()}"
                 )
         await self.calls.close()
+        await self.visits.close()  # the last batch of presence history
         await self.broker.stop()
         await self.db.close()

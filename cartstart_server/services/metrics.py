@@ -60,5 +60,27 @@ class HubMetrics:
             registry=self.registry,
         )
 
+        self.visit_rows = Counter(
+            "cartstart_visit_rows",
+            "Presence history rows written in batches, by table (pages, visitors)",
+            ["table"],
+            registry=self.registry,
+        )
+        self.visit_flush_failures = Counter(
+            "cartstart_visit_flush_failures",
+            "Presence history batches the database refused (their rows wait for the next)",
+            registry=self.registry,
+        )
+        self.visit_rows_dropped = Counter(
+            "cartstart_visit_rows_dropped",
+            "Presence history rows given up after the database refused them too long",
+            registry=self.registry,
+        )
+        self.visit_rows_purged = Counter(
+            "cartstart_visit_rows_purged",
+            "Page views deleted past their store's retention period",
+            registry=self.registry,
+        )
+
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 
 from ..clock import Clock
 from ..domain.commands import RETENTION_SECONDS
@@ -14,13 +15,20 @@ from .metrics import HubMetrics
 log = logging.getLogger(__name__)
 
 TICKET_STATES = ("held", "purchased", "released", "expired", "revoked")
+DAY = 86400.0
+FIRST_DAILY = 600.0  # seconds after start: a hub restarted every day still runs its daily jobs
+
+Job = Callable[[], Awaitable[object]]
 
 
 class Ops:
-    def __init__(self, db: Database, clock: Clock, metrics: HubMetrics) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, metrics: HubMetrics, daily: Sequence[Job] = ()
+    ) -> None:
         self._db = db
         self._clock = clock
         self.metrics = metrics
+        self._daily = tuple(daily)
 
     async def healthy(self) -> bool:
         """The database answers (raises if it does not)."""
@@ -44,3 +52,18 @@ class Ops:
                 log.info("pruned idempotency keys", extra={"count": pruned})
             except Exception:
                 log.exception("maintenance failed")
+
+    async def run_daily(self) -> None:
+        """The daily jobs (the presence history's retention purge), on the hub's clock: the
+        first `FIRST_DAILY` seconds after start, then every day. With several nodes each runs
+        them; they delete what is due, so a second run finds nothing."""
+        due = self._clock.now() + FIRST_DAILY
+        while True:
+            while self._clock.now() < due:
+                await self._clock.sleep_until(due)
+            for job in self._daily:
+                try:
+                    await job()
+                except Exception:
+                    log.exception("daily maintenance failed")
+            due = self._clock.now() + DAY

@@ -336,4 +336,35 @@ MIGRATIONS: list[list[str]] = [
             expires_at REAL NOT NULL,
             used_at REAL)""",
     ],
+    [
+        # Presence history (storage/visits.py, docs/agents.md "Presence history"): who visited a
+        # store's pages, in batches from services/visit_log.py (never a write per beat). Counters
+        # per visitor; one row per page view, unique per (visitor, time) so a batch can close a
+        # page it wrote earlier (left_at) with the same upsert that adds new ones. The unique
+        # index also serves a visitor's history in order; the age indexes serve the purge.
+        """CREATE TABLE visitors (
+            store_id TEXT NOT NULL,
+            visitor_id TEXT NOT NULL,
+            first_seen REAL NOT NULL,
+            last_seen REAL NOT NULL,
+            visits INTEGER NOT NULL,
+            page_views INTEGER NOT NULL,
+            PRIMARY KEY (store_id, visitor_id))""",
+        "CREATE INDEX visitors_age ON visitors(store_id, last_seen)",
+        """CREATE TABLE visitor_pages (
+            store_id TEXT NOT NULL,
+            visitor_id TEXT NOT NULL,
+            visit INTEGER NOT NULL,
+            url TEXT NOT NULL,
+            title TEXT NOT NULL,
+            at REAL NOT NULL,
+            left_at REAL)""",
+        "CREATE UNIQUE INDEX visitor_pages_visitor ON visitor_pages(store_id, visitor_id, at)",
+        "CREATE INDEX visitor_pages_age ON visitor_pages(store_id, at)",
+        # A store's presence settings; no row means the defaults (30 days). Its own table, not
+        # live_settings: this is about what is kept, not about how live selling looks.
+        """CREATE TABLE presence_settings (
+            store_id TEXT PRIMARY KEY REFERENCES stores(id),
+            retention_days INTEGER NOT NULL CHECK (retention_days BETWEEN 1 AND 365))""",
+    ],
 ]

@@ -37,6 +37,7 @@ def run(*args: str, command: list[str] = CLI) -> subprocess.CompletedProcess[str
         (CLI, ["store", "add-agent"], ["--data-dir", "--config", "--email", "--name", "--role"]),
         (CLI, ["store", "agents"], ["--data-dir", "--config"]),
         (CLI, ["store", "remove-agent"], ["--data-dir", "--config"]),
+        (CLI, ["store", "history-retention"], ["--data-dir", "--config", "--days"]),
     ],
 )
 def test_help_explains_every_option(
@@ -73,6 +74,25 @@ async def test_store_add_prints_a_working_key_that_rotate_replaces(tmp_path: Pat
             assert r.status_code == 200
     finally:
         assert await hub.stop() == 0  # SIGTERM: a clean shutdown
+
+
+def test_store_history_retention_shows_and_sets_the_period(tmp_path: Path) -> None:
+    store_id, _ = add_store(tmp_path, "Corner Shop")
+    shown = run("store", "history-retention", store_id, "--data-dir", str(tmp_path))
+    assert (shown.returncode, shown.stdout.strip()) == (0, "presence history kept 30 days")
+    changed = run(
+        "store", "history-retention", store_id, "--days", "7", "--data-dir", str(tmp_path)
+    )
+    assert changed.stdout.strip() == "presence history kept 7 days"
+    refused = run(
+        "store", "history-retention", store_id, "--days", "0", "--data-dir", str(tmp_path)
+    )
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == "cartstart-server: visit history is kept 1 to 365 days"
+    for days in ([], ["--days", "9"]):
+        unknown = run("store", "history-retention", "st-nope", *days, "--data-dir", str(tmp_path))
+        assert unknown.returncode == 1
+        assert unknown.stderr.strip() == "cartstart-server: no store 'st-nope'"
 
 
 def test_bad_settings_are_reported_not_a_traceback(tmp_path: Path) -> None:
