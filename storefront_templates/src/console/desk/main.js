@@ -62,7 +62,8 @@ export function startDesk({ me, owner, refused, announce }) {
       if (talk && m.version < talk.version) return;
       const before = talk;
       talk = m;
-      if (before && before.available !== m.available && m.enabled) {
+      // Said when it is news: not when this agent's own Available made the entry appear.
+      if (before && before.available !== m.available && m.enabled && !(m.available && agents.get(me)?.available)) {
         announce(m.available ? "Shoppers now see “Talk to us”" : "No one is available: “Talk to us” is hidden from shoppers");
       }
     } else return;
