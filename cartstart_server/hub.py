@@ -13,7 +13,10 @@ import logging
 from .broker.base import Broker
 from .clock import Clock
 from .config import HubConfig
+from .ephemeral.base import Roster
+from .ephemeral.memory import MemoryRoster
 from .services.agents import Agents
+from .services.availability import Availability
 from .services.boards import Boards
 from .services.calls import Calls
 from .services.carts import Carts
@@ -41,10 +44,27 @@ log = logging.getLogger(__name__)
 STOP_GRACE = 10.0
 
 
+def roster_for(config: HubConfig) -> Roster:
+    """Redis when several nodes share it (the broker's Redis), else this process's memory."""
+    if config.redis_url:
+        from .ephemeral.redis import RedisRoster  # redis only when asked for
+
+        return RedisRoster(config.redis_url, prefix=config.redis_prefix)
+    return MemoryRoster()
+
+
 class Hub:
-    def __init__(self, db: Database, broker: Broker, clock: Clock, config: HubConfig) -> None:
+    def __init__(
+        self,
+        db: Database,
+        broker: Broker,
+        clock: Clock,
+        config: HubConfig,
+        roster: Roster | None = None,
+    ) -> None:
         self.db = db
         self.broker = broker
+        self.roster = roster if roster is not None else roster_for(config)
         self.clock = clock
         self.config = config
         self.metrics = HubMetrics()
@@ -69,6 +89,7 @@ class Hub:
         self.boards = Boards(self.committer, db, clock, config)
         self.calls = Calls(self.committer, db, clock, config)
         self.visits = VisitLog(db, clock, self.metrics)
+        self.availability = Availability(db, self.roster, broker, clock)
         self.ops = Ops(db, clock, self.metrics, daily=[self.visits.purge_expired])
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -78,6 +99,7 @@ class Hub:
         hub)."""
         await self.db.open()
         await self.broker.start()
+        await self.roster.start()
         if not background:
             return
         self._tasks.append(asyncio.create_task(self.scheduler.run(), name="expiry"))
@@ -86,11 +108,12 @@ class Hub:
         self._tasks.append(asyncio.create_task(self.visits.run(), name="visit-log"))
         self._tasks.append(asyncio.create_task(self.outbound.run(), name="outbound"))
         self._tasks.append(asyncio.create_task(self.revocations.run(), name="revocations"))
+        self._tasks.append(asyncio.create_task(self.availability.run(), name="availability"))
 
     @property
     def background_tasks(self) -> tuple[asyncio.Task[None], ...]:
-        """Expiry, maintenance (hourly and daily), deliveries, the revocation journal and the
-        presence history's batches, while running."""
+        """Expiry, maintenance (hourly and daily), deliveries, the revocation journal, the
+        presence history's batches and the sweeper of silent workspaces, while running."""
         return tuple(self._tasks)
 
     async def stop(self, *, grace: float = STOP_GRACE) -> None:
@@ -117,5 +140,6 @@ class Hub:
                 )
         await self.calls.close()
         await self.visits.close()  # the last batch of presence history
+        await self.roster.stop()
         await self.broker.stop()
         await self.db.close()

@@ -30,6 +30,7 @@ from .transport.http_app import create_app
 from .transport.limits import Limits
 from .transport.ws import Route, WsGateway
 from .transport.ws_cart import CartSession
+from .transport.ws_desk import DeskSession
 from .transport.ws_live import LiveSession
 from .transport.ws_page import PageSession
 from .transport.ws_session import Wiring
@@ -112,7 +113,14 @@ def ws_routes(hub: Hub, wiring: Wiring) -> dict[Channel, Route]:
             lambda c: CartSession(c, wiring, identity=h.identity, carts=h.carts, streams=h.streams)
         ),
         Channel.PAGE: Route(
-            lambda c: PageSession(c, wiring, identity=h.identity, carts=h.carts, streams=h.streams),
+            lambda c: PageSession(
+                c,
+                wiring,
+                identity=h.identity,
+                carts=h.carts,
+                streams=h.streams,
+                availability=h.availability,
+            ),
             pages=True,
         ),
         Channel.STORE: Route(
@@ -130,6 +138,11 @@ def ws_routes(hub: Hub, wiring: Wiring) -> dict[Channel, Route]:
                 streams=h.streams,
             )
         ),
+        Channel.DESK: Route(
+            lambda c: DeskSession(
+                c, wiring, agents=h.agents, availability=h.availability, streams=h.streams
+            )
+        ),
     }
 
 
@@ -137,7 +150,13 @@ def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
     h = hub
     return [
         http_cart.routes(identity=h.identity, carts=h.carts, streams=h.streams, limits=limits),
-        http_page.routes(identity=h.identity, carts=h.carts, streams=h.streams, limits=limits),
+        http_page.routes(
+            identity=h.identity,
+            carts=h.carts,
+            streams=h.streams,
+            talks=h.availability,
+            limits=limits,
+        ),
         http_store.routes(
             identity=h.identity, agents=h.agents, stores=h.stores, streams=h.streams, limits=limits
         ),
@@ -151,6 +170,7 @@ def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
             boards=h.boards,
             calls=h.calls,
             streams=h.streams,
+            availability=h.availability,
             limits=limits,
         ),
     ]

@@ -20,6 +20,7 @@ class Channel(StrEnum):
     PAGE = "page"
     STORE = "store"
     LIVE = "live"
+    DESK = "desk"
 
 
 Direction = Literal["client", "server"]

@@ -102,12 +102,18 @@ class LiveSettingsIn(BaseModel):
     counter: bool = True
     gallery: bool = True
     board: bool = True
+    workspace: bool = Field(
+        False,
+        description='The agents\' workspace: pages offer "Talk to us" while an agent is '
+        "available (docs/agents.md); off until the owner turns it on",
+    )
 
 
 class LiveSettings(Outbound):
     store_id: str
     store_name: str
     enabled: bool
+    workspace: bool = False
     style: LiveStyle
     page_url: str = Field(description="The hub's page for this store's visitors")
 

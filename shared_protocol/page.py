@@ -25,6 +25,7 @@ from .common import (
     Url,
     Welcome,
 )
+from .desk import Talk, WatchTalk
 
 MAX_SUBSCRIPTIONS = 1000
 
@@ -56,7 +57,7 @@ class AddToCart(Inbound):
 
 PageCommand = Annotated[AddToCart, Field(discriminator="type")]
 PageClientMessage = Annotated[
-    Hello | Subscribe | Unsubscribe | AddToCart, Field(discriminator="type")
+    Hello | Subscribe | Unsubscribe | AddToCart | WatchTalk, Field(discriminator="type")
 ]
 
 # ---- hub -> client ------------------------------------------------------------------------------
@@ -111,6 +112,6 @@ class InCart(Outbound):
 
 
 PageServerMessage = Annotated[
-    Welcome | AvailabilitySnapshot | Availability | InCart | PageResult | ErrorMessage,
+    Welcome | AvailabilitySnapshot | Availability | InCart | PageResult | Talk | ErrorMessage,
     Field(discriminator="type"),
 ]

@@ -76,6 +76,32 @@ def store_key_topic(store_id: str) -> str:
     return f"store-key:{store_id}"
 
 
+def desk_topic(store_id: str) -> str:
+    """What a store's agents' workspaces hear: agents changing (status, connection)."""
+    return f"desk:{store_id}"
+
+
+def talk_topic(store_id: str) -> str:
+    """Whether the store's pages offer "Talk to us": its flips, for pages and desks."""
+    return f"talk:{store_id}"
+
+
+# Ephemeral rosters (cartstart_server/ephemeral): keys of entries that live while someone beats.
+ROSTER_AGENTS = "agents:"
+
+
+def roster_agents(store_id: str) -> str:
+    """A store's open workspaces: one entry per desk connection, its value the agent's id."""
+    return f"{ROSTER_AGENTS}{store_id}"
+
+
+def store_of_roster(key: str) -> str:
+    return key.partition(":")[2]
+
+
+TALK_LATCH = "talk"  # the roster latch holding each store's announced talk state
+
+
 class Hold(NamedTuple):
     """What a cart event did to the cart's hold on one product: `qty` 0 means no longer held."""
 

@@ -56,7 +56,7 @@ from ..domain.topics import (
     live_public_topic,
     live_signal_topic,
 )
-from ..storage import boards, calls, directory, ledger, orders, queries, selling
+from ..storage import boards, calls, desk, directory, ledger, orders, queries, selling
 from ..storage import lobby as sessions_of
 from ..storage.base import Database
 from ..storage.sql import Effects, Plan
@@ -144,13 +144,14 @@ class Selling:
             store_id=store.id,
             store_name=store.name,
             enabled=enabled,
+            workspace=await self._db.read(desk.workspace(store_id)),
             style=style,
             page_url=f"{hub_url}/live/{store.id}",
         )
 
     async def save_settings(self, store_id: str, body: LiveSettingsIn) -> None:
-        style = LiveStyle(**body.model_dump(exclude={"enabled"}))
-        await self._db.write(selling.save_settings(store_id, body.enabled, style))
+        style = LiveStyle(**body.model_dump(exclude={"enabled", "workspace"}))
+        await self._db.write(selling.save_settings(store_id, body.enabled, style, body.workspace))
 
     # ---- public mode --------------------------------------------------------------------------
 

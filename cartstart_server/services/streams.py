@@ -163,6 +163,13 @@ class Streams:
         `ready()` already holds."""
         await self._wait([product_topic(*k) for k in keys], seconds, ready)
 
+    async def wait_for(
+        self, topics: list[str], seconds: float, ready: Callable[[], Awaitable[bool]]
+    ) -> None:
+        """Wait until something is published on one of these topics (at most `seconds`),
+        unless `ready()` already holds (a long-poll of an ephemeral state)."""
+        await self._wait(topics, seconds, ready)
+
     async def _wait(
         self, topics: list[str], seconds: float, ready: Callable[[], Awaitable[bool]]
     ) -> None:

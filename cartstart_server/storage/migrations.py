@@ -367,4 +367,12 @@ MIGRATIONS: list[list[str]] = [
             store_id TEXT PRIMARY KEY REFERENCES stores(id),
             retention_days INTEGER NOT NULL CHECK (retention_days BETWEEN 1 AND 365))""",
     ],
+    [
+        # The agents' workspace (docs/agents.md, storage/desk.py): off until the owner turns it
+        # on (it will also gate visitor presence); each agent's Available/Away choice, kept
+        # across sign-ins. Who is connected is ephemeral (cartstart_server/ephemeral).
+        "ALTER TABLE live_settings ADD COLUMN workspace INTEGER NOT NULL DEFAULT 0",
+        """ALTER TABLE agents ADD COLUMN status TEXT NOT NULL DEFAULT 'away'
+            CHECK (status IN ('available', 'away'))""",
+    ],
 ]

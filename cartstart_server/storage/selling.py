@@ -86,11 +86,14 @@ def settings(store_id: str) -> Plan[tuple[bool, LiveStyle]]:
     return bool(row["enabled"]), LiveStyle.model_validate_json(row["style"])
 
 
-def save_settings(store_id: str, enabled: bool, style: LiveStyle) -> Plan[None]:
+def save_settings(
+    store_id: str, enabled: bool, style: LiveStyle, workspace: bool = False
+) -> Plan[None]:
     yield Stmt(
-        "INSERT INTO live_settings (store_id, enabled, style) VALUES (?, ?, ?) "
-        "ON CONFLICT (store_id) DO UPDATE SET enabled = excluded.enabled, style = excluded.style",
-        (store_id, int(enabled), style.model_dump_json()),
+        "INSERT INTO live_settings (store_id, enabled, style, workspace) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (store_id) DO UPDATE SET enabled = excluded.enabled, style = excluded.style, "
+        "workspace = excluded.workspace",
+        (store_id, int(enabled), style.model_dump_json(), int(workspace)),
     )
 
 

@@ -38,6 +38,7 @@ from shared_protocol.live import (
 from shared_protocol.store_api import StoreInfo
 
 from ..services.agents import Agents, Permission
+from ..services.availability import Availability
 from ..services.boards import Boards
 from ..services.calls import Calls
 from ..services.identity import Identity, Shopper
@@ -81,6 +82,7 @@ def routes(
     boards: Boards,
     calls: Calls,
     streams: Streams,
+    availability: Availability,
     limits: Limits,
 ) -> APIRouter:
     router = APIRouter(responses=SIGNED_IN, tags=["live"])
@@ -242,6 +244,7 @@ def routes(
         request: Request, body: LiveSettingsIn, store: StoreInfo = set_live
     ) -> LiveSettings:
         await selling.save_settings(store.id, body)
+        await availability.refresh(store.id)  # the workspace on or off: pages hear it
         return await selling.settings(store.id, str(request.base_url).rstrip("/"))
 
     @router.get(prefix + "/sessions")

@@ -12,8 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared_protocol import ErrorCode, ProtocolError
 from shared_protocol.accounts import ConnectPreview, IssuedLinkToken
 from shared_protocol.common import Availability, Ident
+from shared_protocol.desk import Talk
 from shared_protocol.page import MAX_SUBSCRIPTIONS, Holding, PageCommand, PageResult
 
+from ..services.availability import Availability as AgentAvailability
 from ..services.carts import Carts
 from ..services.identity import Identity, LinkedPage
 from ..services.streams import Streams
@@ -86,7 +88,14 @@ def _parse_refs(refs: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def routes(*, identity: Identity, carts: Carts, streams: Streams, limits: Limits) -> APIRouter:
+def routes(
+    *,
+    identity: Identity,
+    carts: Carts,
+    streams: Streams,
+    talks: AgentAvailability,
+    limits: Limits,
+) -> APIRouter:
     router = APIRouter(tags=["page"], responses=SIGNED_IN)
     auth = Auth(identity)
     linked, maybe_linked = Depends(auth.page), Depends(auth.optional_page)
@@ -121,6 +130,29 @@ def routes(*, identity: Identity, carts: Carts, streams: Streams, limits: Limits
             items = await changed()
         holdings = None if page is None else await carts.holdings(page, known)
         return PollAnswer(items=items, in_cart=holdings)
+
+    @router.get("/api/page/talk/{store_id}")
+    async def talk(
+        store_id: Ident,
+        version: Annotated[
+            int | None, Query(ge=0, description="The version the page shows")
+        ] = None,
+        wait: Annotated[float, Query(ge=0, description="Seconds to wait for a change")] = 0,
+    ) -> Talk:
+        """Whether the store's pages offer "Talk to us" (the workspace is on and an agent is
+        available). With `version` and `wait`, a long-poll: answers when the version differs
+        from the one given, or after `wait` seconds (at most 30) with the same state."""
+        now = await talks.talk(store_id)
+        if version is None or now.version != version or wait <= 0:
+            return now
+
+        async def flipped() -> bool:
+            return (await talks.talk(store_id)).version != version
+
+        await streams.wait_for(
+            [talks.talk_topic(store_id)], min(wait, limits.long_poll_max), flipped
+        )
+        return await talks.talk(store_id)
 
     @router.post("/api/page/pair", status_code=201)
     async def pair(body: PairIn) -> IssuedLinkToken:

@@ -8,6 +8,7 @@ from websockets.asyncio.server import ServerConnection
 
 from shared_protocol import Channel, ErrorCode, ProtocolError
 from shared_protocol.common import Hello, Welcome
+from shared_protocol.desk import WatchTalk
 from shared_protocol.page import (
     MAX_SUBSCRIPTIONS,
     AddToCart,
@@ -19,12 +20,14 @@ from shared_protocol.page import (
     Unsubscribe,
 )
 
+from ..services.availability import Availability
 from ..services.carts import Carts
 from ..services.identity import Identity, LinkedPage
 from ..services.streams import Frame, ProductKey, Stream, Streams
 from .ws_session import ChannelSession, Wiring
 
-PageMessage = Subscribe | Unsubscribe | AddToCart
+PageMessage = Subscribe | Unsubscribe | AddToCart | WatchTalk
+MAX_TALK_STORES = 20  # stores whose "Talk to us" one page follows
 
 
 class PageSession(ChannelSession[PageMessage]):
@@ -38,11 +41,14 @@ class PageSession(ChannelSession[PageMessage]):
         identity: Identity,
         carts: Carts,
         streams: Streams,
+        availability: Availability,
     ) -> None:
         super().__init__(conn, wiring)
         self.identity = identity
         self.carts = carts
         self.streams = streams
+        self.availability = availability
+        self.talk: dict[str, str] = {}  # store id -> the talk topic it follows
         self.link: LinkedPage | None = None
         self.link_lost: ProtocolError | None = None  # why the link ended, to answer adds with
         self.cart: Stream | None = None
@@ -127,6 +133,8 @@ class PageSession(ChannelSession[PageMessage]):
                     raise ProtocolError(lost.code, lost.message, command_id=message.id)
                 ticket = await self.carts.add_to_cart(self.link, message, self.origin)
                 await self.send(PageResult.of(message.id, ticket).model_dump_json())
+            case WatchTalk():
+                await self._watch_talk(message.store_id)
             case _:
                 assert_never(message)
 
@@ -150,7 +158,33 @@ class PageSession(ChannelSession[PageMessage]):
             if holdings:
                 await self.send(InCart(items=holdings).model_dump_json())
 
+    async def _watch_talk(self, store_id: str) -> None:
+        """`talk` now, then on every flip (the topic's frames are the `talk` message itself)."""
+        if store_id not in self.talk:
+            if len(self.talk) >= MAX_TALK_STORES:
+                raise ProtocolError(
+                    ErrorCode.INVALID_MESSAGE,
+                    f"a page may follow at most {MAX_TALK_STORES} stores' talk entries",
+                    limit=MAX_TALK_STORES,
+                )
+            self.talk[store_id] = self.availability.talk_topic(store_id)
+            self.streams.listen(self.talk[store_id], self._talk_flipped)
+            await self.streams.ready()
+        await self._send_talk(store_id)
+
+    def _talk_flipped(self, frame: Frame | None) -> None:
+        if frame is not None:
+            self.in_background(self.send(frame.text))
+        else:  # flips may have been missed: read each followed store again
+            for store_id in list(self.talk):
+                self.in_background(self._send_talk(store_id))
+
+    async def _send_talk(self, store_id: str) -> None:
+        await self.send((await self.availability.talk(store_id)).model_dump_json())
+
     async def close(self) -> None:
+        for topic in self.talk.values():
+            self.streams.unlisten(topic, self._talk_flipped)
         for key in self.subscribed:
             self.fanout.remove(self.conn, key)
         if self.cart is not None:

@@ -9,6 +9,7 @@ import pytest
 
 from cartstart_server.server import HubServer
 from cartstart_server.transport.ws_cart import CartMessage
+from cartstart_server.transport.ws_desk import DeskMessage
 from cartstart_server.transport.ws_live import LiveMessage
 from cartstart_server.transport.ws_page import PageMessage
 from cartstart_server.transport.ws_store import StoreMessage
@@ -21,6 +22,7 @@ HANDLED = {
     Channel.PAGE: PageMessage,
     Channel.STORE: StoreMessage,
     Channel.LIVE: LiveMessage,
+    Channel.DESK: DeskMessage,
 }
 
 

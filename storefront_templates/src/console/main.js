@@ -12,6 +12,7 @@ import { loadCustomers, names } from "./customers.js";
 import { button, byId, el, fill, row } from "./dom.js";
 import { followStore } from "./feed.js";
 import { FEED_WORDS, money } from "./format.js";
+import { startDesk } from "./desk/main.js";
 import { startLive } from "./live/main.js";
 import { STATUS_WORDS, STEPS, orderSteps } from "./orders.js";
 import { HUB, KEY_GONE, refused, store } from "./store.js";
@@ -57,7 +58,7 @@ function connection(state) {
 /** @param {string} candidate */
 async function signIn(candidate) {
   const key = candidate.trim();
-  /** @type {{store: StoreInfo, agent: {name: string} | null, role: string, permissions: string[]}} */
+  /** @type {{store: StoreInfo, agent: {agent_id: string, name: string} | null, role: string, permissions: string[]}} */
   const who = await httpJson(HUB, "api/console/me", { token: key });
   const info = who.store;
   permissions = who.permissions;
@@ -80,6 +81,7 @@ async function signIn(candidate) {
   for (const [id, name] of names) select.append(el("option", name, { value: id }));
   await refresh();
   connect(key);
+  if (who.agent) startDesk({ me: who.agent.agent_id, owner: who.role === "owner", refused, announce: toast });
   startLive({ announce: toast, refused });
 }
 

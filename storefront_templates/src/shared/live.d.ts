@@ -19,6 +19,7 @@ export interface LiveSettings {
   store_id: string;
   store_name: string;
   enabled: boolean;
+  workspace: boolean;
   style: LiveStyle;
   page_url: string;
 }

@@ -6,7 +6,7 @@ export interface Discovery {
   protocol_versions: number[];
   http_url: string;
   ws_url: string;
-  channels: { cart: string; page: string; store: string };
+  channels: { cart: string; page: string; store: string; live: string; desk: string };
 }
 
 export interface ProductRef {
@@ -44,11 +44,21 @@ export interface ErrorMessage {
   message: string;
 }
 
+/** Whether a store's pages offer "Talk to us" (/ws/page `talk`, GET /api/page/talk/{id}). */
+export interface Talk {
+  type: "talk";
+  store_id: string;
+  enabled: boolean;
+  available: boolean;
+  version: number;
+}
+
 /** /ws/page, hub to page, after `welcome`. */
 export type PageMessage =
   | { type: "availability_snapshot"; items: Availability[] }
   | ({ type: "availability" } & Availability)
   | { type: "in_cart"; items: Holding[] }
+  | Talk
   | CommandResult
   | ErrorMessage;
 

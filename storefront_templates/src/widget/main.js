@@ -19,6 +19,7 @@ import { pageNotice } from "./notice.js";
 import { PRODUCT_SELECTOR, Products, refOf } from "./products.js";
 import { controlsOf as controlsWith, render, renderLiveEntry, renderOne, stateOf } from "./render.js";
 import { addWidgetStyle } from "./style.js";
+import { talkEntry } from "./talk.js";
 import { customTexts, translator } from "./texts.js";
 import { PageTransport } from "./transport.js";
 
@@ -36,6 +37,8 @@ const notice = pageNotice();
 /** @type {PageStatus} */
 const status = { connected: null, refusal: null };
 let linked = false;
+/** @type {((talk: import("../shared/protocol").Talk) => void) | null} */
+let showTalk = null;
 
 export { refOf };
 
@@ -99,6 +102,7 @@ const transport = new PageTransport(HUB, link, () => products.followed(), {
   holdings(items, complete) {
     products.setHoldings(items, complete).forEach(show);
   },
+  talk: (talk) => showTalk?.(talk),
 });
 
 const connect = connector(HUB, link, text, notice, () => {
@@ -194,21 +198,25 @@ function scan(root) {
   return added;
 }
 
-// ---- "Shop live with us" -----------------------------------------------------------------
+// ---- "Shop live with us" and "Talk to us" -----------------------------------------------
 
 let liveAsked = false;
 
-/** The store of the page (its first product, or its connect button): the entry shows when the
- * hub says its live page is on (GET /api/live/stores/{id}: 200). Asked once per page. */
+/** The store of the page (its first product, or a marked element): "Talk to us" follows the
+ * hub's `talk`; "Shop live with us" shows when the hub says the store's live page is on
+ * (GET /api/live/stores/{id}: 200). Asked once per page. */
 async function offerLive() {
   const first = products.all().next().value;
-  const marked = document.querySelector("[data-cartstart-live][data-cartstart-store], button.cartstart-connect[data-cartstart-store]");
+  const marked = document.querySelector(":is([data-cartstart-live],[data-cartstart-talk],button.cartstart-connect)[data-cartstart-store]");
   const storeId = marked?.getAttribute("data-cartstart-store") || first?.ref.store_id;
   if (liveAsked || !storeId) return;
   liveAsked = true;
+  const live = new URL(`live/${encodeURIComponent(storeId)}`, HUB);
+  showTalk = talkEntry(live, text);
+  transport.watchTalk(storeId);
   try {
     await request(HUB, `api/live/stores/${encodeURIComponent(storeId)}`);
-    renderLiveEntry(new URL(`live/${encodeURIComponent(storeId)}`, HUB), text);
+    renderLiveEntry(live, text);
   } catch {
     // off, unknown, or the hub cannot be reached: no entry
   }

@@ -26,6 +26,7 @@ export const TEXT = {
   connected: "This page is now connected to your cart.",
   disconnected: "This page is no longer connected to your cart.",
   live: "Shop live with us",
+  talk: "Talk to us",
   newTab: "(opens in a new tab)",
 };
 

@@ -14,6 +14,7 @@ import { CartStartError, httpJson, isAbort } from "../shared/http.js";
 /** @typedef {import("../shared/protocol").ProductRef} ProductRef */
 /** @typedef {import("../shared/protocol").PageMessage} PageMessage */
 /** @typedef {import("../shared/protocol").PollAnswer} PollAnswer */
+/** @typedef {import("../shared/protocol").Talk} Talk */
 /** @typedef {import("../shared/protocol").CommandResult} CommandResult */
 /** @typedef {import("../shared/channel.js").Channel} Channel */
 /** @typedef {import("./link.js").Link} Link */
@@ -40,6 +41,7 @@ const HOLDINGS_WAIT_MS = 300;
  *   the answer covers every product asked about, so one left out is unknown to the hub
  * @property {(items: Holding[], complete: boolean) => void} holdings what the cart holds;
  *   `complete`: products left out are held 0
+ * @property {(talk: Talk) => void} talk whether the store's "Talk to us" entry shows
  */
 
 /** @typedef {{type: string, id: string}} Command */
@@ -71,6 +73,8 @@ export class PageTransport {
      * @type {"no" | "due" | ReturnType<typeof setTimeout>} */
     this.holdingsAfterWelcome = "no";
     this.reopenNow = false;
+    /** The store whose "Talk to us" the page follows (`watchTalk`). */
+    this.talkStore = "";
   }
 
   async start() {
@@ -92,6 +96,7 @@ export class PageTransport {
         this.events.connected(Boolean(welcome.linked));
         this.holdingsAfterWelcome = welcome.linked ? "due" : "no";
         this.subscribe(this.followed());
+        if (this.talkStore) channel.send({ type: "watch_talk", store_id: this.talkStore });
       },
       /** @param {PageMessage} message */
       onMessage: (message) => this.onMessage(message),
@@ -102,6 +107,7 @@ export class PageTransport {
         if (!welcomed && this.wsFailures >= WS_FAILURES_BEFORE_POLLING) {
           this.mode = "polling";
           this.poll();
+          this.pollTalk();
         } else {
           // Closed on purpose for a new token (`reconnect`): open again at once.
           const pause = this.reopenNow ? 0 : this.reconnects.next();
@@ -129,6 +135,9 @@ export class PageTransport {
       case "in_cart":
         if (this.holdingsAfterWelcome !== "no" && this.holdingsAfterWelcome !== "due") this.settleHoldings(message.items);
         else this.events.holdings(message.items, false);
+        break;
+      case "talk":
+        this.events.talk(message);
         break;
       case "result":
       case "error":
@@ -207,6 +216,32 @@ export class PageTransport {
           continue;
         }
         this.events.unreachable();
+        await sleep(backoff.next());
+      }
+    }
+  }
+
+  /**
+   * Follow whether the store's pages offer "Talk to us" (on the WebSocket, or by long-polling).
+   * @param {string} storeId
+   */
+  watchTalk(storeId) {
+    this.talkStore = storeId;
+    if (this.socket) this.socket.send({ type: "watch_talk", store_id: storeId });
+    else if (this.mode === "polling") this.pollTalk();
+  }
+
+  async pollTalk() {
+    const backoff = new Backoff(RECONNECT);
+    let version = "";
+    while (this.talkStore) {
+      try {
+        /** @type {Talk} */
+        const talk = await httpJson(this.hub, `api/page/talk/${encodeURIComponent(this.talkStore)}?wait=${POLL_WAIT_S}${version}`);
+        this.events.talk(talk);
+        version = `&version=${talk.version}`;
+        backoff.reset();
+      } catch {
         await sleep(backoff.next());
       }
     }

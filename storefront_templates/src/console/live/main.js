@@ -40,7 +40,7 @@ export function startLive({ announce, refused }) {
   // ---- tabs: the console's two areas, and the live area's three parts ----------------------
   const sub = tabs(byId("live-tabs", HTMLElement), () => shownChanged());
   const top = tabs(byId("console-tabs", HTMLElement), (id) => {
-    history.replaceState(null, "", id === "tab-live" ? "#live" : "#");
+    history.replaceState(null, "", { "tab-live": "#live", "tab-desk": "#desk" }[id] ?? "#");
     shownChanged();
   });
   for (const a of document.querySelectorAll("a[data-tab]")) {
@@ -156,6 +156,7 @@ export function startLive({ announce, refused }) {
     copy.addEventListener("click", () => copyField(copy));
   }
   if (location.hash.startsWith("#live")) top.select("tab-live"); // /console#live
+  else if (location.hash === "#desk" && !byId("tab-desk", HTMLButtonElement).hidden) top.select("tab-desk");
   return { unread: () => unreadBefore };
 }
 

@@ -77,6 +77,7 @@ export class SettingsView {
   fill(s) {
     byId("preview-name", HTMLElement).textContent = s.store_name;
     byId("set-enabled", HTMLInputElement).checked = s.enabled;
+    byId("set-workspace", HTMLInputElement).checked = s.workspace;
     this.accent.value = s.style.accent;
     this.logo.value = s.style.logo_url ?? "";
     this.greeting.value = s.style.greeting;
@@ -152,6 +153,7 @@ export class SettingsView {
       counter: byId("set-counter", HTMLInputElement).checked,
       gallery: byId("set-gallery", HTMLInputElement).checked,
       board: byId("set-board", HTMLInputElement).checked,
+      workspace: byId("set-workspace", HTMLInputElement).checked,
     };
   }
 

@@ -37,11 +37,12 @@ export function tabs(list, onSelect) {
   for (const tab of all) {
     tab.addEventListener("click", () => select(tab.id));
     tab.addEventListener("keydown", (event) => {
-      const i = all.indexOf(tab);
-      const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: all.length - 1 }[event.key];
+      const shown = all.filter((t) => !t.hidden); // a tab this console may not use is hidden
+      const i = shown.indexOf(tab);
+      const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: shown.length - 1 }[event.key];
       if (to === undefined) return;
       event.preventDefault();
-      select(all[(to + all.length) % all.length].id, true);
+      select(shown[(to + shown.length) % shown.length].id, true);
     });
   }
   return { select, current: () => current.id };

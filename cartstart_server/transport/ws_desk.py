@@ -1,0 +1,95 @@
+"""`/ws/desk`: an agent's workspace in the console (shared_protocol/desk.py, docs/agents.md).
+
+Agents only: a store's API key is refused (`forbidden`), and an agent hears only their own
+store. The connection counts the agent as connected while it is open and beats; removal,
+sign-out and expiry close it like the agent's other connections (unauthorized, then 1008)."""
+
+from __future__ import annotations
+
+from typing import assert_never
+
+from websockets.asyncio.server import ServerConnection
+
+from shared_protocol import Channel
+from shared_protocol.common import Hello
+from shared_protocol.desk import Beat, DeskResult, DeskSync, DeskWelcome, SetStatus
+
+from ..services.agents import Agents
+from ..services.availability import Availability
+from ..services.streams import Frame, Streams
+from .ws_session import ChannelSession, Wiring
+
+DeskMessage = SetStatus | Beat | DeskSync
+
+
+class DeskSession(ChannelSession[DeskMessage]):
+    channel = Channel.DESK
+
+    def __init__(
+        self,
+        conn: ServerConnection,
+        wiring: Wiring,
+        *,
+        agents: Agents,
+        availability: Availability,
+        streams: Streams,
+    ) -> None:
+        super().__init__(conn, wiring)
+        self.agents = agents
+        self.availability = availability
+        self.streams = streams
+        self.store_id = ""
+        self.agent_id = ""
+        self.field: str | None = None  # its roster entry, while counted as connected
+        self.topics: list[str] = []
+
+    async def open(self, hello: Hello) -> None:
+        actor = await self.agents.authenticate_console(hello.token)
+        self.store_id, self.agent_id = self.availability.desk_of(actor)
+        assert hello.token is not None
+        self.watch = self.agents.watch(actor, hello.token, self.credential_died)
+        # Counted first (others hear it), then listen, then read: the snapshot holds this desk,
+        # and nothing announced after it is missed.
+        self.field = await self.availability.join(self.store_id, self.agent_id)
+        self.topics = [
+            self.availability.desk_topic(self.store_id),
+            self.availability.talk_topic(self.store_id),
+        ]
+        for topic in self.topics:
+            self.streams.listen(topic, self._heard)
+        await self.streams.ready()
+        welcome = DeskWelcome(version=self.version, store_id=self.store_id, agent_id=self.agent_id)
+        await self.send(welcome.model_dump_json())
+        await self.send((await self.availability.snapshot(self.store_id)).model_dump_json())
+
+    def _heard(self, frame: Frame | None) -> None:
+        if frame is None:  # changes may have been missed: the whole state again
+            self.in_background(self._resync())
+        else:
+            self.in_background(self.send(frame.text))
+
+    async def _resync(self) -> None:
+        await self.send((await self.availability.snapshot(self.store_id)).model_dump_json())
+
+    async def handle(self, message: DeskMessage) -> None:
+        match message:
+            case Beat():
+                if self.field is not None:
+                    await self.availability.beat(self.store_id, self.agent_id, self.field)
+            case SetStatus():
+                agent = await self.availability.set_status(
+                    self.store_id, self.agent_id, message.status
+                )
+                await self.send(DeskResult(id=message.id, agent=agent).model_dump_json())
+            case DeskSync():
+                snap = await self.availability.snapshot(self.store_id, message.id)
+                await self.send(snap.model_dump_json())
+            case _:
+                assert_never(message)
+
+    async def close(self) -> None:
+        for topic in self.topics:
+            self.streams.unlisten(topic, self._heard)
+        if self.field is not None:
+            field, self.field = self.field, None
+            await self.availability.leave(self.store_id, self.agent_id, field)

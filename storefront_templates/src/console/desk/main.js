@@ -1,0 +1,95 @@
+// The Workspace tab (docs/agents.md): an agent's status (Available/Away, in the header), the
+// store's agents as they are now, and whether the store's pages offer "Talk to us". Live over
+// /ws/desk. Shown only to agents: the store's key is not a person who can be available. Names
+// are shown as text (textContent), never as markup.
+
+import { byId, el, fill, row } from "../dom.js";
+import { HUB, store } from "../store.js";
+import { DeskLink } from "./link.js";
+import { StatusSwitch } from "./status.js";
+
+/** @typedef {import("./types").DeskAgent} DeskAgent */
+/** @typedef {import("./types").DeskMessage} DeskMessage */
+/** @typedef {import("./types").Talk} Talk */
+
+/**
+ * What an agent's line says: Available only when they chose it and a workspace of theirs is
+ * open; Away; or Offline (no workspace open).
+ * @param {DeskAgent} a
+ * @returns {[state: string, words: string]}
+ */
+export function stateOf(a) {
+  if (!a.connected) return ["offline", a.status === "available" ? "Offline (set to Available)" : "Offline"];
+  return a.available ? ["available", "Available"] : ["away", "Away"];
+}
+
+/**
+ * @param {{me: string, owner: boolean, refused: (why: string | null) => void, announce: (message: string) => void}} options
+ */
+export function startDesk({ me, owner, refused, announce }) {
+  byId("tab-desk", HTMLButtonElement).hidden = false;
+  /** @type {Map<string, DeskAgent>} */
+  const agents = new Map();
+  /** @type {Talk | null} */
+  let talk = null;
+  const link = new DeskLink(HUB, store.key ?? "", {
+    message,
+    connection(up) {
+      byId("desk-connection", HTMLParagraphElement).textContent = up ? "" : "Reconnecting to the hub…";
+      status.connected(up);
+    },
+    refused: (error) => refused(error?.message ?? null),
+  });
+  const status = new StatusSwitch(async (chosen) => {
+    const agent = await link.setStatus(chosen);
+    agents.set(agent.agent_id, agent);
+    draw();
+  });
+  byId("desk-off-words", HTMLSpanElement).textContent = owner
+    ? "Turn it on in Live selling › Page settings (“Agents' workspace”): your store's pages then offer “Talk to us” while one of you is Available."
+    : "Ask the store's owner to turn on the workspace in Live selling › Page settings. Until then your store's pages show no “Talk to us”.";
+
+  /** @param {DeskMessage} m */
+  function message(m) {
+    if (m.type === "desk_snapshot") {
+      agents.clear();
+      for (const a of m.agents) agents.set(a.agent_id, a);
+      talk = m.talk;
+    } else if (m.type === "agent_changed") {
+      if (m.agent) agents.set(m.agent_id, m.agent);
+      else agents.delete(m.agent_id);
+    } else if (m.type === "talk") {
+      if (talk && m.version < talk.version) return;
+      const before = talk;
+      talk = m;
+      // Said when it is news: not when this agent's own Available made the entry appear.
+      if (before && before.available !== m.available && m.enabled && !(m.available && agents.get(me)?.available)) {
+        announce(m.available ? "Shoppers now see “Talk to us”" : "No one is available: “Talk to us” is hidden from shoppers");
+      }
+    } else return;
+    draw();
+  }
+
+  function draw() {
+    const mine = agents.get(me);
+    status.show(mine?.status ?? null);
+    const off = talk !== null && !talk.enabled;
+    byId("desk-off", HTMLElement).hidden = !off;
+    byId("desk-main", HTMLElement).hidden = off;
+    byId("desk-status", HTMLFieldSetElement).hidden = off;
+    const line = byId("desk-talk", HTMLParagraphElement);
+    line.dataset.state = talk?.available ? "on" : "off";
+    const words = !talk ? "" : talk.available ? "Shoppers see “Talk to us” on your store's pages." : "No one is available: your store's pages do not show “Talk to us”.";
+    if (line.textContent !== words) line.textContent = words;
+    const sorted = [...agents.values()].sort((a, b) => Number(b.available) - Number(a.available) || a.name.localeCompare(b.name));
+    const rows = sorted.map((a) => {
+      const [state, stateWords] = stateOf(a);
+      const who = el("span", a.name);
+      if (a.agent_id === me) who.append(el("small", " (you)"));
+      return row([who, a.role, el("span", stateWords, { class: `presence-state presence-${state}` })]);
+    });
+    fill(byId("desk-agents", HTMLTableSectionElement), rows, byId("desk-empty", HTMLElement));
+  }
+
+  link.start();
+}
