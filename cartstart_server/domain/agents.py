@@ -3,6 +3,8 @@ the words each refusal uses. No I/O; times come in as arguments."""
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Literal
 
@@ -119,3 +121,47 @@ def unknown_invite() -> ProtocolError:
     return ProtocolError(
         ErrorCode.NOT_FOUND, "this invitation is unknown, used or expired: ask for a new one"
     )
+
+
+# ---- the invitation email ------------------------------------------------------------------
+
+_SPACE = re.compile(r"[\s\x00-\x1f\x7f]+")
+
+
+def one_line(text: str, limit: int = 100) -> str:
+    """`text` on one line: a name can hold line breaks and control characters, and in an email
+    those would start a header or fake a paragraph of the hub's own words."""
+    return _SPACE.sub(" ", text).strip()[:limit]
+
+
+def invite_email(
+    *,
+    store_name: str,
+    agent_name: str,
+    inviter: tuple[str, str] | None,
+    url: str,
+    expires_at: float,
+) -> tuple[str, str]:
+    """The subject and plain-text body of an agent's invitation. `inviter` is the owner's
+    (name, email), or None when the store's API key or the command line added the agent."""
+    store = one_line(store_name)
+    by = f"{one_line(inviter[0])} ({inviter[1]})" if inviter else f"The team of {store}"
+    until = datetime.fromtimestamp(expires_at, UTC).strftime("%A %d %B %Y, %H:%M UTC")
+    subject = f"You are invited to work in {store}'s console"
+    body = "\n".join(
+        [
+            f"Hello {one_line(agent_name)},",
+            "",
+            f"{by} invited you to work in the CartStart console of {store}.",
+            "",
+            "Open this link and choose a password to sign in:",
+            "",
+            f"  {url}",
+            "",
+            f"The link works once, until {until}. If it has expired, ask the store's owner",
+            "for a new one.",
+            "If you did not expect this email, you can ignore it: nothing happens without the",
+            "link.",
+        ]
+    )
+    return subject, body

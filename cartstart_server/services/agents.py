@@ -27,7 +27,7 @@ from ..domain.agents import Permission, Role
 from ..domain.identity import normalize_email, other_store_key
 from ..domain.topics import token_topic
 from ..storage import agents as storage
-from ..storage import directory
+from ..storage import directory, outbound_queue
 from ..storage.agents import AgentRow
 from ..storage.base import Database
 from ..storage.sql import Plan
@@ -65,40 +65,68 @@ class Agents:
         config: HubConfig,
         revocations: Revocations,
         identity: Identity,
+        on_queued: Callable[[], None] = lambda: None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.config = config
         self._revocations = revocations
         self._identity = identity
+        self._on_queued = on_queued  # wakes the outbound dispatcher after an email is queued
         self._dummy_hash: str | None = None
+        # The hub's address for invitation links: public_http_url, else what the running hub
+        # advertises (set by HubServer and the command line once they know it).
+        self.console_url: str | None = config.public_http_url
 
     # ---- the owner's list ------------------------------------------------------------------
 
     async def listed(self, store_id: str) -> list[AgentView]:
         return [agent_view(a) for a in await self.db.read(storage.list_agents(store_id))]
 
-    async def add(self, store_id: str, email: str, name: str, role: str) -> AddedAgent:
+    async def add(
+        self, store_id: str, email: str, name: str, role: str, by: ConsoleActor | None = None
+    ) -> AddedAgent:
+        """The agent, their invitation and its email, in one transaction. `by` is who adds
+        them (the email names an owner; None: the key's console or the command line)."""
         email, name = normalize_email(email), name.strip()
         rules.check_new_agent(email, name)
-        await self.db.read(directory.require_store(store_id))  # the command line names any
+        store = await self.db.read(directory.require_store(store_id))  # the command line names any
+        inviter = None
+        if by is not None and by.agent_id is not None:
+            owner = await self.db.read(storage.get_agent(store_id, by.agent_id))
+            inviter = (owner.name, owner.email)
         now = self.clock.now()
         agent = AgentRow(cred.new_id("ag"), store_id, email, name, role, None, now, None)
         code = cred.new_secret()
         expires_at = now + rules.INVITE_TTL
+        base = self.console_url
+        url = f"{base.rstrip('/')}/console#invite={code}" if base else None
 
         def adding() -> Plan[None]:
             yield from storage.create_agent(agent)
             yield from storage.create_invite(
                 cred.hash_secret(code), agent.id, store_id, now, expires_at
             )
+            if url is not None:  # without the hub's address there is no link to send
+                subject, body = rules.invite_email(
+                    store_name=store.name,
+                    agent_name=name,
+                    inviter=inviter,
+                    url=url,
+                    expires_at=expires_at,
+                )
+                yield from outbound_queue.queued_mail(email, subject, body, now)
 
         await self.db.write(adding())
+        if url is not None:
+            self._on_queued()
         log.info("agent added", extra={"store": store_id, "agent": agent.id})
-        base = self.config.public_http_url
-        url = f"{base.rstrip('/')}/console#invite={code}" if base else None
         return AddedAgent(
-            agent=agent_view(agent), invite_code=code, invite_url=url, invite_expires_at=expires_at
+            agent=agent_view(agent),
+            invite_code=code,
+            invite_url=url,
+            invite_expires_at=expires_at,
+            invite_emailed=url is not None and bool(self.config.smtp_host),
         )
 
     async def change_role(self, store_id: str, agent_id: str, role: str) -> AgentView:

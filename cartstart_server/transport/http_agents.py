@@ -30,6 +30,7 @@ def routes(*, identity: Identity, agents: Agents) -> APIRouter:
     auth = Auth(identity, agents)
     signed_in = Depends(auth.console_actor)
     manager = Depends(auth.console(Permission.MANAGE_AGENTS))
+    managing = Depends(auth.console_as(Permission.MANAGE_AGENTS))
 
     @router.post("/api/agent-sessions", status_code=201)
     async def sign_in(body: AgentSignIn) -> IssuedAgentSession:
@@ -61,9 +62,10 @@ def routes(*, identity: Identity, agents: Agents) -> APIRouter:
         return await agents.listed(store.id)
 
     @router.post(prefix, status_code=201)
-    async def add(body: AgentIn, store: StoreInfo = manager) -> AddedAgent:
-        """The invitation's code is in the answer, once: pass it (or `invite_url`) on."""
-        return await agents.add(store.id, body.email, body.name, body.role)
+    async def add(body: AgentIn, actor: ConsoleActor = managing) -> AddedAgent:
+        """The invitation goes out by email when the hub has SMTP; its code is also in the
+        answer, once, to pass on (or `invite_url`)."""
+        return await agents.add(actor.store.id, body.email, body.name, body.role, by=actor)
 
     @router.patch(prefix + "/{agent_id}")
     async def change(

@@ -60,10 +60,11 @@ export function startTeam() {
     const email = byId("new-agent-email", HTMLInputElement);
     const role = byId("new-agent-role", HTMLSelectElement).value;
     try {
-      /** @type {{invite_code: string, invite_url: string | null}} */
+      /** @type {{invite_code: string, invite_url: string | null, invite_emailed: boolean, agent: AgentView}} */
       const added = await store.call("/agents", { method: "POST", body: { name: name.value, email: email.value, role } });
       const link = added.invite_url ?? new URL(`console#invite=${added.invite_code}`, HUB).href;
-      byId("agent-invite", HTMLParagraphElement).textContent = `Invitation for ${name.value} (shown once, valid 7 days): ${link}`;
+      const sent = added.invite_emailed ? `We emailed the invitation to ${added.agent.email}. ` : "";
+      byId("agent-invite", HTMLParagraphElement).textContent = `${sent}Invitation for ${name.value} (shown once, valid 7 days): ${link}`;
       name.value = "";
       email.value = "";
       await loadAgents();
