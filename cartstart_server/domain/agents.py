@@ -109,6 +109,12 @@ def last_owner() -> ProtocolError:
     return ProtocolError(ErrorCode.CONFLICT, "a store keeps at least one owner")
 
 
+def own_role() -> ProtocolError:
+    return ProtocolError(
+        ErrorCode.FORBIDDEN, "you cannot change your own role: ask another owner of the store"
+    )
+
+
 def email_taken() -> ProtocolError:
     return ProtocolError(ErrorCode.CONFLICT, "this store already has an agent with that email")
 

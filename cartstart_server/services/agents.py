@@ -129,8 +129,14 @@ class Agents:
             invite_emailed=url is not None and bool(self.config.smtp_host),
         )
 
-    async def change_role(self, store_id: str, agent_id: str, role: str) -> AgentView:
-        """A new role; the agent's sign-ins end (no open console keeps powers it lost)."""
+    async def change_role(
+        self, store_id: str, agent_id: str, role: str, by: ConsoleActor | None = None
+    ) -> AgentView:
+        """A new role; the agent's sign-ins end (no open console keeps powers it lost). An owner
+        does not change their own role: it would end their own sign-in mid-action, and a store
+        could lose its last active owner by a slip."""
+        if by is not None and by.agent_id == agent_id:
+            raise rules.own_role()
         now = self.clock.now()
         agent, _ = await self._revoking(
             storage.set_role(store_id, agent_id, role, now), lambda result: result[1]

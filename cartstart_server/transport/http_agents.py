@@ -69,10 +69,11 @@ def routes(*, identity: Identity, agents: Agents) -> APIRouter:
 
     @router.patch(prefix + "/{agent_id}")
     async def change(
-        agent_id: IdInPath, body: AgentChange, store: StoreInfo = manager
+        agent_id: IdInPath, body: AgentChange, actor: ConsoleActor = managing
     ) -> AgentView:
-        """A role change ends the agent's sign-ins; the last owner keeps the role (409)."""
-        return await agents.change_role(store.id, agent_id, body.role)
+        """A role change ends the agent's sign-ins; the last owner keeps the role (409), and an
+        owner does not change their own (403)."""
+        return await agents.change_role(actor.store.id, agent_id, body.role, by=actor)
 
     @router.delete(prefix + "/{agent_id}", status_code=204)
     async def remove(agent_id: IdInPath, store: StoreInfo = manager) -> Response:

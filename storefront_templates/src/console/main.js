@@ -57,7 +57,7 @@ function connection(state) {
 /** @param {string} candidate */
 async function signIn(candidate) {
   const key = candidate.trim();
-  /** @type {{store: StoreInfo, agent: {name: string} | null, role: string, permissions: string[]}} */
+  /** @type {{store: StoreInfo, agent: {name: string, agent_id: string} | null, role: string, permissions: string[]}} */
   const who = await httpJson(HUB, "api/console/me", { token: key });
   const info = who.store;
   permissions = who.permissions;
@@ -67,7 +67,7 @@ async function signIn(candidate) {
   byId("store-name", HTMLSpanElement).textContent = `· ${person}${info.name}`;
   byId("customers-section", HTMLElement).hidden = !who.permissions.includes("customers");
   byId("tab-settings", HTMLButtonElement).hidden = !who.permissions.includes("live_settings");
-  if (who.permissions.includes("manage_agents")) startTeam();
+  if (who.permissions.includes("manage_agents")) startTeam(who.agent?.agent_id ?? null);
   byId("signin", HTMLElement).hidden = true;
   byId("console", HTMLElement).hidden = false;
   byId("sign-out", HTMLButtonElement).hidden = false;
