@@ -116,7 +116,9 @@ def own_role() -> ProtocolError:
 
 
 def email_taken() -> ProtocolError:
-    return ProtocolError(ErrorCode.CONFLICT, "this store already has an agent with that email")
+    return ProtocolError(
+        ErrorCode.CONFLICT, "someone with this email is already an agent of this store"
+    )
 
 
 def unknown_agent(agent_id: str) -> ProtocolError:
