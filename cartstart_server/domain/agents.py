@@ -3,6 +3,7 @@ the words each refusal uses. No I/O; times come in as arguments."""
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -82,6 +83,31 @@ def wrong_sign_in() -> ProtocolError:
     """No such store, no such agent, an invitation not accepted yet or a wrong password: the
     same answer for all."""
     return ProtocolError(ErrorCode.UNAUTHORIZED, "wrong email or password")
+
+
+# Sign-in throttling: this many sign-ins per (store, email) in a window that starts at the
+# first of them; the next ones wait for the window's end. A successful sign-in starts afresh.
+SIGN_IN_ATTEMPTS = 5
+SIGN_IN_WINDOW = 15 * 60.0
+
+
+def throttled(attempts: int, window_start: float, now: float) -> float | None:
+    """Seconds to wait when this attempt (the `attempts`-th of its window) is one too many."""
+    if attempts <= SIGN_IN_ATTEMPTS:
+        return None
+    return max(1.0, window_start + SIGN_IN_WINDOW - now)
+
+
+def too_many_attempts(wait: float) -> ProtocolError:
+    """The same answer whether the email is an agent's or not (nothing to enumerate)."""
+    seconds = math.ceil(wait)
+    minutes = math.ceil(seconds / 60)
+    when = "1 minute" if minutes == 1 else f"{minutes} minutes"
+    return ProtocolError(
+        ErrorCode.RATE_LIMITED,
+        f"too many attempts: try again in {when}",
+        retry_after=seconds,
+    )
 
 
 def invalid_agent_token() -> ProtocolError:

@@ -34,6 +34,7 @@ from ..storage.sql import Plan
 from ..storage.views import agent_view, store_info
 from .identity import Identity
 from .revocation import OnDead, Revocations, Watch
+from .throttle import SignInThrottle
 
 __all__ = ["Agents", "ConsoleActor", "Permission"]
 
@@ -72,6 +73,7 @@ class Agents:
         self.config = config
         self._revocations = revocations
         self._identity = identity
+        self.throttle = SignInThrottle(db, clock)
         self._on_queued = on_queued  # wakes the outbound dispatcher after an email is queued
         self._dummy_hash: str | None = None
         # The hub's address for invitation links: public_http_url, else what the running hub
@@ -168,16 +170,23 @@ class Agents:
 
     async def accept_invite(self, code: str, password: str, label: str = "") -> IssuedAgentSession:
         rules.check_password(password)
+        code_hash = cred.hash_secret(code.strip())
+        # A wrong code is refused before the costly hash: codes are 256 random bits, so
+        # guessing is hopeless, and bogus attempts must not buy the hub's CPU either.
+        if not await self.db.read(storage.invite_open(code_hash, self.clock.now())):
+            raise rules.unknown_invite()
         password_hash = await asyncio.to_thread(cred.hash_password, password, self.config.scrypt_n)
         agent = await self.db.write(
-            storage.redeem_invite(cred.hash_secret(code.strip()), password_hash, self.clock.now())
+            storage.redeem_invite(code_hash, password_hash, self.clock.now())
         )
         return await self._issue(agent, label)
 
     async def sign_in(
         self, store_id: str, email: str, password: str, label: str = ""
     ) -> IssuedAgentSession:
-        """An unknown store or email is as slow as a wrong password, and gets the same answer."""
+        """An unknown store or email is as slow as a wrong password, and gets the same answer.
+        Too many attempts for the same (store, email) are `rate_limited`, before any look-up."""
+        await self.throttle.attempt(store_id, email)
         agent = await self.db.read(storage.agent_by_email(store_id, normalize_email(email)))
         if self._dummy_hash is None:  # at the hub's own cost, so "no such agent" is as slow
             self._dummy_hash = await asyncio.to_thread(
@@ -187,6 +196,7 @@ class Agents:
         ok = await asyncio.to_thread(cred.verify_password, password, stored)
         if agent is None or agent.password_hash is None or not ok:
             raise rules.wrong_sign_in()
+        await self.throttle.succeeded(store_id, email)
         return await self._issue(agent, label)
 
     async def _issue(self, agent: AgentRow, label: str) -> IssuedAgentSession:

@@ -189,6 +189,15 @@ def create_invite(
     )
 
 
+def invite_open(code_hash: str, now: float) -> Plan[bool]:
+    """Whether the invitation can still be accepted (redeem_invite decides, atomically)."""
+    rows = yield Stmt(
+        "SELECT 1 FROM agent_invites WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?",
+        (code_hash, now),
+    )
+    return bool(rows)
+
+
 def redeem_invite(code_hash: str, password_hash: str, now: float) -> Plan[AgentRow]:
     """Use an invitation once: set the agent's password in the same transaction."""
     row = one(

@@ -336,4 +336,13 @@ MIGRATIONS: list[list[str]] = [
             expires_at REAL NOT NULL,
             used_at REAL)""",
     ],
+    [
+        # Sign-in throttling (docs/agents.md): attempts per (store, email), shared by every hub
+        # node; the key is a hash of the pair. The index serves the hourly purge of old windows.
+        """CREATE TABLE sign_in_attempts (
+            key_hash TEXT PRIMARY KEY,
+            attempts INTEGER NOT NULL,
+            window_start REAL NOT NULL)""",
+        "CREATE INDEX sign_in_attempts_age ON sign_in_attempts(window_start)",
+    ],
 ]

@@ -21,7 +21,7 @@ from shared_protocol.store_api import StoreInfo
 from ..services.agents import Agents, ConsoleActor, Permission
 from ..services.identity import Identity
 from .http_auth import Auth
-from .http_errors import SIGNED_IN
+from .http_errors import SIGNED_IN, THROTTLED
 from .http_store import IdInPath
 
 
@@ -32,10 +32,12 @@ def routes(*, identity: Identity, agents: Agents) -> APIRouter:
     manager = Depends(auth.console(Permission.MANAGE_AGENTS))
     managing = Depends(auth.console_as(Permission.MANAGE_AGENTS))
 
-    @router.post("/api/agent-sessions", status_code=201)
+    @router.post("/api/agent-sessions", status_code=201, responses=THROTTLED)
     async def sign_in(body: AgentSignIn) -> IssuedAgentSession:
         """An agent signs in to the console: the answer's token is the console's credential,
-        for that store only, until `expires_at` (or sign-out, or removal)."""
+        for that store only, until `expires_at` (or sign-out, or removal). After 5 attempts for
+        the same store and email within 15 minutes, 429 with `Retry-After` until the window
+        ends; a successful sign-in starts afresh."""
         return await agents.sign_in(body.store_id, body.email, body.password, body.label)
 
     @router.delete("/api/agent-sessions/current", status_code=204)

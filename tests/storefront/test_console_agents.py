@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 from playwright.async_api import Browser, Page, expect
 
 from tests.storefront.conftest import Shop, new_page
@@ -75,6 +76,15 @@ async def test_a_wrong_password_is_said_and_another_stores_agent_sees_nothing_he
     await page.get_by_role("button", name="Log in as agent").click()
     await expect(page.locator("#signin-error")).to_contain_text("Wrong email or password")
     await expect(page.locator("#console")).to_be_hidden()
+    # Four more tries (elsewhere), then the sixth is told to wait, in words.
+    async with httpx.AsyncClient(base_url=shop.hub.http_url) as http:
+        body = {"store_id": shop.store_id, "email": "bo@example.org", "password": "nope nope"}
+        for _ in range(4):
+            assert (await http.post("/api/agent-sessions", json=body)).status_code == 401
+    await page.get_by_role("button", name="Log in as agent").click()
+    await expect(page.locator("#signin-error")).to_have_text(
+        "Too many attempts: try again in 15 minutes"
+    )
 
 
 async def agent_console(browser: Browser, shop: Shop, email: str) -> Page:

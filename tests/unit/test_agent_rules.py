@@ -66,3 +66,14 @@ def test_the_invitation_email_keeps_names_on_their_line_and_says_who_when_and_wh
         store_name="Pots", agent_name="Bo", inviter=None, url="u", expires_at=0.0
     )
     assert "The team of Pots invited you" in by_key
+
+
+def test_the_sixth_sign_in_of_a_window_waits_for_its_end_in_minutes_for_people() -> None:
+    assert rules.throttled(5, 100.0, 200.0) is None
+    assert rules.throttled(6, 100.0, 200.0) == 800.0
+    assert rules.throttled(9, 100.0, 999.5) == 1.0  # never "0 seconds"
+    refused = rules.too_many_attempts(800.0)
+    assert refused.code is ErrorCode.RATE_LIMITED and refused.http_status == 429
+    assert refused.message == "too many attempts: try again in 14 minutes"
+    assert refused.details == {"retry_after": 800}
+    assert rules.too_many_attempts(0.2).message == "too many attempts: try again in 1 minute"
