@@ -20,7 +20,7 @@ from .clock import SystemClock
 from .config import HubConfig, explain, load_config
 from .hub import Hub
 from .logs import setup_logging
-from .server import HubServer, database_for
+from .server import HubServer, _url, database_for
 
 log = logging.getLogger(__name__)
 
@@ -199,11 +199,17 @@ def cmd_store_add_agent(args: argparse.Namespace) -> int:
     config = _config(args)
 
     async def work(hub: Hub) -> int:
+        hub.agents.console_url = config.public_http_url or _url("http", config.host, config.port)
         added = await hub.agents.add(args.store_id, args.email, args.name, args.role)
         print(
             f"agent id: {added.agent.agent_id}\ninvite code: {added.invite_code}\n"
             + (f"invite link: {added.invite_url}\n" if added.invite_url else "")
             + "(shown only once: the agent chooses a password with it, within 7 days)"
+            + (
+                f"\nthe invitation is emailed to {added.agent.email}"
+                if added.invite_emailed
+                else ""
+            )
         )
         return 0
 

@@ -80,7 +80,7 @@ class Hub:
         queued = self.outbound.wake
         self.revocations = Revocations(db, clock)
         self.identity = Identity(db, clock, config, self.revocations)
-        self.agents = Agents(db, clock, config, self.revocations, self.identity)
+        self.agents = Agents(db, clock, config, self.revocations, self.identity, queued)
         self.carts = Carts(self.committer, db, clock, config, self.metrics, self.origins, queued)
         self.stores = Stores(self.committer, db, clock, config, self.metrics, self.origins, queued)
         self.orders = Orders(self.committer, db, clock, queued)

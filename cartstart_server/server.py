@@ -192,6 +192,7 @@ class HubServer:
         self.ws_port = self._ws_sock.getsockname()[1]
         self.http_url = config.public_http_url or _url("http", config.host, self.http_port)
         self.ws_url = config.public_ws_url or _url("ws", config.host, self.ws_port)
+        self.hub.agents.console_url = self.http_url  # invitation links
         self._uvicorn: uvicorn.Server | None = None
         self._http_task: asyncio.Task[None] | None = None
         self._stopped = False

@@ -49,6 +49,9 @@ class AddedAgent(Outbound):
         None, description="The console's address with the code (#invite=…), when the hub knows it"
     )
     invite_expires_at: float
+    invite_emailed: bool = Field(
+        False, description="True when the hub sends the invitation by email (SMTP is set up)"
+    )
 
 
 class AgentSignIn(_Body):

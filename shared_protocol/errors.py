@@ -44,7 +44,8 @@ class ErrorCode(StrEnum):
     """A discount code cannot be used; `details.reason` is `unknown`, `other_cart`,
     `wrong_store`, `expired` or `used`. Nothing was bought."""
     RATE_LIMITED = "rate_limited"
-    """Too many messages; slow down. Repeated floods close the connection."""
+    """Too many messages; slow down. Repeated floods close the connection. Over HTTP (an
+    agent's sign-in): 429, with `Retry-After` and `details.retry_after` in seconds."""
     TOO_LARGE = "too_large"
     """The frame or body exceeds the size limit."""
     SERVER_BUSY = "server_busy"

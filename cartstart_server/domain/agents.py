@@ -3,6 +3,9 @@ the words each refusal uses. No I/O; times come in as arguments."""
 
 from __future__ import annotations
 
+import math
+import re
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Literal
 
@@ -82,6 +85,31 @@ def wrong_sign_in() -> ProtocolError:
     return ProtocolError(ErrorCode.UNAUTHORIZED, "wrong email or password")
 
 
+# Sign-in throttling: this many sign-ins per (store, email) in a window that starts at the
+# first of them; the next ones wait for the window's end. A successful sign-in starts afresh.
+SIGN_IN_ATTEMPTS = 5
+SIGN_IN_WINDOW = 15 * 60.0
+
+
+def throttled(attempts: int, window_start: float, now: float) -> float | None:
+    """Seconds to wait when this attempt (the `attempts`-th of its window) is one too many."""
+    if attempts <= SIGN_IN_ATTEMPTS:
+        return None
+    return max(1.0, window_start + SIGN_IN_WINDOW - now)
+
+
+def too_many_attempts(wait: float) -> ProtocolError:
+    """The same answer whether the email is an agent's or not (nothing to enumerate)."""
+    seconds = math.ceil(wait)
+    minutes = math.ceil(seconds / 60)
+    when = "1 minute" if minutes == 1 else f"{minutes} minutes"
+    return ProtocolError(
+        ErrorCode.RATE_LIMITED,
+        f"too many attempts: try again in {when}",
+        retry_after=seconds,
+    )
+
+
 def invalid_agent_token() -> ProtocolError:
     return ProtocolError(ErrorCode.UNAUTHORIZED, "not a valid console sign-in")
 
@@ -107,8 +135,16 @@ def last_owner() -> ProtocolError:
     return ProtocolError(ErrorCode.CONFLICT, "a store keeps at least one owner")
 
 
+def own_role() -> ProtocolError:
+    return ProtocolError(
+        ErrorCode.FORBIDDEN, "you cannot change your own role: ask another owner of the store"
+    )
+
+
 def email_taken() -> ProtocolError:
-    return ProtocolError(ErrorCode.CONFLICT, "this store already has an agent with that email")
+    return ProtocolError(
+        ErrorCode.CONFLICT, "someone with this email is already an agent of this store"
+    )
 
 
 def unknown_agent(agent_id: str) -> ProtocolError:
@@ -119,3 +155,47 @@ def unknown_invite() -> ProtocolError:
     return ProtocolError(
         ErrorCode.NOT_FOUND, "this invitation is unknown, used or expired: ask for a new one"
     )
+
+
+# ---- the invitation email ------------------------------------------------------------------
+
+_SPACE = re.compile(r"[\s\x00-\x1f\x7f]+")
+
+
+def one_line(text: str, limit: int = 100) -> str:
+    """`text` on one line: a name can hold line breaks and control characters, and in an email
+    those would start a header or fake a paragraph of the hub's own words."""
+    return _SPACE.sub(" ", text).strip()[:limit]
+
+
+def invite_email(
+    *,
+    store_name: str,
+    agent_name: str,
+    inviter: tuple[str, str] | None,
+    url: str,
+    expires_at: float,
+) -> tuple[str, str]:
+    """The subject and plain-text body of an agent's invitation. `inviter` is the owner's
+    (name, email), or None when the store's API key or the command line added the agent."""
+    store = one_line(store_name)
+    by = f"{one_line(inviter[0])} ({inviter[1]})" if inviter else f"The team of {store}"
+    until = datetime.fromtimestamp(expires_at, UTC).strftime("%A %d %B %Y, %H:%M UTC")
+    subject = f"You are invited to work in {store}'s console"
+    body = "\n".join(
+        [
+            f"Hello {one_line(agent_name)},",
+            "",
+            f"{by} invited you to work in the CartStart console of {store}.",
+            "",
+            "Open this link and choose a password to sign in:",
+            "",
+            f"  {url}",
+            "",
+            f"The link works once, until {until}. If it has expired, ask the store's owner",
+            "for a new one.",
+            "If you did not expect this email, you can ignore it: nothing happens without the",
+            "link.",
+        ]
+    )
+    return subject, body

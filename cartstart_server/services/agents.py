@@ -27,13 +27,14 @@ from ..domain.agents import Permission, Role
 from ..domain.identity import normalize_email, other_store_key
 from ..domain.topics import token_topic
 from ..storage import agents as storage
-from ..storage import directory
+from ..storage import directory, outbound_queue
 from ..storage.agents import AgentRow
 from ..storage.base import Database
 from ..storage.sql import Plan
 from ..storage.views import agent_view, store_info
 from .identity import Identity
 from .revocation import OnDead, Revocations, Watch
+from .throttle import SignInThrottle
 
 __all__ = ["Agents", "ConsoleActor", "Permission"]
 
@@ -65,44 +66,79 @@ class Agents:
         config: HubConfig,
         revocations: Revocations,
         identity: Identity,
+        on_queued: Callable[[], None] = lambda: None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.config = config
         self._revocations = revocations
         self._identity = identity
+        self.throttle = SignInThrottle(db, clock)
+        self._on_queued = on_queued  # wakes the outbound dispatcher after an email is queued
         self._dummy_hash: str | None = None
+        # The hub's address for invitation links: public_http_url, else what the running hub
+        # advertises (set by HubServer and the command line once they know it).
+        self.console_url: str | None = config.public_http_url
 
     # ---- the owner's list ------------------------------------------------------------------
 
     async def listed(self, store_id: str) -> list[AgentView]:
         return [agent_view(a) for a in await self.db.read(storage.list_agents(store_id))]
 
-    async def add(self, store_id: str, email: str, name: str, role: str) -> AddedAgent:
+    async def add(
+        self, store_id: str, email: str, name: str, role: str, by: ConsoleActor | None = None
+    ) -> AddedAgent:
+        """The agent, their invitation and its email, in one transaction. `by` is who adds
+        them (the email names an owner; None: the key's console or the command line)."""
         email, name = normalize_email(email), name.strip()
         rules.check_new_agent(email, name)
-        await self.db.read(directory.require_store(store_id))  # the command line names any
+        store = await self.db.read(directory.require_store(store_id))  # the command line names any
+        inviter = None
+        if by is not None and by.agent_id is not None:
+            owner = await self.db.read(storage.get_agent(store_id, by.agent_id))
+            inviter = (owner.name, owner.email)
         now = self.clock.now()
         agent = AgentRow(cred.new_id("ag"), store_id, email, name, role, None, now, None)
         code = cred.new_secret()
         expires_at = now + rules.INVITE_TTL
+        base = self.console_url
+        url = f"{base.rstrip('/')}/console#invite={code}" if base else None
 
         def adding() -> Plan[None]:
             yield from storage.create_agent(agent)
             yield from storage.create_invite(
                 cred.hash_secret(code), agent.id, store_id, now, expires_at
             )
+            if url is not None:  # without the hub's address there is no link to send
+                subject, body = rules.invite_email(
+                    store_name=store.name,
+                    agent_name=name,
+                    inviter=inviter,
+                    url=url,
+                    expires_at=expires_at,
+                )
+                yield from outbound_queue.queued_mail(email, subject, body, now)
 
         await self.db.write(adding())
+        if url is not None:
+            self._on_queued()
         log.info("agent added", extra={"store": store_id, "agent": agent.id})
-        base = self.config.public_http_url
-        url = f"{base.rstrip('/')}/console#invite={code}" if base else None
         return AddedAgent(
-            agent=agent_view(agent), invite_code=code, invite_url=url, invite_expires_at=expires_at
+            agent=agent_view(agent),
+            invite_code=code,
+            invite_url=url,
+            invite_expires_at=expires_at,
+            invite_emailed=url is not None and bool(self.config.smtp_host),
         )
 
-    async def change_role(self, store_id: str, agent_id: str, role: str) -> AgentView:
-        """A new role; the agent's sign-ins end (no open console keeps powers it lost)."""
+    async def change_role(
+        self, store_id: str, agent_id: str, role: str, by: ConsoleActor | None = None
+    ) -> AgentView:
+        """A new role; the agent's sign-ins end (no open console keeps powers it lost). An owner
+        does not change their own role: it would end their own sign-in mid-action, and a store
+        could lose its last active owner by a slip."""
+        if by is not None and by.agent_id == agent_id:
+            raise rules.own_role()
         now = self.clock.now()
         agent, _ = await self._revoking(
             storage.set_role(store_id, agent_id, role, now), lambda result: result[1]
@@ -134,16 +170,23 @@ class Agents:
 
     async def accept_invite(self, code: str, password: str, label: str = "") -> IssuedAgentSession:
         rules.check_password(password)
+        code_hash = cred.hash_secret(code.strip())
+        # A wrong code is refused before the costly hash: codes are 256 random bits, so
+        # guessing is hopeless, and bogus attempts must not buy the hub's CPU either.
+        if not await self.db.read(storage.invite_open(code_hash, self.clock.now())):
+            raise rules.unknown_invite()
         password_hash = await asyncio.to_thread(cred.hash_password, password, self.config.scrypt_n)
         agent = await self.db.write(
-            storage.redeem_invite(cred.hash_secret(code.strip()), password_hash, self.clock.now())
+            storage.redeem_invite(code_hash, password_hash, self.clock.now())
         )
         return await self._issue(agent, label)
 
     async def sign_in(
         self, store_id: str, email: str, password: str, label: str = ""
     ) -> IssuedAgentSession:
-        """An unknown store or email is as slow as a wrong password, and gets the same answer."""
+        """An unknown store or email is as slow as a wrong password, and gets the same answer.
+        Too many attempts for the same (store, email) are `rate_limited`, before any look-up."""
+        await self.throttle.attempt(store_id, email)
         agent = await self.db.read(storage.agent_by_email(store_id, normalize_email(email)))
         if self._dummy_hash is None:  # at the hub's own cost, so "no such agent" is as slow
             self._dummy_hash = await asyncio.to_thread(
@@ -153,6 +196,7 @@ class Agents:
         ok = await asyncio.to_thread(cred.verify_password, password, stored)
         if agent is None or agent.password_hash is None or not ok:
             raise rules.wrong_sign_in()
+        await self.throttle.succeeded(store_id, email)
         return await self._issue(agent, label)
 
     async def _issue(self, agent: AgentRow, label: str) -> IssuedAgentSession:

@@ -36,6 +36,10 @@ LEASE = 120.0
 # row per store is retried, and admins read the schedule in the queue).
 RETRY = Backoff(base=2.0, cap=3600.0, jitter=False)
 
+# Seconds between looks at the queues when nothing woke the dispatcher: rows queued by another
+# process (the command line's agent invitations) are sent within this.
+RECHECK = 10.0
+
 
 class OutboundDispatcher:
     def __init__(self, db: Database, clock: Clock, config: HubConfig, metrics: HubMetrics) -> None:
@@ -70,7 +74,7 @@ class OutboundDispatcher:
         if due is not None:
             waiters.append(asyncio.ensure_future(self.clock.sleep_until(due)))
         try:
-            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(waiters, timeout=RECHECK, return_when=asyncio.FIRST_COMPLETED)
         finally:
             # As in ExpiryScheduler._sleep_or_wake: awaiting a cancelled waiter under
             # suppress(CancelledError) would also swallow a cancellation of this task.

@@ -39,19 +39,12 @@ class AgentTokenRow:
 
 
 def create_agent(agent: AgentRow) -> Plan[None]:
-    taken = one(
-        (
-            yield Stmt(
-                "SELECT id FROM agents WHERE store_id = ? AND email = ? AND removed_at IS NULL",
-                (agent.store_id, agent.email),
-            )
-        )
-    )
-    if taken is not None:
-        raise rules.email_taken()
-    yield Stmt(
+    """One insert that the unique index `agents_email` decides: of two adds of the same email
+    at the same instant, the second waits for the first's commit and inserts nothing (a
+    SELECT first would let both pass, and the loser would hit the index as a 500)."""
+    rows = yield Stmt(
         "INSERT INTO agents (id, store_id, email, name, role, password_hash, created_at, "
-        "removed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "removed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
         (
             agent.id,
             agent.store_id,
@@ -63,6 +56,8 @@ def create_agent(agent: AgentRow) -> Plan[None]:
             agent.removed_at,
         ),
     )
+    if not rows:
+        raise rules.email_taken()
 
 
 def agent_by_email(store_id: str, email: str) -> Plan[AgentRow | None]:
@@ -192,6 +187,15 @@ def create_invite(
         "VALUES (?, ?, ?, ?, ?)",
         (code_hash, agent_id, store_id, now, expires_at),
     )
+
+
+def invite_open(code_hash: str, now: float) -> Plan[bool]:
+    """Whether the invitation can still be accepted (redeem_invite decides, atomically)."""
+    rows = yield Stmt(
+        "SELECT 1 FROM agent_invites WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?",
+        (code_hash, now),
+    )
+    return bool(rows)
 
 
 def redeem_invite(code_hash: str, password_hash: str, now: float) -> Plan[AgentRow]:

@@ -375,4 +375,13 @@ MIGRATIONS: list[list[str]] = [
         """ALTER TABLE agents ADD COLUMN status TEXT NOT NULL DEFAULT 'away'
             CHECK (status IN ('available', 'away'))""",
     ],
+    [
+        # Sign-in throttling (docs/agents.md): attempts per (store, email), shared by every hub
+        # node; the key is a hash of the pair. The index serves the hourly purge of old windows.
+        """CREATE TABLE sign_in_attempts (
+            key_hash TEXT PRIMARY KEY,
+            attempts INTEGER NOT NULL,
+            window_start REAL NOT NULL)""",
+        "CREATE INDEX sign_in_attempts_age ON sign_in_attempts(window_start)",
+    ],
 ]

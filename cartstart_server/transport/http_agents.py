@@ -21,7 +21,7 @@ from shared_protocol.store_api import StoreInfo
 from ..services.agents import Agents, ConsoleActor, Permission
 from ..services.identity import Identity
 from .http_auth import Auth
-from .http_errors import SIGNED_IN
+from .http_errors import SIGNED_IN, THROTTLED
 from .http_store import IdInPath
 
 
@@ -30,11 +30,14 @@ def routes(*, identity: Identity, agents: Agents) -> APIRouter:
     auth = Auth(identity, agents)
     signed_in = Depends(auth.console_actor)
     manager = Depends(auth.console(Permission.MANAGE_AGENTS))
+    managing = Depends(auth.console_as(Permission.MANAGE_AGENTS))
 
-    @router.post("/api/agent-sessions", status_code=201)
+    @router.post("/api/agent-sessions", status_code=201, responses=THROTTLED)
     async def sign_in(body: AgentSignIn) -> IssuedAgentSession:
         """An agent signs in to the console: the answer's token is the console's credential,
-        for that store only, until `expires_at` (or sign-out, or removal)."""
+        for that store only, until `expires_at` (or sign-out, or removal). After 5 attempts for
+        the same store and email within 15 minutes, 429 with `Retry-After` until the window
+        ends; a successful sign-in starts afresh."""
         return await agents.sign_in(body.store_id, body.email, body.password, body.label)
 
     @router.delete("/api/agent-sessions/current", status_code=204)
@@ -61,16 +64,18 @@ def routes(*, identity: Identity, agents: Agents) -> APIRouter:
         return await agents.listed(store.id)
 
     @router.post(prefix, status_code=201)
-    async def add(body: AgentIn, store: StoreInfo = manager) -> AddedAgent:
-        """The invitation's code is in the answer, once: pass it (or `invite_url`) on."""
-        return await agents.add(store.id, body.email, body.name, body.role)
+    async def add(body: AgentIn, actor: ConsoleActor = managing) -> AddedAgent:
+        """The invitation goes out by email when the hub has SMTP; its code is also in the
+        answer, once, to pass on (or `invite_url`)."""
+        return await agents.add(actor.store.id, body.email, body.name, body.role, by=actor)
 
     @router.patch(prefix + "/{agent_id}")
     async def change(
-        agent_id: IdInPath, body: AgentChange, store: StoreInfo = manager
+        agent_id: IdInPath, body: AgentChange, actor: ConsoleActor = managing
     ) -> AgentView:
-        """A role change ends the agent's sign-ins; the last owner keeps the role (409)."""
-        return await agents.change_role(store.id, agent_id, body.role)
+        """A role change ends the agent's sign-ins; the last owner keeps the role (409), and an
+        owner does not change their own (403)."""
+        return await agents.change_role(actor.store.id, agent_id, body.role, by=actor)
 
     @router.delete(prefix + "/{agent_id}", status_code=204)
     async def remove(agent_id: IdInPath, store: StoreInfo = manager) -> Response:

@@ -14,6 +14,8 @@ from shared_protocol.errors import HTTP_STATUS, ErrorResponse
 def error_response(exc: ProtocolError) -> JSONResponse:
     body = {"error": {"code": exc.code.value, "message": exc.message, "details": exc.details}}
     headers = {"WWW-Authenticate": "Bearer"} if exc.code is ErrorCode.UNAUTHORIZED else None
+    if exc.code is ErrorCode.RATE_LIMITED and "retry_after" in exc.details:
+        headers = {"Retry-After": str(exc.details["retry_after"])}
     return JSONResponse(body, status_code=exc.http_status, headers=headers)
 
 
@@ -21,7 +23,6 @@ def error_response(exc: ProtocolError) -> JSONResponse:
 _WEBSOCKET_ONLY = {
     ErrorCode.HELLO_REQUIRED,
     ErrorCode.UNSUPPORTED_VERSION,
-    ErrorCode.RATE_LIMITED,
     ErrorCode.SERVER_BUSY,
 }
 _ON_HTTP = [c for c in ErrorCode if c not in _WEBSOCKET_ONLY]
@@ -37,4 +38,5 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 PUBLIC = errors(400, 413, 422, 500)  # anyone may call these
+THROTTLED = errors(429)  # sign-ins (docs/agents.md), with a Retry-After header
 SIGNED_IN = errors(400, 401, 403, 404, 409, 413, 422, 500)  # with a token or key

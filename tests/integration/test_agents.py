@@ -165,7 +165,7 @@ async def test_hostile_and_bad_input_is_refused_with_reasons_or_kept_as_text(
         json={"email": "ANA@example.org", "name": "Ana"},
         headers=bearer(key),
     )
-    assert r.status_code == 409 and "already has an agent" in r.json()["error"]["message"]
+    assert r.status_code == 409 and "already an agent of this store" in r.json()["error"]["message"]
     short = await http.post(
         "/api/agent-invites",
         json={"code": (await add_agent(http, store_id, key, "bo@example.org"))["invite_code"],

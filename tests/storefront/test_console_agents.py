@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from playwright.async_api import Browser, expect
+import httpx
+from playwright.async_api import Browser, Page, expect
 
 from tests.storefront.conftest import Shop, new_page
 from tests.storefront.test_console import open_console
@@ -75,3 +76,73 @@ async def test_a_wrong_password_is_said_and_another_stores_agent_sees_nothing_he
     await page.get_by_role("button", name="Log in as agent").click()
     await expect(page.locator("#signin-error")).to_contain_text("Wrong email or password")
     await expect(page.locator("#console")).to_be_hidden()
+    # Four more tries (elsewhere), then the sixth is told to wait, in words.
+    async with httpx.AsyncClient(base_url=shop.hub.http_url) as http:
+        body = {"store_id": shop.store_id, "email": "bo@example.org", "password": "nope nope"}
+        for _ in range(4):
+            assert (await http.post("/api/agent-sessions", json=body)).status_code == 401
+    await page.get_by_role("button", name="Log in as agent").click()
+    await expect(page.locator("#signin-error")).to_have_text(
+        "Too many attempts: try again in 15 minutes"
+    )
+
+
+async def agent_console(browser: Browser, shop: Shop, email: str) -> Page:
+    page = await new_page(browser)
+    await page.goto(f"{shop.hub.http_url}/console?store={shop.store_id}")
+    await page.locator("#agent-email").fill(email)
+    await page.locator("#agent-password").fill("correct horse battery")
+    await page.get_by_role("button", name="Log in as agent").click()
+    await expect(page.locator("#connection")).to_have_text("Live")
+    return page
+
+
+async def test_an_owner_changes_roles_with_a_select_and_the_hub_keeps_an_owner(
+    browser: Browser, shop: Shop
+) -> None:
+    agents = shop.hub.hub.agents
+    for email, name, role in (
+        ("olga@example.org", "Olga", "owner"),
+        ("ana@example.org", HOSTILE, "agent"),
+    ):
+        added = await agents.add(shop.store_id, email, name, role)
+        await agents.accept_invite(added.invite_code, "correct horse battery")
+    olga = await agent_console(browser, shop, "olga@example.org")
+    ana = await agent_console(browser, shop, "ana@example.org")
+    await expect(olga.locator("#team")).to_be_visible()
+    mine = olga.get_by_label("Role of Olga")
+    await expect(olga.locator("#agents tr").filter(has=mine)).to_contain_text("Olga (you)")
+
+    # Her own role: refused in the hub's words; the select shows the role she still has.
+    await mine.select_option("agent")
+    await expect(olga.locator("#agents-error")).to_have_text(
+        "You cannot change your own role: ask another owner of the store"
+    )
+    await expect(mine).to_have_value("owner")
+    await expect(olga.locator("#store-name")).to_contain_text("(owner)")
+
+    # Ana becomes an owner: her console is signed out at once, saying why.
+    theirs = olga.get_by_label(f"Role of {HOSTILE}")
+    await theirs.select_option("owner")
+    await expect(olga.locator("#agent-role-result")).to_contain_text("is now an owner")
+    await expect(olga.locator("#agents-error")).to_have_text("")
+    await expect(theirs).to_have_value("owner")
+    await expect(ana.locator("#signin")).to_be_visible()
+    await expect(ana.locator("#signin-error")).to_contain_text("sign in again")
+    ana_again = await agent_console(browser, shop, "ana@example.org")
+    await expect(ana_again.locator("#store-name")).to_contain_text("(owner)")
+    await expect(ana_again.locator("#team")).to_be_visible()
+
+    # Back to agent; then the store's key may not demote the last owner.
+    await theirs.select_option("agent")
+    await expect(theirs).to_have_value("agent")
+    await expect(ana_again.locator("#signin")).to_be_visible()
+    keyed = await open_console(browser, shop, shop.key)
+    last = keyed.get_by_label("Role of Olga")
+    await last.focus()  # as with the keyboard: the focus stays on the select
+    await last.select_option("agent")
+    await expect(keyed.locator("#agents-error")).to_have_text("A store keeps at least one owner")
+    await expect(last).to_have_value("owner")
+    await expect(last).to_be_focused()
+    await expect(olga.locator("#connection")).to_have_text("Live")  # nothing happened to her
+    assert await keyed.evaluate("window.pwned") is None

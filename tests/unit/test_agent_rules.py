@@ -46,3 +46,34 @@ def test_a_dead_sign_in_says_why() -> None:
         rules.check_agent_session(removed=False, revoked=True, expires_at=10, now=0)
     rules.check_agent_session(removed=False, revoked=False, expires_at=10, now=9)
     assert rules.last_owner().code is ErrorCode.CONFLICT
+
+
+def test_the_invitation_email_keeps_names_on_their_line_and_says_who_when_and_where() -> None:
+    subject, body = rules.invite_email(
+        store_name="Pots\r\nBcc: x@example.org",
+        agent_name="Ana\n\nClick here",
+        inviter=("Olga\tO.", "olga@example.org"),
+        url="https://hub.example/console#invite=abc",
+        expires_at=86400.0 * 3,
+    )
+    assert subject == "You are invited to work in Pots Bcc: x@example.org's console"
+    lines = body.splitlines()
+    assert lines[0] == "Hello Ana Click here,"
+    assert "Olga O. (olga@example.org) invited you to work in the CartStart console of Pots" in body
+    assert "  https://hub.example/console#invite=abc" in lines
+    assert "until Sunday 04 January 1970, 00:00 UTC" in body
+    _, by_key = rules.invite_email(
+        store_name="Pots", agent_name="Bo", inviter=None, url="u", expires_at=0.0
+    )
+    assert "The team of Pots invited you" in by_key
+
+
+def test_the_sixth_sign_in_of_a_window_waits_for_its_end_in_minutes_for_people() -> None:
+    assert rules.throttled(5, 100.0, 200.0) is None
+    assert rules.throttled(6, 100.0, 200.0) == 800.0
+    assert rules.throttled(9, 100.0, 999.5) == 1.0  # never "0 seconds"
+    refused = rules.too_many_attempts(800.0)
+    assert refused.code is ErrorCode.RATE_LIMITED and refused.http_status == 429
+    assert refused.message == "too many attempts: try again in 14 minutes"
+    assert refused.details == {"retry_after": 800}
+    assert rules.too_many_attempts(0.2).message == "too many attempts: try again in 1 minute"

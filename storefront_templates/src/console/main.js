@@ -68,7 +68,7 @@ async function signIn(candidate) {
   byId("store-name", HTMLSpanElement).textContent = `· ${person}${info.name}`;
   byId("customers-section", HTMLElement).hidden = !who.permissions.includes("customers");
   byId("tab-settings", HTMLButtonElement).hidden = !who.permissions.includes("live_settings");
-  if (who.permissions.includes("manage_agents")) startTeam();
+  if (who.permissions.includes("manage_agents")) startTeam(who.agent?.agent_id ?? null);
   byId("signin", HTMLElement).hidden = true;
   byId("console", HTMLElement).hidden = false;
   byId("sign-out", HTMLButtonElement).hidden = false;

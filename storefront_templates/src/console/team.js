@@ -1,10 +1,11 @@
 // The owner's Agents panel (docs/agents.md): the store's agents, adding one (the invitation
-// link is shown once, to pass on) and removing one after a confirmation dialog (they are signed
-// out at once). Shown only to a console whose role may manage agents; the hub enforces it.
+// is emailed, and its link shown once, to pass on), changing one's role with a select and
+// removing one after a confirmation dialog (both sign them out at once). Shown only to a console whose role may manage agents; the hub enforces it.
 // Names and emails are shown as text (textContent), never as markup.
 
 import { formDialog } from "../shared/dialog.js";
-import { button, byId, fill, row } from "./dom.js";
+import { sentence } from "../shared/style.js";
+import { button, byId, el, fill, row } from "./dom.js";
 import { HUB, store } from "./store.js";
 
 /**
@@ -37,6 +38,44 @@ function failed(message) {
   byId("agents-error", HTMLParagraphElement).textContent = message;
 }
 
+/** @param {unknown} error */
+const reason = (error) => sentence(error instanceof Error ? error.message : String(error));
+
+/** This console's own agent (none for the API key): shown as "(you)". */
+let self = "";
+
+const ROLE_WORDS = { owner: "owner", agent: "agent" };
+
+/**
+ * The agent's role, as a select: a change asks the hub at once (the agent is signed out, to sign
+ * in again with the new role); a refusal says the hub's words and puts the old role back.
+ * @param {AgentView} a
+ */
+function roleSelect(a) {
+  const select = el("select", null, { "aria-label": `Role of ${a.name}`, "data-agent": a.agent_id });
+  for (const [value, words] of Object.entries(ROLE_WORDS)) select.append(el("option", words, { value }));
+  select.value = a.role;
+  select.addEventListener("change", async () => {
+    failed("");
+    const done = byId("agent-role-result", HTMLParagraphElement);
+    done.textContent = "";
+    const focused = document.activeElement === select;
+    select.disabled = true; // one change at a time (disabling also takes the focus away)
+    try {
+      await store.call(`/agents/${encodeURIComponent(a.agent_id)}`, { method: "PATCH", body: { role: select.value } });
+      done.textContent = `${a.name} is now ${select.value === "owner" ? "an owner" : "an agent"}. They were signed out, and sign in again with the new role.`;
+      await loadAgents();
+    } catch (e) {
+      select.value = a.role;
+      failed(reason(e));
+    } finally {
+      select.disabled = false;
+    }
+    if (focused) roleOf(a.agent_id)?.focus(); // keep the place (the list may have been redrawn)
+  });
+  return select;
+}
+
 export async function loadAgents() {
   /** @type {AgentView[]} */
   const agents = await store.call("/agents");
@@ -46,12 +85,21 @@ export async function loadAgents() {
       removing = { id: a.agent_id, name: a.name };
       confirmRemove.open(`Remove ${a.name}?`);
     });
-    return row([a.name, a.email, a.role, a.active ? "active" : "invited", remove]);
+    const name = a.agent_id === self ? `${a.name} (you)` : a.name;
+    return row([name, a.email, roleSelect(a), a.active ? "active" : "invited", remove]);
   });
   fill(byId("agents", HTMLTableSectionElement), rows, byId("agents-empty", HTMLElement));
 }
 
-export function startTeam() {
+/** @param {string} agentId */
+function roleOf(agentId) {
+  const found = document.querySelector(`#agents select[data-agent="${CSS.escape(agentId)}"]`);
+  return found instanceof HTMLSelectElement ? found : null;
+}
+
+/** @param {string | null} agentId this console's own agent, if signed in as one */
+export function startTeam(agentId) {
+  self = agentId ?? "";
   byId("team", HTMLElement).hidden = false;
   byId("agent-add", HTMLFormElement).addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -60,16 +108,17 @@ export function startTeam() {
     const email = byId("new-agent-email", HTMLInputElement);
     const role = byId("new-agent-role", HTMLSelectElement).value;
     try {
-      /** @type {{invite_code: string, invite_url: string | null}} */
+      /** @type {{invite_code: string, invite_url: string | null, invite_emailed: boolean, agent: AgentView}} */
       const added = await store.call("/agents", { method: "POST", body: { name: name.value, email: email.value, role } });
       const link = added.invite_url ?? new URL(`console#invite=${added.invite_code}`, HUB).href;
-      byId("agent-invite", HTMLParagraphElement).textContent = `Invitation for ${name.value} (shown once, valid 7 days): ${link}`;
+      const sent = added.invite_emailed ? `We emailed the invitation to ${added.agent.email}. ` : "";
+      byId("agent-invite", HTMLParagraphElement).textContent = `${sent}Invitation for ${name.value} (shown once, valid 7 days): ${link}`;
       name.value = "";
       email.value = "";
       await loadAgents();
     } catch (e) {
-      failed(e instanceof Error ? e.message : String(e));
+      failed(reason(e));
     }
   });
-  loadAgents().catch((e) => failed(e instanceof Error ? e.message : String(e)));
+  loadAgents().catch((e) => failed(reason(e)));
 }
