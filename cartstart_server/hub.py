@@ -25,6 +25,7 @@ from .services.ops import Ops
 from .services.orders import Orders
 from .services.origins import OriginPolicy
 from .services.outbound import OutboundDispatcher
+from .services.ratings import RatingsView
 from .services.revocation import Revocations
 from .services.selling import Selling
 from .services.stores import Stores
@@ -68,6 +69,7 @@ class Hub:
         self.selling = Selling(self.committer, db, clock, config, queued)
         self.boards = Boards(self.committer, db, clock, config)
         self.calls = Calls(self.committer, db, clock, config)
+        self.ratings = RatingsView(db)
         self.visits = VisitLog(db, clock, self.metrics)
         self.ops = Ops(db, clock, self.metrics, daily=[self.visits.purge_expired])
         self._tasks: list[asyncio.Task[None]] = []

@@ -102,12 +102,16 @@ class LiveSettingsIn(BaseModel):
     counter: bool = True
     gallery: bool = True
     board: bool = True
+    show_rating: bool = Field(
+        False, description="Show the store's average rating (calls' stars) on its page"
+    )
 
 
 class LiveSettings(Outbound):
     store_id: str
     store_name: str
     enabled: bool
+    show_rating: bool = False
     style: LiveStyle
     page_url: str = Field(description="The hub's page for this store's visitors")
 

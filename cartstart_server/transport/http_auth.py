@@ -59,14 +59,22 @@ class Auth:
     def console(self, permission: Permission) -> Callable[..., Awaitable[StoreInfo]]:
         """The store's API key or an agent of the store named in the path whose role allows
         `permission` (docs/agents.md): the console's routes."""
+        as_actor = self.console_as(permission)
+
+        async def console(credentials: Bearer, store_id: str) -> StoreInfo:
+            return (await as_actor(credentials, store_id)).store
+
+        return console
+
+    def console_as(self, permission: Permission) -> Callable[..., Awaitable[ConsoleActor]]:
+        """As `console`, answering who it is (the key, or which agent)."""
         agents = self._agents
         assert agents is not None, "Auth(identity, agents) for console routes"
 
-        async def console(credentials: Bearer, store_id: str) -> StoreInfo:
-            actor = await agents.authorize_console(_token(credentials), store_id, permission)
-            return actor.store
+        async def console_actor(credentials: Bearer, store_id: str) -> ConsoleActor:
+            return await agents.authorize_console(_token(credentials), store_id, permission)
 
-        return console
+        return console_actor
 
     async def console_actor(self, credentials: Bearer) -> ConsoleActor:
         """Whoever the console is signed in as: the key or an agent."""
