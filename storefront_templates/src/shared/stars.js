@@ -1,14 +1,8 @@
-// Ratings in words and stars, for the visitor's page and the console: "★★★★☆" beside "4 stars
+// Ratings in words and stars, for the visitor's page and the console: stars on screen, "4 stars
 // of 5" for screen readers, and an average with how many ratings it comes from.
 
 /** @param {number} stars 1 to 5 */
 export const starsLabel = (stars) => `${stars} ${stars === 1 ? "star" : "stars"} of 5`;
-
-/** @param {number} stars 1 to 5 (an average is rounded) */
-export const starsText = (stars) => {
-  const n = Math.max(0, Math.min(5, Math.round(stars)));
-  return "★".repeat(n) + "☆".repeat(5 - n);
-};
 
 /**
  * "4.5 of 5 from 12 ratings"; "" when nothing was rated yet.
@@ -21,8 +15,9 @@ export function averageWords(summary) {
 }
 
 /**
- * Stars (hidden from screen readers) and their words, as one element.
- * @param {number} stars
+ * Stars (hidden from screen readers) and their words, as one element. An average fills its
+ * stars in part (4.5: four and a half), by clipping a row of filled stars over empty ones.
+ * @param {number} stars 1 to 5, or an average
  * @param {string} words what a screen reader says instead
  */
 export function starsNode(stars, words) {
@@ -30,6 +25,14 @@ export function starsNode(stars, words) {
   span.className = "stars";
   span.setAttribute("role", "img");
   span.setAttribute("aria-label", words);
-  span.textContent = starsText(stars);
+  span.style.cssText = "position: relative; display: inline-block; white-space: nowrap;";
+  const empty = document.createElement("span");
+  empty.textContent = "★★★★★";
+  empty.style.cssText = "opacity: 0.3;";
+  const filled = document.createElement("span");
+  filled.textContent = "★★★★★";
+  const part = (Math.max(0, Math.min(5, stars)) / 5) * 100;
+  filled.style.cssText = `position: absolute; left: 0; top: 0; overflow: hidden; width: ${part}%;`;
+  span.append(empty, filled);
   return span;
 }
