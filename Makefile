@@ -104,6 +104,7 @@ web-screenshots: $(STAMP)
 	$(BIN)/python -m tests.storefront.live_screenshots docs/img
 	$(BIN)/python -m tests.storefront.call_screenshots docs/img
 	$(BIN)/python -m tests.storefront.screenshots_desk docs/img
+	$(BIN)/python -m tests.storefront.rating_screenshots docs/img
 
 installer: $(STAMP)
 	$(BIN)/python -m pip install -q 'pyinstaller>=6.0'

@@ -28,6 +28,7 @@ from .services.ops import Ops
 from .services.orders import Orders
 from .services.origins import OriginPolicy
 from .services.outbound import OutboundDispatcher
+from .services.ratings import RatingsView
 from .services.revocation import Revocations
 from .services.selling import Selling
 from .services.stores import Stores
@@ -88,6 +89,7 @@ class Hub:
         self.selling = Selling(self.committer, db, clock, config, queued)
         self.boards = Boards(self.committer, db, clock, config)
         self.calls = Calls(self.committer, db, clock, config)
+        self.ratings = RatingsView(db)
         self.visits = VisitLog(db, clock, self.metrics)
         self.availability = Availability(db, self.roster, broker, clock)
         self.ops = Ops(db, clock, self.metrics, daily=[self.visits.purge_expired])

@@ -25,7 +25,15 @@ from .hub import Hub
 from .services.live import ProductFanout
 from .storage.base import Database
 from .storage.sqlite import SqliteDatabase
-from .transport import http_agents, http_cart, http_live, http_orders, http_page, http_store
+from .transport import (
+    http_agents,
+    http_cart,
+    http_live,
+    http_orders,
+    http_page,
+    http_ratings,
+    http_store,
+)
 from .transport.http_app import create_app
 from .transport.limits import Limits
 from .transport.ws import Route, WsGateway
@@ -163,6 +171,7 @@ def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
         http_store.whoami(identity=h.identity),
         http_orders.routes(identity=h.identity, agents=h.agents, stores=h.stores, orders=h.orders),
         http_agents.routes(identity=h.identity, agents=h.agents),
+        http_ratings.routes(identity=h.identity, agents=h.agents, ratings=h.ratings),
         http_live.routes(
             identity=h.identity,
             agents=h.agents,

@@ -100,6 +100,13 @@ from .live_server import (
 from .live_server import (
     WidgetRemoved as WidgetRemoved,
 )
+from .live_signals import MAX_QUERY as MAX_QUERY
+from .live_signals import MAX_WATCHED as MAX_WATCHED
+from .live_signals import Follow as Follow
+from .live_signals import Lead as Lead
+from .live_signals import Show as Show
+from .live_signals import Typing as Typing
+from .live_signals import Watch as Watch
 from .live_views import (
     MAX_NOTE as MAX_NOTE,
 )
@@ -139,9 +146,10 @@ from .live_views import (
 from .live_views import (
     WidgetKind as WidgetKind,
 )
+from .ratings import RateCall as RateCall
+from .ratings import Rated as Rated
 
 MAX_CHAT = 2000  # characters in one chat message
-MAX_QUERY = 200
 
 
 # ---- client -> hub: commands (durable, answered with `result`) -------------------------------
@@ -262,53 +270,11 @@ class LiveSync(Inbound):
     id: CommandId
 
 
-# ---- client -> hub: ephemeral signals (no answer, never stored) -----------------------------
-
-
-class Typing(Inbound):
-    """This side is typing (send at most every 2 s while typing)."""
-
-    type: Literal["typing"] = "typing"
-
-
-class Show(Inbound):
-    """The side that leads the gallery shows a product or a search to the other."""
-
-    type: Literal["show"] = "show"
-    product_id: Ident | None = None
-    query: Annotated[str, Field(max_length=MAX_QUERY)] | None = None
-
-
-class Lead(Inbound):
-    """Hand the lead of the gallery to `to` (the side that leads may)."""
-
-    type: Literal["lead"] = "lead"
-    to: Side
-
-
-MAX_WATCHED = 200
-
-
-class Watch(Inbound):
-    """Hear `availability` for these products of the store while they are on screen (the counter,
-    the gallery, the board, the session cart); each `watch` replaces the last. The current counts
-    follow at once."""
-
-    type: Literal["watch"] = "watch"
-    product_ids: list[Ident] = Field(max_length=MAX_WATCHED)
-
-
-class Follow(Inbound):
-    """This side follows what the lead shows, or stops following."""
-
-    type: Literal["follow"] = "follow"
-    on: bool
-
-
 LiveCommand = Annotated[
     StartCall
     | AnswerCall
     | HangUp
+    | RateCall
     | StartSession
     | Say
     | MarkRead
@@ -329,6 +295,7 @@ LiveClientMessage = Annotated[
     | StartCall
     | AnswerCall
     | HangUp
+    | RateCall
     | Rtc
     | Media
     | Ack
@@ -355,6 +322,7 @@ LiveClientMessage = Annotated[
 
 LiveEvent = Annotated[
     CallChanged
+    | Rated
     | Said
     | ReadMarked
     | ProductPresented
@@ -370,6 +338,7 @@ LiveServerMessage = Annotated[
     LiveWelcome
     | Availability
     | CallChanged
+    | Rated
     | RtcRelayed
     | PeerMedia
     | SellerBusy

@@ -20,6 +20,7 @@ from .live_views import (
     Widget,
 )
 from .orders import OrderView
+from .ratings import CallRating, RatingSummary
 
 # ---- hub -> client: answers and states -------------------------------------------------------
 
@@ -67,6 +68,10 @@ class LiveSnapshot(Outbound):
     lead: Side = Field(description="Who leads the gallery")
     call: CallInfo | None = Field(None, description="The session's call now (ringing or active)")
     seller_busy: bool = Field(False, description="The store is in a call (this one or another)")
+    last_call: CallInfo | None = Field(
+        None, description="The session's latest call that was answered and has ended"
+    )
+    last_rating: CallRating | None = Field(None, description="last_call's rating, once rated")
 
 
 class PublicSnapshot(Outbound):
@@ -79,6 +84,9 @@ class PublicSnapshot(Outbound):
     store_name: str
     style: LiveStyle
     board: list[Widget]
+    rating: RatingSummary | None = Field(
+        None, description="The store's average rating, when its owner shows it (show_rating)"
+    )
 
 
 class Lobby(Outbound):
@@ -103,6 +111,7 @@ class LiveResult(Outbound):
     widget: Widget | None = None
     order: OrderView | None = None
     call: CallInfo | None = None
+    rating: CallRating | None = None
 
 
 class SearchResults(Outbound):

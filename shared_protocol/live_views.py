@@ -107,6 +107,9 @@ class LiveSettingsIn(BaseModel):
         description='The agents\' workspace: pages offer "Talk to us" while an agent is '
         "available (docs/agents.md); off until the owner turns it on",
     )
+    show_rating: bool = Field(
+        False, description="Show the store's average rating (calls' stars) on its page"
+    )
 
 
 class LiveSettings(Outbound):
@@ -114,6 +117,7 @@ class LiveSettings(Outbound):
     store_name: str
     enabled: bool
     workspace: bool = False
+    show_rating: bool = False
     style: LiveStyle
     page_url: str = Field(description="The hub's page for this store's visitors")
 

@@ -62,6 +62,24 @@ def not_answered_yet() -> ProtocolError:
     return ProtocolError(ErrorCode.INVALID_STATE, "the call has not been answered yet")
 
 
+def only_visitors_rate() -> ProtocolError:
+    return ProtocolError(ErrorCode.FORBIDDEN, "only the visitor can rate a call")
+
+
+def check_ratable(state: str, answered_at: float | None) -> None:
+    """A call is rated once it has ended, and only if it was answered (a ring is no call)."""
+    if state != "ended":
+        raise ProtocolError(ErrorCode.INVALID_STATE, "the call is still going: rate it after")
+    if answered_at is None:
+        raise ProtocolError(
+            ErrorCode.INVALID_STATE, "the call was never answered, so there is nothing to rate"
+        )
+
+
+def already_rated() -> ProtocolError:
+    return ProtocolError(ErrorCode.CONFLICT, "you have rated this call already, thank you")
+
+
 def turn_credentials(secret: str, user: str, expires_at: int) -> tuple[str, str]:
     """The TURN REST convention (coturn's `use-auth-secret`): the username carries its expiry,
     the password is base64(HMAC-SHA1(secret, username))."""

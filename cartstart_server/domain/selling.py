@@ -21,11 +21,13 @@ SEARCH_WORDS = 8
 
 @dataclass(frozen=True)
 class Speaker:
-    """Who speaks in a session: the visitor (by link or attached cart) or the store."""
+    """Who speaks in a session: the visitor (by link or attached cart) or the store (its key,
+    `agent_id` None, or an agent signed in to the console)."""
 
     side: Side
     store_id: str
     session_id: str
+    agent_id: str | None = None
 
 
 def other(side: Side) -> Side:

@@ -23,6 +23,7 @@ from shared_protocol.calls import (
     StartCall,
 )
 from shared_protocol.live import LiveResult, SessionActivity
+from shared_protocol.ratings import RateCall
 
 from .. import credentials as cred
 from ..clock import Clock
@@ -30,7 +31,7 @@ from ..config import HubConfig
 from ..domain import calls as rules
 from ..domain.selling import Speaker, other
 from ..domain.topics import Frame, live_lobby_topic, live_signal_topic, live_store_topic
-from ..storage import calls, lobby, selling
+from ..storage import calls, lobby, ratings, selling
 from ..storage.base import Database
 from ..storage.sql import Effects, Plan
 from .commits import Committer, once
@@ -46,19 +47,26 @@ class Calls:
         self._config = config
         self._timers: set[asyncio.Task[None]] = set()
 
-    async def command(self, speaker: Speaker, cmd: StartCall | AnswerCall | HangUp) -> LiveResult:
+    async def command(
+        self, speaker: Speaker, cmd: StartCall | AnswerCall | HangUp | RateCall
+    ) -> LiveResult:
+        if isinstance(cmd, RateCall):
+            return await self.rate(speaker, cmd)
         now = self._clock.now()
         principal = f"live:{speaker.session_id}:{speaker.side}"
+        agent_id = speaker.agent_id  # the store side's agent takes the call it rings or accepts
 
         def plan(fx: Effects) -> Plan[LiveResult]:
             def inner() -> Plan[LiveResult]:
                 s = yield from selling.require_session(speaker.session_id)
                 match cmd:
                     case StartCall():
-                        call = yield from calls.start(fx, s, speaker.side, cred.new_id("c"), now)
+                        call = yield from calls.start(
+                            fx, s, speaker.side, cred.new_id("c"), now, agent_id
+                        )
                     case AnswerCall():
                         call = yield from calls.answer(
-                            fx, s, speaker.side, cmd.call_id, cmd.accept, now
+                            fx, s, speaker.side, cmd.call_id, cmd.accept, now, agent_id
                         )
                     case HangUp():
                         ended = yield from calls.end(
@@ -79,6 +87,25 @@ class Calls:
         if call.started_by == "visitor":
             await self._tell_lobby(speaker)  # a visitor asking (or no longer) shows in the lobby
         return result
+
+    async def rate(self, speaker: Speaker, cmd: RateCall) -> LiveResult:
+        """The visitor rates an answered call of their session that has ended: once (a retry
+        with the same command id gets the same answer; another rating is `conflict`)."""
+        if speaker.side != "visitor":
+            raise rules.only_visitors_rate()
+        now = self._clock.now()
+        principal = f"live:{speaker.session_id}:visitor"
+        comment = cmd.comment.strip()
+
+        def plan(fx: Effects) -> Plan[LiveResult]:
+            def inner() -> Plan[LiveResult]:
+                s = yield from selling.require_session(speaker.session_id)
+                rating = yield from ratings.rate(fx, s, cmd.call_id, cmd.stars, comment, now)
+                return LiveResult(id=cmd.id, rating=rating)
+
+            return once(principal, cmd, cmd.id, inner(), _RESULT, now)
+
+        return await self._committer.commit(plan)
 
     async def peer_gone(self, survivor: Speaker, call_id: str) -> None:
         """The other side left the page during the call: end it, once (any of the survivor's

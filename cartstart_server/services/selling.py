@@ -56,7 +56,7 @@ from ..domain.topics import (
     live_public_topic,
     live_signal_topic,
 )
-from ..storage import boards, calls, desk, directory, ledger, orders, queries, selling
+from ..storage import boards, calls, desk, directory, ledger, orders, queries, ratings, selling
 from ..storage import lobby as sessions_of
 from ..storage.base import Database
 from ..storage.sql import Effects, Plan
@@ -110,15 +110,18 @@ class Selling:
             raise rules.no_session()
         return Speaker("visitor", s.store_id, s.id)
 
-    async def for_store(self, store_id: str, session_id: str) -> Speaker:
-        """The store in one of its sessions (another store's session looks like none)."""
+    async def for_store(
+        self, store_id: str, session_id: str, agent_id: str | None = None
+    ) -> Speaker:
+        """The store (`agent_id`: an agent of it) in one of its sessions (another store's
+        session looks like none)."""
         s = await self._db.read(selling.session(session_id))
         if s is None or s.store_id != store_id:
             stone = await self._db.read(selling.tombstone(session_id))
             if stone is not None and stone.store_id == store_id:
                 raise rules.session_deleted(stone.by)
             raise rules.not_found("live session")
-        return Speaker("store", store_id, session_id)
+        return Speaker("store", store_id, session_id, agent_id)
 
     async def for_cart(self, cart_id: str, session_id: str) -> Speaker:
         """A shopper's desktop cart, in a session attached to it."""
@@ -145,13 +148,19 @@ class Selling:
             store_name=store.name,
             enabled=enabled,
             workspace=await self._db.read(desk.workspace(store_id)),
+            show_rating=await self._db.read(ratings.shown(store_id)),
             style=style,
             page_url=f"{hub_url}/live/{store.id}",
         )
 
     async def save_settings(self, store_id: str, body: LiveSettingsIn) -> None:
-        style = LiveStyle(**body.model_dump(exclude={"enabled", "workspace"}))
-        await self._db.write(selling.save_settings(store_id, body.enabled, style, body.workspace))
+        style = LiveStyle(**body.model_dump(exclude={"enabled", "workspace", "show_rating"}))
+
+        def saving() -> Plan[None]:
+            yield from selling.save_settings(store_id, body.enabled, style, body.workspace)
+            yield from ratings.set_shown(store_id, body.show_rating)
+
+        await self._db.write(saving())
 
     # ---- public mode --------------------------------------------------------------------------
 
@@ -180,7 +189,12 @@ class Selling:
         _, style = await self._db.read(selling.settings(store_id))
         board = await self._db.read(boards.public_board(store_id, waiting=False))
         return PublicSnapshot(
-            id=command_id, store_id=store.id, store_name=store.name, style=style, board=board
+            id=command_id,
+            store_id=store.id,
+            store_name=store.name,
+            style=style,
+            board=board,
+            rating=await self._db.read(ratings.public_summary(store_id)),
         )
 
     async def availability(self, keys: list[tuple[str, str]]) -> list[Availability]:
@@ -210,6 +224,7 @@ class Selling:
         head, _ = await self._db.read(selling.head(s.id))
         _, style = await self._db.read(selling.settings(s.store_id))
         call = await self._db.read(calls.current(s.id))
+        last_call, last_rating = await self._db.read(ratings.last_of_session(s.id))
         return LiveSnapshot(
             id=command_id,
             head_seq=head,
@@ -225,6 +240,8 @@ class Selling:
             lead=s.lead,
             call=calls.info(call) if call is not None else None,
             seller_busy=await self._db.read(calls.store_busy(s.store_id)),
+            last_call=last_call,
+            last_rating=last_rating,
         )
 
     async def command(self, speaker: Speaker, cmd: SessionCommand) -> LiveResult:

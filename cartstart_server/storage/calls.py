@@ -65,9 +65,12 @@ def _told(fx: Effects, row: Row, now: float) -> Plan[CallInfo]:
     return view
 
 
-def start(fx: Effects, s: SessionRow, by: Side, call_id: str, now: float) -> Plan[CallInfo]:
-    """The visitor asks or the store rings. A visitor asking a busy store gets a call that ends
-    at once as `busy` (recorded, so both sides see it)."""
+def start(
+    fx: Effects, s: SessionRow, by: Side, call_id: str, now: float, agent_id: str | None = None
+) -> Plan[CallInfo]:
+    """The visitor asks or the store rings (`agent_id`: the agent who rang, recorded as the one
+    who took the call). A visitor asking a busy store gets a call that ends at once as `busy`
+    (recorded, so both sides see it)."""
     if (yield from current(s.id)) is not None:
         raise rules.already_in_call()
     busy = yield from store_busy(s.store_id)
@@ -78,8 +81,8 @@ def start(fx: Effects, s: SessionRow, by: Side, call_id: str, now: float) -> Pla
         (
             yield Stmt(
                 "INSERT INTO live_calls (id, session_id, store_id, started_by, state, created_at, "
-                "ended_at, end_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
-                (call_id, s.id, s.store_id, by, state, now, ended, reason),
+                "ended_at, end_reason, agent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+                (call_id, s.id, s.store_id, by, state, now, ended, reason, taker(by, agent_id)),
             )
         )
     )
@@ -87,9 +90,22 @@ def start(fx: Effects, s: SessionRow, by: Side, call_id: str, now: float) -> Pla
     return (yield from _told(fx, row, now))
 
 
+def taker(by: Side, agent_id: str | None) -> str | None:
+    """The agent recorded on a call: the store side's, never anything a visitor sends."""
+    return agent_id if by == "store" else None
+
+
 def answer(
-    fx: Effects, s: SessionRow, by: Side, call_id: str, accept: bool, now: float
+    fx: Effects,
+    s: SessionRow,
+    by: Side,
+    call_id: str,
+    accept: bool,
+    now: float,
+    agent_id: str | None = None,
 ) -> Plan[CallInfo]:
+    """Accept or decline a ring; the store accepting records its agent (`agent_id`) as the one
+    who took the call."""
     row = yield from call_of(s, call_id)
     if row["started_by"] == by:
         raise rules.not_yours_to_answer(row["started_by"])
@@ -101,12 +117,12 @@ def answer(
     changed = one(
         (
             yield Stmt(
-                "UPDATE live_calls SET state = 'active', answered_at = ? "
-                "WHERE id = ? AND state = 'ringing' RETURNING *"
+                "UPDATE live_calls SET state = 'active', answered_at = ?, "
+                "agent_id = COALESCE(?, agent_id) WHERE id = ? AND state = 'ringing' RETURNING *"
                 if accept
                 else "UPDATE live_calls SET state = 'ended', ended_at = ?, end_reason = ?, "
                 "ended_by = ? WHERE id = ? AND state = 'ringing' RETURNING *",
-                (now, call_id) if accept else (now, reason, by, call_id),
+                (now, taker(by, agent_id), call_id) if accept else (now, reason, by, call_id),
             )
         )
     )

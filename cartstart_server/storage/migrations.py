@@ -384,4 +384,24 @@ MIGRATIONS: list[list[str]] = [
             window_start REAL NOT NULL)""",
         "CREATE INDEX sign_in_attempts_age ON sign_in_attempts(window_start)",
     ],
+    [
+        # Ratings of calls (storage/ratings.py, docs/live-selling.md "Rating a call"). Who took
+        # the call on the store's side: the agent who rang or answered (NULL: the store's key).
+        # Later work counts an agent's running calls by this column.
+        "ALTER TABLE live_calls ADD COLUMN agent_id TEXT",
+        # One rating per call (the primary key makes "once" hold across nodes). Kept when the
+        # session is deleted (the store's averages do not move), its comment blanked.
+        """CREATE TABLE call_ratings (
+            call_id TEXT PRIMARY KEY,
+            store_id TEXT NOT NULL,
+            session_id TEXT NOT NULL,
+            agent_id TEXT,
+            stars INTEGER NOT NULL CHECK (stars BETWEEN 1 AND 5),
+            comment TEXT NOT NULL DEFAULT '',
+            at REAL NOT NULL)""",
+        "CREATE INDEX call_ratings_store ON call_ratings(store_id, at)",
+        "CREATE INDEX call_ratings_agent ON call_ratings(store_id, agent_id, at)",
+        # The owner's choice to show the store's average on its selling page.
+        "ALTER TABLE live_settings ADD COLUMN show_rating INTEGER NOT NULL DEFAULT 0",
+    ],
 ]

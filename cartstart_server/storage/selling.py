@@ -301,6 +301,8 @@ def delete(fx: Effects, s: SessionRow, by: Side, now: float) -> Plan[int]:
     yield Stmt("DELETE FROM live_widgets WHERE session_id = ? OR author_session = ?", (s.id, s.id))
     yield Stmt("DELETE FROM live_uploads WHERE session_id = ?", (s.id,))
     yield Stmt("DELETE FROM live_calls WHERE session_id = ?", (s.id,))
+    # Ratings stay (the averages do not move), but the visitor's words go with the chat.
+    yield Stmt("UPDATE call_ratings SET comment = '' WHERE session_id = ?", (s.id,))
     yield Stmt("DELETE FROM outbox WHERE owner = ?", (stream,))
     yield Stmt("DELETE FROM streams WHERE owner = ?", (stream,))
     yield Stmt("DELETE FROM live_sessions WHERE id = ?", (s.id,))

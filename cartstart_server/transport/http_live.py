@@ -28,6 +28,7 @@ from shared_protocol.live import (
     Lobby,
     Post,
     PublicSnapshot,
+    RateCall,
     RemoveWidget,
     Search,
     SearchResults,
@@ -37,7 +38,7 @@ from shared_protocol.live import (
 )
 from shared_protocol.store_api import StoreInfo
 
-from ..services.agents import Agents, Permission
+from ..services.agents import Agents, ConsoleActor, Permission
 from ..services.availability import Availability
 from ..services.boards import Boards
 from ..services.calls import Calls
@@ -89,6 +90,7 @@ def routes(
     auth = Auth(identity, agents)
     # The console's routes: the key, or an agent whose role allows it (docs/agents.md).
     own = Depends(auth.console(Permission.LIVE))
+    own_as = Depends(auth.console_as(Permission.LIVE))  # who takes a call matters
     set_live = Depends(auth.console(Permission.LIVE_SETTINGS))
     signed_in = Depends(auth.shopper)
 
@@ -102,7 +104,7 @@ def routes(
     async def run(speaker: Speaker, command: Any) -> LiveResult | SearchResults:
         """One command in a session, exactly as on the WebSocket."""
         match command:
-            case StartCall() | AnswerCall() | HangUp():
+            case StartCall() | AnswerCall() | HangUp() | RateCall():
                 return await calls.command(speaker, command)
             case Search():
                 return await selling.search(speaker.store_id, command)
@@ -265,9 +267,11 @@ def routes(
 
     @router.post(prefix + "/sessions/{session_id}/commands")
     async def store_command(
-        session_id: Ident, command: Annotated[LiveCommand, Body()], store: StoreInfo = own
+        session_id: Ident, command: Annotated[LiveCommand, Body()], actor: ConsoleActor = own_as
     ) -> LiveResult | SearchResults:
-        return await run(await selling.for_store(store.id, session_id), command)
+        return await run(
+            await selling.for_store(actor.store.id, session_id, actor.agent_id), command
+        )
 
     @router.delete(prefix + "/sessions/{session_id}", status_code=204)
     async def store_delete(session_id: Ident, store: StoreInfo = own) -> Response:

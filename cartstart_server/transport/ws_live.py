@@ -32,6 +32,7 @@ from shared_protocol.live import (
     Presence,
     Present,
     PutBack,
+    RateCall,
     RemoveWidget,
     Say,
     Search,
@@ -58,6 +59,7 @@ LiveMessage = (
     | StartCall
     | AnswerCall
     | HangUp
+    | RateCall
     | Rtc
     | Media
     | Ack
@@ -126,7 +128,7 @@ class LiveSession(StreamSession[LiveMessage]):
             if hello.session_id is None:
                 await self._open_lobby()
                 return
-            self.speaker = await self.selling.for_store(store_id, hello.session_id)
+            self.speaker = await self.selling.for_store(store_id, hello.session_id, actor.agent_id)
         elif kind == "shopper":
             shopper = await self.identity.authenticate_shopper(hello.token)
             assert hello.token is not None
@@ -199,7 +201,7 @@ class LiveSession(StreamSession[LiveMessage]):
         match message:
             case Watch():
                 await self._watch(message)
-            case StartCall() | AnswerCall() | HangUp():
+            case StartCall() | AnswerCall() | HangUp() | RateCall():
                 result = await self.calls.command(self._in_session(message), message)
                 await self.send(result.model_dump_json())
             case Rtc() | Media():

@@ -16,6 +16,7 @@ import { startDesk } from "./desk/main.js";
 import { startLive } from "./live/main.js";
 import { STATUS_WORDS, STEPS, orderSteps } from "./orders.js";
 import { HUB, KEY_GONE, refused, store } from "./store.js";
+import { startRatings } from "./ratings.js";
 import { startTeam } from "./team.js";
 
 /** @typedef {import("../shared/protocol").StoreInfo} StoreInfo */
@@ -69,6 +70,7 @@ async function signIn(candidate) {
   byId("customers-section", HTMLElement).hidden = !who.permissions.includes("customers");
   byId("tab-settings", HTMLButtonElement).hidden = !who.permissions.includes("live_settings");
   if (who.permissions.includes("manage_agents")) startTeam(who.agent?.agent_id ?? null);
+  startRatings(who);
   byId("signin", HTMLElement).hidden = true;
   byId("console", HTMLElement).hidden = false;
   byId("sign-out", HTMLButtonElement).hidden = false;

@@ -20,7 +20,8 @@ import { anchored, button, byId, keepingFocus } from "./dom.js";
 import { Gallery } from "./gallery.js";
 import { forget, keep, linkOnLoad } from "./link.js";
 import { applyStyle, hubNow, learnClock, notify, showScreen, showStatus } from "./page.js";
-import { publicSnapshot, startForm } from "./public.js";
+import { publicSnapshot, showRating, startForm } from "./public.js";
+import { RatingForm } from "./rating.js";
 import { SessionState } from "./session.js";
 import { ENDED, words } from "./texts.js";
 import { sessionTools } from "./tools.js";
@@ -70,6 +71,7 @@ const signal = (frame) => conn?.signal(frame);
 const cart = new SessionCart({ hub: HUB, state: () => state, command, notify, changed: () => draw("cart"), now: hubNow });
 const counter = new Counter(HUB, () => state, cart);
 const { call, redraw: redrawCall } = visitorCall({ hub: HUB, link: () => link ?? "", storeName: () => storeName, command, signal, notify, live: () => Boolean(conn?.live) });
+const rating = new RatingForm(byId("live-call", HTMLElement), { storeName: () => storeName, command });
 const chat = new Chat({ state: () => state, command, signal, changed: () => draw("chat") });
 /** @param {LiveProduct} product */
 const sessionActions = (product) => [
@@ -163,6 +165,7 @@ function loadSnapshot(snap) {
   counter.reset();
   draw("cart");
   call.load(snap.call, snap.seller_busy);
+  rating.load(snap.last_call, snap.last_rating);
   if (first) gallery.search("");
 }
 
@@ -195,7 +198,13 @@ function onSessionMessage(message) {
     case "seller_busy":
       return call.setSellerBusy(message.busy);
     case "call":
-      if (state && message.seq > state.seq) call.apply(message.call);
+      if (state && message.seq > state.seq) {
+        call.apply(message.call);
+        rating.onCall(message.call);
+      }
+      break;
+    case "rated":
+      if (state && message.seq > state.seq) rating.onRated(message.rating);
       break;
   }
   if (!state || !("seq" in message)) return;
@@ -256,6 +265,7 @@ function ended(why) {
   if (over) return;
   over = true;
   call.reset(); // nothing of this session's call stays for the next session
+  rating.load(null, null);
   conn?.stop();
   conn = null;
   state = null;
@@ -272,6 +282,7 @@ function ended(why) {
 function loadPublic(snap) {
   storeName = snap.store_name;
   applyStyle(snap.style, storeName, HUB);
+  showRating(snap.rating);
   publicBoard = new Map(snap.board.map((w) => [w.widget_id, w]));
   board.renderPublic([...publicBoard.values()]);
 }

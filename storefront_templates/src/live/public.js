@@ -3,10 +3,27 @@
 
 import { Backoff, RECONNECT, sleep } from "../shared/backoff.js";
 import { CartStartError, httpJson, request } from "../shared/http.js";
+import { averageWords, starsNode } from "../shared/stars.js";
 import { byId } from "./dom.js";
 import { say, words } from "./texts.js";
 
 /** @typedef {import("./types").PublicSnapshot} PublicSnapshot */
+/** @typedef {import("./types").RatingSummary} RatingSummary */
+
+/**
+ * The store's average under its name, when its owner shows it and calls were rated.
+ * @param {RatingSummary | null | undefined} rating
+ */
+export function showRating(rating) {
+  const place = byId("store-rating", HTMLParagraphElement);
+  const said = rating ? averageWords(rating) : "";
+  place.hidden = !said;
+  if (!rating || rating.average === null || !said) return place.replaceChildren();
+  const text = document.createElement("span");
+  text.textContent = `${said} after video calls`;
+  text.setAttribute("aria-hidden", "true");
+  place.replaceChildren(starsNode(rating.average, `Rated ${said} after video calls`), " ", text);
+}
 
 /**
  * @typedef {Object} PublicDeps

@@ -20,6 +20,8 @@ export interface LiveSettings {
   store_name: string;
   enabled: boolean;
   workspace: boolean;
+  /** The store's average rating shows on its page. */
+  show_rating?: boolean;
   style: LiveStyle;
   page_url: string;
 }
@@ -118,6 +120,38 @@ export interface LiveSnapshot {
   call?: CallInfo | null;
   /** The store is in a call (this one or another). */
   seller_busy?: boolean;
+  /** The session's latest answered call that has ended, and its rating once rated. */
+  last_call?: CallInfo | null;
+  last_rating?: CallRating | null;
+}
+
+/** A call's rating (shared_protocol/ratings.py); the agent fields only in the store's list. */
+export interface CallRating {
+  call_id: string;
+  stars: number;
+  comment: string;
+  at: number;
+  session_id?: string | null;
+  agent_id?: string | null;
+  agent_name?: string | null;
+}
+
+/** An average: null when nothing was rated yet. */
+export interface RatingSummary {
+  average: number | null;
+  count: number;
+}
+
+export interface AgentRating extends RatingSummary {
+  agent_id: string;
+  name: string;
+}
+
+/** GET /api/stores/{id}/ratings */
+export interface Ratings {
+  store: RatingSummary;
+  agents: AgentRating[];
+  recent: CallRating[];
 }
 
 /** A call of the session (shared_protocol/calls.py). */
@@ -173,6 +207,8 @@ export interface PublicSnapshot {
   store_name: string;
   style: LiveStyle;
   board: Widget[];
+  /** The store's average, when its owner shows it. */
+  rating?: RatingSummary | null;
 }
 
 export interface Lobby {
@@ -207,7 +243,8 @@ export type LiveEvent =
   | { type: "session_ordered"; seq: number; order: LiveOrder }
   | { type: "session_attached"; seq: number }
   | { type: "session_deleted"; seq: number; by: Side }
-  | { type: "call"; seq: number; call: CallInfo };
+  | { type: "call"; seq: number; call: CallInfo }
+  | { type: "rated"; seq: number; rating: CallRating };
 
 /** Ephemeral signals (no seq). */
 export type LiveSignal =
@@ -229,6 +266,7 @@ export interface LiveResult {
   widget?: Widget | null;
   order?: LiveOrder | null;
   call?: CallInfo | null;
+  rating?: CallRating | null;
 }
 
 export interface SearchResults {

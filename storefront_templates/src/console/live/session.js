@@ -4,7 +4,9 @@
 // styled dialog. The other side's presence and typing come and go without moving anything.
 
 import { formDialog } from "../../shared/dialog.js";
+import { starsLabel } from "../../shared/stars.js";
 import { byId } from "../dom.js";
+import { ratingsChanged } from "../ratings.js";
 import { upload } from "./api.js";
 import { storeCall } from "./call.js";
 import { CartView } from "./cart.js";
@@ -220,6 +222,9 @@ export class SessionView {
         return this.gallery.apply(m);
       case "call":
         return this.call.apply(m.call);
+      case "rated":
+        ratingsChanged();
+        return this.env.announce(`${visitorName(this.info?.label)} rated the call: ${starsLabel(m.rating.stars)}`);
       case "rtc":
         return this.call.onRtc(m);
       case "media":

@@ -84,6 +84,7 @@ export class SettingsView {
     byId("set-counter", HTMLInputElement).checked = s.style.counter;
     byId("set-gallery", HTMLInputElement).checked = s.style.gallery;
     byId("set-board", HTMLInputElement).checked = s.style.board;
+    byId("set-show-rating", HTMLInputElement).checked = Boolean(s.show_rating);
     for (const field of ["accent", "logo", "greeting"]) this.problem(field, "");
     this.preview();
     this.count();
@@ -154,6 +155,7 @@ export class SettingsView {
       gallery: byId("set-gallery", HTMLInputElement).checked,
       board: byId("set-board", HTMLInputElement).checked,
       workspace: byId("set-workspace", HTMLInputElement).checked,
+      show_rating: byId("set-show-rating", HTMLInputElement).checked,
     };
   }
 
