@@ -25,6 +25,7 @@ from .catalogue import CATALOGUES
 from .desktop import DEMO_EMAIL, DEMO_NAME, DEMO_PASSWORD, launch_desktop
 from .hub_admin import HubError, HubSettings, RunningHub, create_shopper, running_hub, store_keys
 from .shop import ShopNotServed, serving
+from .team import DEMO_AGENT_EMAIL, DEMO_AGENT_NAME, DEMO_AGENT_PASSWORD, ensure_agent
 
 # The demo shops, in order: the first is served on --shops-port, the next on the port after.
 DEMO_SHOPS = ("bookshop", "ceramics")
@@ -93,11 +94,13 @@ def banner(hub: RunningHub, data_dir: Path, shops: list[ShopConfig], desktop_lin
             f"    live     {hub.http_url}/live/{shop.store_id}   (its Direct Selling Page)",
             f"    store id {shop.store_id}",
             f"    api key  {shop.api_key}",
+            f"    agent    {hub.http_url}/console?store={shop.store_id}   (Agent sign-in)",
         ]
     first = shops[0]
     lines += [
         "",
         f"  Shopper      {DEMO_EMAIL} / {DEMO_PASSWORD}",
+        f"  Agent        {DEMO_AGENT_NAME}, {DEMO_AGENT_EMAIL} / {DEMO_AGENT_PASSWORD} (each shop)",
         f"  Desktop cart {desktop_line}",
         "",
         "Try it: open a shop in a browser and choose Add to cart: the CartStart window asks",
@@ -155,6 +158,7 @@ async def run(args: argparse.Namespace) -> int:
                 for port, name in enumerate(DEMO_SHOPS, start=args.shops_port)
             ]
             for shop in shops:
+                await ensure_agent(hub.http_url, shop.store_id, shop.api_key)
                 await stack.enter_async_context(serving(shop))
             await create_shopper(hub.http_url, DEMO_EMAIL, DEMO_PASSWORD, DEMO_NAME)
             process, desktop_line = launch_desktop(hub.http_url, args.data_dir / "desktop")

@@ -265,7 +265,9 @@ class StoreClient:
         return await self._call(LiveSettings, "GET", "/live")
 
     async def set_live_page(self, settings: LiveSettingsIn) -> LiveSettings:
-        return await self._call(LiveSettings, "PUT", "/live", settings.model_dump(mode="json"))
+        """Sends only the fields given to LiveSettingsIn: the others keep their values."""
+        body = settings.model_dump(mode="json", exclude_unset=True)
+        return await self._call(LiveSettings, "PUT", "/live", body)
 
     async def set_webhook(self, url: str) -> str:
         """POST orders to `url`; returns the secret that signs them."""

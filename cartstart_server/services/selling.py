@@ -154,11 +154,17 @@ class Selling:
         )
 
     async def save_settings(self, store_id: str, body: LiveSettingsIn) -> None:
-        style = LiveStyle(**body.model_dump(exclude={"enabled", "workspace", "show_rating"}))
+        """Fields left out keep their values: a backend that sets its greeting must not turn
+        off the workspace or the rating its owner chose in the console."""
+        now = await self.settings(store_id, "")
+        kept = {"enabled": now.enabled, "workspace": now.workspace, "show_rating": now.show_rating}
+        given = body.model_dump(include=body.model_fields_set)
+        new = LiveSettingsIn.model_validate({**kept, **now.style.model_dump(), **given})
+        style = LiveStyle(**new.model_dump(exclude={"enabled", "workspace", "show_rating"}))
 
         def saving() -> Plan[None]:
-            yield from selling.save_settings(store_id, body.enabled, style, body.workspace)
-            yield from ratings.set_shown(store_id, body.show_rating)
+            yield from selling.save_settings(store_id, new.enabled, style, new.workspace)
+            yield from ratings.set_shown(store_id, new.show_rating)
 
         await self._db.write(saving())
 

@@ -245,6 +245,7 @@ def routes(
     async def save_settings(
         request: Request, body: LiveSettingsIn, store: StoreInfo = set_live
     ) -> LiveSettings:
+        """Change the Direct Selling Page's settings. Fields left out keep their values."""
         await selling.save_settings(store.id, body)
         await availability.refresh(store.id)  # the workspace on or off: pages hear it
         return await selling.settings(store.id, str(request.base_url).rstrip("/"))

@@ -166,6 +166,15 @@ async def test_demo_serves_two_shops_that_register_and_stops_cleanly(
             headers={"Origin": f"http://localhost:{shops + 1}"},
         )
         assert r.status_code == 200 and r.json()["items"][0]["available"] == 1
+        # Its agent signs in with the printed password, and its pages may offer Talk to us.
+        hub = f"http://127.0.0.1:{port}"
+        assert f"{hub}/console?store={store_id.group(1)}" in printed
+        body = {"store_id": store_id.group(1), "email": "ana@cartstart.invalid"}
+        r = await http.post(
+            f"{hub}/api/agent-sessions", json={**body, "password": "cartstart-demo"}
+        )
+        assert r.status_code == 201 and r.json()["agent"]["name"] == "Ana"
+        assert (await http.get(f"{hub}/api/page/talk/{store_id.group(1)}")).json()["enabled"]
     if stop.startswith("SIGTERM"):
         proc.send_signal(signal.SIGTERM)
     else:

@@ -433,6 +433,25 @@ async def test_a_store_turns_its_page_off(server: HubServer, http: httpx.AsyncCl
     assert r.status_code == 422
 
 
+async def test_settings_left_out_of_a_put_keep_their_values(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    """A backend setting its greeting must not undo what the owner chose in the console."""
+    store_id, key = await seed_store(server.hub, "Shop", {"mug": 1})
+    auth = {"Authorization": f"Bearer {key}"}
+    path = f"/api/stores/{store_id}/live"
+    chosen = {"workspace": True, "show_rating": True, "accent": "#aa3300", "gallery": False}
+    assert (await http.put(path, json=chosen, headers=auth)).status_code == 200
+    r = await http.put(path, json={"greeting": "Ask us anything"}, headers=auth)
+    assert r.status_code == 200
+    page = r.json()
+    assert page["workspace"] is True and page["show_rating"] is True and page["enabled"] is True
+    assert page["style"]["accent"] == "#aa3300" and page["style"]["gallery"] is False
+    assert page["style"]["greeting"] == "Ask us anything"
+    r = await http.put(path, json={"workspace": False}, headers=auth)  # said: changed
+    assert r.json()["workspace"] is False and r.json()["style"]["greeting"] == "Ask us anything"
+
+
 async def test_an_approval_reaches_its_author_and_a_deletion_takes_public_posts_down(
     server: HubServer, http: httpx.AsyncClient
 ) -> None:

@@ -70,8 +70,10 @@ async def test_a_shop_registers_its_catalogue_and_moves_stock_once_per_key(
         assert mug.stock.on_hand == 0
         page = await client.live_page()
         assert page.enabled and page.page_url == f"{hub.http_url}/live/{store_id}"
+        page = await client.set_live_page(LiveSettingsIn(workspace=True, accent="#aa3300"))
         page = await client.set_live_page(LiveSettingsIn(greeting="Ask us <anything>"))
         assert page.style.greeting == "Ask us <anything>"
+        assert page.workspace and page.style.accent == "#aa3300"  # not sent: kept
 
         assert (await client.set_stock("mug", 8)).stock.available == 8
         sale = await client.adjust_stock("mug", -1, idempotency_key="till-0001")
