@@ -44,12 +44,19 @@ def check_allowed(role: Role, permission: Permission) -> None:
         raise not_allowed(role)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def check_new_agent(email: str, name: str) -> None:
     """`email` normalized (identity.normalize_email), `name` stripped."""
     if not looks_like_email(email):
         raise ProtocolError(ErrorCode.INVALID_MESSAGE, "that does not look like an email address")
     if not 1 <= len(name) <= 100:
         raise ProtocolError(ErrorCode.INVALID_MESSAGE, "an agent's name needs 1 to 100 characters")
+    if _CONTROL.search(name):  # a name is one line of text (and PostgreSQL cannot store NUL)
+        raise ProtocolError(
+            ErrorCode.INVALID_MESSAGE, "an agent's name is one line, without control characters"
+        )
 
 
 def check_password(password: str) -> None:

@@ -151,12 +151,6 @@ def check_page_url(url: str) -> str:
     return origin
 
 
-def storable(text: str) -> str:
-    """`text` as the database can keep it: NUL (which PostgreSQL refuses, and which would fail a
-    whole batch) becomes U+FFFD. Everything else is kept as given."""
-    return text.replace("\x00", "\ufffd") if "\x00" in text else text
-
-
 def check_retention(days: int) -> None:
     if not RETENTION_MIN_DAYS <= days <= RETENTION_MAX_DAYS:
         raise _invalid(

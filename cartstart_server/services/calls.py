@@ -30,6 +30,7 @@ from ..clock import Clock
 from ..config import HubConfig
 from ..domain import calls as rules
 from ..domain.selling import Speaker, other
+from ..domain.text import storable
 from ..domain.topics import Frame, live_lobby_topic, live_signal_topic, live_store_topic
 from ..storage import calls, lobby, ratings, selling
 from ..storage.base import Database
@@ -95,7 +96,7 @@ class Calls:
             raise rules.only_visitors_rate()
         now = self._clock.now()
         principal = f"live:{speaker.session_id}:visitor"
-        comment = cmd.comment.strip()
+        comment = storable(cmd.comment.strip())  # one NUL would fail the write on PostgreSQL
 
         def plan(fx: Effects) -> Plan[LiveResult]:
             def inner() -> Plan[LiveResult]:

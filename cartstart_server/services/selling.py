@@ -25,7 +25,6 @@ from shared_protocol.live import (
     LiveSettings,
     LiveSettingsIn,
     LiveSnapshot,
-    LiveStyle,
     Lobby,
     MarkRead,
     OrderNow,
@@ -56,7 +55,18 @@ from ..domain.topics import (
     live_public_topic,
     live_signal_topic,
 )
-from ..storage import boards, calls, desk, directory, ledger, orders, queries, ratings, selling
+from ..storage import (
+    boards,
+    calls,
+    desk,
+    directory,
+    ledger,
+    live_settings,
+    orders,
+    queries,
+    ratings,
+    selling,
+)
 from ..storage import lobby as sessions_of
 from ..storage.base import Database
 from ..storage.sql import Effects, Plan
@@ -134,7 +144,7 @@ class Selling:
         """A store whose page is on (else not_found: a visitor learns nothing more)."""
         if await self._db.read(directory.get_store(store_id)) is None:
             raise rules.not_enabled()
-        enabled, _ = await self._db.read(selling.settings(store_id))
+        enabled, _ = await self._db.read(live_settings.settings(store_id))
         if not enabled:
             raise rules.not_enabled()
 
@@ -142,7 +152,7 @@ class Selling:
 
     async def settings(self, store_id: str, hub_url: str) -> LiveSettings:
         store = await self._db.read(directory.require_store(store_id))
-        enabled, style = await self._db.read(selling.settings(store_id))
+        enabled, style = await self._db.read(live_settings.settings(store_id))
         return LiveSettings(
             store_id=store.id,
             store_name=store.name,
@@ -154,19 +164,9 @@ class Selling:
         )
 
     async def save_settings(self, store_id: str, body: LiveSettingsIn) -> None:
-        """Fields left out keep their values: a backend that sets its greeting must not turn
-        off the workspace or the rating its owner chose in the console."""
-        now = await self.settings(store_id, "")
-        kept = {"enabled": now.enabled, "workspace": now.workspace, "show_rating": now.show_rating}
+        """Fields left out keep their values (storage.live_settings.change)."""
         given = body.model_dump(include=body.model_fields_set)
-        new = LiveSettingsIn.model_validate({**kept, **now.style.model_dump(), **given})
-        style = LiveStyle(**new.model_dump(exclude={"enabled", "workspace", "show_rating"}))
-
-        def saving() -> Plan[None]:
-            yield from selling.save_settings(store_id, new.enabled, style, new.workspace)
-            yield from ratings.set_shown(store_id, new.show_rating)
-
-        await self._db.write(saving())
+        await self._db.write(live_settings.change(store_id, given))
 
     # ---- public mode --------------------------------------------------------------------------
 
@@ -192,7 +192,7 @@ class Selling:
         self, store_id: str, *, as_store: bool, command_id: str | None
     ) -> PublicSnapshot:
         store = await self._db.read(directory.require_store(store_id))
-        _, style = await self._db.read(selling.settings(store_id))
+        _, style = await self._db.read(live_settings.settings(store_id))
         board = await self._db.read(boards.public_board(store_id, waiting=False))
         return PublicSnapshot(
             id=command_id,
@@ -228,7 +228,7 @@ class Selling:
         s = await self._db.read(selling.require_session(speaker.session_id))
         store = await self._db.read(directory.require_store(s.store_id))
         head, _ = await self._db.read(selling.head(s.id))
-        _, style = await self._db.read(selling.settings(s.store_id))
+        _, style = await self._db.read(live_settings.settings(s.store_id))
         call = await self._db.read(calls.current(s.id))
         last_call, last_rating = await self._db.read(ratings.last_of_session(s.id))
         return LiveSnapshot(

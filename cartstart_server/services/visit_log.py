@@ -21,6 +21,7 @@ from typing import TypeVar
 
 from ..clock import Clock
 from ..domain import presence as rules
+from ..domain.text import storable
 from ..storage import visits
 from ..storage.base import Database
 from ..storage.sql import Plan
@@ -101,7 +102,7 @@ class VisitLog:
         `reload`, is a page view; a beat after `VISIT_GAP` of silence starts a visit. Reads the
         database only for a visitor this node does not know yet."""
         key = (store_id, visitor_id)
-        url, title = rules.storable(url), rules.storable(title)  # one bad row would fail a batch
+        url, title = storable(url), storable(title)  # one bad row would fail a batch
         v = self._visitors.get(key)
         if v is not None and key not in self._dirty and at - (v.last_seen or at) > REFRESH_AFTER:
             del self._visitors[key]  # written already (nothing of it waits): read it again

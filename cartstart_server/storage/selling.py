@@ -19,7 +19,6 @@ from shared_protocol.common import TicketView
 from shared_protocol.live import (
     ChatLine,
     LiveProduct,
-    LiveStyle,
     Presented,
     ProductPresented,
     ReadMarked,
@@ -75,26 +74,6 @@ class SessionRow:
 
 
 # ---- settings ------------------------------------------------------------------------------
-
-
-def settings(store_id: str) -> Plan[tuple[bool, LiveStyle]]:
-    """Whether the store's page is on, and its style (every store has one, on, until its owner
-    says otherwise)."""
-    row = one((yield Stmt("SELECT * FROM live_settings WHERE store_id = ?", (store_id,))))
-    if row is None:
-        return True, LiveStyle()
-    return bool(row["enabled"]), LiveStyle.model_validate_json(row["style"])
-
-
-def save_settings(
-    store_id: str, enabled: bool, style: LiveStyle, workspace: bool = False
-) -> Plan[None]:
-    yield Stmt(
-        "INSERT INTO live_settings (store_id, enabled, style, workspace) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (store_id) DO UPDATE SET enabled = excluded.enabled, style = excluded.style, "
-        "workspace = excluded.workspace",
-        (store_id, int(enabled), style.model_dump_json(), int(workspace)),
-    )
 
 
 # ---- sessions ------------------------------------------------------------------------------

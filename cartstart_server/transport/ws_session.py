@@ -110,7 +110,11 @@ class ChannelSession(Generic[M]):
             return
         try:
             await self.open(hello)
-        except ProtocolError as exc:
+        except BaseException as exc:
+            # Whatever open() did before it failed (listeners, a watch, a roster entry) is undone.
+            await self._release()
+            if not isinstance(exc, ProtocolError):
+                raise
             await self.send_error(exc)
             await self.close_with(CLOSE_POLICY, exc.message)
             return
@@ -120,9 +124,12 @@ class ChannelSession(Generic[M]):
                     return
                 await self._handle_frame(raw)
         finally:
-            if self.watch is not None:
-                self.watch.stop()
-            await self.close()
+            await self._release()
+
+    async def _release(self) -> None:
+        if self.watch is not None:
+            self.watch.stop()
+        await self.close()
 
     async def _admit(self) -> bool:
         """Flood control: refuse over-rate messages, close after too many refusals."""

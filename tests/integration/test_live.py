@@ -450,6 +450,12 @@ async def test_settings_left_out_of_a_put_keep_their_values(
     assert page["style"]["greeting"] == "Ask us anything"
     r = await http.put(path, json={"workspace": False}, headers=auth)  # said: changed
     assert r.json()["workspace"] is False and r.json()["style"]["greeting"] == "Ask us anything"
+    # Saves at once (a backend's greeting, the owner's switches) keep each other's fields.
+    changes = [{"greeting": f"Hello {i}"} if i % 2 else {"workspace": True} for i in range(8)]
+    answers = await asyncio.gather(*(http.put(path, json=c, headers=auth) for c in changes))
+    assert all(a.status_code == 200 for a in answers)
+    final = (await http.get(path, headers=auth)).json()
+    assert final["workspace"] is True and final["style"]["greeting"].startswith("Hello ")
 
 
 async def test_an_approval_reaches_its_author_and_a_deletion_takes_public_posts_down(

@@ -62,12 +62,13 @@ async def test_a_visitor_rates_a_call_once_and_both_sides_hear_it(
         early = await visitor.command(rate(running, 5))
         assert early["code"] == "invalid_state" and "still going" in early["message"]
         await store.command({"type": "hang_up", "id": cid(), "call_id": running})
-        command = rate(running, 4, "Patient and <b>kind</b>")
+        # Markup stays as given (the UI shows text); NUL, which PostgreSQL cannot store, does not.
+        command = rate(running, 4, "Patient and <b>kind</b>\x00")
         rated = await visitor.command(command)
         assert rated["rating"] == {
             "call_id": running,
             "stars": 4,
-            "comment": "Patient and <b>kind</b>",
+            "comment": "Patient and <b>kind</b>\ufffd",
             "at": clock.now(),
             "session_id": None,
             "agent_id": None,

@@ -29,6 +29,8 @@ def test_the_key_and_owners_may_do_everything_and_agents_only_read_and_sell() ->
         ("not-an-email", "Ana", "email address"),
         ("ana@example.org", "", "1 to 100"),
         ("ana@example.org", "x" * 101, "1 to 100"),
+        ("ana@example.org", "Ana\x00", "without control characters"),
+        ("ana@example.org", "Ana\nBcc: x@example.org", "one line"),
     ],
 )
 def test_a_new_agent_needs_an_email_and_a_name(email: str, name: str, words: str) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from cartstart_server.domain import presence as rules
 from cartstart_server.domain.presence import PageRecord, PresenceReport, PresenceState, Reported
+from cartstart_server.domain.text import storable
 from shared_protocol import ErrorCode, ProtocolError
 
 NOW = 1_800_000_000.0
@@ -97,9 +98,9 @@ def test_a_page_of_another_site_is_forbidden() -> None:
 
 
 def test_nul_is_the_one_character_not_stored_as_given() -> None:
-    assert rules.storable("<b>\x00</b>") == "<b>\ufffd</b>"
+    assert storable("<b>\x00</b>") == "<b>\ufffd</b>"
     hostile = "<img src=x onerror=alert(1)>\u202e\x1b"
-    assert rules.storable(hostile) is hostile
+    assert storable(hostile) is hostile
 
 
 def test_a_visit_starts_after_thirty_minutes_without_a_beat() -> None:
