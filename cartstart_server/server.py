@@ -120,6 +120,7 @@ def ws_routes(hub: Hub, wiring: Wiring) -> dict[Channel, Route]:
                 carts=h.carts,
                 streams=h.streams,
                 availability=h.availability,
+                presence=h.presence,
             ),
             pages=True,
         ),
@@ -140,7 +141,12 @@ def ws_routes(hub: Hub, wiring: Wiring) -> dict[Channel, Route]:
         ),
         Channel.DESK: Route(
             lambda c: DeskSession(
-                c, wiring, agents=h.agents, availability=h.availability, streams=h.streams
+                c,
+                wiring,
+                agents=h.agents,
+                availability=h.availability,
+                presence=h.presence,
+                streams=h.streams,
             )
         ),
     }
@@ -155,6 +161,7 @@ def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
             carts=h.carts,
             streams=h.streams,
             talks=h.availability,
+            presence=h.presence,
             limits=limits,
         ),
         http_store.routes(
