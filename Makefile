@@ -38,7 +38,7 @@ help:
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev,desktop,scale]'
+	$(BIN)/python -m pip install -q -e '.[dev,desktop,scale,geoip]'
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -112,7 +112,7 @@ installer: $(STAMP)
 
 bench: $(STAMP)
 	./scripts/system-deps.sh $(TEST_DEB)
-	$(BIN)/python -m pip install -q -e '.[dev,desktop,scale,bench]'
+	$(BIN)/python -m pip install -q -e '.[dev,desktop,scale,geoip,bench]'
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/open_cart.py
 	$(BIN)/python -m bench.idle
 	$(BIN)/python -m bench.reservations

@@ -89,6 +89,11 @@ class HubConfig(BaseModel):
         None, description="redis://... to fan out between hub nodes; default: in-process"
     )
     redis_prefix: str = Field("cartstart:", description="Prefix of the hub's Redis channels")
+    geoip_database: Path | None = Field(
+        None,
+        description="A MaxMind-format country database (.mmdb): the live visitor list then shows "
+        "a country from the visitor's address (needs the `geoip` extra); off by default",
+    )
     log_format: Literal["json", "text"] = "json"
     log_level: str = "INFO"
 

@@ -28,6 +28,7 @@ from .services.ops import Ops
 from .services.orders import Orders
 from .services.origins import OriginPolicy
 from .services.outbound import OutboundDispatcher
+from .services.presence import Presence
 from .services.ratings import RatingsView
 from .services.revocation import Revocations
 from .services.selling import Selling
@@ -92,6 +93,15 @@ class Hub:
         self.ratings = RatingsView(db)
         self.visits = VisitLog(db, clock, self.metrics)
         self.availability = Availability(db, self.roster, broker, clock)
+        country_of = None
+        if config.geoip_database is not None:
+            from .services.geoip import country_lookup  # maxminddb only when asked for
+
+            country_of = country_lookup(config.geoip_database)
+        self.presence = Presence(
+            db, self.roster, broker, clock, self.visits, self.origins, self.availability,
+            country_of,
+        )  # fmt: skip
         self.ops = Ops(db, clock, self.metrics, daily=[self.visits.purge_expired])
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -102,6 +112,7 @@ class Hub:
         await self.db.open()
         await self.broker.start()
         await self.roster.start()
+        await self.presence.start()
         if not background:
             return
         self._tasks.append(asyncio.create_task(self.scheduler.run(), name="expiry"))
@@ -111,11 +122,12 @@ class Hub:
         self._tasks.append(asyncio.create_task(self.outbound.run(), name="outbound"))
         self._tasks.append(asyncio.create_task(self.revocations.run(), name="revocations"))
         self._tasks.append(asyncio.create_task(self.availability.run(), name="availability"))
+        self._tasks.append(asyncio.create_task(self.presence.run(), name="presence"))
 
     @property
     def background_tasks(self) -> tuple[asyncio.Task[None], ...]:
         """Expiry, maintenance (hourly and daily), deliveries, the revocation journal, the
-        presence history's batches and the sweeper of silent workspaces, while running."""
+        presence history's batches and the sweepers of silent workspaces and visitors, while running."""
         return tuple(self._tasks)
 
     async def stop(self, *, grace: float = STOP_GRACE) -> None:
@@ -141,6 +153,7 @@ class Hub:
                     f"being cancelled; closing without it\n{stack.getvalue()}"
                 )
         await self.calls.close()
+        await self.presence.stop()
         await self.visits.close()  # the last batch of presence history
         await self.roster.stop()
         await self.broker.stop()

@@ -128,6 +128,7 @@ def ws_routes(hub: Hub, wiring: Wiring) -> dict[Channel, Route]:
                 carts=h.carts,
                 streams=h.streams,
                 availability=h.availability,
+                presence=h.presence,
             ),
             pages=True,
         ),
@@ -148,7 +149,12 @@ def ws_routes(hub: Hub, wiring: Wiring) -> dict[Channel, Route]:
         ),
         Channel.DESK: Route(
             lambda c: DeskSession(
-                c, wiring, agents=h.agents, availability=h.availability, streams=h.streams
+                c,
+                wiring,
+                agents=h.agents,
+                availability=h.availability,
+                presence=h.presence,
+                streams=h.streams,
             )
         ),
     }
@@ -163,6 +169,7 @@ def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
             carts=h.carts,
             streams=h.streams,
             talks=h.availability,
+            presence=h.presence,
             limits=limits,
         ),
         http_store.routes(

@@ -5,7 +5,8 @@ the workspace is for people). It says whether the agent is Available or Away, be
 and hears the store's agents change. An agent counts as available only while Available *and*
 connected here (a beat at least every 45 s); the store's pages show "Talk to us" while one is.
 
-Later slices carry the visitor list and conversations on this same channel.
+It also carries the live visitor list: the snapshot's `visitors`, `visitors_changed`, and
+`visitor_details` on request. Later slices carry conversations on this same channel.
 """
 
 from __future__ import annotations
@@ -14,7 +15,15 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .common import CommandId, ErrorMessage, Hello, Ident, Inbound, Outbound
+from .common import (
+    CommandId,
+    ErrorMessage,
+    Hello,
+    Ident,
+    Inbound,
+    Outbound,
+    StoreTicketView,
+)
 
 AgentStatus = Literal["available", "away"]
 BEAT_EVERY = 15  # seconds between a desk's beats (the hub forgets it after 45 s without one)
@@ -43,8 +52,20 @@ class DeskSync(Inbound):
     id: CommandId
 
 
-DeskCommand = Annotated[SetStatus, Field(discriminator="type")]
-DeskClientMessage = Annotated[Hello | SetStatus | Beat | DeskSync, Field(discriminator="type")]
+class AskVisitorDetails(Inbound):
+    """Answered by `visitor_details` with this id: the visitor's pages in this and earlier
+    visits, and what they hold in a CartStart cart for this store. Another store's visitor (or
+    one forgotten) is `not_found`."""
+
+    type: Literal["visitor_details"] = "visitor_details"
+    id: CommandId
+    visitor_id: str = Field(max_length=64)
+
+
+DeskCommand = Annotated[SetStatus | AskVisitorDetails, Field(discriminator="type")]
+DeskClientMessage = Annotated[
+    Hello | SetStatus | Beat | DeskSync | AskVisitorDetails, Field(discriminator="type")
+]
 
 # ---- hub -> client ------------------------------------------------------------------------------
 
@@ -80,15 +101,88 @@ class Talk(Outbound):
     version: int = 0
 
 
+VisitorStatus = Literal["active", "idle", "offline"]
+
+
+class VisitorView(Outbound):
+    """A visitor on the store's pages now, as the live list shows them. Times are the hub's
+    (seconds): compare them with the `now` of the message that carried them."""
+
+    visitor_id: str
+    url: str = Field(description="The page they are on")
+    title: str = Field(description="Its title (text, never markup)")
+    site_since: float = Field(description="When this visit began")
+    page_since: float = Field(description="When they opened this page")
+    status: VisitorStatus = Field(
+        description="active; idle (tab hidden, or 60 s without input); offline (page closed)"
+    )
+    tz: str = Field("", description="The browser's time zone (IANA), e.g. Europe/Lisbon")
+    lang: str = Field("", description="The browser's language, e.g. pt-BR")
+    country: str | None = Field(None, description="ISO country code, with the hub's GeoIP only")
+    visits: int = Field(description="This visit's number: 1 the first time, 2 returning...")
+    page_views: int
+    cart_ref: str | None = Field(
+        None, description="The store's pseudonym of the cart this page is connected to"
+    )
+
+
+class VisitorChange(Outbound):
+    visitor_id: str
+    visitor: VisitorView | None = None
+    gone: bool = Field(False, description="No longer on the store's pages: drop them")
+
+
+class VisitorsChanged(Outbound):
+    """Visitors who came, moved or left, gathered per store every 250 ms."""
+
+    type: Literal["visitors_changed"] = "visitors_changed"
+    now: float = Field(description="The hub's clock when sent")
+    changes: list[VisitorChange]
+
+
+class PageVisited(Outbound):
+    url: str
+    title: str
+    at: float
+    until: float | None = Field(None, description="When they left it (null: still on it)")
+
+
+class VisitRecord(Outbound):
+    number: int
+    started: float
+    pages: list[PageVisited]
+
+
+class VisitorDetails(Outbound):
+    """The answer to `visitor_details`: visits oldest first, each with its pages in order;
+    `holds` are the tickets the visitor's connected cart holds on this store's products, as the
+    store sees them (empty without a connected cart)."""
+
+    type: Literal["visitor_details"] = "visitor_details"
+    id: str
+    visitor_id: str
+    first_seen: float
+    last_seen: float
+    visits: int
+    page_views: int
+    history: list[VisitRecord]
+    visitor: VisitorView | None = Field(None, description="Where they are now, when on the site")
+    cart_ref: str | None = None
+    holds: list[StoreTicketView] = []
+    now: float
+
+
 class DeskSnapshot(Outbound):
-    """The store's agents and its talk state: after `welcome`, on `sync`, and when the hub may
-    have missed changes."""
+    """The store's agents, its talk state and the visitors on its pages: after `welcome`, on
+    `sync`, and when the hub may have missed changes."""
 
     type: Literal["desk_snapshot"] = "desk_snapshot"
     id: str | None = None
     store_id: str
     talk: Talk
     agents: list[DeskAgent]
+    visitors: list[VisitorView] = []
+    now: float = Field(0, description="The hub's clock when sent")
 
 
 class AgentChanged(Outbound):
@@ -110,7 +204,14 @@ class DeskResult(Outbound):
 
 
 DeskServerMessage = Annotated[
-    DeskWelcome | DeskSnapshot | AgentChanged | Talk | DeskResult | ErrorMessage,
+    DeskWelcome
+    | DeskSnapshot
+    | AgentChanged
+    | Talk
+    | DeskResult
+    | VisitorsChanged
+    | VisitorDetails
+    | ErrorMessage,
     Field(discriminator="type"),
 ]
 

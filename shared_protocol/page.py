@@ -55,9 +55,40 @@ class AddToCart(Inbound):
     page_url: Url | None = None
 
 
+class PresenceReport(Inbound):
+    """The visitor is on this page of the store (docs/agents.md, "The live visitor list"): sent
+    on load, when the page or `state` changes and every 15 s, only while the store's `talk` is
+    `enabled`. No answer; a refusal is an `error`. More than one message per 2 s that does not
+    change `state` is `rate_limited`."""
+
+    type: Literal["presence"] = "presence"
+    store_id: Ident
+    visitor_id: str = Field(
+        max_length=64, description="128 random bits (base64url), kept on the store's origin"
+    )
+    url: str = Field(max_length=4096, description="The page's address (on the page's origin)")
+    title: str = Field("", max_length=1000)
+    state: Literal["active", "idle"]
+    site_since: float = Field(description="When this visit to the site began (browser clock)")
+    page_since: float = Field(description="When this page opened (browser clock)")
+    tz: str = Field("", max_length=100, description="IANA time zone, e.g. Europe/Lisbon")
+    lang: str = Field("", max_length=100, description="The browser's language, e.g. pt-BR")
+
+
+class ForgetMe(Inbound):
+    """Delete this visitor's presence history in the store and their place in the live list,
+    on every hub node. Answered by `forgotten` with this id."""
+
+    type: Literal["forget_me"] = "forget_me"
+    id: CommandId
+    store_id: Ident
+    visitor_id: str = Field(max_length=64)
+
+
 PageCommand = Annotated[AddToCart, Field(discriminator="type")]
 PageClientMessage = Annotated[
-    Hello | Subscribe | Unsubscribe | AddToCart | WatchTalk, Field(discriminator="type")
+    Hello | Subscribe | Unsubscribe | AddToCart | WatchTalk | PresenceReport | ForgetMe,
+    Field(discriminator="type"),
 ]
 
 # ---- hub -> client ------------------------------------------------------------------------------
@@ -111,7 +142,25 @@ class InCart(Outbound):
     items: list[Holding]
 
 
+class Forgotten(Outbound):
+    """The answer to `forget_me`: nothing of this visitor is kept any more (`had`: there was
+    something to delete)."""
+
+    type: Literal["forgotten"] = "forgotten"
+    id: str | None = None
+    store_id: str
+    visitor_id: str
+    had: bool
+
+
 PageServerMessage = Annotated[
-    Welcome | AvailabilitySnapshot | Availability | InCart | PageResult | Talk | ErrorMessage,
+    Welcome
+    | AvailabilitySnapshot
+    | Availability
+    | InCart
+    | PageResult
+    | Talk
+    | Forgotten
+    | ErrorMessage,
     Field(discriminator="type"),
 ]

@@ -95,6 +95,18 @@ def roster_agents(store_id: str) -> str:
     return f"{ROSTER_AGENTS}{store_id}"
 
 
+ROSTER_VISITORS = "visitors:"
+
+
+def roster_visitors(store_id: str) -> str:
+    """A store's visitors on its pages now: one entry per visitor id, compact JSON."""
+    return f"{ROSTER_VISITORS}{store_id}"
+
+
+# Every node hears a visitor's "forget me" here, so none writes what it buffered of them later.
+PRESENCE_FORGET = "presence-forget"
+
+
 def store_of_roster(key: str) -> str:
     return key.partition(":")[2]
 

@@ -37,6 +37,10 @@ class Roster(Protocol):
         """Remove the entry; True for the one caller that removed it."""
         ...
 
+    async def get(self, key: str, field: str) -> str | None:
+        """One entry's value, or None."""
+        ...
+
     async def all(self, key: str) -> dict[str, str]:
         """Every entry of `key`: field -> value."""
         ...

@@ -31,6 +31,10 @@ class MemoryRoster:
             del self._entries[key]
         return True
 
+    async def get(self, key: str, field: str) -> str | None:
+        entry = self._entries.get(key, {}).get(field)
+        return None if entry is None else entry[0]
+
     async def all(self, key: str) -> dict[str, str]:
         return {f: v for f, (v, _) in self._entries.get(key, {}).items()}
 

@@ -88,6 +88,10 @@ class RedisRoster:
         keys = [self._hash(key), self._seen(key), self._index]
         return bool(await self._drop(keys=keys, args=[field, key]))
 
+    async def get(self, key: str, field: str) -> str | None:
+        value = await self.client.hget(self._hash(key), field)
+        return None if value is None else str(value)
+
     async def all(self, key: str) -> dict[str, str]:
         entries = await self.client.hgetall(self._hash(key))
         return {str(f): str(v) for f, v in entries.items()}

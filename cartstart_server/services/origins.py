@@ -62,6 +62,11 @@ class OriginPolicy:
         if normalize_origin(origin) not in self._by_store.get(store_id, frozenset()):
             raise not_the_stores_origin(origin, store_id, command_id)
 
+    async def origins_of(self, store_id: str) -> frozenset[str]:
+        """The store's registered origins, normalised (none for an unknown store)."""
+        await self._fresh()
+        return self._by_store.get(store_id, frozenset())
+
     @staticmethod
     def same_origin(origin: str, url: str) -> bool:
         """Whether a request with this Origin was sent to `url` by a page of the same origin

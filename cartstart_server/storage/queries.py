@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 
 from shared_protocol.cart import CartSnapshot
-from shared_protocol.common import Availability
+from shared_protocol.common import Availability, StoreTicketView
 from shared_protocol.orders import DiscountView, OrderView, StoreOrderView
 from shared_protocol.page import Holding
 from shared_protocol.store import StoreSnapshot
@@ -124,6 +124,16 @@ def carts_holding(store_id: str) -> Plan[list[HeldCart]]:
         (store_id,),
     )
     return [held_cart(r, store_id) for r in rows]
+
+
+def cart_holds(store_id: str, cart_id: str) -> Plan[list[StoreTicketView]]:
+    """What one cart holds of this store's products, as the store sees it (by pseudonym)."""
+    rows = yield Stmt(
+        "SELECT * FROM tickets WHERE store_id = ? AND cart_id = ? AND state = 'held' "
+        "ORDER BY created_at, id",
+        (store_id, cart_id),
+    )
+    return [store_ticket_view(t) for t in rows]
 
 
 def store_snapshot(store_id: str) -> Plan[StoreSnapshot]:

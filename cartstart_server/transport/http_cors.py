@@ -60,7 +60,7 @@ class PageCors:
         if scope["method"] == "OPTIONS" and "access-control-request-method" in Headers(scope=scope):
             preflight = {
                 **allow,
-                "Access-Control-Allow-Methods": "GET, POST",
+                "Access-Control-Allow-Methods": "GET, POST, DELETE",
                 "Access-Control-Allow-Headers": "Authorization, Content-Type",
                 "Access-Control-Max-Age": PREFLIGHT_MAX_AGE,
             }

@@ -13,11 +13,19 @@ from shared_protocol import ErrorCode, ProtocolError
 from shared_protocol.accounts import ConnectPreview, IssuedLinkToken
 from shared_protocol.common import Availability, Ident
 from shared_protocol.desk import Talk
-from shared_protocol.page import MAX_SUBSCRIPTIONS, Holding, PageCommand, PageResult
+from shared_protocol.page import (
+    MAX_SUBSCRIPTIONS,
+    Forgotten,
+    Holding,
+    PageCommand,
+    PageResult,
+    PresenceReport,
+)
 
 from ..services.availability import Availability as AgentAvailability
 from ..services.carts import Carts
 from ..services.identity import Identity, LinkedPage
+from ..services.presence import Presence as PresenceService
 from ..services.streams import Streams
 from .http_auth import Auth, Bearer
 from .http_errors import SIGNED_IN
@@ -94,6 +102,7 @@ def routes(
     carts: Carts,
     streams: Streams,
     talks: AgentAvailability,
+    presence: PresenceService,
     limits: Limits,
 ) -> APIRouter:
     router = APIRouter(tags=["page"], responses=SIGNED_IN)
@@ -153,6 +162,26 @@ def routes(
             [talks.talk_topic(store_id)], min(wait, limits.long_poll_max), flipped
         )
         return await talks.talk(store_id)
+
+    @router.post("/api/page/presence", status_code=204, openapi_extra={"security": [{}]})
+    async def report_presence(
+        command: Annotated[PresenceReport, Body()],
+        request: Request,
+        origin: Origin = None,
+        page: LinkedPage | None = maybe_linked,
+    ) -> None:
+        """`presence` for pages that cannot keep a WebSocket: the same checks and limits. Such a
+        visitor goes offline only when beats stop (45 s)."""
+        cart_id = page.cart_id if page and page.store_id in (None, command.store_id) else None
+        peer = request.client.host if request.client else None
+        await presence.report(command, origin=origin, peer=peer, cart_id=cart_id)
+
+    @router.delete("/api/page/visitors/{store_id}/{visitor_id}")
+    async def forget_me(store_id: Ident, visitor_id: str, origin: Origin = None) -> Forgotten:
+        """`forget_me`: delete this visitor's presence history in the store and their place in
+        the live list, on every hub node."""
+        had = await presence.forget(store_id, visitor_id, origin=origin)
+        return Forgotten(store_id=store_id, visitor_id=visitor_id, had=had)
 
     @router.post("/api/page/pair", status_code=201)
     async def pair(body: PairIn) -> IssuedLinkToken:

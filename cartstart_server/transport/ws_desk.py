@@ -12,14 +12,23 @@ from websockets.asyncio.server import ServerConnection
 
 from shared_protocol import Channel
 from shared_protocol.common import Hello
-from shared_protocol.desk import Beat, DeskResult, DeskSync, DeskWelcome, SetStatus
+from shared_protocol.desk import (
+    AskVisitorDetails,
+    Beat,
+    DeskResult,
+    DeskSnapshot,
+    DeskSync,
+    DeskWelcome,
+    SetStatus,
+)
 
 from ..services.agents import Agents
 from ..services.availability import Availability
+from ..services.presence import Presence
 from ..services.streams import Frame, Streams
 from .ws_session import ChannelSession, Wiring
 
-DeskMessage = SetStatus | Beat | DeskSync
+DeskMessage = SetStatus | Beat | DeskSync | AskVisitorDetails
 
 
 class DeskSession(ChannelSession[DeskMessage]):
@@ -32,11 +41,13 @@ class DeskSession(ChannelSession[DeskMessage]):
         *,
         agents: Agents,
         availability: Availability,
+        presence: Presence,
         streams: Streams,
     ) -> None:
         super().__init__(conn, wiring)
         self.agents = agents
         self.availability = availability
+        self.presence = presence
         self.streams = streams
         self.store_id = ""
         self.agent_id = ""
@@ -60,7 +71,7 @@ class DeskSession(ChannelSession[DeskMessage]):
         await self.streams.ready()
         welcome = DeskWelcome(version=self.version, store_id=self.store_id, agent_id=self.agent_id)
         await self.send(welcome.model_dump_json())
-        await self.send((await self.availability.snapshot(self.store_id)).model_dump_json())
+        await self.send((await self._snapshot()).model_dump_json())
 
     def _heard(self, frame: Frame | None) -> None:
         if frame is None:  # changes may have been missed: the whole state again
@@ -69,7 +80,13 @@ class DeskSession(ChannelSession[DeskMessage]):
             self.in_background(self.send(frame.text))
 
     async def _resync(self) -> None:
-        await self.send((await self.availability.snapshot(self.store_id)).model_dump_json())
+        await self.send((await self._snapshot()).model_dump_json())
+
+    async def _snapshot(self, command_id: str | None = None) -> DeskSnapshot:
+        """The agents, the talk state and the visitors on the store's pages now."""
+        snap = await self.availability.snapshot(self.store_id, command_id)
+        visitors = await self.presence.visitors(self.store_id)
+        return snap.model_copy(update={"visitors": visitors, "now": self.presence.now()})
 
     async def handle(self, message: DeskMessage) -> None:
         match message:
@@ -82,8 +99,10 @@ class DeskSession(ChannelSession[DeskMessage]):
                 )
                 await self.send(DeskResult(id=message.id, agent=agent).model_dump_json())
             case DeskSync():
-                snap = await self.availability.snapshot(self.store_id, message.id)
-                await self.send(snap.model_dump_json())
+                await self.send((await self._snapshot(message.id)).model_dump_json())
+            case AskVisitorDetails():
+                details = await self.presence.details(self.store_id, message.visitor_id, message.id)
+                await self.send(details.model_dump_json())
             case _:
                 assert_never(message)
 

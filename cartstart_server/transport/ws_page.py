@@ -13,9 +13,11 @@ from shared_protocol.page import (
     MAX_SUBSCRIPTIONS,
     AddToCart,
     AvailabilitySnapshot,
+    ForgetMe,
     Holding,
     InCart,
     PageResult,
+    PresenceReport,
     Subscribe,
     Unsubscribe,
 )
@@ -23,10 +25,12 @@ from shared_protocol.page import (
 from ..services.availability import Availability
 from ..services.carts import Carts
 from ..services.identity import Identity, LinkedPage
+from ..services.presence import Presence as PresenceService
 from ..services.streams import Frame, ProductKey, Stream, Streams
+from .page_presence import PagePresence
 from .ws_session import ChannelSession, Wiring
 
-PageMessage = Subscribe | Unsubscribe | AddToCart | WatchTalk
+PageMessage = Subscribe | Unsubscribe | AddToCart | WatchTalk | PresenceReport | ForgetMe
 MAX_TALK_STORES = 20  # stores whose "Talk to us" one page follows
 
 
@@ -42,6 +46,7 @@ class PageSession(ChannelSession[PageMessage]):
         carts: Carts,
         streams: Streams,
         availability: Availability,
+        presence: PresenceService,
     ) -> None:
         super().__init__(conn, wiring)
         self.identity = identity
@@ -55,6 +60,8 @@ class PageSession(ChannelSession[PageMessage]):
         self.subscribed: set[ProductKey] = set()
         assert conn.request is not None
         self.origin: str | None = conn.request.headers.get("Origin")
+        peer = conn.remote_address[0] if conn.remote_address else None
+        self.presence = PagePresence(presence, self.origin, peer)
 
     async def open(self, hello: Hello) -> None:
         if hello.token:
@@ -135,6 +142,10 @@ class PageSession(ChannelSession[PageMessage]):
                 await self.send(PageResult.of(message.id, ticket).model_dump_json())
             case WatchTalk():
                 await self._watch_talk(message.store_id)
+            case PresenceReport():
+                await self.presence.report(message, self.link)
+            case ForgetMe():
+                await self.send((await self.presence.forget(message)).model_dump_json())
             case _:
                 assert_never(message)
 
@@ -183,6 +194,7 @@ class PageSession(ChannelSession[PageMessage]):
         await self.send((await self.availability.talk(store_id)).model_dump_json())
 
     async def close(self) -> None:
+        await self.presence.close()
         for topic in self.talk.values():
             self.streams.unlisten(topic, self._talk_flipped)
         for key in self.subscribed:

@@ -1,6 +1,7 @@
 """Screenshots of the agents' workspace (docs/img/desk-*.png, `make web-screenshots`): a hub and
 the ceramics demo shop in this process, three agents (Ana in the console, Bo with a workspace
-open and Away, Chen offline), and a shopper's page showing "Talk to us".
+open and Away, Chen offline), a shopper's page showing "Talk to us" and the presence notice,
+and the live visitor list with three shoppers and one's details.
 
     python -m tests.storefront.screenshots_desk docs/img
 """
@@ -69,7 +70,24 @@ async def shoot(out: Path) -> None:
                     await expect(
                         shopper.get_by_role("link", name="Shop live with us")
                     ).to_be_visible()
+                    notice = shopper.locator(".cartstart-notice")
+                    await expect(notice).to_contain_text("This shop's staff can see")
+                    await shopper.screenshot(path=str(out / "desk-presence-notice.png"))
+                    await notice.get_by_role("button", name="OK").click()
                     await shopper.screenshot(path=str(out / "desk-talk-entry.png"))
+
+                    # Two more shoppers, each in their own browser, then the agent's list.
+                    for path in ("/products/kelp-bowl", "/"):
+                        context = await browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
+                        await (await context.new_page()).goto(f"{config.url}{path}")
+                        await asyncio.sleep(1.5)  # a little apart on the site
+                    await shopper.goto(f"{config.url}/products/harbour-mug")
+                    rows = console.locator("#desk-visitors tr")
+                    await expect(rows).to_have_count(3)
+                    await rows.first.get_by_role("button", name="Details").click()
+                    await expect(console.locator("#desk-details ol li")).to_have_count(2)
+                    await console.mouse.move(0, 0)
+                    await console.screenshot(path=str(out / "desk-visitors.png"), full_page=True)
                     await browser.close()
             finally:
                 server.should_exit = True

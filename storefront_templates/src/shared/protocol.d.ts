@@ -59,6 +59,7 @@ export type PageMessage =
   | ({ type: "availability" } & Availability)
   | { type: "in_cart"; items: Holding[] }
   | Talk
+  | { type: "forgotten"; id: string; store_id: string; visitor_id: string; had: boolean }
   | CommandResult
   | ErrorMessage;
 

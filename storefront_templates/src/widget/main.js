@@ -16,6 +16,7 @@ import { request } from "../shared/http.js";
 import { connector } from "./connect.js";
 import { link, takeTokenFromFragment } from "./link.js";
 import { pageNotice } from "./notice.js";
+import { presence } from "./presence.js";
 import { PRODUCT_SELECTOR, Products, refOf } from "./products.js";
 import { controlsOf as controlsWith, render, renderLiveEntry, renderOne, stateOf } from "./render.js";
 import { addWidgetStyle } from "./style.js";
@@ -39,6 +40,8 @@ const status = { connected: null, refusal: null };
 let linked = false;
 /** @type {((talk: import("../shared/protocol").Talk) => void) | null} */
 let showTalk = null;
+/** @type {((enabled: boolean) => void) | null} */
+let reportPresence = null;
 
 export { refOf };
 
@@ -102,7 +105,10 @@ const transport = new PageTransport(HUB, link, () => products.followed(), {
   holdings(items, complete) {
     products.setHoldings(items, complete).forEach(show);
   },
-  talk: (talk) => showTalk?.(talk),
+  talk(talk) {
+    showTalk?.(talk);
+    reportPresence?.(talk.enabled);
+  },
 });
 
 const connect = connector(HUB, link, text, notice, () => {
@@ -213,6 +219,7 @@ async function offerLive() {
   liveAsked = true;
   const live = new URL(`live/${encodeURIComponent(storeId)}`, HUB);
   showTalk = talkEntry(live, text);
+  reportPresence = presence(storeId, { send: (r) => transport.presence(r), forget: (id) => transport.forgetMe(storeId, id) }, notice, text);
   transport.watchTalk(storeId);
   try {
     await request(HUB, `api/live/stores/${encodeURIComponent(storeId)}`);

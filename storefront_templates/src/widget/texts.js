@@ -28,6 +28,13 @@ export const TEXT = {
   live: "Shop live with us",
   talk: "Talk to us",
   newTab: "(opens in a new tab)",
+  presenceNotice: "This shop's staff can see which of its pages you are on, to help you.",
+  presenceOk: "OK",
+  forgetMe: "Forget me",
+  forgetConfirm: "Forget your visits? This shop's staff will no longer see you on its pages, and what was kept of your visits is deleted.",
+  forgetKeep: "Keep",
+  forgotten: "Done: this shop no longer keeps your visits, and its staff no longer see you.",
+  forgetFailed: "Could not forget your visits: {reason}",
 };
 
 // The keys these words had before "connect" replaced "pair" and "link": a shop's translation

@@ -5,7 +5,7 @@
 
 import { Backoff, RECONNECT, sleep } from "../shared/backoff.js";
 import { openChannel } from "../shared/channel.js";
-import { Replies, withRetries } from "../shared/commands.js";
+import { Replies, commandId, withRetries } from "../shared/commands.js";
 import { discover } from "../shared/discovery.js";
 import { CartStartError, httpJson, isAbort } from "../shared/http.js";
 
@@ -75,6 +75,9 @@ export class PageTransport {
     this.reopenNow = false;
     /** The store whose "Talk to us" the page follows (`watchTalk`). */
     this.talkStore = "";
+    /** The last presence report: said again on a new connection, which counts the visitor.
+     * @type {object | null} */
+    this.lastPresence = null;
   }
 
   async start() {
@@ -97,6 +100,7 @@ export class PageTransport {
         this.holdingsAfterWelcome = welcome.linked ? "due" : "no";
         this.subscribe(this.followed());
         if (this.talkStore) channel.send({ type: "watch_talk", store_id: this.talkStore });
+        if (this.lastPresence) channel.send(this.lastPresence);
       },
       /** @param {PageMessage} message */
       onMessage: (message) => this.onMessage(message),
@@ -138,6 +142,9 @@ export class PageTransport {
         break;
       case "talk":
         this.events.talk(message);
+        break;
+      case "forgotten":
+        this.replies.settle({ type: "result", id: message.id });
         break;
       case "result":
       case "error":
@@ -261,6 +268,37 @@ export class PageTransport {
         return reply;
       }
       return httpJson(this.hub, "api/page/commands", { method: "POST", body: command, token: this.link.token });
+    });
+  }
+
+  /**
+   * Presence for the store's agents (widget/presence.js): on the WebSocket, else over HTTP.
+   * Refusals are not the visitor's business: the next report tries again.
+   * @param {object} report
+   */
+  presence(report) {
+    this.lastPresence = report;
+    if (this.mode === "websocket" && this.socket) this.socket.send(report);
+    else if (this.mode === "polling") {
+      httpJson(this.hub, "api/page/presence", { method: "POST", body: report, token: this.link.token }).catch(() => {});
+    }
+  }
+
+  /**
+   * Forget this visitor (their presence history and place in the agents' list).
+   * @param {string} storeId
+   * @param {string} visitorId
+   */
+  forgetMe(storeId, visitorId) {
+    this.lastPresence = null;
+    return withRetries(() => {
+      if (this.mode === "websocket" && this.socket) {
+        const id = commandId("f-");
+        const reply = this.replies.wait(id, COMMAND_TIMEOUT_MS);
+        this.socket.send({ type: "forget_me", id, store_id: storeId, visitor_id: visitorId });
+        return reply;
+      }
+      return httpJson(this.hub, `api/page/visitors/${encodeURIComponent(storeId)}/${encodeURIComponent(visitorId)}`, { method: "DELETE" });
     });
   }
 

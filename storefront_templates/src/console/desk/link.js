@@ -11,6 +11,7 @@ import { CartStartError } from "../../shared/http.js";
 
 /** @typedef {import("./types").DeskMessage} DeskMessage */
 /** @typedef {import("./types").DeskAgent} DeskAgent */
+/** @typedef {import("./types").VisitorDetails} VisitorDetails */
 /** @typedef {import("../../shared/channel.js").Channel} Channel */
 
 const POLICY_VIOLATION = 1008;
@@ -42,6 +43,9 @@ export class DeskLink {
     this.beats = undefined;
     /** @type {{code: string, message: string} | null} */
     this.lastError = null;
+    /** Who waits for which `visitor_details` (a refusal comes as an `error` with the id).
+     * @type {Map<string, (d: VisitorDetails) => void>} */
+    this.details = new Map();
   }
 
   async start() {
@@ -59,6 +63,11 @@ export class DeskLink {
       /** @param {DeskMessage} message */
       onMessage: (message) => {
         if (message.type === "error" && !message.id) this.lastError = message;
+        if (message.type === "visitor_details") {
+          this.details.get(message.id)?.(message);
+          this.details.delete(message.id);
+          return;
+        }
         if ((message.type === "result" || message.type === "error") && this.replies.settle(message)) return;
         this.events.message(message);
       },
@@ -87,5 +96,23 @@ export class DeskLink {
     const reply = this.replies.wait(id, COMMAND_TIMEOUT_MS);
     this.channel.send({ type: "set_status", id, status });
     return /** @type {{agent: DeskAgent}} */ (/** @type {unknown} */ (await reply)).agent;
+  }
+
+  /**
+   * A visitor's pages, visits and cart holds; a refusal (another store's, forgotten) throws
+   * with the hub's words.
+   * @param {string} visitorId
+   * @returns {Promise<VisitorDetails>}
+   */
+  async visitorDetails(visitorId) {
+    if (!this.channel) throw new CartStartError("disconnected", "not connected to the hub: wait a moment and try again");
+    const id = commandId("desk-");
+    const refused = this.replies.wait(id, COMMAND_TIMEOUT_MS); // settles only on an error
+    const answered = new Promise((resolve) => this.details.set(id, resolve));
+    this.channel.send({ type: "visitor_details", id, visitor_id: visitorId });
+    const d = await Promise.race([answered, refused]);
+    this.replies.settle({ type: "result", id }); // answered: stop its timer
+    this.details.delete(id);
+    return /** @type {VisitorDetails} */ (d);
   }
 }

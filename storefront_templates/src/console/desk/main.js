@@ -5,8 +5,10 @@
 
 import { byId, el, fill, row } from "../dom.js";
 import { HUB, store } from "../store.js";
+import { DetailsPane } from "./details.js";
 import { DeskLink } from "./link.js";
 import { StatusSwitch } from "./status.js";
+import { VisitorList } from "./visitors.js";
 
 /** @typedef {import("./types").DeskAgent} DeskAgent */
 /** @typedef {import("./types").DeskMessage} DeskMessage */
@@ -40,6 +42,18 @@ export function startDesk({ me, owner, refused, announce }) {
     },
     refused: (error) => refused(error?.message ?? null),
   });
+  const details = new DetailsPane(
+    (id) => link.visitorDetails(id),
+    (id) => visitors.select(id),
+  );
+  const visitors = new VisitorList({
+    body: byId("desk-visitors", HTMLTableSectionElement),
+    table: byId("desk-visitor-table", HTMLTableElement),
+    empty: byId("desk-visitors-empty", HTMLElement),
+    count: byId("desk-visitor-count", HTMLSpanElement),
+    said: byId("desk-visitors-said", HTMLParagraphElement),
+    open: (id) => details.show(id),
+  });
   const status = new StatusSwitch(async (chosen) => {
     const agent = await link.setStatus(chosen);
     agents.set(agent.agent_id, agent);
@@ -55,6 +69,10 @@ export function startDesk({ me, owner, refused, announce }) {
       agents.clear();
       for (const a of m.agents) agents.set(a.agent_id, a);
       talk = m.talk;
+      visitors.reset(m.visitors ?? [], m.now);
+    } else if (m.type === "visitors_changed") {
+      visitors.apply(m.changes, m.now);
+      return;
     } else if (m.type === "agent_changed") {
       if (m.agent) agents.set(m.agent_id, m.agent);
       else agents.delete(m.agent_id);
