@@ -56,7 +56,18 @@ from ..domain.topics import (
     live_public_topic,
     live_signal_topic,
 )
-from ..storage import boards, calls, desk, directory, ledger, orders, queries, ratings, selling
+from ..storage import (
+    boards,
+    calls,
+    desk,
+    directory,
+    ledger,
+    orders,
+    queries,
+    ratings,
+    selling,
+    support,
+)
 from ..storage import lobby as sessions_of
 from ..storage.base import Database
 from ..storage.sql import Effects, Plan
@@ -242,6 +253,7 @@ class Selling:
             seller_busy=await self._db.read(calls.store_busy(s.store_id)),
             last_call=last_call,
             last_rating=last_rating,
+            support=await self._db.read(support.of_session(s)),
         )
 
     async def command(self, speaker: Speaker, cmd: SessionCommand) -> LiveResult:
