@@ -56,21 +56,11 @@ from ..domain.topics import (
     live_public_topic,
     live_signal_topic,
 )
-from ..storage import (
-    boards,
-    calls,
-    desk,
-    directory,
-    ledger,
-    orders,
-    queries,
-    ratings,
-    selling,
-    support,
-)
+from ..storage import boards, calls, desk, directory, ledger, orders, queries, ratings, selling
 from ..storage import lobby as sessions_of
 from ..storage.base import Database
 from ..storage.sql import Effects, Plan
+from ..storage.support import of_session as support_of
 from .commits import Committer, once
 
 _RESULT = TypeAdapter(LiveResult)
@@ -253,7 +243,7 @@ class Selling:
             seller_busy=await self._db.read(calls.store_busy(s.store_id)),
             last_call=last_call,
             last_rating=last_rating,
-            support=await self._db.read(support.of_session(s)),
+            support=await self._db.read(support_of(s)),
         )
 
     async def command(self, speaker: Speaker, cmd: SessionCommand) -> LiveResult:

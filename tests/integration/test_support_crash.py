@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -42,7 +42,7 @@ async def test_a_sigkill_mid_call_then_a_restart_charges_the_call_once(
         shop = await support_shop(http, store_id, key)
         alice, link, session_id = await attached_shopper(http, store_id, "alice@example.org")
         assert (await grant(http, shop, alice, 6000)).status_code == 200  # 100 minutes
-        async with desk(proc, shop.support) as (d, _snap):
+        async with desk(cast(Any, proc), shop.support) as (d, _snap):
             await set_status(d, "available")
             async with in_session(proc, link, session_id, shop.support) as (visitor, store):
                 call_id, _plan = await support_call(visitor, store)
