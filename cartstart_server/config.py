@@ -48,6 +48,15 @@ class HubConfig(BaseModel):
         None, description="coturn's static-auth-secret: the hub hands out expiring credentials"
     )
     turn_ttl: float = Field(3600.0, gt=0, description="How long TURN credentials stay valid")
+    support_tick_seconds: float = Field(
+        15.0, gt=0, description="How often a running support call records a tick (crash safety)"
+    )
+    support_orphan_seconds: float = Field(
+        30.0,
+        gt=0,
+        description="A support call without a tick for this long is ended by any node and "
+        "charged up to its last tick (keep it at least twice the tick)",
+    )
     max_upload_bytes: int = Field(
         5 * 1024 * 1024, ge=1024, description="Largest image uploaded to a live-selling board"
     )

@@ -34,6 +34,7 @@ from .services.revocation import Revocations
 from .services.selling import Selling
 from .services.stores import Stores
 from .services.streams import Streams
+from .services.support import Support
 from .services.visit_log import VisitLog
 from .storage import directory
 from .storage.base import Database
@@ -89,10 +90,19 @@ class Hub:
         self.streams = Streams(db, broker)
         self.selling = Selling(self.committer, db, clock, config, queued)
         self.boards = Boards(self.committer, db, clock, config)
-        self.calls = Calls(self.committer, db, clock, config)
+        self.availability = Availability(db, self.roster, broker, clock)
+        self.support = Support(self.committer, db, clock)
+        self.calls = Calls(
+            self.committer,
+            db,
+            clock,
+            config,
+            self.availability.available_agents,
+            self.support,
+            queued,
+        )
         self.ratings = RatingsView(db)
         self.visits = VisitLog(db, clock, self.metrics)
-        self.availability = Availability(db, self.roster, broker, clock)
         country_of = None
         if config.geoip_database is not None:
             from .services.geoip import country_lookup  # maxminddb only when asked for
@@ -123,6 +133,7 @@ class Hub:
         self._tasks.append(asyncio.create_task(self.revocations.run(), name="revocations"))
         self._tasks.append(asyncio.create_task(self.availability.run(), name="availability"))
         self._tasks.append(asyncio.create_task(self.presence.run(), name="presence"))
+        self._tasks.append(asyncio.create_task(self.calls.support.run(), name="support-calls"))
 
     @property
     def background_tasks(self) -> tuple[asyncio.Task[None], ...]:

@@ -33,6 +33,7 @@ from .transport import (
     http_page,
     http_ratings,
     http_store,
+    http_support,
 )
 from .transport.http_app import create_app
 from .transport.limits import Limits
@@ -179,6 +180,7 @@ def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
         http_orders.routes(identity=h.identity, agents=h.agents, stores=h.stores, orders=h.orders),
         http_agents.routes(identity=h.identity, agents=h.agents),
         http_ratings.routes(identity=h.identity, agents=h.agents, ratings=h.ratings),
+        http_support.routes(identity=h.identity, agents=h.agents, support=h.support),
         http_live.routes(
             identity=h.identity,
             agents=h.agents,

@@ -27,6 +27,7 @@ class AgentView(Outbound):
     role: AgentRole
     active: bool = Field(description="False until the agent accepted the invitation")
     created_at: float
+    support: bool = Field(False, description="Takes the store's paid support calls")
 
 
 class AgentIn(_Body):

@@ -20,6 +20,8 @@ EndReason = Literal[
     "hung_up",  # either side ended it
     "connection_lost",  # the media connection failed (ICE failed), as a side reported
     "peer_gone",  # the other side left the page during the call
+    "credit_exhausted",  # a support call's credit ran out
+    "interrupted",  # the hub lost a support call (a crash): charged up to its last tick
 ]
 MAX_SDP = 32 * 1024
 
@@ -37,6 +39,7 @@ class CallInfo(Outbound):
     end_reason: EndReason | None = None
     ended_by: Side | None = None
     duration: float | None = Field(None, description="Seconds from the answer to the end")
+    support: bool = Field(False, description="A paid support call (shared_protocol/support.py)")
 
 
 class IceServer(Outbound):
@@ -63,6 +66,9 @@ class StartCall(Inbound):
 
     type: Literal["call"] = "call"
     id: CommandId
+    support: bool = Field(
+        False, description="The visitor asks for a paid support call (needs credit)"
+    )
 
 
 class AnswerCall(Inbound):

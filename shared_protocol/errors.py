@@ -43,6 +43,9 @@ class ErrorCode(StrEnum):
     DISCOUNT_REFUSED = "discount_refused"
     """A discount code cannot be used; `details.reason` is `unknown`, `other_cart`,
     `wrong_store`, `expired` or `used`. Nothing was bought."""
+    INSUFFICIENT_CREDIT = "insufficient_credit"
+    """A support call needs at least one minute of support credit with the store; buy credit
+    or ask the store."""
     RATE_LIMITED = "rate_limited"
     """Too many messages; slow down. Repeated floods close the connection. Over HTTP (an
     agent's sign-in): 429, with `Retry-After` and `details.retry_after` in seconds."""
@@ -70,6 +73,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.INVALID_STATE: 409,
     ErrorCode.IDEMPOTENCY_CONFLICT: 409,
     ErrorCode.DISCOUNT_REFUSED: 409,
+    ErrorCode.INSUFFICIENT_CREDIT: 409,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.TOO_LARGE: 413,
     ErrorCode.SERVER_BUSY: 503,

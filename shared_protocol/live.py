@@ -148,6 +148,8 @@ from .live_views import (
 )
 from .ratings import RateCall as RateCall
 from .ratings import Rated as Rated
+from .support import Complain as Complain
+from .support import ComplaintChanged, CreditPlan, CreditWarning, SupportReport
 
 MAX_CHAT = 2000  # characters in one chat message
 
@@ -275,6 +277,7 @@ LiveCommand = Annotated[
     | AnswerCall
     | HangUp
     | RateCall
+    | Complain
     | StartSession
     | Say
     | MarkRead
@@ -296,6 +299,7 @@ LiveClientMessage = Annotated[
     | AnswerCall
     | HangUp
     | RateCall
+    | Complain
     | Rtc
     | Media
     | Ack
@@ -323,6 +327,10 @@ LiveClientMessage = Annotated[
 LiveEvent = Annotated[
     CallChanged
     | Rated
+    | CreditPlan
+    | CreditWarning
+    | SupportReport
+    | ComplaintChanged
     | Said
     | ReadMarked
     | ProductPresented
@@ -339,6 +347,10 @@ LiveServerMessage = Annotated[
     | Availability
     | CallChanged
     | Rated
+    | CreditPlan
+    | CreditWarning
+    | SupportReport
+    | ComplaintChanged
     | RtcRelayed
     | PeerMedia
     | SellerBusy

@@ -21,6 +21,7 @@ from .live_views import (
 )
 from .orders import OrderView
 from .ratings import CallRating, RatingSummary
+from .support import Complaint, SessionSupport
 
 # ---- hub -> client: answers and states -------------------------------------------------------
 
@@ -72,6 +73,9 @@ class LiveSnapshot(Outbound):
         None, description="The session's latest call that was answered and has ended"
     )
     last_rating: CallRating | None = Field(None, description="last_call's rating, once rated")
+    support: SessionSupport | None = Field(
+        None, description="An attached session with a store that offers support calls"
+    )
 
 
 class PublicSnapshot(Outbound):
@@ -112,6 +116,7 @@ class LiveResult(Outbound):
     order: OrderView | None = None
     call: CallInfo | None = None
     rating: CallRating | None = None
+    complaint: Complaint | None = None
 
 
 class SearchResults(Outbound):

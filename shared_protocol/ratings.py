@@ -25,6 +25,9 @@ class RateCall(Inbound):
     call_id: Ident
     stars: Stars
     comment: Annotated[str, Field(max_length=MAX_COMMENT)] = ""
+    connection: Stars | None = Field(
+        None, description="Optional: how good the connection was (sound, picture), 1-5"
+    )
 
 
 class CallRating(Outbound):
@@ -34,6 +37,7 @@ class CallRating(Outbound):
     call_id: str
     stars: int
     comment: str = ""
+    connection: int | None = Field(None, description="The connection's stars, if given")
     at: Timestamp
     session_id: str | None = None
     agent_id: str | None = Field(None, description="Who took the call; None: the store's key")

@@ -117,6 +117,11 @@ class Availability:
         available = rules.someone_available(workspace, agents)
         return Talk(store_id=store_id, enabled=workspace, available=available)
 
+    async def available_agents(self, store_id: str) -> set[str]:
+        """The store's agents who are Available with a desk open (whatever the workspace)."""
+        _, agents = await self._seen(store_id)
+        return {a.agent_id for a in agents if a.available}
+
     # ---- sweeping silent desks ----------------------------------------------------------------
 
     async def sweep(self) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import Awaitable, Callable
 
 from pydantic import TypeAdapter
 
@@ -24,35 +25,61 @@ from shared_protocol.calls import (
 )
 from shared_protocol.live import LiveResult, SessionActivity
 from shared_protocol.ratings import RateCall
+from shared_protocol.support import Complain
 
 from .. import credentials as cred
 from ..clock import Clock
 from ..config import HubConfig
 from ..domain import calls as rules
+from ..domain import support as support_rules
 from ..domain.selling import Speaker, other
 from ..domain.text import storable
 from ..domain.topics import Frame, live_lobby_topic, live_signal_topic, live_store_topic
-from ..storage import calls, lobby, ratings, selling
+from ..storage import calls, credit, lobby, ratings, selling
 from ..storage.base import Database
 from ..storage.sql import Effects, Plan
 from .commits import Committer, once
+from .support import Support
+from .support_calls import SupportCalls
 
 _RESULT = TypeAdapter(LiveResult)
 
 
+Available = Callable[[str], Awaitable[set[str]]]  # a store's agents available now
+
+
 class Calls:
-    def __init__(self, committer: Committer, db: Database, clock: Clock, config: HubConfig) -> None:
+    def __init__(
+        self,
+        committer: Committer,
+        db: Database,
+        clock: Clock,
+        config: HubConfig,
+        available: Available | None = None,
+        complaints: Support | None = None,
+        mail_queued: Callable[[], None] = lambda: None,
+    ) -> None:
         self._committer = committer
         self._db = db
         self._clock = clock
         self._config = config
+        self._available = available
+        self._complaints = complaints
+        self._mail_queued = mail_queued  # a support call's end queues its report
         self._timers: set[asyncio.Task[None]] = set()
+        self.support = SupportCalls(committer, db, clock, config, self._support_ended)
 
     async def command(
-        self, speaker: Speaker, cmd: StartCall | AnswerCall | HangUp | RateCall
+        self, speaker: Speaker, cmd: StartCall | AnswerCall | HangUp | RateCall | Complain
     ) -> LiveResult:
         if isinstance(cmd, RateCall):
             return await self.rate(speaker, cmd)
+        if isinstance(cmd, Complain):
+            assert self._complaints is not None
+            return await self._complaints.complain(speaker, cmd)
+        support = isinstance(cmd, StartCall) and cmd.support
+        if support:
+            await self._check_support(speaker)
         now = self._clock.now()
         principal = f"live:{speaker.session_id}:{speaker.side}"
         agent_id = speaker.agent_id  # the store side's agent takes the call it rings or accepts
@@ -63,7 +90,7 @@ class Calls:
                 match cmd:
                     case StartCall():
                         call = yield from calls.start(
-                            fx, s, speaker.side, cred.new_id("c"), now, agent_id
+                            fx, s, speaker.side, cred.new_id("c"), now, agent_id, support
                         )
                     case AnswerCall():
                         call = yield from calls.answer(
@@ -84,6 +111,10 @@ class Calls:
         if call.state == "ringing":
             self._ring_out_later(speaker, call.call_id, call.created_at)
         else:
+            if call.support and call.state == "active":
+                self.support.follow(call)
+            elif call.support and call.answered_at is not None:
+                self._mail_queued()
             await self._tell_busy(speaker.store_id)
         if call.started_by == "visitor":
             await self._tell_lobby(speaker)  # a visitor asking (or no longer) shows in the lobby
@@ -101,12 +132,30 @@ class Calls:
         def plan(fx: Effects) -> Plan[LiveResult]:
             def inner() -> Plan[LiveResult]:
                 s = yield from selling.require_session(speaker.session_id)
-                rating = yield from ratings.rate(fx, s, cmd.call_id, cmd.stars, comment, now)
+                rating = yield from ratings.rate(
+                    fx, s, cmd.call_id, cmd.stars, comment, now, cmd.connection
+                )
                 return LiveResult(id=cmd.id, rating=rating)
 
             return once(principal, cmd, cmd.id, inner(), _RESULT, now)
 
         return await self._committer.commit(plan)
+
+    async def _check_support(self, speaker: Speaker) -> None:
+        """Only the shopper asks for a support call, and only while a support agent of the
+        store is Available (the credit is checked in the call's own transaction)."""
+        if speaker.side != "visitor":
+            raise support_rules.only_visitors_ask()
+        ready = await self._available(speaker.store_id) if self._available else set()
+        if not ready & await self._db.read(credit.support_agents(speaker.store_id)):
+            s = await self._db.read(selling.require_session(speaker.session_id))
+            await self._db.read(credit.check_start(s.store_id, s.account_id))  # its words first
+            raise support_rules.nobody_available()
+
+    async def _support_ended(self, store_id: str, session_id: str) -> None:
+        self._mail_queued()
+        await self._tell_busy(store_id)
+        await self._tell_lobby(Speaker("store", store_id, session_id))
 
     async def peer_gone(self, survivor: Speaker, call_id: str) -> None:
         """The other side left the page during the call: end it, once (any of the survivor's
@@ -118,6 +167,7 @@ class Calls:
             yield from calls.end(fx, s, other(survivor.side), call_id, "peer_gone", now)
 
         await self._committer.commit(plan)
+        self._mail_queued()
         await self._tell_busy(survivor.store_id)
         await self._tell_lobby(survivor)
 
@@ -209,6 +259,7 @@ class Calls:
         )
 
     async def close(self) -> None:
+        await self.support.close()
         for task in list(self._timers):
             task.cancel()
         for task in list(self._timers):

@@ -70,6 +70,7 @@ from ..storage import (
 from ..storage import lobby as sessions_of
 from ..storage.base import Database
 from ..storage.sql import Effects, Plan
+from ..storage.support import of_session as support_of
 from .commits import Committer, once
 
 _RESULT = TypeAdapter(LiveResult)
@@ -248,6 +249,7 @@ class Selling:
             seller_busy=await self._db.read(calls.store_busy(s.store_id)),
             last_call=last_call,
             last_rating=last_rating,
+            support=await self._db.read(support_of(s)),
         )
 
     async def command(self, speaker: Speaker, cmd: SessionCommand) -> LiveResult:

@@ -18,6 +18,7 @@ class AgentRow:
     password_hash: str | None
     created_at: float
     removed_at: float | None
+    support: int = 0  # takes support calls (docs/agents.md "Support calls")
 
     @classmethod
     def of(cls, row: Row) -> AgentRow:

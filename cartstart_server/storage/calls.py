@@ -8,7 +8,7 @@ from shared_protocol.calls import CallChanged, CallInfo, EndReason
 from shared_protocol.live_views import Side
 
 from ..domain import calls as rules
-from . import selling
+from . import credit, selling
 from .selling import SessionRow
 from .sql import Effects, Plan, Row, Stmt, one
 
@@ -25,6 +25,7 @@ def info(row: Row) -> CallInfo:
         end_reason=row["end_reason"],
         ended_by=row["ended_by"],
         duration=round(ended - answered, 3) if answered is not None and ended is not None else None,
+        support=bool(row.get("support")),
     )
 
 
@@ -66,13 +67,23 @@ def _told(fx: Effects, row: Row, now: float) -> Plan[CallInfo]:
 
 
 def start(
-    fx: Effects, s: SessionRow, by: Side, call_id: str, now: float, agent_id: str | None = None
+    fx: Effects,
+    s: SessionRow,
+    by: Side,
+    call_id: str,
+    now: float,
+    agent_id: str | None = None,
+    support: bool = False,
 ) -> Plan[CallInfo]:
     """The visitor asks or the store rings (`agent_id`: the agent who rang, recorded as the one
     who took the call). A visitor asking a busy store gets a call that ends at once as `busy`
-    (recorded, so both sides see it)."""
+    (recorded, so both sides see it). A support call is asked by a signed-in shopper with
+    credit (storage/credit.py)."""
     if (yield from current(s.id)) is not None:
         raise rules.already_in_call()
+    price = None
+    if support:
+        price = yield from credit.check_start(s.store_id, s.account_id)
     busy = yield from store_busy(s.store_id)
     if busy and by == "store":
         raise rules.store_busy()
@@ -81,8 +92,22 @@ def start(
         (
             yield Stmt(
                 "INSERT INTO live_calls (id, session_id, store_id, started_by, state, created_at, "
-                "ended_at, end_reason, agent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
-                (call_id, s.id, s.store_id, by, state, now, ended, reason, taker(by, agent_id)),
+                "ended_at, end_reason, agent_id, support, account_id, price_amount) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+                (
+                    call_id,
+                    s.id,
+                    s.store_id,
+                    by,
+                    state,
+                    now,
+                    ended,
+                    reason,
+                    taker(by, agent_id),
+                    int(support),
+                    s.account_id if support else None,
+                    price,
+                ),
             )
         )
     )
@@ -109,6 +134,8 @@ def answer(
     row = yield from call_of(s, call_id)
     if row["started_by"] == by:
         raise rules.not_yours_to_answer(row["started_by"])
+    if accept and row["support"] and row["state"] == "ringing":
+        yield from credit.check_taker(s.store_id, agent_id)
     if accept and (yield from store_busy(s.store_id, except_session=s.id)):
         accept = False  # the store took another call meanwhile
         reason: EndReason = "busy"
@@ -128,6 +155,8 @@ def answer(
     )
     if changed is None:
         raise rules.call_over(call_id)
+    if accept and changed["support"]:
+        changed = yield from credit.planned(fx, changed, now)
     return (yield from _told(fx, changed, now))
 
 
@@ -153,7 +182,52 @@ def end(
     )
     if changed is None:
         return None
-    return (yield from _told(fx, changed, now))
+    return (yield from _ended(fx, changed, now))
+
+
+def _ended(fx: Effects, row: Row, now: float) -> Plan[CallInfo]:
+    """Tell both sides, then charge a support call (in the same transaction: the end, its one
+    credit entry, the balance, the report email and event are one plan)."""
+    view = yield from _told(fx, row, now)
+    yield from credit.settle(fx, row, now)
+    return view
+
+
+def exhaust(fx: Effects, call_id: str, now: float) -> Plan[CallInfo | None]:
+    """A support call's credit ran out: it ends at its planned end (never later, so it never
+    costs more than the balance), once."""
+    row = one((yield Stmt("SELECT * FROM live_calls WHERE id = ?", (call_id,))))
+    if row is None or row["state"] != "active" or not row["support"]:
+        return None
+    _, ends_at = credit.plan_of(row)
+    if now < ends_at:
+        return None
+    changed = one(
+        (
+            yield Stmt(
+                "UPDATE live_calls SET state = 'ended', ended_at = ?, "
+                "end_reason = 'credit_exhausted' WHERE id = ? AND state = 'active' RETURNING *",
+                (ends_at, call_id),
+            )
+        )
+    )
+    return None if changed is None else (yield from _ended(fx, changed, now))
+
+
+def end_orphan(fx: Effects, call_id: str, now: float, before: float) -> Plan[CallInfo | None]:
+    """A support call whose node stopped ticking (a crash): end it at its last tick and charge
+    up to there. The condition on `tick_at` makes one node (of several sweeping) do it."""
+    changed = one(
+        (
+            yield Stmt(
+                "UPDATE live_calls SET state = 'ended', ended_at = tick_at, "
+                "end_reason = 'interrupted' WHERE id = ? AND state = 'active' AND support = 1 "
+                "AND tick_at < ? RETURNING *",
+                (call_id, before),
+            )
+        )
+    )
+    return None if changed is None else (yield from _ended(fx, changed, now))
 
 
 def ring_out(fx: Effects, call_id: str, now: float, ring_seconds: float) -> Plan[CallInfo | None]:

@@ -404,4 +404,61 @@ MIGRATIONS: list[list[str]] = [
         # The owner's choice to show the store's average on its selling page.
         "ALTER TABLE live_settings ADD COLUMN show_rating INTEGER NOT NULL DEFAULT 0",
     ],
+    [
+        # Support calls with prepaid credit (storage/support.py, docs/agents.md "Support
+        # calls"). Agents who take support calls; a store's price per minute and credit product.
+        "ALTER TABLE agents ADD COLUMN support INTEGER NOT NULL DEFAULT 0",
+        """CREATE TABLE support_settings (
+            store_id TEXT PRIMARY KEY REFERENCES stores(id),
+            price_amount INTEGER NOT NULL CHECK (price_amount > 0),
+            currency TEXT NOT NULL,
+            credit_product_id TEXT,
+            minutes_per_unit INTEGER NOT NULL CHECK (minutes_per_unit > 0))""",
+        # A shopper's balance per store (minor units of the store's support currency), and its
+        # append-only history: a call and an order are counted at most once (the unique indexes
+        # decide, on every node).
+        """CREATE TABLE support_credit (
+            store_id TEXT NOT NULL,
+            account_id TEXT NOT NULL,
+            balance INTEGER NOT NULL CHECK (balance >= 0),
+            currency TEXT NOT NULL,
+            PRIMARY KEY (store_id, account_id))""",
+        """CREATE TABLE credit_entries (
+            id TEXT PRIMARY KEY,
+            store_id TEXT NOT NULL,
+            account_id TEXT NOT NULL,
+            delta INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('purchase', 'grant', 'call')),
+            reason TEXT NOT NULL DEFAULT '',
+            order_id TEXT,
+            call_id TEXT,
+            at REAL NOT NULL)""",
+        "CREATE UNIQUE INDEX credit_call ON credit_entries(call_id) WHERE call_id IS NOT NULL",
+        "CREATE UNIQUE INDEX credit_order ON credit_entries(order_id) WHERE order_id IS NOT NULL",
+        "CREATE INDEX credit_entries_account ON credit_entries(store_id, account_id, at)",
+        # A support call: its shopper, its plan (the balance and price when answered), the
+        # last tick of the node running it (crash recovery), and whether it was warned.
+        "ALTER TABLE live_calls ADD COLUMN support INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE live_calls ADD COLUMN account_id TEXT",
+        "ALTER TABLE live_calls ADD COLUMN price_amount INTEGER",
+        "ALTER TABLE live_calls ADD COLUMN plan_balance INTEGER",
+        "ALTER TABLE live_calls ADD COLUMN tick_at REAL",
+        "ALTER TABLE live_calls ADD COLUMN warned_at REAL",
+        """CREATE INDEX live_calls_support ON live_calls(tick_at)
+            WHERE support = 1 AND state = 'active'""",
+        """CREATE TABLE support_complaints (
+            id TEXT PRIMARY KEY,
+            call_id TEXT NOT NULL,
+            session_id TEXT NOT NULL,
+            store_id TEXT NOT NULL,
+            account_id TEXT NOT NULL,
+            about TEXT NOT NULL CHECK (about IN ('answers', 'support')),
+            text TEXT NOT NULL,
+            answer TEXT,
+            at REAL NOT NULL,
+            answered_at REAL)""",
+        "CREATE INDEX support_complaints_store ON support_complaints(store_id, answered_at, at)",
+        # A rating's second aspect: the connection's quality (the stars rate the call itself).
+        "ALTER TABLE call_ratings ADD COLUMN connection INTEGER",
+    ],
 ]

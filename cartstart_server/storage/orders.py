@@ -26,7 +26,7 @@ from ..domain import customers, pricing
 from ..domain import orders as rules
 from ..domain.tickets import cart_ref
 from ..domain.topics import Hold, cart_stream, is_guest_cart, live_stream, store_stream
-from . import outbound_queue, outbox
+from . import credit, outbound_queue, outbox
 from .directory import StoreRow, require_store
 from .discounts import codes_named, use_code
 from .holds import stock_changed
@@ -326,6 +326,10 @@ def update_order(
         assert product is not None
         stock_changed(fx, product)
     updated = rules.advanced(order, cmd, now)
+    if cmd.status is rules.S.CONFIRMED and not is_guest_cart(row["cart_id"]):
+        # Support credit bought is added when the store confirms (it was paid), once per order.
+        qty_of = {line.product_id: line.qty for line in order.lines}
+        yield from credit.from_order(fx, store_id, row["cart_id"], cmd.order_id, qty_of, now)
     yield Stmt(
         "UPDATE orders SET status = ?, doc = ?, updated_at = ?, version = version + 1 WHERE id = ?",
         (cmd.status.value, updated.model_dump_json(), now, cmd.order_id),

@@ -17,7 +17,13 @@ RECENT = 20  # ratings the console lists
 
 
 def rate(
-    fx: Effects, s: SessionRow, call_id: str, stars: int, comment: str, now: float
+    fx: Effects,
+    s: SessionRow,
+    call_id: str,
+    stars: int,
+    comment: str,
+    now: float,
+    connection: int | None = None,
 ) -> Plan[CallRating]:
     """The visitor's rating of a call of their session: answered, ended, and not rated yet (the
     primary key decides "once" when two nodes race)."""
@@ -27,15 +33,17 @@ def rate(
         (
             yield Stmt(
                 "INSERT INTO call_ratings (call_id, store_id, session_id, agent_id, stars, "
-                "comment, at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (call_id) DO NOTHING "
-                "RETURNING call_id",
-                (call_id, s.store_id, s.id, call["agent_id"], stars, comment, now),
+                "comment, at, connection) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (call_id) DO NOTHING RETURNING call_id",
+                (call_id, s.store_id, s.id, call["agent_id"], stars, comment, now, connection),
             )
         )
     )
     if added is None:
         raise rules.already_rated()
-    rating = CallRating(call_id=call_id, stars=stars, comment=comment, at=now)
+    rating = CallRating(
+        call_id=call_id, stars=stars, comment=comment, at=now, connection=connection
+    )
     yield from selling.append(fx, s.id, lambda seq: Rated(seq=seq, rating=rating), now)
     return rating
 
@@ -84,6 +92,7 @@ def _rating(row: Row) -> CallRating:
         stars=row["stars"],
         comment=row["comment"],
         at=row["at"],
+        connection=row["connection"],
         session_id=row["session_id"],
         agent_id=row["agent_id"],
         agent_name=row["name"],
@@ -119,7 +128,13 @@ def last_of_session(session_id: str) -> Plan[tuple[CallInfo | None, CallRating |
         return None, None
     row = one((yield Stmt("SELECT * FROM call_ratings WHERE call_id = ?", (call["id"],))))
     rating = (
-        CallRating(call_id=row["call_id"], stars=row["stars"], comment=row["comment"], at=row["at"])
+        CallRating(
+            call_id=row["call_id"],
+            stars=row["stars"],
+            comment=row["comment"],
+            at=row["at"],
+            connection=row["connection"],
+        )
         if row
         else None
     )

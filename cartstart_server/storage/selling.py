@@ -31,7 +31,7 @@ from shared_protocol.orders import OrderView
 
 from ..domain import selling as rules
 from ..domain.topics import cart_stream, guest_cart, live_stream
-from . import outbox
+from . import credit, outbox
 from .directory import StoreRow, require_store
 from .holds import product_row
 from .ledger import release
@@ -272,6 +272,13 @@ def delete(fx: Effects, s: SessionRow, by: Side, now: float) -> Plan[int]:
     )
     for ticket in held:
         yield from release(fx, cart_id=s.cart_id, ticket_id=ticket["id"], now=now)
+    running = yield Stmt(  # a running support call is charged first (its report is emailed)
+        "UPDATE live_calls SET state = 'ended', ended_at = ?, end_reason = 'hung_up', "
+        "ended_by = ? WHERE session_id = ? AND state = 'active' AND support = 1 RETURNING *",
+        (now, by, s.id),
+    )
+    for call in running:
+        yield from credit.settle(fx, call, now)
     stream = live_stream(s.id)
     head, _ = yield from outbox.stream_state(stream)
     fx.streams[:] = [(name, frame) for name, frame in fx.streams if name != stream]

@@ -187,4 +187,5 @@ def agent_view(agent: AgentRow) -> AgentView:
         role="owner" if agent.role == "owner" else "agent",
         active=agent.password_hash is not None,
         created_at=agent.created_at,
+        support=bool(agent.support),
     )

@@ -19,6 +19,7 @@ from shared_protocol.calls import AnswerCall, HangUp, IceServers, StartCall
 from shared_protocol.common import Ident
 from shared_protocol.live import (
     Approve,
+    Complain,
     DeleteSession,
     LiveCommand,
     LiveResult,
@@ -104,7 +105,7 @@ def routes(
     async def run(speaker: Speaker, command: Any) -> LiveResult | SearchResults:
         """One command in a session, exactly as on the WebSocket."""
         match command:
-            case StartCall() | AnswerCall() | HangUp() | RateCall():
+            case StartCall() | AnswerCall() | HangUp() | RateCall() | Complain():
                 return await calls.command(speaker, command)
             case Search():
                 return await selling.search(speaker.store_id, command)

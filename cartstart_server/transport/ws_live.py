@@ -17,6 +17,7 @@ from shared_protocol.calls import AnswerCall, HangUp, Media, Rtc, StartCall
 from shared_protocol.common import Ack, Hello
 from shared_protocol.live import (
     Approve,
+    Complain,
     DeleteSession,
     Follow,
     GalleryState,
@@ -60,6 +61,7 @@ LiveMessage = (
     | AnswerCall
     | HangUp
     | RateCall
+    | Complain
     | Rtc
     | Media
     | Ack
@@ -201,7 +203,7 @@ class LiveSession(StreamSession[LiveMessage]):
         match message:
             case Watch():
                 await self._watch(message)
-            case StartCall() | AnswerCall() | HangUp() | RateCall():
+            case StartCall() | AnswerCall() | HangUp() | RateCall() | Complain():
                 result = await self.calls.command(self._in_session(message), message)
                 await self.send(result.model_dump_json())
             case Rtc() | Media():

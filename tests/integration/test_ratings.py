@@ -69,6 +69,7 @@ async def test_a_visitor_rates_a_call_once_and_both_sides_hear_it(
             "call_id": running,
             "stars": 4,
             "comment": "Patient and <b>kind</b>\ufffd",
+            "connection": None,
             "at": clock.now(),
             "session_id": None,
             "agent_id": None,

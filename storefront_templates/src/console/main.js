@@ -17,6 +17,7 @@ import { startLive } from "./live/main.js";
 import { STATUS_WORDS, STEPS, orderSteps } from "./orders.js";
 import { HUB, KEY_GONE, refused, store } from "./store.js";
 import { startRatings } from "./ratings.js";
+import { startSupport } from "./support.js";
 import { startTeam } from "./team.js";
 
 /** @typedef {import("../shared/protocol").StoreInfo} StoreInfo */
@@ -71,6 +72,7 @@ async function signIn(candidate) {
   byId("tab-settings", HTMLButtonElement).hidden = !who.permissions.includes("live_settings");
   if (who.permissions.includes("manage_agents")) startTeam(who.agent?.agent_id ?? null);
   startRatings(who);
+  if (who.permissions.includes("live")) startSupport(who);
   byId("signin", HTMLElement).hidden = true;
   byId("console", HTMLElement).hidden = false;
   byId("sign-out", HTMLButtonElement).hidden = false;

@@ -7,6 +7,7 @@ import { formDialog } from "../shared/dialog.js";
 import { sentence } from "../shared/style.js";
 import { button, byId, el, fill, row } from "./dom.js";
 import { HUB, store } from "./store.js";
+import { supportBox } from "./support.js";
 
 /**
  * @typedef {Object} AgentView
@@ -15,6 +16,7 @@ import { HUB, store } from "./store.js";
  * @property {string} name
  * @property {"owner" | "agent"} role
  * @property {boolean} active
+ * @property {boolean} [support]
  */
 
 let removing = { id: "", name: "" };
@@ -86,7 +88,7 @@ export async function loadAgents() {
       confirmRemove.open(`Remove ${a.name}?`);
     });
     const name = a.agent_id === self ? `${a.name} (you)` : a.name;
-    return row([name, a.email, roleSelect(a), a.active ? "active" : "invited", remove]);
+    return row([name, a.email, roleSelect(a), supportBox(a, failed), a.active ? "active" : "invited", remove]);
   });
   fill(byId("agents", HTMLTableSectionElement), rows, byId("agents-empty", HTMLElement));
 }
