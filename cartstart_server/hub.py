@@ -21,6 +21,7 @@ from .services.boards import Boards
 from .services.calls import Calls
 from .services.carts import Carts
 from .services.commits import Committer
+from .services.conversations import Conversations
 from .services.expiry import Expiry, ExpiryScheduler
 from .services.identity import Identity
 from .services.metrics import HubMetrics
@@ -89,6 +90,7 @@ class Hub:
         self.selling = Selling(self.committer, db, clock, config, queued)
         self.boards = Boards(self.committer, db, clock, config)
         self.calls = Calls(self.committer, db, clock, config)
+        self.conversations = Conversations(self.committer, clock)
         self.ratings = RatingsView(db)
         self.visits = VisitLog(db, clock, self.metrics)
         self.availability = Availability(db, self.roster, broker, clock)

@@ -143,6 +143,7 @@ def ws_routes(hub: Hub, wiring: Wiring) -> dict[Channel, Route]:
                 selling=h.selling,
                 boards=h.boards,
                 calls=h.calls,
+                conversations=h.conversations,
                 streams=h.streams,
             )
         ),
@@ -178,6 +179,7 @@ def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
             selling=h.selling,
             boards=h.boards,
             calls=h.calls,
+            conversations=h.conversations,
             streams=h.streams,
             availability=h.availability,
             limits=limits,

@@ -112,6 +112,7 @@ class LiveResult(Outbound):
     order: OrderView | None = None
     call: CallInfo | None = None
     rating: CallRating | None = None
+    url: str | None = Field(None, description="navigate: the address the visitor's page is sent to")
 
 
 class SearchResults(Outbound):
