@@ -212,7 +212,7 @@ async function offerLive() {
   if (liveAsked || !storeId) return;
   liveAsked = true;
   const live = new URL(`live/${encodeURIComponent(storeId)}`, HUB);
-  showTalk = talkEntry(live, text);
+  showTalk = talkEntry(HUB, storeId, text, (message) => notice.say(message));
   transport.watchTalk(storeId);
   try {
     await request(HUB, `api/live/stores/${encodeURIComponent(storeId)}`);

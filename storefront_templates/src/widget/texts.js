@@ -28,6 +28,7 @@ export const TEXT = {
   live: "Shop live with us",
   talk: "Talk to us",
   newTab: "(opens in a new tab)",
+  talkFailed: "The chat could not be opened. Check your connection and try again.",
 };
 
 // The keys these words had before "connect" replaced "pair" and "link": a shop's translation
