@@ -21,6 +21,7 @@ from .services.boards import Boards
 from .services.calls import Calls
 from .services.carts import Carts
 from .services.commits import Committer
+from .services.conversations import Conversations
 from .services.expiry import Expiry, ExpiryScheduler
 from .services.identity import Identity
 from .services.metrics import HubMetrics
@@ -101,6 +102,7 @@ class Hub:
             self.support,
             queued,
         )
+        self.conversations = Conversations(self.committer, clock)
         self.ratings = RatingsView(db)
         self.visits = VisitLog(db, clock, self.metrics)
         country_of = None

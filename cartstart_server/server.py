@@ -145,6 +145,7 @@ def ws_routes(hub: Hub, wiring: Wiring) -> dict[Channel, Route]:
                 selling=h.selling,
                 boards=h.boards,
                 calls=h.calls,
+                conversations=h.conversations,
                 streams=h.streams,
             )
         ),
@@ -187,6 +188,7 @@ def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
             selling=h.selling,
             boards=h.boards,
             calls=h.calls,
+            conversations=h.conversations,
             streams=h.streams,
             availability=h.availability,
             limits=limits,

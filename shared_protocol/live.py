@@ -33,7 +33,10 @@ from .common import (
     Inbound,
     Quantity,
     Seq,
+    Url,
 )
+from .conversations import Navigate as Navigate
+from .conversations import Navigated as Navigated
 from .live_server import (
     BoardChanged as BoardChanged,
 )
@@ -171,6 +174,14 @@ class StartSession(Inbound):
     type: Literal["start_session"] = "start_session"
     id: CommandId
     label: Annotated[str, Field(max_length=60)] = ""
+    visitor_id: Ident | None = Field(
+        None, description="The talk panel: the visitor's id on the store's site (its storage)"
+    )
+    page_url: Url | None = Field(
+        None,
+        description="The talk panel: the store's page it was opened on; its origin must be one "
+        "the store registered, and becomes the session's origin (for navigate)",
+    )
 
 
 class Say(Inbound):
@@ -289,7 +300,8 @@ LiveCommand = Annotated[
     | Approve
     | Search
     | OrderNow
-    | DeleteSession,
+    | DeleteSession
+    | Navigate,
     Field(discriminator="type"),
 ]
 LiveClientMessage = Annotated[
@@ -319,7 +331,8 @@ LiveClientMessage = Annotated[
     | Approve
     | Search
     | OrderNow
-    | DeleteSession,
+    | DeleteSession
+    | Navigate,
     Field(discriminator="type"),
 ]
 
@@ -339,7 +352,8 @@ LiveEvent = Annotated[
     | WidgetRemoved
     | SessionOrdered
     | SessionAttached
-    | SessionDeleted,
+    | SessionDeleted
+    | Navigated,
     Field(discriminator="type"),
 ]
 LiveServerMessage = Annotated[
@@ -373,6 +387,7 @@ LiveServerMessage = Annotated[
     | TypingNow
     | GalleryState
     | BoardChanged
-    | SessionActivity,
+    | SessionActivity
+    | Navigated,
     Field(discriminator="type"),
 ]

@@ -117,6 +117,7 @@ class LiveResult(Outbound):
     call: CallInfo | None = None
     rating: CallRating | None = None
     complaint: Complaint | None = None
+    url: str | None = Field(None, description="navigate: the address the visitor's page is sent to")
 
 
 class SearchResults(Outbound):

@@ -80,6 +80,9 @@ class SessionInfo(Outbound):
     created_at: Timestamp
     last_activity_at: Timestamp
     attached: bool = Field(description="Attached to a shopper's desktop cart")
+    page_url: str | None = Field(
+        None, description="Started from the store's own page (the talk panel): that page"
+    )
 
 
 class SessionSummary(SessionInfo):

@@ -46,6 +46,7 @@ from shared_protocol.live import (
 from .. import credentials as cred
 from ..clock import Clock
 from ..config import HubConfig
+from ..domain import conversations
 from ..domain import identity as who
 from ..domain import selling as rules
 from ..domain.selling import Speaker as Speaker
@@ -171,17 +172,21 @@ class Selling:
 
     # ---- public mode --------------------------------------------------------------------------
 
-    async def start(self, store_id: str, cmd: StartSession) -> LiveResult:
-        """A new session with the store; the answer carries its link (shown once)."""
+    async def start(
+        self, store_id: str, cmd: StartSession, sent_from: str | None = None
+    ) -> LiveResult:
+        """A new session with the store; the answer carries its link (shown once). From the
+        store's own page (`page_url`; `sent_from`: the connection's Origin) its origin is kept."""
         await self.open_store(store_id)
+        store = await self._db.read(directory.require_store(store_id))
+        page = conversations.started_from(store.origins, cmd, sent_from)
         now = self._clock.now()
         session_id, secret = cred.new_id("ls"), cred.new_secret()
         label = " ".join(cmd.label.split())
         await self._db.write(
-            selling.start(store_id, session_id, cred.hash_secret(secret), label, now)
+            selling.start(store_id, session_id, cred.hash_secret(secret), label, now, page)
         )
         s = await self._db.read(selling.require_session(session_id))
-        store = await self._db.read(directory.require_store(store_id))
         await self._activity(s)
         return LiveResult(
             id=cmd.id,

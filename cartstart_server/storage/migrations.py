@@ -461,4 +461,15 @@ MIGRATIONS: list[list[str]] = [
         # A rating's second aspect: the connection's quality (the stars rate the call itself).
         "ALTER TABLE call_ratings ADD COLUMN connection INTEGER",
     ],
+    [
+        # Conversations from the store's own pages (docs/agents.md, services/conversations.py):
+        # the visitor's id on the store's site and the origin their talk panel started on (the
+        # only site `navigate` may send them to), and that page's address for the console.
+        # NULL for sessions started on the hub's live page. Later work claims sessions per agent.
+        "ALTER TABLE live_sessions ADD COLUMN visitor_id TEXT",
+        "ALTER TABLE live_sessions ADD COLUMN origin TEXT",
+        "ALTER TABLE live_sessions ADD COLUMN page_url TEXT",
+        """CREATE INDEX live_sessions_visitor ON live_sessions(store_id, visitor_id)
+            WHERE visitor_id IS NOT NULL""",
+    ],
 ]

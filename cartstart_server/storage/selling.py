@@ -51,6 +51,9 @@ class SessionRow:
     visitor_read: int
     store_read: int
     lead: Side
+    visitor_id: str | None  # started from the store's page (the talk panel): who, where
+    origin: str | None
+    page_url: str | None
 
     @classmethod
     def of(cls, row: Row) -> SessionRow:
@@ -70,6 +73,7 @@ class SessionRow:
             created_at=self.created_at,
             last_activity_at=self.last_activity_at,
             attached=self.account_id is not None,
+            page_url=self.page_url,
         )
 
 
@@ -79,11 +83,20 @@ class SessionRow:
 # ---- sessions ------------------------------------------------------------------------------
 
 
-def start(store_id: str, session_id: str, secret_hash: str, label: str, now: float) -> Plan[None]:
+def start(
+    store_id: str,
+    session_id: str,
+    secret_hash: str,
+    label: str,
+    now: float,
+    page: tuple[str | None, str, str] | None = None,
+) -> Plan[None]:
+    """`page`: started from the store's page (visitor id, origin, page address)."""
+    visitor_id, origin, page_url = page or (None, None, None)
     yield Stmt(
         "INSERT INTO live_sessions (id, store_id, secret_hash, label, created_at, "
-        "last_activity_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (session_id, store_id, secret_hash, label, now, now),
+        "last_activity_at, visitor_id, origin, page_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (session_id, store_id, secret_hash, label, now, now, visitor_id, origin, page_url),
     )
 
 

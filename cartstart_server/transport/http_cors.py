@@ -9,6 +9,10 @@
   (`Carts.add_to_cart`).
 - `GET /api/live/stores/{id}` (a store's public live page: is it on, how it looks) follows the
   page rule too: the widget's "Shop live with us" entry asks it from the store's own site.
+- So does what the talk panel (static/talk.js, on the store's own site) needs when it cannot
+  use the WebSocket, and for calls: starting a session (`POST /api/live/stores/{id}/sessions`),
+  the visitor's session routes (`/api/live/session...`, the session link as the bearer) and
+  `GET /api/live/ice-servers`. The store's own live routes and the search stay closed.
 - Everything else (cart, store, accounts) is not for pages: no CORS headers, so browsers keep
   other sites' scripts out.
 - The hub's own pages (the connect page, the console) call it from its own origin: such
@@ -29,7 +33,8 @@ from .http_errors import error_response
 
 PUBLIC_PREFIXES = ("/static/", "/.well-known/cartstart.json")
 PAGE_PREFIX = "/api/page/"
-LIVE_PUBLIC = re.compile(r"^/api/live/stores/[^/]+$")  # the public snapshot (not its sessions)
+LIVE_PUBLIC = re.compile(r"^/api/live/stores/[^/]+(/sessions)?$")  # public snapshot, a start
+LIVE_VISITOR = ("/api/live/session", "/api/live/ice-servers")  # the talk panel's (a link's)
 PREFLIGHT_MAX_AGE = "600"
 
 
@@ -78,7 +83,11 @@ class PageCors:
 
 
 def _for_pages(path: str) -> bool:
-    return path.startswith(PAGE_PREFIX) or LIVE_PUBLIC.match(path) is not None
+    return (
+        path.startswith(PAGE_PREFIX)
+        or path.startswith(LIVE_VISITOR)
+        or LIVE_PUBLIC.match(path) is not None
+    )
 
 
 def _own(scope: Scope) -> str:

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared_protocol import ErrorCode, ProtocolError
 from shared_protocol.calls import AnswerCall, HangUp, IceServers, StartCall
-from shared_protocol.common import Ident
+from shared_protocol.common import Ident, Url
+from shared_protocol.conversations import Navigate
 from shared_protocol.live import (
     Approve,
     Complain,
@@ -43,6 +44,7 @@ from ..services.agents import Agents, ConsoleActor, Permission
 from ..services.availability import Availability
 from ..services.boards import Boards
 from ..services.calls import Calls
+from ..services.conversations import Conversations
 from ..services.identity import Identity, Shopper
 from ..services.selling import Selling, Speaker
 from ..services.streams import Streams
@@ -64,6 +66,8 @@ class AttachIn(BaseModel):
 class StartIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     label: str = Field("", max_length=60, description="How the store will know the visitor")
+    visitor_id: Ident | None = Field(None, description="As start_session on /ws/live")
+    page_url: Url | None = Field(None, description="As start_session on /ws/live")
 
 
 class BoardPostIn(BaseModel):
@@ -83,6 +87,7 @@ def routes(
     selling: Selling,
     boards: Boards,
     calls: Calls,
+    conversations: Conversations,
     streams: Streams,
     availability: Availability,
     limits: Limits,
@@ -107,6 +112,8 @@ def routes(
         match command:
             case StartCall() | AnswerCall() | HangUp() | RateCall() | Complain():
                 return await calls.command(speaker, command)
+            case Navigate():
+                return await conversations.navigate(speaker, command)
             case Search():
                 return await selling.search(speaker.store_id, command)
             case Post():
@@ -174,9 +181,11 @@ def routes(
         return await selling.public(store_id, as_store=False, command_id=None)
 
     @router.post("/api/live/stores/{store_id}/sessions", status_code=201)
-    async def start(store_id: Ident, body: StartIn) -> LiveResult:
-        """Open a session; keep the answer's `link` (it is shown once)."""
-        return await selling.start(store_id, StartSession(id="start-http", label=body.label))
+    async def start(request: Request, store_id: Ident, body: StartIn) -> LiveResult:
+        """Open a session; keep the answer's `link` (it is shown once). From the store's own
+        page (the talk panel, when it polls): `page_url` and `visitor_id`."""
+        start = StartSession(id="start-http", **body.model_dump())
+        return await selling.start(store_id, start, request.headers.get("Origin"))
 
     @router.get("/api/live/stores/{store_id}/search")
     async def search(

@@ -15,6 +15,7 @@ from websockets.exceptions import ConnectionClosed
 from shared_protocol import Channel, ErrorCode, ProtocolError
 from shared_protocol.calls import AnswerCall, HangUp, Media, Rtc, StartCall
 from shared_protocol.common import Ack, Hello
+from shared_protocol.conversations import Navigate
 from shared_protocol.live import (
     Approve,
     Complain,
@@ -49,6 +50,7 @@ from shared_protocol.live import (
 from ..services.agents import Agents
 from ..services.boards import Boards
 from ..services.calls import Calls
+from ..services.conversations import Conversations
 from ..services.identity import Identity
 from ..services.selling import Selling, Speaker
 from ..services.streams import Callback, Frame, Streams
@@ -82,6 +84,7 @@ LiveMessage = (
     | Search
     | OrderNow
     | DeleteSession
+    | Navigate
 )
 Role = Literal["visitor", "store", "public", "lobby"]
 CLOSE_GONE = 4410  # the session was deleted (4000-4999: for applications)
@@ -100,6 +103,7 @@ class LiveSession(StreamSession[LiveMessage]):
         selling: Selling,
         boards: Boards,
         calls: Calls,
+        conversations: Conversations,
         streams: Streams,
     ) -> None:
         super().__init__(conn, wiring, streams)
@@ -108,6 +112,7 @@ class LiveSession(StreamSession[LiveMessage]):
         self.selling = selling
         self.boards = boards
         self.calls = calls
+        self.conversations = conversations
         self.role: Role = "public"
         self.store_id = ""
         self.speaker: Speaker | None = None
@@ -221,7 +226,11 @@ class LiveSession(StreamSession[LiveMessage]):
             case StartSession():
                 if self.role != "public":
                     raise _wrong_role("start a session", "public mode (no token, a store_id)")
-                result = await self.selling.start(self.store_id, message)
+                origin = self.conn.request.headers.get("Origin") if self.conn.request else None
+                result = await self.selling.start(self.store_id, message, origin)
+                await self.send(result.model_dump_json())
+            case Navigate():
+                result = await self.conversations.navigate(self._in_session(message), message)
                 await self.send(result.model_dump_json())
             case Say() | MarkRead() | Present() | Take() | PutBack() | OrderNow():
                 result = await self.selling.command(self._in_session(message), message)

@@ -73,6 +73,8 @@ export interface SessionInfo {
   created_at: number;
   last_activity_at: number;
   attached: boolean;
+  /** Started from the store's own page (the talk panel): that page's address. */
+  page_url?: string | null;
 }
 
 export interface SessionSummary extends SessionInfo {
@@ -244,7 +246,8 @@ export type LiveEvent =
   | { type: "session_attached"; seq: number }
   | { type: "session_deleted"; seq: number; by: Side }
   | { type: "call"; seq: number; call: CallInfo }
-  | { type: "rated"; seq: number; rating: CallRating };
+  | { type: "rated"; seq: number; rating: CallRating }
+  | { type: "navigated"; seq: number; url: string; by: Side };
 
 /** Ephemeral signals (no seq). */
 export type LiveSignal =
@@ -267,6 +270,8 @@ export interface LiveResult {
   order?: LiveOrder | null;
   call?: CallInfo | null;
   rating?: CallRating | null;
+  /** navigate: the address the visitor's page is sent to. */
+  url?: string | null;
 }
 
 export interface SearchResults {

@@ -218,7 +218,7 @@ async function offerLive() {
   if (liveAsked || !storeId) return;
   liveAsked = true;
   const live = new URL(`live/${encodeURIComponent(storeId)}`, HUB);
-  showTalk = talkEntry(live, text);
+  showTalk = talkEntry(HUB, storeId, text, (message) => notice.say(message));
   reportPresence = presence(storeId, { send: (r) => transport.presence(r), forget: (id) => transport.forgetMe(storeId, id) }, notice, text);
   transport.watchTalk(storeId);
   try {

@@ -1,39 +1,76 @@
-// "Talk to us" (docs/storefront.md): shown only while one of the store's agents is available,
-// hidden again at once when none is (the hub's `talk`, no reload). Into the page's own
-// `[data-cartstart-talk]` elements when it has some, else one link floating at the window's
-// corner. Until the widget has its own chat panel, it opens the store's live page, where the
-// visitor starts a chat with the store.
+// "Talk to us" (docs/storefront.md): shown while one of the store's agents is available, hidden
+// again at once when none is (the hub's `talk`, no reload), and always while this site keeps a
+// conversation with the store. Into the page's own `[data-cartstart-talk]` elements when it has
+// some, else one link floating at the window's corner. A click opens the talk panel on this page
+// (static/talk.js, loaded with import() the first time: the widget stays small); the link's
+// address is the store's hosted live page, for a middle click or a new tab.
+
+import { keptLink, wasOpen } from "../shared/talk-keys.js";
 
 /** @typedef {import("../shared/protocol").Talk} Talk */
 /** @typedef {import("./texts.js").Translate} Translate */
+/** @typedef {{open: (opener?: HTMLElement | null) => void, resume: (openNow: boolean) => void}} Panel */
 
 /**
- * @param {URL} url the hub's /live/<store_id>
+ * @param {URL} hub
+ * @param {string} storeId
  * @param {Translate} text
+ * @param {(message: string) => void} say the page's notice
  * @returns {(talk: Talk) => void} shows or hides the entry; older versions are ignored
  */
-export function talkEntry(url, text) {
+export function talkEntry(hub, storeId, text, say) {
   let version = -1;
   /** @type {HTMLElement[]} */
   let places = [];
+  /** @type {Promise<Panel> | null} */
+  let loading = null;
+  const panel = () => {
+    if (!loading) {
+      const url = new URL("static/talk.js", hub).href;
+      loading = import(/* webpackIgnore: true */ url).then((m) => /** @type {Panel} */ (m.talkPanel({ hub, storeId, entries: places })));
+      loading.catch(() => (loading = null)); // asked again on the next click
+    }
+    return loading;
+  };
+  /** @param {MouseEvent} event @param {HTMLElement} a */
+  const clicked = (event, a) => {
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return; // a new tab: the hosted page
+    event.preventDefault();
+    panel().then(
+      (p) => p.open(a),
+      () => say(text("talkFailed")),
+    );
+  };
+  const show = (/** @type {Talk | null} */ talk) => {
+    if (places.length === 0) places = build(new URL(`live/${encodeURIComponent(storeId)}`, hub), text, clicked);
+    const kept = keptLink(storeId) !== null;
+    for (const place of places) place.hidden = !(kept || (talk?.enabled && talk.available));
+  };
+  // A conversation kept on this site: the panel follows it now (unread counts, the store's
+  // pushes), open if it was open on the page before.
+  if (keptLink(storeId) !== null) {
+    show(null);
+    panel().then((p) => p.resume(wasOpen(storeId)), () => {});
+  }
   return (talk) => {
     if (talk.version < version) return;
     version = talk.version;
-    if (places.length === 0) places = build(url, text);
-    for (const place of places) place.hidden = !(talk.enabled && talk.available);
+    show(talk);
   };
 }
 
 /**
- * @param {URL} url
+ * @param {URL} url the store's hosted live page
  * @param {Translate} text
+ * @param {(event: MouseEvent, a: HTMLElement) => void} clicked
  */
-function build(url, text) {
+function build(url, text, clicked) {
   /** @type {HTMLElement[]} */
   const places = Array.from(document.querySelectorAll("[data-cartstart-talk]"));
   if (places.length === 0) {
     const floating = document.createElement("a");
     floating.className = "cartstart-talk-floating";
+    floating.hidden = true;
     document.body.append(floating);
     places.push(floating);
   }
@@ -41,13 +78,8 @@ function build(url, text) {
     const a = place instanceof HTMLAnchorElement ? place : place.appendChild(document.createElement("a"));
     a.classList.add("cartstart-talk");
     a.href = url.href;
-    a.target = "_blank";
-    a.rel = "noopener";
     if (!a.textContent?.trim()) a.textContent = text("talk");
-    const hint = document.createElement("span");
-    hint.className = "cartstart-hidden";
-    hint.textContent = ` ${text("newTab")}`;
-    a.append(hint);
+    a.addEventListener("click", (event) => clicked(event, a));
   }
   return places;
 }

@@ -35,6 +35,7 @@ export const TEXT = {
   forgetKeep: "Keep",
   forgotten: "Done: this shop no longer keeps your visits, and its staff no longer see you.",
   forgetFailed: "Could not forget your visits: {reason}",
+  talkFailed: "The chat could not be opened. Check your connection and try again.",
 };
 
 // The keys these words had before "connect" replaced "pair" and "link": a shop's translation

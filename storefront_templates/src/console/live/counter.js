@@ -20,6 +20,8 @@ const SEARCH_DELAY_MS = 250;
  * @property {(message: string) => void} error
  * @property {(product: LiveProduct) => void} known a product seen (for the gallery's words)
  * @property {(productId: string) => number} held how many the session cart holds
+ * @property {(product: LiveProduct) => {label: string, run: () => void, aria: string} | null} pageAction
+ *   "Send to its page", for a visitor on the store's site (live/navigate.js)
  */
 
 export class CounterView {
@@ -106,6 +108,7 @@ export class CounterView {
           action("Present", () => this.present(p.product_id, p.name), { "aria-label": `Present ${p.name}` }, true),
           action("Show", () => this.ctx.show(p), { "aria-label": `Show ${p.name} to the visitor`, ...(this.ctx.leading() ? {} : { disabled: "" }) }),
           action("Pin", () => this.pin(p), { "aria-label": `Pin ${p.name} on the session board` }),
+          ...this.pageActions(p),
         ]),
       ),
     );
@@ -172,6 +175,7 @@ export class CounterView {
         action("Put in cart", () => this.take(p), { "aria-label": `Put ${p.name} in the visitor's cart` }, true),
         action("Show", () => this.ctx.show(p), { "aria-label": `Show ${p.name} to the visitor`, ...(this.ctx.leading() ? {} : { disabled: "" }) }),
       ];
+      actions.push(...this.pageActions(p));
       if (p.page_url) actions.push(outLink("Product page", p.page_url));
       const held = this.ctx.held(p.product_id);
       const meta = `${productMeta(p, false)}${held ? ` · ${held} in the visitor's cart` : ""}`;
@@ -179,6 +183,12 @@ export class CounterView {
     }
     this.list.replaceChildren(...rows);
     this.empty.hidden = rows.length > 0;
+  }
+
+  /** @param {LiveProduct} p */
+  pageActions(p) {
+    const page = this.ctx.pageAction(p);
+    return page ? [action(page.label, page.run, { "aria-label": page.aria })] : [];
   }
 
   /** @param {LiveProduct} p */

@@ -101,6 +101,8 @@ export class LobbyView {
       row.append(el("span", name, { class: "who" }), when, preview);
       if (unread) row.append(el("span", String(unread), { class: "badge", "aria-label": `${unread} unread` }));
       else row.append(el("span"));
+      // Started from the store's own page (the talk panel): which one.
+      if (s.page_url) row.append(el("span", `From your site: ${s.page_url}`, { class: "site" }));
       row.addEventListener("click", () => this.onOpen(s));
       const li = el("li");
       li.append(row);

@@ -14,8 +14,9 @@ import { ChatView } from "./chat.js";
 import { CounterView } from "./counter.js";
 import { GalleryView } from "./gallery.js";
 import { LiveLink } from "./link.js";
+import { SendToPage } from "./navigate.js";
 import { postForm } from "./post.js";
-import { action, clock, widgetItem } from "./render.js";
+import { action, clock, outLink, widgetItem } from "./render.js";
 import { reasonOf, visitorName } from "./words.js";
 
 /** @typedef {import("./types").SessionMessage} SessionMessage */
@@ -82,7 +83,9 @@ export class SessionView {
       leading: () => this.gallery.lead === "store",
       pin: (p) => this.post({ kind: "product", product_id: p.product_id }),
       held: (id) => this.cart.held(id),
+      pageAction: (p) => this.sendToPage.productAction(p),
     });
+    this.sendToPage = new SendToPage({ command, info: () => this.info, said: (m) => (this.counter.status.textContent = m) });
     this.cart = new CartView({ command, error: showError });
     this.call = storeCall({
       hub: env.hub,
@@ -150,6 +153,7 @@ export class SessionView {
     this.id = "";
     this.info = null;
     this.confirm.close();
+    this.sendToPage.dialog.close();
     this.chat.clearTyping();
   }
 
@@ -260,6 +264,11 @@ export class SessionView {
     byId("session-title", HTMLHeadingElement).textContent = name;
     const attached = this.info.attached ? " · in the visitor's desktop cart too" : "";
     byId("session-meta", HTMLSpanElement).textContent = `Started ${clock(this.info.created_at)}${attached}`;
+    // Started from the store's own page (the talk panel): which one, as text and a link.
+    const from = byId("session-page", HTMLParagraphElement);
+    from.hidden = !this.info.page_url;
+    from.replaceChildren(...(this.info.page_url ? ["From your site: ", outLink(this.info.page_url, this.info.page_url)] : []));
+    this.sendToPage.draw();
   }
 
   /** @param {boolean} visitorHere */
