@@ -166,6 +166,14 @@ def unknown_invite() -> ProtocolError:
 
 # ---- the invitation email ------------------------------------------------------------------
 
+
+def link_is_known(listen_host: str, public_url: str | None) -> bool:
+    """Whether the hub knows an address of its console that works for whoever reads the email:
+    its `public_http_url`, or the one host it listens on. Listening on every interface
+    (0.0.0.0, ::) without `public_http_url`, it could only guess (127.0.0.1, useless elsewhere)."""
+    return bool(public_url) or listen_host not in ("0.0.0.0", "::", "")
+
+
 _SPACE = re.compile(r"[\s\x00-\x1f\x7f]+")
 
 

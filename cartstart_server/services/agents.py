@@ -103,13 +103,16 @@ class Agents:
         expires_at = now + rules.INVITE_TTL
         base = self.console_url
         url = f"{base.rstrip('/')}/console#invite={code}" if base else None
+        # Without an address others can open, the link goes to the owner only, not by email.
+        known = rules.link_is_known(self.config.host, self.config.public_http_url)
+        mailed = url is not None and known
 
         def adding() -> Plan[None]:
             yield from storage.create_agent(agent)
             yield from storage.create_invite(
                 cred.hash_secret(code), agent.id, store_id, now, expires_at
             )
-            if url is not None:  # without the hub's address there is no link to send
+            if mailed and url is not None:
                 subject, body = rules.invite_email(
                     store_name=store.name,
                     agent_name=name,
@@ -120,7 +123,7 @@ class Agents:
                 yield from outbound_queue.queued_mail(email, subject, body, now)
 
         await self.db.write(adding())
-        if url is not None:
+        if mailed:
             self._on_queued()
         log.info("agent added", extra={"store": store_id, "agent": agent.id})
         return AddedAgent(
@@ -128,7 +131,7 @@ class Agents:
             invite_code=code,
             invite_url=url,
             invite_expires_at=expires_at,
-            invite_emailed=url is not None and bool(self.config.smtp_host),
+            invite_emailed=mailed and bool(self.config.smtp_host),
         )
 
     async def change_role(
