@@ -94,13 +94,18 @@ def wrong_sign_in() -> ProtocolError:
 
 # Sign-in throttling: this many sign-ins per (store, email) in a window that starts at the
 # first of them; the next ones wait for the window's end. A successful sign-in starts afresh.
-SIGN_IN_ATTEMPTS = 5
+SIGN_IN_ATTEMPTS = 5  # per (store, email) from one client address
+# Per (store, email) from every address together: a stranger who knows an owner's email can
+# lock out only their own address, and many addresses together are slowed, not let through.
+SIGN_IN_ATTEMPTS_ALL = 50
 SIGN_IN_WINDOW = 15 * 60.0
 
 
-def throttled(attempts: int, window_start: float, now: float) -> float | None:
+def throttled(
+    attempts: int, window_start: float, now: float, limit: int = SIGN_IN_ATTEMPTS
+) -> float | None:
     """Seconds to wait when this attempt (the `attempts`-th of its window) is one too many."""
-    if attempts <= SIGN_IN_ATTEMPTS:
+    if attempts <= limit:
         return None
     return max(1.0, window_start + SIGN_IN_WINDOW - now)
 

@@ -185,11 +185,12 @@ class Agents:
         return await self._issue(agent, label)
 
     async def sign_in(
-        self, store_id: str, email: str, password: str, label: str = ""
+        self, store_id: str, email: str, password: str, label: str = "", client: str = ""
     ) -> IssuedAgentSession:
         """An unknown store or email is as slow as a wrong password, and gets the same answer.
-        Too many attempts for the same (store, email) are `rate_limited`, before any look-up."""
-        await self.throttle.attempt(store_id, email)
+        Too many attempts for the same (store, email), from `client` (its address) or from
+        everyone, are `rate_limited`, before any look-up."""
+        await self.throttle.attempt(store_id, email, client)
         agent = await self.db.read(storage.agent_by_email(store_id, normalize_email(email)))
         if self._dummy_hash is None:  # at the hub's own cost, so "no such agent" is as slow
             self._dummy_hash = await asyncio.to_thread(
@@ -199,7 +200,7 @@ class Agents:
         ok = await asyncio.to_thread(cred.verify_password, password, stored)
         if agent is None or agent.password_hash is None or not ok:
             raise rules.wrong_sign_in()
-        await self.throttle.succeeded(store_id, email)
+        await self.throttle.succeeded(store_id, email, client)
         return await self._issue(agent, label)
 
     async def _issue(self, agent: AgentRow, label: str) -> IssuedAgentSession:
