@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
@@ -75,6 +75,9 @@ class Agents:
         self._identity = identity
         self.throttle = SignInThrottle(db, clock)
         self._on_queued = on_queued  # wakes the outbound dispatcher after an email is queued
+        # Told (store, agent) after an agent is added, changed or removed, so open Workspaces
+        # show the team as it is (hub.py wires Availability's announcement in).
+        self.on_team_changed: Callable[[str, str], Awaitable[object]] | None = None
         self._dummy_hash: str | None = None
         # The hub's address for invitation links: public_http_url, else what the running hub
         # advertises (set by HubServer and the command line once they know it).
@@ -126,6 +129,7 @@ class Agents:
         if mailed:
             self._on_queued()
         log.info("agent added", extra={"store": store_id, "agent": agent.id})
+        await self._team_changed(store_id, agent.id)
         return AddedAgent(
             agent=agent_view(agent),
             invite_code=code,
@@ -146,6 +150,7 @@ class Agents:
         agent, _ = await self._revoking(
             storage.set_role(store_id, agent_id, role, now), lambda result: result[1]
         )
+        await self._team_changed(store_id, agent_id)
         return agent_view(agent)
 
     async def remove(self, store_id: str, agent_id: str) -> None:
@@ -153,6 +158,16 @@ class Agents:
         now = self.clock.now()
         await self._revoking(storage.remove_agent(store_id, agent_id, now), lambda gone: gone)
         log.info("agent removed", extra={"store": store_id, "agent": agent_id})
+        await self._team_changed(store_id, agent_id)
+
+    async def _team_changed(self, store_id: str, agent_id: str) -> None:
+        """Done already: a desk not told (the broker away) reads the team again when it can."""
+        if self.on_team_changed is None:
+            return
+        try:
+            await self.on_team_changed(store_id, agent_id)
+        except Exception:
+            log.exception("could not tell the workspaces about a team change")
 
     async def _revoking(self, plan: Plan[T], token_ids: Callable[[T], list[str]]) -> T:
         """Run `plan`, and the journal rows for the agent tokens it revoked, in one

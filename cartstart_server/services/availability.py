@@ -156,6 +156,10 @@ class Availability:
         connected = set((await self._roster.all(roster_agents(store_id))).values())
         return workspace, [rules.agent_view(r, r.agent_id in connected) for r in rows]
 
+    async def team_changed(self, store_id: str, agent_id: str) -> DeskAgent | None:
+        """An agent was added, changed role or removed (services/agents.py)."""
+        return await self._changed(store_id, agent_id)
+
     async def _changed(self, store_id: str, agent_id: str) -> DeskAgent | None:
         """An agent's desk or status changed: desks hear the agent as they are now, pages the
         store's talk state if it flipped."""
