@@ -62,10 +62,11 @@ async def shopper_page(browser: Browser, shop: Shop, at: float) -> Page:
     return page
 
 
-async def at(page: Page, shop: Shop, when: float) -> None:
-    """The hub's clock and the page's at `when`."""
+async def at(pages: list[Page], shop: Shop, when: float) -> None:
+    """The hub's clock and the pages' at `when`."""
     shop.clock.set(when)
-    await page.clock.set_fixed_time(when)
+    for page in pages:
+        await page.clock.set_fixed_time(when)
 
 
 async def test_a_shopper_calls_support_sees_the_credit_the_report_and_the_answer(
@@ -108,6 +109,7 @@ async def test_a_shopper_calls_support_sees_the_credit_the_report_and_the_answer
 
         # The call: asked, answered by Sam; the credit ticks on the page's clock.
         await lobby_row(agent, "Ana").click()
+        await agent.clock.set_fixed_time(t0)
         await support.get_by_role("button", name="Ask for support").click()
         await agent.locator("#live-call").get_by_role("button", name="Accept").click()
         await expect(visitor.locator("#live-call .call-status")).to_have_text(
@@ -116,21 +118,29 @@ async def test_a_shopper_calls_support_sees_the_credit_the_report_and_the_answer
         credit = support.get_by_role("group", name="Support credit")
         await expect(credit.locator(".support-left")).to_have_text("€1.50")
         await expect(support.get_by_role("button", name="Ask for support")).to_be_hidden()
-        await at(visitor, shop, t0 + 30)
+        await at([visitor, agent], shop, t0 + 30)
         await expect(credit.locator(".support-left")).to_have_text("€1.20")
         await expect(credit.locator(".support-time")).to_have_text("0:30")
         await expect(support.locator(".support-warning")).to_be_hidden()
+        # The support agent's console ticks the same credit.
+        desk_credit = agent.get_by_role("group", name="Support credit")
+        await expect(desk_credit.locator(".support-left")).to_have_text("1.20 EUR")
+        await expect(desk_credit.locator(".support-warning")).to_be_hidden()
 
         # A minute before the end: the warning, said as an alert.
-        await at(visitor, shop, t0 + 90)
+        await at([visitor, agent], shop, t0 + 90)
         warning = support.locator(".support-warning")
         await expect(warning).to_contain_text("About one minute of credit left")
         await expect(warning).to_have_attribute("role", "alert")
         await expect(credit.locator(".support-left")).to_have_text("€0.60")
+        await expect(desk_credit.locator(".support-left")).to_have_text("0.60 EUR")
+        await expect(desk_credit.get_by_role("alert")).to_contain_text(
+            "About one minute of the shopper's credit left"
+        )
         await visitor.screenshot(path=str(_shot_dir() / "support-call-credit.png"))
 
         # The credit runs out: the hub ends the call; the page says why and reports.
-        await at(visitor, shop, t0 + 150)
+        await at([visitor, agent], shop, t0 + 150)
         await expect(visitor.locator("#live-call .call-ended")).to_have_text(
             "The call ended after 2:30: your support credit ran out. "
             f"Buy more credit or ask {STORE} to call again."
@@ -141,6 +151,7 @@ async def test_a_shopper_calls_support_sees_the_credit_the_report_and_the_answer
         await expect(report.locator(".report-left")).to_have_text("€0.00")
         await expect(report).to_contain_text("The call ended when your credit ran out.")
         await expect(credit).to_be_hidden()
+        await expect(desk_credit).to_be_hidden()
 
         # The rating, with the connection's stars beside the call's.
         form = visitor.get_by_role("form", name=f"How was your call with {STORE}?")

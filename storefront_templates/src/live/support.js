@@ -13,6 +13,7 @@
 
 import { duration } from "../shared/call-words.js";
 import { commandId } from "../shared/commands.js";
+import { creditLeft } from "../shared/credit.js";
 import { injectStyle } from "../shared/style.js";
 import { clock, el, money } from "./dom.js";
 import { words } from "./texts.js";
@@ -23,7 +24,6 @@ import { words } from "./texts.js";
 /** @typedef {import("./types").SessionSupport} SessionSupport */
 /** @typedef {import("./types").SupportEvent} SupportEvent */
 /** @typedef {import("./types").SupportReport} SupportReport */
-/** @typedef {import("../shared/protocol").Money} Money */
 
 const MAX_COMPLAINT = 2000;
 
@@ -52,19 +52,6 @@ const CSS = `
 :where(.complaint-list .complaint-answer) { border-left: 3px solid var(--cartstart-accent, #1a7f37); padding-left: 0.5rem; margin-top: 0.25rem; }
 :where(.complaint-meta) { font-size: 0.85rem; color: var(--muted, #55575c); }
 `;
-
-/**
- * The credit left at `now` under a plan: the price of the whole seconds since the answer,
- * rounded up to the cent, taken from the balance (never below zero).
- * @param {CreditPlan} plan
- * @param {number} now the hub's time, seconds
- * @returns {Money}
- */
-export function creditLeft(plan, now) {
-  const seconds = Math.max(0, Math.floor(now - plan.answered_at));
-  const used = Math.ceil((plan.price_per_minute.amount * seconds) / 60);
-  return { amount: Math.max(0, plan.balance.amount - used), currency: plan.balance.currency };
-}
 
 /** @param {SupportReport} report */
 export function reportWhy(report) {
