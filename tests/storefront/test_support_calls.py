@@ -137,7 +137,7 @@ async def test_a_shopper_calls_support_sees_the_credit_the_report_and_the_answer
         await expect(desk_credit.get_by_role("alert")).to_contain_text(
             "About one minute of the shopper's credit left"
         )
-        await visitor.screenshot(path=str(_shot_dir() / "support-call-credit.png"))
+        await visitor.locator("#talk").screenshot(path=str(_shot_dir() / "support-call-credit.png"))
 
         # The credit runs out: the hub ends the call; the page says why and reports.
         await at([visitor, agent], shop, t0 + 150)
@@ -189,7 +189,8 @@ async def test_a_shopper_calls_support_sees_the_credit_the_report_and_the_answer
         )
         assert r.status_code == 200, r.text
         await expect(mine.locator(".complaint-answer")).to_have_text(f"{STORE} answered: {answer}")
-        await visitor.screenshot(path=str(_shot_dir() / "support-call-report.png"))
+        await support.evaluate("box => box.scrollIntoView({ block: 'start' })")
+        await visitor.locator("#talk").screenshot(path=str(_shot_dir() / "support-call-report.png"))
 
         # A reload shows the report and the answer again; the rating is not asked again.
         await visitor.reload()

@@ -30,6 +30,7 @@ const MAX_COMPLAINT = 2000;
 const CSS = `
 :where(.support) { border: 1px solid var(--line, #e1dfd8); border-radius: 10px; padding: 0.6rem 0.8rem; margin: 0.5rem 0; background: #fff; color: var(--ink, #1d1d1f); }
 :where(.support p) { margin: 0.2rem 0; }
+:where(.call-place[data-support="running"] .call-time) { display: none; }
 :where(.support h3) { font-size: 1rem; margin: 0 0 0.3rem; }
 :where(.support-row) { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; }
 :where(.support-credit) { display: flex; gap: 1.2rem; font-variant-numeric: tabular-nums; }
@@ -108,6 +109,7 @@ export class SupportPanel {
       this.warning,
       this.report,
     );
+    this.callPlace = callPlace; // during a support call the plan's time replaces the call's own
     callPlace.after(this.box);
 
     this.about = ["answers", "support"].map((value) =>
@@ -224,10 +226,15 @@ export class SupportPanel {
     const s = this.support;
     this.box.hidden = !s;
     this.complaintBox.hidden = !s || (!s.last_report && this.complaints.size === 0);
-    if (!s) return;
+    if (!s) {
+      delete this.callPlace.dataset.support;
+      return;
+    }
     const store = this.env.storeName();
     const call = this.env.call.current;
     const running = Boolean(s.plan);
+    if (running) this.callPlace.dataset.support = "running";
+    else delete this.callPlace.dataset.support;
     const minutes = s.price_per_minute.amount ? Math.floor(s.balance.amount / s.price_per_minute.amount) : 0;
     this.offer.textContent = running
       ? `Support call with ${store}: ${money(s.plan?.price_per_minute ?? s.price_per_minute)} a minute, from your credit.`
