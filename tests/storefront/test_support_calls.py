@@ -9,6 +9,7 @@ alert() or confirm(); no uncaught error."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from cartstart_server.domain.tickets import cart_ref
 from cartstart_server.storage.sql import Plan, Stmt
 from tests.helpers.peers import sign_up
 from tests.storefront import live_helpers as page_ui
-from tests.storefront.conftest import TEST_CATALOGUE, Shop
+from tests.storefront.conftest import TEST_CATALOGUE, Shop, new_page
 from tests.storefront.console_live_helpers import lobby_row
 from tests.storefront.test_live_calls import watch
 from tests.storefront.test_talk_entry import agent_console, workspace_on
@@ -210,3 +211,56 @@ def _shot_dir() -> Path:
     out = Path(__file__).resolve().parents[2] / "build" / "support-shots"
     out.mkdir(parents=True, exist_ok=True)
     return out
+
+
+async def test_the_talk_panel_calls_support_with_the_same_parts(
+    call_browser: Browser, shop: Shop
+) -> None:
+    """The talk panel on the store's own page reuses the hosted page's support parts: its
+    conversation, once attached to a signed-in shopper's cart, offers support; the call shows
+    the credit; the report follows the end."""
+    trouble: list[str] = []
+    async with httpx.AsyncClient(base_url=shop.hub.http_url, timeout=10) as http:
+        agent = await support_agent(call_browser, shop, http)
+        watch(agent, trouble)
+        visitor = await new_page(call_browser)
+        watch(visitor, trouble)
+        await visitor.goto(shop.page_url("/products/mug"))
+        await visitor.get_by_role("link", name="Talk to us").click()
+        talk = visitor.get_by_role("dialog", name=f"Talk to {STORE}")
+        box = talk.get_by_label("Your message")
+        await box.fill("Can you help me glaze it?")
+        await box.press("Enter")
+        await expect(talk.get_by_role("log")).to_contain_text("Can you help me glaze it?")
+        support = talk.get_by_role("region", name="Support calls")
+        await expect(support).to_be_hidden()  # a guest's conversation
+        link = await visitor.evaluate(
+            f"() => localStorage.getItem('cartstart.talk.{shop.store_id}')"
+        )
+        ana = await sign_up(http, "ana@example.org")
+        r = await http.post("/api/cart/live-sessions", json={"link": link}, headers=ana.auth)
+        assert r.status_code == 201, r.text
+        await expect(support).to_contain_text("Your credit: €0.00.")
+        r = await http.post(
+            f"/api/stores/{shop.store_id}/support/credit",
+            json={"cart_ref": cart_ref(shop.store_id, ana.cart_id), "amount": 600, "reason": "x"},
+            headers={"Authorization": f"Bearer {shop.key}"},
+        )
+        assert r.status_code == 200, r.text
+        await visitor.reload()
+        await expect(support).to_contain_text("Your credit: €6.00, about 10 minutes.")
+        await lobby_row(agent, "Visitor").click()
+        await support.get_by_role("button", name="Ask for support").click()
+        await agent.locator("#live-call").get_by_role("button", name="Accept").click()
+        credit = support.get_by_role("group", name="Support credit")
+        await expect(credit.locator(".support-left")).to_have_text(re.compile(r"^€\d\.\d\d$"))
+        shop.clock.advance(20)
+        await agent.locator("#live-call").get_by_role("button", name="Hang up").click()
+        report = support.locator(".support-report")
+        await expect(report.locator(".report-duration")).to_have_text("0:20")
+        await expect(report.locator(".report-used")).to_have_text("€0.20")
+        await expect(report.locator(".report-left")).to_have_text("€5.80")
+        await expect(
+            talk.get_by_role("form", name="Not happy with this support call?")
+        ).to_be_visible()
+    assert trouble == []
