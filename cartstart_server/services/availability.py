@@ -131,7 +131,7 @@ class Availability:
         for key in await self._roster.keys(ROSTER_AGENTS):
             store_id = store_of_roster(key)
             for field in await self._roster.stale(key, before):
-                if await self._roster.drop(key, field):  # true on one node only
+                if await self._roster.drop(key, field, before):  # true on one node only
                     dropped += 1
                     await self._changed(store_id, field.partition("/")[0])
         return dropped
