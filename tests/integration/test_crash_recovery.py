@@ -25,8 +25,10 @@ async def hub_proc(tmp_path: Path) -> AsyncIterator[HubProcess]:
     await proc.stop()
 
 
-async def setup_shop(data_dir: Path, http: httpx.AsyncClient) -> tuple[str, dict[str, str]]:
-    store_id, key = add_store(data_dir, "Shop", "--ttl", str(TTL))
+async def setup_shop(
+    data_dir: Path, http: httpx.AsyncClient, ttl: float = TTL
+) -> tuple[str, dict[str, str]]:
+    store_id, key = add_store(data_dir, "Shop", "--ttl", str(ttl))
     auth = {"Authorization": f"Bearer {key}"}
     products = [
         {"id": pid, "name": pid, "price": {"amount": 100, "currency": "EUR"}}
@@ -66,7 +68,8 @@ async def test_sigkill_keeps_tickets_and_retries_apply_once(
 ) -> None:
     await hub_proc.start()
     http = httpx.AsyncClient(base_url=hub_proc.http_url, timeout=10)
-    store_id, _ = await setup_shop(tmp_path, http)
+    # Long enough for a kill and a restart on a loaded machine before the holds expire.
+    store_id, _ = await setup_shop(tmp_path, http, ttl=8.0)
     alice = await sign_up(http, "alice@example.org")
     r = await http.post(
         "/api/cart/commands", json=reserve(store_id, "mug", "crash-mug-1"), headers=alice.auth
