@@ -472,4 +472,22 @@ MIGRATIONS: list[list[str]] = [
         """CREATE INDEX live_sessions_visitor ON live_sessions(store_id, visitor_id)
             WHERE visitor_id IS NOT NULL""",
     ],
+    [
+        # Taking conversations (docs/agents.md "Taking a visitor", storage/claims.py): who holds
+        # a session and since when (NULL: free for any agent). The partial index serves an
+        # agent's own conversations and their count.
+        "ALTER TABLE live_sessions ADD COLUMN agent_id TEXT",
+        "ALTER TABLE live_sessions ADD COLUMN claimed_at REAL",
+        """CREATE INDEX live_sessions_agent ON live_sessions(agent_id)
+            WHERE agent_id IS NOT NULL""",
+        # An agent's cap on parallel chats and how many they hold: one conditional UPDATE
+        # (open_chats < chat_cap) decides a claim on every engine and node.
+        """ALTER TABLE agents ADD COLUMN chat_cap INTEGER NOT NULL DEFAULT 3
+            CHECK (chat_cap BETWEEN 1 AND 20)""",
+        """ALTER TABLE agents ADD COLUMN open_chats INTEGER NOT NULL DEFAULT 0
+            CHECK (open_chats >= 0)""",
+        # One call per agent (ringing or running): the backstop of storage/calls.agent_busy.
+        """CREATE UNIQUE INDEX live_calls_agent_one ON live_calls(agent_id)
+            WHERE state <> 'ended' AND agent_id IS NOT NULL""",
+    ],
 ]
