@@ -260,3 +260,50 @@ async def test_the_owner_sets_an_agents_chat_cap(
     assert (
         await http.put(url, json={"chat_cap": 2}, headers={"Authorization": f"Bearer {key}"})
     ).status_code == 204
+
+
+async def test_a_running_call_is_told_to_the_desks_and_its_visitor_asks_ana_busy(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    store_id, _, ana, bo, _ = await team(server, http)
+    first = await start_from_page(server, store_id, f"{SHOP}/products/mug", visitor_id="v-one00001")
+    second = await start_from_page(
+        server, store_id, f"{SHOP}/products/mug", visitor_id="v-two00002"
+    )
+    one_id, two_id = first["session"]["session_id"], second["session"]["session_id"]
+    async with (
+        desk(server, ana["token"]) as (d_ana, _),
+        desk(server, bo["token"]) as (d_bo, _),
+        peer(server, "live") as ana_live,
+        peer(server, "live", origin=SHOP) as visitor,
+        peer(server, "live", origin=SHOP) as other,
+    ):
+        for s in (one_id, two_id):
+            assert (await d_ana.command(claim(s)))["type"] == "result"
+        await live_hello(ana_live, token=ana["token"], session_id=one_id)
+        await until(ana_live, "live_snapshot")
+        await live_hello(visitor, token=first["link"])
+        await until(visitor, "live_snapshot")
+        rang = await ana_live.command({"type": "call", "id": cid()})
+        call_id = rang["call"]["call_id"]
+        joined = await visitor.command(
+            {"type": "answer_call", "id": cid(), "call_id": call_id, "accept": True}
+        )
+        assert joined["call"]["state"] == "active", joined
+        # Bo's desk hears the visitor in a call (the console then leaves them out of the list).
+        while not (heard := await until(d_bo, "session_activity"))["session"]["in_call"]:
+            pass
+        assert heard["session"]["session_id"] == one_id
+        # The visitor of Ana's other conversation asks: Ana is busy, the call ends as busy.
+        await live_hello(other, token=second["link"])
+        await until(other, "live_snapshot")
+        asked = await other.command({"type": "call", "id": cid()})
+        assert (asked["call"]["state"], asked["call"]["end_reason"]) == ("ended", "busy"), asked
+        # Hung up: the desks hear the call over.
+        await ana_live.command({"type": "hang_up", "id": cid(), "call_id": call_id})
+        over = None
+        while over is None:
+            heard = (await until(d_bo, "session_activity"))["session"]
+            if heard["session_id"] == one_id and not heard["in_call"]:
+                over = heard
+        assert over["agent_name"] == "Ana"

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from playwright.async_api import Browser, Locator, Page, expect
 
+from cartstart_server.domain.selling import Speaker
+from shared_protocol.calls import AnswerCall, HangUp, StartCall
 from tests.storefront.conftest import Shop, new_page
 from tests.storefront.test_console import open_console
 from tests.storefront.test_talk_entry import agent_console, workspace_on
@@ -142,3 +144,32 @@ async def test_the_owner_sets_an_agents_chat_cap_in_the_agents_panel(
     await cap.press("Enter")
     await expect(owner.locator("#agents-error")).to_contain_text("from 1 to 20")
     await expect(cap).to_have_value("5")
+
+
+async def test_a_visitor_in_a_call_leaves_the_list_and_comes_back_after_it(
+    browser: Browser, shop: Shop
+) -> None:
+    await workspace_on(shop)
+    ana = await at_workspace(browser, shop, "Ana", "ana@example.org")
+    await visitor_writes(browser, shop, "/products/mug", "Can we talk on video?")
+    row = row_on(ana, "/products/mug")
+    await row.get_by_role("button", name="Take this visitor's conversation").click()
+    await expect(ana.locator("#chat-log")).to_contain_text("Can we talk on video?")
+    await ana.get_by_role("tab", name="Workspace").click()
+    await expect(ana.locator("#desk-visitor-count")).to_have_text("(1)")
+    # A call runs (rung and answered through the hub: the media are not what is tested here).
+    hub = shop.hub.hub
+    talk = (await hub.claims.conversations(shop.store_id))[0]
+    ana_id = talk.agent_id
+    store_side = Speaker("store", shop.store_id, talk.session_id, ana_id)
+    rang = await hub.calls.command(store_side, StartCall(id="ring-0001"))
+    assert rang.call is not None
+    visitor_side = Speaker("visitor", shop.store_id, talk.session_id)
+    await hub.calls.command(
+        visitor_side, AnswerCall(id="join-0001", call_id=rang.call.call_id, accept=True)
+    )
+    await expect(row).to_be_hidden()
+    await expect(ana.locator("#desk-visitor-count")).to_have_text("")
+    await hub.calls.command(store_side, HangUp(id="hang-0001", call_id=rang.call.call_id))
+    await expect(row).to_be_visible()
+    await expect(row.locator(".talk-mine")).to_have_text("Yours")
