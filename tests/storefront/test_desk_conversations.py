@@ -69,6 +69,10 @@ async def test_a_visitor_writes_first_an_agent_takes_it_and_a_colleague_sees_wit
         bo_row.get_by_role("button", name="Take this visitor's conversation")
     ).to_be_hidden()
     await expect(bo_row.locator(".talk-unread")).to_have_count(0)
+    # Bo's Live selling lobby says so too.
+    await bo.get_by_role("tab", name="Live selling").click()
+    await expect(bo.locator(".lobby-row .taken")).to_have_text("with Ana")
+    await bo.get_by_role("tab", name="Workspace").click()
     # Back in Ana's Workspace, the row says it is hers.
     await ana.get_by_role("tab", name="Workspace").click()
     await expect(row.locator(".talk-mine")).to_have_text("Yours")
@@ -110,6 +114,7 @@ async def test_an_agent_writes_first_from_the_details_and_the_visitors_panel_ope
     form = ana.locator("#desk-approach")
     await expect(form).to_be_visible()
     await form.get_by_label("Write to this visitor").fill(HOSTILE)
+    await form.get_by_label("Ask them to a video call too").check()
     await form.get_by_role("button", name="Send").click()
     # The console opens the conversation, with the message sent.
     await expect(ana.locator("#chat-log")).to_contain_text(HOSTILE)
@@ -119,6 +124,11 @@ async def test_an_agent_writes_first_from_the_details_and_the_visitors_panel_ope
     await expect(offered.get_by_role("log")).to_contain_text(HOSTILE)
     assert await visitor.evaluate("window.pwned") is None
     assert await ana.evaluate("window.pwned") is None
+    # Ana asked for a call too: the panel rings, and the visitor may decline.
+    ringing = offered.locator(".cartstart-talk-call .call-status")
+    await expect(ringing).to_have_text(f"{STORE} is calling")
+    await offered.get_by_role("button", name="Decline").click()
+    await expect(ana.locator("#live-call")).to_contain_text("declined")
     # The visitor answers; Ana reads it.
     box = offered.get_by_label("Your message")
     await box.fill("Just looking, thanks")
