@@ -59,13 +59,13 @@ class Claims:
             raise rules.only_owners_take_over()
         now = self._clock.now()
 
-        def plan(fx: Effects) -> Plan[SessionSummary]:
+        def plan(fx: Effects) -> Plan[tuple[SessionSummary, str | None]]:
             s = yield from _own_session(store_id, cmd.session_id)
             taken = yield from claims.claim(s, agent_id, now, take_over=cmd.take_over)
-            return (yield from sessions_of.one_summary(taken, "store"))
+            return (yield from sessions_of.one_summary(taken, "store")), s.agent_id
 
-        summary = await self._committer.commit(plan)
-        await self.told(store_id, summary, agent_id)
+        summary, previous = await self._committer.commit(plan)
+        await self.told(store_id, summary, agent_id, previous)  # taken over: theirs counts out
         return summary
 
     async def release(

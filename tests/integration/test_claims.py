@@ -102,6 +102,10 @@ async def test_an_agent_takes_a_visitor_and_others_see_with_ana_and_cannot_act(
             o = await server.hub.db.read(agent_row(olga["agent"]["agent_id"]))
             assert a is not None and o is not None
             assert (a["open_chats"], o["open_chats"]) == (0, 1)
+            # Ana's desk hears her count go down.
+            ana_id = ana["agent"]["agent_id"]
+            while (await until(d_ana, "agent_changed", agent_id=ana_id))["agent"]["open_chats"]:
+                pass
             # Ana cannot give back what she no longer holds; Olga releases: free again.
             gone = await d_ana.command({"type": "release", "id": cid(), "session_id": session_id})
             assert gone["code"] == "forbidden"
