@@ -93,6 +93,7 @@ class Hub:
         self.selling = Selling(self.committer, db, clock, config, queued)
         self.boards = Boards(self.committer, db, clock, config)
         self.availability = Availability(db, self.roster, broker, clock)
+        self.agents.on_team_changed = self.availability.team_changed
         self.support = Support(self.committer, db, clock)
         self.calls = Calls(
             self.committer,

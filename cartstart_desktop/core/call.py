@@ -55,6 +55,16 @@ def ended_words(call: CallInfo, other: str) -> str:
             if mine:
                 return f"The call ended{after} when you closed the session."
             return f"The call ended{after}: {other} left the page."
+        case "credit_exhausted":
+            return (
+                f"The call ended{after}: your support credit ran out. "
+                f"Buy more credit or ask {other} to call again."
+            )
+        case "interrupted":
+            return (
+                f"The call ended{after}: the service lost it in a fault. "
+                "Only the time until then was charged."
+            )
     if call.answered_at is None:
         return "You cancelled the call." if mine else f"{other} cancelled the call."
     if mine:

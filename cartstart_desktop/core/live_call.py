@@ -18,6 +18,7 @@ from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Literal
 
 from shared_protocol.calls import AnswerCall, CallInfo, HangUp, Media, Rtc, RtcRelayed, StartCall
+from shared_protocol.support import Complain, ComplaintAbout
 
 from .api import HubApi, HubError, HubUnreachable
 from .call_devices import CallDevices
@@ -106,11 +107,21 @@ class SessionCall:
             self.busy = False
             self.media_changed.emit(None)
 
-    async def ask(self, connecting_within: float = 10.0) -> None:
-        """Ask the store for a call (a session just opened gets a moment to connect)."""
-        await self._one_at_a_time(self._ask(connecting_within))
+    async def ask(self, connecting_within: float = 10.0, *, support: bool = False) -> None:
+        """Ask the store for a call (a session just opened gets a moment to connect); with
+        `support`, a paid support call from the shopper's credit (refusals raise HubError)."""
+        await self._one_at_a_time(self._ask(connecting_within, support))
 
-    async def _ask(self, connecting_within: float) -> None:
+    async def complain(self, call_id: str, about: ComplaintAbout, text: str) -> None:
+        """A complaint about an ended support call; the shop answers in its console."""
+        result = await self.connection.command(
+            Complain(id=command_id(), call_id=call_id, about=about, text=text)
+        )
+        if result.complaint is not None:
+            self.model.support.take_complaint(result.complaint)
+            self.model.changed.emit(frozenset({"support"}))
+
+    async def _ask(self, connecting_within: float, support: bool = False) -> None:
         online = (Status.WEBSOCKET, Status.POLLING)
         if self.connection.status not in online:
             connected = asyncio.Event()
@@ -132,7 +143,7 @@ class SessionCall:
             return
         self.watch.asking = True
         try:
-            result = await self.connection.command(StartCall(id=command_id()))
+            result = await self.connection.command(StartCall(id=command_id(), support=support))
         finally:
             self.watch.asking = False
         self.model.take_call(result.call)

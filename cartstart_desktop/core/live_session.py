@@ -31,16 +31,20 @@ from shared_protocol.live import (
     SessionInfo,
     TypingNow,
 )
+from shared_protocol.support import ComplaintChanged, CreditPlan, CreditWarning, SupportReport
 
 from .call import CallWatch
 from .cart import countdown
 from .connection import Status
+from .live_support import SupportWatch
 from .money import format_money, times
 from .observable import Signal
 
 MAX_TYPED = MAX_CHAT
 """The longest message the hub takes (the input stops there)."""
-Part = Literal["chat", "read", "counter", "cart", "presence", "typing", "deleted", "status", "call"]
+Part = Literal[
+    "chat", "read", "counter", "cart", "presence", "typing", "deleted", "status", "call", "support"
+]
 TYPING_SHOWN_FOR = 4.0
 """Seconds "typing…" stays after the store's last typing signal (it sends one every 2 s)."""
 TYPING_EVERY = 2.0
@@ -101,6 +105,7 @@ class LiveSession:
         self.session_id = session_id
         self._clock = clock
         self.call = CallWatch(store_name)
+        self.support = SupportWatch()
         self.info: SessionInfo | None = None
         self.store_name = store_name
         self.style = LiveStyle()
@@ -220,7 +225,10 @@ class LiveSession:
             self.store_here = snap.here.store
         self.loaded = True
         self.call.load(snap.call, snap.seller_busy, self._clock())
-        self.changed.emit(frozenset({"chat", "read", "counter", "cart", "presence", "call"}))
+        self.support.load(snap.support)
+        self.changed.emit(
+            frozenset({"chat", "read", "counter", "cart", "presence", "call", "support"})
+        )
 
     def apply_events(self, events: Iterable[object]) -> None:
         parts: set[Part] = set()
@@ -244,6 +252,9 @@ class LiveSession:
                     parts |= self.take_ticket(event.ticket, emit=False)
                 case CallChanged():
                     parts |= self.take_call(event.call, emit=False)
+                case CreditPlan() | CreditWarning() | SupportReport() | ComplaintChanged():
+                    if self.support.apply(event):
+                        parts.add("support")
                 case SessionDeleted():
                     parts |= self._delete(event.by)
         if parts:
@@ -287,9 +298,12 @@ class LiveSession:
         self.call.apply(info, self._clock())
         if (self.call.current, self.call.ended) == before:
             return set()
+        parts: set[Part] = {"call"}
+        if info is not None and info.state == "ended" and self.support.call_ended(info.call_id):
+            parts.add("support")
         if emit:
-            self.changed.emit(frozenset({"call"}))
-        return {"call"}
+            self.changed.emit(frozenset(parts))
+        return parts
 
     def take_ticket(self, ticket: TicketView, *, emit: bool = True) -> set[Part]:
         held = self.tickets.get(ticket.ticket_id)

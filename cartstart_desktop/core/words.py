@@ -46,6 +46,10 @@ SENTENCES: dict[ErrorCode, str] = {
     ErrorCode.TOO_LARGE: "That is more than the hub takes at once.",
     ErrorCode.SERVER_BUSY: "The hub is busy. Try again in a moment.",
     ErrorCode.INTERNAL: "The hub had a problem and changed nothing. Try again in a moment.",
+    ErrorCode.INSUFFICIENT_CREDIT: (
+        "You need at least one minute of support credit with this store: buy credit, or ask "
+        "the store."
+    ),
 }
 """One sentence per code: what is shown when the details say nothing more precise."""
 

@@ -23,6 +23,7 @@ from .call_settings import CallSettingsDialog
 from .live_call import CallPanel
 from .live_chat import ChatView, plain_label
 from .live_panels import CartItemRow, KeyedList, ProductRow
+from .live_support import SupportPanel
 from .qt import (
     QFont,
     QFrame,
@@ -112,6 +113,8 @@ class LiveWindow(QWidget):
         self.call = CallPanel(opened.call, self._run, session.clock)
         self.call.settings.clicked.connect(self.call_settings)
         chat_layout.addWidget(self.call)
+        self.support = SupportPanel(opened.call, self._run, session.clock)
+        chat_layout.addWidget(self.support)
         self._chat_layout = chat_layout
         chat_layout.addWidget(self.chat, 1)
         chat_layout.addWidget(self.presence)
@@ -167,7 +170,9 @@ class LiveWindow(QWidget):
         self.thumbnails.changed.connect(self._pictures_arrived)
         self.model.changed.connect(self._on_changed)
         self.set_label(label)
-        self._render(frozenset({"chat", "read", "counter", "cart", "presence", "status", "call"}))
+        self._render(
+            frozenset({"chat", "read", "counter", "cart", "presence", "status", "call", "support"})
+        )
         self.input.setFocus()
 
     # ---- core -> view -------------------------------------------------------------------------
@@ -200,6 +205,8 @@ class LiveWindow(QWidget):
             self.call.show_call(model.read_only)
             # The video takes two thirds of the height while a call runs; the bar, one line.
             self._chat_layout.setStretchFactor(self.call, 2 if model.call.active else 0)
+        if parts & {"call", "deleted", "support"}:
+            self.support.show_support(model.read_only)
         if parts & {"presence", "typing", "deleted", "status"}:
             self.presence.setText(model.presence_text(self._session.clock()))
         if "deleted" in parts or model.read_only:
@@ -230,6 +237,7 @@ class LiveWindow(QWidget):
     def _on_tick(self) -> None:
         self.presence.setText(self.model.presence_text(self._session.clock()))
         self.call.tick()
+        self.support.tick()
         for row in self.cart.rows.values():
             if isinstance(row, CartItemRow):
                 row.tick()

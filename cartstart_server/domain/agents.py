@@ -94,13 +94,18 @@ def wrong_sign_in() -> ProtocolError:
 
 # Sign-in throttling: this many sign-ins per (store, email) in a window that starts at the
 # first of them; the next ones wait for the window's end. A successful sign-in starts afresh.
-SIGN_IN_ATTEMPTS = 5
+SIGN_IN_ATTEMPTS = 5  # per (store, email) from one client address
+# Per (store, email) from every address together: a stranger who knows an owner's email can
+# lock out only their own address, and many addresses together are slowed, not let through.
+SIGN_IN_ATTEMPTS_ALL = 50
 SIGN_IN_WINDOW = 15 * 60.0
 
 
-def throttled(attempts: int, window_start: float, now: float) -> float | None:
+def throttled(
+    attempts: int, window_start: float, now: float, limit: int = SIGN_IN_ATTEMPTS
+) -> float | None:
     """Seconds to wait when this attempt (the `attempts`-th of its window) is one too many."""
-    if attempts <= SIGN_IN_ATTEMPTS:
+    if attempts <= limit:
         return None
     return max(1.0, window_start + SIGN_IN_WINDOW - now)
 
@@ -165,6 +170,14 @@ def unknown_invite() -> ProtocolError:
 
 
 # ---- the invitation email ------------------------------------------------------------------
+
+
+def link_is_known(listen_host: str, public_url: str | None) -> bool:
+    """Whether the hub knows an address of its console that works for whoever reads the email:
+    its `public_http_url`, or the one host it listens on. Listening on every interface
+    (0.0.0.0, ::) without `public_http_url`, it could only guess (127.0.0.1, useless elsewhere)."""
+    return bool(public_url) or listen_host not in ("0.0.0.0", "::", "")
+
 
 _SPACE = re.compile(r"[\s\x00-\x1f\x7f]+")
 

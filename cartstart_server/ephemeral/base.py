@@ -33,8 +33,9 @@ class Roster(Protocol):
         """Set the entry and its time; True when the field was not there before."""
         ...
 
-    async def drop(self, key: str, field: str) -> bool:
-        """Remove the entry; True for the one caller that removed it."""
+    async def drop(self, key: str, field: str, stale_before: float | None = None) -> bool:
+        """Remove the entry; True for the one caller that removed it. With `stale_before`, only
+        if it was last seen before then: a sweep does not drop an entry that beat meanwhile."""
         ...
 
     async def get(self, key: str, field: str) -> str | None:

@@ -23,10 +23,14 @@ class MemoryRoster:
         entries[field] = (value, seen_at)
         return new
 
-    async def drop(self, key: str, field: str) -> bool:
+    async def drop(self, key: str, field: str, stale_before: float | None = None) -> bool:
         entries = self._entries.get(key)
-        if entries is None or entries.pop(field, None) is None:
+        entry = None if entries is None else entries.get(field)
+        if entries is None or entry is None:
             return False
+        if stale_before is not None and entry[1] >= stale_before:
+            return False  # it beat since the sweep looked
+        del entries[field]
         if not entries:
             del self._entries[key]
         return True

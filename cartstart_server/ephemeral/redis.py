@@ -20,6 +20,10 @@ import redis.asyncio as aioredis
 from .base import Latched
 
 _DROP = """
+if ARGV[3] ~= '' then
+  local seen = redis.call('ZSCORE', KEYS[2], ARGV[1])
+  if seen and tonumber(seen) >= tonumber(ARGV[3]) then return 0 end
+end
 local removed = redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
 if redis.call('HLEN', KEYS[1]) == 0 then redis.call('SREM', KEYS[3], ARGV[2]) end
@@ -84,9 +88,10 @@ class RedisRoster:
             added, _, _ = await pipe.execute()
         return bool(added)
 
-    async def drop(self, key: str, field: str) -> bool:
+    async def drop(self, key: str, field: str, stale_before: float | None = None) -> bool:
         keys = [self._hash(key), self._seen(key), self._index]
-        return bool(await self._drop(keys=keys, args=[field, key]))
+        before = "" if stale_before is None else repr(stale_before)
+        return bool(await self._drop(keys=keys, args=[field, key, before]))
 
     async def get(self, key: str, field: str) -> str | None:
         value = await self.client.hget(self._hash(key), field)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
@@ -75,6 +75,9 @@ class Agents:
         self._identity = identity
         self.throttle = SignInThrottle(db, clock)
         self._on_queued = on_queued  # wakes the outbound dispatcher after an email is queued
+        # Told (store, agent) after an agent is added, changed or removed, so open Workspaces
+        # show the team as it is (hub.py wires Availability's announcement in).
+        self.on_team_changed: Callable[[str, str], Awaitable[object]] | None = None
         self._dummy_hash: str | None = None
         # The hub's address for invitation links: public_http_url, else what the running hub
         # advertises (set by HubServer and the command line once they know it).
@@ -103,13 +106,16 @@ class Agents:
         expires_at = now + rules.INVITE_TTL
         base = self.console_url
         url = f"{base.rstrip('/')}/console#invite={code}" if base else None
+        # Without an address others can open, the link goes to the owner only, not by email.
+        known = rules.link_is_known(self.config.host, self.config.public_http_url)
+        mailed = url is not None and known
 
         def adding() -> Plan[None]:
             yield from storage.create_agent(agent)
             yield from storage.create_invite(
                 cred.hash_secret(code), agent.id, store_id, now, expires_at
             )
-            if url is not None:  # without the hub's address there is no link to send
+            if mailed and url is not None:
                 subject, body = rules.invite_email(
                     store_name=store.name,
                     agent_name=name,
@@ -120,15 +126,16 @@ class Agents:
                 yield from outbound_queue.queued_mail(email, subject, body, now)
 
         await self.db.write(adding())
-        if url is not None:
+        if mailed:
             self._on_queued()
         log.info("agent added", extra={"store": store_id, "agent": agent.id})
+        await self._team_changed(store_id, agent.id)
         return AddedAgent(
             agent=agent_view(agent),
             invite_code=code,
             invite_url=url,
             invite_expires_at=expires_at,
-            invite_emailed=url is not None and bool(self.config.smtp_host),
+            invite_emailed=mailed and bool(self.config.smtp_host),
         )
 
     async def change_role(
@@ -143,6 +150,7 @@ class Agents:
         agent, _ = await self._revoking(
             storage.set_role(store_id, agent_id, role, now), lambda result: result[1]
         )
+        await self._team_changed(store_id, agent_id)
         return agent_view(agent)
 
     async def remove(self, store_id: str, agent_id: str) -> None:
@@ -150,6 +158,16 @@ class Agents:
         now = self.clock.now()
         await self._revoking(storage.remove_agent(store_id, agent_id, now), lambda gone: gone)
         log.info("agent removed", extra={"store": store_id, "agent": agent_id})
+        await self._team_changed(store_id, agent_id)
+
+    async def _team_changed(self, store_id: str, agent_id: str) -> None:
+        """Done already: a desk not told (the broker away) reads the team again when it can."""
+        if self.on_team_changed is None:
+            return
+        try:
+            await self.on_team_changed(store_id, agent_id)
+        except Exception:
+            log.exception("could not tell the workspaces about a team change")
 
     async def _revoking(self, plan: Plan[T], token_ids: Callable[[T], list[str]]) -> T:
         """Run `plan`, and the journal rows for the agent tokens it revoked, in one
@@ -182,11 +200,12 @@ class Agents:
         return await self._issue(agent, label)
 
     async def sign_in(
-        self, store_id: str, email: str, password: str, label: str = ""
+        self, store_id: str, email: str, password: str, label: str = "", client: str = ""
     ) -> IssuedAgentSession:
         """An unknown store or email is as slow as a wrong password, and gets the same answer.
-        Too many attempts for the same (store, email) are `rate_limited`, before any look-up."""
-        await self.throttle.attempt(store_id, email)
+        Too many attempts for the same (store, email), from `client` (its address) or from
+        everyone, are `rate_limited`, before any look-up."""
+        await self.throttle.attempt(store_id, email, client)
         agent = await self.db.read(storage.agent_by_email(store_id, normalize_email(email)))
         if self._dummy_hash is None:  # at the hub's own cost, so "no such agent" is as slow
             self._dummy_hash = await asyncio.to_thread(
@@ -196,7 +215,7 @@ class Agents:
         ok = await asyncio.to_thread(cred.verify_password, password, stored)
         if agent is None or agent.password_hash is None or not ok:
             raise rules.wrong_sign_in()
-        await self.throttle.succeeded(store_id, email)
+        await self.throttle.succeeded(store_id, email, client)
         return await self._issue(agent, label)
 
     async def _issue(self, agent: AgentRow, label: str) -> IssuedAgentSession:

@@ -135,7 +135,7 @@ class Availability:
         for key in await self._roster.keys(ROSTER_AGENTS):
             store_id = store_of_roster(key)
             for field in await self._roster.stale(key, before):
-                if await self._roster.drop(key, field):  # true on one node only
+                if await self._roster.drop(key, field, before):  # true on one node only
                     dropped += 1
                     await self._changed(store_id, field.partition("/")[0])
         return dropped
@@ -159,6 +159,10 @@ class Availability:
         workspace, rows = await self._db.read(desk.state(store_id))
         connected = set((await self._roster.all(roster_agents(store_id))).values())
         return workspace, [rules.agent_view(r, r.agent_id in connected) for r in rows]
+
+    async def team_changed(self, store_id: str, agent_id: str) -> DeskAgent | None:
+        """An agent was added, changed role or removed (services/agents.py)."""
+        return await self._changed(store_id, agent_id)
 
     async def _changed(self, store_id: str, agent_id: str) -> DeskAgent | None:
         """An agent's desk or status changed: desks hear the agent as they are now, pages the

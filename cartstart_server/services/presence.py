@@ -287,9 +287,10 @@ class Presence:
         dropped = 0
         for key in await self._roster.keys(ROSTER_VISITORS):
             store_id = store_of_roster(key)
-            for visitor_id in await self._roster.stale(key, now - visitors.STALE_AFTER):
+            stale_before = now - visitors.STALE_AFTER
+            for visitor_id in await self._roster.stale(key, stale_before):
                 entry = visitors.Entry.decode(await self._roster.get(key, visitor_id) or "")
-                if await self._roster.drop(key, visitor_id):  # true on one node only
+                if await self._roster.drop(key, visitor_id, stale_before):  # one node only
                     dropped += 1
                     self._visits.left(store_id, visitor_id, entry.b if entry else now)
                     self._tell(store_id, visitor_id, None)

@@ -1,5 +1,6 @@
 """Sign-in throttling for the console's agents (docs/agents.md): at most a few sign-ins per
-(store, email) in a window, counted in the shared database so that every hub node refuses the
+(store, email) from one client address in a window, and more from all addresses together,
+counted in the shared database so that every hub node refuses the
 same attempts. Counting comes first and is atomic, so parallel attempts cannot slip past the
 limit; a refused attempt is answered before any agent is looked up or any password hashed,
 whether the email is an agent's or not."""
@@ -24,23 +25,28 @@ class SignInThrottle:
         self._pruned_at = clock.now()
 
     @staticmethod
-    def _key(store_id: str, email: str) -> str:
-        return hash_secret(f"{store_id}\0{normalize_email(email)}")
+    def _keys(store_id: str, email: str, client: str) -> tuple[str, str]:
+        """(this address's count, every address's count) for the pair."""
+        pair = f"{store_id}\0{normalize_email(email)}"
+        return hash_secret(f"{pair}\0{client}"), hash_secret(pair)
 
-    async def attempt(self, store_id: str, email: str) -> None:
+    async def attempt(self, store_id: str, email: str, client: str) -> None:
         """Count an attempt; `rate_limited` (with `retry_after`) when it is one too many."""
         now = self.clock.now()
         if now - self._pruned_at >= PRUNE_EVERY:  # only attempts add rows: they clean up too
             self._pruned_at = now
             await self.prune()
-        plan = storage.counted(self._key(store_id, email), now, rules.SIGN_IN_WINDOW)
-        attempts, window_start = await self.db.write(plan)
-        wait = rules.throttled(attempts, window_start, now)
-        if wait is not None:
-            raise rules.too_many_attempts(wait)
+        mine, everyone = self._keys(store_id, email, client)
+        for key, limit in ((mine, rules.SIGN_IN_ATTEMPTS), (everyone, rules.SIGN_IN_ATTEMPTS_ALL)):
+            plan = storage.counted(key, now, rules.SIGN_IN_WINDOW)
+            attempts, window_start = await self.db.write(plan)
+            wait = rules.throttled(attempts, window_start, now, limit)
+            if wait is not None:
+                raise rules.too_many_attempts(wait)
 
-    async def succeeded(self, store_id: str, email: str) -> None:
-        await self.db.write(storage.cleared(self._key(store_id, email)))
+    async def succeeded(self, store_id: str, email: str, client: str) -> None:
+        for key in self._keys(store_id, email, client):
+            await self.db.write(storage.cleared(key))
 
     async def prune(self) -> int:
         """Forget windows that are over."""

@@ -4,7 +4,7 @@ owner's list of agents."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from shared_protocol import ErrorCode, ProtocolError
 from shared_protocol.agents import (
@@ -36,12 +36,15 @@ def routes(*, identity: Identity, agents: Agents, claims: Claims) -> APIRouter:
     managing = Depends(auth.console_as(Permission.MANAGE_AGENTS))
 
     @router.post("/api/agent-sessions", status_code=201, responses=THROTTLED)
-    async def sign_in(body: AgentSignIn) -> IssuedAgentSession:
+    async def sign_in(body: AgentSignIn, request: Request) -> IssuedAgentSession:
         """An agent signs in to the console: the answer's token is the console's credential,
         for that store only, until `expires_at` (or sign-out, or removal). After 5 attempts for
-        the same store and email within 15 minutes, 429 with `Retry-After` until the window
-        ends; a successful sign-in starts afresh."""
-        return await agents.sign_in(body.store_id, body.email, body.password, body.label)
+        the same store and email from one address within 15 minutes (50 from all addresses),
+        429 with `Retry-After` until the window ends; a successful sign-in starts afresh."""
+        client = request.client.host if request.client else ""
+        return await agents.sign_in(
+            body.store_id, body.email, body.password, body.label, client=client
+        )
 
     @router.delete("/api/agent-sessions/current", status_code=204)
     async def sign_out(actor: ConsoleActor = signed_in) -> Response:

@@ -107,6 +107,22 @@ def test_the_stores_camera_and_microphone_count_only_for_the_current_call() -> N
         ("hung_up", "visitor", "visitor", False, "You cancelled the call."),
         ("hung_up", "store", "store", False, "Harbour cancelled the call."),
         ("hung_up", "visitor", "visitor", True, "You hung up. The call lasted 0:07."),
+        (
+            "credit_exhausted",
+            None,
+            "visitor",
+            True,
+            "The call ended after 0:07: your support credit ran out. "
+            "Buy more credit or ask Harbour to call again.",
+        ),
+        (
+            "interrupted",
+            None,
+            "visitor",
+            True,
+            "The call ended after 0:07: the service lost it in a fault. "
+            "Only the time until then was charged.",
+        ),
     ],
 )
 def test_each_ending_in_words(

@@ -13,6 +13,7 @@ import pytest
 from cartstart_server.clock import FakeClock
 from cartstart_server.server import HubServer
 from cartstart_server.services.throttle import PRUNE_EVERY
+from shared_protocol import ErrorCode, ProtocolError
 from tests.conftest import Nodes
 from tests.helpers.hubs import seed_store
 from tests.integration.test_agents import PASSWORD, agent_signed_in, bearer
@@ -110,6 +111,37 @@ async def test_repeated_wrong_sign_ins_wait_and_a_stranger_gets_the_same_answers
     assert (await http.post("/api/agent-sessions", json=right)).status_code == 201
 
 
+async def test_a_stranger_guessing_from_elsewhere_does_not_lock_the_agent_out(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    """Counted per client address: the stranger's sixth try waits, the agent at their own
+    address signs in. From every address together, 50 tries in the window are the ceiling."""
+    store_id, key = await seed_store(server.hub, "Shop", {"mug": 1})
+    await agent_signed_in(http, store_id, key, "ana@example.org")
+    elsewhere = httpx.AsyncHTTPTransport(local_address="127.0.0.2")  # another address, for real
+    async with httpx.AsyncClient(base_url=server.http_url, transport=elsewhere) as stranger:
+        codes = [
+            (
+                await stranger.post(
+                    "/api/agent-sessions", json=sign_in_body(store_id, "ana@example.org")
+                )
+            ).status_code
+            for _ in range(6)
+        ]
+    assert codes == [401] * 5 + [429]
+    right = sign_in_body(store_id, "ana@example.org", PASSWORD)
+    assert (await http.post("/api/agent-sessions", json=right)).status_code == 201
+    # Many addresses together: slowed at the ceiling, whichever address comes next.
+    agents = server.hub.agents
+    for n in range(10):
+        for _ in range(5):
+            with pytest.raises(ProtocolError):
+                await agents.sign_in(store_id, "ana@example.org", "wrong", client=f"10.0.0.{n}")
+    with pytest.raises(ProtocolError) as refused:
+        await agents.sign_in(store_id, "ana@example.org", PASSWORD, client="10.0.1.1")
+    assert refused.value.code is ErrorCode.RATE_LIMITED
+
+
 async def test_a_successful_sign_in_starts_the_count_afresh(
     server: HubServer, http: httpx.AsyncClient
 ) -> None:
@@ -136,7 +168,7 @@ async def test_parallel_attempts_cannot_slip_past_the_limit(
     assert sorted(r.status_code for r in answers) == [401] * 5 + [429] * 7
     # Windows that are over are forgotten by the hourly clean-up of the node's next attempt.
     clock.advance(PRUNE_EVERY)
-    assert await server.hub.agents.throttle.prune() == 1
+    assert await server.hub.agents.throttle.prune() == 2  # this address's count and every address's
     assert await server.hub.agents.throttle.prune() == 0
     assert (await http.post("/api/agent-sessions", json=wrong)).status_code == 401
 

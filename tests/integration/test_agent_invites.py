@@ -17,6 +17,7 @@ import httpx
 
 from cartstart_server.clock import FakeClock
 from cartstart_server.server import HubServer
+from cartstart_server.storage.sql import Plan, Stmt, one
 from tests.helpers.hubs import hub_config, seed_store
 from tests.helpers.process import CLI, HubProcess, add_store, cli_env
 from tests.helpers.receivers import smtp_server
@@ -89,11 +90,15 @@ async def test_hostile_names_stay_on_their_line_of_the_email(
         async with HubServer(config, clock=clock) as server:
             store_id, key = await seed_store(server.hub, "Pots\r\nX-Evil: 1", {"mug": 1})
             async with httpx.AsyncClient(base_url=server.http_url, timeout=10) as http:
+                # A name is one line: line breaks are refused at the door, in words.
                 name = "Eve\r\nBcc: victim@example.org\r\n\r\nClick http://evil.example/"
                 body = {"email": "eve@example.org", "name": name}
-                r = await http.post(
-                    f"/api/stores/{store_id}/agents", json=body, headers=bearer(key)
-                )
+                path = f"/api/stores/{store_id}/agents"
+                r = await http.post(path, json=body, headers=bearer(key))
+                assert r.status_code == 422 and "one line" in r.json()["error"]["message"]
+                # What is left of an attack on one line stays text on the name's line.
+                body["name"] = "Eve Bcc: victim@example.org Click http://evil.example/"
+                r = await http.post(path, json=body, headers=bearer(key))
                 assert r.status_code == 201, r.text
                 mail = await mail_to(inbox, "eve@example.org")
                 assert mail["Bcc"] is None and mail["X-Evil"] is None
@@ -131,6 +136,32 @@ async def test_without_smtp_the_owner_gets_the_link_once(
     assert "invite" not in listed.text  # shown once: the list never repeats it
     accepted = await http.post("/api/agent-invites", json={"code": code, "password": PASSWORD})
     assert accepted.status_code == 201, accepted.text
+
+
+async def test_a_hub_on_every_interface_without_its_public_address_emails_no_link(
+    tmp_path: Path, clock: FakeClock, backend_settings: dict[str, Any]
+) -> None:
+    """Listening on 0.0.0.0 with no public_http_url, the hub's only guess is 127.0.0.1: an
+    email with that link would not open for the agent, so the owner passes the link on."""
+    with smtp_server() as (port, _inbox):
+        config = hub_config(
+            tmp_path, host="0.0.0.0", smtp_host="127.0.0.1", smtp_port=port, **backend_settings
+        )
+        async with HubServer(config, clock=clock) as server:
+            store_id, key = await seed_store(server.hub, "Pots", {"mug": 1})
+            async with httpx.AsyncClient(base_url=server.http_url, timeout=10) as http:
+                body = {"email": "ana@example.org", "name": "Ana"}
+                r = await http.post(
+                    f"/api/stores/{store_id}/agents", json=body, headers=bearer(key)
+                )
+                assert r.status_code == 201, r.text
+                assert r.json()["invite_emailed"] is False and r.json()["invite_url"]
+            assert await server.hub.db.read(mail_queued()) == 0
+
+
+def mail_queued() -> Plan[int]:
+    row = one((yield Stmt("SELECT COUNT(*) AS n FROM mail_queue", ())))
+    return int(row["n"]) if row else 0
 
 
 async def test_the_command_lines_invitation_is_emailed_by_the_running_hub(

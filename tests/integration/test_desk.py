@@ -124,6 +124,32 @@ async def test_talk_follows_the_agents_status_and_their_last_desk(
             assert (await next_talk(page))["available"] is True
 
 
+async def test_an_open_workspace_hears_the_team_change(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    """Added, promoted, removed: the team list of an open Workspace follows without a reload."""
+    store_id, key, signed = await shop_with_agent(server, http)
+    async with desk(server, signed["token"]) as (d, snap):
+        assert [a["name"] for a in snap["agents"]] == ["Ana"]
+        body = {"email": "bo@example.org", "name": "Bo"}
+        r = await http.post(f"/api/stores/{store_id}/agents", json=body, headers=bearer(key))
+        bo = r.json()["agent"]["agent_id"]
+        added = await next_of(d, "agent_changed")
+        assert added["agent_id"] == bo and added["agent"]["name"] == "Bo"
+        path = f"/api/stores/{store_id}/agents/{bo}"
+        await http.patch(path, json={"role": "owner"}, headers=bearer(key))
+        promoted = await next_of(d, "agent_changed")
+        assert promoted["agent_id"] == bo and promoted["agent"]["role"] == "owner"
+        body = {"email": "cy@example.org", "name": "Cy"}
+        r = await http.post(f"/api/stores/{store_id}/agents", json=body, headers=bearer(key))
+        cy = r.json()["agent"]["agent_id"]
+        assert (await next_of(d, "agent_changed"))["agent_id"] == cy
+        gone = await http.delete(f"/api/stores/{store_id}/agents/{cy}", headers=bearer(key))
+        assert gone.status_code == 204
+        removed = await next_of(d, "agent_changed")
+        assert removed["agent_id"] == cy and removed["gone"] is True
+
+
 async def test_a_silent_desk_stops_counting_after_45_seconds(
     server: HubServer, http: httpx.AsyncClient, clock: FakeClock
 ) -> None:

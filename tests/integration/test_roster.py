@@ -62,6 +62,19 @@ async def test_stale_entries_are_the_ones_not_seen_since(rosters: tuple[Roster, 
     assert await a.stale("agents:s1", NOW + 41) == ["fresh"]
 
 
+async def test_a_sweep_does_not_drop_an_entry_that_beat_since_it_looked(
+    rosters: tuple[Roster, Roster],
+) -> None:
+    a, b = rosters
+    await a.put("agents:s1", "desk", "ag1", NOW)
+    # At NOW + 46 the sweep looks for entries silent 45 s (seen before NOW + 1)...
+    assert await b.stale("agents:s1", NOW + 1) == ["desk"]
+    await a.put("agents:s1", "desk", "ag1", NOW + 46)  # ...the desk beats just then...
+    assert await b.drop("agents:s1", "desk", NOW + 1) is False  # ...and is kept
+    assert await b.all("agents:s1") == {"desk": "ag1"}
+    assert await a.drop("agents:s1", "desk", NOW + 47) is True  # silent since: dropped
+
+
 async def test_a_drop_is_won_by_exactly_one_caller(rosters: tuple[Roster, Roster]) -> None:
     a, b = rosters
     for n in range(20):

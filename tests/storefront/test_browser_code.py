@@ -127,3 +127,57 @@ async def test_the_one_backoff_rule_of_the_browser_code(browser: Browser, source
     assert result["exact"] == [2000, 4000, 8000, 16000, 3600000, 3600000]
     assert result["lowest"] == [500, 500, 500]  # never sooner than base/2: a crowd spreads out
     assert result["retries"] == [500, 1000, 2000]
+
+
+async def test_every_end_reason_has_words_in_the_browser_and_the_desktop(
+    browser: Browser, source_site: str
+) -> None:
+    """Each `end_reason` of shared_protocol/calls.py says why in words (src/shared/call-words.js),
+    the same words as the desktop cart's (cartstart_desktop/core/call.py), never the fallback."""
+    from typing import get_args
+
+    from cartstart_desktop.core.call import ended_words
+    from shared_protocol.calls import CallInfo, EndReason
+
+    reasons = list(get_args(EndReason))
+    assert {"credit_exhausted", "interrupted"} <= set(reasons)
+    page = await new_page(browser)
+    await page.goto(source_site + "/")
+    said = await page.evaluate(
+        """async (reasons) => {
+            const { endedWords } = await import('/shared/call-words.js');
+            const call = (end_reason) => ({ call_id: 'c', started_by: 'visitor', state: 'ended',
+                created_at: 1, answered_at: 2, end_reason, ended_by: null, duration: 7 });
+            return Object.fromEntries(reasons.map((r) => [r, endedWords(call(r), 'visitor', 'Harbour')]));
+        }""",
+        reasons,
+    )
+    fallback = "Harbour hung up. The call lasted 0:07."
+    for reason in reasons:
+        info = CallInfo(
+            call_id="c",
+            started_by="visitor",
+            state="ended",
+            created_at=1.0,
+            answered_at=2.0,
+            end_reason=reason,
+            ended_by=None,
+            duration=7.0,
+        )
+        desktop = ended_words(info, "Harbour")
+        if reason != "hung_up":
+            assert said[reason] != fallback and desktop != fallback, reason
+    assert said["credit_exhausted"] == ended_words(
+        CallInfo(
+            call_id="c",
+            started_by="visitor",
+            state="ended",
+            created_at=1.0,
+            answered_at=2.0,
+            end_reason="credit_exhausted",
+            duration=7.0,
+        ),
+        "Harbour",
+    )
+    assert "support credit ran out" in said["credit_exhausted"]
+    assert "lost it in a fault" in said["interrupted"]

@@ -72,9 +72,13 @@ async def test_the_agents_switch_shows_and_hides_the_shop_pages_entry_live(
     await expect(agent.locator("#desk-talk")).to_contain_text("Shoppers see")
     await expect(team.locator("tr").first).to_contain_text("Available")
 
-    await away.check()
+    # By keyboard: the arrow key chooses Away, and the focus stays on the switch meanwhile.
+    await available.focus()
+    await agent.keyboard.press("ArrowRight")
     await expect(entry).to_be_hidden()
+    await expect(away).to_be_checked()
     await expect(agent.locator("#desk-status-said")).to_contain_text("You are Away")
+    await expect(away).to_be_focused()
     await available.check()
     await expect(entry).to_be_visible()
 

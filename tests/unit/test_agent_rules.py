@@ -79,3 +79,19 @@ def test_the_sixth_sign_in_of_a_window_waits_for_its_end_in_minutes_for_people()
     assert refused.message == "too many attempts: try again in 14 minutes"
     assert refused.details == {"retry_after": 800}
     assert rules.too_many_attempts(0.2).message == "too many attempts: try again in 1 minute"
+
+
+@pytest.mark.parametrize(
+    ("host", "public", "known"),
+    [
+        ("127.0.0.1", None, True),  # a hub on this computer: its links work here
+        ("shop-hub.internal", None, True),
+        ("0.0.0.0", None, False),  # every interface: only a guess
+        ("::", None, False),
+        ("0.0.0.0", "https://hub.example", True),
+    ],
+)
+def test_an_invitation_is_emailed_only_with_a_link_that_opens(
+    host: str, public: str | None, known: bool
+) -> None:
+    assert rules.link_is_known(host, public) is known

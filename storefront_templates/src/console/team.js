@@ -58,6 +58,14 @@ function roleSelect(a) {
   const select = el("select", null, { "aria-label": `Role of ${a.name}`, "data-agent": a.agent_id });
   for (const [value, words] of Object.entries(ROLE_WORDS)) select.append(el("option", words, { value }));
   select.value = a.role;
+  if (a.agent_id === self) {
+    // The hub refuses it anyway: say so up front instead of after a try.
+    select.disabled = true;
+    select.title = "Your own role is changed by another owner of the store";
+    const cell = el("span");
+    cell.append(select, el("span", " Another owner changes your role", { class: "hint" }));
+    return cell;
+  }
   select.addEventListener("change", async () => {
     failed("");
     const done = byId("agent-role-result", HTMLParagraphElement);

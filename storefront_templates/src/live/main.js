@@ -23,6 +23,7 @@ import { applyStyle, hubNow, learnClock, notify, showScreen, showStatus } from "
 import { publicSnapshot, showRating, startForm } from "./public.js";
 import { RatingForm } from "./rating.js";
 import { SessionState } from "./session.js";
+import { SupportPanel } from "./support.js";
 import { ENDED, words } from "./texts.js";
 import { sessionTools } from "./tools.js";
 
@@ -72,6 +73,7 @@ const cart = new SessionCart({ hub: HUB, state: () => state, command, notify, ch
 const counter = new Counter(HUB, () => state, cart);
 const { call, redraw: redrawCall } = visitorCall({ hub: HUB, link: () => link ?? "", storeName: () => storeName, command, signal, notify, live: () => Boolean(conn?.live) });
 const rating = new RatingForm(byId("live-call", HTMLElement), { storeName: () => storeName, command });
+const support = new SupportPanel(byId("live-call", HTMLElement), rating.thanks, { storeName: () => storeName, command, call, now: hubNow });
 const chat = new Chat({ state: () => state, command, signal, changed: () => draw("chat") });
 /** @param {LiveProduct} product */
 const sessionActions = (product) => [
@@ -141,6 +143,8 @@ function draw(part) {
       break;
     case "attached":
       notify("This session is now in your CartStart cart too.");
+      // Attached to a shopper's cart: the snapshot now says what support they may call.
+      if (link) httpJson(HUB, "api/live/session", { token: link }).then(onSessionMessage, () => {});
       break;
     case "deleted":
       ended(state?.deletedBy ?? "unknown");
@@ -166,6 +170,7 @@ function loadSnapshot(snap) {
   draw("cart");
   call.load(snap.call, snap.seller_busy);
   rating.load(snap.last_call, snap.last_rating);
+  support.load(snap.support);
   if (first) gallery.search("");
 }
 
@@ -201,7 +206,14 @@ function onSessionMessage(message) {
       if (state && message.seq > state.seq) {
         call.apply(message.call);
         rating.onCall(message.call);
+        support.onCall(message.call);
       }
+      break;
+    case "credit_plan":
+    case "credit_warning":
+    case "support_report":
+    case "complaint":
+      if (state && message.seq > state.seq) support.onEvent(message);
       break;
     case "rated":
       if (state && message.seq > state.seq) rating.onRated(message.rating);
@@ -266,6 +278,7 @@ function ended(why) {
   over = true;
   call.reset(); // nothing of this session's call stays for the next session
   rating.load(null, null);
+  support.load(null);
   conn?.stop();
   conn = null;
   state = null;

@@ -103,17 +103,4 @@ export function notify(message) {
   noticeTimer = setTimeout(() => (box.textContent = ""), NOTICE_MS);
 }
 
-/** The hub's clock minus this browser's, in seconds (from an answer's Date header). */
-let skew = 0;
-
-/** @param {Response} response */
-export function learnClock(response) {
-  const date = Date.parse(response.headers.get("date") ?? "");
-  if (!Number.isNaN(date)) {
-    const difference = (date - Date.now()) / 1000;
-    skew = Math.abs(difference) > 5 ? difference : 0; // a second's rounding is no skew
-  }
-}
-
-/** The hub's time now, in seconds since the epoch. */
-export const hubNow = () => Date.now() / 1000 + skew;
+export { hubNow, learnClock } from "../shared/hub-clock.js";

@@ -20,6 +20,8 @@ const CSS = `
 :where(.rating) { border-top: 1px solid var(--line, #e1dfd8); margin-top: 0.5rem; padding-top: 0.6rem; }
 :where(.rating fieldset) { border: 0; margin: 0; padding: 0; }
 :where(.rating legend) { font-weight: 700; padding: 0; margin-bottom: 0.3rem; }
+:where(.rating fieldset.rating-connection) { margin-top: 0.4rem; }
+:where(.rating-connection legend) { font-weight: 600; }
 :where(.rating-stars) { display: flex; gap: 0.15rem; align-items: center; }
 :where(.rating-stars label) { position: relative; cursor: pointer; font-size: 1.9rem; line-height: 1; color: #b9b6ad; padding: 0.05rem 0.1rem; border-radius: 6px; }
 :where(.rating-stars label.on) { color: #c27c0e; }
@@ -32,6 +34,45 @@ const CSS = `
 :where(.rating-count) { font-size: 0.85rem; color: var(--muted, #55575c); }
 :where(.rating-thanks) { margin: 0.5rem 0 0; font-weight: 600; }
 `;
+
+/** A row of five stars: a native radio group (arrow keys move, each labelled "4 stars of 5"). */
+class StarGroup {
+  /** @param {string} name the radios' name @param {string} labelledBy the legend's id */
+  constructor(name, labelledBy) {
+    this.group = el("div", { class: "rating-stars", role: "radiogroup", "aria-labelledby": labelledBy });
+    /** @type {HTMLInputElement[]} */
+    this.radios = [];
+    for (let n = 1; n <= 5; n++) {
+      const input = el("input", { type: "radio", name, value: String(n), "aria-label": starsLabel(n) });
+      input.addEventListener("change", () => this.draw());
+      const label = el("label", { title: starsLabel(n) }, input, el("span", { "aria-hidden": "true" }, "★"));
+      label.addEventListener("mouseenter", () => this.draw(n));
+      this.radios.push(input);
+      this.group.append(label);
+    }
+    this.group.addEventListener("mouseleave", () => this.draw());
+    this.chosen = el("span", { class: "rating-chosen", "aria-hidden": "true" });
+    this.group.append(this.chosen);
+  }
+
+  /** The stars chosen, 0 for none. */
+  value() {
+    return Number(this.radios.find((r) => r.checked)?.value ?? 0);
+  }
+
+  /** The stars lit: those up to the one hovered, or else up to the one chosen. @param {number} [hover] */
+  draw(hover) {
+    const value = this.value();
+    const lit = hover ?? value;
+    this.radios.forEach((r, i) => r.parentElement?.classList.toggle("on", i < lit));
+    this.chosen.textContent = value ? starsLabel(value) : "";
+  }
+
+  clear() {
+    for (const r of this.radios) r.checked = false;
+    this.draw();
+  }
+}
 
 export class RatingForm {
   /**
@@ -53,21 +94,12 @@ export class RatingForm {
     this.legend = el("legend", { id: "rating-legend" });
     this.lasted = el("p", { class: "hint" });
     const fieldset = el("fieldset", {}, this.legend, this.lasted);
-    this.stars = el("div", { class: "rating-stars", role: "radiogroup", "aria-labelledby": "rating-legend" });
-    /** @type {HTMLInputElement[]} */
-    this.radios = [];
-    for (let n = 1; n <= 5; n++) {
-      const input = el("input", { type: "radio", name: "rating-stars", value: String(n), "aria-label": starsLabel(n) });
-      input.addEventListener("change", () => this.drawStars());
-      const label = el("label", { title: starsLabel(n) }, input, el("span", { "aria-hidden": "true" }, "★"));
-      label.addEventListener("mouseenter", () => this.drawStars(n));
-      this.radios.push(input);
-      this.stars.append(label);
-    }
-    this.stars.addEventListener("mouseleave", () => this.drawStars());
-    this.chosen = el("span", { class: "rating-chosen", "aria-hidden": "true" });
-    this.stars.append(this.chosen);
-    fieldset.append(this.stars);
+    this.stars = new StarGroup("rating-stars", "rating-legend");
+    fieldset.append(this.stars.group);
+    // A support call's connection, rated beside the call (optional).
+    this.connectionLegend = el("legend", { id: "rating-connection-legend" }, "The connection (optional)");
+    this.connection = new StarGroup("rating-connection", "rating-connection-legend");
+    this.connectionSet = el("fieldset", { class: "rating-connection" }, this.connectionLegend, this.connection.group);
     this.comment = el("textarea", { id: "rating-comment", rows: "2", maxlength: String(MAX_COMMENT), "aria-describedby": "rating-count" });
     this.count = el("span", { id: "rating-count", class: "rating-count" });
     this.comment.addEventListener("input", () => this.drawCount());
@@ -75,6 +107,7 @@ export class RatingForm {
     this.error = el("p", { class: "error", role: "alert" });
     this.form.append(
       fieldset,
+      this.connectionSet,
       el("label", { for: "rating-comment", class: "rating-comment" }, "Comment (optional)"),
       this.comment,
       el("div", { class: "rating-row" }, this.send, this.count),
@@ -89,22 +122,9 @@ export class RatingForm {
     this.render();
   }
 
-  /** The stars lit: those up to the one hovered, or else up to the one chosen. @param {number} [hover] */
-  drawStars(hover) {
-    const value = this.value();
-    const lit = hover ?? value;
-    this.radios.forEach((r, i) => r.parentElement?.classList.toggle("on", i < lit));
-    this.chosen.textContent = value ? starsLabel(value) : "";
-  }
-
   drawCount() {
     const left = MAX_COMMENT - this.comment.value.length;
     this.count.textContent = left < 200 ? `${left} characters left` : "";
-  }
-
-  /** The stars chosen, 0 for none. */
-  value() {
-    return Number(this.radios.find((r) => r.checked)?.value ?? 0);
   }
 
   /**
@@ -145,16 +165,17 @@ export class RatingForm {
   }
 
   reset() {
-    for (const r of this.radios) r.checked = false;
+    this.stars.clear();
+    this.connection.clear();
     this.comment.value = "";
     this.error.textContent = "";
-    this.drawStars();
     this.drawCount();
     this.render();
   }
 
   render() {
     this.form.hidden = !this.call;
+    this.connectionSet.hidden = !this.call?.support;
     this.legend.textContent = `How was your call with ${this.env.storeName()}?`;
     const lasted = this.saysDuration && this.call?.duration ? `Your call lasted ${duration(this.call.duration)}.` : "";
     this.lasted.textContent = lasted;
@@ -167,18 +188,19 @@ export class RatingForm {
   async submit() {
     const call = this.call;
     if (!call || this.sending) return;
-    const stars = this.value();
+    const stars = this.stars.value();
     if (!stars) {
       this.error.textContent = "Choose from 1 to 5 stars first.";
-      this.radios[0].focus();
+      this.stars.radios[0].focus();
       return;
     }
+    const connection = call.support ? this.connection.value() : 0;
     this.error.textContent = "";
     this.sending = true;
     this.render();
     try {
       /** @type {{rating: CallRating}} */
-      const result = await this.env.command({ type: "rate_call", id: commandId("rate-"), call_id: call.call_id, stars, comment: this.comment.value.trim() });
+      const result = await this.env.command({ type: "rate_call", id: commandId("rate-"), call_id: call.call_id, stars, comment: this.comment.value.trim(), ...(connection ? { connection } : {}) });
       this.onRated(result.rating);
     } catch (e) {
       const code = /** @type {{code?: string}} */ (e).code;

@@ -36,6 +36,12 @@ export function endedWords(call, me, other) {
       return `The call ended${after}: the connection was lost.`;
     case "peer_gone":
       return mine ? `The call ended${after} when you left the page.` : `The call ended${after}: ${other} left the page.`;
+    case "credit_exhausted":
+      return me === "visitor"
+        ? `The call ended${after}: your support credit ran out. Buy more credit or ask ${other} to call again.`
+        : `The call ended${after}: the shopper's support credit ran out.`;
+    case "interrupted":
+      return `The call ended${after}: the service lost it in a fault. Only the time until then was charged.`;
     default:
       if (!call.answered_at) return mine ? "You cancelled the call." : `${other} cancelled the call.`;
       return mine ? `You hung up. The call lasted ${duration(call.duration ?? 0)}.` : `${other} hung up. The call lasted ${duration(call.duration ?? 0)}.`;

@@ -142,12 +142,13 @@ export class Call {
 
   // ---- commands ------------------------------------------------------------------------
 
-  /** Ask for a call (the visitor) or ring (the store). */
-  async start() {
+  /** Ask for a call (the visitor; `{support: true}` for a paid support call) or ring (the store).
+   * @param {Record<string, unknown>} [extra] */
+  async start(extra = {}) {
     this.asking = true;
     let result;
     try {
-      result = await this.env.command({ type: "call" });
+      result = await this.env.command({ ...extra, type: "call" });
     } finally {
       this.asking = false;
     }

@@ -3,6 +3,9 @@
 // authority; docs/protocol.schema.json has every field. Types only: nothing here reaches a bundle.
 
 import type { Money } from "./protocol";
+import type { SessionSupport, SupportEvent } from "./support";
+
+export type * from "./support";
 
 export type Side = "visitor" | "store";
 
@@ -131,6 +134,8 @@ export interface LiveSnapshot {
   /** The session's latest answered call that has ended, and its rating once rated. */
   last_call?: CallInfo | null;
   last_rating?: CallRating | null;
+  /** The shopper's support credit, plan, report and complaints (attached sessions only). */
+  support?: SessionSupport | null;
 }
 
 /** A call's rating (shared_protocol/ratings.py); the agent fields only in the store's list. */
@@ -142,6 +147,8 @@ export interface CallRating {
   session_id?: string | null;
   agent_id?: string | null;
   agent_name?: string | null;
+  /** the connection's stars (support calls), 1-5 */
+  connection?: number | null;
 }
 
 /** An average: null when nothing was rated yet. */
@@ -164,7 +171,7 @@ export interface Ratings {
 
 /** A call of the session (shared_protocol/calls.py). */
 export type CallState = "ringing" | "active" | "ended";
-export type EndReason = "declined" | "unanswered" | "busy" | "hung_up" | "connection_lost" | "peer_gone";
+export type EndReason = "declined" | "unanswered" | "busy" | "hung_up" | "connection_lost" | "peer_gone" | "credit_exhausted" | "interrupted";
 export interface CallInfo {
   call_id: string;
   started_by: Side;
@@ -175,6 +182,8 @@ export interface CallInfo {
   end_reason?: EndReason | null;
   ended_by?: Side | null;
   duration?: number | null;
+  /** a paid support call (docs/agents.md "Support calls with prepaid credit") */
+  support?: boolean;
 }
 export interface SessionDescriptionInit {
   type: "offer" | "answer";
@@ -253,7 +262,8 @@ export type LiveEvent =
   | { type: "session_deleted"; seq: number; by: Side }
   | { type: "call"; seq: number; call: CallInfo }
   | { type: "rated"; seq: number; rating: CallRating }
-  | { type: "navigated"; seq: number; url: string; by: Side };
+  | { type: "navigated"; seq: number; url: string; by: Side }
+  | SupportEvent;
 
 /** Ephemeral signals (no seq). */
 export type LiveSignal =

@@ -1,12 +1,15 @@
 // The call in the panel (shared/call.js does the WebRTC, shared/call-panel.js draws it): "Ask for
 // a video call" (a session is started first when there is none), the ring, the call with the
 // visitor's camera off until they turn it on, how it ended and how long it lasted, and then the
-// rating form the hosted live page uses (src/live/rating.js).
+// rating form the hosted live page uses (src/live/rating.js); support calls with their credit,
+// report and complaints as on that page (src/live/support.js).
 
 import { Call } from "../shared/call.js";
 import { CallPanel } from "../shared/call-panel.js";
 import { commandId } from "../shared/commands.js";
+import { hubNow } from "../shared/hub-clock.js";
 import { RatingForm } from "../live/rating.js";
+import { SupportPanel } from "../live/support.js";
 import { words } from "../live/texts.js";
 
 /**
@@ -61,5 +64,7 @@ export function talkCall(place, env) {
     (error) => env.trouble(words(error, "That did not work. Try again.")),
   );
   const rating = new RatingForm(place, { storeName: env.storeName, command: env.command });
-  return { call, rating, redraw: () => panel?.render() };
+  // A signed-in shopper's support calls, as on the hosted page (src/live/support.js).
+  const support = new SupportPanel(place, rating.thanks, { storeName: env.storeName, command: env.command, call, now: hubNow });
+  return { call, rating, support, redraw: () => panel?.render() };
 }

@@ -11,7 +11,8 @@
 // again. Everything shown is textContent.
 
 import { commandId } from "../shared/commands.js";
-import { CartStartError, httpJson } from "../shared/http.js";
+import { learnClock } from "../shared/hub-clock.js";
+import { CartStartError, httpJson, request } from "../shared/http.js";
 import { isTalkingTab, keepLink, keepOpen, keptLink, markTalkingTab, tabMark, visitorId } from "../shared/talk-keys.js";
 import { LiveConnection } from "../live/connection.js";
 import { SessionState } from "../live/session.js";
@@ -225,6 +226,7 @@ class Talk {
       httpCommand: (c) => httpJson(this.hub, "api/live/session/commands", { method: "POST", body: c, token: link }),
     });
     void this.conn.start();
+    request(this.hub, ".well-known/cartstart.json").then(learnClock, () => {}); // a support call's credit ticks on it
   }
 
   /** @param {string} session @param {LiveSnapshot} snap */
@@ -237,13 +239,14 @@ class Talk {
     this.chat.reset();
     this.talkCall.call.load(snap.call, snap.seller_busy);
     this.talkCall.rating.load(snap.last_call, snap.last_rating);
+    this.talkCall.support.load(snap.support);
     this.loaded?.();
     this.loaded = null;
   }
 
   /** @param {string} session @param {LiveMessage} m */
   onMessage(session, m) {
-    const { call, rating } = this.talkCall;
+    const { call, rating, support } = this.talkCall;
     switch (m.type) {
       case "live_snapshot":
         return this.loadSnapshot(session, m);
@@ -266,7 +269,14 @@ class Talk {
         if (this.state && m.seq > this.state.seq) {
           call.apply(m.call);
           rating.onCall(m.call);
+          support.onCall(m.call);
         }
+        break;
+      case "credit_plan":
+      case "credit_warning":
+      case "support_report":
+      case "complaint":
+        if (this.state && m.seq > this.state.seq) support.onEvent(m);
         break;
       case "rated":
         if (this.state && m.seq > this.state.seq) rating.onRated(m.rating);
@@ -277,6 +287,7 @@ class Talk {
     tabMark.set("seq", session, this.state.seq);
     if (part === "chat" || part === "read") this.chat.render();
     if (part === "deleted") this.ended(this.state.deletedBy ?? "unknown");
+    if (part === "attached") this.conn?.signal({ type: "sync", id: commandId("sync-") }); // its support offer
   }
 
   /**
@@ -315,6 +326,7 @@ class Talk {
     this.link = null;
     keepLink(this.store, null);
     this.talkCall.call.load(null, false);
+    this.talkCall.support.load(null);
     this.chat.reset();
     this.chat.note(why === "store" ? "The shop ended this conversation. Write again to start a new one." : `${ENDED[why]} Write again to start a new conversation.`);
     this.panel.setUnread(0);

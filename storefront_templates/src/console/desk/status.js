@@ -15,17 +15,23 @@ export class StatusSwitch {
     this.said = byId("desk-status-said", HTMLSpanElement);
     /** @type {Status | null} */
     this.current = null;
+    /** @type {Promise<void>} the change being sent, so changes go one at a time */
+    this.sending = Promise.resolve();
     for (const radio of this.radios()) {
       radio.addEventListener("change", async () => {
         const chosen = /** @type {Status} */ (radio.value);
-        this.box.disabled = true;
+        // Busy, not disabled: disabling the fieldset would blur the radio under the keyboard
+        // (focus would fall to <body> at each arrow key). A change made meanwhile waits its turn.
+        this.box.setAttribute("aria-busy", "true");
+        const turn = this.sending.then(() => change(chosen));
+        this.sending = turn.catch(() => {});
         try {
-          await change(chosen);
+          await turn;
         } catch (e) {
           this.show(this.current);
           this.said.textContent = `Your status was not changed: ${e instanceof Error ? e.message : String(e)}`;
         } finally {
-          this.box.disabled = !this.online;
+          this.box.removeAttribute("aria-busy");
         }
       });
     }

@@ -12,6 +12,7 @@ import { storeCall } from "./call.js";
 import { CartView } from "./cart.js";
 import { ChatView } from "./chat.js";
 import { CounterView } from "./counter.js";
+import { SupportCredit } from "./credit.js";
 import { GalleryView } from "./gallery.js";
 import { LiveLink } from "./link.js";
 import { SendToPage } from "./navigate.js";
@@ -96,6 +97,7 @@ export class SessionView {
       error: showError,
       announce: env.announce,
     });
+    this.credit = new SupportCredit(byId("live-call", HTMLElement), env.hub);
     postForm(byId("session-post", HTMLDivElement), "session-post", "Pin for this visitor", {
       search: async (query) => (await command({ type: "search", query, limit: 5 })).items,
       upload: (file) => upload(file, this.id),
@@ -225,7 +227,12 @@ export class SessionView {
       case "gallery":
         return this.gallery.apply(m);
       case "call":
+        this.credit.onCall(m.call);
         return this.call.apply(m.call);
+      case "credit_plan":
+      case "credit_warning":
+      case "support_report":
+        return this.credit.onEvent(m);
       case "rated":
         ratingsChanged();
         return this.env.announce(`${visitorName(this.info?.label)} rated the call: ${starsLabel(m.rating.stars)}`);
@@ -256,6 +263,7 @@ export class SessionView {
     this.gallery.reset(snap.lead);
     this.here(snap.here.visitor);
     this.call.load(snap.call, snap.seller_busy);
+    this.credit.load(snap.support);
   }
 
   drawHead() {

@@ -1,0 +1,154 @@
+"""A support call with prepaid credit in a session the shopper opened (pure: no I/O, no Qt;
+docs/shopper.md "Support calls and support credit"): the shop's price and the shopper's credit
+from the snapshot's `support`, the running call's plan ticking locally (the credit left is the
+balance less the price of the whole seconds so far, rounded up to the cent, as the hub charges),
+the one-minute warning, the report after the call, and the session's complaints with the
+shop's answers. The words match the browser's (storefront_templates/src/live/support.js)."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from shared_protocol.support import (
+    Complaint,
+    ComplaintChanged,
+    CreditPlan,
+    CreditWarning,
+    SessionSupport,
+    SupportReport,
+)
+
+from .call import clock_text
+from .money import format_money
+
+SupportEvent = CreditPlan | CreditWarning | SupportReport | ComplaintChanged
+ABOUT_WORDS = {"answers": "the answers", "support": "the support"}
+
+
+def credit_left(plan: CreditPlan, now: float) -> int:
+    """Minor units left at `now` under the plan (never below zero)."""
+    seconds = max(0, math.floor(now - plan.answered_at))
+    used = math.ceil(plan.price_per_minute.amount * seconds / 60)
+    return max(0, plan.balance.amount - used)
+
+
+def local_time(at: float) -> str:
+    return time.strftime("%H:%M", time.localtime(at))
+
+
+class SupportWatch:
+    def __init__(self) -> None:
+        self.support: SessionSupport | None = None
+        self.complaints: dict[str, Complaint] = {}
+
+    @property
+    def offered(self) -> bool:
+        """The session is attached to the shopper's cart at a store that offers support."""
+        return self.support is not None
+
+    @property
+    def plan(self) -> CreditPlan | None:
+        return self.support.plan if self.support else None
+
+    @property
+    def report(self) -> SupportReport | None:
+        return self.support.last_report if self.support else None
+
+    def load(self, support: SessionSupport | None) -> None:
+        self.support = support
+        self.complaints = {c.complaint_id: c for c in (support.complaints if support else [])}
+
+    def apply(self, event: SupportEvent) -> bool:
+        """A support event of the session (each once); whether anything changed."""
+        s = self.support
+        if s is None:
+            return False
+        match event:
+            case CreditPlan():
+                self.support = s.model_copy(update={"plan": event, "warned": False})
+            case CreditWarning() if s.plan is not None and s.plan.call_id == event.call_id:
+                self.support = s.model_copy(update={"warned": True})
+            case SupportReport():
+                update = {"plan": None, "warned": False, "last_report": event}
+                self.support = s.model_copy(update=update | {"balance": event.balance})
+            case ComplaintChanged():
+                self.complaints[event.complaint.complaint_id] = event.complaint
+            case _:
+                return False
+        return True
+
+    def take_complaint(self, complaint: Complaint) -> None:
+        self.complaints[complaint.complaint_id] = complaint
+
+    def call_ended(self, call_id: str) -> bool:
+        """The call ended: its plan stops ticking (the report follows)."""
+        s = self.support
+        if s is None or s.plan is None or s.plan.call_id != call_id:
+            return False
+        self.support = s.model_copy(update={"plan": None, "warned": False})
+        return True
+
+    # ---- words --------------------------------------------------------------------------------
+
+    def offer_text(self, store: str) -> str:
+        s = self.support
+        if s is None:
+            return ""
+        price = format_money(s.price_per_minute.amount, s.price_per_minute.currency)
+        if s.plan is not None:
+            return f"Support call with {store}: {price} a minute, from your credit."
+        credit = format_money(s.balance.amount, s.balance.currency)
+        minutes = s.balance.amount // s.price_per_minute.amount if s.price_per_minute.amount else 0
+        if minutes < 1:
+            return (
+                f"Support from {store}: {price} a minute. Your credit: {credit}. You need at "
+                "least one minute's worth: buy support credit from the shop, or ask them for some."
+            )
+        unit = "minute" if minutes == 1 else "minutes"
+        return f"Support from {store}: {price} a minute. Your credit: {credit}, about {minutes} {unit}."
+
+    def credit_text(self, now: float) -> str:
+        """ "Credit left €1.20 · 0:30" while a support call runs, else ""."""
+        plan = self.plan
+        if plan is None:
+            return ""
+        left = format_money(credit_left(plan, now), plan.balance.currency)
+        return f"Credit left {left} · {clock_text(now - plan.answered_at)}"
+
+    def warning_text(self) -> str:
+        s = self.support
+        if s is None or s.plan is None or not s.warned:
+            return ""
+        return (
+            f"About one minute of credit left: the call ends by itself at "
+            f"{local_time(s.plan.ends_at)}. Buy more credit to talk longer next time."
+        )
+
+    def report_text(self) -> str:
+        r = self.report
+        if r is None or self.plan is not None:
+            return ""
+        lines = [
+            "Your support call",
+            f"Duration: {clock_text(r.duration)}",
+            f"Credit used: {format_money(r.charged.amount, r.charged.currency)}",
+            f"Credit left: {format_money(r.balance.amount, r.balance.currency)}",
+        ]
+        if r.end_reason == "credit_exhausted":
+            lines.append("The call ended when your credit ran out.")
+        elif r.end_reason == "interrupted":
+            lines.append(
+                "The call was cut off by a fault at the service; "
+                "only the time until then was charged."
+            )
+        return "\n".join(lines)
+
+    def complaint_lines(self, store: str) -> list[str]:
+        """Each complaint, newest first, with the shop's answer or that it is awaited."""
+        out = []
+        for c in sorted(self.complaints.values(), key=lambda c: c.at, reverse=True):
+            head = f"Your complaint about {ABOUT_WORDS.get(c.about, c.about)}: {c.text}"
+            tail = f"{store} answered: {c.answer}" if c.answer else f"Waiting for {store}'s answer."
+            out.append(f"{head}\n{tail}")
+        return out
