@@ -487,6 +487,13 @@ MIGRATIONS: list[list[str]] = [
         """ALTER TABLE agents ADD COLUMN open_chats INTEGER NOT NULL DEFAULT 0
             CHECK (open_chats >= 0)""",
         # One call per agent (ringing or running): the backstop of storage/calls.agent_busy.
+        # Before it, a hub that let an agent ring twice ends all but their first call as busy
+        # (the index could not be made otherwise).
+        """UPDATE live_calls SET state = 'ended', end_reason = 'busy', ended_at = created_at
+            WHERE state <> 'ended' AND agent_id IS NOT NULL AND EXISTS (
+                SELECT 1 FROM live_calls o WHERE o.agent_id = live_calls.agent_id
+                AND o.state <> 'ended' AND (o.created_at < live_calls.created_at
+                    OR (o.created_at = live_calls.created_at AND o.id < live_calls.id)))""",
         """CREATE UNIQUE INDEX live_calls_agent_one ON live_calls(agent_id)
             WHERE state <> 'ended' AND agent_id IS NOT NULL""",
     ],
