@@ -20,6 +20,7 @@ from .services.availability import Availability
 from .services.boards import Boards
 from .services.calls import Calls
 from .services.carts import Carts
+from .services.claims import Claims
 from .services.commits import Committer
 from .services.conversations import Conversations
 from .services.expiry import Expiry, ExpiryScheduler
@@ -103,7 +104,7 @@ class Hub:
             self.support,
             queued,
         )
-        self.conversations = Conversations(self.committer, clock)
+        self.conversations = Conversations(self.committer, db, clock)
         self.ratings = RatingsView(db)
         self.visits = VisitLog(db, clock, self.metrics)
         country_of = None
@@ -115,6 +116,9 @@ class Hub:
             db, self.roster, broker, clock, self.visits, self.origins, self.availability,
             country_of,
         )  # fmt: skip
+        self.claims = Claims(
+            self.committer, db, clock, self.availability, self.presence, self.calls
+        )
         self.ops = Ops(db, clock, self.metrics, daily=[self.visits.purge_expired])
         self._tasks: list[asyncio.Task[None]] = []
 

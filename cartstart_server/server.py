@@ -157,6 +157,7 @@ def ws_routes(hub: Hub, wiring: Wiring) -> dict[Channel, Route]:
                 availability=h.availability,
                 presence=h.presence,
                 streams=h.streams,
+                claims=h.claims,
             )
         ),
     }
@@ -179,7 +180,7 @@ def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
         ),
         http_store.whoami(identity=h.identity),
         http_orders.routes(identity=h.identity, agents=h.agents, stores=h.stores, orders=h.orders),
-        http_agents.routes(identity=h.identity, agents=h.agents),
+        http_agents.routes(identity=h.identity, agents=h.agents, claims=h.claims),
         http_ratings.routes(identity=h.identity, agents=h.agents, ratings=h.ratings),
         http_support.routes(identity=h.identity, agents=h.agents, support=h.support),
         http_live.routes(

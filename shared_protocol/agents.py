@@ -3,7 +3,7 @@ password, and the owner's list of agents."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,6 +28,7 @@ class AgentView(Outbound):
     active: bool = Field(description="False until the agent accepted the invitation")
     created_at: float
     support: bool = Field(False, description="Takes the store's paid support calls")
+    chat_cap: int = Field(3, description="Conversations they hold at once, at most (1-20)")
 
 
 class AgentIn(_Body):
@@ -41,6 +42,10 @@ class AgentIn(_Body):
 
 class AgentChange(_Body):
     role: AgentRole
+
+
+class ChatCapIn(_Body):
+    chat_cap: Annotated[int, Field(ge=1, le=20)]
 
 
 class AddedAgent(Outbound):

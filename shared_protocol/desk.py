@@ -24,6 +24,9 @@ from .common import (
     Outbound,
     StoreTicketView,
 )
+from .live import MAX_CHAT
+from .live_server import SessionActivity
+from .live_views import SessionSummary
 
 AgentStatus = Literal["available", "away"]
 BEAT_EVERY = 15  # seconds between a desk's beats (the hub forgets it after 45 s without one)
@@ -62,9 +65,61 @@ class AskVisitorDetails(Inbound):
     visitor_id: str = Field(max_length=64)
 
 
-DeskCommand = Annotated[SetStatus | AskVisitorDetails, Field(discriminator="type")]
+class ClaimConversation(Inbound):
+    """Take a conversation (a live session of the store) for yourself: answered by `result`
+    with the session; then open it on /ws/live with your token. Refused with `forbidden` while
+    another agent holds it ("Ana is helping this visitor"; an owner may `take_over`), and with
+    `at_capacity` at your chat cap (the conversation then stays free for another agent)."""
+
+    type: Literal["claim"] = "claim"
+    id: CommandId
+    session_id: Ident
+    take_over: bool = Field(False, description="Owners: take it from the agent holding it")
+
+
+class ReleaseConversation(Inbound):
+    """Give a conversation you hold back: free for any agent again (your chat count drops)."""
+
+    type: Literal["release"] = "release"
+    id: CommandId
+    session_id: Ident
+
+
+class Approach(Inbound):
+    """Write first to a visitor on the store's pages now: a new conversation, yours, with this
+    first message; their page opens its talk panel (`talk_offer`). `call`: ask them to a call
+    too (they join or decline)."""
+
+    type: Literal["approach"] = "approach"
+    id: CommandId
+    visitor_id: str = Field(max_length=64)
+    text: Annotated[str, Field(min_length=1, max_length=MAX_CHAT)]
+    call: bool = False
+
+
+class SetChatCap(Inbound):
+    """How many chats you hold at once (1-20; the owner sets anyone's in Agents)."""
+
+    type: Literal["set_chat_cap"] = "set_chat_cap"
+    id: CommandId
+    chat_cap: Annotated[int, Field(ge=1, le=20)]
+
+
+DeskCommand = Annotated[
+    SetStatus | AskVisitorDetails | ClaimConversation | ReleaseConversation | Approach | SetChatCap,
+    Field(discriminator="type"),
+]
 DeskClientMessage = Annotated[
-    Hello | SetStatus | Beat | DeskSync | AskVisitorDetails, Field(discriminator="type")
+    Hello
+    | SetStatus
+    | Beat
+    | DeskSync
+    | AskVisitorDetails
+    | ClaimConversation
+    | ReleaseConversation
+    | Approach
+    | SetChatCap,
+    Field(discriminator="type"),
 ]
 
 # ---- hub -> client ------------------------------------------------------------------------------
@@ -88,6 +143,8 @@ class DeskAgent(Outbound):
     status: AgentStatus = Field(description="Their choice: Available or Away")
     connected: bool = Field(description="A workspace of theirs is open (and beats)")
     available: bool = Field(description="Available and connected: they can be reached")
+    chat_cap: int = Field(3, description="How many chats they hold at once, at most")
+    open_chats: int = Field(0, description="How many they hold now")
 
 
 class Talk(Outbound):
@@ -182,6 +239,11 @@ class DeskSnapshot(Outbound):
     talk: Talk
     agents: list[DeskAgent]
     visitors: list[VisitorView] = []
+    conversations: list[SessionSummary] = Field(
+        [],
+        description="Conversations started from the store's pages (with a visitor_id): unread, "
+        "calling, who took each; `session_activity` updates them",
+    )
     now: float = Field(0, description="The hub's clock when sent")
 
 
@@ -196,11 +258,13 @@ class AgentChanged(Outbound):
 
 
 class DeskResult(Outbound):
-    """The answer to `set_status`: this agent as it is now."""
+    """The answer to `set_status` and `set_chat_cap` (this agent as it is now), and to
+    `claim`, `release` and `approach` (the conversation as it is now)."""
 
     type: Literal["result"] = "result"
     id: str
-    agent: DeskAgent
+    agent: DeskAgent | None = None
+    session: SessionSummary | None = None
 
 
 DeskServerMessage = Annotated[
@@ -211,6 +275,7 @@ DeskServerMessage = Annotated[
     | DeskResult
     | VisitorsChanged
     | VisitorDetails
+    | SessionActivity
     | ErrorMessage,
     Field(discriminator="type"),
 ]

@@ -46,6 +46,9 @@ class ErrorCode(StrEnum):
     INSUFFICIENT_CREDIT = "insufficient_credit"
     """A support call needs at least one minute of support credit with the store; buy credit
     or ask the store."""
+    AT_CAPACITY = "at_capacity"
+    """An agent taking a conversation already holds their cap of open chats; `details.cap` and
+    `details.open` say how many. The conversation stays free for another agent."""
     RATE_LIMITED = "rate_limited"
     """Too many messages; slow down. Repeated floods close the connection. Over HTTP (an
     agent's sign-in): 429, with `Retry-After` and `details.retry_after` in seconds."""
@@ -74,6 +77,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.IDEMPOTENCY_CONFLICT: 409,
     ErrorCode.DISCOUNT_REFUSED: 409,
     ErrorCode.INSUFFICIENT_CREDIT: 409,
+    ErrorCode.AT_CAPACITY: 409,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.TOO_LARGE: 413,
     ErrorCode.SERVER_BUSY: 503,

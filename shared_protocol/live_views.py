@@ -91,6 +91,12 @@ class SessionSummary(SessionInfo):
     unread: int = Field(description="Messages the other side wrote that this side has not read")
     last_message: str = Field("", description="The newest chat message, shortened")
     calling: bool = Field(False, description="The other side is asking for a call right now")
+    visitor_id: str | None = Field(
+        None, description="The visitor's id on the store's site (a conversation from its pages)"
+    )
+    agent_id: str | None = Field(None, description="The agent who took it (null: free)")
+    agent_name: str | None = Field(None, description="That agent's name (text)")
+    in_call: bool = Field(False, description="A call of this session runs now")
 
 
 class LiveSettingsIn(BaseModel):

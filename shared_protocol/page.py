@@ -153,8 +153,24 @@ class Forgotten(Outbound):
     had: bool
 
 
+class TalkOffer(Outbound):
+    """An agent writes first to this visitor (desk `approach`): every page of theirs that
+    reported `presence` for the store hears it. `link` opens the conversation (a session link,
+    like the one `start_session` answers); `call`: the agent rings them too."""
+
+    type: Literal["talk_offer"] = "talk_offer"
+    store_id: str
+    visitor_id: str
+    session_id: str
+    link: str
+    agent_name: str = Field(description="Text, never markup")
+    text: str = Field(description="The agent's first message (text)")
+    call: bool = False
+
+
 PageServerMessage = Annotated[
     Welcome
+    | TalkOffer
     | AvailabilitySnapshot
     | Availability
     | InCart

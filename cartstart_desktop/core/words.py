@@ -41,6 +41,7 @@ SENTENCES: dict[ErrorCode, str] = {
     ErrorCode.INVALID_STATE: "That item is no longer held, so it cannot be changed.",
     ErrorCode.IDEMPOTENCY_CONFLICT: "The hub took this for an earlier request. Please try again.",
     ErrorCode.DISCOUNT_REFUSED: "A discount code could not be used, so nothing was bought.",
+    ErrorCode.AT_CAPACITY: "You have as many chats open as you can take: close one first.",
     ErrorCode.RATE_LIMITED: "Too many requests at once. Wait a moment, then try again.",
     ErrorCode.TOO_LARGE: "That is more than the hub takes at once.",
     ErrorCode.SERVER_BUSY: "The hub is busy. Try again in a moment.",

@@ -22,6 +22,8 @@ class AgentState:
     name: str
     role: str
     status: str
+    chat_cap: int = 3
+    open_chats: int = 0
 
 
 def agent_view(agent: AgentState, connected: bool) -> DeskAgent:
@@ -33,6 +35,8 @@ def agent_view(agent: AgentState, connected: bool) -> DeskAgent:
         status=status,
         connected=connected,
         available=connected and status == "available",
+        chat_cap=agent.chat_cap,
+        open_chats=agent.open_chats,
     )
 
 

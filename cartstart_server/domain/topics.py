@@ -86,6 +86,11 @@ def talk_topic(store_id: str) -> str:
     return f"talk:{store_id}"
 
 
+def visitor_topic(store_id: str, visitor_id: str) -> str:
+    """What one visitor's pages of a store hear: an agent writing first (`talk_offer`)."""
+    return f"visitor:{store_id}:{visitor_id}"
+
+
 # Ephemeral rosters (cartstart_server/ephemeral): keys of entries that live while someone beats.
 ROSTER_AGENTS = "agents:"
 

@@ -92,6 +92,10 @@ class Availability:
             raise agent_rules.agent_gone()
         return view
 
+    async def agent_changed(self, store_id: str, agent_id: str) -> DeskAgent | None:
+        """Desks hear the agent as they are now (their chat count or cap moved)."""
+        return await self._changed(store_id, agent_id)
+
     async def refresh(self, store_id: str) -> None:
         """The workspace was turned on or off: pages and desks hear it if that flips talk."""
         await self._settle(store_id, await self._seen(store_id))

@@ -116,8 +116,10 @@ class Calls:
             elif call.support and call.answered_at is not None:
                 self._mail_queued()
             await self._tell_busy(speaker.store_id)
-        if call.started_by == "visitor":
-            await self._tell_lobby(speaker)  # a visitor asking (or no longer) shows in the lobby
+        if call.started_by == "visitor" or call.state != "ringing":
+            # A visitor asking (or no longer) shows in the lobby; a call running or over moves
+            # the visitor out of (or back into) the Workspace list (`in_call`).
+            await self._tell_lobby(speaker)
         return result
 
     async def rate(self, speaker: Speaker, cmd: RateCall) -> LiveResult:

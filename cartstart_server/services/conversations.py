@@ -4,25 +4,43 @@ itself is started by `Selling.start` with the page's address (its origin is reco
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import TypeAdapter
 
+from shared_protocol.common import Ack
 from shared_protocol.conversations import Navigate
-from shared_protocol.live import LiveResult
+from shared_protocol.live import LiveResult, LiveSync, Search, Watch
 
 from ..clock import Clock
+from ..domain import claims as claim_rules
 from ..domain import conversations as rules
 from ..domain.selling import Speaker
-from ..storage import conversations, directory, selling
+from ..storage import claims, conversations, directory, selling
+from ..storage.base import Database
 from ..storage.sql import Effects, Plan
 from .commits import Committer, once
 
 _RESULT = TypeAdapter(LiveResult)
+_LOOKING = (Ack, LiveSync, Search, Watch)  # what another agent may still do in a held session
 
 
 class Conversations:
-    def __init__(self, committer: Committer, clock: Clock) -> None:
+    def __init__(self, committer: Committer, db: Database, clock: Clock) -> None:
         self._committer = committer
+        self._db = db
         self._clock = clock
+
+    async def check_may_act(self, speaker: Speaker, message: Any) -> None:
+        """Another agent's conversation (storage/claims.py): `forbidden` in words ("Ana is
+        helping this visitor") for anything but looking. The visitor and the store's key are
+        never held back; an owner takes the visitor over first (desk `claim`, `take_over`)."""
+        if speaker.side != "store" or speaker.agent_id is None or isinstance(message, _LOOKING):
+            return
+        holder, name = await self._db.read(claims.holder(speaker.session_id))
+        if claim_rules.holds_back(speaker, holder):
+            assert holder is not None
+            raise claim_rules.taken_by(name, holder)
 
     async def navigate(self, speaker: Speaker, cmd: Navigate) -> LiveResult:
         """A durable `navigated` event both sides hear (and a resume replays), once per command

@@ -30,6 +30,7 @@ from ..domain.topics import (
     live_stream,
     product_topic,
     store_stream,
+    visitor_topic,
 )
 from ..storage import outbox
 from ..storage.base import Database
@@ -93,6 +94,10 @@ class Streams:
     @staticmethod
     def live_store(store_id: str) -> str:
         return live_store_topic(store_id)
+
+    @staticmethod
+    def visitor(store_id: str, visitor_id: str) -> str:
+        return visitor_topic(store_id, visitor_id)
 
     def listen(self, topic: str, callback: Callback) -> None:
         self._broker.subscribe(topic, callback)

@@ -19,6 +19,7 @@ class AgentRow:
     created_at: float
     removed_at: float | None
     support: int = 0  # takes support calls (docs/agents.md "Support calls")
+    chat_cap: int = 3  # conversations held at once (docs/agents.md "The chat cap")
 
     @classmethod
     def of(cls, row: Row) -> AgentRow:

@@ -42,11 +42,35 @@ def current(session_id: str) -> Plan[Row | None]:
 
 
 def store_busy(store_id: str, except_session: str | None = None) -> Plan[bool]:
-    """Whether the store is in a running call (in another session than `except_session`)."""
+    """Whether the store as one person (its key: calls with no agent) is in a running call (in
+    another session than `except_session`). Agents are busy one by one (`agent_busy`)."""
     rows = yield Stmt(
-        "SELECT session_id FROM live_calls WHERE store_id = ? AND state = 'active'", (store_id,)
+        "SELECT session_id FROM live_calls WHERE store_id = ? AND state = 'active' "
+        "AND agent_id IS NULL",
+        (store_id,),
     )
     return any(r["session_id"] != except_session for r in rows)
+
+
+def agent_busy(agent_id: str, except_call: str | None = None) -> Plan[bool]:
+    """Whether the agent rings or talks in a call (one call per agent). The agent's row is
+    locked first, so two calls of theirs starting at once on two nodes are decided one after
+    the other (a no-op on SQLite, where writes are serial); the unique index
+    `live_calls_agent_one` backs it."""
+    yield Stmt("UPDATE agents SET open_chats = open_chats WHERE id = ?", (agent_id,))
+    rows = yield Stmt(
+        "SELECT id FROM live_calls WHERE agent_id = ? AND state <> 'ended'", (agent_id,)
+    )
+    return any(r["id"] != except_call for r in rows)
+
+
+def _busy_for(s: SessionRow, by: Side, agent_id: str | None) -> Plan[bool]:
+    """Busy for a new call of this session: the agent ringing, the agent holding the session
+    (a visitor asking), or the store's key."""
+    agent = agent_id if by == "store" else s.agent_id
+    if agent is not None:
+        return (yield from agent_busy(agent))
+    return (yield from store_busy(s.store_id))
 
 
 def call_of(s: SessionRow, call_id: str) -> Plan[Row]:
@@ -84,7 +108,7 @@ def start(
     price = None
     if support:
         price = yield from credit.check_start(s.store_id, s.account_id)
-    busy = yield from store_busy(s.store_id)
+    busy = yield from _busy_for(s, by, agent_id)
     if busy and by == "store":
         raise rules.store_busy()
     state, reason, ended = ("ended", "busy", now) if busy else ("ringing", None, None)
@@ -93,7 +117,7 @@ def start(
             yield Stmt(
                 "INSERT INTO live_calls (id, session_id, store_id, started_by, state, created_at, "
                 "ended_at, end_reason, agent_id, support, account_id, price_amount) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *",
                 (
                     call_id,
                     s.id,
@@ -111,7 +135,8 @@ def start(
             )
         )
     )
-    assert row is not None
+    if row is None:  # live_calls_agent_one: the agent's other call won
+        raise rules.store_busy()
     return (yield from _told(fx, row, now))
 
 
@@ -136,11 +161,14 @@ def answer(
         raise rules.not_yours_to_answer(row["started_by"])
     if accept and row["support"] and row["state"] == "ringing":
         yield from credit.check_taker(s.store_id, agent_id)
-    if accept and (yield from store_busy(s.store_id, except_session=s.id)):
+    reason: EndReason = "declined"
+    taking = taker(by, agent_id)
+    if accept and row["state"] == "ringing" and taking is not None:
+        if (yield from agent_busy(taking, except_call=call_id)):
+            raise rules.store_busy()  # one call per agent: the call rings on for another
+    elif accept and (yield from store_busy(s.store_id, except_session=s.id)):
         accept = False  # the store took another call meanwhile
-        reason: EndReason = "busy"
-    else:
-        reason = "declined"
+        reason = "busy"
     changed = one(
         (
             yield Stmt(

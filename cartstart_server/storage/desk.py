@@ -8,7 +8,9 @@ from .sql import Plan, Row, Stmt, one
 
 
 def _state(row: Row) -> AgentState:
-    return AgentState(row["id"], row["name"], row["role"], row["status"])
+    return AgentState(
+        row["id"], row["name"], row["role"], row["status"], row["chat_cap"], row["open_chats"]
+    )
 
 
 def workspace(store_id: str) -> Plan[bool]:
@@ -21,8 +23,8 @@ def state(store_id: str) -> Plan[tuple[bool, list[AgentState]]]:
     """Whether the workspace is on, and the store's current agents."""
     on = yield from workspace(store_id)
     rows = yield Stmt(
-        "SELECT id, name, role, status FROM agents WHERE store_id = ? AND removed_at IS NULL "
-        "ORDER BY name, id",
+        "SELECT id, name, role, status, chat_cap, open_chats FROM agents WHERE store_id = ? "
+        "AND removed_at IS NULL ORDER BY name, id",
         (store_id,),
     )
     return on, [_state(r) for r in rows]
@@ -32,7 +34,7 @@ def set_status(store_id: str, agent_id: str, status: str) -> Plan[AgentState | N
     """None when the agent is no longer one of the store's."""
     rows = yield Stmt(
         "UPDATE agents SET status = ? WHERE id = ? AND store_id = ? AND removed_at IS NULL "
-        "RETURNING id, name, role, status",
+        "RETURNING id, name, role, status, chat_cap, open_chats",
         (status, agent_id, store_id),
     )
     row = one(rows)

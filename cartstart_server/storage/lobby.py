@@ -20,11 +20,19 @@ def lobby(store_id: str, limit: int = 200) -> Plan[list[SessionSummary]]:
         "(SELECT body FROM live_messages m WHERE m.session_id = s.id "
         "ORDER BY m.seq DESC LIMIT 1) AS last_message, "
         "(SELECT COUNT(*) FROM live_calls c WHERE c.session_id = s.id AND c.state = 'ringing' "
-        "AND c.started_by = 'visitor') AS calling "
+        "AND c.started_by = 'visitor') AS calling, " + _TAKEN + " "
         "FROM live_sessions s WHERE s.store_id = ? ORDER BY s.last_activity_at DESC LIMIT ?",
         (store_id, limit),
     )
     return [summary(SessionRow.of(r), store, r) for r in rows]
+
+
+# Who took the session, and whether a call of it runs (for `s`, the session's row).
+_TAKEN = (
+    "(SELECT name FROM agents a WHERE a.id = s.agent_id) AS agent_name, "
+    "(SELECT COUNT(*) FROM live_calls c WHERE c.session_id = s.id AND c.state = 'active') "
+    "AS in_call"
+)
 
 
 def summary(s: SessionRow, store: StoreRow, counts: Row) -> SessionSummary:
@@ -33,6 +41,10 @@ def summary(s: SessionRow, store: StoreRow, counts: Row) -> SessionSummary:
         unread=int(counts["unread"] or 0),
         last_message=rules.preview(counts["last_message"] or ""),
         calling=bool(counts["calling"]),
+        visitor_id=s.visitor_id,
+        agent_id=s.agent_id,
+        agent_name=counts.get("agent_name") if s.agent_id else None,
+        in_call=bool(counts.get("in_call")),
     )
 
 
@@ -45,8 +57,10 @@ def one_summary(s: SessionRow, side: Side) -> Plan[SessionSummary]:
         "SELECT (SELECT COUNT(*) FROM live_messages WHERE session_id = ? AND author = ? "
         "AND seq > ?) AS unread, (SELECT body FROM live_messages WHERE session_id = ? "
         "ORDER BY seq DESC LIMIT 1) AS last_message, (SELECT COUNT(*) FROM live_calls "
-        "WHERE session_id = ? AND state = 'ringing' AND started_by = ?) AS calling",
-        (s.id, author, read, s.id, s.id, author),
+        "WHERE session_id = ? AND state = 'ringing' AND started_by = ?) AS calling, "
+        + _TAKEN
+        + " FROM live_sessions s WHERE s.id = ?",
+        (s.id, author, read, s.id, s.id, author, s.id),
     )
     return summary(s, store, rows[0])
 

@@ -472,4 +472,29 @@ MIGRATIONS: list[list[str]] = [
         """CREATE INDEX live_sessions_visitor ON live_sessions(store_id, visitor_id)
             WHERE visitor_id IS NOT NULL""",
     ],
+    [
+        # Taking conversations (docs/agents.md "Taking a visitor", storage/claims.py): who holds
+        # a session and since when (NULL: free for any agent). The partial index serves an
+        # agent's own conversations and their count.
+        "ALTER TABLE live_sessions ADD COLUMN agent_id TEXT",
+        "ALTER TABLE live_sessions ADD COLUMN claimed_at REAL",
+        """CREATE INDEX live_sessions_agent ON live_sessions(agent_id)
+            WHERE agent_id IS NOT NULL""",
+        # An agent's cap on parallel chats and how many they hold: one conditional UPDATE
+        # (open_chats < chat_cap) decides a claim on every engine and node.
+        """ALTER TABLE agents ADD COLUMN chat_cap INTEGER NOT NULL DEFAULT 3
+            CHECK (chat_cap BETWEEN 1 AND 20)""",
+        """ALTER TABLE agents ADD COLUMN open_chats INTEGER NOT NULL DEFAULT 0
+            CHECK (open_chats >= 0)""",
+        # One call per agent (ringing or running): the backstop of storage/calls.agent_busy.
+        # Before it, a hub that let an agent ring twice ends all but their first call as busy
+        # (the index could not be made otherwise).
+        """UPDATE live_calls SET state = 'ended', end_reason = 'busy', ended_at = created_at
+            WHERE state <> 'ended' AND agent_id IS NOT NULL AND EXISTS (
+                SELECT 1 FROM live_calls o WHERE o.agent_id = live_calls.agent_id
+                AND o.state <> 'ended' AND (o.created_at < live_calls.created_at
+                    OR (o.created_at = live_calls.created_at AND o.id < live_calls.id)))""",
+        """CREATE UNIQUE INDEX live_calls_agent_one ON live_calls(agent_id)
+            WHERE state <> 'ended' AND agent_id IS NOT NULL""",
+    ],
 ]

@@ -54,6 +54,7 @@ class SessionRow:
     visitor_id: str | None  # started from the store's page (the talk panel): who, where
     origin: str | None
     page_url: str | None
+    agent_id: str | None  # the agent who took the conversation (storage/claims.py)
 
     @classmethod
     def of(cls, row: Row) -> SessionRow:
@@ -292,6 +293,11 @@ def delete(fx: Effects, s: SessionRow, by: Side, now: float) -> Plan[int]:
     )
     for call in running:
         yield from credit.settle(fx, call, now)
+    if s.agent_id is not None:  # its agent's chat is closed
+        yield Stmt(
+            "UPDATE agents SET open_chats = open_chats - 1 WHERE id = ? AND open_chats > 0",
+            (s.agent_id,),
+        )
     stream = live_stream(s.id)
     head, _ = yield from outbox.stream_state(stream)
     fx.streams[:] = [(name, frame) for name, frame in fx.streams if name != stream]

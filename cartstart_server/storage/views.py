@@ -188,4 +188,5 @@ def agent_view(agent: AgentRow) -> AgentView:
         active=agent.password_hash is not None,
         created_at=agent.created_at,
         support=bool(agent.support),
+        chat_cap=agent.chat_cap,
     )

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from shared_protocol import ErrorCode, ProtocolError
 from shared_protocol.agents import (
     AddedAgent,
     AgentChange,
     AgentIn,
     AgentSignIn,
     AgentView,
+    ChatCapIn,
     ConsoleWho,
     InviteAccept,
     IssuedAgentSession,
@@ -19,13 +21,14 @@ from shared_protocol.agents import (
 from shared_protocol.store_api import StoreInfo
 
 from ..services.agents import Agents, ConsoleActor, Permission
+from ..services.claims import Claims
 from ..services.identity import Identity
 from .http_auth import Auth
 from .http_errors import SIGNED_IN, THROTTLED
 from .http_store import IdInPath
 
 
-def routes(*, identity: Identity, agents: Agents) -> APIRouter:
+def routes(*, identity: Identity, agents: Agents, claims: Claims) -> APIRouter:
     router = APIRouter(tags=["agents"], responses=SIGNED_IN)
     auth = Auth(identity, agents)
     signed_in = Depends(auth.console_actor)
@@ -79,6 +82,14 @@ def routes(*, identity: Identity, agents: Agents) -> APIRouter:
         """A role change ends the agent's sign-ins; the last owner keeps the role (409), and an
         owner does not change their own (403)."""
         return await agents.change_role(actor.store.id, agent_id, body.role, by=actor)
+
+    @router.put(prefix + "/{agent_id}/chat-cap", status_code=204)
+    async def chat_cap(agent_id: IdInPath, body: ChatCapIn, store: StoreInfo = manager) -> Response:
+        """How many conversations the agent holds at once (1-20; docs/agents.md "The chat
+        cap"). A cap below what they hold now only stops new ones."""
+        if not await claims.set_cap_of(store.id, agent_id, body.chat_cap):
+            raise ProtocolError(ErrorCode.NOT_FOUND, "no such agent of this store")
+        return Response(status_code=204)
 
     @router.delete(prefix + "/{agent_id}", status_code=204)
     async def remove(agent_id: IdInPath, store: StoreInfo = manager) -> Response:

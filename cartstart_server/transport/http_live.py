@@ -109,6 +109,7 @@ def routes(
 
     async def run(speaker: Speaker, command: Any) -> LiveResult | SearchResults:
         """One command in a session, exactly as on the WebSocket."""
+        await conversations.check_may_act(speaker, command)  # another agent's visitor
         match command:
             case StartCall() | AnswerCall() | HangUp() | RateCall() | Complain():
                 return await calls.command(speaker, command)

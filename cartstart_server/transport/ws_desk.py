@@ -13,22 +13,36 @@ from websockets.asyncio.server import ServerConnection
 from shared_protocol import Channel
 from shared_protocol.common import Hello
 from shared_protocol.desk import (
+    Approach,
     AskVisitorDetails,
     Beat,
+    ClaimConversation,
     DeskResult,
     DeskSnapshot,
     DeskSync,
     DeskWelcome,
+    ReleaseConversation,
+    SetChatCap,
     SetStatus,
 )
 
 from ..services.agents import Agents
 from ..services.availability import Availability
+from ..services.claims import Claims
 from ..services.presence import Presence
 from ..services.streams import Frame, Streams
 from .ws_session import ChannelSession, Wiring
 
-DeskMessage = SetStatus | Beat | DeskSync | AskVisitorDetails
+DeskMessage = (
+    SetStatus
+    | Beat
+    | DeskSync
+    | AskVisitorDetails
+    | ClaimConversation
+    | ReleaseConversation
+    | Approach
+    | SetChatCap
+)
 
 
 class DeskSession(ChannelSession[DeskMessage]):
@@ -43,12 +57,15 @@ class DeskSession(ChannelSession[DeskMessage]):
         availability: Availability,
         presence: Presence,
         streams: Streams,
+        claims: Claims,
     ) -> None:
         super().__init__(conn, wiring)
         self.agents = agents
         self.availability = availability
         self.presence = presence
         self.streams = streams
+        self.claims = claims
+        self.role = ""
         self.store_id = ""
         self.agent_id = ""
         self.field: str | None = None  # its roster entry, while counted as connected
@@ -57,6 +74,7 @@ class DeskSession(ChannelSession[DeskMessage]):
     async def open(self, hello: Hello) -> None:
         actor = await self.agents.authenticate_console(hello.token)
         self.store_id, self.agent_id = self.availability.desk_of(actor)
+        self.role = actor.role
         assert hello.token is not None
         self.watch = self.agents.watch(actor, hello.token, self.credential_died)
         # Counted first (others hear it), then listen, then read: the snapshot holds this desk,
@@ -65,6 +83,7 @@ class DeskSession(ChannelSession[DeskMessage]):
         self.topics = [
             self.availability.desk_topic(self.store_id),
             self.availability.talk_topic(self.store_id),
+            self.streams.live_lobby(self.store_id),  # conversations: session_activity
         ]
         for topic in self.topics:
             self.streams.listen(topic, self._heard)
@@ -86,7 +105,10 @@ class DeskSession(ChannelSession[DeskMessage]):
         """The agents, the talk state and the visitors on the store's pages now."""
         snap = await self.availability.snapshot(self.store_id, command_id)
         visitors = await self.presence.visitors(self.store_id)
-        return snap.model_copy(update={"visitors": visitors, "now": self.presence.now()})
+        talks = await self.claims.conversations(self.store_id)
+        return snap.model_copy(
+            update={"visitors": visitors, "conversations": talks, "now": self.presence.now()}
+        )
 
     async def handle(self, message: DeskMessage) -> None:
         match message:
@@ -103,6 +125,18 @@ class DeskSession(ChannelSession[DeskMessage]):
             case AskVisitorDetails():
                 details = await self.presence.details(self.store_id, message.visitor_id, message.id)
                 await self.send(details.model_dump_json())
+            case ClaimConversation():
+                summary = await self.claims.claim(self.store_id, self.agent_id, self.role, message)
+                await self.send(DeskResult(id=message.id, session=summary).model_dump_json())
+            case ReleaseConversation():
+                summary = await self.claims.release(self.store_id, self.agent_id, message)
+                await self.send(DeskResult(id=message.id, session=summary).model_dump_json())
+            case Approach():
+                summary = await self.claims.approach(self.store_id, self.agent_id, message)
+                await self.send(DeskResult(id=message.id, session=summary).model_dump_json())
+            case SetChatCap():
+                agent = await self.claims.set_cap(self.store_id, self.agent_id, message)
+                await self.send(DeskResult(id=message.id, agent=agent).model_dump_json())
             case _:
                 assert_never(message)
 

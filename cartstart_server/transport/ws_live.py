@@ -205,6 +205,8 @@ class LiveSession(StreamSession[LiveMessage]):
     # ---- messages -----------------------------------------------------------------------------
 
     async def handle(self, message: LiveMessage) -> None:
+        if self.speaker is not None:  # another agent's visitor: look, do not act
+            await self.conversations.check_may_act(self.speaker, message)
         match message:
             case Watch():
                 await self._watch(message)

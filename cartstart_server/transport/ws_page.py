@@ -54,6 +54,7 @@ class PageSession(ChannelSession[PageMessage]):
         self.streams = streams
         self.availability = availability
         self.talk: dict[str, str] = {}  # store id -> the talk topic it follows
+        self.visitor_topics: set[str] = set()  # its visitors' topics (talk_offer)
         self.link: LinkedPage | None = None
         self.link_lost: ProtocolError | None = None  # why the link ended, to answer adds with
         self.cart: Stream | None = None
@@ -144,6 +145,7 @@ class PageSession(ChannelSession[PageMessage]):
                 await self._watch_talk(message.store_id)
             case PresenceReport():
                 await self.presence.report(message, self.link)
+                self._follow_visitor(message.store_id, message.visitor_id)
             case ForgetMe():
                 await self.send((await self.presence.forget(message)).model_dump_json())
             case _:
@@ -190,6 +192,18 @@ class PageSession(ChannelSession[PageMessage]):
             for store_id in list(self.talk):
                 self.in_background(self._send_talk(store_id))
 
+    def _follow_visitor(self, store_id: str, visitor_id: str) -> None:
+        """After its first report for a visitor, the page hears an agent writing first to
+        them (`talk_offer`)."""
+        topic = self.streams.visitor(store_id, visitor_id)
+        if topic not in self.visitor_topics:
+            self.visitor_topics.add(topic)
+            self.streams.listen(topic, self._offered)
+
+    def _offered(self, frame: Frame | None) -> None:
+        if frame is not None:  # a missed offer is not replayed: the agent sees no answer
+            self.in_background(self.send(frame.text))
+
     async def _send_talk(self, store_id: str) -> None:
         await self.send((await self.availability.talk(store_id)).model_dump_json())
 
@@ -197,6 +211,8 @@ class PageSession(ChannelSession[PageMessage]):
         await self.presence.close()
         for topic in self.talk.values():
             self.streams.unlisten(topic, self._talk_flipped)
+        for topic in self.visitor_topics:
+            self.streams.unlisten(topic, self._offered)
         for key in self.subscribed:
             self.fanout.remove(self.conn, key)
         if self.cart is not None:

@@ -85,8 +85,11 @@ async function signIn(candidate) {
   for (const [id, name] of names) select.append(el("option", name, { value: id }));
   await refresh();
   connect(key);
-  if (who.agent) startDesk({ me: who.agent.agent_id, owner: who.role === "owner", refused, announce: toast });
-  startLive({ announce: toast, refused });
+  /** @type {ReturnType<typeof startLive> | null} */
+  let live = null; // the desk first: Live selling reads whether the Workspace tab is shown
+  const openSession = (/** @type {string} */ id, /** @type {string} */ label) => live?.openSession(id, label);
+  if (who.agent) startDesk({ me: who.agent.agent_id, owner: who.role === "owner", refused, announce: toast, openSession });
+  live = startLive({ announce: toast, refused });
 }
 
 byId("signin-form", HTMLFormElement).addEventListener("submit", async (event) => {

@@ -17,6 +17,7 @@ import { supportBox } from "./support.js";
  * @property {"owner" | "agent"} role
  * @property {boolean} active
  * @property {boolean} [support]
+ * @property {number} [chat_cap]
  */
 
 let removing = { id: "", name: "" };
@@ -86,6 +87,32 @@ function roleSelect(a) {
   return select;
 }
 
+/**
+ * How many conversations the agent holds at once (1-20), saved when changed.
+ * @param {AgentView} a
+ */
+function capInput(a) {
+  const input = el("input", null, { type: "number", min: "1", max: "20", step: "1", "aria-label": `Chats ${a.name} holds at once`, class: "chat-cap" });
+  input.value = String(a.chat_cap ?? 3);
+  input.addEventListener("change", async () => {
+    failed("");
+    const cap = Number(input.value);
+    if (!Number.isInteger(cap) || cap < 1 || cap > 20) {
+      input.value = String(a.chat_cap ?? 3);
+      return failed("A chat cap is a whole number from 1 to 20.");
+    }
+    try {
+      await store.call(`/agents/${encodeURIComponent(a.agent_id)}/chat-cap`, { method: "PUT", body: { chat_cap: cap } });
+      a.chat_cap = cap;
+      byId("agent-role-result", HTMLParagraphElement).textContent = `${a.name} now holds at most ${cap} ${cap === 1 ? "chat" : "chats"} at once.`;
+    } catch (e) {
+      input.value = String(a.chat_cap ?? 3);
+      failed(reason(e));
+    }
+  });
+  return input;
+}
+
 export async function loadAgents() {
   /** @type {AgentView[]} */
   const agents = await store.call("/agents");
@@ -96,7 +123,7 @@ export async function loadAgents() {
       confirmRemove.open(`Remove ${a.name}?`);
     });
     const name = a.agent_id === self ? `${a.name} (you)` : a.name;
-    return row([name, a.email, roleSelect(a), supportBox(a, failed), a.active ? "active" : "invited", remove]);
+    return row([name, a.email, roleSelect(a), supportBox(a, failed), capInput(a), a.active ? "active" : "invited", remove]);
   });
   fill(byId("agents", HTMLTableSectionElement), rows, byId("agents-empty", HTMLElement));
 }

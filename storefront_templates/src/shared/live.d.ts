@@ -84,6 +84,12 @@ export interface SessionSummary extends SessionInfo {
   unread: number;
   last_message: string;
   calling: boolean;
+  /** A conversation from the store's pages: the visitor's id there. */
+  visitor_id?: string | null;
+  /** The agent who took it (null: free for any agent). */
+  agent_id?: string | null;
+  agent_name?: string | null;
+  in_call?: boolean;
 }
 
 export interface LiveTicket {

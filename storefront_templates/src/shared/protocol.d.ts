@@ -53,12 +53,25 @@ export interface Talk {
   version: number;
 }
 
+/** An agent writes first to this visitor (/ws/page `talk_offer`, docs/protocol.md §7). */
+export interface TalkOffer {
+  type: "talk_offer";
+  store_id: string;
+  visitor_id: string;
+  session_id: string;
+  link: string;
+  agent_name: string;
+  text: string;
+  call: boolean;
+}
+
 /** /ws/page, hub to page, after `welcome`. */
 export type PageMessage =
   | { type: "availability_snapshot"; items: Availability[] }
   | ({ type: "availability" } & Availability)
   | { type: "in_cart"; items: Holding[] }
   | Talk
+  | TalkOffer
   | { type: "forgotten"; id: string; store_id: string; visitor_id: string; had: boolean }
   | CommandResult
   | ErrorMessage;

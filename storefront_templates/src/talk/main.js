@@ -59,6 +59,7 @@ class Talk {
     /** @type {LiveConnection | null} */
     this.conn = null;
     this.storeName = "";
+    this.agentName = ""; // the agent who wrote first (`talk_offer`)
     /** @type {Promise<void> | null} a session being started */
     this.starting = null;
     /** @type {(() => void) | null} resolves `starting` when the session's snapshot is in */
@@ -98,6 +99,21 @@ class Talk {
     this.chat.render();
     this.chat.markRead();
     this.chat.focus();
+  }
+
+  /** An agent wrote first (`talk_offer`): open their conversation, saying who writes.
+   * @param {string} link @param {string} agentName */
+  offered(link, agentName) {
+    this.agentName = agentName;
+    if (this.link !== link) {
+      this.conn?.stop();
+      this.conn = null;
+      this.state = null;
+      this.link = link;
+      keepLink(this.store, link);
+    }
+    this.named(this.storeName);
+    this.open();
   }
 
   /** A page of a site where a conversation is kept: connect (following the store's pushes and
@@ -172,7 +188,7 @@ class Talk {
   /** @param {string} name */
   named(name) {
     this.storeName = name;
-    this.panel.setStore(name);
+    this.panel.setStore(this.agentName ? `${this.agentName} at ${name || "the shop"}` : name);
     this.chat.render();
     this.talkCall.redraw();
   }

@@ -40,6 +40,8 @@ const status = { connected: null, refusal: null };
 let linked = false;
 /** @type {((talk: import("../shared/protocol").Talk) => void) | null} */
 let showTalk = null;
+/** @type {((offer: import("../shared/protocol").TalkOffer) => void) | null} */
+let offerTalk = null;
 /** @type {((enabled: boolean) => void) | null} */
 let reportPresence = null;
 
@@ -108,6 +110,9 @@ const transport = new PageTransport(HUB, link, () => products.followed(), {
   talk(talk) {
     showTalk?.(talk);
     reportPresence?.(talk.enabled);
+  },
+  talkOffer(offer) {
+    offerTalk?.(offer);
   },
 });
 
@@ -218,7 +223,7 @@ async function offerLive() {
   if (liveAsked || !storeId) return;
   liveAsked = true;
   const live = new URL(`live/${encodeURIComponent(storeId)}`, HUB);
-  showTalk = talkEntry(HUB, storeId, text, (message) => notice.say(message));
+  ({ show: showTalk, offer: offerTalk } = talkEntry(HUB, storeId, text, (message) => notice.say(message)));
   reportPresence = presence(storeId, { send: (r) => transport.presence(r), forget: (id) => transport.forgetMe(storeId, id) }, notice, text);
   transport.watchTalk(storeId);
   try {

@@ -9,14 +9,17 @@ import { keptLink, wasOpen } from "../shared/talk-keys.js";
 
 /** @typedef {import("../shared/protocol").Talk} Talk */
 /** @typedef {import("./texts.js").Translate} Translate */
-/** @typedef {{open: (opener?: HTMLElement | null) => void, resume: (openNow: boolean) => void}} Panel */
+/** @typedef {import("../shared/protocol").TalkOffer} TalkOffer */
+/** @typedef {{open: (opener?: HTMLElement | null) => void, resume: (openNow: boolean) => void, offered: (link: string, agentName: string) => void}} Panel */
 
 /**
  * @param {URL} hub
  * @param {string} storeId
  * @param {Translate} text
  * @param {(message: string) => void} say the page's notice
- * @returns {(talk: Talk) => void} shows or hides the entry; older versions are ignored
+ * @returns {{show: (talk: Talk) => void, offer: (offer: TalkOffer) => void}} `show` shows or
+ *   hides the entry (older versions are ignored); `offer`: an agent wrote first, so the panel
+ *   opens on their conversation
  */
 export function talkEntry(hub, storeId, text, say) {
   let version = -1;
@@ -52,10 +55,20 @@ export function talkEntry(hub, storeId, text, say) {
     show(null);
     panel().then((p) => p.resume(wasOpen(storeId)), () => {});
   }
-  return (talk) => {
-    if (talk.version < version) return;
-    version = talk.version;
-    show(talk);
+  return {
+    show(talk) {
+      if (talk.version < version) return;
+      version = talk.version;
+      show(talk);
+    },
+    offer(offer) {
+      if (offer.store_id !== storeId) return;
+      show(null); // the entry stays while the conversation is kept
+      panel().then(
+        (p) => p.offered(offer.link, offer.agent_name),
+        () => say(text("talkFailed")),
+      );
+    },
   };
 }
 

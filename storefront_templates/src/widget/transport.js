@@ -42,6 +42,7 @@ const HOLDINGS_WAIT_MS = 300;
  * @property {(items: Holding[], complete: boolean) => void} holdings what the cart holds;
  *   `complete`: products left out are held 0
  * @property {(talk: Talk) => void} talk whether the store's "Talk to us" entry shows
+ * @property {(offer: import("../shared/protocol").TalkOffer) => void} talkOffer an agent wrote first
  */
 
 /** @typedef {{type: string, id: string}} Command */
@@ -142,6 +143,9 @@ export class PageTransport {
         break;
       case "talk":
         this.events.talk(message);
+        break;
+      case "talk_offer":
+        this.events.talkOffer(message);
         break;
       case "forgotten":
         this.replies.settle({ type: "result", id: message.id });

@@ -4,6 +4,7 @@
 // from the hub on opening (`visitor_details`); everything from pages is shown as text.
 
 import { byId, el } from "../dom.js";
+import { reasonOf } from "../live/words.js";
 import { duration } from "./visitors.js";
 
 /** @typedef {import("./types").VisitorDetails} VisitorDetails */
@@ -15,10 +16,33 @@ export class DetailsPane {
   /**
    * @param {(visitorId: string) => Promise<VisitorDetails>} ask
    * @param {(visitorId: string | null) => void} selected
+   * @param {(visitorId: string, text: string, call: boolean) => Promise<void>} approach write first
    */
-  constructor(ask, selected) {
+  constructor(ask, selected, approach) {
     this.ask = ask;
     this.selected = selected;
+    this.form = byId("desk-approach", HTMLFormElement);
+    this.text = byId("desk-approach-text", HTMLTextAreaElement);
+    this.call = byId("desk-approach-call", HTMLInputElement);
+    this.error = byId("desk-approach-error", HTMLParagraphElement);
+    this.form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const visitor = this.open;
+      const text = this.text.value.trim();
+      if (!visitor || !text) return;
+      this.error.textContent = "";
+      const send = /** @type {HTMLButtonElement} */ (this.form.querySelector("button[type=submit]"));
+      send.disabled = true;
+      try {
+        await approach(visitor, text, this.call.checked);
+        this.text.value = "";
+        this.call.checked = false;
+      } catch (e) {
+        this.error.textContent = reasonOf(e);
+      } finally {
+        send.disabled = false;
+      }
+    });
     this.box = byId("desk-details", HTMLElement);
     this.body = byId("desk-details-body", HTMLDivElement);
     this.said = byId("desk-details-said", HTMLParagraphElement);
@@ -35,12 +59,15 @@ export class DetailsPane {
     this.open = visitorId;
     this.selected(visitorId);
     this.box.hidden = false;
+    this.form.hidden = true;
+    this.error.textContent = "";
     this.said.textContent = "Loading this visitor's pages…";
     this.body.replaceChildren();
     try {
       const d = await this.ask(visitorId);
       if (this.open !== visitorId) return;
       this.said.textContent = "";
+      this.form.hidden = d.visitor === null; // only to someone on the pages now
       this.body.replaceChildren(...this.render(d));
     } catch (e) {
       if (this.open !== visitorId) return;

@@ -12,6 +12,7 @@ import { CartStartError } from "../../shared/http.js";
 /** @typedef {import("./types").DeskMessage} DeskMessage */
 /** @typedef {import("./types").DeskAgent} DeskAgent */
 /** @typedef {import("./types").VisitorDetails} VisitorDetails */
+/** @typedef {import("./types").SessionSummary} SessionSummary */
 /** @typedef {import("../../shared/channel.js").Channel} Channel */
 
 const POLICY_VIOLATION = 1008;
@@ -96,6 +97,20 @@ export class DeskLink {
     const reply = this.replies.wait(id, COMMAND_TIMEOUT_MS);
     this.channel.send({ type: "set_status", id, status });
     return /** @type {{agent: DeskAgent}} */ (/** @type {unknown} */ (await reply)).agent;
+  }
+
+  /**
+   * A conversation command (`claim`, `release`, `approach`, `set_chat_cap`): the hub's answer,
+   * or a refusal thrown with its words and code.
+   * @param {Record<string, unknown>} frame without its id
+   * @returns {Promise<{session?: SessionSummary | null, agent?: DeskAgent | null}>}
+   */
+  async command(frame) {
+    if (!this.channel) throw new CartStartError("disconnected", "not connected to the hub: wait a moment and try again");
+    const id = commandId("desk-");
+    const reply = this.replies.wait(id, COMMAND_TIMEOUT_MS);
+    this.channel.send({ ...frame, id });
+    return /** @type {{session?: SessionSummary | null, agent?: DeskAgent | null}} */ (/** @type {unknown} */ (await reply));
   }
 
   /**

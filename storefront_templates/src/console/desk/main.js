@@ -4,6 +4,7 @@
 // are shown as text (textContent), never as markup.
 
 import { byId, el, fill, row } from "../dom.js";
+import { reasonOf } from "../live/words.js";
 import { HUB, store } from "../store.js";
 import { DetailsPane } from "./details.js";
 import { DeskLink } from "./link.js";
@@ -13,6 +14,7 @@ import { VisitorList } from "./visitors.js";
 /** @typedef {import("./types").DeskAgent} DeskAgent */
 /** @typedef {import("./types").DeskMessage} DeskMessage */
 /** @typedef {import("./types").Talk} Talk */
+/** @typedef {import("./types").SessionSummary} SessionSummary */
 
 /**
  * What an agent's line says: Available only when they chose it and a workspace of theirs is
@@ -26,14 +28,34 @@ export function stateOf(a) {
 }
 
 /**
- * @param {{me: string, owner: boolean, refused: (why: string | null) => void, announce: (message: string) => void}} options
+ * @param {{me: string, owner: boolean, refused: (why: string | null) => void, announce: (message: string) => void, openSession: (sessionId: string, label: string) => void}} options
  */
-export function startDesk({ me, owner, refused, announce }) {
+export function startDesk({ me, owner, refused, announce, openSession }) {
   byId("tab-desk", HTMLButtonElement).hidden = false;
   /** @type {Map<string, DeskAgent>} */
   const agents = new Map();
   /** @type {Talk | null} */
   let talk = null;
+  /** Conversations from the store's pages, by session id (their visitors' rows show them). @type {Map<string, SessionSummary>} */
+  const talks = new Map();
+  /** The visitor's newest conversation. @param {string} visitorId */
+  const talkOf = (visitorId) =>
+    [...talks.values()].filter((t) => t.visitor_id === visitorId).sort((a, b) => b.last_activity_at - a.last_activity_at)[0] ?? null;
+  const takeError = byId("desk-take-error", HTMLParagraphElement);
+  /** Take a free conversation (or open one's own) and open it in Live selling. @param {SessionSummary} s */
+  async function take(s) {
+    takeError.textContent = "";
+    try {
+      if (s.agent_id !== me) {
+        const answer = await link.command({ type: "claim", session_id: s.session_id });
+        if (answer.session) talks.set(answer.session.session_id, answer.session);
+        visitors.redraw();
+      }
+      openSession(s.session_id, s.label);
+    } catch (e) {
+      takeError.textContent = reasonOf(e);
+    }
+  }
   const link = new DeskLink(HUB, store.key ?? "", {
     message,
     connection(up) {
@@ -45,6 +67,14 @@ export function startDesk({ me, owner, refused, announce }) {
   const details = new DetailsPane(
     (id) => link.visitorDetails(id),
     (id) => visitors.select(id),
+    async (visitorId, text, call) => {
+      const answer = await link.command({ type: "approach", visitor_id: visitorId, text, call });
+      if (answer.session) {
+        talks.set(answer.session.session_id, answer.session);
+        visitors.redraw();
+        openSession(answer.session.session_id, answer.session.label);
+      }
+    },
   );
   const visitors = new VisitorList({
     body: byId("desk-visitors", HTMLTableSectionElement),
@@ -53,6 +83,9 @@ export function startDesk({ me, owner, refused, announce }) {
     count: byId("desk-visitor-count", HTMLSpanElement),
     said: byId("desk-visitors-said", HTMLParagraphElement),
     open: (id) => details.show(id),
+    me,
+    talkOf,
+    take,
   });
   const status = new StatusSwitch(async (chosen) => {
     const agent = await link.setStatus(chosen);
@@ -69,9 +102,16 @@ export function startDesk({ me, owner, refused, announce }) {
       agents.clear();
       for (const a of m.agents) agents.set(a.agent_id, a);
       talk = m.talk;
+      talks.clear();
+      for (const t of m.conversations ?? []) talks.set(t.session_id, t);
       visitors.reset(m.visitors ?? [], m.now);
     } else if (m.type === "visitors_changed") {
       visitors.apply(m.changes, m.now);
+      return;
+    } else if (m.type === "session_activity") {
+      if (m.deleted) talks.delete(m.deleted);
+      if (m.session?.visitor_id) talks.set(m.session.session_id, m.session);
+      visitors.redraw();
       return;
     } else if (m.type === "agent_changed") {
       if (m.agent) agents.set(m.agent_id, m.agent);

@@ -7,7 +7,11 @@ export interface DeskAgent {
   status: "available" | "away";
   connected: boolean;
   available: boolean;
+  chat_cap?: number;
+  open_chats?: number;
 }
+
+export type SessionSummary = import("../../shared/live").SessionSummary;
 
 export interface Talk {
   type: "talk";
@@ -54,10 +58,11 @@ export interface VisitorDetails {
 }
 
 export type DeskMessage =
-  | { type: "desk_snapshot"; id?: string | null; store_id: string; talk: Talk; agents: DeskAgent[]; visitors: VisitorView[]; now: number }
+  | { type: "desk_snapshot"; id?: string | null; store_id: string; talk: Talk; agents: DeskAgent[]; visitors: VisitorView[]; conversations?: SessionSummary[]; now: number }
   | { type: "visitors_changed"; now: number; changes: VisitorChange[] }
   | VisitorDetails
   | { type: "agent_changed"; agent_id: string; agent: DeskAgent | null; gone: boolean }
   | Talk
-  | { type: "result"; id: string; agent: DeskAgent }
+  | { type: "result"; id: string; agent?: DeskAgent | null; session?: SessionSummary | null }
+  | { type: "session_activity"; session?: SessionSummary | null; deleted?: string | null }
   | { type: "error"; id?: string | null; code: string; message: string };

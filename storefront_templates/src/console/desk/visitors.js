@@ -8,6 +8,7 @@ import { el } from "../dom.js";
 
 /** @typedef {import("./types").VisitorView} VisitorView */
 /** @typedef {import("./types").VisitorChange} VisitorChange */
+/** @typedef {import("./types").SessionSummary} SessionSummary */
 
 const GRACE_MS = 10000; // an offline visitor stays, greyed, this long
 
@@ -29,7 +30,7 @@ const STATUS = { active: "Active", idle: "Idle", offline: "Left" };
 
 export class VisitorList {
   /**
-   * @param {{body: HTMLTableSectionElement, table: HTMLTableElement, empty: HTMLElement, count: HTMLElement, said: HTMLElement, open: (id: string) => void}} parts
+   * @param {{body: HTMLTableSectionElement, table: HTMLTableElement, empty: HTMLElement, count: HTMLElement, said: HTMLElement, open: (id: string) => void, me: string, talkOf: (visitorId: string) => SessionSummary | null, take: (s: SessionSummary) => void}} parts
    */
   constructor(parts) {
     this.parts = parts;
@@ -89,7 +90,12 @@ export class VisitorList {
     cells[1].className = "page";
     const details = el("button", "Details", { type: "button", class: "cartstart-button" });
     details.addEventListener("click", () => this.parts.open(view.visitor_id));
-    cells[6].append(details);
+    const take = el("button", "Take", { type: "button", class: "cartstart-button primary take", hidden: "" });
+    take.addEventListener("click", () => {
+      const talk = this.parts.talkOf(view.visitor_id);
+      if (talk) this.parts.take(talk);
+    });
+    cells[6].append(take, " ", details);
     this.rows.set(view.visitor_id, { view, row });
     this.draw(row, view);
     if (say) this.parts.said.textContent = `A visitor arrived on ${view.title || view.url}`;
@@ -120,8 +126,14 @@ export class VisitorList {
     });
   }
 
+  /** Conversations changed: every row's markers again (rows do not move). */
+  redraw() {
+    for (const { row, view } of this.rows.values()) this.draw(row, view);
+    this.show();
+  }
+
   show() {
-    const n = this.rows.size;
+    const n = [...this.rows.values()].filter(({ row }) => !row.hidden).length;
     this.parts.table.hidden = n === 0;
     this.parts.empty.hidden = n > 0;
     this.parts.count.textContent = n ? `(${n})` : "";
@@ -140,7 +152,30 @@ export class VisitorList {
     visits.textContent = v.visits > 1 ? `${v.visits} (returning)` : "1 (first visit)";
     status.replaceChildren(el("span", STATUS[v.status], { class: `presence-state presence-${v.status}` }));
     row.classList.toggle("leaving", v.status === "offline");
+    this.marks(row, status, this.parts.talkOf(v.visitor_id));
     this.times(onPage, onSite, v);
+  }
+
+  /**
+   * The visitor's conversation on their row: unread and call markers while it is free, "with
+   * Ana" once a colleague took it, "Yours" for this agent's own. A visitor in a call with any
+   * agent leaves the list (they are being helped) and comes back when it ends.
+   * @param {HTMLTableRowElement} row @param {HTMLTableCellElement} status @param {SessionSummary | null} talk
+   */
+  marks(row, status, talk) {
+    row.hidden = Boolean(talk?.in_call);
+    const take = /** @type {HTMLButtonElement} */ (row.querySelector("button.take"));
+    take.hidden = !talk;
+    if (!talk) return;
+    const mark = (/** @type {string} */ text, /** @type {string} */ kind) => status.append(" ", el("span", text, { class: `talk-mark talk-${kind}` }));
+    const mine = talk.agent_id === this.parts.me;
+    if (talk.agent_id && !mine) mark(`with ${talk.agent_name || "a colleague"}`, "taken");
+    else if (mine) mark("Yours", "mine");
+    if (talk.unread > 0 && (!talk.agent_id || mine)) mark(`${talk.unread} unread`, "unread");
+    if (talk.calling && (!talk.agent_id || mine)) mark("Asks for a call", "call");
+    take.hidden = Boolean(talk.agent_id && !mine);
+    take.textContent = mine ? "Open" : "Take";
+    take.setAttribute("aria-label", mine ? "Open your conversation with this visitor" : "Take this visitor's conversation");
   }
 
   /** @param {HTMLTableCellElement} onPage @param {HTMLTableCellElement} onSite @param {VisitorView} v */

@@ -103,6 +103,8 @@ export class LobbyView {
       else row.append(el("span"));
       // Started from the store's own page (the talk panel): which one.
       if (s.page_url) row.append(el("span", `From your site: ${s.page_url}`, { class: "site" }));
+      // Taken from the Workspace: only that agent acts in it (docs/agents.md "Taking a visitor").
+      if (s.agent_id) row.append(el("span", `with ${s.agent_name || "an agent"}`, { class: "site taken" }));
       row.addEventListener("click", () => this.onOpen(s));
       const li = el("li");
       li.append(row);

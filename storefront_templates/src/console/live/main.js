@@ -157,7 +157,15 @@ export function startLive({ announce, refused }) {
   }
   if (location.hash.startsWith("#live")) top.select("tab-live"); // /console#live
   else if (location.hash === "#desk" && !byId("tab-desk", HTMLButtonElement).hidden) top.select("tab-desk");
-  return { unread: () => unreadBefore };
+  /** Open a session in Live selling › Sessions (the Workspace took or started it). @param {string} id @param {string} label */
+  function openSession(id, label) {
+    top.select("tab-live");
+    sub.select("tab-sessions");
+    lobby.select(id);
+    session.open(id, label);
+    byId("session-title", HTMLHeadingElement).focus();
+  }
+  return { unread: () => unreadBefore, openSession };
 }
 
 /**
