@@ -5,6 +5,10 @@ and every desk of the store hear the conversation as it is now (`session_activit
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+from pydantic import TypeAdapter
+
 from shared_protocol.calls import StartCall
 from shared_protocol.desk import (
     Approach,
@@ -31,8 +35,19 @@ from ..storage.selling import SessionRow
 from ..storage.sql import Effects, Plan
 from .availability import Availability
 from .calls import Calls
-from .commits import Committer
+from .commits import Committer, once
 from .presence import Presence
+
+
+class _Approached(NamedTuple):
+    """What an approach made, kept for its retries (the link is the visitor's to open)."""
+
+    summary: SessionSummary
+    agent_name: str
+    link: str
+
+
+_APPROACHED = TypeAdapter(_Approached)
 
 
 class Claims:
@@ -91,18 +106,27 @@ class Claims:
         now = self._clock.now()
         session_id, secret = cred.new_id("ls"), cred.new_secret()
 
-        def plan(fx: Effects) -> Plan[tuple[SessionSummary, str]]:
-            store = yield from directory.require_store(store_id)
-            origin = conversation_rules.page_origin(store.origins, visitor.url, None)
-            page = (visitor.visitor_id, origin, visitor.url)
-            yield from selling.start(store_id, session_id, cred.hash_secret(secret), "", now, page)
-            s = yield from selling.require_session(session_id)
-            s = yield from claims.claim(s, agent_id, now)
-            yield from selling.say(fx, s, "store", cmd.id, cmd.text, now)
-            name = yield from claims.agent_name(agent_id)
-            return (yield from sessions_of.one_summary(s, "store")), name
+        link = cred.format_token(cred.LIVE, session_id, secret)
 
-        summary, name = await self._committer.commit(plan)
+        def plan(fx: Effects) -> Plan[_Approached]:
+            def inner() -> Plan[_Approached]:
+                store = yield from directory.require_store(store_id)
+                origin = conversation_rules.page_origin(store.origins, visitor.url, None)
+                page = (visitor.visitor_id, origin, visitor.url)
+                secret_hash = cred.hash_secret(secret)
+                yield from selling.start(store_id, session_id, secret_hash, "", now, page)
+                s = yield from selling.require_session(session_id)
+                s = yield from claims.claim(s, agent_id, now)
+                yield from selling.say(fx, s, "store", cmd.id, cmd.text, now)
+                name = yield from claims.agent_name(agent_id)
+                return _Approached((yield from sessions_of.one_summary(s, "store")), name, link)
+
+            # A retry (a lost answer) gets the same conversation, not a second one.
+            return once(f"desk:{agent_id}", cmd, cmd.id, inner(), _APPROACHED, now)
+
+        summary, name, link = await self._committer.commit(plan)
+        if summary.session_id != session_id:
+            return summary  # a retry: the visitor was offered it (and rung) the first time
         if cmd.call:
             speaker = Speaker("store", store_id, session_id, agent_id)
             await self._calls.command(speaker, StartCall(id=cred.new_id("c")))
@@ -110,7 +134,7 @@ class Claims:
             store_id=store_id,
             visitor_id=visitor.visitor_id,
             session_id=session_id,
-            link=cred.format_token(cred.LIVE, session_id, secret),
+            link=link,
             agent_name=name,
             text=cmd.text,
             call=cmd.call,

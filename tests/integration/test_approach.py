@@ -88,8 +88,14 @@ async def test_approach_with_a_call_rings_the_visitor_and_holds_the_cap(
     assert await server.hub.claims.set_cap_of(store_id, ana["agent"]["agent_id"], 1)
     async with desk(server, ana["token"]) as (d, _), visitor_page(server, store_id) as page:
         await arrived(d)
-        answered = await d.command(approach("Shall we talk?", call=True))
+        command = approach("Shall we talk?", call=True)
+        answered = await d.command(command)
         assert answered["type"] == "result", answered
+        # The answer lost, the desk sends it again: the same conversation, not a second one
+        # (which the cap of 1 would refuse), and the visitor is not rung twice.
+        again = await d.command(command)
+        assert answered["session"] is not None
+        assert again["type"] == "result" and again["session"] == answered["session"], again
         offer = await until(page, "talk_offer")
         assert offer["call"] is True
         async with peer(server, "live", origin=SHOP) as visitor:
