@@ -112,7 +112,7 @@ class Hub:
             country_of = country_lookup(config.geoip_database)
         self.presence = Presence(
             db, self.roster, broker, clock, self.visits, self.origins, self.availability,
-            country_of,
+            country_of, metrics=self.metrics,
         )  # fmt: skip
         self.ops = Ops(db, clock, self.metrics, daily=[self.visits.purge_expired])
         self._tasks: list[asyncio.Task[None]] = []
