@@ -175,6 +175,7 @@ async def run(
     beats = sum(sum(1 for t in r["beats"] if t0 <= t < t1) for r in gen_results)
     changes = sum(sum(1 for t in r["changes"] if t0 <= t < t1) for r in gen_results)
     lat = [b - a for r in desk_results for a, b in r["seen"] if t0 <= a < t1]
+    late = [b - a for r in desk_results for a, b in r["late"] if t0 <= a < t1]
     sent = beats + changes
     hub_cpu = sum(cpu1) - sum(cpu0)
     window = t1 - t0
@@ -204,6 +205,8 @@ async def run(
         "p50_ms": pct(lat, 50) * 1000,
         "p99_ms": pct(lat, 99) * 1000,
         "max_ms": max(lat) * 1000 if lat else float("nan"),
+        "changes_heard_late": len(late),
+        "late_p50_ms": pct(late, 50) * 1000,
         "errors": sum(len(r["errors"]) for r in gen_results),
         "error_sample": next((r["errors"][0] for r in gen_results if r["errors"]), None),
     }
