@@ -84,12 +84,10 @@ async def visit(ws: Any, store_id: str, n: int, every: float, page_every: float,
     site_since = time.time()
     page, page_since, changes = f"{ORIGIN}/landing", site_since, 0
 
-    def body(title: str = "Beat") -> str:
-        # The title tells a desk whether it heard the page change itself, or (the change was
-        # refused) a later beat carrying its address.
+    def body() -> str:
         if kind == "baseline":
             return baseline(store_id, n)
-        return presence(store_id, vid, page, site_since, page_since, title)
+        return presence(store_id, vid, page, site_since, page_since, "A page of the shop")
 
     reading = asyncio.create_task(errors_of(ws))
     try:
@@ -106,8 +104,9 @@ async def visit(ws: Any, store_id: str, n: int, every: float, page_every: float,
                 now = time.monotonic()
             if wake == next_change:
                 changes += 1
-                page, page_since = f"{ORIGIN}/p/{changes}?t={now:.6f}", time.time()
-                await ws.send(body("Page"))
+                page_since = time.time()
+                page = f"{ORIGIN}/p/{changes}?t={now:.6f}&w={page_since:.6f}"
+                await ws.send(body())
                 sent_changes.append(now)
                 next_beat = now + every  # a new page reports on load, then every 15 s
                 next_change = now + max(MIN_GAP, random.expovariate(1 / page_every))
@@ -149,6 +148,7 @@ async def listen_desk(ws: Any) -> None:
             await ws.send('{"type":"beat"}')
 
     beating = asyncio.create_task(beat())
+    heard: set[str] = set()
     try:
         async for raw in ws:
             arrived = time.monotonic()
@@ -156,9 +156,15 @@ async def listen_desk(ws: Any) -> None:
                 continue
             for change in json.loads(raw)["changes"]:
                 view = change.get("visitor")
-                if view and "?t=" in view["url"] and view["status"] == "active":
-                    heard = (float(view["url"].rsplit("?t=", 1)[1]), arrived)
-                    (seen if view["title"] == "Page" else late).append(heard)
+                url = view["url"] if view else ""
+                if "?t=" not in url or url in heard or view["status"] != "active":
+                    continue
+                heard.add(url)
+                sent, wall = (float(v) for v in url.split("?t=", 1)[1].split("&w="))
+                # The hub dates a page from the report that brought it: a change it refused
+                # (the 2 s rule) is brought by the next beat, 15 s later.
+                refused = view["page_since"] - wall > 10
+                (late if refused else seen).append((sent, arrived))
     finally:
         beating.cancel()
 
