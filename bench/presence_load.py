@@ -31,6 +31,7 @@ import time
 from typing import Any
 
 from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidMessage, InvalidStatus
 
 ORIGIN = "https://shop.example"
 MIN_GAP = 2.5  # the hub refuses a second report within 2 s that does not change state (its
@@ -72,8 +73,15 @@ async def errors_of(ws: Any) -> None:
 async def visitor(
     url: str, store_id: str, n: int, every: float, page_every: float, kind: str
 ) -> tuple[Any, asyncio.Task[None]]:
-    ws = await connect(url, compression=None, open_timeout=120, max_queue=None,
-                       additional_headers={"Origin": ORIGIN})  # fmt: skip
+    for attempt in range(10):  # a loaded hub drops handshakes it cannot finish in 10 s
+        try:
+            ws = await connect(url, compression=None, open_timeout=120, max_queue=None,
+                               additional_headers={"Origin": ORIGIN})  # fmt: skip
+            break
+        except (OSError, InvalidMessage, InvalidStatus):
+            if attempt == 9:
+                raise
+            await asyncio.sleep(1 + random.random())
     await ws.send(json.dumps({"type": "hello", "versions": [1]}))
     await ws.recv()  # welcome
     return ws, asyncio.create_task(visit(ws, store_id, n, every, page_every, kind))
