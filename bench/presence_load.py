@@ -73,15 +73,15 @@ async def errors_of(ws: Any) -> None:
 async def visitor(
     url: str, store_id: str, n: int, every: float, page_every: float, kind: str
 ) -> tuple[Any, asyncio.Task[None]]:
-    for attempt in range(10):  # a loaded hub drops handshakes it cannot finish in 10 s
+    for attempt in range(40):  # a loaded hub drops handshakes it cannot finish in 10 s
         try:
             ws = await connect(url, compression=None, open_timeout=120, max_queue=None,
                                additional_headers={"Origin": ORIGIN})  # fmt: skip
             break
         except (OSError, InvalidMessage, InvalidStatus):
-            if attempt == 9:
+            if attempt == 39:
                 raise
-            await asyncio.sleep(1 + random.random())
+            await asyncio.sleep(1 + 2 * random.random())
     await ws.send(json.dumps({"type": "hello", "versions": [1]}))
     await ws.recv()  # welcome
     return ws, asyncio.create_task(visit(ws, store_id, n, every, page_every, kind))
@@ -129,7 +129,7 @@ async def visit(ws: Any, store_id: str, n: int, every: float, page_every: float,
 
 async def run_visitors(args: argparse.Namespace) -> list[Any]:
     stores = args.stores.split(",")
-    sem = asyncio.Semaphore(40)  # handshakes in flight: a loaded hub drops slow ones
+    sem = asyncio.Semaphore(20)  # handshakes in flight: a loaded hub drops slow ones
 
     async def one(i: int) -> tuple[Any, asyncio.Task[None]]:
         async with sem:
