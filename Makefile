@@ -124,6 +124,9 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.live_chat
 	$(BIN)/python -m bench.live_search
 	$(BIN)/python -m bench.calls
+	$(BIN)/python -m bench.presence one
+	$(BIN)/python -m bench.presence two
+	$(BIN)/python -m bench.presence many
 
 clean:
 	rm -rf $(VENV) node_modules $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist

@@ -114,7 +114,7 @@ class Hub:
             country_of = country_lookup(config.geoip_database)
         self.presence = Presence(
             db, self.roster, broker, clock, self.visits, self.origins, self.availability,
-            country_of,
+            country_of, metrics=self.metrics,
         )  # fmt: skip
         self.claims = Claims(
             self.committer, db, clock, self.availability, self.presence, self.calls

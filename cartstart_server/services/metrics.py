@@ -82,5 +82,16 @@ class HubMetrics:
             registry=self.registry,
         )
 
+        self.presence_reports = Counter(
+            "cartstart_presence_reports",
+            "Presence reports (page beats and page changes) taken into the visitor list",
+            registry=self.registry,
+        )
+        self.presence_told = Counter(
+            "cartstart_presence_told",
+            "Visitor changes published to desks (in coalesced visitors_changed frames)",
+            registry=self.registry,
+        )
+
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
@@ -28,6 +29,7 @@ class OriginPolicy:
         self._by_store: dict[str, frozenset[str]] = {}
         self._any: frozenset[str] = frozenset()
         self._loaded_at: float | None = None
+        self._loading: asyncio.Future[None] | None = None
 
     def forget(self) -> None:
         self._loaded_at = None
@@ -36,6 +38,21 @@ class OriginPolicy:
         now = self._monotonic()
         if self._loaded_at is not None and now - self._loaded_at < self._ttl:
             return
+        # One reload at a time: every caller that finds the view stale while it is in flight
+        # waits for it, instead of reading every store's origins again (a stampede that cost
+        # 200 stores' worth of reads per page report when the view expired; docs/benchmarks.md
+        # section 10).
+        if self._loading is None:
+            self._loading = asyncio.ensure_future(self._reload(now))
+        await asyncio.shield(self._loading)
+
+    async def _reload(self, now: float) -> None:
+        try:
+            await self._reload_now(now)
+        finally:
+            self._loading = None
+
+    async def _reload_now(self, now: float) -> None:
         raw = await self._load()
         self._by_store = {
             store_id: frozenset(o for o in map(normalize_origin, origins) if o)

@@ -50,6 +50,7 @@ from ..ephemeral.base import Roster
 from ..storage import queries
 from ..storage.base import Database
 from .availability import Availability
+from .metrics import HubMetrics
 from .origins import OriginPolicy
 from .visit_log import VisitLog
 
@@ -70,6 +71,8 @@ class Presence:
         origins: OriginPolicy,
         availability: Availability,
         country_of: CountryOf | None = None,
+        *,
+        metrics: HubMetrics | None = None,
     ) -> None:
         self._db = db
         self._roster = roster
@@ -79,6 +82,7 @@ class Presence:
         self._origins = origins
         self._availability = availability
         self._country_of = country_of
+        self._metrics = metrics or HubMetrics()
         self._node = secrets.token_hex(6)  # tells this node's forget announcements from others'
         self._open: dict[Key, int] = {}  # page connections on this node per visitor
         self._reported: dict[Key, tuple[float, str]] = {}  # last report's time and state
@@ -160,6 +164,7 @@ class Presence:
             cr=cart_ref(store_id, cart_id) if cart_id else None,
         )
         await self._roster.put(roster_key, visitor_id, entry.encode(), now)
+        self._metrics.presence_reports.inc()
         if visitors.worth_telling(before, entry):
             self._tell(store_id, visitor_id, entry.view(visitor_id))
 
@@ -324,6 +329,7 @@ class Presence:
         finally:
             self._telling.pop(store_id, None)
         changes = self._pending.pop(store_id, {})
+        self._metrics.presence_told.inc(len(changes))
         frame = VisitorsChanged(
             now=self._clock.now(),
             changes=[

@@ -29,7 +29,7 @@ from tests.helpers.peers import Peer, link_token, peer, sign_up
 from tests.helpers.services import start_redis, stop_redis
 from tests.helpers.waiting import eventually, free_port
 from tests.integration.test_desk import ORIGIN, desk, next_of, shop_with_agent, workspace
-from tests.integration.test_visit_history import count
+from tests.integration.test_visit_history import count, metric
 
 OTHER = "https://other.example"
 VISITOR = "AAAAAAAAAAAAAAAAAAAAAA"  # 22 base64url characters: 128 bits, as the widget makes
@@ -265,6 +265,9 @@ async def test_foreign_pages_and_urls_are_refused_and_the_page_goes_on(
         assert limited["code"] == "rate_limited" and "2 seconds" in limited["message"]
         await page.send(report(store_id, state="idle"))  # a state change is always heard
         assert (await changes(d))[VISITOR]["visitor"]["status"] == "idle"
+        # /metrics counts the reports taken (refusals are not) and the changes told to desks.
+        assert metric(server.hub, "cartstart_presence_reports_total") == 2
+        assert metric(server.hub, "cartstart_presence_told_total") == 2
         # With the workspace off, pages report nothing.
         await workspace(http, store_id, key, False)
         clock.advance(3)

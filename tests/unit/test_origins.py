@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from cartstart_server.domain.origins import normalize_origin
@@ -52,6 +54,25 @@ async def test_the_policy_reads_once_per_ttl_and_forgets_on_request() -> None:
     now[0] = 6.0
     await policy.check_page("https://two.example")
     assert loads == 3
+
+
+async def test_callers_that_find_the_view_stale_together_share_one_read() -> None:
+    loads = 0
+    gate = asyncio.Event()
+
+    async def load() -> dict[str, tuple[str, ...]]:
+        nonlocal loads
+        loads += 1
+        await gate.wait()  # the read is in flight while the other callers arrive
+        return {f"st{i}": (f"https://shop{i}.example",) for i in range(200)}
+
+    policy = OriginPolicy(load, ttl=5)
+    waiting = [asyncio.create_task(policy.origins_of(f"st{i}")) for i in range(50)]
+    await asyncio.sleep(0)
+    gate.set()
+    found = await asyncio.gather(*waiting)
+    assert loads == 1
+    assert found[7] == frozenset({"https://shop7.example"})
 
 
 def test_the_hubs_own_pages_and_a_shops_registered_sites() -> None:
