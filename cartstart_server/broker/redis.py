@@ -51,9 +51,12 @@ class RedisBroker:
 
     async def start(self) -> None:
         # A Redis that does not answer must not hold a commit's publish for minutes.
-        self._client = aioredis.Redis.from_url(
-            self.url, decode_responses=True, socket_connect_timeout=2
+        # A blocking pool: a burst of callers waits for a free connection (up to 5 s) instead
+        # of failing with "Too many connections" when the pool's 64 are busy.
+        pool = aioredis.BlockingConnectionPool.from_url(
+            self.url, decode_responses=True, socket_connect_timeout=2, max_connections=64, timeout=5
         )
+        self._client = aioredis.Redis.from_pool(pool)
         await self._client.ping()
         self._pubsub = self._client.pubsub(ignore_subscribe_messages=True)
         # A pubsub connection needs one channel before it can be listened on.

@@ -59,9 +59,12 @@ class RedisRoster:
         return self._client
 
     async def start(self) -> None:
-        self._client = aioredis.Redis.from_url(
-            self.url, decode_responses=True, socket_connect_timeout=2
+        # A blocking pool: a burst of callers waits for a free connection (up to 5 s) instead
+        # of failing with "Too many connections" when the pool's 64 are busy.
+        pool = aioredis.BlockingConnectionPool.from_url(
+            self.url, decode_responses=True, socket_connect_timeout=2, max_connections=64, timeout=5
         )
+        self._client = aioredis.Redis.from_pool(pool)
         await self._client.ping()
         self._drop = self._client.register_script(_DROP)
         self._latch = self._client.register_script(_LATCH)

@@ -75,6 +75,15 @@ async def test_a_sweep_does_not_drop_an_entry_that_beat_since_it_looked(
     assert await a.drop("agents:s1", "desk", NOW + 47) is True  # silent since: dropped
 
 
+async def test_a_burst_of_callers_waits_for_connections_rather_than_failing(
+    rosters: tuple[Roster, Roster],
+) -> None:
+    """More callers at once than the Redis pool has connections (5,000 pages reporting)."""
+    a, _ = rosters
+    await asyncio.gather(*(a.put("visitors:s1", f"v{n}", "x", NOW) for n in range(400)))
+    assert len(await a.all("visitors:s1")) == 400
+
+
 async def test_a_drop_is_won_by_exactly_one_caller(rosters: tuple[Roster, Roster]) -> None:
     a, b = rosters
     for n in range(20):
