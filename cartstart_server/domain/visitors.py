@@ -17,7 +17,7 @@ from shared_protocol.desk import VisitorView
 from .presence import OFFLINE_AFTER
 
 COALESCE_EVERY = 0.25  # seconds: a store's changes in this window travel as one frame
-REPORT_EVERY = 2.0  # at most one report per visitor this often, unless its state changes
+REPORT_EVERY = 2.0  # at most one report per visitor this often, unless its page or state changes
 SWEEP_EVERY = 5.0  # seconds between sweeps of silent visitors
 STALE_AFTER = OFFLINE_AFTER  # no beat this long: the visitor is dropped from the list
 WORKSPACE_TTL = 5.0  # seconds a node trusts what it read of a store's workspace switch
@@ -91,8 +91,8 @@ def too_soon(last_report: float | None, now: float) -> bool:
 def rate_limited() -> ProtocolError:
     return ProtocolError(
         ErrorCode.RATE_LIMITED,
-        f"presence is reported at most once every {REPORT_EVERY:g} seconds, unless it changes "
-        "between active and idle",
+        f"presence is reported at most once every {REPORT_EVERY:g} seconds, unless the page "
+        "changes or the visitor turns active or idle",
         retry_after=REPORT_EVERY,
     )
 

@@ -85,7 +85,8 @@ class Presence:
         self._metrics = metrics or HubMetrics()
         self._node = secrets.token_hex(6)  # tells this node's forget announcements from others'
         self._open: dict[Key, int] = {}  # page connections on this node per visitor
-        self._reported: dict[Key, tuple[float, str]] = {}  # last report's time and state
+        # Each visitor's last report: its time, state and page (a new page or state is news).
+        self._reported: dict[Key, tuple[float, str, str]] = {}
         self._pending: dict[str, dict[str, VisitorView | None]] = {}  # per store, to tell
         self._telling: dict[str, asyncio.Task[None]] = {}
         self._forgetting: set[asyncio.Task[None]] = set()
@@ -134,9 +135,10 @@ class Presence:
             raise visitors.workspace_off(store_id)
         key = (store_id, visitor_id)
         last = self._reported.get(key)
-        if last is not None and last[1] == report.state and visitors.too_soon(last[0], now):
+        same = last is not None and (last[1], last[2]) == (report.state, report.url)
+        if same and last is not None and visitors.too_soon(last[0], now):
             raise visitors.rate_limited()
-        self._reported[key] = (now, report.state)
+        self._reported[key] = (now, report.state, report.url)
 
         roster_key = roster_visitors(store_id)
         before = visitors.Entry.decode(await self._roster.get(roster_key, visitor_id) or "")
@@ -299,7 +301,7 @@ class Presence:
                     dropped += 1
                     self._visits.left(store_id, visitor_id, entry.b if entry else now)
                     self._tell(store_id, visitor_id, None)
-        for k in [k for k, (at, _) in self._reported.items() if now - at > visitors.STALE_AFTER]:
+        for k in [k for k, (at, *_) in self._reported.items() if now - at > visitors.STALE_AFTER]:
             del self._reported[k]
         return dropped
 
