@@ -42,6 +42,8 @@ let linked = false;
 let showTalk = null;
 /** @type {((offer: import("../shared/protocol").TalkOffer) => void) | null} */
 let offerTalk = null;
+/** @type {((busy: import("../shared/protocol").TalkProducts) => void) | null} */
+let busyTalk = null;
 /** @type {((enabled: boolean) => void) | null} */
 let reportPresence = null;
 
@@ -113,6 +115,9 @@ const transport = new PageTransport(HUB, link, () => products.followed(), {
   },
   talkOffer(offer) {
     offerTalk?.(offer);
+  },
+  talkProducts(busy) {
+    busyTalk?.(busy);
   },
 });
 
@@ -223,9 +228,10 @@ async function offerLive() {
   if (liveAsked || !storeId) return;
   liveAsked = true;
   const live = new URL(`live/${encodeURIComponent(storeId)}`, HUB);
-  ({ show: showTalk, offer: offerTalk } = talkEntry(HUB, storeId, text, (message) => notice.say(message)));
+  ({ show: showTalk, offer: offerTalk, busy: busyTalk } = talkEntry(HUB, storeId, text, (message) => notice.say(message)));
   reportPresence = presence(storeId, { send: (r) => transport.presence(r), forget: (id) => transport.forgetMe(storeId, id) }, notice, text);
-  transport.watchTalk(storeId);
+  const shown = [...products.all()].filter((e) => e.ref.store_id === storeId).map((e) => e.ref.product_id);
+  transport.watchTalk(storeId, [...new Set(shown)]);
   try {
     await request(HUB, `api/live/stores/${encodeURIComponent(storeId)}`);
     renderLiveEntry(live, text);
