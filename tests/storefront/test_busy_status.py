@@ -10,6 +10,7 @@ from playwright.async_api import Browser, Locator, Page, expect
 from cartstart_server.domain.selling import Speaker
 from shared_protocol.calls import AnswerCall, HangUp, StartCall
 from tests.storefront.conftest import Shop, new_page
+from tests.storefront.test_console import open_console
 from tests.storefront.test_desk_conversations import at_workspace, row_on, visitor_writes
 from tests.storefront.test_live_calls import watch
 from tests.storefront.test_talk_entry import workspace_on
@@ -101,3 +102,27 @@ async def test_a_hostile_agent_name_is_shown_as_text(browser: Browser, shop: Sho
     assert await second.evaluate("window.pwned") is None
     assert await second.locator("a.cartstart-talk img, .cartstart-talk-panel img").count() == 0
 
+
+async def test_the_owner_picks_the_products_an_agent_handles(browser: Browser, shop: Shop) -> None:
+    hub = shop.hub.hub
+    added = await hub.agents.add(shop.store_id, "ana@example.org", HOSTILE, "agent")
+    await hub.busy.set_products(shop.store_id, added.agent.agent_id, ["last-vase"])
+    owner = await open_console(browser, shop, shop.key)
+    await owner.get_by_role("button", name=f"Products {HOSTILE} handles").click()
+    dialog = owner.get_by_role("dialog", name=f"Products {HOSTILE} handles")
+    await expect(dialog).to_be_visible()
+    group = dialog.get_by_role("group", name=f"Products {HOSTILE} handles")
+    vase, mug = group.get_by_label("The last vase"), group.get_by_label("Mug", exact=True)
+    await expect(vase).to_be_checked()
+    await expect(vase).to_be_focused()
+    await expect(mug).not_to_be_checked()
+    await owner.keyboard.press("Space")  # the vase off, from the keyboard
+    await mug.check()
+    await dialog.get_by_role("button", name="Save").click()
+    await expect(dialog).to_be_hidden()
+    await expect(owner.locator("#agent-role-result")).to_have_text(
+        f"{HOSTILE} handles 1 product now."
+    )
+    mine = await hub.busy.products_of(shop.store_id, added.agent.agent_id)
+    assert mine.product_ids == ["mug"]
+    assert await owner.evaluate("window.pwned") is None
