@@ -112,6 +112,7 @@ class Hub:
             queued,
         )
         self.calls.on_calls_changed = self.busy.changed
+        self.selling.on_deleted = self.busy.changed
         self.conversations = Conversations(self.committer, db, clock)
         self.ratings = RatingsView(db)
         self.visits = VisitLog(db, clock, self.metrics)

@@ -134,6 +134,20 @@ async def test_an_owner_changing_products_is_heard_and_another_store_hears_nothi
             assert (await stranger_page.recv())["type"] == "talk"
 
 
+async def test_deleting_the_session_of_a_running_call_makes_the_product_available(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    store_id, key, ana, _, _ = await team(server, http)
+    assert (await handles(http, store_id, key, ana, ["mug"])).status_code == 200
+    async with product_page(server, store_id, ["mug"]) as (page, _):
+        async with in_call(server, store_id, ana, "v-one00001") as (live, _):
+            assert (await until(page, "talk_products"))["products"] == {"mug": "busy"}
+            deleted = await live.command({"type": "delete_session", "id": cid()})
+            assert deleted["type"] == "result", deleted
+            back = await until(page, "talk_products")
+            assert back["products"] == {"mug": "available"}, back
+
+
 @pytest.mark.backends("postgres")
 async def test_a_call_on_node_a_is_heard_by_a_page_on_node_b(nodes: Nodes) -> None:
     a, b = nodes
