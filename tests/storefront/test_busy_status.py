@@ -76,6 +76,21 @@ async def test_a_visitor_on_a_product_ana_handles_sees_her_busy_until_her_call_e
     await third.goto(shop.page_url("/products/last-vase"))
     await expect(third.get_by_role("link", name="Talk to us")).to_be_visible()
     await expect(busy_line(third)).to_be_hidden()
+    # A page of a product nobody handles says nothing, until the mug is added to it later:
+    # the widget asks about the mug too.
+    fourth = await new_page(browser)
+    watch(fourth, trouble)
+    await fourth.goto(shop.page_url("/products/tricky"))
+    await expect(fourth.get_by_role("link", name="Talk to us")).to_be_visible()
+    await expect(busy_line(fourth)).to_be_hidden()
+    await fourth.evaluate(
+        """(store) => { const el = document.createElement('div');
+          el.dataset.cartstartStore = store; el.dataset.cartstartProduct = 'mug';
+          el.id = 'later'; document.body.append(el); }""",
+        shop.store_id,
+    )
+    await expect(fourth.locator("#later")).to_have_attribute("data-cartstart-state", "available")
+    await expect(busy_line(fourth)).to_have_text("Ana is on another call")
     # The panel says it too before asking; asking still works (any agent answers).
     await entry.click()
     status = panel(second).get_by_role("status").filter(has_text="on another call")
