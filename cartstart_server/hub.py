@@ -18,6 +18,7 @@ from .ephemeral.memory import MemoryRoster
 from .services.agents import Agents
 from .services.availability import Availability
 from .services.boards import Boards
+from .services.busy import Busy
 from .services.calls import Calls
 from .services.carts import Carts
 from .services.claims import Claims
@@ -93,7 +94,13 @@ class Hub:
         self.selling = Selling(self.committer, db, clock, config, queued)
         self.boards = Boards(self.committer, db, clock, config)
         self.availability = Availability(db, self.roster, broker, clock)
-        self.agents.on_team_changed = self.availability.team_changed
+        self.busy = Busy(db, self.roster, broker, clock)
+
+        async def team_changed(store_id: str, agent_id: str) -> None:
+            await self.availability.team_changed(store_id, agent_id)
+            await self.busy.team_changed(store_id, agent_id)
+
+        self.agents.on_team_changed = team_changed
         self.support = Support(self.committer, db, clock)
         self.calls = Calls(
             self.committer,
@@ -104,6 +111,8 @@ class Hub:
             self.support,
             queued,
         )
+        self.calls.on_calls_changed = self.busy.changed
+        self.selling.on_deleted = self.busy.changed
         self.conversations = Conversations(self.committer, db, clock)
         self.ratings = RatingsView(db)
         self.visits = VisitLog(db, clock, self.metrics)

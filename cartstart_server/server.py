@@ -130,6 +130,7 @@ def ws_routes(hub: Hub, wiring: Wiring) -> dict[Channel, Route]:
                 streams=h.streams,
                 availability=h.availability,
                 presence=h.presence,
+                busy=h.busy,
             ),
             pages=True,
         ),
@@ -180,7 +181,7 @@ def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
         ),
         http_store.whoami(identity=h.identity),
         http_orders.routes(identity=h.identity, agents=h.agents, stores=h.stores, orders=h.orders),
-        http_agents.routes(identity=h.identity, agents=h.agents, claims=h.claims),
+        http_agents.routes(identity=h.identity, agents=h.agents, claims=h.claims, busy=h.busy),
         http_ratings.routes(identity=h.identity, agents=h.agents, ratings=h.ratings),
         http_support.routes(identity=h.identity, agents=h.agents, support=h.support),
         http_live.routes(

@@ -48,6 +48,17 @@ class ChatCapIn(_Body):
     chat_cap: Annotated[int, Field(ge=1, le=20)]
 
 
+class AgentProductsIn(_Body):
+    product_ids: list[Ident] = Field(max_length=500, description="Replaces the agent's products")
+
+
+class AgentProducts(Outbound):
+    """The products an agent handles: visitors on them see the agent busy while in a call."""
+
+    agent_id: str
+    product_ids: list[str]
+
+
 class AddedAgent(Outbound):
     agent: AgentView
     invite_code: str = Field(description="Shown once: the agent accepts it with a password")

@@ -158,6 +158,24 @@ class Talk(Outbound):
     version: int = 0
 
 
+ProductTalk = Literal["available", "busy"]
+
+
+class TalkProducts(Outbound):
+    """For the products a page follows (`watch_talk`'s `products`) that have agents handling
+    them: `busy` while every one of those agents is in a call, with their names in `busy_with`
+    (text, never markup); `available` otherwise. Products nobody handles are left out. Sent after
+    `talk`, then on every change; `version` grows with every change: keep the highest."""
+
+    type: Literal["talk_products"] = "talk_products"
+    store_id: str
+    products: dict[str, ProductTalk] = Field(default_factory=dict)
+    busy_with: dict[str, list[str]] = Field(
+        default_factory=dict, description="A busy product's agents' names"
+    )
+    version: int = 0
+
+
 VisitorStatus = Literal["active", "idle", "offline"]
 
 
@@ -289,3 +307,8 @@ class WatchTalk(Inbound):
 
     type: Literal["watch_talk"] = "watch_talk"
     store_id: Ident
+    products: list[Ident] = Field(
+        default_factory=list,
+        max_length=50,
+        description="The products this page shows: it hears `talk_products` about them",
+    )

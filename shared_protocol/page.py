@@ -25,7 +25,7 @@ from .common import (
     Url,
     Welcome,
 )
-from .desk import Talk, WatchTalk
+from .desk import Talk, TalkProducts, WatchTalk
 
 MAX_SUBSCRIPTIONS = 1000
 
@@ -176,6 +176,7 @@ PageServerMessage = Annotated[
     | InCart
     | PageResult
     | Talk
+    | TalkProducts
     | Forgotten
     | ErrorMessage,
     Field(discriminator="type"),

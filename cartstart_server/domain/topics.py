@@ -117,6 +117,12 @@ def store_of_roster(key: str) -> str:
 
 
 TALK_LATCH = "talk"  # the roster latch holding each store's announced talk state
+BUSY_LATCH = "busy"  # the roster latch holding each store's announced busy status
+
+
+def busy_topic(store_id: str) -> str:
+    """A store's products with handlers, available or busy (services/busy.py): every change."""
+    return f"busy:{store_id}"
 
 
 class Hold(NamedTuple):

@@ -68,6 +68,8 @@ class Calls:
         self._mail_queued = mail_queued  # a support call's end queues its report
         self._timers: set[asyncio.Task[None]] = set()
         self.support = SupportCalls(committer, db, clock, config, self._support_ended)
+        # Told the store after a call starts running or ends (the busy status: services/busy.py).
+        self.on_calls_changed: Callable[[str], Awaitable[None]] | None = None
 
     async def command(
         self, speaker: Speaker, cmd: StartCall | AnswerCall | HangUp | RateCall | Complain
@@ -259,6 +261,8 @@ class Calls:
         await self._committer.announce(
             live_store_topic(store_id), Frame(SellerBusy(busy=busy).model_dump_json())
         )
+        if self.on_calls_changed is not None:
+            await self.on_calls_changed(store_id)
 
     async def close(self) -> None:
         await self.support.close()

@@ -10,7 +10,7 @@ board) are announced on the broker and never stored.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal, assert_never
 
 from pydantic import TypeAdapter
@@ -92,6 +92,8 @@ class Selling:
         self._clock = clock
         self._config = config
         self._on_queued = on_queued
+        # Told the store after a session (and any call of it) is deleted: the busy status.
+        self.on_deleted: Callable[[str], Awaitable[None]] | None = None
 
     # ---- who speaks ---------------------------------------------------------------------------
 
@@ -387,6 +389,8 @@ class Selling:
         for widget_id in public:
             for topic in (page, lobby):
                 await self.announce(topic, BoardChanged(removed=widget_id))
+        if self.on_deleted is not None:
+            await self.on_deleted(speaker.store_id)
         return LiveResult(id=cmd.id if cmd else "delete"), gone
 
     # ---- ephemeral ----------------------------------------------------------------------------

@@ -497,4 +497,13 @@ MIGRATIONS: list[list[str]] = [
         """CREATE UNIQUE INDEX live_calls_agent_one ON live_calls(agent_id)
             WHERE state <> 'ended' AND agent_id IS NOT NULL""",
     ],
+    [
+        # Busy status (docs/agents.md "Products an agent handles"): which agents a product's
+        # visitors are told about. Read per store when a call starts or ends (services/busy.py).
+        """CREATE TABLE agent_products (
+            store_id TEXT NOT NULL,
+            agent_id TEXT NOT NULL,
+            product_id TEXT NOT NULL,
+            PRIMARY KEY (store_id, agent_id, product_id))""",
+    ],
 ]

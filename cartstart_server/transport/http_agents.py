@@ -11,6 +11,8 @@ from shared_protocol.agents import (
     AddedAgent,
     AgentChange,
     AgentIn,
+    AgentProducts,
+    AgentProductsIn,
     AgentSignIn,
     AgentView,
     ChatCapIn,
@@ -21,6 +23,7 @@ from shared_protocol.agents import (
 from shared_protocol.store_api import StoreInfo
 
 from ..services.agents import Agents, ConsoleActor, Permission
+from ..services.busy import Busy
 from ..services.claims import Claims
 from ..services.identity import Identity
 from .http_auth import Auth
@@ -28,7 +31,7 @@ from .http_errors import SIGNED_IN, THROTTLED
 from .http_store import IdInPath
 
 
-def routes(*, identity: Identity, agents: Agents, claims: Claims) -> APIRouter:
+def routes(*, identity: Identity, agents: Agents, claims: Claims, busy: Busy) -> APIRouter:
     router = APIRouter(tags=["agents"], responses=SIGNED_IN)
     auth = Auth(identity, agents)
     signed_in = Depends(auth.console_actor)
@@ -90,6 +93,20 @@ def routes(*, identity: Identity, agents: Agents, claims: Claims) -> APIRouter:
         if not await claims.set_cap_of(store.id, agent_id, body.chat_cap):
             raise ProtocolError(ErrorCode.NOT_FOUND, "no such agent of this store")
         return Response(status_code=204)
+
+    @router.get(prefix + "/{agent_id}/products")
+    async def products(agent_id: IdInPath, store: StoreInfo = manager) -> AgentProducts:
+        """The products the agent handles (docs/agents.md "Busy status")."""
+        return await busy.products_of(store.id, agent_id)
+
+    @router.put(prefix + "/{agent_id}/products")
+    async def set_products(
+        agent_id: IdInPath, body: AgentProductsIn, store: StoreInfo = manager
+    ) -> AgentProducts:
+        """Replaces the products the agent handles: visitors on them see the agent busy while
+        every one of the product's agents is in a call. Products outside the store's catalogue
+        are refused (422) and nothing changes."""
+        return await busy.set_products(store.id, agent_id, body.product_ids)
 
     @router.delete(prefix + "/{agent_id}", status_code=204)
     async def remove(agent_id: IdInPath, store: StoreInfo = manager) -> Response:

@@ -23,6 +23,7 @@ from shared_protocol.page import (
 )
 
 from ..services.availability import Availability
+from ..services.busy import Busy
 from ..services.carts import Carts
 from ..services.identity import Identity, LinkedPage
 from ..services.presence import Presence as PresenceService
@@ -47,6 +48,7 @@ class PageSession(ChannelSession[PageMessage]):
         streams: Streams,
         availability: Availability,
         presence: PresenceService,
+        busy: Busy,
     ) -> None:
         super().__init__(conn, wiring)
         self.identity = identity
@@ -54,6 +56,8 @@ class PageSession(ChannelSession[PageMessage]):
         self.streams = streams
         self.availability = availability
         self.talk: dict[str, str] = {}  # store id -> the talk topic it follows
+        self.busy = busy
+        self.busy_products: dict[str, list[str]] = {}  # store id -> products it hears about
         self.visitor_topics: set[str] = set()  # its visitors' topics (talk_offer)
         self.link: LinkedPage | None = None
         self.link_lost: ProtocolError | None = None  # why the link ended, to answer adds with
@@ -143,6 +147,7 @@ class PageSession(ChannelSession[PageMessage]):
                 await self.send(PageResult.of(message.id, ticket).model_dump_json())
             case WatchTalk():
                 await self._watch_talk(message.store_id)
+                await self._watch_busy(message.store_id, message.products)
             case PresenceReport():
                 await self.presence.report(message, self.link)
                 self._follow_visitor(message.store_id, message.visitor_id)
@@ -192,6 +197,33 @@ class PageSession(ChannelSession[PageMessage]):
             for store_id in list(self.talk):
                 self.in_background(self._send_talk(store_id))
 
+    async def _watch_busy(self, store_id: str, products: list[str]) -> None:
+        """`talk_products` for the page's products now, then on every change (one frame per
+        store per change, filtered here: no read per page)."""
+        if not products:
+            return
+        if store_id not in self.busy_products:
+            self.streams.listen(self.busy.topic(store_id), self._busy_changed)
+            await self.streams.ready()
+        self.busy_products[store_id] = list(dict.fromkeys(products))
+        await self._send_busy(store_id)
+
+    def _busy_changed(self, frame: Frame | None) -> None:
+        if frame is None:  # changes may have been missed: read each followed store again
+            for store_id in list(self.busy_products):
+                self.in_background(self._send_busy(store_id))
+            return
+        store_id, found = self.busy.from_frame(frame)
+        products = self.busy_products.get(store_id)
+        if products is not None:
+            view = self.busy.for_page(store_id, found, frame.version, products)
+            self.in_background(self.send(view.model_dump_json()))
+
+    async def _send_busy(self, store_id: str) -> None:
+        found, version = await self.busy.now(store_id)
+        view = self.busy.for_page(store_id, found, version, self.busy_products[store_id])
+        await self.send(view.model_dump_json())
+
     def _follow_visitor(self, store_id: str, visitor_id: str) -> None:
         """After its first report for a visitor, the page hears an agent writing first to
         them (`talk_offer`)."""
@@ -213,6 +245,8 @@ class PageSession(ChannelSession[PageMessage]):
             self.streams.unlisten(topic, self._talk_flipped)
         for topic in self.visitor_topics:
             self.streams.unlisten(topic, self._offered)
+        for store_id in self.busy_products:
+            self.streams.unlisten(self.busy.topic(store_id), self._busy_changed)
         for key in self.subscribed:
             self.fanout.remove(self.conn, key)
         if self.cart is not None:

@@ -4,6 +4,7 @@
 // Names and emails are shown as text (textContent), never as markup.
 
 import { formDialog } from "../shared/dialog.js";
+import { productsButton } from "./agent-products.js";
 import { sentence } from "../shared/style.js";
 import { button, byId, el, fill, row } from "./dom.js";
 import { HUB, store } from "./store.js";
@@ -123,7 +124,9 @@ export async function loadAgents() {
       confirmRemove.open(`Remove ${a.name}?`);
     });
     const name = a.agent_id === self ? `${a.name} (you)` : a.name;
-    return row([name, a.email, roleSelect(a), supportBox(a, failed), capInput(a), a.active ? "active" : "invited", remove]);
+    const saved = (/** @type {string} */ words) => (byId("agent-role-result", HTMLParagraphElement).textContent = words);
+    const products = productsButton(a, saved, (message) => failed(reason(new Error(message))));
+    return row([name, a.email, roleSelect(a), supportBox(a, failed), capInput(a), products, a.active ? "active" : "invited", remove]);
   });
   fill(byId("agents", HTMLTableSectionElement), rows, byId("agents-empty", HTMLElement));
 }

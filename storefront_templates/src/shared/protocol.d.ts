@@ -53,6 +53,17 @@ export interface Talk {
   version: number;
 }
 
+/** Busy status of the page's products that have agents (/ws/page `talk_products`): `busy` while
+ * every agent of the product is in a call, `busy_with` their names (text). Keep the highest
+ * `version`. */
+export interface TalkProducts {
+  type: "talk_products";
+  store_id: string;
+  products: Record<string, "available" | "busy">;
+  busy_with: Record<string, string[]>;
+  version: number;
+}
+
 /** An agent writes first to this visitor (/ws/page `talk_offer`, docs/protocol.md §7). */
 export interface TalkOffer {
   type: "talk_offer";
@@ -71,6 +82,7 @@ export type PageMessage =
   | ({ type: "availability" } & Availability)
   | { type: "in_cart"; items: Holding[] }
   | Talk
+  | TalkProducts
   | TalkOffer
   | { type: "forgotten"; id: string; store_id: string; visitor_id: string; had: boolean }
   | CommandResult

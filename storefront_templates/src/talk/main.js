@@ -116,6 +116,13 @@ class Talk {
     this.open();
   }
 
+  /** The agents of the page's products are all in a call ("Ana is on another call"), or no
+   * longer (""). The visitor can still write: any agent of the store answers.
+   * @param {string} words */
+  busy(words) {
+    this.panel.setBusy(this.link ? "" : words); // said before asking: not in a conversation
+  }
+
   /** A page of a site where a conversation is kept: connect (following the store's pushes and
    * counting what is unread), and open the panel if it was open before this page. @param {boolean} openNow */
   resume(openNow) {
@@ -199,6 +206,7 @@ class Talk {
   enterSession(link) {
     this.conn?.stop();
     this.link = link;
+    this.panel.setBusy("");
     keepLink(this.store, link);
     const session = sessionOf(link);
     this.conn = new LiveConnection(this.hub, {

@@ -20,12 +20,15 @@ export class TalkPanel {
     this.title = el("h2", { id: "cartstart-talk-title" }, "Talk to us");
     this.close = el("button", { type: "button", class: "cartstart-talk-close", "aria-label": "Minimise the chat", title: "Minimise" }, "–");
     this.close.addEventListener("click", () => this.minimise());
+    // "Ana is on another call" (the page's products' agents are all in a call): text only.
+    this.busyLine = el("p", { class: "cartstart-talk-busy", role: "status", hidden: true });
     this.callPlace = el("section", { class: "cartstart-talk-call" });
     this.chatPlace = el("div", { class: "cartstart-talk-chat", style: "display:contents" });
     this.root = el(
       "section",
       { class: "cartstart-talk-panel", role: "dialog", "aria-modal": "false", "aria-labelledby": "cartstart-talk-title", hidden: true },
       el("header", { class: "cartstart-talk-head" }, this.title, this.close),
+      this.busyLine,
       this.callPlace,
       this.chatPlace,
     );
@@ -54,6 +57,12 @@ export class TalkPanel {
   /** @param {string} storeName */
   setStore(storeName) {
     this.title.textContent = storeName ? `Talk to ${storeName}` : "Talk to us";
+  }
+
+  /** @param {string} words "" when nobody of the page's products is busy */
+  setBusy(words) {
+    this.busyLine.textContent = words;
+    this.busyLine.hidden = !words;
   }
 
   /** @param {HTMLElement | null} [opener] */

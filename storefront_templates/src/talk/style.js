@@ -18,6 +18,7 @@ const CSS = `
 :where(.cartstart-talk-head){display:flex;align-items:center;gap:.5rem;padding:.7rem .8rem .7rem 1rem;background:${ACCENT};color:${ON_ACCENT}}
 :where(.cartstart-talk-head h2){flex:1;margin:0;font-size:1.02rem;line-height:1.3;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 :where(.cartstart-talk-head p){margin:0;font-size:.82rem;opacity:.9}
+:where(.cartstart-talk-busy){margin:0;padding:.45rem 1rem;background:#fff4d6;color:#5c4300;font-size:.88rem}
 :where(.cartstart-talk-close){font:inherit;font-size:1.3rem;line-height:1;width:2.2rem;height:2.2rem;border-radius:8px;border:1px solid transparent;background:transparent;color:inherit;cursor:pointer}
 :where(.cartstart-talk-close:hover){background:rgb(255 255 255/.16)}
 :where(.cartstart-talk-close:focus-visible){outline:3px solid ${ON_ACCENT};outline-offset:-3px}

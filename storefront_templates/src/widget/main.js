@@ -42,6 +42,8 @@ let linked = false;
 let showTalk = null;
 /** @type {((offer: import("../shared/protocol").TalkOffer) => void) | null} */
 let offerTalk = null;
+/** @type {((busy: import("../shared/protocol").TalkProducts) => void) | null} */
+let busyTalk = null;
 /** @type {((enabled: boolean) => void) | null} */
 let reportPresence = null;
 
@@ -113,6 +115,9 @@ const transport = new PageTransport(HUB, link, () => products.followed(), {
   },
   talkOffer(offer) {
     offerTalk?.(offer);
+  },
+  talkProducts(busy) {
+    busyTalk?.(busy);
   },
 });
 
@@ -212,6 +217,19 @@ function scan(root) {
 // ---- "Shop live with us" and "Talk to us" -----------------------------------------------
 
 let liveAsked = false;
+let talkStore = "";
+/** @type {string | null} the products last asked about (none yet) */
+let talkAsked = null;
+
+/** The page's products of the talk store, for their busy status: asked again when they change
+ * (products added to the page later). */
+function watchTalk() {
+  if (!talkStore) return;
+  const shown = [...new Set([...products.all()].filter((e) => e.ref.store_id === talkStore).map((e) => e.ref.product_id))];
+  if (shown.join("\n") === talkAsked) return;
+  talkAsked = shown.join("\n");
+  transport.watchTalk(talkStore, shown);
+}
 
 /** The store of the page (its first product, or a marked element): "Talk to us" follows the
  * hub's `talk`; "Shop live with us" shows when the hub says the store's live page is on
@@ -223,9 +241,10 @@ async function offerLive() {
   if (liveAsked || !storeId) return;
   liveAsked = true;
   const live = new URL(`live/${encodeURIComponent(storeId)}`, HUB);
-  ({ show: showTalk, offer: offerTalk } = talkEntry(HUB, storeId, text, (message) => notice.say(message)));
+  ({ show: showTalk, offer: offerTalk, busy: busyTalk } = talkEntry(HUB, storeId, text, (message) => notice.say(message)));
   reportPresence = presence(storeId, { send: (r) => transport.presence(r), forget: (id) => transport.forgetMe(storeId, id) }, notice, text);
-  transport.watchTalk(storeId);
+  talkStore = storeId;
+  watchTalk();
   try {
     await request(HUB, `api/live/stores/${encodeURIComponent(storeId)}`);
     renderLiveEntry(live, text);
@@ -240,8 +259,10 @@ async function main() {
   scan(document);
   offerLive();
   new MutationObserver((mutations) => {
-    transport.subscribe(mutations.flatMap((m) => Array.from(m.addedNodes, scan).flat()));
+    const added = mutations.flatMap((m) => Array.from(m.addedNodes, scan).flat());
+    transport.subscribe(added);
     offerLive();
+    if (added.length) watchTalk();
   }).observe(document.body, { childList: true, subtree: true });
   renderAll();
   await transport.start();

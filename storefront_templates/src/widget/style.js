@@ -19,6 +19,7 @@ const CSS = `${DIALOG_CSS}
 :where(.cartstart-live-floating,.cartstart-talk-floating)::before{content:"";display:inline-block;width:.55rem;height:.55rem;margin-right:.5rem;border-radius:50%;background:#ff5a4f;vertical-align:.05em}
 :where(.cartstart-talk-floating)::before{background:#5ee08c}
 :where(body:has(>.cartstart-live-floating) .cartstart-talk-floating){bottom:4.6rem}
+:where(.cartstart-talk .cartstart-talk-busy:not([hidden])){display:block;margin-top:.2rem;font-weight:400;font-size:.82rem;opacity:.92}
 :where(.cartstart-live:focus-visible,.cartstart-talk:focus-visible){outline:3px solid ${ACCENT};outline-offset:3px}
 :where(.cartstart-hidden){position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `;

@@ -36,6 +36,9 @@ export const TEXT = {
   forgotten: "Done: this shop no longer keeps your visits, and its staff no longer see you.",
   forgetFailed: "Could not forget your visits: {reason}",
   talkFailed: "The chat could not be opened. Check your connection and try again.",
+  talkBusyOne: "{names} is on another call",
+  talkBusyMany: "{names} are on other calls",
+  and: "and",
 };
 
 // The keys these words had before "connect" replaced "pair" and "link": a shop's translation

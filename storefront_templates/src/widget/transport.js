@@ -43,6 +43,8 @@ const HOLDINGS_WAIT_MS = 300;
  *   `complete`: products left out are held 0
  * @property {(talk: Talk) => void} talk whether the store's "Talk to us" entry shows
  * @property {(offer: import("../shared/protocol").TalkOffer) => void} talkOffer an agent wrote first
+ * @property {(busy: import("../shared/protocol").TalkProducts) => void} talkProducts whether the
+ *   agents of the page's products are all in a call
  */
 
 /** @typedef {{type: string, id: string}} Command */
@@ -76,6 +78,8 @@ export class PageTransport {
     this.reopenNow = false;
     /** The store whose "Talk to us" the page follows (`watchTalk`). */
     this.talkStore = "";
+    /** @type {string[]} */
+    this.talkProducts = [];
     /** The last presence report: said again on a new connection, which counts the visitor.
      * @type {object | null} */
     this.lastPresence = null;
@@ -100,7 +104,7 @@ export class PageTransport {
         this.events.connected(Boolean(welcome.linked));
         this.holdingsAfterWelcome = welcome.linked ? "due" : "no";
         this.subscribe(this.followed());
-        if (this.talkStore) channel.send({ type: "watch_talk", store_id: this.talkStore });
+        if (this.talkStore) channel.send(this.watchTalkMessage());
         if (this.lastPresence) channel.send(this.lastPresence);
       },
       /** @param {PageMessage} message */
@@ -146,6 +150,9 @@ export class PageTransport {
         break;
       case "talk_offer":
         this.events.talkOffer(message);
+        break;
+      case "talk_products":
+        this.events.talkProducts(message);
         break;
       case "forgotten":
         this.replies.settle({ type: "result", id: message.id });
@@ -233,13 +240,20 @@ export class PageTransport {
   }
 
   /**
-   * Follow whether the store's pages offer "Talk to us" (on the WebSocket, or by long-polling).
+   * Follow whether the store's pages offer "Talk to us" (on the WebSocket, or by long-polling),
+   * and, on the WebSocket, whether the agents of the page's products are all in a call.
    * @param {string} storeId
+   * @param {string[]} [products] the page's products of that store (at most 50 are asked about)
    */
-  watchTalk(storeId) {
+  watchTalk(storeId, products = []) {
     this.talkStore = storeId;
-    if (this.socket) this.socket.send({ type: "watch_talk", store_id: storeId });
+    this.talkProducts = products.slice(0, 50);
+    if (this.socket) this.socket.send(this.watchTalkMessage());
     else if (this.mode === "polling") this.pollTalk();
+  }
+
+  watchTalkMessage() {
+    return { type: "watch_talk", store_id: this.talkStore, products: this.talkProducts };
   }
 
   async pollTalk() {
