@@ -59,7 +59,6 @@ from ..domain.topics import (
 from ..storage import (
     boards,
     calls,
-    desk,
     directory,
     ledger,
     live_settings,
@@ -155,17 +154,7 @@ class Selling:
     # ---- settings -----------------------------------------------------------------------------
 
     async def settings(self, store_id: str, hub_url: str) -> LiveSettings:
-        store = await self._db.read(directory.require_store(store_id))
-        enabled, style = await self._db.read(live_settings.settings(store_id))
-        return LiveSettings(
-            store_id=store.id,
-            store_name=store.name,
-            enabled=enabled,
-            workspace=await self._db.read(desk.workspace(store_id)),
-            show_rating=await self._db.read(ratings.shown(store_id)),
-            style=style,
-            page_url=f"{hub_url}/live/{store.id}",
-        )
+        return await self._db.read(live_settings.view(store_id, hub_url))
 
     async def save_settings(self, store_id: str, body: LiveSettingsIn) -> None:
         """Fields left out keep their values (storage.live_settings.change)."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared_protocol.live import LiveSettingsIn, LiveStyle
+from shared_protocol.live import LiveSettings, LiveSettingsIn, LiveStyle
 
-from . import desk, ratings
+from . import desk, directory, ratings
 from .sql import Plan, Stmt, one
 
 
@@ -18,6 +18,21 @@ def settings(store_id: str) -> Plan[tuple[bool, LiveStyle]]:
     if row is None:
         return True, LiveStyle()
     return bool(row["enabled"]), LiveStyle.model_validate_json(row["style"])
+
+
+def view(store_id: str, hub_url: str) -> Plan[LiveSettings]:
+    """The settings as the owner's console shows them."""
+    store = yield from directory.require_store(store_id)
+    enabled, style = yield from settings(store_id)
+    return LiveSettings(
+        store_id=store.id,
+        store_name=store.name,
+        enabled=enabled,
+        workspace=(yield from desk.workspace(store_id)),
+        show_rating=(yield from ratings.shown(store_id)),
+        style=style,
+        page_url=f"{hub_url}/live/{store.id}",
+    )
 
 
 def change(store_id: str, given: dict[str, Any]) -> Plan[None]:
