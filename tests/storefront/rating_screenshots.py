@@ -9,10 +9,8 @@ Not a test: pytest does not collect it.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 import httpx
@@ -20,7 +18,7 @@ from playwright.async_api import Page, async_playwright, expect
 
 from tests.storefront.call_screenshots import playing
 from tests.storefront.conftest import CALL_ARGS, CHROMIUM
-from tests.storefront.screenshots import Demo, start_demo
+from tests.storefront.screenshots import Demo, shoot_with_demo
 from tests.storefront.screenshots_console_live import LIVE_VIEWPORT, signed_in
 
 
@@ -95,14 +93,7 @@ async def shoot(demo: Demo, out: Path) -> None:
 
 
 def main(out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        process, demo = start_demo(Path(tmp))
-        try:
-            asyncio.run(shoot(demo, out))
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+    shoot_with_demo(shoot, out)
 
 
 if __name__ == "__main__":

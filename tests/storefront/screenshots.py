@@ -17,8 +17,10 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 from playwright.async_api import Browser, Page, async_playwright, expect
@@ -240,7 +242,8 @@ async def shoot(demo: Demo, out: Path) -> None:
     await shopper.http.aclose()
 
 
-def main(out: Path) -> None:
+def shoot_with_demo(shoot: Callable[[Demo, Path], Coroutine[Any, Any, None]], out: Path) -> None:
+    """Run a screenshot script's `shoot` against a fresh demo, stopped however it ends."""
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         process, demo = start_demo(Path(tmp))
@@ -249,6 +252,10 @@ def main(out: Path) -> None:
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+def main(out: Path) -> None:
+    shoot_with_demo(shoot, out)
 
 
 if __name__ == "__main__":
