@@ -341,16 +341,16 @@ class LiveSession(StreamSession[LiveMessage]):
                 if signal.get("ask"):  # a newcomer asks who is here
                     self.in_background(self._announce_presence(here=True))
                 if bool(self.others) != before:
-                    self.in_background(self._send_presence())
+                    self.after_welcome(self._send_presence())
                 if before and not self.others:
                     self.in_background(self._end_call_of_the_gone())
             case "typing" if other_side:
-                self.in_background(self.send(TypingNow(side=signal["side"]).model_dump_json()))
+                self.after_welcome(self.send(TypingNow(side=signal["side"]).model_dump_json()))
             case "gallery":
                 state = GalleryState.model_validate_json(signal["state"])
-                self.in_background(self.send(state.model_dump_json()))
+                self.after_welcome(self.send(state.model_dump_json()))
             case "relay" if other_side:
-                self.in_background(self.send(signal["frame"]))
+                self.after_welcome(self.send(signal["frame"]))
             case "deleted" if not self.deleting:
                 self.in_background(self._gone(signal["frame"]))
 
@@ -373,7 +373,7 @@ class LiveSession(StreamSession[LiveMessage]):
 
     def _forward(self, frame: Frame | None) -> None:
         if frame is not None:
-            self.in_background(self.send(frame.text))
+            self.after_welcome(self.send(frame.text))
 
     def _listen(self, topic: str, callback: Callback) -> None:
         self.streams.listen(topic, callback)

@@ -69,6 +69,9 @@ class ChannelSession(Generic[M]):
         self.version = 0
         self.watch: Watch | None = None  # the credential it was opened with, while it lives
         self._background: set[asyncio.Task[None]] = set()
+        # Set once open() has sent the welcome (and its snapshot): frames heard before wait.
+        self.welcomed = asyncio.Event()
+        self._before_welcome: set[asyncio.Task[None]] = set()
 
     async def send(self, frame: str) -> None:
         with contextlib.suppress(ConnectionClosed):
@@ -83,6 +86,22 @@ class ChannelSession(Generic[M]):
             async for _ in self.conn:
                 pass
         await closing
+
+    def after_welcome(self, work: Coroutine[Any, Any, None]) -> None:
+        """`work` (a send) in the background, once the welcome is out: a client reads the
+        welcome first, whatever the hub heard while opening."""
+
+        async def welcomed_first() -> None:
+            try:
+                await self.welcomed.wait()
+            except asyncio.CancelledError:
+                work.close()  # never welcomed: the connection ended while opening
+                raise
+            await work
+
+        task = asyncio.ensure_future(welcomed_first())
+        self._before_welcome.add(task)
+        task.add_done_callback(self._before_welcome.discard)
 
     def in_background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(work)
@@ -118,6 +137,7 @@ class ChannelSession(Generic[M]):
             await self.send_error(exc)
             await self.close_with(CLOSE_POLICY, exc.message)
             return
+        self.welcomed.set()
         try:
             async for raw in self.conn:
                 if not await self._admit():
@@ -127,6 +147,8 @@ class ChannelSession(Generic[M]):
             await self._release()
 
     async def _release(self) -> None:
+        for waiting in list(self._before_welcome):
+            waiting.cancel()
         if self.watch is not None:
             self.watch.stop()
         await self.close()

@@ -272,8 +272,11 @@ def _object(schema: dict[str, Any], int64: bool) -> st.SearchStrategy[dict[str, 
     properties = schema.get("properties", {})
     required = set(schema.get("required", []))
     fields = {name: _from_schema(sub, int64) for name, sub in properties.items()}
-    open_ended = schema.get("additionalProperties", True) is not False
+    extra = schema.get("additionalProperties", True)
+    open_ended = extra is not False
     extra_names = st.text(max_size=12).filter(lambda name: name not in properties)
+    # A map (`dict[str, X]`) says what its values are; an open object's extras are any JSON.
+    extra_values = _from_schema(extra, int64) if isinstance(extra, dict) else ANY_JSON
 
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, JSON]:
@@ -282,7 +285,7 @@ def _object(schema: dict[str, Any], int64: bool) -> st.SearchStrategy[dict[str, 
             if name in required or draw(st.booleans()):
                 out[name] = draw(strategy)
         if open_ended:  # hub messages: clients must ignore what they do not know
-            out.update(draw(st.dictionaries(extra_names, ANY_JSON, max_size=2)))
+            out.update(draw(st.dictionaries(extra_names, extra_values, max_size=2)))
         return out
 
     return build()
