@@ -71,7 +71,7 @@ class ChannelSession(Generic[M]):
         self._background: set[asyncio.Task[None]] = set()
         # Set once open() has sent the welcome (and its snapshot): frames heard before wait.
         self.welcomed = asyncio.Event()
-        self._before_welcome: set[asyncio.Task[None]] = set()
+        self._before_welcome: dict[asyncio.Task[None], Coroutine[Any, Any, None]] = {}
 
     async def send(self, frame: str) -> None:
         with contextlib.suppress(ConnectionClosed):
@@ -92,16 +92,12 @@ class ChannelSession(Generic[M]):
         welcome first, whatever the hub heard while opening."""
 
         async def welcomed_first() -> None:
-            try:
-                await self.welcomed.wait()
-            except asyncio.CancelledError:
-                work.close()  # never welcomed: the connection ended while opening
-                raise
+            await self.welcomed.wait()
             await work
 
         task = asyncio.ensure_future(welcomed_first())
-        self._before_welcome.add(task)
-        task.add_done_callback(self._before_welcome.discard)
+        self._before_welcome[task] = work
+        task.add_done_callback(lambda done: self._before_welcome.pop(done, None))
 
     def in_background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(work)
@@ -147,8 +143,10 @@ class ChannelSession(Generic[M]):
             await self._release()
 
     async def _release(self) -> None:
-        for waiting in list(self._before_welcome):
-            waiting.cancel()
+        if not self.welcomed.is_set():  # never welcomed: what waited for it is dropped, unrun
+            for waiting, work in list(self._before_welcome.items()):
+                waiting.cancel()
+                work.close()
         if self.watch is not None:
             self.watch.stop()
         await self.close()
