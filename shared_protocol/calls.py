@@ -115,6 +115,9 @@ class Rtc(Inbound):
     call_id: Ident
     description: SessionDescription | None = None
     candidate: IceCandidate | None = None
+    # The ring's preview (the rung visitor sees the store's camera before joining), a connection
+    # of its own beside the call's (docs/protocol.md section 9a "Seeing who calls").
+    preview: bool = False
 
 
 class Media(Inbound):
@@ -145,6 +148,7 @@ class RtcRelayed(Outbound):
     side: Side
     description: SessionDescription | None = None
     candidate: IceCandidate | None = None
+    preview: bool = False
 
 
 class PeerMedia(Outbound):

@@ -264,6 +264,8 @@ class LiveSession:
         self, signal: Presence | TypingNow | PeerMedia | SellerBusy | RtcRelayed, now: float
     ) -> None:
         match signal:
+            case RtcRelayed(preview=True):
+                pass  # a ring's preview asked by a browser window of this session, not ours
             case RtcRelayed():
                 self.rtc.emit(signal)
             case PeerMedia():

@@ -204,6 +204,7 @@ class Calls:
                     side=speaker.side,
                     description=message.description,
                     candidate=message.candidate,
+                    preview=message.preview,
                 )
             case Media():
                 frame = PeerMedia(

@@ -13,6 +13,7 @@ from cartstart_desktop.core.connection import Status
 from cartstart_desktop.core.live import LiveSessions, ago, find_link
 from cartstart_desktop.core.live_session import TYPING_SHOWN_FOR, LiveSession
 from cartstart_desktop.core.observable import Signal
+from shared_protocol.calls import RtcRelayed, SessionDescription
 from shared_protocol.common import Money, TicketView
 from shared_protocol.live import (
     ChatLine,
@@ -255,3 +256,15 @@ def test_a_deleted_session_says_so_and_sends_nothing() -> None:
         "This session was deleted by the store. Its items were given back."
     )
     assert model.mark_due(3) is None and not model.typing_due(NOW)
+
+
+def test_a_rings_preview_for_a_browser_window_is_not_the_desktops_call() -> None:
+    """A browser window of the same session watches the store's ring (shared/preview.js): the
+    store's preview answer reaches the desktop too, and must not reach its call's connection."""
+    model = LiveSession("ls1", "Shop")
+    heard: list[RtcRelayed] = []
+    model.rtc.connect(heard.append)
+    answer = SessionDescription(type="answer", sdp="v=0\r\n")
+    model.apply_signal(RtcRelayed(call_id="c1", side="store", description=answer, preview=True), NOW)
+    model.apply_signal(RtcRelayed(call_id="c1", side="store", description=answer), NOW)
+    assert [f.preview for f in heard] == [False]

@@ -182,7 +182,9 @@ async def test_the_seller_rings_and_the_visitor_declines(call_browser: Browser, 
 
     # Rung again, and declined.
     await desk_call.get_by_role("button", name="Call the visitor").click()
-    await expect(desk_call.locator(".call-status")).to_have_text(f"Calling {HOSTILE}…")
+    await expect(desk_call.locator(".call-status")).to_have_text(
+        re.compile(rf"^Calling {re.escape(HOSTILE)}…")  # then "… can see your camera."
+    )
     await expect(page_call.locator(".call-status")).to_have_text(f"{STORE} is calling")
     await expect(page_call.get_by_role("button", name="Accept")).to_be_visible()
     await page_call.get_by_role("button", name="Decline").click()
@@ -194,6 +196,58 @@ async def test_the_seller_rings_and_the_visitor_declines(call_browser: Browser, 
     calls = await call_events(shop, await session_link(visitor))
     assert [c["state"] for c in calls] == ["ringing", "ended", "ringing", "ended"]
     assert [c["end_reason"] for c in calls[1::2]] == ["hung_up", "declined"]
+    assert trouble == []
+
+
+async def test_the_visitor_sees_the_sellers_camera_while_it_rings_and_sends_nothing(
+    call_browser: Browser, shop: Shop
+) -> None:
+    """A call the store starts (issue 16, "proactive call"): the visitor sees the seller's
+    camera with the ring, before joining, while the visitor's own camera and microphone stay
+    closed; joining connects the call as usual."""
+    trouble: list[str] = []
+    console, visitor = await both_sides(call_browser, shop, trouble)
+    page_call = visitor.locator("#live-call")
+    desk_call = console.locator("#live-call")
+    for page in (visitor, console):
+        await page.evaluate(RECORD_TRACKS)
+
+    await desk_call.get_by_role("button", name="Call the visitor").click()
+    await expect(page_call.locator(".call-status")).to_have_text(f"{STORE} is calling")
+    # The seller's camera plays on the visitor's page while it rings; the seller sees itself
+    # and is told the visitor can see it.
+    await playing(page_call.locator("video.call-remote"))
+    await expect(page_call.get_by_role("button", name="Accept")).to_be_visible()
+    await expect(page_call.locator(".call-bar")).to_be_hidden()
+    await expect(desk_call.locator(".call-status")).to_have_text(
+        "Calling Ana… Ana can see your camera."
+    )
+    await expect(desk_call.locator("video.call-self")).to_be_visible()
+    # The visitor's page opened no camera and no microphone for it.
+    assert await visitor.evaluate("window.opened.length") == 0
+    assert await console.evaluate("window.opened.map(t => t.kind)") == ["video"]
+
+    # Joining: the call connects as any call; the visitor opens the microphone only.
+    await page_call.get_by_role("button", name="Accept").click()
+    await expect(page_call.locator(".call-status")).to_have_text(f"In a call with {STORE}")
+    await playing(page_call.locator("video.call-remote"))
+    await expect(page_call.locator(".call-bar")).to_be_visible()
+    assert await visitor.evaluate("window.opened.map(t => t.kind)") == ["audio"]
+    await page_call.get_by_role("button", name="Hang up").click()
+    await expect(desk_call.locator(".call-ended")).to_have_text(
+        re.compile(r"^Ana hung up\. The call lasted")
+    )
+    for page in (visitor, console):
+        await page.wait_for_function("() => window.opened.every(t => t.readyState === 'ended')")
+
+    # Rung again and declined: the preview goes with the ring, and the seller's camera stops.
+    await desk_call.get_by_role("button", name="Call the visitor").click()
+    await playing(page_call.locator("video.call-remote"))
+    await page_call.get_by_role("button", name="Decline").click()
+    await expect(page_call.locator(".call-stage")).to_be_hidden()
+    await expect(desk_call.locator(".call-stage")).to_be_hidden()
+    await console.wait_for_function("() => window.opened.every(t => t.readyState === 'ended')")
+    assert await visitor.evaluate("window.opened.length") == 1  # nothing more opened
     assert trouble == []
 
 

@@ -124,6 +124,36 @@ export class CallPanel {
     this.render();
   }
 
+  /** What the stage shows while a call rings: "theirs" (the ringing store's camera, on the
+   * visitor's side, once its frames arrive), "mine" (the store's own camera while it rings), or
+   * "" (no stage). */
+  previewKind() {
+    const call = this.call;
+    if (call.current?.started_by === call.env.me) return call.cam ? "mine" : "";
+    return call.preview.showing ? "theirs" : "";
+  }
+
+  /** @param {MediaStream | null} stream the other side's video (a preview plays silent) */
+  showRemote(stream) {
+    if (this.remote.srcObject === stream) return;
+    this.remote.srcObject = stream;
+    if (!stream) return;
+    this.remote.muted = stream === this.call.preview.remote;
+    this.remote.play().catch(() => {
+      // No sound before a click on this page (the browser's autoplay rule): play it silent.
+      this.remote.muted = true;
+      this.remote.play().catch(() => {});
+    });
+  }
+
+  /** @param {MediaStream | null} mine this side's camera, or none */
+  showSelf(mine) {
+    const selfTrack = mine?.getVideoTracks()[0];
+    const shownTrack = this.self.srcObject instanceof MediaStream ? this.self.srcObject.getVideoTracks()[0] : undefined;
+    if (selfTrack !== shownTrack) this.self.srcObject = mine;
+    this.self.hidden = !mine;
+  }
+
   tick() {
     if (this.call.current?.state === "active") this.time.textContent = duration(this.call.elapsed());
   }
@@ -134,8 +164,10 @@ export class CallPanel {
     const other = words.other();
     const active = cur?.state === "active" && call.here;
     const ringing = cur?.state === "ringing";
+    // While the store rings: the visitor sees the store's camera, the store its own.
+    const preview = ringing && !call.elsewhere ? this.previewKind() : "";
     this.place.dataset.call = cur ? cur.state : "idle";
-    this.stage.hidden = !active;
+    this.stage.hidden = !active && !preview;
     this.bar.hidden = !active;
     this.endedText.textContent = !cur && call.ended ? endedWords(call.ended, call.env.me, other) : "";
     /** @type {HTMLButtonElement[]} */
@@ -148,7 +180,8 @@ export class CallPanel {
       this.startButton.disabled = Boolean(busy);
       actions = [this.startButton];
     } else if (ringing && cur.started_by === call.env.me) {
-      this.status.textContent = words.calling();
+      const seen = call.preview.connected ? ` ${other} can see your camera.` : "";
+      this.status.textContent = words.calling() + seen;
       actions = [this.cancelButton];
     } else if (ringing) {
       this.status.textContent = words.incoming();
@@ -159,28 +192,18 @@ export class CallPanel {
     if (actions.some((b, i) => this.actions.children[i] !== b) || this.actions.children.length !== actions.length) {
       this.actions.replaceChildren(...actions);
     }
-    if (!active) {
+    if (!active && !preview) {
       this.remote.srcObject = null;
       this.self.srcObject = null;
       return;
     }
-    if (this.remote.srcObject !== call.remote) {
-      this.remote.srcObject = call.remote;
-      this.remote.play().catch(() => {
-        // No sound before a click on this page (the browser's autoplay rule): play it silent.
-        this.remote.muted = true;
-        this.remote.play().catch(() => {});
-      });
-    }
-    const mine = call.localVideo();
-    const selfTrack = mine?.getVideoTracks()[0];
-    const shownTrack = this.self.srcObject instanceof MediaStream ? this.self.srcObject.getVideoTracks()[0] : undefined;
-    if (selfTrack !== shownTrack) this.self.srcObject = mine;
-    this.self.hidden = !mine;
-    this.placeholder.hidden = call.peer.camera;
+    this.showRemote(preview === "theirs" ? call.preview.remote : preview === "mine" ? null : call.remote);
+    this.showSelf(preview === "theirs" ? null : call.localVideo());
+    this.placeholder.hidden = preview ? preview === "theirs" : call.peer.camera;
     this.initial.textContent = other.charAt(0).toUpperCase();
-    this.placeholderText.textContent = `${other}'s camera is off`;
+    this.placeholderText.textContent = preview ? words.calling() : `${other}'s camera is off`;
     this.remote.setAttribute("aria-label", `${other}'s video`);
+    if (preview) return;
     this.cameraButton.textContent = call.camera ? "Turn camera off" : "Turn camera on";
     this.cameraButton.setAttribute("aria-pressed", String(call.camera));
     this.micButton.textContent = call.microphone ? "Mute microphone" : "Unmute microphone";

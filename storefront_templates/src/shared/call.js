@@ -12,14 +12,16 @@
 // The camera is off until turned on when `cameraFirst` is false (the visitor's); the microphone
 // is asked for only when the call becomes active. A failed ICE connection hangs up with
 // `connection_lost`; an ended call closes the connection and stops every track (camera light
-// off).
+// off). While the store rings a visitor, the visitor sees the store's camera through a separate
+// preview connection (shared/preview.js) that closes when the ring ends.
 
-import { httpJson } from "./http.js";
+import { Devices } from "./devices.js";
+import { iceServers } from "./ice.js";
+import { Preview } from "./preview.js";
 
 /** @typedef {import("./live").CallInfo} CallInfo */
 /** @typedef {import("./live").RtcRelayed} RtcRelayed */
 /** @typedef {import("./live").PeerMedia} PeerMedia */
-/** @typedef {import("./live").IceServers} IceServers */
 /** @typedef {import("./live").Side} Side */
 
 /**
@@ -48,12 +50,7 @@ export class Call {
     this.pc = null;
     /** @type {MediaStream} what the other side sends */
     this.remote = new MediaStream();
-    /** @type {MediaStreamTrack | null} */
-    this.mic = null;
-    /** @type {MediaStreamTrack | null} */
-    this.cam = null;
-    this.camera = false;
-    this.microphone = false;
+    this.devices = new Devices({ wanted: () => this.current !== null, changed: () => env.changed(), trouble: env.trouble });
     /** @type {{camera: boolean, microphone: boolean}} the other side's, from `media` frames */
     this.peer = { camera: false, microphone: true };
     /** @type {RtcRelayed[]} rtc frames waiting for the peer connection */
@@ -73,6 +70,11 @@ export class Call {
     this.mine = new Set();
     /** this page's ask is on its way (its call's event may come before the answer naming it) */
     this.asking = false;
+    this.preview = new Preview({
+      signal: env.signal,
+      changed: () => env.changed(),
+      iceServers: () => iceServers(env.hub, env.token()),
+    });
   }
 
   /** Whether the current call is this page's. */
@@ -119,7 +121,20 @@ export class Call {
       if (cur?.call_id !== info.call_id) this.peer = { camera: false, microphone: true };
       if (becameActive && this.mine.has(info.call_id)) this.begin(info);
     }
+    this.followRing();
     this.env.changed();
+  }
+
+  /** While the store rings, the visitor watches the store's camera, which the store opens now
+   * (shared/preview.js); once the ring is over, the preview closes. */
+  followRing() {
+    const cur = this.current;
+    if (cur?.state !== "ringing") return this.preview.stop();
+    if (cur.started_by === this.env.me) {
+      if (this.here && this.env.cameraFirst) void this.devices.openCameraOnce();
+    } else if (this.env.me === "visitor" && !this.elsewhere) {
+      this.preview.watch(cur.call_id).catch(() => {});
+    }
   }
 
   /**
@@ -178,51 +193,42 @@ export class Call {
   /** The camera on or off; before the connection is up, it is attached when it is. */
   async toggleCamera() {
     if (this.current?.state !== "active") return;
-    if (this.camera) {
-      this.camera = false;
-      const cam = this.cam;
-      this.cam = null;
+    if (this.devices.camera) {
+      const cam = this.devices.takeCamera();
       await this.sender("video")?.replaceTrack(null);
       cam?.stop();
     } else {
-      try {
-        const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
-        const cam = stream.getVideoTracks()[0] ?? null;
-        if (this.current?.state !== "active") return cam?.stop(); // hung up meanwhile
-        this.cam?.stop();
-        this.cam = cam;
-        this.camera = cam !== null;
-      } catch {
-        this.env.trouble?.("Your camera could not be started. Check that no other program uses it, and that this page may use it.");
-        return;
-      }
-      await this.sender("video")?.replaceTrack(this.cam);
+      const cam = await this.devices.startCamera();
+      if (!cam) return;
+      await this.sender("video")?.replaceTrack(cam);
     }
     this.tellMedia();
     this.env.changed();
   }
 
   toggleMicrophone() {
-    if (!this.mic) {
-      this.env.trouble?.("There is no microphone in this call: this page was not allowed to use it.");
-      return;
-    }
-    this.microphone = !this.microphone;
-    this.mic.enabled = this.microphone;
+    if (!this.devices.toggleMicrophone()) return;
     this.tellMedia();
     this.env.changed();
   }
 
-  /** This side's camera, for the self view (null while off). */
-  localVideo() {
-    return this.cam ? new MediaStream([this.cam]) : null;
-  }
+  // What the call panel draws of this side's devices.
+  get mic() { return this.devices.mic; }
+  get cam() { return this.devices.cam; }
+  get camera() { return this.devices.camera; }
+  get microphone() { return this.devices.microphone; }
+  localVideo() { return this.devices.localVideo(); }
 
   // ---- signalling ----------------------------------------------------------------------
 
   /** @param {RtcRelayed} frame */
   onRtc(frame) {
-    if (!this.current || frame.call_id !== this.current.call_id || frame.side === this.env.me) return;
+    const cur = this.current;
+    if (!cur || frame.call_id !== cur.call_id || frame.side === this.env.me) return;
+    if (frame.preview) {
+      if (cur.state === "ringing") this.preview.onRtc(frame, () => this.ownCamera());
+      return;
+    }
     if (!this.pc) {
       this.queued.push(frame);
       return;
@@ -281,7 +287,7 @@ export class Call {
     this.starting = true;
     this.since = performance.now();
     try {
-      const [servers] = await Promise.all([this.iceServers(), this.openDevices()]);
+      const [servers] = await Promise.all([iceServers(this.env.hub, this.env.token()), this.openDevices()]);
       if (this.current?.call_id !== info.call_id || this.current.state !== "active") return this.releaseDevices();
       const pc = new RTCPeerConnection({ iceServers: servers });
       this.pc = pc;
@@ -319,45 +325,22 @@ export class Call {
 
   /** The microphone (asked for now), and the camera when this side starts with it on. */
   async openDevices() {
-    try {
-      const audio = await navigator.mediaDevices.getUserMedia({ audio: true });
-      this.mic = audio.getAudioTracks()[0] ?? null;
-      this.microphone = this.mic !== null;
-    } catch {
-      this.env.trouble?.("Your microphone is off: this page was not allowed to use it. The other side cannot hear you.");
-    }
-    if (!this.env.cameraFirst || this.cam) return;
-    try {
-      const video = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
-      this.cam = video.getVideoTracks()[0] ?? null;
-      this.camera = this.cam !== null;
-    } catch {
-      this.env.trouble?.("Your camera could not be started; the other side sees a placeholder.");
-    }
+    await this.devices.openMicrophone();
+    if (this.env.cameraFirst) await this.devices.openCameraOnce();
   }
 
-  /** @returns {Promise<RTCIceServer[]>} */
-  async iceServers() {
-    try {
-      /** @type {IceServers} */
-      const answer = await httpJson(this.env.hub, "api/live/ice-servers", { token: this.env.token() });
-      return answer.ice_servers.map((s) => {
-        /** @type {RTCIceServer} */
-        const server = { urls: s.urls };
-        if (s.username) server.username = s.username;
-        if (s.credential) server.credential = s.credential;
-        return server;
-      });
-    } catch {
-      return []; // no relay: direct connections still work
-    }
+  /** This side's camera for a ring's preview: only the store's own ring, while it rings. */
+  ownCamera() {
+    const cur = this.current;
+    const ringing = cur?.state === "ringing" && cur.started_by === this.env.me && this.here;
+    return ringing && this.env.cameraFirst ? this.devices.openCameraOnce() : Promise.resolve(null);
   }
 
   /** @param {RTCPeerConnection} pc */
   async attachTracks(pc) {
     for (const t of pc.getTransceivers()) {
       const kind = t.receiver.track.kind;
-      await t.sender.replaceTrack(kind === "audio" ? this.mic : this.cam);
+      await t.sender.replaceTrack(kind === "audio" ? this.devices.mic : this.devices.cam);
     }
   }
 
@@ -372,12 +355,7 @@ export class Call {
   }
 
   releaseDevices() {
-    this.mic?.stop();
-    this.cam?.stop();
-    this.mic = null;
-    this.cam = null;
-    this.camera = false;
-    this.microphone = false;
+    this.devices.release();
   }
 
   /** Another session (the console): nothing of this one's call stays. */
@@ -390,6 +368,7 @@ export class Call {
 
   /** The call is over here: the connection closed, every track stopped. */
   stop() {
+    this.preview.stop();
     this.pc?.close();
     this.pc = null;
     this.releaseDevices();

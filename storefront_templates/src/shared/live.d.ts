@@ -201,6 +201,8 @@ export interface RtcRelayed {
   side: Side;
   description?: SessionDescriptionInit | null;
   candidate?: CandidateInit | null;
+  /** the ring's preview connection (shared/preview.js), not the call's */
+  preview?: boolean;
 }
 export interface PeerMedia {
   type: "media";
