@@ -265,6 +265,8 @@ def test_a_rings_preview_for_a_browser_window_is_not_the_desktops_call() -> None
     heard: list[RtcRelayed] = []
     model.rtc.connect(heard.append)
     answer = SessionDescription(type="answer", sdp="v=0\r\n")
-    model.apply_signal(RtcRelayed(call_id="c1", side="store", description=answer, preview=True), NOW)
+    model.apply_signal(
+        RtcRelayed(call_id="c1", side="store", description=answer, preview=True), NOW
+    )
     model.apply_signal(RtcRelayed(call_id="c1", side="store", description=answer), NOW)
     assert [f.preview for f in heard] == [False]
