@@ -128,6 +128,7 @@ class Hub:
         self.claims = Claims(
             self.committer, db, clock, self.availability, self.presence, self.calls
         )
+        self.agents.on_conversations_freed = self.claims.freed
         self.ops = Ops(db, clock, self.metrics, daily=[self.visits.purge_expired])
         self._tasks: list[asyncio.Task[None]] = []
 

@@ -27,6 +27,7 @@ from ..domain.agents import Permission, Role
 from ..domain.identity import normalize_email, other_store_key
 from ..domain.topics import token_topic
 from ..storage import agents as storage
+from ..storage import claims
 from ..storage import directory, outbound_queue
 from ..storage.agents import AgentRow
 from ..storage.base import Database
@@ -78,6 +79,8 @@ class Agents:
         # Told (store, agent) after an agent is added, changed or removed, so open Workspaces
         # show the team as it is (hub.py wires Availability's announcement in).
         self.on_team_changed: Callable[[str, str], Awaitable[object]] | None = None
+        # Told the ids of conversations a removed agent held, now free (services/claims.py).
+        self.on_conversations_freed: Callable[[str, list[str]], Awaitable[object]] | None = None
         self._dummy_hash: str | None = None
         # The hub's address for invitation links: public_http_url, else what the running hub
         # advertises (set by HubServer and the command line once they know it).
@@ -154,11 +157,22 @@ class Agents:
         return agent_view(agent)
 
     async def remove(self, store_id: str, agent_id: str) -> None:
-        """The agent's open consoles close at once, on every node."""
+        """The agent's open consoles close at once, on every node; the conversations they held
+        are free again for the rest of the team, in the same transaction."""
         now = self.clock.now()
-        await self._revoking(storage.remove_agent(store_id, agent_id, now), lambda gone: gone)
+
+        def removing() -> Plan[tuple[list[str], list[str]]]:
+            tokens = yield from storage.remove_agent(store_id, agent_id, now)
+            return tokens, (yield from claims.release_all(store_id, agent_id))
+
+        _, freed = await self._revoking(removing(), lambda done: done[0])
         log.info("agent removed", extra={"store": store_id, "agent": agent_id})
         await self._team_changed(store_id, agent_id)
+        if freed and self.on_conversations_freed is not None:
+            try:
+                await self.on_conversations_freed(store_id, freed)
+            except Exception:
+                log.exception("could not tell the workspaces about freed conversations")
 
     async def _team_changed(self, store_id: str, agent_id: str) -> None:
         """Done already: a desk not told (the broker away) reads the team again when it can."""

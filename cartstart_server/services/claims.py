@@ -167,6 +167,14 @@ class Claims:
         for agent in {a for a in agents if a is not None}:
             await self._availability.agent_changed(store_id, agent)
 
+    async def freed(self, store_id: str, session_ids: list[str]) -> None:
+        """Conversations given back without their agent (removed from the team): the lobby
+        and the desks hear them free again."""
+        for session_id in session_ids:
+            s = await self._db.read(selling.session(session_id))
+            if s is not None:
+                await self.told(store_id, await self._db.read(sessions_of.one_summary(s, "store")))
+
     async def conversations(self, store_id: str) -> list[SessionSummary]:
         """The store's conversations from its pages, newest activity first (the desk's list
         marks each visitor with theirs)."""

@@ -96,6 +96,18 @@ def release(s: SessionRow, agent_id: str) -> Plan[SessionRow]:
     return SessionRow.of(row)
 
 
+def release_all(store_id: str, agent_id: str) -> Plan[list[str]]:
+    """Every conversation the agent holds goes back to the store's free ones (the agent is
+    removed): the ids of those freed."""
+    rows = yield Stmt(
+        "UPDATE live_sessions SET agent_id = NULL, claimed_at = NULL WHERE store_id = ? "
+        "AND agent_id = ? RETURNING id",
+        (store_id, agent_id),
+    )
+    yield Stmt("UPDATE agents SET open_chats = 0 WHERE id = ?", (agent_id,))
+    return [str(r["id"]) for r in rows]
+
+
 def holder(session_id: str) -> Plan[tuple[str | None, str]]:
     """Who holds the session now (agent id or None) and their name."""
     row = one((yield Stmt("SELECT agent_id FROM live_sessions WHERE id = ?", (session_id,))))

@@ -20,7 +20,8 @@ from shared_protocol.desk import ClaimConversation
 from shared_protocol.errors import ProtocolError
 from tests.conftest import Nodes
 from tests.helpers.peers import peer
-from tests.integration.test_agents import agent_signed_in
+from tests.integration.test_agents import bearer
+from tests.integration.test_agents import agent_signed_in, bearer
 from tests.integration.test_calls import until
 from tests.integration.test_conversations import SHOP, shop, start_from_page
 from tests.integration.test_desk import desk, workspace
@@ -311,3 +312,29 @@ async def test_a_running_call_is_told_to_the_desks_and_its_visitor_asks_ana_busy
             if heard["session_id"] == one_id and not heard["in_call"]:
                 over = heard
         assert over["agent_name"] == "Ana"
+
+
+async def test_a_removed_agents_conversations_are_free_again_for_the_team(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    store_id, key, ana, bo, _ = await team(server, http)
+    first = await conversation(server, store_id, "v-aaaa1111")
+    second = await conversation(server, store_id, "v-bbbb2222")
+    ana_id = ana["agent"]["agent_id"]
+    async with desk(server, ana["token"]) as (d_ana, _):
+        for session_id in (first, second):
+            assert (await d_ana.command(claim(session_id)))["type"] == "result"
+    async with desk(server, bo["token"]) as (d_bo, snap):
+        assert {c["agent_name"] for c in snap["conversations"]} == {"Ana"}
+        r = await http.delete(f"/api/stores/{store_id}/agents/{ana_id}", headers=bearer(key))
+        assert r.status_code == 204, r.text
+        # Bo's desk hears both free again, and he takes one.
+        freed = set()
+        while freed != {first, second}:
+            heard = await until(d_bo, "session_activity")
+            if heard["session"]["agent_id"] is None:
+                freed.add(heard["session"]["session_id"])
+        taken = await d_bo.command(claim(first))
+        assert taken["type"] == "result" and taken["session"]["agent_name"] == "Bo", taken
+    row = await server.hub.db.read(agent_row(ana_id))
+    assert row is not None and row["open_chats"] == 0

@@ -24,8 +24,10 @@ HOSTILE = '<img src=x onerror="window.pwned=1"><b>Hello</b> & welcome'
 SHOT_NAME = "desk-conversations.png"
 
 
-async def at_workspace(browser: Browser, shop: Shop, name: str, email: str) -> Page:
-    agent = await agent_console(browser, shop, name, email)
+async def at_workspace(
+    browser: Browser, shop: Shop, name: str, email: str, role: str = "agent"
+) -> Page:
+    agent = await agent_console(browser, shop, name, email, role)
     await agent.get_by_role("tab", name="Workspace").click()
     await agent.get_by_role("radio", name="Available").check()
     return agent
@@ -100,6 +102,42 @@ async def test_a_visitor_writes_first_an_agent_takes_it_and_a_colleague_sees_wit
     )
     await expect(bo.locator("#chat-log")).to_contain_text("Do you ship to Porto?")
     await expect(second.locator(".talk-taken")).to_have_text("with Bo")
+
+
+async def test_an_owner_takes_over_a_colleagues_conversation_after_saying_so(
+    browser: Browser, shop: Shop
+) -> None:
+    await workspace_on(shop)
+    ana = await at_workspace(browser, shop, "Ana", "ana@example.org")
+    olga = await at_workspace(browser, shop, "Olga", "olga@example.org", role="owner")
+    visitor = await visitor_writes(browser, shop, "/products/mug", "Can I pay by card?")
+    await row_on(ana, "/products/mug").get_by_role(
+        "button", name="Take this visitor's conversation"
+    ).click()
+    await expect(ana.locator("#chat-log")).to_contain_text("Can I pay by card?")
+
+    # Olga, an owner, sees it with Ana and may take it over, after a dialog that says so.
+    olga_row = row_on(olga, "/products/mug")
+    await expect(olga_row.locator(".talk-taken")).to_have_text("with Ana")
+    over = olga_row.get_by_role("button", name="Take over this visitor's conversation from Ana")
+    await over.click()
+    dialog = olga.get_by_role("dialog", name="Take over from Ana?")
+    await expect(dialog).to_contain_text("Ana can still read it but can no longer write")
+    await dialog.get_by_role("button", name="Cancel").click()
+    await expect(dialog).to_be_hidden()
+    await expect(olga_row.locator(".talk-taken")).to_have_text("with Ana")  # nothing changed
+    await over.click()
+    await dialog.get_by_role("button", name="Take over").click()
+    await expect(dialog).to_be_hidden()
+    await expect(olga.locator("#chat-log")).to_contain_text("Can I pay by card?")
+    await olga.locator("#chat-text").fill("Yes, any card.")
+    await olga.locator("#chat-text").press("Enter")
+    await expect(panel(visitor).get_by_role("log")).to_contain_text("Yes, any card.")
+    # Ana's Workspace shows it with Olga now, with no button (Ana is no owner).
+    await ana.get_by_role("tab", name="Workspace").click()
+    ana_row = row_on(ana, "/products/mug")
+    await expect(ana_row.locator(".talk-taken")).to_have_text("with Olga")
+    await expect(ana_row.get_by_role("button")).to_have_count(1)  # Details only
 
 
 async def test_an_agent_writes_first_from_the_details_and_the_visitors_panel_opens(

@@ -26,9 +26,11 @@ async def workspace_on(shop: Shop, on: bool = True) -> None:
     await shop.hub.hub.availability.refresh(shop.store_id)
 
 
-async def agent_console(browser: Browser, shop: Shop, name: str, email: str) -> Page:
-    """An agent of the shop, signed in to the console with their own password."""
-    added = await shop.hub.hub.agents.add(shop.store_id, email, name, "agent")
+async def agent_console(
+    browser: Browser, shop: Shop, name: str, email: str, role: str = "agent"
+) -> Page:
+    """An agent (or owner) of the shop, signed in to the console with their own password."""
+    added = await shop.hub.hub.agents.add(shop.store_id, email, name, role)
     await shop.hub.hub.agents.accept_invite(added.invite_code, PASSWORD)
     page = await new_page(browser)
     await page.goto(f"{shop.hub.http_url}/console?store={shop.store_id}")

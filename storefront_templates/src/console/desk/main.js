@@ -9,6 +9,7 @@ import { HUB, store } from "../store.js";
 import { DetailsPane } from "./details.js";
 import { DeskLink } from "./link.js";
 import { StatusSwitch } from "./status.js";
+import { takeOverDialog } from "./takeover.js";
 import { VisitorList } from "./visitors.js";
 
 /** @typedef {import("./types").DeskAgent} DeskAgent */
@@ -42,16 +43,22 @@ export function startDesk({ me, owner, refused, announce, openSession }) {
   const talkOf = (visitorId) =>
     [...talks.values()].filter((t) => t.visitor_id === visitorId).sort((a, b) => b.last_activity_at - a.last_activity_at)[0] ?? null;
   const takeError = byId("desk-take-error", HTMLParagraphElement);
-  /** Take a free conversation (or open one's own) and open it in Live selling. @param {SessionSummary} s */
+  /** Claim the conversation (`takeOver`: from the colleague holding it) and open it. @param {SessionSummary} s @param {boolean} takeOver */
+  async function claim(s, takeOver) {
+    const answer = await link.command({ type: "claim", session_id: s.session_id, take_over: takeOver });
+    if (answer.session) talks.set(answer.session.session_id, answer.session);
+    visitors.redraw();
+    openSession(s.session_id, s.label);
+  }
+  const takeOver = takeOverDialog((s) => claim(s, true));
+  /** Take a free conversation (or open one's own) and open it in Live selling; an owner asked
+   * first takes over a colleague's. @param {SessionSummary} s */
   async function take(s) {
     takeError.textContent = "";
+    if (s.agent_id && s.agent_id !== me) return takeOver.ask(s);
     try {
-      if (s.agent_id !== me) {
-        const answer = await link.command({ type: "claim", session_id: s.session_id });
-        if (answer.session) talks.set(answer.session.session_id, answer.session);
-        visitors.redraw();
-      }
-      openSession(s.session_id, s.label);
+      if (s.agent_id !== me) await claim(s, false);
+      else openSession(s.session_id, s.label);
     } catch (e) {
       takeError.textContent = reasonOf(e);
     }
@@ -84,6 +91,7 @@ export function startDesk({ me, owner, refused, announce, openSession }) {
     said: byId("desk-visitors-said", HTMLParagraphElement),
     open: (id) => details.show(id),
     me,
+    owner,
     talkOf,
     take,
   });

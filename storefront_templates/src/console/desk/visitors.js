@@ -30,7 +30,7 @@ const STATUS = { active: "Active", idle: "Idle", offline: "Left" };
 
 export class VisitorList {
   /**
-   * @param {{body: HTMLTableSectionElement, table: HTMLTableElement, empty: HTMLElement, count: HTMLElement, said: HTMLElement, open: (id: string) => void, me: string, talkOf: (visitorId: string) => SessionSummary | null, take: (s: SessionSummary) => void}} parts
+   * @param {{body: HTMLTableSectionElement, table: HTMLTableElement, empty: HTMLElement, count: HTMLElement, said: HTMLElement, open: (id: string) => void, me: string, owner: boolean, talkOf: (visitorId: string) => SessionSummary | null, take: (s: SessionSummary) => void}} parts
    */
   constructor(parts) {
     this.parts = parts;
@@ -173,9 +173,11 @@ export class VisitorList {
     else if (mine) mark("Yours", "mine");
     if (talk.unread > 0 && (!talk.agent_id || mine)) mark(`${talk.unread} unread`, "unread");
     if (talk.calling && (!talk.agent_id || mine)) mark("Asks for a call", "call");
-    take.hidden = Boolean(talk.agent_id && !mine);
-    take.textContent = mine ? "Open" : "Take";
-    take.setAttribute("aria-label", mine ? "Open your conversation with this visitor" : "Take this visitor's conversation");
+    const theirs = Boolean(talk.agent_id && !mine); // an owner may take it over
+    take.hidden = theirs && !this.parts.owner;
+    take.textContent = mine ? "Open" : theirs ? "Take over" : "Take";
+    const label = mine ? "Open your conversation with this visitor" : theirs ? `Take over this visitor's conversation from ${talk.agent_name || "a colleague"}` : "Take this visitor's conversation";
+    take.setAttribute("aria-label", label);
   }
 
   /** @param {HTMLTableCellElement} onPage @param {HTMLTableCellElement} onSite @param {VisitorView} v */
