@@ -27,8 +27,7 @@ from ..domain.agents import Permission, Role
 from ..domain.identity import normalize_email, other_store_key
 from ..domain.topics import token_topic
 from ..storage import agents as storage
-from ..storage import claims
-from ..storage import directory, outbound_queue
+from ..storage import claims, directory, outbound_queue
 from ..storage.agents import AgentRow
 from ..storage.base import Database
 from ..storage.sql import Plan

@@ -20,7 +20,6 @@ from shared_protocol.desk import ClaimConversation
 from shared_protocol.errors import ProtocolError
 from tests.conftest import Nodes
 from tests.helpers.peers import peer
-from tests.integration.test_agents import bearer
 from tests.integration.test_agents import agent_signed_in, bearer
 from tests.integration.test_calls import until
 from tests.integration.test_conversations import SHOP, shop, start_from_page

@@ -111,9 +111,11 @@ async def test_an_owner_takes_over_a_colleagues_conversation_after_saying_so(
     ana = await at_workspace(browser, shop, "Ana", "ana@example.org")
     olga = await at_workspace(browser, shop, "Olga", "olga@example.org", role="owner")
     visitor = await visitor_writes(browser, shop, "/products/mug", "Can I pay by card?")
-    await row_on(ana, "/products/mug").get_by_role(
-        "button", name="Take this visitor's conversation"
-    ).click()
+    await (
+        row_on(ana, "/products/mug")
+        .get_by_role("button", name="Take this visitor's conversation")
+        .click()
+    )
     await expect(ana.locator("#chat-log")).to_contain_text("Can I pay by card?")
 
     # Olga, an owner, sees it with Ana and may take it over, after a dialog that says so.
