@@ -328,7 +328,7 @@ async def test_a_removed_agents_conversations_are_free_again_for_the_team(
         r = await http.delete(f"/api/stores/{store_id}/agents/{ana_id}", headers=bearer(key))
         assert r.status_code == 204, r.text
         # Bo's desk hears both free again, and he takes one.
-        freed = set()
+        freed: set[str] = set()
         while freed != {first, second}:
             heard = await until(d_bo, "session_activity")
             if heard["session"]["agent_id"] is None:
