@@ -103,3 +103,28 @@ def workspace_off(store_id: str) -> ProtocolError:
         "this store has not turned on its agents' workspace: its pages do not report visitors",
         store_id=store_id,
     )
+
+
+class ForgetMarks:
+    """Which visitors were forgotten while a report of theirs was being handled: a report notes
+    `mark()` when it starts and asks `forgotten_since` after each wait, so a beat in flight at
+    the instant of "Forget me" cannot write the visitor back. Bounded: the oldest marks go
+    first (a report takes far less time than `keep` forgets)."""
+
+    def __init__(self, keep: int = 10_000) -> None:
+        self._count = 0
+        self._at: dict[tuple[str, str], int] = {}
+        self._keep = keep
+
+    def mark(self) -> int:
+        return self._count
+
+    def forgot(self, key: tuple[str, str]) -> None:
+        self._count += 1
+        self._at.pop(key, None)
+        self._at[key] = self._count  # re-inserted: the newest at the end
+        if len(self._at) > self._keep:
+            del self._at[next(iter(self._at))]
+
+    def forgotten_since(self, key: tuple[str, str], mark: int) -> bool:
+        return self._at.get(key, 0) > mark

@@ -90,6 +90,7 @@ class Presence:
         self._pending: dict[str, dict[str, VisitorView | None]] = {}  # per store, to tell
         self._telling: dict[str, asyncio.Task[None]] = {}
         self._forgetting: set[asyncio.Task[None]] = set()
+        self._forgot = visitors.ForgetMarks()  # forgets that reports in flight must not undo
 
     async def start(self) -> None:
         self._broker.subscribe(PRESENCE_FORGET, self._heard_forget)
@@ -115,6 +116,7 @@ class Presence:
         the store's sites, a store whose workspace is off, or reports too often."""
         now = self._clock.now()
         store_id, visitor_id = report.store_id, report.visitor_id
+        mark = self._forgot.mark()
         rules.check_report(
             rules.PresenceReport(
                 store_id=store_id,
@@ -148,6 +150,8 @@ class Presence:
         else:  # an older tab beating: the visitor stays on the page they opened last
             url, title, bp, reload = before.url, before.title, before.bp, False
         seen = await self._visits.seen(store_id, visitor_id, url, title, now, reload=reload)
+        if await self._undone_by_forget(key, mark):
+            return
         country = self._country_of(peer) if self._country_of and peer else None
         entry = visitors.Entry(
             url=url,
@@ -166,6 +170,8 @@ class Presence:
             cr=cart_ref(store_id, cart_id) if cart_id else None,
         )
         await self._roster.put(roster_key, visitor_id, entry.encode(), now)
+        if await self._undone_by_forget(key, mark):
+            return
         self._metrics.presence_reports.inc()
         if visitors.worth_telling(before, entry):
             self._tell(store_id, visitor_id, entry.view(visitor_id))
@@ -208,11 +214,7 @@ class Presence:
         was anything. From a page (`origin`), only the store's own sites may ask."""
         rules.check_visitor_id(visitor_id)
         await self._origins.check_store(store_id, origin, command_id)
-        had = await self._visits.forget(store_id, visitor_id)
-        if await self._roster.drop(roster_visitors(store_id), visitor_id):
-            had = True
-            self._tell(store_id, visitor_id, None)
-        self._reported.pop((store_id, visitor_id), None)
+        had = await self._forget_here(store_id, visitor_id)
         note = json.dumps({"n": self._node, "s": store_id, "v": visitor_id})
         await self._broker.publish(PRESENCE_FORGET, Frame(note))
         return had
@@ -223,18 +225,35 @@ class Presence:
         note = json.loads(frame.text)
         if note["n"] == self._node:
             return
-        task = asyncio.create_task(self._forget_here(note["s"], note["v"]))
+        task = asyncio.create_task(self._forget_heard(note["s"], note["v"]))
         self._forgetting.add(task)
         task.add_done_callback(self._forgetting.discard)
 
-    async def _forget_here(self, store_id: str, visitor_id: str) -> None:
-        """Another node's "forget me": drop what this node buffered (and delete again what a
-        batch in flight may have written)."""
-        self._reported.pop((store_id, visitor_id), None)
+    async def _forget_here(self, store_id: str, visitor_id: str) -> bool:
+        """Drop what this node holds of the visitor and delete what is stored (again, for
+        another node's "forget me": a batch in flight here may have written some); whether
+        there was anything. A report of theirs in flight here sees the mark and undoes itself."""
+        key = (store_id, visitor_id)
+        self._forgot.forgot(key)
+        self._reported.pop(key, None)
+        had = await self._visits.forget(store_id, visitor_id)
+        if await self._roster.drop(roster_visitors(store_id), visitor_id):
+            had = True
+            self._tell(store_id, visitor_id, None)
+        return had
+
+    async def _forget_heard(self, store_id: str, visitor_id: str) -> None:
         try:
-            await self._visits.forget(store_id, visitor_id)
+            await self._forget_here(store_id, visitor_id)
         except Exception:
             log.exception("could not forget a visitor another node forgot")
+
+    async def _undone_by_forget(self, key: Key, mark: int) -> bool:
+        """The visitor was forgotten while their report waited: what it wrote goes again."""
+        if not self._forgot.forgotten_since(key, mark):
+            return False
+        await self._forget_here(*key)
+        return True
 
     # ---- what desks read ----------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ everywhere, a foreign page or another store's agent gets nothing, silent visitor
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -443,3 +444,47 @@ async def test_with_a_geoip_database_the_list_shows_a_country(
             await hub.presence.report(message, origin=ORIGIN, peer=peer_address)
         listed = {v.visitor_id: v.country for v in await hub.presence.visitors(store_id)}
         assert listed == {visitor(0): "GB", visitor(1): None, visitor(2): None}
+
+
+@pytest.mark.parametrize("waits", ["before its history is read", "after its history is read"])
+async def test_a_beat_in_flight_when_the_visitor_is_forgotten_writes_nothing_back(
+    server: HubServer, http: httpx.AsyncClient, clock: FakeClock, waits: str
+) -> None:
+    """"Forget me" at the instant a beat of the same visitor is being handled: the beat is held
+    inside the visit log (a real one, on a real database) while the forget runs, then let go.
+    Nothing of the visitor is written back, neither history nor the list's entry."""
+    store_id, _, _ = await shop_with_agent(server, http)
+    hub = server.hub
+    await hub.presence.report(Report.model_validate(report(store_id)), origin=ORIGIN)
+    await hub.visits.flush()
+    assert await hub.db.read(count("visitors", store_id)) == 1
+    real_seen = hub.visits.seen
+    inside, go_on = asyncio.Event(), asyncio.Event()
+
+    async def held(*args: Any, **kwargs: Any) -> Any:
+        inside.set()
+        if waits.startswith("before"):
+            await go_on.wait()
+        seen = await real_seen(*args, **kwargs)
+        if waits.startswith("after"):
+            await go_on.wait()
+        return seen
+
+    hub.visits.seen = held  # type: ignore[method-assign]
+    clock.advance(3)
+    beat = asyncio.ensure_future(
+        hub.presence.report(
+            Report.model_validate(
+                report(store_id, url=f"{ORIGIN}/cups", page_since=1_700_000_003.0)
+            ),
+            origin=ORIGIN,
+        )
+    )
+    await inside.wait()
+    assert await hub.presence.forget(store_id, VISITOR, origin=ORIGIN)
+    go_on.set()
+    await beat
+    await hub.visits.flush()
+    assert await hub.db.read(count("visitors", store_id)) == 0
+    assert await hub.db.read(count("visitor_pages", store_id)) == 0
+    assert await hub.roster.all(roster_visitors(store_id)) == {}

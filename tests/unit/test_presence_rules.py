@@ -8,6 +8,7 @@ import dataclasses
 import pytest
 
 from cartstart_server.domain import presence as rules
+from cartstart_server.domain import visitors
 from cartstart_server.domain.presence import PageRecord, PresenceReport, PresenceState, Reported
 from cartstart_server.domain.text import storable
 from shared_protocol import ErrorCode, ProtocolError
@@ -151,3 +152,18 @@ def test_an_unknown_visitor_is_not_found_in_words() -> None:
     error = rules.unknown_visitor()
     assert error.code is ErrorCode.NOT_FOUND and error.http_status == 404
     assert error.message == "this store has no history of that visitor"
+
+
+def test_forget_marks_tell_a_report_what_was_forgotten_after_it_started() -> None:
+    marks = visitors.ForgetMarks(keep=2)
+    before = marks.mark()
+    marks.forgot(("s1", "a"))
+    after = marks.mark()
+    assert marks.forgotten_since(("s1", "a"), before)
+    assert not marks.forgotten_since(("s1", "a"), after)  # a report that began afterwards
+    assert not marks.forgotten_since(("s2", "a"), before)  # another store's visitor
+    marks.forgot(("s1", "b"))
+    marks.forgot(("s1", "a"))  # forgotten again: the newest, kept
+    marks.forgot(("s1", "c"))  # beyond `keep`: the oldest ("b") goes
+    assert not marks.forgotten_since(("s1", "b"), before)
+    assert marks.forgotten_since(("s1", "a"), after) and marks.forgotten_since(("s1", "c"), after)
