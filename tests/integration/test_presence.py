@@ -450,7 +450,7 @@ async def test_with_a_geoip_database_the_list_shows_a_country(
 async def test_a_beat_in_flight_when_the_visitor_is_forgotten_writes_nothing_back(
     server: HubServer, http: httpx.AsyncClient, clock: FakeClock, waits: str
 ) -> None:
-    """"Forget me" at the instant a beat of the same visitor is being handled: the beat is held
+    """ "Forget me" at the instant a beat of the same visitor is being handled: the beat is held
     inside the visit log (a real one, on a real database) while the forget runs, then let go.
     Nothing of the visitor is written back, neither history nor the list's entry."""
     store_id, _, _ = await shop_with_agent(server, http)
