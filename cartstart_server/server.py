@@ -173,6 +173,7 @@ def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
             carts=h.carts,
             streams=h.streams,
             talks=h.availability,
+            busy=h.busy,
             presence=h.presence,
             limits=limits,
         ),

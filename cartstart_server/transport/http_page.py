@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared_protocol import ErrorCode, ProtocolError
 from shared_protocol.accounts import ConnectPreview, IssuedLinkToken
 from shared_protocol.common import Availability, Ident
-from shared_protocol.desk import Talk
+from shared_protocol.desk import Talk, TalkProducts
 from shared_protocol.page import (
     MAX_SUBSCRIPTIONS,
     Forgotten,
@@ -23,6 +23,7 @@ from shared_protocol.page import (
 )
 
 from ..services.availability import Availability as AgentAvailability
+from ..services.busy import Busy
 from ..services.carts import Carts
 from ..services.identity import Identity, LinkedPage
 from ..services.presence import Presence as PresenceService
@@ -102,6 +103,7 @@ def routes(
     carts: Carts,
     streams: Streams,
     talks: AgentAvailability,
+    busy: Busy,
     presence: PresenceService,
     limits: Limits,
 ) -> APIRouter:
@@ -162,6 +164,30 @@ def routes(
             [talks.talk_topic(store_id)], min(wait, limits.long_poll_max), flipped
         )
         return await talks.talk(store_id)
+
+    @router.get("/api/page/talk/{store_id}/products")
+    async def talk_products(
+        store_id: Ident,
+        products: Annotated[
+            list[Ident], Query(max_length=50, description="The products this page shows")
+        ],
+        version: Annotated[
+            int | None, Query(ge=0, description="The version the page shows")
+        ] = None,
+        wait: Annotated[float, Query(ge=0, description="Seconds to wait for a change")] = 0,
+    ) -> TalkProducts:
+        """The busy status of the page's products (`talk_products` on the WebSocket), for a
+        page that long-polls: answers when the store's version differs from the one given, or
+        after `wait` seconds (at most 30)."""
+        found, now = await busy.now(store_id)
+        if version is not None and now == version and wait > 0:
+
+            async def moved() -> bool:
+                return (await busy.now(store_id))[1] != version
+
+            await streams.wait_for([busy.topic(store_id)], min(wait, limits.long_poll_max), moved)
+            found, now = await busy.now(store_id)
+        return busy.for_page(store_id, found, now, dict.fromkeys(products))
 
     @router.post("/api/page/presence", status_code=204, openapi_extra={"security": [{}]})
     async def report_presence(

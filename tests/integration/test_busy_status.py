@@ -3,6 +3,7 @@ REST, and the pages on those products hearing, live, that every agent of theirs 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -163,3 +164,34 @@ async def test_a_call_on_node_a_is_heard_by_a_page_on_node_b(nodes: Nodes) -> No
                 await live.command({"type": "hang_up", "id": cid(), "call_id": call_id})
                 back = await until(page, "talk_products")
                 assert back["products"] == {"mug": "available"}, back
+
+
+async def test_a_long_polling_page_hears_the_busy_status_too(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    """A page behind a firewall (no WebSocket) long-polls GET /api/page/talk/{store}/products:
+    the same answer as `talk_products`, waiting for the store's next change."""
+    store_id, key, ana, _, _ = await team(server, http)
+    assert (await handles(http, store_id, key, ana, ["mug"])).status_code == 200
+    url = f"/api/page/talk/{store_id}/products"
+    now = await http.get(url, params={"products": ["mug", "bowl"]})
+    assert now.status_code == 200, now.text
+    first = now.json()
+    assert first["products"] == {"mug": "available"} and first["busy_with"] == {}
+    # A long-poll with the version it shows waits, and answers with Ana's call.
+    params = {"products": ["mug"], "version": first["version"], "wait": 20}
+    waiting = asyncio.ensure_future(http.get(url, params=params, timeout=30))
+    await asyncio.sleep(0.2)
+    assert not waiting.done()
+    async with in_call(server, store_id, ana, "v-poll0001") as (live, call_id):
+        busy = (await waiting).json()
+        assert busy["products"] == {"mug": "busy"} and busy["busy_with"] == {"mug": ["Ana"]}
+        assert busy["version"] > first["version"]
+        await live.command({"type": "hang_up", "id": cid(), "call_id": call_id})
+    again = (await http.get(url, params={"products": ["mug"], "version": busy["version"]})).json()
+    assert again["products"] == {"mug": "available"}
+    # Bad input: a 4xx with a reason.
+    bad = await http.get(url, params={"products": ["<b>"]})
+    assert bad.status_code == 422, bad.text
+    many = await http.get(url, params={"products": [f"p{i}" for i in range(51)]})
+    assert many.status_code == 422, many.text

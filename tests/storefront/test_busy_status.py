@@ -5,7 +5,9 @@ takes it back, live. Names are text."""
 
 from __future__ import annotations
 
-from playwright.async_api import Browser, Locator, Page, expect
+import re
+
+from playwright.async_api import Browser, Locator, Page, WebSocketRoute, expect
 
 from cartstart_server.domain.selling import Speaker
 from shared_protocol.calls import AnswerCall, HangUp, StartCall
@@ -141,3 +143,27 @@ async def test_the_owner_picks_the_products_an_agent_handles(browser: Browser, s
     mine = await hub.busy.products_of(shop.store_id, added.agent.agent_id)
     assert mine.product_ids == ["mug"]
     assert await owner.evaluate("window.pwned") is None
+
+
+async def test_a_page_without_websockets_hears_the_busy_status_by_long_polling(
+    browser: Browser, shop: Shop
+) -> None:
+    await workspace_on(shop)
+    hub = shop.hub.hub
+    agent, store_side, call_id = await in_call_with(browser, shop, "Ana")
+    await hub.busy.set_products(shop.store_id, await agent_id(shop, "Ana"), ["mug"])
+    page = await new_page(browser)
+    attempts: list[str] = []
+
+    async def refuse(ws: WebSocketRoute) -> None:
+        attempts.append(ws.url)
+        await ws.close()  # as behind a proxy that drops WebSockets
+
+    await page.route_web_socket(re.compile(r".*/ws/page"), refuse)
+    await page.goto(shop.page_url("/products/mug"))
+    await expect(busy_line(page)).to_have_text("Ana is on another call")
+    assert len(attempts) >= 2
+    # The call ends: the long-poll waiting for the change answers, and the words go.
+    await hub.calls.command(store_side, HangUp(id="hang-0002", call_id=call_id))
+    await expect(busy_line(page)).to_be_hidden()
+    assert await agent.evaluate("window.pwned") is None

@@ -80,6 +80,8 @@ export class PageTransport {
     this.talkStore = "";
     /** @type {string[]} */
     this.talkProducts = [];
+    /** Long-poll loops running, by what they follow (one each). @type {Set<string>} */
+    this.polling = new Set();
     /** The last presence report: said again on a new connection, which counts the visitor.
      * @type {object | null} */
     this.lastPresence = null;
@@ -240,8 +242,8 @@ export class PageTransport {
   }
 
   /**
-   * Follow whether the store's pages offer "Talk to us" (on the WebSocket, or by long-polling),
-   * and, on the WebSocket, whether the agents of the page's products are all in a call.
+   * Follow whether the store's pages offer "Talk to us", and whether the agents of the page's
+   * products are all in a call (on the WebSocket, or by long-polling).
    * @param {string} storeId
    * @param {string[]} [products] the page's products of that store (at most 50 are asked about)
    */
@@ -256,19 +258,45 @@ export class PageTransport {
     return { type: "watch_talk", store_id: this.talkStore, products: this.talkProducts };
   }
 
-  async pollTalk() {
+  /** Long-poll "Talk to us", and the busy status of the page's products when it shows some. */
+  pollTalk() {
+    const store = () => encodeURIComponent(this.talkStore);
+    this.longPoll("talk", () => `api/page/talk/${store()}?`, (/** @type {Talk} */ talk) => this.events.talk(talk));
+    const products = () => this.talkProducts.map((p) => `products=${encodeURIComponent(p)}&`).join("");
+    if (this.talkProducts.length) {
+      this.longPoll("busy", () => (this.talkProducts.length ? `api/page/talk/${store()}/products?${products()}` : ""), (/** @type {import("../shared/protocol").TalkProducts} */ busy) => this.events.talkProducts(busy));
+    }
+  }
+
+  /**
+   * One long-poll loop per `name` while the page follows a store: asks `path()` (ending in `?`
+   * or `&`; "" stops the loop) with the version last heard, until it changes.
+   * @template {{version: number}} T
+   * @param {string} name
+   * @param {() => string} path
+   * @param {(answer: T) => void} heard
+   */
+  async longPoll(name, path, heard) {
+    if (this.polling.has(name)) return;
+    this.polling.add(name);
     const backoff = new Backoff(RECONNECT);
+    let asked = "";
     let version = "";
-    while (this.talkStore) {
-      try {
-        /** @type {Talk} */
-        const talk = await httpJson(this.hub, `api/page/talk/${encodeURIComponent(this.talkStore)}?wait=${POLL_WAIT_S}${version}`);
-        this.events.talk(talk);
-        version = `&version=${talk.version}`;
-        backoff.reset();
-      } catch {
-        await sleep(backoff.next());
+    try {
+      for (let next = path(); this.talkStore && next; next = path()) {
+        if (next !== asked) [asked, version] = [next, ""]; // another store or other products
+        try {
+          /** @type {T} */
+          const answer = await httpJson(this.hub, `${next}wait=${POLL_WAIT_S}${version}`);
+          heard(answer);
+          version = `&version=${answer.version}`;
+          backoff.reset();
+        } catch {
+          await sleep(backoff.next());
+        }
       }
+    } finally {
+      this.polling.delete(name);
     }
   }
 
