@@ -31,7 +31,7 @@ import time
 from typing import Any
 
 from websockets.asyncio.client import connect
-from websockets.exceptions import InvalidMessage, InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidMessage, InvalidStatus
 
 ORIGIN = "https://shop.example"
 MIN_GAP = 2.5  # the hub refuses a second report within 2 s that does not change state (its
@@ -42,6 +42,15 @@ sent_changes: list[float] = []
 errors: list[str] = []
 seen: list[tuple[float, float]] = []  # desks: (sent, arrived) of each page change heard
 late: list[tuple[float, float]] = []  # the same, heard only through a later beat (refused)
+opened = [0]  # visitors connected and welcomed so far
+stalls = [0]  # handshakes that failed or waited 30 s for a welcome, and were tried again
+
+
+async def progress(total: int) -> None:
+    """Every 10 s on stderr while connecting: how far, and how many tries failed."""
+    while opened[0] < total:
+        await asyncio.sleep(10)
+        print(f"opened {opened[0]}/{total}, retried {stalls[0]}", file=sys.stderr, flush=True)
 
 
 def cpu_self() -> float:
@@ -77,13 +86,15 @@ async def visitor(
         try:
             ws = await connect(url, compression=None, open_timeout=120, max_queue=None,
                                additional_headers={"Origin": ORIGIN})  # fmt: skip
+            await ws.send(json.dumps({"type": "hello", "versions": [1]}))
+            await asyncio.wait_for(ws.recv(), 30)  # the welcome (a hub that never answers: again)
             break
-        except (OSError, InvalidMessage, InvalidStatus):
+        except (OSError, InvalidMessage, InvalidStatus, ConnectionClosed, TimeoutError):
+            stalls[0] += 1
             if attempt == 39:
                 raise
             await asyncio.sleep(1 + 2 * random.random())
-    await ws.send(json.dumps({"type": "hello", "versions": [1]}))
-    await ws.recv()  # welcome
+    opened[0] += 1
     return ws, asyncio.create_task(visit(ws, store_id, n, every, page_every, kind))
 
 
@@ -138,7 +149,11 @@ async def run_visitors(args: argparse.Namespace) -> list[Any]:
                 args.url, stores[n % len(stores)], n, args.every, args.page_every, args.kind
             )
 
-    return list(await asyncio.gather(*(one(i) for i in range(args.n))))
+    shown = asyncio.create_task(progress(args.n))
+    try:
+        return list(await asyncio.gather(*(one(i) for i in range(args.n))))
+    finally:
+        shown.cancel()
 
 
 async def desk(url: str, token: str) -> tuple[Any, asyncio.Task[None]]:
