@@ -138,11 +138,12 @@ class RatingPanel(QFrame):
             self.comment,
         ):
             form.addWidget(widget)
+        # The counter and what went wrong, beside Send: the form keeps its height.
         row = QHBoxLayout()
-        row.addWidget(self.send)
-        row.addWidget(self.count, 1)
+        row.addWidget(self.send, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.count)
+        row.addWidget(self.error, 1)
         form.addLayout(row)
-        form.addWidget(self.error)
 
         self.message = _bold(plain_label(wrap=True))
         self.message.setAccessibleName("Your rating")

@@ -136,12 +136,14 @@ def test_refusals_are_said_in_words_and_conflict_means_rated(
 def test_what_cannot_be_sent_is_said_before_sending() -> None:
     watch = RatingWatch()
     watch.on_call(ended())
-    with pytest.raises(RatingNotSent, match="^Choose from 1 to 5 stars first.$"):
+    with pytest.raises(RatingNotSent, match=r"^Choose from 1 to 5 stars first\.$"):
         watch.command(0, "Fine")
-    with pytest.raises(RatingNotSent, match="^Your comment is 1,001 characters: shorten it"):
+    with pytest.raises(RatingNotSent, match=r"^Your comment is 1,001 characters: shorten it"):
         watch.command(3, "x" * (MAX_COMMENT + 1))
     assert watch.command(3, "x" * MAX_COMMENT + "   ").comment == "x" * MAX_COMMENT
-    assert count_text(0) == "" and count_text(800) == "" and count_text(801) == "199 characters left"
+    assert (
+        count_text(0) == "" and count_text(800) == "" and count_text(801) == "199 characters left"
+    )
     assert count_text(1003) == "3 characters too many: a comment can have at most 1,000."
     assert [stars_words(n) for n in (1, 2, 5)] == ["1 star", "2 stars", "5 stars"]
 

@@ -2,7 +2,8 @@
 the shopper asks for a call, the store answers on its live channel and hangs up a minute later;
 the window asks for the rating under the call (five star buttons, keyboard-reachable and named
 "4 stars", an optional comment with its counter), refuses to send without stars in words, sends
-`rate_call`, and thanks with the stars given. The hub stored the stars and the comment (the
+`rate_call`, and thanks with the stars given; a second rating the hub refuses as `conflict`
+shows the call as rated. The hub stored the stars and the comment (the
 store hears `rated`, its ratings list has them); reopened, the window shows the call as rated and
 asks nothing. Markup in the store's name and the comment stays text."""
 
@@ -94,15 +95,14 @@ async def test_the_shopper_rates_a_call_once_and_a_reopened_window_shows_it_rate
         rating.comment.setPlainText("x" * 900)
         assert rating.count.text() == "100 characters left"
         rating.comment.setPlainText("x" * 1005)
-        assert rating.count.text() == (
-            "5 characters too many: a comment can have at most 1,000."
-        )
+        assert rating.count.text() == "5 characters too many: a comment can have at most 1,000."
         qtbot.mouseClick(rating.send, Qt.MouseButton.LeftButton)
         await eventually(lambda: rating.error.text() != "", what="the refusal")
         assert rating.error.text() == "Your comment is 1,005 characters: shorten it to 1,000."
         rating.comment.setPlainText(COMMENT)
         assert rating.count.text() == ""
 
+        offered = rating.watch.offered
         qtbot.mouseClick(rating.send, Qt.MouseButton.LeftButton)
         await eventually(lambda: rating.message.isVisible(), what="the thanks")
         assert rating.message.text() == f"Thank you: you gave 4 stars. {STORE} will see it."
@@ -111,7 +111,18 @@ async def test_the_shopper_rates_a_call_once_and_a_reopened_window_shows_it_rate
         assert (heard["rating"]["call_id"], heard["rating"]["stars"]) == (call_id, 4)
         assert heard["rating"]["comment"] == COMMENT
 
-    # The hub stored it: the store's ratings list has the stars and the comment.
+        # A window that had not heard of the rating yet sends another: the hub's `conflict`
+        # shows the call as rated, with the stars the hub has.
+        rating.watch.offered, rating.watch.thanked = offered, False
+        rating.show_rating()
+        assert rating.form.isVisible()
+        rating.stars.buttons[1].click()
+        qtbot.mouseClick(rating.send, Qt.MouseButton.LeftButton)
+        await eventually(lambda: not rating.form.isVisible(), what="rated after the conflict")
+        assert rating.message.text() == "You rated this call 4 stars."
+        assert rating.error.text() == ""
+
+    # The hub stored it once: the store's ratings list has the stars and the comment.
     r = await http.get(f"/api/stores/{store_id}/ratings", headers=bearer(key))
     assert r.status_code == 200, r.text
     (stored,) = r.json()["recent"]
