@@ -2,7 +2,7 @@
 shopper clicks "Ask for a video call", the store answers on its live channel and sends real
 WebRTC video from an aiortc peer (its "camera" films the counter: the demo's mug and vase
 drawn on its counter), the call runs a few seconds, then the window and the Call settings dialog
-are saved and the shopper hangs up.
+are saved and the shopper hangs up; the window asking for the call's rating is saved last.
 
 The store's peer signals as the store console does (docs/protocol.md section 9a): it answers
 the desktop's offer with its description, then its candidates and an empty one. The two peers
@@ -182,6 +182,14 @@ async def shoot_call(
 
         live.call.hang_up.click()
         await wait_for(lambda: call.watch.current is None and call.media is None, "the hang-up")
+
+        # The rating under the ended call: four stars chosen, a comment being written.
+        await wait_for(lambda: live.rating.isVisible(), "the rating form")
+        live.rating.stars.buttons[3].click()
+        live.rating.comment.setPlainText("Showed me the glaze up close. Very patient!")
+        live.rating.send.setFocus()
+        await asyncio.sleep(0.3)
+        save(live, "desktop-call-rating.png")
         follow.cancel()
         await follow
     finally:

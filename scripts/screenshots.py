@@ -5,8 +5,8 @@ Runs a hub with the demo catalogue in this process (with product pictures served
 cart, the cart with picks from two shops (one sold over the counter, a discount code on
 offer), the bookmarks, the checkout review, the deliveries, the Connect dialog as a browser
 uses its code, and live sessions (live_shots.py): the attach dialog, the Live sessions tab,
-an open session, and a call in it with the store's video and the Call settings dialog
-(call_shots.py).
+an open session, and a call in it with the store's video, the Call settings dialog and the
+call's rating after it (call_shots.py).
 """
 
 from __future__ import annotations

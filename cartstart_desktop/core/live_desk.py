@@ -20,6 +20,7 @@ from shared_protocol.live import MarkRead, PutBack, Say, SessionSummary, Take, T
 
 from .api import BadAddress, HubError, HubUnreachable
 from .call_devices import CallDevices, choose
+from .call_rating import RatingNotSent
 from .cart import Notice
 from .commands import build, command_id
 from .hub_link import HubLink
@@ -30,6 +31,7 @@ from .live_session import LiveSession
 from .local_store import LocalStore
 from .observable import Signal
 from .settings import Settings
+from .words import EXPECTED
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +78,22 @@ class OpenSession:
         result = await self.connection.command(PutBack(id=command_id(), ticket_id=ticket_id))
         if result.ticket is not None:
             self.model.take_ticket(result.ticket)
+
+    async def rate(self, stars: int, comment: str, connection: int = 0) -> None:
+        """Rate the call the session asks about. What was not sent or not taken raises
+        RatingNotSent with its words; a call the hub says is rated already shows as rated."""
+        watch = self.model.rating
+        cmd = watch.command(stars, comment, connection)
+        try:
+            result = await self.connection.command(cmd)
+        except EXPECTED as exc:
+            words = watch.refused(cmd.call_id, exc)
+            self.model.changed.emit(frozenset({"rating"}))
+            if words:
+                raise RatingNotSent(words) from exc
+            return
+        if result.rating is not None and watch.on_rated(result.rating, here=True):
+            self.model.changed.emit(frozenset({"rating"}))
 
     async def shown(self, up_to: int) -> None:
         """The chat shows the messages up to this seq: the store learns they were read."""

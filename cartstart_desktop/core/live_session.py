@@ -24,6 +24,7 @@ from shared_protocol.live import (
     Presence,
     Presented,
     ProductPresented,
+    Rated,
     ReadMarked,
     Said,
     SessionCartChanged,
@@ -34,6 +35,7 @@ from shared_protocol.live import (
 from shared_protocol.support import ComplaintChanged, CreditPlan, CreditWarning, SupportReport
 
 from .call import CallWatch
+from .call_rating import RatingWatch
 from .cart import countdown
 from .connection import Status
 from .live_support import SupportWatch
@@ -43,7 +45,17 @@ from .observable import Signal
 MAX_TYPED = MAX_CHAT
 """The longest message the hub takes (the input stops there)."""
 Part = Literal[
-    "chat", "read", "counter", "cart", "presence", "typing", "deleted", "status", "call", "support"
+    "chat",
+    "read",
+    "counter",
+    "cart",
+    "presence",
+    "typing",
+    "deleted",
+    "status",
+    "call",
+    "support",
+    "rating",
 ]
 TYPING_SHOWN_FOR = 4.0
 """Seconds "typing…" stays after the store's last typing signal (it sends one every 2 s)."""
@@ -106,6 +118,7 @@ class LiveSession:
         self._clock = clock
         self.call = CallWatch(store_name)
         self.support = SupportWatch()
+        self.rating = RatingWatch()
         self.info: SessionInfo | None = None
         self.store_name = store_name
         self.style = LiveStyle()
@@ -226,8 +239,9 @@ class LiveSession:
         self.loaded = True
         self.call.load(snap.call, snap.seller_busy, self._clock())
         self.support.load(snap.support)
+        self.rating.load(snap.last_call, snap.last_rating)
         self.changed.emit(
-            frozenset({"chat", "read", "counter", "cart", "presence", "call", "support"})
+            frozenset({"chat", "read", "counter", "cart", "presence", "call", "support", "rating"})
         )
 
     def apply_events(self, events: Iterable[object]) -> None:
@@ -252,6 +266,9 @@ class LiveSession:
                     parts |= self.take_ticket(event.ticket, emit=False)
                 case CallChanged():
                     parts |= self.take_call(event.call, emit=False)
+                case Rated():
+                    if self.rating.on_rated(event.rating):
+                        parts.add("rating")
                 case CreditPlan() | CreditWarning() | SupportReport() | ComplaintChanged():
                     if self.support.apply(event):
                         parts.add("support")
@@ -298,9 +315,13 @@ class LiveSession:
         """The call, from its event or a command's result (the same news twice: once)."""
         before = (self.call.current, self.call.ended)
         self.call.apply(info, self._clock())
-        if (self.call.current, self.call.ended) == before:
-            return set()
-        parts: set[Part] = {"call"}
+        parts: set[Part] = set()
+        if info is not None and self.rating.on_call(info):
+            parts.add("rating")
+        if (self.call.current, self.call.ended) != before:
+            parts.add("call")
+        if not parts:
+            return parts
         if info is not None and info.state == "ended" and self.support.call_ended(info.call_id):
             parts.add("support")
         if emit:
@@ -337,4 +358,4 @@ class LiveSession:
         self.store_here = None
         self.typing_until = 0.0
         self.call.load(None, False, self._clock())
-        return {"deleted", "presence", "typing", "call"}
+        return {"deleted", "presence", "typing", "call", "rating"}

@@ -1,6 +1,6 @@
-"""One live session in its own window: the call above the chat (live_call.py), the chat on the
-left (Enter sends; "typing…", here or away under it), the counter and the session cart on the
-right. It renders the session's state
+"""One live session in its own window: the call above the chat (live_call.py), its rating once
+it ended (live_rating.py), the chat on the left (Enter sends; "typing…", here or away under it),
+the counter and the session cart on the right. It renders the session's state
 (core.live_session) and hands what the shopper does to the core (core.live_desk.OpenSession).
 
 What the chat shows is marked read (the store sees it), while the window is shown. Everything a
@@ -23,6 +23,7 @@ from .call_settings import CallSettingsDialog
 from .live_call import CallPanel
 from .live_chat import ChatView, plain_label
 from .live_panels import CartItemRow, KeyedList, ProductRow
+from .live_rating import RatingPanel
 from .live_support import SupportPanel
 from .qt import (
     QFont,
@@ -113,6 +114,8 @@ class LiveWindow(QWidget):
         self.call = CallPanel(opened.call, self._run, session.clock)
         self.call.settings.clicked.connect(self.call_settings)
         chat_layout.addWidget(self.call)
+        self.rating = RatingPanel(opened, self._run)  # under the call it rates
+        chat_layout.addWidget(self.rating)
         self.support = SupportPanel(opened.call, self._run, session.clock)
         chat_layout.addWidget(self.support)
         self._chat_layout = chat_layout
@@ -171,7 +174,19 @@ class LiveWindow(QWidget):
         self.model.changed.connect(self._on_changed)
         self.set_label(label)
         self._render(
-            frozenset({"chat", "read", "counter", "cart", "presence", "status", "call", "support"})
+            frozenset(
+                {
+                    "chat",
+                    "read",
+                    "counter",
+                    "cart",
+                    "presence",
+                    "status",
+                    "call",
+                    "support",
+                    "rating",
+                }
+            )
         )
         self.input.setFocus()
 
@@ -207,6 +222,8 @@ class LiveWindow(QWidget):
             self._chat_layout.setStretchFactor(self.call, 2 if model.call.active else 0)
         if parts & {"call", "deleted", "support"}:
             self.support.show_support(model.read_only)
+        if parts & {"rating", "deleted"}:
+            self.rating.show_rating(model.read_only)
         if parts & {"presence", "typing", "deleted", "status"}:
             self.presence.setText(model.presence_text(self._session.clock()))
         if "deleted" in parts or model.read_only:

@@ -60,6 +60,7 @@ from PySide6.QtWidgets import (
 )
 
 _LATER = {
+    "QButtonGroup": "PySide6.QtWidgets",
     "QCheckBox": "PySide6.QtWidgets",
     "QComboBox": "PySide6.QtWidgets",
     "QDialog": "PySide6.QtWidgets",
@@ -97,6 +98,7 @@ if TYPE_CHECKING:
         QShowEvent,
     )
     from PySide6.QtWidgets import (
+        QButtonGroup,
         QCheckBox,
         QComboBox,
         QDialog,
@@ -129,6 +131,7 @@ __all__ = [
     "QAction",
     "QApplication",
     "QBrush",
+    "QButtonGroup",
     "QCheckBox",
     "QCloseEvent",
     "QColor",

@@ -3,8 +3,8 @@ FakeClock as the window's clock): the session attached to the signed-in shopper'
 shop's price and the credit; without credit the hub's refusal is said in its words; with credit,
 Ask for support rings a support agent (Available at their desk) who answers from the store's
 side; the window ticks the credit left, shows the one-minute warning, says why the call ended
-when the credit ran out, shows the report, files a complaint through its dialog, and shows the
-owner's answer when it comes. Markup in names and answers stays text."""
+when the credit ran out, shows the report, takes the support's and the connection's stars,
+files a complaint through its dialog, and shows the owner's answer when it comes. Markup in names and answers stays text."""
 
 from __future__ import annotations
 
@@ -104,6 +104,20 @@ async def test_a_support_call_from_the_session_window_with_credit_report_and_com
                 "The call ended after 2:30: your support credit ran out. "
                 f"Buy more credit or ask {STORE} to call again."
             )
+
+            # The rating asks for the support's stars and the connection's too.
+            rating = live.rating
+            await eventually(lambda: rating.isVisible(), what="the rating form")
+            assert rating.legend.text() == f"How was the support from {STORE}?"
+            assert rating.connection.isVisible()
+            assert rating.connection.accessibleName() == "Stars for the connection"
+            rating.stars.buttons[4].click()
+            rating.connection.buttons[2].click()
+            qtbot.mouseClick(rating.send, Qt.MouseButton.LeftButton)
+            rated = await until(store, "rated")
+            assert (rated["rating"]["stars"], rated["rating"]["connection"]) == (5, 3)
+            await eventually(lambda: rating.message.isVisible(), what="the thanks")
+            assert rating.message.text() == f"Thank you: you gave 5 stars. {STORE} will see it."
 
             # A complaint through the dialog; then the owner's answer arrives.
             qtbot.mouseClick(panel.complain, Qt.MouseButton.LeftButton)
