@@ -152,7 +152,7 @@ from .live_views import (
 from .ratings import RateCall as RateCall
 from .ratings import Rated as Rated
 from .support import Complain as Complain
-from .support import ComplaintChanged, CreditPlan, CreditWarning, SupportReport
+from .support import ComplaintChanged, CreditPlan, CreditWarning, SupportCredit, SupportReport
 
 MAX_CHAT = 2000  # characters in one chat message
 
@@ -368,6 +368,7 @@ LiveServerMessage = Annotated[
     | RtcRelayed
     | PeerMedia
     | SellerBusy
+    | SupportCredit
     | LiveSnapshot
     | PublicSnapshot
     | Lobby

@@ -174,6 +174,16 @@ class ComplaintChanged(Outbound):
     complaint: Complaint
 
 
+class SupportCredit(Outbound):
+    """Ephemeral, to the shopper's side of each of their open sessions with the store: their
+    credit there changed (a grant, a confirmed purchase, a call's charge). Never stored: a client
+    that was away, or polls, reads `live_snapshot.support`."""
+
+    type: Literal["credit"] = "credit"
+    balance: Money
+    price_per_minute: Money
+
+
 class ShopperSupport(Outbound):
     """`GET /api/cart/support/{store_id}`: the store's support offer and the shopper's credit,
     complaints and latest reports there."""

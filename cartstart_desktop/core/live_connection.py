@@ -33,6 +33,7 @@ from shared_protocol.live import (
     TypingNow,
 )
 from shared_protocol.session import SUPPORTED_VERSIONS, InboundCursor, StreamGap
+from shared_protocol.support import SupportCredit
 
 from .api import HubApi, HubError, HubUnreachable
 from .connection import RECONNECT, Status, over_websocket, with_retries
@@ -52,7 +53,9 @@ class LiveSink(Protocol):
     def apply_events(self, events: list[Any]) -> None: ...
 
     def apply_signal(
-        self, signal: Presence | TypingNow | PeerMedia | SellerBusy | RtcRelayed, now: float
+        self,
+        signal: Presence | TypingNow | PeerMedia | SellerBusy | RtcRelayed | SupportCredit,
+        now: float,
     ) -> None: ...
 
     def deleted_now(self, by: str) -> None: ...
@@ -214,7 +217,14 @@ class LiveConnection:
                 self._take_snapshot(message)
             case SessionDeleted():
                 self._gone(message.by)
-            case Presence() | TypingNow() | PeerMedia() | SellerBusy() | RtcRelayed():
+            case (
+                Presence()
+                | TypingNow()
+                | PeerMedia()
+                | SellerBusy()
+                | RtcRelayed()
+                | SupportCredit()
+            ):
                 self.sink.apply_signal(message, self._clock())
             case GalleryState():
                 pass  # the desktop has no gallery

@@ -32,7 +32,13 @@ from shared_protocol.live import (
     SessionInfo,
     TypingNow,
 )
-from shared_protocol.support import ComplaintChanged, CreditPlan, CreditWarning, SupportReport
+from shared_protocol.support import (
+    ComplaintChanged,
+    CreditPlan,
+    CreditWarning,
+    SupportCredit,
+    SupportReport,
+)
 
 from .call import CallWatch
 from .call_rating import RatingWatch
@@ -278,9 +284,14 @@ class LiveSession:
             self.changed.emit(frozenset(parts))
 
     def apply_signal(
-        self, signal: Presence | TypingNow | PeerMedia | SellerBusy | RtcRelayed, now: float
+        self,
+        signal: Presence | TypingNow | PeerMedia | SellerBusy | RtcRelayed | SupportCredit,
+        now: float,
     ) -> None:
         match signal:
+            case SupportCredit():
+                if self.support.credit(signal):
+                    self.changed.emit(frozenset({"support"}))
             case RtcRelayed(preview=True):
                 pass  # a ring's preview asked by a browser window of this session, not ours
             case RtcRelayed():

@@ -1,6 +1,6 @@
 """A support call with prepaid credit in a session the shopper opened (pure: no I/O, no Qt;
 docs/shopper.md "Support calls and support credit"): the shop's price and the shopper's credit
-from the snapshot's `support`, the running call's plan ticking locally (the credit left is the
+from the snapshot's `support` and the hub's `credit` signals, the running call's plan ticking locally (the credit left is the
 balance less the price of the whole seconds so far, rounded up to the cent, as the hub charges),
 the one-minute warning, the report after the call, and the session's complaints with the
 shop's answers. The words match the browser's (storefront_templates/src/live/support.js)."""
@@ -16,6 +16,7 @@ from shared_protocol.support import (
     CreditPlan,
     CreditWarning,
     SessionSupport,
+    SupportCredit,
     SupportReport,
 )
 
@@ -76,6 +77,17 @@ class SupportWatch:
                 self.complaints[event.complaint.complaint_id] = event.complaint
             case _:
                 return False
+        return True
+
+    def credit(self, news: SupportCredit) -> bool:
+        """The shopper's credit with the store changed (the hub's `credit` signal: a grant, a
+        purchase, a call's charge, in any of their sessions there); a running call keeps its
+        plan. Whether anything changed."""
+        s = self.support
+        if s is None:
+            return False
+        update = {"balance": news.balance, "price_per_minute": news.price_per_minute}
+        self.support = s.model_copy(update=update)
         return True
 
     def take_complaint(self, complaint: Complaint) -> None:

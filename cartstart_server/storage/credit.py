@@ -8,11 +8,13 @@ storage/selling.py can settle a running call when a session is deleted."""
 
 from __future__ import annotations
 
+import json
+
 from shared_protocol.common import Money
-from shared_protocol.support import CreditPlan, CreditWarning, SupportReport
+from shared_protocol.support import CreditPlan, CreditWarning, SupportCredit, SupportReport
 
 from ..domain import support as rules
-from ..domain.topics import live_stream
+from ..domain.topics import Frame, live_signal_topic, live_stream
 from . import outbound_queue, outbox
 from .sql import Effects, Plan, Row, Stmt, one
 
@@ -41,6 +43,7 @@ def add_entry(
     account_id: str,
     delta: int,
     currency: str,
+    price: int,
     kind: str,
     now: float,
     reason: str = "",
@@ -48,7 +51,8 @@ def add_entry(
     call_id: str | None = None,
 ) -> Plan[int | None]:
     """Append an entry and move the balance with it; None when its order or call was counted
-    already (nothing changes). The balance never goes below zero (CHECK)."""
+    already (nothing changes). The balance never goes below zero (CHECK). Once committed, the
+    shopper's open sessions with the store hear the new balance (`price` a minute now)."""
     rows = yield Stmt(
         "INSERT INTO credit_entries (id, store_id, account_id, delta, kind, reason, order_id, "
         "call_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
@@ -71,7 +75,29 @@ def add_entry(
         args = (delta, store_id, account_id)
     row = one((yield Stmt(sql, args)))
     assert row is not None
-    return int(row["balance"])
+    left = int(row["balance"])
+    yield from _tell_sessions(fx, store_id, account_id, left, price, currency)
+    return left
+
+
+def _tell_sessions(
+    fx: Effects, store_id: str, account_id: str, left: int, price: int, currency: str
+) -> Plan[None]:
+    """A `credit` signal to each live session of this shopper with this store (and no other),
+    on whichever node it is connected; said as by the store's side, so only the visitor's side
+    passes it on (transport/ws_live.py)."""
+    rows = yield Stmt(
+        "SELECT id FROM live_sessions WHERE account_id = ? AND store_id = ?",
+        (account_id, store_id),
+    )
+    if not rows:
+        return
+    frame = SupportCredit(
+        balance=Money(amount=left, currency=currency),
+        price_per_minute=Money(amount=price, currency=currency),
+    ).model_dump_json()
+    payload = Frame(json.dumps({"kind": "credit", "side": "store", "frame": frame}))
+    fx.signals.extend((live_signal_topic(str(r["id"])), payload) for r in rows)
 
 
 # ---- a support call's life -------------------------------------------------------------------
@@ -169,6 +195,7 @@ def settle(fx: Effects, row: Row, now: float) -> Plan[SupportReport | None]:
         account_id=account_id,
         delta=-charged,
         currency=currency,
+        price=int(found["price_amount"]),
         kind="call",
         call_id=call_id,
         now=now,
@@ -271,6 +298,7 @@ def from_order(
             account_id=account_id,
             delta=amount,
             currency=found["currency"],
+            price=int(found["price_amount"]),
             kind="purchase",
             order_id=order_id,
             now=now,

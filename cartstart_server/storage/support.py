@@ -135,6 +135,7 @@ def grant(
         account_id=account_id,
         delta=amount,
         currency=found["currency"],
+        price=int(found["price_amount"]),
         kind="grant",
         reason=" ".join(reason.split()),
         now=now,

@@ -202,6 +202,8 @@ function onSessionMessage(message) {
       return call.onMedia(message);
     case "seller_busy":
       return call.setSellerBusy(message.busy);
+    case "credit":
+      return support.onCredit(message);
     case "call":
       if (state && message.seq > state.seq) {
         call.apply(message.call);

@@ -9,6 +9,9 @@
 // - after: the report (duration, credit used and left), and complaints about the answers or the
 //   support with the store's answers as they come (`complaint` events, the snapshot after a
 //   reload). The rating (with the connection's stars) is the call's RatingForm.
+// The credit held follows the hub's `credit` signals (a grant, a purchase confirmed, a call's
+// charge, in any of the shopper's sessions with the store) without a reload; screen readers
+// hear the offer's new words (aria-live).
 // Everything the shopper or the store wrote goes in as textContent.
 
 import { duration } from "../shared/call-words.js";
@@ -24,6 +27,7 @@ import { words } from "./texts.js";
 /** @typedef {import("./types").SessionSupport} SessionSupport */
 /** @typedef {import("./types").SupportEvent} SupportEvent */
 /** @typedef {import("./types").SupportReport} SupportReport */
+/** @typedef {import("./types").SupportCredit} SupportCredit */
 
 const MAX_COMPLAINT = 2000;
 
@@ -85,7 +89,7 @@ export class SupportPanel {
     this.asking = false;
     this.sending = false;
 
-    this.offer = el("p", { class: "support-offer" });
+    this.offer = el("p", { class: "support-offer", "aria-live": "polite" });
     this.ask = el("button", { type: "button", class: "cartstart-button cartstart-primary small support-ask" }, "Ask for support");
     this.ask.addEventListener("click", () => void this.askForSupport());
     this.askError = el("p", { class: "error", role: "alert" });
@@ -165,6 +169,15 @@ export class SupportPanel {
     this.render();
   }
 
+  /** The shopper's credit with the store changed (the `credit` signal): the offer redraws.
+   * A running call keeps its plan (the hub ends it by the plan). @param {SupportCredit} m */
+  onCredit(m) {
+    const s = this.support;
+    if (!s) return;
+    this.support = { ...s, balance: m.balance, price_per_minute: m.price_per_minute };
+    this.render();
+  }
+
   /** A call changed: a support call that ended stops the ticking (its report follows). @param {CallInfo} call */
   onCall(call) {
     const s = this.support;
@@ -236,10 +249,11 @@ export class SupportPanel {
     if (running) this.callPlace.dataset.support = "running";
     else delete this.callPlace.dataset.support;
     const minutes = s.price_per_minute.amount ? Math.floor(s.balance.amount / s.price_per_minute.amount) : 0;
-    this.offer.textContent = running
+    const offer = running
       ? `Support call with ${store}: ${money(s.plan?.price_per_minute ?? s.price_per_minute)} a minute, from your credit.`
       : `Support from ${store}: ${money(s.price_per_minute)} a minute. Your credit: ${money(s.balance)}` +
         (minutes >= 1 ? `, about ${minutes} ${minutes === 1 ? "minute" : "minutes"}.` : ". You need at least one minute's worth: buy support credit from the shop, or ask them for some.");
+    if (this.offer.textContent !== offer) this.offer.textContent = offer; // said again only when it changes
     this.ask.hidden = running || call !== null;
     this.ask.disabled = this.asking;
     this.credit.hidden = !running;

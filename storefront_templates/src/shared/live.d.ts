@@ -3,7 +3,7 @@
 // authority; docs/protocol.schema.json has every field. Types only: nothing here reaches a bundle.
 
 import type { Money } from "./protocol";
-import type { SessionSupport, SupportEvent } from "./support";
+import type { SessionSupport, SupportCredit, SupportEvent } from "./support";
 
 export type * from "./support";
 
@@ -274,7 +274,8 @@ export type LiveSignal =
   | GalleryState
   | RtcRelayed
   | PeerMedia
-  | SellerBusy;
+  | SellerBusy
+  | SupportCredit;
 
 export interface LiveResult {
   type: "result";

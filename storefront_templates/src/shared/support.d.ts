@@ -53,6 +53,14 @@ export interface ComplaintChanged {
   complaint: Complaint;
 }
 
+/** Ephemeral, to the shopper's side of each of their sessions with the store: their credit
+ * there changed (a grant, a confirmed purchase, a call's charge). */
+export interface SupportCredit {
+  type: "credit";
+  balance: Money;
+  price_per_minute: Money;
+}
+
 /** `live_snapshot.support`: attached sessions at stores that offer support. */
 export interface SessionSupport {
   price_per_minute: Money;

@@ -273,6 +273,8 @@ class Talk {
         return call.onMedia(m);
       case "seller_busy":
         return call.setSellerBusy(m.busy);
+      case "credit":
+        return support.onCredit(m);
       case "call":
         if (this.state && m.seq > this.state.seq) {
           call.apply(m.call);

@@ -1,6 +1,6 @@
 """A support call from the desktop cart's session window (offscreen Qt, a real hub, the hub's
 FakeClock as the window's clock): the session attached to the signed-in shopper's cart shows the
-shop's price and the credit; without credit the hub's refusal is said in its words; with credit,
+shop's price and the credit (a grant shows at once); without credit the hub's refusal is said in its words; with credit,
 Ask for support rings a support agent (Available at their desk) who answers from the store's
 side; the window ticks the credit left, shows the one-minute warning, says why the call ended
 when the credit ran out, shows the report, takes the support's and the connection's stars,
@@ -69,6 +69,10 @@ async def test_a_support_call_from_the_session_window_with_credit_report_and_com
             headers=bearer(shop.owner),
         )
         assert r.status_code == 200, r.text
+        await eventually(  # heard live (the hub's `credit`), no reload
+            lambda: panel.offer.text().endswith("Your credit: €1.50, about 2 minutes."),
+            what="the credit given",
+        )
 
         async with peer(server, "live") as store:
             await live_hello(store, token=shop.support, session_id=session_id)
