@@ -20,6 +20,7 @@ from .clock import SystemClock
 from .config import HubConfig, explain, load_config
 from .hub import Hub
 from .logs import setup_logging
+from .runtime import tune_gc
 from .server import HubServer, _url, database_for
 
 log = logging.getLogger(__name__)
@@ -261,6 +262,7 @@ async def _serve(config: HubConfig) -> int:
         loop.add_signal_handler(sig, stop.set)
     server = HubServer(config)
     await server.start()
+    tune_gc()
     try:
         # One machine-readable line on stdout: scripts and tests wait for it.
         ready = {
