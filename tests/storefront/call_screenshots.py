@@ -1,6 +1,8 @@
-"""Screenshots of a video call (docs/img/console-live-call.png, live-visitor-call.png): the
-demo hub, the seller in the console and a visitor on the live page, each in its own Chromium
-context with Chromium's fake camera and microphone (so the "video" is Chromium's test pattern).
+"""Screenshots of a video call (docs/img/console-live-call.png, live-visitor-call.png) and of the
+store's ring seen by the visitor with the seller's camera (live-visitor-ring.png,
+console-ringing.png): the demo hub, the seller in the console and a visitor on the live page,
+each in its own Chromium context with Chromium's fake camera and microphone (so the "video" is
+Chromium's test pattern).
 
     python -m tests.storefront.call_screenshots docs/img      (part of make web-screenshots)
 
@@ -73,6 +75,14 @@ async def shoot(demo: Demo, out: Path) -> None:
         await page.screenshot(path=out / "live-visitor-call.png")
         await page.locator("#live-call").get_by_role("button", name="Hang up").click()
         await expect(console.locator("#live-call .call-ended")).to_contain_text("Maria hung up")
+
+        # The store rings: the visitor sees the seller's camera before joining (live-visitor-ring).
+        await console.locator("#live-call").get_by_role("button", name="Call the visitor").click()
+        await playing(page.locator("#live-call video.call-remote"))
+        await expect(console.locator("#live-call .call-status")).to_contain_text("can see your camera")
+        await page.locator("#live-call").screenshot(path=out / "live-visitor-ring.png")
+        await console.locator("#live-call").screenshot(path=out / "console-ringing.png")
+        await page.locator("#live-call").get_by_role("button", name="Decline").click()
         await browser.close()
 
 
