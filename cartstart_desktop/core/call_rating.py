@@ -102,7 +102,8 @@ class RatingWatch:
             return changed
         self._over.add(call.call_id)
         if call.answered_at is None:
-            return False  # never answered: nothing to rate (an earlier offer stays)
+            return False  # never answered: nothing to rate (its ring hid an earlier offer;
+            # the next snapshot brings that back)
         known = self.rated.get(call.call_id)
         if known is not None:
             self.offered, self.done, self.done_call = None, known, call.call_id

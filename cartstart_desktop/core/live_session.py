@@ -245,7 +245,8 @@ class LiveSession:
         self.loaded = True
         self.call.load(snap.call, snap.seller_busy, self._clock())
         self.support.load(snap.support)
-        self.rating.load(snap.last_call, snap.last_rating)
+        # A call ringing or running now hides the rating of the one before (asked after it).
+        self.rating.load(snap.last_call if snap.call is None else None, snap.last_rating)
         self.changed.emit(
             frozenset({"chat", "read", "counter", "cart", "presence", "call", "support", "rating"})
         )

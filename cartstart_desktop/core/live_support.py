@@ -107,9 +107,10 @@ class SupportWatch:
         s = self.support
         if s is None:
             return ""
-        price = format_money(s.price_per_minute.amount, s.price_per_minute.currency)
-        if s.plan is not None:
+        if s.plan is not None:  # the call's own price, even if the store changed it since
+            price = format_money(s.plan.price_per_minute.amount, s.plan.price_per_minute.currency)
             return f"Support call with {store}: {price} a minute, from your credit."
+        price = format_money(s.price_per_minute.amount, s.price_per_minute.currency)
         credit = format_money(s.balance.amount, s.balance.currency)
         minutes = s.balance.amount // s.price_per_minute.amount if s.price_per_minute.amount else 0
         if minutes < 1:

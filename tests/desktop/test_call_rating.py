@@ -164,3 +164,12 @@ def test_the_open_session_feeds_the_rating_from_snapshot_calls_and_rated_events(
     assert model.rating.view("").message == "You rated this call 3 stars."
     model.deleted_now("store")
     assert model.rating.view("", model.read_only).mode == "hidden"
+
+
+def test_a_snapshot_with_a_call_ringing_or_running_asks_for_no_rating_of_the_one_before() -> None:
+    """A reopen during a new call: the previous call's rating waits until this one is over."""
+    for state in ("ringing", "active"):
+        now = call(state, "c2", answered_at=90.0) if state == "active" else call(state, "c2")
+        model = LiveSession("ls1", clock=lambda: 100.0)
+        model.apply_snapshot(snapshot(last_call=ended().model_dump(), call=now.model_dump()))
+        assert model.rating.view(model.store_name).mode == "hidden", state

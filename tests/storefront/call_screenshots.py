@@ -79,7 +79,9 @@ async def shoot(demo: Demo, out: Path) -> None:
         # The store rings: the visitor sees the seller's camera before joining (live-visitor-ring).
         await console.locator("#live-call").get_by_role("button", name="Call the visitor").click()
         await playing(page.locator("#live-call video.call-remote"))
-        await expect(console.locator("#live-call .call-status")).to_contain_text("can see your camera")
+        await expect(console.locator("#live-call .call-status")).to_contain_text(
+            "can see your camera"
+        )
         await page.locator("#live-call").screenshot(path=out / "live-visitor-ring.png")
         await console.locator("#live-call").screenshot(path=out / "console-ringing.png")
         await page.locator("#live-call").get_by_role("button", name="Decline").click()

@@ -169,7 +169,7 @@ function loadSnapshot(snap) {
   counter.reset();
   draw("cart");
   call.load(snap.call, snap.seller_busy);
-  rating.load(snap.last_call, snap.last_rating);
+  rating.load(snap.call ? null : snap.last_call, snap.last_rating); // a call now: ask later
   support.load(snap.support);
   if (first) gallery.search("");
 }

@@ -246,7 +246,7 @@ class Talk {
     this.named(snap.session.store_name);
     this.chat.reset();
     this.talkCall.call.load(snap.call, snap.seller_busy);
-    this.talkCall.rating.load(snap.last_call, snap.last_rating);
+    this.talkCall.rating.load(snap.call ? null : snap.last_call, snap.last_rating); // a call now: ask later
     this.talkCall.support.load(snap.support);
     this.loaded?.();
     this.loaded = null;
