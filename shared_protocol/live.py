@@ -343,6 +343,7 @@ LiveEvent = Annotated[
     | CreditPlan
     | CreditWarning
     | SupportReport
+    | SupportCredit
     | ComplaintChanged
     | Said
     | ReadMarked

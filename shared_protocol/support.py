@@ -175,11 +175,11 @@ class ComplaintChanged(Outbound):
 
 
 class SupportCredit(Outbound):
-    """Ephemeral, to the shopper's side of each of their open sessions with the store: their
-    credit there changed (a grant, a confirmed purchase, a call's charge). Never stored: a client
-    that was away, or polls, reads `live_snapshot.support`."""
+    """Durable, in each session of the shopper with the store (both sides read it): their
+    credit there changed (a grant, a confirmed purchase, a call's charge)."""
 
     type: Literal["credit"] = "credit"
+    seq: int
     balance: Money
     price_per_minute: Money
 

@@ -33,7 +33,6 @@ from shared_protocol.live import (
     TypingNow,
 )
 from shared_protocol.session import SUPPORTED_VERSIONS, InboundCursor, StreamGap
-from shared_protocol.support import SupportCredit
 
 from .api import HubApi, HubError, HubUnreachable
 from .connection import RECONNECT, Status, over_websocket, with_retries
@@ -54,7 +53,7 @@ class LiveSink(Protocol):
 
     def apply_signal(
         self,
-        signal: Presence | TypingNow | PeerMedia | SellerBusy | RtcRelayed | SupportCredit,
+        signal: Presence | TypingNow | PeerMedia | SellerBusy | RtcRelayed,
         now: float,
     ) -> None: ...
 
@@ -217,14 +216,7 @@ class LiveConnection:
                 self._take_snapshot(message)
             case SessionDeleted():
                 self._gone(message.by)
-            case (
-                Presence()
-                | TypingNow()
-                | PeerMedia()
-                | SellerBusy()
-                | RtcRelayed()
-                | SupportCredit()
-            ):
+            case Presence() | TypingNow() | PeerMedia() | SellerBusy() | RtcRelayed():
                 self.sink.apply_signal(message, self._clock())
             case GalleryState():
                 pass  # the desktop has no gallery

@@ -276,7 +276,13 @@ class LiveSession:
                 case Rated():
                     if self.rating.on_rated(event.rating):
                         parts.add("rating")
-                case CreditPlan() | CreditWarning() | SupportReport() | ComplaintChanged():
+                case (
+                    CreditPlan()
+                    | CreditWarning()
+                    | SupportReport()
+                    | SupportCredit()
+                    | ComplaintChanged()
+                ):
                     if self.support.apply(event):
                         parts.add("support")
                 case SessionDeleted():
@@ -286,13 +292,10 @@ class LiveSession:
 
     def apply_signal(
         self,
-        signal: Presence | TypingNow | PeerMedia | SellerBusy | RtcRelayed | SupportCredit,
+        signal: Presence | TypingNow | PeerMedia | SellerBusy | RtcRelayed,
         now: float,
     ) -> None:
         match signal:
-            case SupportCredit():
-                if self.support.credit(signal):
-                    self.changed.emit(frozenset({"support"}))
             case RtcRelayed(preview=True):
                 pass  # a ring's preview asked by a browser window of this session, not ours
             case RtcRelayed():

@@ -23,7 +23,7 @@ from shared_protocol.support import (
 from .call import clock_text
 from .money import format_money
 
-SupportEvent = CreditPlan | CreditWarning | SupportReport | ComplaintChanged
+SupportEvent = CreditPlan | CreditWarning | SupportReport | SupportCredit | ComplaintChanged
 ABOUT_WORDS = {"answers": "the answers", "support": "the support"}
 
 
@@ -73,21 +73,13 @@ class SupportWatch:
             case SupportReport():
                 update = {"plan": None, "warned": False, "last_report": event}
                 self.support = s.model_copy(update=update | {"balance": event.balance})
+            case SupportCredit():  # a grant, a purchase, a charge; a running call keeps its plan
+                news = {"balance": event.balance, "price_per_minute": event.price_per_minute}
+                self.support = s.model_copy(update=news)
             case ComplaintChanged():
                 self.complaints[event.complaint.complaint_id] = event.complaint
             case _:
                 return False
-        return True
-
-    def credit(self, news: SupportCredit) -> bool:
-        """The shopper's credit with the store changed (the hub's `credit` signal: a grant, a
-        purchase, a call's charge, in any of their sessions there); a running call keeps its
-        plan. Whether anything changed."""
-        s = self.support
-        if s is None:
-            return False
-        update = {"balance": news.balance, "price_per_minute": news.price_per_minute}
-        self.support = s.model_copy(update=update)
         return True
 
     def take_complaint(self, complaint: Complaint) -> None:

@@ -83,8 +83,6 @@ class Committer:
                 if self._broker_failing:
                     log.info("broker publishing again")
                 self._broker_failing = False
-        for topic, frame in fx.signals:
-            await self.announce(topic, frame)
         if fx.deadlines:
             self._on_deadline(min(fx.deadlines))
 

@@ -8,13 +8,11 @@ storage/selling.py can settle a running call when a session is deleted."""
 
 from __future__ import annotations
 
-import json
-
 from shared_protocol.common import Money
 from shared_protocol.support import CreditPlan, CreditWarning, SupportCredit, SupportReport
 
 from ..domain import support as rules
-from ..domain.topics import Frame, live_signal_topic, live_stream
+from ..domain.topics import live_stream
 from . import outbound_queue, outbox
 from .sql import Effects, Plan, Row, Stmt, one
 
@@ -76,28 +74,30 @@ def add_entry(
     row = one((yield Stmt(sql, args)))
     assert row is not None
     left = int(row["balance"])
-    yield from _tell_sessions(fx, store_id, account_id, left, price, currency)
+    yield from _tell_sessions(fx, store_id, account_id, left, price, currency, now)
     return left
 
 
 def _tell_sessions(
-    fx: Effects, store_id: str, account_id: str, left: int, price: int, currency: str
+    fx: Effects, store_id: str, account_id: str, left: int, price: int, currency: str, now: float
 ) -> Plan[None]:
-    """A `credit` signal to each live session of this shopper with this store (and no other),
-    on whichever node it is connected; said as by the store's side, so only the visitor's side
-    passes it on (transport/ws_live.py)."""
+    """A durable `credit` event in each live session of this shopper with this store (and no
+    other): in the session's stream, so it is ordered with the rest of the session (two changes
+    committed on two nodes arrive in commit order), replayed to a page that resumes, and polled
+    by one without a WebSocket."""
     rows = yield Stmt(
         "SELECT id FROM live_sessions WHERE account_id = ? AND store_id = ?",
         (account_id, store_id),
     )
-    if not rows:
-        return
-    frame = SupportCredit(
+    event = SupportCredit(
+        seq=0,
         balance=Money(amount=left, currency=currency),
         price_per_minute=Money(amount=price, currency=currency),
-    ).model_dump_json()
-    payload = Frame(json.dumps({"kind": "credit", "side": "store", "frame": frame}))
-    fx.signals.extend((live_signal_topic(str(r["id"])), payload) for r in rows)
+    )
+    for r in rows:
+        yield from outbox.append(
+            fx, live_stream(str(r["id"])), lambda seq: event.model_copy(update={"seq": seq}), now
+        )
 
 
 # ---- a support call's life -------------------------------------------------------------------

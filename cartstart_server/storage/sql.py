@@ -76,5 +76,3 @@ class Effects:
     streams: list[tuple[str, Frame]] = field(default_factory=list)  # (stream, frame) in order
     availability: dict[ProductKey, Frame] = field(default_factory=dict)  # the latest per product
     deadlines: list[float] = field(default_factory=list)
-    # Ephemeral frames (topic, frame): announced after the commit, lost if the broker is down.
-    signals: list[tuple[str, Frame]] = field(default_factory=list)

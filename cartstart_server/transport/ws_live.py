@@ -349,7 +349,7 @@ class LiveSession(StreamSession[LiveMessage]):
             case "gallery":
                 state = GalleryState.model_validate_json(signal["state"])
                 self.after_welcome(self.send(state.model_dump_json()))
-            case "relay" | "credit" if other_side:  # credit: said by the store's side
+            case "relay" if other_side:
                 self.after_welcome(self.send(signal["frame"]))
             case "deleted" if not self.deleting:
                 self.in_background(self._gone(signal["frame"]))

@@ -1,9 +1,10 @@
 """The shopper's credit with a store, live in every open session of theirs with that store
 (docs/agents.md "Support calls", docs/protocol.md `credit`): a grant, a confirmed purchase, a
-grant taken back and a call's charge each reach every such session's visitor side at once, on
-whichever node it is connected; never another shopper's sessions, never the shopper's sessions
-with another store, never the store's side. A polling client reads the same balance from its
-snapshot. On SQLite and on PostgreSQL + Redis; the two-node case on PostgreSQL + Redis."""
+grant taken back and a call's charge are each a durable `credit` event in every such session,
+heard at once on whichever node it is connected, replayed to a page that resumes; never in
+another shopper's sessions, never in the shopper's sessions with another store. A polling
+client reads the same balance. On SQLite and on PostgreSQL + Redis; the two-node case on
+PostgreSQL + Redis."""
 
 from __future__ import annotations
 
@@ -49,10 +50,10 @@ async def opened(p: Peer, **hello: Any) -> Peer:
 
 
 async def credit(p: Peer) -> dict[str, Any]:
-    """The next `credit` frame (other frames, e.g. presence, are passed over)."""
+    """The next `credit` event (other frames, e.g. presence, are passed over), without its seq."""
     frame = await until(p, "credit")
-    assert set(frame) == {"type", "balance", "price_per_minute"}, frame
-    return frame
+    assert set(frame) == {"type", "seq", "balance", "price_per_minute"}, frame
+    return {k: v for k, v in frame.items() if k != "seq"}
 
 
 async def confirm_a_credit_purchase(
@@ -111,11 +112,8 @@ async def test_every_open_session_of_the_shopper_with_the_store_hears_its_credit
         # Not Alice's session with the other store: the first it hears is that store's credit.
         assert (await grant(http, other, alice, 60)).status_code == 200
         assert (await credit(elsewhere))["balance"] == eur(60)
-        # Not the store's side: nothing but the chat line said after the grants.
-        said = await page.command({"type": "say", "id": cid(), "text": "thanks"})
-        assert said["type"] == "result", said
-        while (frame := await console.recv())["type"] != "said":
-            assert frame["type"] != "credit", frame
+        # The store's side of the session reads it too (the store grants it and lists it).
+        assert (await credit(console))["balance"] == eur(300)
 
         # A confirmed purchase of the credit product (2 × 10 minutes), then credit taken back.
         await confirm_a_credit_purchase(http, shop, alice, 2)
@@ -133,15 +131,42 @@ async def test_every_open_session_of_the_shopper_with_the_store_hears_its_credit
                 clock.advance(30)
                 hung = await visitor.command({"type": "hang_up", "id": cid(), "call_id": call_id})
                 assert hung["call"]["state"] == "ended", hung
+                # In the session's stream: the charge's credit, then the call's report.
+                assert (await credit(visitor))["balance"] == eur(970)
                 report = await until(visitor, "support_report")
                 assert report["balance"] == eur(970)
                 assert (await credit(desktop))["balance"] == eur(970)
-                assert (await credit(visitor))["balance"] == eur(970)
 
-    # A polling client reads the same from its snapshot.
+    # A polling client reads the same from its snapshot, and the events after it.
     r = await http.get("/api/live/session", headers={"Authorization": f"Bearer {link}"})
     assert r.status_code == 200, r.text
     assert r.json()["support"]["balance"] == eur(970)
+    r = await http.get(
+        "/api/live/session/events", params={"after": 0}, headers={"Authorization": f"Bearer {link}"}
+    )
+    polled = [m["balance"]["amount"] for m in r.json()["messages"] if m["type"] == "credit"]
+    assert polled == [300, 1500, 1000, 970]
+
+
+async def test_a_page_that_resumes_hears_the_credit_given_while_it_was_away(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    store_id, key = await seed_store(server.hub, "Shop", {"credit": 10})
+    shop = await support_shop(http, store_id, key)
+    alice, link, _ = await attached_shopper(http, store_id, "alice@example.org")
+    async with peer(server, "live") as page:
+        welcome = await live_hello(page, token=link)
+        snap = await until(page, "live_snapshot")
+        assert snap["support"]["balance"] == eur(0)
+        head = welcome["head_seq"]
+    # Away (a network blip): two grants, in order.
+    assert (await grant(http, shop, alice, 300)).status_code == 200
+    assert (await grant(http, shop, alice, -120)).status_code == 200
+    async with peer(server, "live") as page:
+        welcome = await live_hello(page, token=link, resume_from=head)
+        assert welcome["resumed"] is True, welcome
+        assert (await credit(page))["balance"] == eur(300)
+        assert (await credit(page))["balance"] == eur(180)
 
 
 @pytest.mark.backends("postgres")

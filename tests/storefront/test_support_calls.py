@@ -233,9 +233,11 @@ async def test_the_talk_panel_calls_support_with_the_same_parts(
         await expect(talk.get_by_role("log")).to_contain_text("Can you help me glaze it?")
         support = talk.get_by_role("region", name="Support calls")
         await expect(support).to_be_hidden()  # a guest's conversation
-        link = await visitor.evaluate(
+        # The panel shows a message as it sends it; the session's link is kept once started.
+        kept = await visitor.wait_for_function(
             f"() => localStorage.getItem('cartstart.talk.{shop.store_id}')"
         )
+        link = await kept.json_value()
         ana = await sign_up(http, "ana@example.org")
         r = await http.post("/api/cart/live-sessions", json={"link": link}, headers=ana.auth)
         assert r.status_code == 201, r.text

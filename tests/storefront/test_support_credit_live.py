@@ -1,6 +1,6 @@
 """Support credit shows live on the shopper's open page (docs/agents.md "Support calls"): an
 owner gives credit in the console's Support calls section, and the shopper's open live page
-says the new credit without a reload (the hub's `credit` signal); another shopper's open page
+says the new credit without a reload (the hub's `credit` event); another shopper's open page
 of the same store never shows it. No prompt(), alert() or confirm(); no uncaught error."""
 
 from __future__ import annotations

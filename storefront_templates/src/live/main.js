@@ -202,8 +202,6 @@ function onSessionMessage(message) {
       return call.onMedia(message);
     case "seller_busy":
       return call.setSellerBusy(message.busy);
-    case "credit":
-      return support.onCredit(message);
     case "call":
       if (state && message.seq > state.seq) {
         call.apply(message.call);
@@ -214,6 +212,7 @@ function onSessionMessage(message) {
     case "credit_plan":
     case "credit_warning":
     case "support_report":
+    case "credit":
     case "complaint":
       if (state && message.seq > state.seq) support.onEvent(message);
       break;

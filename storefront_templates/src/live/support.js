@@ -27,7 +27,6 @@ import { words } from "./texts.js";
 /** @typedef {import("./types").SessionSupport} SessionSupport */
 /** @typedef {import("./types").SupportEvent} SupportEvent */
 /** @typedef {import("./types").SupportReport} SupportReport */
-/** @typedef {import("./types").SupportCredit} SupportCredit */
 
 const MAX_COMPLAINT = 2000;
 
@@ -165,16 +164,10 @@ export class SupportPanel {
     if (m.type === "credit_plan") this.support = { ...s, plan: m, warned: false };
     else if (m.type === "credit_warning" && s.plan?.call_id === m.call_id) this.support = { ...s, warned: true };
     else if (m.type === "support_report") this.support = { ...s, plan: null, warned: false, last_report: m, balance: m.balance };
+    // The credit changed (a grant, a purchase, a charge, in any session with the store); a
+    // running call keeps its plan (the hub ends it by the plan).
+    else if (m.type === "credit") this.support = { ...s, balance: m.balance, price_per_minute: m.price_per_minute };
     else if (m.type === "complaint") this.complaints.set(m.complaint.complaint_id, m.complaint);
-    this.render();
-  }
-
-  /** The shopper's credit with the store changed (the `credit` signal): the offer redraws.
-   * A running call keeps its plan (the hub ends it by the plan). @param {SupportCredit} m */
-  onCredit(m) {
-    const s = this.support;
-    if (!s) return;
-    this.support = { ...s, balance: m.balance, price_per_minute: m.price_per_minute };
     this.render();
   }
 

@@ -3,7 +3,7 @@
 // authority; docs/protocol.schema.json has every field. Types only: nothing here reaches a bundle.
 
 import type { Money } from "./protocol";
-import type { SessionSupport, SupportCredit, SupportEvent } from "./support";
+import type { SessionSupport, SupportEvent } from "./support";
 
 export type * from "./support";
 
@@ -274,8 +274,7 @@ export type LiveSignal =
   | GalleryState
   | RtcRelayed
   | PeerMedia
-  | SellerBusy
-  | SupportCredit;
+  | SellerBusy;
 
 export interface LiveResult {
   type: "result";

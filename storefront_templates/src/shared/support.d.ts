@@ -53,10 +53,11 @@ export interface ComplaintChanged {
   complaint: Complaint;
 }
 
-/** Ephemeral, to the shopper's side of each of their sessions with the store: their credit
- * there changed (a grant, a confirmed purchase, a call's charge). */
+/** Durable, in each of the shopper's sessions with the store: their credit there changed (a
+ * grant, a confirmed purchase, a call's charge). */
 export interface SupportCredit {
   type: "credit";
+  seq: number;
   balance: Money;
   price_per_minute: Money;
 }
@@ -71,4 +72,4 @@ export interface SessionSupport {
   complaints?: Complaint[];
 }
 
-export type SupportEvent = CreditPlan | CreditWarning | SupportReport | ComplaintChanged;
+export type SupportEvent = CreditPlan | CreditWarning | SupportReport | SupportCredit | ComplaintChanged;

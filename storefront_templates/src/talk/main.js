@@ -273,8 +273,6 @@ class Talk {
         return call.onMedia(m);
       case "seller_busy":
         return call.setSellerBusy(m.busy);
-      case "credit":
-        return support.onCredit(m);
       case "call":
         if (this.state && m.seq > this.state.seq) {
           call.apply(m.call);
@@ -285,6 +283,7 @@ class Talk {
       case "credit_plan":
       case "credit_warning":
       case "support_report":
+      case "credit":
       case "complaint":
         if (this.state && m.seq > this.state.seq) support.onEvent(m);
         break;
