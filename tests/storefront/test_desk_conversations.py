@@ -4,7 +4,8 @@ it and answers in Live selling, the visitor reads the answer, and a colleague se
 the chat cap refuses in words; an agent writes first from a visitor's details and the visitor's
 panel opens with the message; hostile text stays text; the owner sets a cap in Agents. With
 CARTSTART_SHOTS=docs/img (`make web-screenshots`) the first test writes desk-conversations.png
-there (otherwise into the test's temporary directory)."""
+there, and the owner's take-over dialog as desk-take-over.png (otherwise into the test's
+temporary directory)."""
 
 from __future__ import annotations
 
@@ -105,7 +106,7 @@ async def test_a_visitor_writes_first_an_agent_takes_it_and_a_colleague_sees_wit
 
 
 async def test_an_owner_takes_over_a_colleagues_conversation_after_saying_so(
-    browser: Browser, shop: Shop
+    browser: Browser, shop: Shop, tmp_path: Path
 ) -> None:
     await workspace_on(shop)
     ana = await at_workspace(browser, shop, "Ana", "ana@example.org")
@@ -125,6 +126,8 @@ async def test_an_owner_takes_over_a_colleagues_conversation_after_saying_so(
     await over.click()
     dialog = olga.get_by_role("dialog", name="Take over from Ana?")
     await expect(dialog).to_contain_text("Ana can still read it but can no longer write")
+    shots = Path(os.environ.get("CARTSTART_SHOTS") or tmp_path)
+    await olga.screenshot(path=str(shots / "desk-take-over.png"))
     await dialog.get_by_role("button", name="Cancel").click()
     await expect(dialog).to_be_hidden()
     await expect(olga_row.locator(".talk-taken")).to_have_text("with Ana")  # nothing changed
