@@ -256,7 +256,7 @@ def labelled(items: list[Product], per_kind: int = 12, seed: int = 19) -> list[d
     first 20. Each pairs the product's brand with the part under test, drawn so that the right
     answer has at most 10 products and "in the first 20" tests the matching, not the
     tie-breaking: the brand and the product-type word are contained in no other word of any
-    name or tag, brand and type together have at most 10 products, and a part of a word is
+    name or tag (and the type word is in no other type), brand and type together have at most 10 products, and a part of a word is
     contained in no other word either."""
     rnd = random.Random(seed)
     vocab = {w for p in items for w in f"{p.name} {' '.join(p.tags)}".lower().split()}
@@ -268,8 +268,12 @@ def labelled(items: list[Product], per_kind: int = 12, seed: int = 19) -> list[d
     pool = [p for p in items if pairs[(p.name.split()[0], p.subcategory)] <= 10
             and unique(p.name.split()[0].lower(), p.name.split()[0].lower())]  # fmt: skip
 
+    types = Counter(w for sub in {p.subcategory for p in items} for w in sub.lower().split())
+
     def type_word(p: Product, min_len: int) -> str | None:
-        ws = [w for w in p.subcategory.lower().split() if len(w) >= min_len and unique(w, w)]
+        """A word of the product type found in no other type ("sensor" is in three)."""
+        ws = [w for w in p.subcategory.lower().split()
+              if len(w) >= min_len and types[w] == 1 and unique(w, w)]  # fmt: skip
         return rnd.choice(ws) if ws else None
 
     def unique_part(word: str, inner: bool) -> str | None:

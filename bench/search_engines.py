@@ -50,14 +50,14 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
-def open_engine(kind: str, tmp: Path) -> Engine:
+def open_engine(kind: str, work: Path, create: bool) -> Engine:
     if kind == "like":
-        return SqliteEngine(tmp / "like.db")
+        return SqliteEngine(work / "like.db")
     if kind == "fts5":
-        return FtsEngine(tmp / "fts5.db")
+        return FtsEngine(work / "fts5.db")
     from bench.search_tantivy import TantivyEngine  # only this child needs it
 
-    return TantivyEngine(tmp / "tantivy")
+    return TantivyEngine(work / "tantivy", create)
 
 
 def loadavg() -> str:
@@ -123,43 +123,40 @@ def freshness(engine: Engine, items: list[Product], n: int = 20) -> dict[str, An
     return {"write": summary(writes), "searchable": summary(waits)}
 
 
-def child(kind: str, n: int, stores: int, n_queries: int, out: Path) -> None:
+def child(kind: str, phase: str, n: int, stores: int, n_queries: int, work: Path) -> None:
+    """`build`: the index, into `work`. `serve`: a fresh process opens that index and answers
+    (its RSS is what a node serving searches holds, without the build's buffers)."""
     pid = os.getpid()
-    rss_start = rss_kib(pid)
+    rss: dict[str, int] = {"start": rss_kib(pid)}
     t0 = time.perf_counter()
     items = catalogue(n, stores)
     mix = queries(items, n_queries)
     labels = labelled(items)
-    gen_s = time.perf_counter() - t0
-    rss_data = rss_kib(pid)
-    with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
-        engine = open_engine(kind, Path(tmp))
+    result: dict[str, Any] = {"generate_s": time.perf_counter() - t0}
+    rss["with_data"] = rss_kib(pid)
+    engine = open_engine(kind, work, create=phase == "build")
+    result["engine"] = engine.name
+    if phase == "build":
         t0 = time.perf_counter()
-        build = engine.build(items)
-        build["total_s"] = time.perf_counter() - t0
-        rss_built = rss_kib(pid)
-        size = engine.size_bytes()
-        qual = quality(engine, labels)
+        result["build"] = engine.build(items)
+        result["build"]["total_s"] = time.perf_counter() - t0
+        rss["built"] = rss_kib(pid)
+        result["size_bytes"] = engine.size_bytes()
+    else:
+        engine.search(mix[0][1])
+        rss["opened"] = rss_kib(pid)
+        result["quality"] = quality(engine, labels)
         for _, q in mix[:40]:
             engine.search(q)
-        timing = timed_pass(engine, mix)
-        page_only = timed_pass(engine, mix, facets=False)
-        page_only.pop("totals")
-        fresh = freshness(engine, items)
-        engine.close()
-        result = {
-            "engine": engine.name,
-            "generate_s": gen_s,
-            "build": build,
-            "size_bytes": size,
-            "rss_kib": {"start": rss_start, "with_data": rss_data, "built": rss_built,
-                        "index_delta": rss_built - rss_data, "end": rss_kib(pid)},
-            "quality": qual,
-            "queries": timing,
-            "page_only": page_only,
-            "freshness": fresh,
-        }  # fmt: skip
-    out.write_text(json.dumps(result))
+        result["queries"] = timed_pass(engine, mix)
+        result["page_only"] = timed_pass(engine, mix, facets=False)
+        result["page_only"].pop("totals")
+        rss["after_queries"] = rss_kib(pid)
+        result["freshness"] = freshness(engine, items)
+        rss["end"] = rss_kib(pid)
+    engine.close()
+    result["rss_kib"] = rss
+    (work / f"{phase}.json").write_text(json.dumps(result))
 
 
 def versions() -> dict[str, str]:
@@ -201,10 +198,11 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=364)
     ap.add_argument("--engines", default=",".join(ENGINES))
     ap.add_argument("--child", choices=ENGINES)
-    ap.add_argument("--out", type=Path)
+    ap.add_argument("--phase", choices=["build", "serve"])
+    ap.add_argument("--work", type=Path)
     a = ap.parse_args()
     if a.child:
-        child(a.child, a.products, a.stores, a.queries, a.out)
+        child(a.child, a.phase, a.products, a.stores, a.queries, a.work)
         return
     run: dict[str, Any] = {"machine": machine(), "versions": versions(), "uptime_before": uptime(),
                            "products": a.products, "stores": a.stores, "queries": a.queries,
@@ -212,15 +210,23 @@ def main() -> None:
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for kind in a.engines.split(","):
-            out = Path(tmp) / f"{kind}.json"
-            print(f"{kind}: load {loadavg()}", file=sys.stderr, flush=True)
-            subprocess.run(
-                [PYTHON, "-m", "bench.search_engines", "--child", kind, "--products",
-                 str(a.products), "--stores", str(a.stores), "--queries", str(a.queries),
-                 "--out", str(out)],
-                check=True, cwd=ROOT,
-            )  # fmt: skip
-            results[kind] = json.loads(out.read_text())
+            work = Path(tmp) / kind
+            work.mkdir()
+            results[kind] = {}
+            for phase in ("build", "serve"):
+                print(f"{kind} {phase}: load {loadavg()}", file=sys.stderr, flush=True)
+                subprocess.run(
+                    [PYTHON, "-m", "bench.search_engines", "--child", kind, "--phase", phase,
+                     "--products", str(a.products), "--stores", str(a.stores),
+                     "--queries", str(a.queries), "--work", str(work)],
+                    check=True, cwd=ROOT,
+                )  # fmt: skip
+                part = json.loads((work / f"{phase}.json").read_text())
+                rss = {
+                    **results[kind].get("rss_kib", {}),
+                    **{f"{phase}_{k}": v for k, v in part.pop("rss_kib").items()},
+                }
+                results[kind].update(part, rss_kib=rss)
             results[kind]["load_after"] = loadavg()
     run["uptime_after"] = uptime()
     mix = queries(catalogue(a.products, a.stores), a.queries)
