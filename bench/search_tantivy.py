@@ -1,7 +1,8 @@
 """The tantivy engine of bench/search_engines.py (the official Python binding, `tantivy` on PyPI).
 
 Partial words: tantivy matches terms, so "inside a word" needs terms that start there. Every
-word of a name and of the tags, and the whole code, is also indexed as all its suffixes
+word of a name and of the tags (split on spaces, as the LIKE scan sees them), and the whole
+code, is also indexed as all its suffixes
 (`*_sfx` fields, raw, lowercased by us); a word matches inside a word or code as a prefix
 (regex `word.*`, which walks only that branch of the term dictionary) of some suffix.
 Typos: `fuzzy_term_query` (a Levenshtein automaton, swaps cost one) over the name's and the
@@ -24,7 +25,6 @@ import tantivy
 from bench.search_data import PRICE_RANGES, Product
 from bench.search_sqlite import Found, typo_budget
 
-WORD = re.compile(r"[a-z0-9]+")
 REGEX_META = re.compile(r"([\\.+*?()|\[\]{}^$#&~-])")
 
 
@@ -54,8 +54,8 @@ def document(p: Product) -> tantivy.Document:
         name=name,
         tags=tags,
         code=code,
-        name_sfx=[s for w in WORD.findall(name) for s in suffixes(w)],
-        tags_sfx=[s for w in WORD.findall(tags) for s in suffixes(w)],
+        name_sfx=[s for w in name.split() for s in suffixes(w)],
+        tags_sfx=[s for w in tags.split() for s in suffixes(w)],
         code_sfx=suffixes(code),
         industry=p.industry,
         area=p.area,
@@ -96,19 +96,24 @@ class TantivyEngine:
         self.writer = self.index.writer(heap_size=256_000_000 if create else 64_000_000)
 
     def build(self, items: list[Product]) -> dict[str, float]:
-        """Documents made in Python first (timed apart: it is most of the time), then added,
-        committed and merged by tantivy's own threads."""
+        """Documents made in Python (timed apart: it is half the time) and added in batches of
+        10,000, then committed and merged by tantivy's own threads."""
+        make = add = 0.0
+        for i in range(0, len(items), 10_000):
+            t0 = time.perf_counter()
+            docs = [document(p) for p in items[i : i + 10_000]]
+            t1 = time.perf_counter()
+            for doc in docs:
+                self.writer.add_document(doc)
+            make, add = make + t1 - t0, add + time.perf_counter() - t1
         t0 = time.perf_counter()
-        docs = [document(p) for p in items]
-        t1 = time.perf_counter()
-        for doc in docs:
-            self.writer.add_document(doc)
         self.writer.commit()
-        t2 = time.perf_counter()
+        t1 = time.perf_counter()
         self.writer.wait_merging_threads()
         self.writer = self.index.writer(heap_size=64_000_000)
         self.index.reload()
-        return {"documents_s": t1 - t0, "index_s": t2 - t1, "merge_s": time.perf_counter() - t2}
+        return {"documents_s": make, "add_s": add, "commit_s": t1 - t0,
+                "merge_s": time.perf_counter() - t1}  # fmt: skip
 
     def clause(self, w: str) -> tantivy.Query:
         s = self.schema
