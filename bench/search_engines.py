@@ -5,14 +5,17 @@ side on the same 200,000 generated products over 500 stores (bench/search_data.p
     .venv/bin/python -m bench.search_engines --products 20000     # quicker
     .venv/bin/python -m bench.search_engines --engines fts5,tantivy
 
-Each engine runs in its own process (`--child ENGINE`), one after the other, so RSS and CPU are
-its own and no two compete for the 2 cores. In it: the catalogue is generated (seeded), the
-index built (timed), RSS read, then a labelled set (does the expected product come in the first
-20?), a warm-up of 40 queries, the measured pass over the whole query mix (one at a time; each
-search is the first page of 20 ids AND the counts of every facet: store, industry, area,
-category, subcategory, price range, in stock), and 20 single-product changes, each timed from
-the start of the write to the moment a search finds the product under its new name. The
-parent prints the JSON summary and writes it to bench/results/search_engines-*.json.
+Each engine runs in two processes of its own, one after the other (`--child ENGINE --phase
+build|serve`), and the engines one after another, so RSS and CPU are its own and no two compete
+for the 2 cores. `build`: the catalogue generated (seeded), the index built (timed), its size
+and the process's RSS. `serve`: a fresh process opens that index (its RSS is a serving node's,
+without the build's buffers) and runs a labelled set (does the expected product come in the
+first 20?), a warm-up of 40 queries, the measured pass over the whole query mix (one at a time;
+each search is the first page of 20 ids AND the counts of every facet: store, industry, area,
+category, subcategory, price range, in stock), the same pass without facets, and 20
+single-product changes, each timed from the start of the write to the moment a search finds the
+product under its new name. The parent records `uptime` before and after, prints the JSON
+summary and writes it to bench/results/search_engines-*.json.
 
 The baseline, in the same run, is the LIKE scan (engine `like`): every ratio is against it.
 """
