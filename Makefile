@@ -127,6 +127,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.presence one
 	$(BIN)/python -m bench.presence two
 	$(BIN)/python -m bench.presence many
+	$(BIN)/python -m bench.search_engines
 
 clean:
 	rm -rf $(VENV) node_modules $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist
