@@ -142,7 +142,7 @@ class TantivyEngine:
         ids = [int(v) for v in searcher.fast_field_values("pid", addrs) if v is not None]
         if not facets:
             # `count` exists at run time (search(count=True)) but is missing from the stub.
-            return ids, int(result.count or 0), {}  # type: ignore[attr-defined]
+            return ids, int(result.count or 0), {}  # type: ignore[attr-defined,unused-ignore]
         aggs = searcher.aggregate(q, AGGS)
         counts = {
             name: {str(b["key"]): int(b["doc_count"]) for b in agg["buckets"] if b["doc_count"]}
