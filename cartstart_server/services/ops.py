@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Awaitable, Callable, Sequence
 
 from ..clock import Clock
@@ -19,6 +20,14 @@ DAY = 86400.0
 FIRST_DAILY = 600.0  # seconds after start: a hub restarted every day still runs its daily jobs
 
 Job = Callable[[], Awaitable[object]]
+
+
+def next_daily(due: float, started: float) -> float:
+    """The schedule's next slot after a run that began at `started` (on or after `due`): a day
+    on, counted from the schedule and the run's start, so neither the run's own length nor a
+    clock that moved while it ran shifts the schedule, and days missed while the hub was stopped
+    are run once, not once each."""
+    return due + DAY * (math.floor((started - due) / DAY) + 1)
 
 
 class Ops:
@@ -61,9 +70,10 @@ class Ops:
         while True:
             while self._clock.now() < due:
                 await self._clock.sleep_until(due)
+            started = self._clock.now()
             for job in self._daily:
                 try:
                     await job()
                 except Exception:
                     log.exception("daily maintenance failed")
-            due = self._clock.now() + DAY
+            due = next_daily(due, started)
