@@ -1,7 +1,8 @@
-"""Marketplace search (issue 17): SQLite FTS5 (trigram), tantivy and a plain LIKE scan, side by
-side on the same 200,000 generated products over 500 stores (bench/search_data.py).
+"""Marketplace search (issue 17): SQLite FTS5 (trigram), tantivy, PostgreSQL pg_trgm and a plain
+LIKE scan, side by side on the same 200,000 generated products over 500 stores
+(bench/search_data.py).
 
-    .venv/bin/python -m bench.search_engines                      # all three, 200,000 products
+    .venv/bin/python -m bench.search_engines                      # all four, 200,000 products
     .venv/bin/python -m bench.search_engines --products 20000     # quicker
     .venv/bin/python -m bench.search_engines --engines fts5,tantivy
 
@@ -23,6 +24,7 @@ The baseline, in the same run, is the LIKE scan (engine `like`): every ratio is 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.metadata
 import json
 import os
@@ -40,7 +42,7 @@ from bench.harness import PYTHON, ROOT, machine, machine_busy_seconds, rss_kib, 
 from bench.search_data import Product, catalogue, labelled, queries
 from bench.search_sqlite import Found, FtsEngine, SqliteEngine
 
-ENGINES = ["like", "fts5", "tantivy"]
+ENGINES = ["like", "fts5", "tantivy", "pg"]
 
 
 class Engine(Protocol):
@@ -58,6 +60,10 @@ def open_engine(kind: str, work: Path, create: bool) -> Engine:
         return SqliteEngine(work / "like.db")
     if kind == "fts5":
         return FtsEngine(work / "fts5.db")
+    if kind == "pg":
+        from bench.search_pg import PgEngine  # the server: the parent's throwaway cluster
+
+        return PgEngine()
     from bench.search_tantivy import TantivyEngine  # only this child needs it
 
     return TantivyEngine(work / "tantivy", create)
@@ -211,7 +217,11 @@ def main() -> None:
                            "products": a.products, "stores": a.stores, "queries": a.queries,
                            "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}  # fmt: skip
     results: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        if "pg" in a.engines.split(","):  # PostgreSQL 15 from the tests' helper, fsync off
+            from tests.helpers.services import postgres_server
+
+            os.environ["CARTSTART_BENCH_PG"] = stack.enter_context(postgres_server())
         for kind in a.engines.split(","):
             work = Path(tmp) / kind
             work.mkdir()
