@@ -21,7 +21,7 @@ from typing import Any
 import asyncpg
 
 from bench.search_data import Product, edit_distance
-from bench.search_sqlite import FACETS, PRICE_CASE, Found, like, row, typo_budget
+from bench.search_sqlite import FACETS, PRICE_CASE, Found, found, like, row, typo_budget
 
 DSN_ENV = "CARTSTART_BENCH_PG"
 SCHEMA = """
@@ -119,15 +119,7 @@ class PgEngine:
             f"ORDER BY score DESC, name, id LIMIT {int(limit)}) h "
             + (counts if facets else "UNION ALL SELECT 'in_stock', 'all', count(*) FROM m")
         )
-        hits: list[int] = []
-        out: dict[str, dict[str, int]] = {}
-        for kind, key, n in self.run(self.db.fetch(sql, *params)):
-            if kind == "hit":
-                hits.append(int(key))
-            else:
-                out.setdefault(kind, {})[str(key)] = n
-        total = sum(out.get("in_stock", {}).values())
-        return hits, total, out
+        return found(self.run(self.db.fetch(sql, *params)))
 
     def change(self, p: Product) -> None:
         """One product's new name, committed (and its words in the vocabulary)."""

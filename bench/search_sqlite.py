@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,19 @@ def row(p: Product) -> tuple[Any, ...]:
     text = f"{p.name} {p.code} {tags}".lower()
     return (p.id, p.store, p.name, p.code, tags, p.industry, p.area, p.category, p.subcategory,
             p.price, int(p.in_stock), text)  # fmt: skip
+
+
+def found(rows: Iterable[Any]) -> Found:
+    """A search statement's rows ('hit', id, score) and (facet, value, count): the first page,
+    the total (the in-stock facet's counts add up to every match) and the facets."""
+    hits: list[int] = []
+    out: dict[str, dict[str, int]] = {}
+    for kind, key, n in rows:
+        if kind == "hit":
+            hits.append(int(key))
+        else:
+            out.setdefault(kind, {})[str(key)] = n
+    return hits, sum(out.get("in_stock", {}).values()), out
 
 
 def like(word: str) -> str:
@@ -98,15 +112,7 @@ class SqliteEngine:
             f"LIMIT {int(limit)}) "
             + (counts if facets else "UNION ALL SELECT 'in_stock', 'all', count(*) FROM m")
         )
-        hits: list[int] = []
-        out: dict[str, dict[str, int]] = {}
-        for kind, key, n in self.db.execute(sql, [*score_params, *params]):
-            if kind == "hit":
-                hits.append(key)
-            else:
-                out.setdefault(kind, {})[str(key)] = n
-        total = sum(out.get("in_stock", {}).values())
-        return hits, total, out
+        return found(self.db.execute(sql, [*score_params, *params]))
 
     def change(self, p: Product) -> None:
         """One product's new name, committed."""
