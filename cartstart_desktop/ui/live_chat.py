@@ -12,6 +12,7 @@ import time
 
 from ..core.live_session import ChatRow
 from .qt import (
+    QFont,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -63,6 +64,14 @@ def plain_label(text: str = "", *, wrap: bool = False) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(wrap)
     label.setText(text)
+    return label
+
+
+def bold_label(text: str = "", *, wrap: bool = True) -> QLabel:
+    label = plain_label(text, wrap=wrap)
+    font = QFont(label.font())
+    font.setBold(True)
+    label.setFont(font)
     return label
 
 

@@ -12,9 +12,8 @@ from shared_protocol.live import Presented
 
 from ..core.live_session import CartRow, price_text
 from ..core.money import format_money
-from .live_chat import breakable, plain_label, plain_tooltip
+from .live_chat import bold_label, breakable, plain_label, plain_tooltip
 from .qt import (
-    QFont,
     QFrame,
     QGridLayout,
     QIcon,
@@ -83,14 +82,6 @@ class KeyedList(QScrollArea, Generic[T]):
             row.set_enabled(enabled)
 
 
-def _bold(text: str = "") -> QLabel:
-    label = plain_label(text, wrap=True)
-    font = QFont(label.font())
-    font.setBold(True)
-    label.setFont(font)
-    return label
-
-
 def _card(row: QFrame) -> None:
     row.setObjectName("card")
     row.setStyleSheet(
@@ -109,7 +100,7 @@ class ProductRow(Row[Presented]):
         self.image_url: str | None = None
         self.picture = QLabel()
         self.picture.setFixedSize(PICTURE, PICTURE)
-        self.name = _bold()
+        self.name = bold_label()
         self.details = plain_label()
         self.details.setStyleSheet("color: #4a4f56")
         self.take_button = QPushButton("Add to session cart")
@@ -151,7 +142,7 @@ class CartItemRow(Row[CartRow]):
         self._clock = clock
         self.ticket_id = ""
         self._row: CartRow | None = None
-        self.name = _bold()
+        self.name = bold_label()
         self.state = plain_label()
         self.total = plain_label()
         self.total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -11,13 +11,11 @@ from collections.abc import Callable
 
 from ..core.call_rating import RatingNotSent, count_text, stars_words
 from ..core.live_desk import OpenSession
-from .live_chat import plain_label
+from .live_chat import bold_label, plain_label
 from .qt import (
     QButtonGroup,
-    QFont,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     Qt,
@@ -29,13 +27,6 @@ from .runner import Run
 LIT = "#c27c0e"
 UNLIT = "#9a978f"  # dark enough to see on the window's background (3:1)
 ERROR = "#b02020"
-
-
-def _bold(label: QLabel) -> QLabel:
-    font = QFont(label.font())
-    font.setBold(True)
-    label.setFont(font)
-    return label
 
 
 class StarRow(QWidget):
@@ -106,7 +97,7 @@ class RatingPanel(QFrame):
         self.setAccessibleName("Rate your call")
 
         self.form = QWidget()
-        self.legend = _bold(plain_label(wrap=True))
+        self.legend = bold_label()
         self.lasted = plain_label()
         self.lasted.setStyleSheet("color: #4a4f56")
         self.stars = StarRow("Stars for the call", self._chose)
@@ -145,7 +136,7 @@ class RatingPanel(QFrame):
         row.addWidget(self.error, 1)
         form.addLayout(row)
 
-        self.message = _bold(plain_label(wrap=True))
+        self.message = bold_label()
         self.message.setAccessibleName("Your rating")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
