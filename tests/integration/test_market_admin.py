@@ -177,7 +177,7 @@ async def test_stores_map_their_own_products_only(
 ) -> None:
     await http.put("/api/admin/market/tree", json=TREE, headers=admin)
     a, key_a = await new_store(server.hub, "Valvia")
-    b, key_b = await new_store(server.hub, "Kontakt")
+    _b, key_b = await new_store(server.hub, "Kontakt")
     r = await put_products(http, a, key_a, [product("v1", "Valve", "V-1",
                                                     category="solenoid-valves")])  # fmt: skip
     assert r.status_code == 200
