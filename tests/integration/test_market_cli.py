@@ -54,7 +54,7 @@ async def test_admin_and_market_commands_beside_a_running_hub(tmp_path: Path) ->
 
             async def currencies() -> bool:
                 body = (await http.get("/api/market/currencies")).json()
-                return body["currencies"] == ["EUR", "RSD", "USD"]
+                return bool(body["currencies"] == ["EUR", "RSD", "USD"])
 
             await eventually(currencies, within=1.0, what="the running hub has the rates")
             assert "2026-11-30\tEUR\tRSD=117.17 USD=1.05" in run("market", "rates", *data).stdout
