@@ -30,6 +30,7 @@ _REGEX_META = re.compile(r"([\\.+*?()|\[\]{}^$#&~\-\"<>@%=!,/:;'`])")
 TREE_FIELDS = ("industry", "area", "category", "subcategory")
 FACET_FIELDS = ("store", *TREE_FIELDS, "in_stock")
 _MAX_BUCKETS = 10_000
+_HEAP = 32_000_000  # the writer's buffer: a build flushes a segment per 32 MB, merged after
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +127,7 @@ class MarketIndex:
             shutil.rmtree(path, ignore_errors=True)
             path.mkdir(parents=True)
             index = tantivy.Index(self._schema, path=str(path), reuse=False)
-        return index, index.writer(heap_size=32_000_000, num_threads=1)
+        return index, index.writer(heap_size=_HEAP, num_threads=1)
 
     def rebuild(self, entries: Iterable[Entry]) -> None:
         """A new index from scratch, swapped in whole once committed (searches meanwhile use
@@ -137,6 +138,10 @@ class MarketIndex:
             for entry in entries:
                 writer.add_document(_document(entry))
             writer.commit()
+            # Let the merges of the build finish (fewer segments, faster searches), then a
+            # fresh writer for the changes that follow.
+            writer.wait_merging_threads()
+            writer = index.writer(heap_size=_HEAP, num_threads=1)
             index.reload()
             self._index, self._writer = index, writer
             old_writer.wait_merging_threads()
