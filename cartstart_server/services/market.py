@@ -128,7 +128,8 @@ class Market:
         in_stock: bool | None = None,
         page: int = 1,
     ) -> SearchPage:
-        words = rules.parse(q)
+        browsing = bool(store_id) or any((tree or {}).values())
+        words = rules.parse(q, browsing=browsing)
         rates, shown_in = self.rates, currency or self.rates.base
         rates.check(shown_in)
         rules.check_page(page)
