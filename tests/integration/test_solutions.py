@@ -343,3 +343,5 @@ async def test_bad_solutions_are_refused_with_words_and_store_nothing(
         assert r.status_code == 202, r.text
         (mail,) = await mails_to(m.inbox, "me@buyer.example")
         assert f"#solution={created['id']}.{created['secret']}" in text_of(mail)
+        assert mail["Subject"] == "Vaše rešenje: Gone"  # in the language asked for
+        assert "2 stavke:" in text_of(mail)
