@@ -30,6 +30,7 @@ from ..domain import solution_mail as mail
 from ..domain import solutions as rules
 from ..domain.solutions import Contact, Line
 from ..storage import idempotency, outbound_queue, throttle
+from ..storage import solution_answers as answers
 from ..storage import solution_requests as requests
 from ..storage import solutions as storage
 from ..storage.base import Database
@@ -247,7 +248,7 @@ class Solutions:
         await self._open(solution_id, secret, account_id)
         now = self._clock.now()
         row, order = await self._committer.commit(
-            lambda fx: requests.accept(
+            lambda fx: answers.accept(
                 fx,
                 solution_id=solution_id,
                 request_id=request_id,
