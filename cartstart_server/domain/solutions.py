@@ -101,38 +101,47 @@ def check_lines(raw: Sequence[Line]) -> list[Line]:
             field="lines",
             limit=MAX_LINES,
         )
-    seen: set[str] = set()
-    lines: list[Line] = []
     for n, line in enumerate(raw, start=1):
-        where = f"line {n}"
-        if not _ID.match(line.store_id) or not _ID.match(line.product_id):
-            raise _bad(f"{where} does not name a product of a store", line=n)
-        if not 1 <= line.qty <= MAX_QTY:
-            raise _bad(
-                f"{where}: the quantity must be a whole number from 1 to {MAX_QTY:,}",
-                line=n,
-                field="qty",
-            )
-        if len(line.note) > MAX_NOTE:
-            raise _bad(f"{where}: a note may have up to {MAX_NOTE} characters", line=n)
-        _check_text(line.note, *line.options, *line.options.values(), field="note", line=n)
-        if len(line.options) > MAX_OPTIONS:
-            raise _bad(f"{where}: a line may have up to {MAX_OPTIONS} options", line=n)
-        for key, value in line.options.items():
-            if not key.strip() or len(key) > MAX_OPTION_TEXT or len(value) > MAX_OPTION_TEXT:
-                raise _bad(
-                    f"{where}: an option needs a name and a value of up to {MAX_OPTION_TEXT} "
-                    "characters",
-                    line=n,
-                )
-        line_id = line.line_id if line.line_id and _ID.match(line.line_id) else ""
-        if not line_id or line_id in seen:
-            line_id = _free_id(seen, n)
-        seen.add(line_id)
+        _check_line(n, line)
+    # Given ids are kept (the first of a repeated one); the others get ids none of them has.
+    kept: list[str] = []
+    for line in raw:
+        given = line.line_id if line.line_id and _ID.match(line.line_id) else ""
+        kept.append(given if given and given not in kept else "")
+    taken = set(kept)
+    lines: list[Line] = []
+    for n, (line, line_id) in enumerate(zip(raw, kept, strict=True), start=1):
+        if not line_id:
+            line_id = _free_id(taken, n)
+            taken.add(line_id)
         lines.append(
             Line(line_id, line.store_id, line.product_id, line.qty, line.note, line.options)
         )
     return lines
+
+
+def _check_line(n: int, line: Line) -> None:
+    where = f"line {n}"
+    if not _ID.match(line.store_id) or not _ID.match(line.product_id):
+        raise _bad(f"{where} does not name a product of a store", line=n)
+    if not 1 <= line.qty <= MAX_QTY:
+        raise _bad(
+            f"{where}: the quantity must be a whole number from 1 to {MAX_QTY:,}",
+            line=n,
+            field="qty",
+        )
+    if len(line.note) > MAX_NOTE:
+        raise _bad(f"{where}: a note may have up to {MAX_NOTE} characters", line=n)
+    _check_text(line.note, *line.options, *line.options.values(), field="note", line=n)
+    if len(line.options) > MAX_OPTIONS:
+        raise _bad(f"{where}: a line may have up to {MAX_OPTIONS} options", line=n)
+    for key, value in line.options.items():
+        if not key.strip() or len(key) > MAX_OPTION_TEXT or len(value) > MAX_OPTION_TEXT:
+            raise _bad(
+                f"{where}: an option needs a name and a value of up to {MAX_OPTION_TEXT} "
+                "characters",
+                line=n,
+            )
 
 
 def _free_id(seen: set[str], n: int) -> str:

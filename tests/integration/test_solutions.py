@@ -27,7 +27,7 @@ from tests.integration.solution_helpers import (
     secret_header,
     text_of,
 )
-from tests.integration.test_agents import bearer
+from tests.integration.test_agents import PASSWORD, bearer
 
 BUYER = {"name": "Mira Jovanović", "email": "mira@buyer.example", "company": "Mira d.o.o."}
 
@@ -451,3 +451,69 @@ async def test_emails_caused_from_one_address_are_limited(
         clock.advance(3601)  # an hour later: allowed again
         r = await m.http.post(url, json={"email": "one@x.example"}, headers=secret_header(created))
         assert r.status_code == 202, r.text
+
+
+async def test_answers_are_checked_a_firm_may_decline_and_its_agents_answer_for_it(
+    tmp_path: Path, clock: FakeClock, backend_settings: dict[str, Any]
+) -> None:
+    async with market(tmp_path, clock, backend_settings) as m:
+        volt, pipe, tile = m.firms
+        created = await three_firm_solution(m)
+        quotes = (await send(m, created, "quote", "send-quote-0009")).json()["requests"]
+        volt_rq, pipe_rq, tile_rq = (q["id"] for q in quotes)
+
+        async def answer(firm: Any, rid: str, token: str, **body: Any) -> Any:
+            return await m.http.post(
+                f"/api/stores/{firm.store_id}/requests/{rid}/answer",
+                json={"price": {"amount": 900, "currency": "EUR"}, "valid_until": "2027-02-01",
+                      **body},
+                headers=bearer(token),
+            )  # fmt: skip
+
+        r = await answer(volt, volt_rq, volt.key, price={"amount": 900, "currency": "RSD"})
+        assert r.status_code == 422 and "(EUR)" in r.json()["error"]["message"]
+        r = await answer(volt, volt_rq, volt.key, valid_until="2027-01-14")  # the clock: Jan 15
+        assert r.status_code == 422 and "has passed" in r.json()["error"]["message"]
+        r = await answer(volt, volt_rq, volt.key, note="x" * 1001)
+        assert r.status_code == 422
+        # An agent of the firm lists and answers; an agent of another firm reaches nothing.
+        await agent_handling(m, volt, "ana@volt.example", ["cable"])
+        r = await m.http.post(
+            "/api/agent-sessions",
+            json={"store_id": volt.store_id, "email": "ana@volt.example", "password": PASSWORD},
+        )
+        ana = r.json()["token"]
+        listed = await m.http.get(f"/api/stores/{volt.store_id}/requests", headers=bearer(ana))
+        assert [q["id"] for q in listed.json()] == [volt_rq]
+        assert (await answer(volt, volt_rq, ana)).status_code == 200
+        other = await m.http.get(f"/api/stores/{pipe.store_id}/requests", headers=bearer(ana))
+        assert other.status_code == 403
+        assert (await answer(pipe, pipe_rq, ana)).status_code == 403
+        # Pipe & Co declines: the buyer is told, and it cannot be answered or accepted any more.
+        r = await m.http.post(
+            f"/api/stores/{pipe.store_id}/requests/{pipe_rq}/decline",
+            json={"note": "Out of this valve until spring"},
+            headers=bearer(pipe.key),
+        )
+        assert r.status_code == 200 and r.json()["status"] == "declined"
+        mails = await mails_to(m.inbox, "mira@buyer.example", 3)  # sent, Ana's answer, this
+        assert mails[2]["Subject"] == "Pipe & Co declined your request: Bathroom refit"
+        assert "Out of this valve until spring" in text_of(mails[2])
+        assert (await answer(pipe, pipe_rq, pipe.key)).status_code == 409
+        url = f"/api/market/solutions/{created['id']}/requests"
+        r = await m.http.post(f"{url}/{pipe_rq}/accept", headers=secret_header(created))
+        assert r.status_code == 409
+        # An answered quote past its date cannot be accepted; the store's view says why.
+        assert (await answer(tile, tile_rq, tile.key, valid_until="2027-01-16")).status_code == 200
+        clock.advance(2 * 86400)
+        r = await m.http.post(f"{url}/{tile_rq}/accept", headers=secret_header(created))
+        assert r.status_code == 409 and "no longer valid" in r.json()["error"]["message"]
+        # The request of another solution is not reached through this one's link.
+        other_solution = await three_firm_solution(m, name="Other")
+        r = await m.http.post(f"{url}/{volt_rq}/accept", headers=secret_header(other_solution))
+        assert r.status_code == 404
+        assert await count_rows(m.server, "orders") == 0
+        # A request sent as an order has no answer to give.
+        ordered = (await send(m, other_solution, "order", "send-order-0009")).json()["requests"]
+        r = await answer(volt, ordered[0]["id"], volt.key)
+        assert r.status_code == 409
