@@ -206,11 +206,17 @@ def tell_store(fx: Effects, row: Row, store: StoreRow, received: bool, now: floa
 
 # ---- reading -----------------------------------------------------------------------------------
 
+# A request with its order's status now (placed, confirmed, dispatched, ...), when it has one.
+_WITH_ORDER = (
+    "SELECT r.*, o.status AS order_status FROM solution_requests r "
+    "LEFT JOIN orders o ON o.id = r.order_id"
+)
+
 
 def of_solution(solution_id: str) -> Plan[list[Row]]:
     return (
         yield Stmt(
-            "SELECT * FROM solution_requests WHERE solution_id = ? ORDER BY created_at, id",
+            f"{_WITH_ORDER} WHERE r.solution_id = ? ORDER BY r.created_at, r.id",
             (solution_id,),
         )
     )
@@ -219,8 +225,7 @@ def of_solution(solution_id: str) -> Plan[list[Row]]:
 def of_store(store_id: str, limit: int = 200) -> Plan[list[Row]]:
     return (
         yield Stmt(
-            "SELECT * FROM solution_requests WHERE store_id = ? "
-            "ORDER BY created_at DESC, id LIMIT ?",
+            f"{_WITH_ORDER} WHERE r.store_id = ? ORDER BY r.created_at DESC, r.id LIMIT ?",
             (store_id, limit),
         )
     )
@@ -229,8 +234,7 @@ def of_store(store_id: str, limit: int = 200) -> Plan[list[Row]]:
 def of_account(account_id: str, limit: int = 200) -> Plan[list[Row]]:
     return (
         yield Stmt(
-            "SELECT * FROM solution_requests WHERE account_id = ? "
-            "ORDER BY created_at DESC, id LIMIT ?",
+            f"{_WITH_ORDER} WHERE r.account_id = ? ORDER BY r.created_at DESC, r.id LIMIT ?",
             (account_id, limit),
         )
     )
@@ -240,6 +244,6 @@ def by_ids(ids: Sequence[str]) -> Plan[list[Row]]:
     if not ids:
         return []
     marks = ", ".join("?" for _ in ids)
-    rows = yield Stmt(f"SELECT * FROM solution_requests WHERE id IN ({marks})", tuple(ids))
+    rows = yield Stmt(f"{_WITH_ORDER} WHERE r.id IN ({marks})", tuple(ids))
     order = {rid: n for n, rid in enumerate(ids)}
     return sorted(rows, key=lambda r: order[r["id"]])

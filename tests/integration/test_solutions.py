@@ -174,6 +174,18 @@ async def test_a_quote_request_reaches_each_firm_with_only_its_lines_and_an_answ
         assert [o["order_id"] for o in orders.json()] == [order["order_id"]]
         again = await m.http.post(accept, headers=secret_header(created))
         assert again.json()["order"]["order_id"] == order["order_id"]  # accepting twice: one order
+        # The firm confirms the order: the buyer's page follows its status.
+        r = await m.http.post(
+            f"/api/stores/{tile.store_id}/orders/{order['order_id']}/status",
+            json={"status": "confirmed"},
+            headers=bearer(tile.key),
+        )
+        assert r.status_code == 200, r.text
+        page = await m.http.get(
+            f"/api/market/solutions/{created['id']}", headers=secret_header(created)
+        )
+        accepted = next(q for q in page.json()["requests"] if q["id"] == tile_request["id"])
+        assert accepted["status"] == "accepted" and accepted["order_status"] == "confirmed"
         for firm in (volt, pipe):
             orders = await m.http.get(
                 f"/api/stores/{firm.store_id}/orders", headers=bearer(firm.key)
@@ -205,6 +217,7 @@ async def test_sent_as_an_order_each_firm_gets_one_order_and_a_retry_gives_the_s
                 f"/api/stores/{firm.store_id}/orders", headers=bearer(firm.key)
             )
             assert [o["order_id"] for o in orders.json()] == [q["order_id"]]
+            assert q["order_status"] == "placed"
             (order_mail,) = await mails_to(m.inbox, firm.email)
             assert order_mail["Subject"].startswith("New order from the marketplace")
         assert await count_rows(m.server, "solution_requests") == 3
