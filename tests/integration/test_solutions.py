@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from cartstart_server.clock import FakeClock
+from cartstart_server.storage.sql import Plan, Stmt, one
 from tests.conftest import Nodes
 from tests.helpers.hubs import seed_store
 from tests.integration.solution_helpers import (
@@ -303,7 +304,40 @@ async def test_a_registered_buyer_saves_edits_and_reopens_a_solution_with_histor
         assert (await m.http.get("/api/account/wishlist", headers=me)).json()["items"] == wish
         assert (await m.http.get("/api/account/wishlist", headers=eve)).json()["items"] == []
         assert (await m.http.get("/api/account/calls", headers=me)).json() == []
+        # A call with a firm in a live session attached to Lena's cart, rated: her history.
+        await a_rated_call(m, volt.store_id, "lena@buyer.example", stars=4)
+        (call,) = (await m.http.get("/api/account/calls", headers=me)).json()
+        assert call["store_name"] == "Volt Electric" and call["stars"] == 4
+        assert call["duration_seconds"] == 125.0 and call["comment"] == "Helpful <b>Ana</b>"
+        assert (await m.http.get("/api/account/calls", headers=eve)).json() == []
         assert (await m.http.get("/api/account/wishlist")).status_code == 401
+
+
+async def a_rated_call(m: Market, store_id: str, email: str, stars: int) -> None:
+    """A finished, rated call in a live session attached to `email`'s cart (rows as the live
+    selling plans write them; those flows are tested in test_calls.py and test_ratings.py)."""
+
+    def plan() -> Plan[None]:
+        account = one((yield Stmt("SELECT id FROM accounts WHERE email = ?", (email,))))
+        assert account is not None
+        yield Stmt(
+            "INSERT INTO live_sessions (id, store_id, secret_hash, label, account_id, created_at, "
+            "last_activity_at) VALUES ('ls1', ?, 'x', 'Visitor', ?, 1000, 1000)",
+            (store_id, account["id"]),
+        )
+        yield Stmt(
+            "INSERT INTO live_calls (id, session_id, store_id, started_by, state, created_at, "
+            "answered_at, ended_at) VALUES ('call1', 'ls1', ?, 'visitor', 'ended', 1000, 1005, "
+            "1130)",
+            (store_id,),
+        )
+        yield Stmt(
+            "INSERT INTO call_ratings (call_id, store_id, session_id, stars, comment, at) "
+            "VALUES ('call1', ?, 'ls1', ?, 'Helpful <b>Ana</b>', 1200)",
+            (store_id, stars),
+        )
+
+    await m.server.hub.db.write(plan())
 
 
 async def test_bad_solutions_are_refused_with_words_and_store_nothing(
