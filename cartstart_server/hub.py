@@ -94,7 +94,9 @@ class Hub:
         self.carts = Carts(self.committer, db, clock, config, self.metrics, self.origins, queued)
         self.stores = Stores(self.committer, db, clock, config, self.metrics, self.origins, queued)
         self.orders = Orders(self.committer, db, clock, queued)
-        self.solutions = Solutions(self.committer, db, clock, config, queued)
+        self.solutions = Solutions(
+            self.committer, db, clock, config, queued, rates=lambda: self.market.rates
+        )
         self.store_requests = StoreRequests(self.committer, db, clock, queued)
         self.streams = Streams(db, broker)
         self.selling = Selling(self.committer, db, clock, config, queued)

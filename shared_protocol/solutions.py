@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .common import Money, Outbound, Timestamp
+from .market import MoneyText, Shown
 from .orders import OrderStatus, OrderView
 
 RequestKind = Literal["quote", "order"]
@@ -84,16 +85,6 @@ class Wishlist(_Body):
 
 
 # ---- what the hub answers --------------------------------------------------------------------
-
-
-class MoneyText(Outbound):
-    amount: int
-    currency: str
-    text: str = Field(description="Formatted for the answer's language")
-
-
-class Shown(MoneyText):
-    approximate: bool = Field(description="Converted to the display currency")
 
 
 class SolutionLine(Outbound):

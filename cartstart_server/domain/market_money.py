@@ -14,6 +14,7 @@ from typing import Any
 
 from shared_protocol import ErrorCode, ProtocolError
 from shared_protocol.i18n import Words, money
+from shared_protocol.market import Shown
 from shared_protocol.money import exponent
 
 DEFAULT_BASE = "EUR"
@@ -150,3 +151,18 @@ def bucket_name(bucket: Bucket, currency: str, lang: str) -> str:
 
 def _bad(reason: str) -> ProtocolError:
     return ProtocolError(ErrorCode.INVALID_MESSAGE, f"rates not set: {reason}")
+
+
+def shown(amount: int, own: str, display: str | None, rates: Rates, lang: str) -> Shown:
+    """A price of `own` currency in the buyer's `display` currency: converted with the hub's
+    rates and marked approximate, or as it is when there is no rate (never guessed) or no
+    display currency was asked."""
+    converted = rates.convert(amount, own, display) if display else None
+    if converted is None or display is None:
+        return Shown(amount=amount, currency=own, text=money(amount, own, lang), approximate=False)
+    return Shown(
+        amount=converted,
+        currency=display,
+        text=money(converted, display, lang),
+        approximate=own != display,
+    )

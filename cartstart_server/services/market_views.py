@@ -12,12 +12,12 @@ from shared_protocol.market import (
     MarketProduct,
     MoneyText,
     PathStep,
-    Shown,
     TreeNodeView,
 )
 
 from ..domain import market_query
 from ..domain.market_money import Bucket, Rates, bucket_name
+from ..domain.market_money import shown as shown_in
 from ..domain.market_tree import LEVELS, Node, Tree
 from ..storage.sql import Row
 from .market_index import TREE_FIELDS, Entry, key_of
@@ -62,18 +62,7 @@ def product_of(
     shown: dict[str, Any], tree: Tree, rates: Rates, lang: str, currency: str
 ) -> MarketProduct:
     amount, own = int(shown["amount"]), str(shown["currency"])
-    converted = rates.convert(amount, own, currency)
-    if converted is None:  # no rate for the store's currency: shown as it is, never guessed
-        display = Shown(
-            amount=amount, currency=own, text=money(amount, own, lang), approximate=False
-        )
-    else:
-        display = Shown(
-            amount=converted,
-            currency=currency,
-            text=money(converted, currency, lang),
-            approximate=own != currency,
-        )
+    display = shown_in(amount, own, currency, rates, lang)
     return MarketProduct(
         store_id=shown["store_id"],
         store_name=shown["store_name"],

@@ -28,13 +28,14 @@ from ..clock import Clock
 from ..config import HubConfig
 from ..domain import solution_mail as mail
 from ..domain import solutions as rules
+from ..domain.market_money import Rates
 from ..domain.solutions import Contact, Line
 from ..storage import idempotency, outbound_queue, throttle
 from ..storage import solution_answers as answers
 from ..storage import solution_requests as requests
 from ..storage import solutions as storage
 from ..storage.base import Database
-from ..storage.solution_views import request_view, solution_view
+from ..storage.solution_views import Display, request_view, solution_view
 from ..storage.sql import Effects, Plan, Row
 from .commits import Committer
 
@@ -65,7 +66,9 @@ class Solutions:
         clock: Clock,
         config: HubConfig,
         on_queued: Callable[[], None],
+        rates: Callable[[], Rates] = Rates,
     ) -> None:
+        self._rates = rates  # the marketplace's current exchange rates (services/market.py)
         self._committer = committer
         self._db = db
         self._clock = clock
@@ -118,12 +121,24 @@ class Solutions:
         return SolutionCreated(id=solution_id, secret=secret, solution=view)
 
     async def view(
-        self, solution_id: str, secret: str | None, account_id: str | None, lang: str
+        self,
+        solution_id: str,
+        secret: str | None,
+        account_id: str | None,
+        lang: str,
+        currency: str | None = None,
     ) -> SolutionView:
+        """The solution with its lines' prices also in `currency` (unknown_currency when the
+        hub has no rate for it)."""
+        display = self._display(currency)
         row = await self._open(solution_id, secret, account_id)
-        return await self._db.read(self._view(row, lang))
+        return await self._db.read(self._view(row, lang, display))
 
-    def _view(self, row: Row, lang: str) -> Plan[SolutionView]:
+    def _display(self, currency: str | None) -> Display:
+        rates = self._rates()
+        return Display(rates.check(currency) if currency else None, rates)
+
+    def _view(self, row: Row, lang: str, display: Display | None = None) -> Plan[SolutionView]:
         lines = [Line.of(d) for d in json.loads(row["lines"])]
         found = yield from storage.products((li.store_id, li.product_id) for li in lines)
         sent = yield from requests.of_solution(row["id"])
@@ -131,7 +146,7 @@ class Solutions:
             [li.store_id for li in lines] + [r["store_id"] for r in sent]
         )
         views = [request_view(r, names.get(r["store_id"], ""), lang) for r in sent]
-        return solution_view(row, found, names, views, lang)
+        return solution_view(row, found, names, views, lang, display or self._display(None))
 
     async def update(
         self,

@@ -1,36 +1,47 @@
 """Solutions' and requests' rows -> protocol views, in a language (amounts as `i18n.money`).
 
-The display currency is the store's own until the marketplace's exchange rates are merged:
-`shown` then equals `price` with `approximate: false` (docs/marketplace.md)."""
+`shown` is a line's price in the buyer's display currency (domain/market_money.shown); orders and
+quotes stay in each store's own currency."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from shared_protocol import i18n
+from shared_protocol.market import MoneyText
 from shared_protocol.solutions import (
     Answer,
     Contact,
     Firm,
-    MoneyText,
     RequestLine,
     RequestView,
-    Shown,
     SolutionLine,
     SolutionView,
     StoreRequestView,
 )
 
+from ..domain.market_money import Rates, shown
 from ..domain.solutions import Line
 from .sql import Row
+
+
+@dataclass(frozen=True)
+class Display:
+    """The buyer's display currency (None: each store's own) and the rates to convert with."""
+
+    currency: str | None
+    rates: Rates
 
 
 def money(amount: int, currency: str, lang: str) -> MoneyText:
     return MoneyText(amount=amount, currency=currency, text=i18n.money(amount, currency, lang))
 
 
-def solution_line(line: Line, product: Row | None, store_name: str, lang: str) -> SolutionLine:
+def solution_line(
+    line: Line, product: Row | None, store_name: str, lang: str, display: Display
+) -> SolutionLine:
     price = money(product["price_amount"], product["currency"], lang) if product else None
     return SolutionLine(
         line_id=line.line_id,
@@ -45,7 +56,9 @@ def solution_line(line: Line, product: Row | None, store_name: str, lang: str) -
         image_url=product.get("image_url") if product else None,
         page_url=product.get("page_url") if product else None,
         price=price,
-        shown=Shown(**price.model_dump(), approximate=False) if price else None,
+        shown=shown(price.amount, price.currency, display.currency, display.rates, lang)
+        if price
+        else None,
         available=bool(product and product["active"] and product.get("listed", 1)),
     )
 
@@ -56,6 +69,7 @@ def solution_view(
     store_names: dict[str, str],
     requests: list[RequestView],
     lang: str,
+    display: Display,
 ) -> SolutionView:
     lines = [Line.of(d) for d in json.loads(row["lines"])]
     views = [
@@ -64,6 +78,7 @@ def solution_view(
             products.get((line.store_id, line.product_id)),
             store_names.get(line.store_id, ""),
             lang,
+            display,
         )
         for line in lines
     ]

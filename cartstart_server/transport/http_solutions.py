@@ -102,7 +102,7 @@ def routes(
         currency: Currency = None,
         accept: AcceptLanguage = None,
     ) -> SolutionView:
-        return await solutions.view(solution_id, secret, who, i18n.pick(lang, accept))
+        return await solutions.view(solution_id, secret, who, i18n.pick(lang, accept), currency)
 
     @market.put("/{solution_id}", openapi_extra=OPTIONAL_BEARER)
     async def update(

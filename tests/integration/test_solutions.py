@@ -564,3 +564,35 @@ async def test_answers_are_checked_a_firm_may_decline_and_its_agents_answer_for_
         ordered = (await send(m, other_solution, "order", "send-order-0009")).json()["requests"]
         r = await answer(volt, ordered[0]["id"], volt.key)
         assert r.status_code == 409
+
+
+async def test_a_solution_is_shown_in_the_buyers_currency_and_sent_in_each_stores_own(
+    tmp_path: Path, clock: FakeClock, backend_settings: dict[str, Any]
+) -> None:
+    async with market(tmp_path, clock, backend_settings) as m:
+        created = await three_firm_solution(m)
+        _, token = await m.server.hub.hub_admin.create(days=1, label="tests")
+        rates = {"base": "EUR", "date": "2026-11-30", "rates": {"RSD": "117.17"}}
+        r = await m.http.put("/api/admin/market/rates", json=rates, headers=bearer(token))
+        assert r.status_code == 200, r.text
+        path = f"/api/market/solutions/{created['id']}"
+
+        async def lines(**params: str) -> list[dict[str, Any]]:
+            r = await m.http.get(path, params=params, headers=secret_header(created))
+            assert r.status_code == 200, r.text
+            return list(r.json()["lines"])
+
+        for shown_line in await lines(currency="RSD", lang="sr"):
+            assert shown_line["price"]["amount"] == 1000 and shown_line["price"]["currency"] == "EUR"
+            assert shown_line["shown"]["amount"] == 117170  # 10.00 EUR at 117.17 RSD
+            assert shown_line["shown"]["currency"] == "RSD" and shown_line["shown"]["approximate"]
+            assert shown_line["shown"]["text"] == "1.171,70\xa0RSD"
+        for own in await lines():  # no display currency asked: each store's own, exact
+            assert own["shown"] == {**own["price"], "approximate": False}
+        r = await m.http.get(path, params={"currency": "XYZ"}, headers=secret_header(created))
+        assert r.status_code == 422 and r.json()["error"]["code"] == "unknown_currency"
+        # The firms are asked in their own currency whatever the buyer was shown.
+        r = await send(m, created, "quote", "k-currency")
+        assert r.status_code == 201, r.text
+        for request in r.json()["requests"]:
+            assert {li["unit_price"]["currency"] for li in request["lines"]} == {"EUR"}
