@@ -583,7 +583,9 @@ async def test_a_solution_is_shown_in_the_buyers_currency_and_sent_in_each_store
             return list(r.json()["lines"])
 
         for shown_line in await lines(currency="RSD", lang="sr"):
-            assert shown_line["price"]["amount"] == 1000 and shown_line["price"]["currency"] == "EUR"
+            assert (
+                shown_line["price"]["amount"] == 1000 and shown_line["price"]["currency"] == "EUR"
+            )
             assert shown_line["shown"]["amount"] == 117170  # 10.00 EUR at 117.17 RSD
             assert shown_line["shown"]["currency"] == "RSD" and shown_line["shown"]["approximate"]
             assert shown_line["shown"]["text"] == "1.171,70\xa0RSD"
