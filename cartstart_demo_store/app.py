@@ -193,6 +193,7 @@ async def register(hub: StoreClient, config: ShopConfig) -> str:
                 price=Price(amount=item.price, currency=catalogue.currency),
                 page_url=f"{config.url}/products/{item.id}",
                 tags=list(item.tags),
+                category=item.category,
             )
             for item in catalogue.items
         ]

@@ -14,6 +14,7 @@ class Item:
     stock: int  # on hand when the shop first opens
     description: str = ""
     tags: tuple[str, ...] = ()
+    category: str | None = None  # a subcategory of the marketplace's tree (market_tree.json)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ BOOKSHOP = Catalogue(
             1,
             "A signed first edition in its original jacket. There is exactly one.",
             ("rare", "books"),
+            category="rare-books",
         ),
         Item(
             "letterpress-print",
@@ -49,6 +51,7 @@ BOOKSHOP = Catalogue(
             1,
             "Hand-set type, printed in the back room.",
             ("rare", "art"),
+            category="prints",
         ),
         Item(
             "federated-garden",
@@ -58,6 +61,7 @@ BOOKSHOP = Catalogue(
             12,
             "Essays on small shops that work together.",
             ("books",),
+            category="paperbacks",
         ),
         Item(
             "dot-notebook",
@@ -67,6 +71,7 @@ BOOKSHOP = Catalogue(
             30,
             "A5, 160 pages.",
             ("stationery",),
+            category="notebooks",
         ),
     ),
 )
@@ -84,6 +89,7 @@ CERAMICS = Catalogue(
             1,
             "Tall, blue-grey, with a tide line of ash glaze.",
             ("one-off", "vases"),
+            category="vases",
         ),
         Item(
             "kelp-bowl",
@@ -93,9 +99,17 @@ CERAMICS = Catalogue(
             1,
             "A wide bowl with a green kelp glaze.",
             ("one-off", "bowls"),
+            category="bowls",
         ),
         Item(
-            "harbour-mug", "Harbour mug", "HC-M10", 2400, 8, "Holds a proper mug of tea.", ("mugs",)
+            "harbour-mug",
+            "Harbour mug",
+            "HC-M10",
+            2400,
+            8,
+            "Holds a proper mug of tea.",
+            ("mugs",),
+            category="mugs",
         ),
         Item(
             "plate-set",
@@ -105,6 +119,7 @@ CERAMICS = Catalogue(
             5,
             "Speckled white.",
             ("plates",),
+            category="plates",
         ),
     ),
 )

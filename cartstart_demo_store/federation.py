@@ -24,6 +24,7 @@ from .app import ShopConfig
 from .catalogue import CATALOGUES
 from .desktop import DEMO_EMAIL, DEMO_NAME, DEMO_PASSWORD, launch_desktop
 from .hub_admin import HubError, HubSettings, RunningHub, create_shopper, running_hub, store_keys
+from .market import FIRMS, contact_email, open_firm, set_up_market
 from .shop import ShopNotServed, serving
 from .team import DEMO_AGENT_EMAIL, DEMO_AGENT_NAME, DEMO_AGENT_PASSWORD, ensure_agent
 
@@ -76,7 +77,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def banner(hub: RunningHub, data_dir: Path, shops: list[ShopConfig], desktop_line: str) -> str:
+def banner(
+    hub: RunningHub,
+    data_dir: Path,
+    shops: list[ShopConfig],
+    firms: dict[str, tuple[str, str]],
+    desktop_line: str,
+) -> str:
     lines = [
         "",
         "CartStart demo is running (Ctrl-C stops it).",
@@ -95,6 +102,13 @@ def banner(hub: RunningHub, data_dir: Path, shops: list[ShopConfig], desktop_lin
             f"    store id {shop.store_id}",
             f"    api key  {shop.api_key}",
             f"    agent    {hub.http_url}/console?store={shop.store_id}   (Agent sign-in)",
+        ]
+    lines += ["", f"  Marketplace  {hub.http_url}/market/   (English and Serbian)"]
+    for firm in FIRMS:
+        store_id, api_key = firms[firm.name]
+        lines += [
+            f"  {firm.name} (marketplace only, requests to {contact_email(firm)})",
+            f"    console  {hub.http_url}/console?store={store_id}   api key {api_key}",
         ]
     first = shops[0]
     lines += [
@@ -150,7 +164,8 @@ async def run(args: argparse.Namespace) -> int:
             stack.callback(_stop_desktop, desktop)
             names = [CATALOGUES[shop].name for shop in DEMO_SHOPS]
             # Before `serve`, so only one process writes the database at a time.
-            keys = await store_keys(settings, names)
+            keys = await store_keys(settings, names + [firm.name for firm in FIRMS])
+            await set_up_market(settings)
             hub = await stack.enter_async_context(running_hub(settings))
             host = args.host or "127.0.0.1"
             shops = [
@@ -160,10 +175,13 @@ async def run(args: argparse.Namespace) -> int:
             for shop in shops:
                 await ensure_agent(hub.http_url, shop.store_id, shop.api_key)
                 await stack.enter_async_context(serving(shop))
+            for firm in FIRMS:
+                await open_firm(hub.http_url, *keys[firm.name], firm)
             await create_shopper(hub.http_url, DEMO_EMAIL, DEMO_PASSWORD, DEMO_NAME)
             process, desktop_line = launch_desktop(hub.http_url, args.data_dir / "desktop")
             desktop.extend([process] if process else [])
-            print(banner(hub, args.data_dir, shops, desktop_line), flush=True)
+            firms = {firm.name: keys[firm.name] for firm in FIRMS}
+            print(banner(hub, args.data_dir, shops, firms, desktop_line), flush=True)
             running = True
             hub_exit = asyncio.create_task(hub.process.wait())
             signalled = asyncio.create_task(stop.wait())

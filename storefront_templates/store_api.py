@@ -247,9 +247,11 @@ class StoreClient:
         payment_url_template: str | None = None,
         default_ttl_seconds: float | None = None,
         renewal_limit: int | None = None,
+        contact_email: str | None = None,
     ) -> SettingsResult:
         """Change only what is given. Setting `webhook_url` returns a new `webhook_secret`
-        (only then: keep it); `""` turns webhooks off."""
+        (only then: keep it); `""` turns webhooks off. `contact_email` is where the
+        marketplace's requests for quotes and orders are emailed (never shown to buyers)."""
         command = UpdateSettings(
             id="settings",  # not sent: the model only checks the values
             origins=list(origins) if origins is not None else None,
@@ -257,6 +259,7 @@ class StoreClient:
             payment_url_template=payment_url_template,
             default_ttl_seconds=default_ttl_seconds,
             renewal_limit=renewal_limit,
+            contact_email=contact_email,
         )
         return await self._call(SettingsResult, "PATCH", "/settings", _fields(command))
 

@@ -38,7 +38,7 @@ async def test_admin_and_market_commands_beside_a_running_hub(tmp_path: Path) ->
                 "version": 1, "nodes": [],
             }  # fmt: skip
             imported = run("market", "tree-import", str(DEMO_TREE), *data)
-            assert imported.returncode == 0 and "54 nodes" in imported.stdout, imported.stderr
+            assert imported.returncode == 0 and "69 nodes" in imported.stdout, imported.stderr
 
             async def tree_served() -> bool:
                 nodes = (await http.get("/api/market/tree", params={"lang": "sr"})).json()["nodes"]
