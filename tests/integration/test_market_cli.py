@@ -42,7 +42,9 @@ async def test_admin_and_market_commands_beside_a_running_hub(tmp_path: Path) ->
 
             async def tree_served() -> bool:
                 nodes = (await http.get("/api/market/tree", params={"lang": "sr"})).json()["nodes"]
-                return [n["name"] for n in nodes] == ["Elektro", "Vodovod i grejanje", "IT i mreže"]
+                return [n["name"] for n in nodes] == [
+                    "Elektro", "Vodovod i grejanje", "IT i mreže", "Dom i slobodno vreme",
+                ]  # fmt: skip
 
             await eventually(tree_served, within=1.0, what="the running hub serves the new tree")
             out = tmp_path / "export.json"
