@@ -30,7 +30,6 @@ def change_stock(
 ) -> Plan[tuple[StockLevel, list[StoreTicketView]]]:
     """Apply the store's count (absolute or relative). If carts now hold more than the shop has,
     the newest holds give way and their carts are told why."""
-    seq = yield from market.bump()  # first: the marketplace's counter orders its writers
     if on_hand is not None:
         stmt = Stmt(
             "UPDATE products SET on_hand = ?, stock_version = stock_version + 1, updated_at = ? "
@@ -84,7 +83,10 @@ def change_stock(
             taken_total += taken
         product = yield from give_back(store_id, product_id, taken_total, now)
     stock_changed(fx, product)
-    yield from market.stamp(store_id, [product_id], seq)
+    # The index hears a stock take always (what it replaced is not known without a lock), an
+    # adjustment only when it empties or refills the shelf: "in stock" is all the index keeps.
+    if delta is None or market.flipped(product["on_hand"] - delta, product["on_hand"]):
+        yield from market.stamp_last(store_id, [product_id])
     return stock_level(product), revoked
 
 
@@ -101,7 +103,6 @@ _PRODUCT_COLUMNS = (
     "search_text",
     "category",
     "listed",
-    "market_seq",
 )
 
 
@@ -111,8 +112,6 @@ def upsert_products(
     """Create or update catalogue entries; stock is untouched. Pages hear about products that
     appear, or that are (de)activated."""
     updates = ", ".join(f"{c} = excluded.{c}" for c in _PRODUCT_COLUMNS)
-    seq = yield from market.bump()  # first: the marketplace's counter orders its writers
-    yield from market.check_categories(item.category for item in products)
     for item in products:
         before = yield from product_row(store_id, item.id)
         bump = before is None or bool(before["active"]) != item.active
@@ -121,8 +120,8 @@ def upsert_products(
                 yield Stmt(
                     "INSERT INTO products (store_id, product_id, name, code, price_amount, "
                     "currency, image_url, page_url, tags, ttl, active, search_text, category, "
-                    "listed, market_seq, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "listed, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                     f"ON CONFLICT (store_id, product_id) DO UPDATE SET {updates}, "
                     "stock_version = products.stock_version + ?, updated_at = excluded.updated_at "
                     "RETURNING *",
@@ -141,7 +140,6 @@ def upsert_products(
                         search_text(item.name, item.code, item.tags),
                         item.category,
                         int(item.listed),
-                        seq,
                         now,
                         int(bump),
                     ),
@@ -151,4 +149,9 @@ def upsert_products(
         assert row is not None
         if bump:
             stock_changed(fx, row)
+    # Last: the counter (market.bump says why), then the categories, checked while holding it
+    # so a tree import cannot remove one in between (it takes the counter first).
+    seq = yield from market.bump()
+    yield from market.check_categories(item.category for item in products)
+    yield from market.stamp(store_id, (item.id for item in products), seq)
     return len(products)

@@ -20,19 +20,38 @@ _PRODUCT = (
 
 
 def bump() -> Plan[int]:
-    """Take the change counter (first in a transaction: it orders the writers) and return the
-    stamp for the products this transaction changes."""
+    """Take the change counter and return the stamp for the products this transaction changes.
+    Its row stays locked until the commit, so stamps are in commit order (what the follower
+    needs). Writers of products take it LAST, after their product rows, so two writers never
+    wait for each other crosswise; stock changes take it only when a product's "in stock"
+    flips (`flipped`), so carts and most stock counts never queue on it."""
     row = one((yield Stmt("UPDATE market_state SET seq = seq + 1 WHERE id = 1 RETURNING seq")))
     assert row is not None, "migrations insert the one market_state row"
     return int(row["seq"])
 
 
 def stamp(store_id: str, product_ids: Iterable[str], seq: int) -> Plan[None]:
-    for product_id in product_ids:
+    ids = sorted(set(product_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
         yield Stmt(
-            "UPDATE products SET market_seq = ? WHERE store_id = ? AND product_id = ?",
-            (seq, store_id, product_id),
+            f"UPDATE products SET market_seq = ? WHERE store_id = ? AND product_id IN ({marks})",
+            (seq, store_id, *chunk),
         )
+
+
+def flipped(on_hand_before: int, on_hand_after: int) -> bool:
+    """Whether the index's "in stock" (anything on hand) changed."""
+    return (on_hand_before > 0) != (on_hand_after > 0)
+
+
+def stamp_last(store_id: str, product_ids: Iterable[str]) -> Plan[None]:
+    """The counter, then the stamps, at the end of a transaction that changed these products."""
+    ids = list(product_ids)
+    if ids:
+        seq = yield from bump()
+        yield from stamp(store_id, ids, seq)
 
 
 def state() -> Plan[Row]:
@@ -80,7 +99,9 @@ def tree() -> Plan[list[Node]]:
 
 def replace_tree(nodes: list[Node]) -> Plan[None]:
     """The whole tree at once; refused (`category_in_use`) if a mapped subcategory would go."""
-    yield from bump()  # the counter row first, as every marketplace writer takes it
+    # The counter first: an upsert mapping products holds it while it checks their categories,
+    # so this reads every mapping committed before it (and later upserts see this tree).
+    yield from bump()
     mapped = yield Stmt("SELECT DISTINCT category FROM products WHERE category IS NOT NULL")
     leaves = {n.id for n in nodes if n.level == market_tree.LEAF}
     market_tree.check_in_use(leaves, (r["category"] for r in mapped))

@@ -308,8 +308,7 @@ def update_order(
     order = StoreOrderView.model_validate_json(row["doc"])
     rules.check_transition(order.status, cmd.status, cmd.reason)
     effect = rules.stock_effect(order.status, cmd.status)
-    # Stock on hand changes: the marketplace's counter first (it orders its writers).
-    seq = (yield from market.bump()) if effect.on_hand else None
+    flips: list[str] = []  # products whose "in stock" changed: the marketplace's index hears
     for line in order.lines:
         if effect == rules.StockEffect():
             break
@@ -331,8 +330,9 @@ def update_order(
         )
         assert product is not None
         stock_changed(fx, product)
-        if seq is not None:
-            yield from market.stamp(store_id, [line.product_id], seq)
+        if market.flipped(product["on_hand"] - effect.on_hand * line.qty, product["on_hand"]):
+            flips.append(line.product_id)
+    yield from market.stamp_last(store_id, flips)
     updated = rules.advanced(order, cmd, now)
     if cmd.status is rules.S.CONFIRMED and not is_guest_cart(row["cart_id"]):
         # Support credit bought is added when the store confirms (it was paid), once per order.

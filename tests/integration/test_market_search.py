@@ -171,6 +171,20 @@ async def test_changes_searchable_within_a_second(
         return ids(await search(http, "brass", in_stock="true")) == []
 
     await eventually(out, within=1.0, what="out of stock within 1 s")
+    # Adjustments (a restock, sales over the counter) too: the index hears the ones that refill
+    # or empty the shelf; one in between changes nothing it shows.
+    for n, (delta, expected) in enumerate([(2, ["v2"]), (-1, ["v2"]), (-1, [])]):
+        r = await http.post(
+            f"/api/stores/{a}/products/v2/stock-adjustments",
+            json={"delta": delta},
+            headers={"Authorization": f"Bearer {key}", "Idempotency-Key": f"adjust-{n:04d}"},
+        )
+        assert r.status_code == 200, r.text
+
+        async def shown(expected: list[str] = expected) -> bool:
+            return ids(await search(http, "brass", in_stock="true")) == expected
+
+        await eventually(shown, within=1.0, what=f"after {delta:+d}: {expected}")
 
 
 @pytest.mark.parametrize("q", ["", "   ", "x" * 10_000, "!!! ??? ---", "x" * 201])
