@@ -78,7 +78,7 @@ def parse_rates(doc: Any) -> tuple[str, str, dict[str, Decimal]]:
     if not isinstance(doc, dict):
         raise _bad('send {"base": "EUR", "date": "YYYY-MM-DD", "rates": {"RSD": "117.17"}}')
     base, date, rates = doc.get("base"), doc.get("date"), doc.get("rates")
-    if not isinstance(base, str) or not _CODE.match(base):
+    if not isinstance(base, str) or not _CODE.fullmatch(base):
         raise _bad("the base is a currency code of three capital letters, e.g. EUR")
     if not isinstance(date, str) or not _is_date(date):
         raise _bad("the date is a day written YYYY-MM-DD")
@@ -86,7 +86,7 @@ def parse_rates(doc: Any) -> tuple[str, str, dict[str, Decimal]]:
         raise _bad(f'rates: 1 to {MAX_RATES} currencies, e.g. {{"RSD": "117.17"}}')
     out: dict[str, Decimal] = {}
     for code, text in rates.items():
-        if not _CODE.match(str(code)) or code == base:
+        if not _CODE.fullmatch(str(code)) or code == base:
             raise _bad(f"{code!r} is not a currency code other than the base {base}")
         value = _decimal(text)
         if value is None or value <= 0:
@@ -96,7 +96,7 @@ def parse_rates(doc: Any) -> tuple[str, str, dict[str, Decimal]]:
 
 
 def _decimal(text: Any) -> Decimal | None:
-    if not isinstance(text, str) or not _RATE.match(text):
+    if not isinstance(text, str) or not _RATE.fullmatch(text):
         return None
     try:
         return Decimal(text)

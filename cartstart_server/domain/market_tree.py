@@ -83,7 +83,7 @@ def parse_tree(doc: Any) -> list[Node]:
             if not isinstance(item, dict):
                 raise _bad(f"{where}: every node is an object with id and names")
             node_id = item.get("id")
-            if not isinstance(node_id, str) or not _ID.match(node_id):
+            if not isinstance(node_id, str) or not _ID.fullmatch(node_id):
                 raise _bad(f"{where}: the id {node_id!r} is not 1 to 40 of a-z, 0-9 and '-'")
             if node_id in seen:
                 raise _bad(f"the id {node_id!r} appears twice: ids are unique in the tree")

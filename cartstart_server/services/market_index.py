@@ -26,7 +26,10 @@ import tantivy
 from ..domain import market_query as rules
 from ..domain.market_query import Word
 
-_REGEX_META = re.compile(r"([\\.+*?()|\[\]{}^$#&~\-\"<>@%=!,/:;'`])")
+# Exactly what the engine's regex syntax (Rust's regex crate) treats as special, as its own
+# `regex::escape` does: escaping anything else is an error there (`\<` and `\>` are word
+# boundaries, refused in this position), and a word may hold any punctuation.
+_REGEX_META = re.compile(r"([\\.+*?()|\[\]{}^$#&\-~])")
 TREE_FIELDS = ("industry", "area", "category", "subcategory")
 FACET_FIELDS = ("store", *TREE_FIELDS, "in_stock")
 _MAX_BUCKETS = 10_000

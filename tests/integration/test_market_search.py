@@ -187,7 +187,9 @@ async def test_changes_searchable_within_a_second(
         await eventually(shown, within=1.0, what=f"after {delta:+d}: {expected}")
 
 
-@pytest.mark.parametrize("q", ["", "   ", "x" * 10_000, "!!! ??? ---", "x" * 201])
+@pytest.mark.parametrize(
+    "q", ["", "   ", "x" * 10_000, "!!! ??? ---", "x" * 201, " ".join("abcdefghi")]
+)
 async def test_bad_queries_refused_in_words(
     http: httpx.AsyncClient, shop: dict[str, Any], q: str
 ) -> None:
@@ -196,6 +198,29 @@ async def test_bad_queries_refused_in_words(
     error = r.json()["error"]
     assert error["code"] == "bad_query"
     assert error["message"] and "validation" not in error["message"].lower()
+
+
+@pytest.mark.parametrize(
+    "q", ["a<b", "x>y", '"valve"', "100%", "a=b", "c:d", "e/f", "g@h", "i!j", "k'l", "m`n",
+          "(valve)", "[valve]", "{valve}", "val.ve", "va*", "v+", "s#t", "u&v", "w~x", "a^b$c|d?e\\f"]
+)  # fmt: skip
+async def test_any_punctuation_in_a_word_is_searched_as_text(
+    http: httpx.AsyncClient, shop: dict[str, Any], q: str
+) -> None:
+    r = await http.get("/api/market/search", params={"q": q})
+    assert r.status_code == 200, r.text  # never the engine's regex error (a 500 before)
+    if q.strip('"()[]{}') == "valve":  # punctuation around a word is not part of it
+        assert ids(r.json()) == ids(await search(http, "valve"))
+
+
+async def test_a_code_with_punctuation_is_found_by_its_parts(
+    http: httpx.AsyncClient, shop: dict[str, Any]
+) -> None:
+    a, key = shop["a"], shop["key_a"]
+    r = await put_products(http, a, key, [product("p1", "Pressure switch", "PS<4>+1.5")])
+    assert r.status_code == 200, r.text
+    await found_within(http, "PS<4>+1.5", {"p1"})
+    await found_within(http, "<4>+1", {"p1"})
 
 
 async def test_unknown_currency_and_category(http: httpx.AsyncClient, shop: dict[str, Any]) -> None:

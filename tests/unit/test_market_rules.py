@@ -67,7 +67,11 @@ def _bad_trees() -> list[Any]:
     bad_id["nodes"][0]["id"] = "Electrical"
     blank_name = copy.deepcopy(doc)
     blank_name["nodes"][0]["names"]["en"] = "  "
-    return [None, {"nodes": []}, {"version": 1, "nodes": []}, deeper, bad_id, blank_name]
+    newline_id = copy.deepcopy(doc)
+    newline_id["nodes"][0]["id"] = "electrical\n"
+    return [
+        None, {"nodes": []}, {"version": 1, "nodes": []}, deeper, bad_id, blank_name, newline_id,
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize("doc", _bad_trees())
@@ -115,6 +119,10 @@ def test_parse_rates() -> None:
         {"base": "EUR", "date": "2026-11-30", "rates": {"RSD": "0"}},
         {"base": "EUR", "date": "2026-11-30", "rates": {"EUR": "1"}},
         {"base": "EUR", "date": "2026-11-30", "rates": {}},
+        # A trailing newline is not a code or a rate (a `$` in a pattern would let it through).
+        {"base": "EUR\n", "date": "2026-11-30", "rates": {"RSD": "1"}},
+        {"base": "EUR", "date": "2026-11-30", "rates": {"RSD\n": "1"}},
+        {"base": "EUR", "date": "2026-11-30", "rates": {"RSD": "117.17\n"}},
     ):
         with pytest.raises(ProtocolError):
             money.parse_rates(bad)
