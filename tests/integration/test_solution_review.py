@@ -315,6 +315,8 @@ async def test_a_decline_keeps_its_note_and_drops_an_earlier_price(
         tile = m.firms[2]
         created = await create(m, [line(tile, "tile", 5)])
         (rq,) = (await send(m, created, "key-solfix-decline")).json()["requests"]
+        too_much = await answer(m, tile, rq["id"], tile.key, 2_000_000_001)  # above a Price
+        assert too_much.status_code == 422, too_much.text
         assert (await answer(m, tile, rq["id"], tile.key)).status_code == 200
         r = await m.http.post(
             f"/api/stores/{tile.store_id}/requests/{rq['id']}/decline",
