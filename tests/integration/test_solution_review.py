@@ -167,11 +167,11 @@ async def test_a_send_takes_the_solution_as_it_is_when_its_transaction_starts(
         assert [li["product_id"] for li in rq["lines"]] == ["valve"]
 
 
-async def test_retries_are_recognised_by_what_the_client_sent_and_only_new_sends_count(
+async def test_a_retry_is_recognised_by_what_the_client_sent(
     tmp_path: Path, clock: FakeClock, backend_settings: dict[str, Any]
 ) -> None:
     async with market(tmp_path, clock, backend_settings) as m:
-        volt, pipe = m.firms[:2]
+        volt = m.firms[0]
         created = await create(m, [line(volt, "cable", 1)])
         first = await send(m, created, "key-solfix-retry", headers={"Accept-Language": "sr"})
         assert first.status_code == 201, first.text
@@ -182,22 +182,44 @@ async def test_retries_are_recognised_by_what_the_client_sent_and_only_new_sends
         retry = await send(m, created, "key-solfix-retry", headers={"Accept-Language": "en"})
         assert retry.status_code == 201, retry.text
         assert retry.json()["requests"][0]["id"] == first.json()["requests"][0]["id"]
-        # A send that fails uses no budget: 18 links + 1 refused order + the first send = 19.
+        assert await count_rows(m.server, "solution_requests") == 1
+        # Another kind with the same key is another request: refused.
+        other = await send(m, created, "key-solfix-retry", kind="order")
+        assert other.status_code == 409 and other.json()["error"]["code"] == "idempotency_conflict"
+
+
+async def test_only_new_sends_count_against_the_email_budget(
+    tmp_path: Path, clock: FakeClock, backend_settings: dict[str, Any]
+) -> None:
+    async with market(tmp_path, clock, backend_settings) as m:
+        volt, pipe = m.firms[:2]
+        created = await create(m, [line(volt, "cable", 1)])
+        assert (await send(m, created, "key-solfix-budget")).status_code == 201
+        url = f"/api/market/solutions/{created['id']}"
         for n in range(18):
             r = await m.http.post(
                 f"{url}/email", json={"email": f"me{n}@x.example"}, headers=secret_header(created)
             )
             assert r.status_code == 202, r.text
+        # 19 so far. A send that fails uses no budget: the next good one is the 20th.
         too_many = await create(m, [line(pipe, "valve", 21)])
         assert (await send(m, too_many, "key-solfix-stock", kind="order")).status_code == 409
-        assert (await send(m, too_many, "key-solfix-quote")).status_code == 201  # the 20th
+        assert (await send(m, too_many, "key-solfix-quote")).status_code == 201
         # A retry of a send that went through is not a new email: no 429.
-        again = await send(m, created, "key-solfix-retry")
+        again = await send(m, created, "key-solfix-budget")
         assert again.status_code == 201, again.text
         r = await m.http.post(
             f"{url}/email", json={"email": "one@x.example"}, headers=secret_header(created)
         )
         assert r.status_code == 429, r.text
+        # A signed-in buyer is counted for their account, not for the address.
+        account = {"email": "lena@buyer.example", "password": "correct horse battery"}
+        r = await m.http.post("/api/accounts", json={**account, "display_name": "Lena"})
+        assert r.status_code == 201, r.text
+        me = bearer((await m.http.post("/api/sessions", json=account)).json()["token"])
+        r = await m.http.post(f"{url}/email", json={"email": "lena@buyer.example"}, headers={
+            **secret_header(created), **me})  # fmt: skip
+        assert r.status_code == 202, r.text
 
 
 async def test_unlisted_and_inactive_products_are_shown_like_gone_ones(
