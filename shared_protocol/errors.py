@@ -64,6 +64,9 @@ class ErrorCode(StrEnum):
     agent's sign-in): 429, with `Retry-After` and `details.retry_after` in seconds."""
     STALE_SOLUTION = "stale_solution"
     """A marketplace solution was changed since the version the edit started from; reload it."""
+    ANSWER_CHANGED = "answer_changed"
+    """A firm changed its answer to a marketplace quote after the version the buyer accepted;
+    `details.version` is the current one: show the new answer and let the buyer accept again."""
     TOO_LARGE = "too_large"
     """The frame or body exceeds the size limit."""
     SERVER_BUSY = "server_busy"
@@ -96,6 +99,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.CATEGORY_IN_USE: 409,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.STALE_SOLUTION: 409,
+    ErrorCode.ANSWER_CHANGED: 409,
     ErrorCode.TOO_LARGE: 413,
     ErrorCode.SERVER_BUSY: 503,
     ErrorCode.INTERNAL: 500,

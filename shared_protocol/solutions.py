@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .common import Money, Outbound, Timestamp
+from .common import Outbound, Price, Timestamp
 from .market import MoneyText, Shown
 from .orders import OrderStatus, OrderView
 
@@ -63,8 +63,16 @@ class SendIn(_Body):
     lang: str | None = None
 
 
+class AcceptIn(_Body):
+    version: int | None = Field(
+        None,
+        description="The request's version as the buyer's page showed it: when the firm has "
+        "changed its answer since, `answer_changed` (409) instead of an order. Optional for now",
+    )
+
+
 class AnswerIn(_Body):
-    price: Money
+    price: Price = Field(description="In the firm's own currency, at most 2,000,000,000")
     valid_until: str = Field(description="YYYY-MM-DD, today or later")
     note: str = Field("", description="Up to 1,000 characters")
 
@@ -142,9 +150,10 @@ class RequestView(Outbound):
     order_status: OrderStatus | None = Field(
         None, description="The order's status now (placed, confirmed, dispatched, ...)"
     )
+    decline_note: str = Field("", description="The firm's words when it declined")
     created_at: Timestamp
     updated_at: Timestamp
-    version: int
+    version: int = Field(description="Changes with every step; accept sends it back")
 
 
 class Contact(Outbound):

@@ -42,6 +42,14 @@ def permissions(role: Role) -> list[Permission]:
     return sorted(ALLOWED[role])
 
 
+def sees_request(handled: frozenset[str] | None, product_ids: list[str]) -> bool:
+    """Whether a console reaches a marketplace request (read and answer): owners and the key see
+    every request (`handled` None); an agent only those with a line of a product they handle
+    (agent_products). A request carries the buyer's contact, and an answer sets a price, which
+    agents may otherwise not do (discounts are owner-only)."""
+    return handled is None or any(p in handled for p in product_ids)
+
+
 def check_allowed(role: Role, permission: Permission) -> None:
     if permission not in ALLOWED[role]:
         raise not_allowed(role)

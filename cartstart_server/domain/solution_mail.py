@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from shared_protocol import i18n
 from shared_protocol.i18n import Words
 
+from .agents import one_line
 from .solutions import Contact
+
+NAME_LIMIT = 200  # a store's or a solution's name in an email: one line, this long at most
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,14 @@ def subtotal(lines: Sequence[MailLine], lang: str) -> str:
     return " + ".join(i18n.money(amount, cur, lang) for cur, amount in sums.items())
 
 
+def _one(name: str) -> str:
+    """Names go into subjects: a line break there would start a header (and stall the email)."""
+    return one_line(name, NAME_LIMIT)
+
+
 def link_email(lang: str, name: str, link: str, lines: Sequence[MailLine]) -> tuple[str, str]:
     _ = Words("hub", lang)
-    title = name or _("Your solution")
+    title = _one(name) or _("Your solution")
     subject = _("Your solution: {name}", name=title)
     body = [
         _(
@@ -84,11 +92,12 @@ def firm_email(
     reference: str,
 ) -> tuple[str, str]:
     _ = Words("hub", lang)
+    store_name, solution_name = _one(store_name), _one(solution_name)
     if kind == "order":
         subject = _("New order from the marketplace for {store}", store=store_name)
         intro = _(
             "{buyer} ordered these products from {store} (order {ref}):",
-            buyer=contact.name,
+            buyer=one_line(contact.name, NAME_LIMIT),
             store=store_name,
             ref=reference,
         )
@@ -97,7 +106,7 @@ def firm_email(
         subject = _("Request for a quote for {store}", store=store_name)
         intro = _(
             "{buyer} asks {store} for a quote for these products (request {ref}):",
-            buyer=contact.name,
+            buyer=one_line(contact.name, NAME_LIMIT),
             store=store_name,
             ref=reference,
         )
@@ -120,11 +129,12 @@ def firm_email(
 
 
 def _contact(_: Words, contact: Contact) -> list[str]:
-    out = [_("Buyer: {name} <{email}>", name=contact.name, email=contact.email)]
+    name = one_line(contact.name, NAME_LIMIT)
+    out = [_("Buyer: {name} <{email}>", name=name, email=contact.email)]
     if contact.company:
-        out.append(_("Company: {company}", company=contact.company))
+        out.append(_("Company: {company}", company=one_line(contact.company, NAME_LIMIT)))
     if contact.phone:
-        out.append(_("Phone: {phone}", phone=contact.phone))
+        out.append(_("Phone: {phone}", phone=one_line(contact.phone, NAME_LIMIT)))
     if contact.note:
         out.append(_("Note: {note}", note=contact.note))
     return out
@@ -134,7 +144,7 @@ def confirmation_email(
     lang: str, *, kind: str, solution_name: str, firms: Sequence[MailFirm], link: str | None
 ) -> tuple[str, str]:
     _ = Words("hub", lang)
-    title = solution_name or _("Your solution")
+    title = _one(solution_name) or _("Your solution")
     if kind == "order":
         subject = _("Your order was sent: {name}", name=title)
         intro = _.n(
@@ -151,7 +161,8 @@ def confirmation_email(
         )
     body = [intro, ""]
     for firm in firms:
-        body.append(_("{store} (reference {ref}):", store=firm.store_name, ref=firm.reference))
+        store = _one(firm.store_name)
+        body.append(_("{store} (reference {ref}):", store=store, ref=firm.reference))
         body.extend(_lines(_, firm.lines))
         body.append(_("Subtotal: {total}", total=subtotal(firm.lines, lang)))
         body.append("")
@@ -173,7 +184,8 @@ def answer_email(
     note: str,
 ) -> tuple[str, str]:
     _ = Words("hub", lang)
-    title = solution_name or _("Your solution")
+    store_name = _one(store_name)
+    title = _one(solution_name) or _("Your solution")
     subject = _("{store} answered your request: {name}", store=store_name, name=title)
     body = [
         _(
@@ -192,7 +204,8 @@ def answer_email(
 
 def declined_email(lang: str, *, store_name: str, solution_name: str, note: str) -> tuple[str, str]:
     _ = Words("hub", lang)
-    title = solution_name or _("Your solution")
+    store_name = _one(store_name)
+    title = _one(solution_name) or _("Your solution")
     subject = _("{store} declined your request: {name}", store=store_name, name=title)
     body = [_('{store} cannot offer its part of "{name}".', store=store_name, name=title)]
     if note:

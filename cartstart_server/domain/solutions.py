@@ -24,9 +24,9 @@ MAX_ANSWER_NOTE = 1000
 MAX_CONTACT_FIELD = 200
 MAX_WISHLIST = 500
 MAX_ID = 64
-_ID = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ID = re.compile(r"[A-Za-z0-9_.:\-]{1,64}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -66,27 +66,42 @@ def _bad(message: str, **details: Any) -> ProtocolError:
     return ProtocolError(ErrorCode.INVALID_MESSAGE, message, **details)
 
 
-def is_text(*texts: str) -> bool:
+# Control characters: PostgreSQL refuses NUL in text (the whole write fails), and in an email a
+# line break in a one-line field would start a header or fake a paragraph. Notes may hold line
+# breaks (and tabs); names, options and contact fields are one line.
+_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_NOTE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def is_text(*texts: str, multiline: bool = False) -> bool:
     """Whether these can be stored and emailed: JSON may carry lone surrogates (`"\\ud800"`),
-    which are no characters at all."""
+    which are no characters at all, and control characters (NUL above all)."""
+    control = _CONTROL_NOTE if multiline else _CONTROL_ONE_LINE
     try:
         for text in texts:
             text.encode("utf-8")
+            if control.search(text):
+                return False
     except UnicodeEncodeError:
         return False
     return True
 
 
-def _check_text(*texts: str, field: str, line: int | None = None) -> None:
-    if not is_text(*texts):
+def _check_text(*texts: str, field: str, line: int | None = None, multiline: bool = False) -> None:
+    if not is_text(*texts, multiline=multiline):
         where = f"line {line}: " if line is not None else ""
-        raise _bad(f"{where}the {field} holds something that is not text", field=field, line=line)
+        raise _bad(
+            f"{where}the {field} holds control characters or something that is not text; "
+            "type it again without them",
+            field=field,
+            line=line,
+        )
 
 
 def clean_name(name: str) -> str:
     """A solution's name, one line, trimmed; refused when too long."""
+    name = " ".join(name.split())  # line breaks and tabs become spaces
     _check_text(name, field="name")
-    name = " ".join(name.split())
     if len(name) > MAX_NAME:
         raise _bad(f"a solution's name may have up to {MAX_NAME} characters", field="name")
     return name
@@ -106,7 +121,7 @@ def check_lines(raw: Sequence[Line]) -> list[Line]:
     # Given ids are kept (the first of a repeated one); the others get ids none of them has.
     kept: list[str] = []
     for line in raw:
-        given = line.line_id if line.line_id and _ID.match(line.line_id) else ""
+        given = line.line_id if line.line_id and _ID.fullmatch(line.line_id) else ""
         kept.append(given if given and given not in kept else "")
     taken = set(kept)
     lines: list[Line] = []
@@ -122,7 +137,7 @@ def check_lines(raw: Sequence[Line]) -> list[Line]:
 
 def _check_line(n: int, line: Line) -> None:
     where = f"line {n}"
-    if not _ID.match(line.store_id) or not _ID.match(line.product_id):
+    if not _ID.fullmatch(line.store_id) or not _ID.fullmatch(line.product_id):
         raise _bad(f"{where} does not name a product of a store", line=n)
     if not 1 <= line.qty <= MAX_QTY:
         raise _bad(
@@ -132,7 +147,8 @@ def _check_line(n: int, line: Line) -> None:
         )
     if len(line.note) > MAX_NOTE:
         raise _bad(f"{where}: a note may have up to {MAX_NOTE} characters", line=n)
-    _check_text(line.note, *line.options, *line.options.values(), field="note", line=n)
+    _check_text(line.note, field="note", line=n, multiline=True)
+    _check_text(*line.options, *line.options.values(), field="options", line=n)
     if len(line.options) > MAX_OPTIONS:
         raise _bad(f"{where}: a line may have up to {MAX_OPTIONS} options", line=n)
     for key, value in line.options.items():
@@ -224,9 +240,10 @@ class Contact:
 def check_contact(contact: Contact) -> Contact:
     """The buyer's contact as firms receive it; an email address is required."""
     email = contact.email.strip().lower()
-    if not _EMAIL.match(email) or len(email) > 254 or not is_text(email):
+    if not _EMAIL.fullmatch(email) or len(email) > 254 or not is_text(email):
         raise _bad("give an email address the firms can answer to", field="email")
-    _check_text(contact.name, contact.company, contact.phone, contact.note, field="contact")
+    _check_text(" ".join(contact.name.split()), contact.company, contact.phone, field="contact")
+    _check_text(contact.note, field="note", multiline=True)
     fields = {
         "name": contact.name,
         "company": contact.company,
@@ -243,7 +260,7 @@ def check_contact(contact: Contact) -> Contact:
 
 def check_email(email: str) -> str:
     email = email.strip().lower()
-    if not _EMAIL.match(email) or len(email) > 254 or not is_text(email):
+    if not _EMAIL.fullmatch(email) or len(email) > 254 or not is_text(email):
         raise _bad("that does not look like an email address", field="email")
     return email
 
@@ -251,7 +268,7 @@ def check_email(email: str) -> str:
 def check_answer(valid_until: str, note: str, today: dt.date) -> dt.date:
     """A firm's answer: valid until a real date, today or later; a note of bounded length."""
     try:
-        until = dt.date.fromisoformat(valid_until) if _DATE.match(valid_until) else None
+        until = dt.date.fromisoformat(valid_until) if _DATE.fullmatch(valid_until) else None
     except ValueError:
         until = None
     if until is None:
@@ -263,7 +280,7 @@ def check_answer(valid_until: str, note: str, today: dt.date) -> dt.date:
 
 
 def check_note(note: str) -> None:
-    _check_text(note, field="note")
+    _check_text(note, field="note", multiline=True)
     if len(note) > MAX_ANSWER_NOTE:
         raise _bad(f"a note may have up to {MAX_ANSWER_NOTE} characters", field="note")
 
@@ -280,6 +297,18 @@ def check_acceptable(kind: str, status: str, valid_until: str | None, today: dt.
             ErrorCode.INVALID_STATE,
             "this quote is no longer valid; ask the firm for a new one",
             status="expired",
+        )
+
+
+def check_same_answer(seen: int | None, current: int) -> None:
+    """The buyer accepts the answer they saw: `seen` is the request's version on their page
+    (None: not given, accepted as it is now)."""
+    if seen is not None and seen != current:
+        raise ProtocolError(
+            ErrorCode.ANSWER_CHANGED,
+            "the firm changed its answer since you opened the page; look at the new price and "
+            "accept again if it suits you",
+            version=current,
         )
 
 
@@ -336,7 +365,7 @@ def check_wishlist(items: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
         raise _bad(f"a wishlist may have up to {MAX_WISHLIST} products")
     out: list[tuple[str, str]] = []
     for store_id, product_id in items:
-        if not _ID.match(store_id) or not _ID.match(product_id):
+        if not _ID.fullmatch(store_id) or not _ID.fullmatch(product_id):
             raise _bad("a wishlist entry names a product of a store")
         if (store_id, product_id) not in out:
             out.append((store_id, product_id))

@@ -136,10 +136,18 @@ class OutboundDispatcher:
             self.metrics.deliveries.labels("mail", "skipped").inc()
             return
         message = EmailMessage()
-        message["From"] = cfg.mail_from
-        message["To"] = row["to_addr"]
-        message["Subject"] = row["subject"]
-        message.set_content(row["body"])
+        try:
+            message["From"] = cfg.mail_from
+            message["To"] = row["to_addr"]
+            message["Subject"] = row["subject"]
+            message.set_content(row["body"])
+        except (ValueError, TypeError) as exc:
+            # A header the email library refuses (a line break in a subject): a failed delivery
+            # with its reason, retried later like any other, and the rest of the batch goes on.
+            retry = now + RETRY.delay(row["attempts"] + 1)
+            await self.db.write(queue.mail_failed(row["id"], retry, f"{type(exc).__name__}: {exc}"))
+            self.metrics.deliveries.labels("mail", "failed").inc()
+            return
         import aiosmtplib  # only hubs that send mail need it loaded
 
         try:

@@ -91,11 +91,17 @@ class Solutions:
             return row
         raise rules.no_solution()
 
-    async def _count_mail(self, client: str) -> None:
-        """`rate_limited` after too many emails caused from one client address in an hour."""
-        now = self._clock.now()
-        key = cred.hash_secret(f"solution-mail\0{client}")
-        attempts, start = await self._db.write(throttle.counted(key, now, rules.MAIL_WINDOW))
+    async def _count_mail(self, client: str, account_id: str | None) -> None:
+        await self._db.write(self._mail_budget(client, account_id, self._clock.now()))
+
+    def _mail_budget(self, client: str, account_id: str | None, now: float) -> Plan[None]:
+        """`rate_limited` after too many emails caused in an hour: from one client address
+        without an account, by one account when signed in (an office behind one address is
+        not throttled by its neighbours). Inside a send's transaction, so a send that fails
+        (or is refused) uses no budget."""
+        who = f"account\0{account_id}" if account_id else f"client\0{client}"
+        key = cred.hash_secret(f"solution-mail\0{who}")
+        attempts, start = yield from throttle.counted(key, now, rules.MAIL_WINDOW)
         refusal = rules.mail_throttled(attempts, start, now)
         if refusal is not None:
             raise refusal
@@ -176,7 +182,7 @@ class Solutions:
     ) -> None:
         row = await self._open(solution_id, secret, account_id)
         to = rules.check_email(to)
-        await self._count_mail(client)
+        await self._count_mail(client, account_id)
         view = await self._db.read(self._view(row, lang))
         lines = [
             mail.MailLine(
@@ -209,10 +215,15 @@ class Solutions:
         lang: str,
         key: str,
         client: str = "",
+        asked_lang: str | None = None,
     ) -> list[RequestView]:
-        """Every firm's request, in one transaction; the same key gives the same requests."""
-        row = await self._open(solution_id, secret, account_id)
-        await self._count_mail(client)
+        """Every firm's request, in one transaction; the same key gives the same requests.
+
+        The key is looked up first: a retry of a send that went through gets its requests back
+        without counting against the email budget, whatever was edited since. The key's body
+        hash covers only what the client sent (kind, contact, the language asked for), and the
+        solution is read again under its lock, so what is sent is the solution as it is now."""
+        await self._open(solution_id, secret, account_id)
         account = await self._db.read(storage.account(account_id)) if account_id else None
         checked = rules.check_contact(
             Contact(
@@ -223,25 +234,26 @@ class Solutions:
                 note=contact.note,
             )
         )
-        sending = requests.Sending(
-            solution=row,
-            kind=kind,
-            contact=checked,
-            lang=lang,
-            account_id=account_id,
-            link=self._link(solution_id, secret) if secret else None,
-            warn_before=self._config.expiry_warning,
-        )
         body_hash = idempotency.request_hash(
-            json.dumps([kind, checked.doc(), lang, row["version"]], sort_keys=True)
+            json.dumps([kind, contact.model_dump(mode="json"), asked_lang], sort_keys=True)
         )
+        link = self._link(solution_id, secret) if secret else None
+        warn_before = self._config.expiry_warning
         now = self._clock.now()
 
+        def fresh(fx: Effects) -> Plan[list[str]]:
+            row = yield from storage.get(solution_id)
+            if row is None:
+                raise rules.no_solution()
+            yield from self._mail_budget(client, account_id, now)
+            sending = requests.Sending(row, kind, checked, lang, account_id, link, warn_before)
+            return (yield from requests.send(fx, sending, now, cred.new_id))
+
         def plan(fx: Effects) -> Plan[list[str]]:
+            # Locked first: a retry racing the first send waits, then finds its result.
             yield from storage.lock(solution_id)
-            inner = requests.send(fx, sending, now, cred.new_id)
             principal = f"solution:{solution_id}"
-            return (yield from idempotency.once(principal, key, body_hash, inner, _IDS, now))
+            return (yield from idempotency.once(principal, key, body_hash, fresh(fx), _IDS, now))
 
         ids = await self._committer.commit(plan)
         self._on_queued()
@@ -259,6 +271,7 @@ class Solutions:
         account_id: str | None,
         request_id: str,
         lang: str,
+        version: int | None = None,
     ) -> Accepted:
         await self._open(solution_id, secret, account_id)
         now = self._clock.now()
@@ -267,6 +280,7 @@ class Solutions:
                 fx,
                 solution_id=solution_id,
                 request_id=request_id,
+                version=version,
                 warn_before=self._config.expiry_warning,
                 now=now,
                 new_id=cred.new_id,

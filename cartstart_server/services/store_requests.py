@@ -1,5 +1,6 @@
 """A firm's side of the marketplace's requests (its console): its own requests only, answered with
-a price, a validity and a note (the buyer is emailed), or declined."""
+a price, a validity and a note (the buyer is emailed), or declined. Owners and the store's key
+reach all of them; an agent only those with a line of a product they handle (docs/agents.md)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,25 @@ from shared_protocol.common import Money
 from shared_protocol.solutions import StoreRequestView
 
 from ..clock import Clock
+from ..domain.agents import sees_request
 from ..storage import directory
 from ..storage import solution_answers as answers
 from ..storage import solution_requests as requests
 from ..storage.base import Database
 from ..storage.solution_views import store_request_view
-from ..storage.sql import Plan, Row
+from ..storage.sql import Effects, Plan, Row
+from .agents import ConsoleActor
 from .commits import Committer
+
+# Read from the newest; an agent's list is filtered from this many, then cut to LISTED.
+_SCAN = 1000
+LISTED = 200
+
+
+def _handled(actor: ConsoleActor) -> Plan[frozenset[str] | None]:
+    if actor.role != "agent" or actor.agent_id is None:
+        return None
+    return (yield from requests.handled_by(actor.agent_id, actor.store.id))
 
 
 class StoreRequests:
@@ -27,39 +40,59 @@ class StoreRequests:
         self._clock = clock
         self._on_queued = on_queued
 
-    async def of_store(self, store_id: str) -> list[StoreRequestView]:
+    async def of_store(self, actor: ConsoleActor) -> list[StoreRequestView]:
+        store_id = actor.store.id
+
         def plan() -> Plan[list[StoreRequestView]]:
             store = yield from directory.require_store(store_id)
-            rows = yield from requests.of_store(store_id)
-            return [store_request_view(r, store.name, r["solution_name"]) for r in rows]
+            handled = yield from _handled(actor)
+            rows = yield from requests.of_store(store_id, _SCAN if handled is not None else LISTED)
+            seen = [r for r in rows if sees_request(handled, requests.line_products(r))]
+            return [store_request_view(r, store.name, r["solution_name"]) for r in seen[:LISTED]]
 
         return await self._db.read(plan())
 
     async def answer(
-        self, store_id: str, request_id: str, price: Money, valid_until: str, note: str
+        self, actor: ConsoleActor, request_id: str, price: Money, valid_until: str, note: str
     ) -> StoreRequestView:
         now = self._clock.now()
-        row = await self._committer.commit(
-            lambda fx: answers.answer(
-                fx,
-                store_id=store_id,
-                request_id=request_id,
-                price=price,
-                valid_until=valid_until,
-                note=note,
-                now=now,
-            )
-        )
-        return await self._told(store_id, row)
 
-    async def decline(self, store_id: str, request_id: str, note: str) -> StoreRequestView:
-        now = self._clock.now()
-        row = await self._committer.commit(
-            lambda fx: answers.decline(
-                fx, store_id=store_id, request_id=request_id, note=note, now=now
+        def plan(fx: Effects) -> Plan[Row]:
+            handled = yield from _handled(actor)
+            return (
+                yield from answers.answer(
+                    fx,
+                    store_id=actor.store.id,
+                    request_id=request_id,
+                    handled=handled,
+                    price=price,
+                    valid_until=valid_until,
+                    note=note,
+                    now=now,
+                )
             )
-        )
-        return await self._told(store_id, row)
+
+        row = await self._committer.commit(plan)
+        return await self._told(actor.store.id, row)
+
+    async def decline(self, actor: ConsoleActor, request_id: str, note: str) -> StoreRequestView:
+        now = self._clock.now()
+
+        def plan(fx: Effects) -> Plan[Row]:
+            handled = yield from _handled(actor)
+            return (
+                yield from answers.decline(
+                    fx,
+                    store_id=actor.store.id,
+                    request_id=request_id,
+                    handled=handled,
+                    note=note,
+                    now=now,
+                )
+            )
+
+        row = await self._committer.commit(plan)
+        return await self._told(actor.store.id, row)
 
     async def _told(self, store_id: str, row: Row) -> StoreRequestView:
         self._on_queued()  # the buyer's email

@@ -14,18 +14,20 @@ from shared_protocol.orders import OrderView
 
 from ..domain import solution_mail as mail
 from ..domain import solutions as rules
+from ..domain.agents import sees_request
 from ..domain.solutions import Contact, Line
 from . import outbound_queue
 from .directory import require_store
-from .solution_requests import Sending, buy, tell_store
+from .solution_requests import Sending, buy, line_products, tell_store
 from .solutions import products
 from .sql import Effects, Plan, Row, Stmt, one
 
 NewId = Callable[[str], str]
 
 
-def _own(store_id: str, request_id: str) -> Plan[Row]:
-    """A store reaches only its own requests: another store's looks like no request at all."""
+def _own(store_id: str, request_id: str, handled: frozenset[str] | None) -> Plan[Row]:
+    """A store reaches only its own requests: another store's looks like no request at all, and
+    so does one an agent does not handle (`handled`: their products; None: owner or key)."""
     row = one(
         (
             yield Stmt(
@@ -34,7 +36,7 @@ def _own(store_id: str, request_id: str) -> Plan[Row]:
             )
         )
     )
-    if row is None:
+    if row is None or not sees_request(handled, line_products(row)):
         raise rules.no_request(request_id)
     return row
 
@@ -47,12 +49,13 @@ def answer(
     *,
     store_id: str,
     request_id: str,
+    handled: frozenset[str] | None,
     price: Money,
     valid_until: str,
     note: str,
     now: float,
 ) -> Plan[Row]:
-    row = yield from _own(store_id, request_id)
+    row = yield from _own(store_id, request_id, handled)
     rules.check_step(row["status"], "answered")
     until = rules.check_answer(valid_until, note, _today(now))
     currency = json.loads(row["lines"])[0]["currency"]
@@ -79,11 +82,21 @@ def answer(
     return row
 
 
-def decline(fx: Effects, *, store_id: str, request_id: str, note: str, now: float) -> Plan[Row]:
-    row = yield from _own(store_id, request_id)
+def decline(
+    fx: Effects,
+    *,
+    store_id: str,
+    request_id: str,
+    handled: frozenset[str] | None,
+    note: str,
+    now: float,
+) -> Plan[Row]:
+    row = yield from _own(store_id, request_id, handled)
     rules.check_step(row["status"], "declined")
     rules.check_note(note)
-    row = yield from _step(fx, row, "declined", "answer = answer", (), now)
+    # The note is kept, and an earlier price answer goes: a declined request offers nothing.
+    doc = json.dumps({"declined_note": note}, ensure_ascii=False)
+    row = yield from _step(fx, row, "declined", "answer = ?", (doc,), now)
     store = yield from require_store(store_id)
     subject, body = mail.declined_email(
         row["lang"], store_name=store.name, solution_name=row["solution_name"], note=note
@@ -93,10 +106,19 @@ def decline(fx: Effects, *, store_id: str, request_id: str, note: str, now: floa
 
 
 def accept(
-    fx: Effects, *, solution_id: str, request_id: str, warn_before: float, now: float, new_id: NewId
+    fx: Effects,
+    *,
+    solution_id: str,
+    request_id: str,
+    version: int | None,
+    warn_before: float,
+    now: float,
+    new_id: NewId,
 ) -> Plan[tuple[Row, OrderView]]:
     """The buyer takes a firm's answer: its lines bought at the quoted price, as one order. The
-    row is locked first (a no-op write), so a second accept waits and finds the first's order."""
+    row is locked first (a no-op write), so a second accept waits and finds the first's order.
+    `version` (the request's, as the buyer's page showed it) pins the price they saw: a firm
+    that revised its answer in between gets `answer_changed`, not an order at a price unseen."""
     yield Stmt("UPDATE solution_requests SET version = version WHERE id = ?", (request_id,))
     row = one(
         (
@@ -112,8 +134,9 @@ def accept(
         order = yield from _order(row["order_id"])
         return row, order
     ans = json.loads(row["answer"]) if row["answer"] else None
+    rules.check_same_answer(version, int(row["version"]))
     rules.check_acceptable(
-        row["kind"], row["status"], ans["valid_until"] if ans else None, _today(now)
+        row["kind"], row["status"], ans.get("valid_until") if ans else None, _today(now)
     )
     assert ans is not None
     docs = json.loads(row["lines"])

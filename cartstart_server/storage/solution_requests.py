@@ -231,6 +231,19 @@ def of_store(store_id: str, limit: int = 200) -> Plan[list[Row]]:
     )
 
 
+def handled_by(agent_id: str, store_id: str) -> Plan[frozenset[str]]:
+    """The products an agent of the store handles (agent_products)."""
+    rows = yield Stmt(
+        "SELECT product_id FROM agent_products WHERE agent_id = ? AND store_id = ?",
+        (agent_id, store_id),
+    )
+    return frozenset(r["product_id"] for r in rows)
+
+
+def line_products(row: Row) -> list[str]:
+    return [str(d["product_id"]) for d in json.loads(row["lines"])]
+
+
 def of_account(account_id: str, limit: int = 200) -> Plan[list[Row]]:
     return (
         yield Stmt(

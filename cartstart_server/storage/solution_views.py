@@ -42,6 +42,8 @@ def money(amount: int, currency: str, lang: str) -> MoneyText:
 def solution_line(
     line: Line, product: Row | None, store_name: str, lang: str, display: Display
 ) -> SolutionLine:
+    if product is not None and not (product["active"] and product.get("listed", 1)):
+        product = None  # unlisted or inactive: shown like a product that is gone
     price = money(product["price_amount"], product["currency"], lang) if product else None
     return SolutionLine(
         line_id=line.line_id,
@@ -59,7 +61,7 @@ def solution_line(
         shown=shown(price.amount, price.currency, display.currency, display.rates, lang)
         if price
         else None,
-        available=bool(product and product["active"] and product.get("listed", 1)),
+        available=product is not None,
     )
 
 
@@ -119,7 +121,9 @@ def request_line(doc: dict[str, Any], lang: str) -> RequestLine:
 
 
 def _request_fields(row: Row, store_name: str, lang: str) -> dict[str, Any]:
-    answer = json.loads(row["answer"]) if row["answer"] else None
+    kept = json.loads(row["answer"]) if row["answer"] else None
+    # A decline keeps only its note (no price): solution_answers.decline.
+    answer = kept if kept and "amount" in kept else None
     return {
         "id": row["id"],
         "solution_id": row["solution_id"],
@@ -135,6 +139,7 @@ def _request_fields(row: Row, store_name: str, lang: str) -> dict[str, Any]:
         )
         if answer
         else None,
+        "decline_note": kept.get("declined_note", "") if kept else "",
         "order_id": row["order_id"],
         "order_status": row.get("order_status"),
         "created_at": row["created_at"],

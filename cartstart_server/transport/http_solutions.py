@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from pydantic import BaseModel
 
 from shared_protocol import i18n
 from shared_protocol.solutions import (
     Accepted,
+    AcceptIn,
     AccountCall,
     AnswerIn,
     DeclineIn,
@@ -29,9 +30,8 @@ from shared_protocol.solutions import (
     WishItem,
     Wishlist,
 )
-from shared_protocol.store_api import StoreInfo
 
-from ..services.agents import Agents, Permission
+from ..services.agents import Agents, ConsoleActor, Permission
 from ..services.identity import Identity
 from ..services.solutions import Solutions
 from ..services.store_requests import StoreRequests
@@ -102,7 +102,8 @@ def routes(
         currency: Currency = None,
         accept: AcceptLanguage = None,
     ) -> SolutionView:
-        return await solutions.view(solution_id, secret, who, i18n.pick(lang, accept), currency)
+        shown_in = currency.upper() if currency else None  # as search takes it: rsd = RSD
+        return await solutions.view(solution_id, secret, who, i18n.pick(lang, accept), shown_in)
 
     @market.put("/{solution_id}", openapi_extra=OPTIONAL_BEARER)
     async def update(
@@ -150,6 +151,7 @@ def routes(
             i18n.pick(body.lang, accept),
             key,
             _client(request),
+            asked_lang=body.lang,
         )
         return Sent(requests=sent)
 
@@ -157,12 +159,16 @@ def routes(
     async def accept_quote(
         solution_id: IdInPath,
         request_id: IdInPath,
+        body: Annotated[AcceptIn | None, Body()] = None,
         who: str | None = anyone,
         secret: Secret = None,
         lang: Lang = None,
         accept: AcceptLanguage = None,
     ) -> Accepted:
-        return await solutions.accept(solution_id, secret, who, request_id, i18n.pick(lang, accept))
+        version = body.version if body else None  # optional for now: docs/marketplace.md
+        return await solutions.accept(
+            solution_id, secret, who, request_id, i18n.pick(lang, accept), version
+        )
 
     mine = APIRouter(prefix="/api/account", tags=["account"], responses=SIGNED_IN)
 
@@ -192,24 +198,25 @@ def routes(
         return await solutions.calls(who)
 
     firm = APIRouter(prefix="/api/stores/{store_id}/requests", tags=["store"], responses=SIGNED_IN)
-    console = Depends(auth.console(Permission.REQUESTS))
+    # The key and owners reach every request; an agent those with a product they handle.
+    console = Depends(auth.console_as(Permission.REQUESTS))
 
     @firm.get("")
-    async def store_requests_list(store: StoreInfo = console) -> list[StoreRequestView]:
-        return await store_requests.of_store(store.id)
+    async def store_requests_list(actor: ConsoleActor = console) -> list[StoreRequestView]:
+        return await store_requests.of_store(actor)
 
     @firm.post("/{request_id}/answer")
     async def answer(
-        request_id: IdInPath, body: AnswerIn, store: StoreInfo = console
+        request_id: IdInPath, body: AnswerIn, actor: ConsoleActor = console
     ) -> StoreRequestView:
         return await store_requests.answer(
-            store.id, request_id, body.price, body.valid_until, body.note
+            actor, request_id, body.price, body.valid_until, body.note
         )
 
     @firm.post("/{request_id}/decline")
     async def decline(
-        request_id: IdInPath, body: DeclineIn, store: StoreInfo = console
+        request_id: IdInPath, body: DeclineIn, actor: ConsoleActor = console
     ) -> StoreRequestView:
-        return await store_requests.decline(store.id, request_id, body.note)
+        return await store_requests.decline(actor, request_id, body.note)
 
     return [market, mine, firm]

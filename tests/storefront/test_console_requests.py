@@ -11,7 +11,9 @@ from typing import Any
 import httpx
 from playwright.async_api import Browser, expect
 
-from tests.helpers.hubs import seed_store
+from shared_protocol.common import Price
+from shared_protocol.store import ProductIn, UpsertProducts
+from tests.helpers.hubs import command_id, seed_store
 from tests.storefront.conftest import Shop
 from tests.storefront.test_console import open_console
 
@@ -86,3 +88,49 @@ async def test_a_request_for_a_quote_arrives_live_and_is_answered_in_a_dialog(
             "text": "€180.50",
         }
         assert answered["answer"]["note"] == "Delivery in a week"
+
+
+async def test_the_answer_dialog_knows_three_decimal_currencies_and_the_hubs_date(
+    browser: Browser, shop: Shop
+) -> None:
+    """A firm pricing in Bahraini dinars (3 decimals, as the hub reads amounts), in New York late
+    in the evening: the first date it may choose is the UTC date the hub checks against."""
+    store_id, key = await shop.hub.hub.stores.create("Gulf Tools")
+    product = ProductIn(id="drill", name="Drill", code="DR-1",
+                        price=Price(amount=12_500, currency="BHD"))  # fmt: skip
+    await shop.hub.hub.stores.command(store_id, UpsertProducts(id=command_id(), products=[product]))
+    context = await browser.new_context(timezone_id="America/New_York")
+    console = await context.new_page()
+    console.set_default_timeout(5000)
+    await console.clock.set_fixed_time(dt.datetime(2027, 1, 15, 2, 0, tzinfo=dt.UTC))  # 21:00 NY
+    await console.goto(f"{shop.hub.http_url}/console")
+    await console.get_by_label("API key").fill(key)
+    await console.get_by_role("button", name="Sign in").click()
+    await expect(console.locator("#connection")).to_have_text("Live")
+    async with httpx.AsyncClient(base_url=shop.hub.http_url, timeout=10) as http:
+        body = {"name": "Tools", "lines": [{"store_id": store_id, "product_id": "drill", "qty": 1}]}
+        created = (await http.post("/api/market/solutions", json=body)).json()
+        secret = {"X-Solution-Secret": created["secret"]}
+        r = await http.post(
+            f"/api/market/solutions/{created['id']}/send",
+            json={"kind": "quote", "contact": {"name": "Omar", "email": "omar@buyer.example"}},
+            headers={**secret, "Idempotency-Key": "console-quote-bhd"},
+        )
+        assert r.status_code == 201, r.text
+        row = console.locator("#requests tr").first
+        await row.get_by_role("button", name="Answer").click()
+        dialog = console.get_by_role("dialog")
+        until = dialog.get_by_label("Valid until")
+        assert await until.get_attribute("min") == "2027-01-15"
+        await dialog.get_by_label("Price for all these lines").fill("12.3456")
+        await until.fill("2027-02-01")
+        await dialog.get_by_role("button", name="Send answer").click()
+        await expect(dialog.get_by_role("alert")).to_contain_text("e.g. 350.000 (BHD)")
+        await dialog.get_by_label("Price for all these lines").fill("12.345")
+        await dialog.get_by_role("button", name="Send answer").click()
+        await expect(dialog).to_be_hidden()
+        page = (await http.get(f"/api/market/solutions/{created['id']}", headers=secret)).json()
+        (answered,) = page["requests"]
+        assert answered["answer"]["price"]["amount"] == 12_345
+        assert answered["answer"]["price"]["currency"] == "BHD"
+    await context.close()

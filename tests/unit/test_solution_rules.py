@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from cartstart_server.domain import agents as agent_rules
 from cartstart_server.domain import pricing, solution_mail
 from cartstart_server.domain import solutions as rules
 from cartstart_server.domain.solutions import Contact, Line
@@ -152,3 +153,76 @@ def test_emails_in_english_and_serbian_list_only_what_they_are_given() -> None:
     )  # fmt: skip
     assert subject == "Tile je odgovorio na vaš zahtev: Refit"
     assert "350,00\xa0€" in body and "1. 2. 2027." in body
+
+
+@pytest.mark.parametrize("bad", ["a\x00b", "a\x07b", "a\x7fb", "\ud800"])
+def test_control_characters_are_refused_in_names_notes_options_and_contacts(bad: str) -> None:
+    assert "control characters" in refused(rules.clean_name, bad).message
+    assert refused(rules.check_lines, [line(note=bad)]).details == {"field": "note", "line": 1}
+    assert refused(rules.check_lines, [line(options={"size": bad})]).details["line"] == 1
+    for field in ("company", "phone", "note"):
+        contact = Contact(name="Mira", email="mira@buyer.example", **{field: bad})
+        refused(rules.check_contact, contact)
+    refused(rules.check_note, bad)
+    refused(rules.check_answer, "2027-02-01", bad, TODAY)
+
+
+def test_line_breaks_stay_in_notes_and_become_spaces_in_names() -> None:
+    assert rules.clean_name("Bathroom\nrefit\t2") == "Bathroom refit 2"
+    (kept,) = rules.check_lines([line(note="first\r\nsecond\tthird")])
+    assert kept.note == "first\r\nsecond\tthird"
+    rules.check_note("line one\nline two")
+    phone = Contact(name="Mira", email="mira@buyer.example", phone="1\nBcc: x@y.z")
+    refused(rules.check_contact, phone)
+
+
+def test_ids_emails_and_dates_match_whole_not_up_to_a_trailing_newline() -> None:
+    assert refused(rules.check_lines, [line(store="s1\n")]).details == {"line": 1}
+    assert refused(rules.check_lines, [line(product="p1\n")]).details == {"line": 1}
+    (kept,) = rules.check_lines([line(line_id="a1\n")])
+    assert kept.line_id == "l1"  # not a valid id: made up
+    refused(rules.check_wishlist, [("s1\n", "p1")])
+    refused(rules.check_answer, "2027-02-01\n", "", TODAY)
+    refused(rules.check_email, "mira@buyer.example\nx")
+
+
+def test_an_accept_names_the_version_it_saw() -> None:
+    rules.check_same_answer(None, 5)  # not given: accepted as it is now
+    rules.check_same_answer(5, 5)
+    error = refused(rules.check_same_answer, 4, 5)
+    assert error.code is ErrorCode.ANSWER_CHANGED and error.details == {"version": 5}
+
+
+def test_agents_see_requests_of_products_they_handle_owners_see_all() -> None:
+    assert agent_rules.sees_request(None, ["p1"])
+    assert agent_rules.sees_request(frozenset({"p2"}), ["p1", "p2"])
+    assert not agent_rules.sees_request(frozenset({"p3"}), ["p1", "p2"])
+    assert not agent_rules.sees_request(frozenset(), ["p1"])
+
+
+def test_names_in_emails_are_one_line() -> None:
+    contact = Contact(name="Mira\nX", email="mira@buyer.example", company="A\nB")
+    evil = "Volt\r\nBcc: victim@x.example"
+    subject, body = solution_mail.firm_email(
+        "en", kind="quote", store_name=evil, solution_name="Re\nfit", contact=contact,
+        lines=[], reference="rq1",
+    )  # fmt: skip
+    assert subject == "Request for a quote for Volt Bcc: victim@x.example"
+    assert "\nBcc:" not in body and "Solution: Re fit" in body and "Company: A B" in body
+    for subject, _ in (
+        solution_mail.answer_email(
+            "en",
+            store_name=evil,
+            solution_name="a\nb",
+            amount=1,
+            currency="EUR",
+            valid_until=TODAY,
+            note="",
+        ),
+        solution_mail.declined_email("sr", store_name=evil, solution_name="a\nb", note=""),
+        solution_mail.link_email("en", "a\nb", "https://hub/x", []),
+        solution_mail.confirmation_email(
+            "en", kind="order", solution_name="a\nb", firms=[], link=None
+        ),
+    ):
+        assert "\n" not in subject and "\r" not in subject, subject

@@ -20,6 +20,9 @@ export const REQUEST_WORDS = /** @type {Record<string, string>} */ ({
   declined: "Declined",
 });
 
+// The largest price the hub takes (shared_protocol.common.MAX_PRICE, minor units).
+const MAX_PRICE = 2_000_000_000;
+
 /** @type {Map<string, StoreRequest>} */
 const shown = new Map();
 /** @type {FormDialog | null} */
@@ -28,8 +31,15 @@ let answerDialog = null;
 let declineDialog = null;
 let current = ""; // the request a dialog is open for
 
+// ISO 4217 minor units that are not 2: the same table as the hub's (shared_protocol/money.py
+// `exponent`), which reads the amount in these units.
+const EXPONENT = /** @type {Record<string, number>} */ ({
+  JPY: 0, KRW: 0, VND: 0, CLP: 0, ISK: 0, UGX: 0, XAF: 0, XOF: 0, PYG: 0,
+  BHD: 3, KWD: 3, OMR: 3, JOD: 3, TND: 3, IQD: 3, LYD: 3,
+});
+
 /** @param {string} currency */
-const digits = (currency) => (["JPY", "KRW"].includes(currency) ? 0 : 2);
+export const digits = (currency) => EXPONENT[currency] ?? 2;
 
 /**
  * "350", "350.5", "1 250,00" -> minor units; null when it is not an amount.
@@ -39,18 +49,19 @@ const digits = (currency) => (["JPY", "KRW"].includes(currency) ? 0 : 2);
 export function minorUnits(text, currency) {
   const clean = text.replace(/[\s\u00a0]/g, "").replace(",", ".");
   const places = digits(currency);
-  const pattern = places ? /^\d{1,9}(\.\d{1,2})?$/ : /^\d{1,11}$/;
+  const pattern = places ? new RegExp(`^\\d{1,9}(\\.\\d{1,${places}})?$`) : /^\d{1,10}$/;
   if (!pattern.test(clean)) return null;
-  return Math.round(Number(clean) * 10 ** places);
+  const amount = Math.round(Number(clean) * 10 ** places);
+  return amount <= MAX_PRICE ? amount : null;
 }
 
 /** @param {number} at seconds */
 const when = (at) => new Date(at * 1000).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
 
-/** The first day an answer may be valid until: today, in the browser's time. */
-function today() {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+/** The first day an answer may be valid until: today's UTC date, the one the hub checks
+ * against (a firm west of UTC is already on tomorrow's date late in its evening). */
+export function today() {
+  return new Date().toISOString().slice(0, 10);
 }
 
 /** @param {StoreRequest} r */
@@ -75,7 +86,10 @@ function dialogs() {
       if (!request) throw new Error("This request is no longer listed");
       const currency = currencyOf(request);
       const amount = minorUnits(values.price, currency);
-      if (amount === null) throw new Error(`Write the price as a number, e.g. 350.00 (${currency})`);
+      if (amount === null) {
+        const example = (350).toFixed(digits(currency));
+        throw new Error(`Write the price as a number, e.g. ${example} (${currency})`);
+      }
       await store.call(`/requests/${encodeURIComponent(current)}/answer`, {
         method: "POST",
         body: { price: { amount, currency }, valid_until: values.valid_until, note: values.note },
