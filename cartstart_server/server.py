@@ -138,7 +138,14 @@ def ws_routes(hub: Hub, wiring: Wiring) -> dict[Channel, Route]:
             pages=True,
         ),
         Channel.STORE: Route(
-            lambda c: StoreSession(c, wiring, agents=h.agents, stores=h.stores, streams=h.streams)
+            lambda c: StoreSession(
+                c,
+                wiring,
+                agents=h.agents,
+                stores=h.stores,
+                streams=h.streams,
+                store_requests=h.store_requests,
+            )
         ),
         Channel.LIVE: Route(
             lambda c: LiveSession(

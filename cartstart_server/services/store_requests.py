@@ -4,6 +4,7 @@ reach all of them; an agent only those with a line of a product they handle (doc
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from shared_protocol.common import Money
@@ -39,6 +40,18 @@ class StoreRequests:
         self._db = db
         self._clock = clock
         self._on_queued = on_queued
+
+    async def heard_by(self, actor: ConsoleActor, frame_text: str) -> bool:
+        """Whether a console hears a store-stream frame: every frame but a request event reaches
+        everyone; an agent hears a request's events only if they may reach the request (its
+        events carry the buyer's contact, as the list does)."""
+        if '"type":"request_' not in frame_text[:40]:
+            return True
+        handled = await self._db.read(_handled(actor))
+        if handled is None:
+            return True
+        view = json.loads(frame_text)["request"]
+        return sees_request(handled, [line["product_id"] for line in view["lines"]])
 
     async def of_store(self, actor: ConsoleActor) -> list[StoreRequestView]:
         store_id = actor.store.id

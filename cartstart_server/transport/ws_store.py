@@ -21,8 +21,9 @@ from shared_protocol.store import (
 )
 
 from ..services.agents import Agents, ConsoleActor
+from ..services.store_requests import StoreRequests
 from ..services.stores import Stores
-from ..services.streams import Streams
+from ..services.streams import Frame, Streams
 from .ws_session import Wiring
 from .ws_streams import StreamSession
 
@@ -49,11 +50,13 @@ class StoreSession(StreamSession[StoreMessage]):
         agents: Agents,
         stores: Stores,
         streams: Streams,
+        store_requests: StoreRequests,
     ) -> None:
         super().__init__(conn, wiring, streams)
         self.agents = agents
         self.actor: ConsoleActor | None = None
         self.stores = stores
+        self.store_requests = store_requests
 
     async def open(self, hello: Hello) -> None:
         actor = await self.agents.authenticate_console(hello.token)
@@ -69,6 +72,13 @@ class StoreSession(StreamSession[StoreMessage]):
     def backend(self) -> bool:
         """The store's API key (its backend, or a console signed in with the key)."""
         return self.actor is not None and self.actor.agent_id is None
+
+    async def deliver(self, frame: Frame) -> None:
+        # An agent's console hears a marketplace request only if the agent may reach it.
+        if self.backend or self.actor is None:
+            await self.send(frame.text)
+        elif await self.store_requests.heard_by(self.actor, frame.text):
+            await self.send(frame.text)
 
     async def snapshot(self, command_id: str | None = None) -> int:
         snap = await self.stores.snapshot(self.store_id)

@@ -19,6 +19,7 @@ from cartstart_server.storage.sql import Plan, Row, Stmt
 from shared_protocol.common import Price
 from shared_protocol.store import ProductIn, UpsertProducts
 from tests.helpers.hubs import command_id, seed_store
+from tests.helpers.peers import peer
 from tests.helpers.waiting import eventually
 from tests.integration.solution_helpers import (
     Market,
@@ -328,6 +329,38 @@ async def test_agents_reach_only_requests_with_a_product_they_handle(
         )
         assert r.status_code == 404, r.text
         assert (await answer(m, volt, hers["id"], ana)).status_code == 200
+
+
+async def test_an_agents_console_hears_only_requests_it_may_reach(
+    tmp_path: Path, clock: FakeClock, backend_settings: dict[str, Any]
+) -> None:
+    """The store stream carries each request with the buyer's contact: an agent's console hears
+    the requests of products they handle, the key's console hears them all."""
+    async with market(tmp_path, clock, backend_settings) as m:
+        volt = m.firms[0]
+        await agent_handling(m, volt, "ana@volt.example", ["socket"])
+        r = await m.http.post(
+            "/api/agent-sessions",
+            json={"store_id": volt.store_id, "email": "ana@volt.example", "password": PASSWORD},
+        )
+        ana = r.json()["token"]
+        ignore = ("ticket", "order", "stock")
+        async with (
+            peer(m.server, "store", ignore=ignore) as agent,
+            peer(m.server, "store", ignore=ignore) as key,
+        ):
+            for console, token in ((agent, ana), (key, volt.key)):
+                await console.hello(token)
+                await console.expect("snapshot")
+            cables = await create(m, [line(volt, "cable", 1)], name="Cables")
+            (not_hers,) = (await send(m, cables, "key-stream-cables")).json()["requests"]
+            both = await create(m, [line(volt, "cable", 1), line(volt, "socket", 1)])
+            (hers,) = (await send(m, both, "key-stream-both")).json()["requests"]
+            heard = [(await key.expect("request_received"))["request"]["id"] for _ in range(2)]
+            assert heard == [not_hers["id"], hers["id"]]
+            first = await agent.expect("request_received")
+            assert first["request"]["id"] == hers["id"]  # the cables-only request never came
+            assert first["request"]["contact"]["email"]
 
 
 async def test_a_decline_keeps_its_note_and_drops_an_earlier_price(
