@@ -167,9 +167,7 @@ def like_baseline(
             "cpu_s": cpu, "right": right, "of": len(labels), "totals": totals}  # fmt: skip
 
 
-def agreement(
-    mix: list[tuple[str, str]], hub: list[int], like: list[int]
-) -> dict[str, Any]:
+def agreement(mix: list[tuple[str, str]], hub: list[int], like: list[int]) -> dict[str, Any]:
     """Queries without a deliberate typo where the hub's match count equals the LIKE scan's
     (exact for those rules), and the first that differ."""
     pairs = [(q, a, b) for (k, q), a, b in zip(mix, hub, like, strict=True) if "typo" not in k]
