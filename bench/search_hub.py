@@ -152,6 +152,7 @@ def main() -> None:
     ap.add_argument("--changes", type=int, default=50, help="changes timed until searchable")
     ap.add_argument("--profile", type=Path, default=None, help="py-spy output (.svg or .txt)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    ap.add_argument("--keep", type=Path, default=None, help="work here (a new directory), kept")
     a = ap.parse_args()
     run: dict[str, Any] = {
         "machine": machine(), "cores": os.cpu_count(), "products": a.products,
@@ -162,8 +163,12 @@ def main() -> None:
         "load_before": loadavg(),
     }  # fmt: skip
     cpu0 = time.process_time()
-    with tempfile.TemporaryDirectory() as tmp:
-        run["hub"] = measure_hub(a, run, Path(tmp))
+    if a.keep is not None:
+        a.keep.mkdir(parents=True)
+        run["hub"] = measure_hub(a, run, a.keep)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            run["hub"] = measure_hub(a, run, Path(tmp))
     run["load_after"] = loadavg()
     run["bench_process_cpu_s"] = time.process_time() - cpu0
     run["finished"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
