@@ -4,12 +4,16 @@ Each hub node keeps its own tantivy index (services/market_index.py), built from
 start and kept current by a follower: every marketplace write stamps the products it changed with
 the next value of one counter (storage/market.py), and the follower reads what is newer than what
 it has applied, every 0.1 s, on every node. A tree import or new rates rebuild the index (paths
-and prices in the base currency change). Searches and index writes block, so they run on
-threads of their own, never on the event loop."""
+and prices in the base currency change) on a thread of its own while the follower goes on
+applying changes to the index in use; once swapped in, the follower applies again what changed
+since the rebuild read the database. Searches, index writes and building a rebuild's documents
+block, so they run on threads of their own, never on the event loop (a 200,000-product rebuild
+stalled the loop for 1.4 s before: docs/benchmarks.md section 12)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -50,6 +54,8 @@ class Market:
         self._index = MarketIndex(index_dir)
         self._searches = ThreadPoolExecutor(_SEARCH_THREADS, thread_name_prefix="market-search")
         self._writes = ThreadPoolExecutor(1, thread_name_prefix="market-index")
+        self._builds = ThreadPoolExecutor(1, thread_name_prefix="market-rebuild")
+        self._rebuilding: asyncio.Task[None] | None = None
         self.tree = Tree([])
         self.rates = Rates()
         self._stores: dict[str, str] = {}  # store id -> name, as last indexed
@@ -61,18 +67,28 @@ class Market:
     # -- the index and its follower -------------------------------------------------------------
 
     async def start(self) -> None:
-        """Build the index from the database (a node starting, or the tree or rates changed)."""
-        state = await self._db.read(store.state())
-        self.tree = Tree(await self._db.read(store.tree()))
-        self.rates = await self._db.read(store.current_rates())
-        rows = await self._db.read(store.all_products())
-        entries = [views.entry_of(r, self.tree, self.rates) for r in rows]
-        self._stores.update({r["store_id"]: r["store_name"] for r in rows})
-        await self._blocking(self._writes, self._index.rebuild, entries)
-        self._seq, self._tree_version, self._rates_version = (
-            int(state["seq"]), int(state["tree_version"]), int(state["rates_version"]),
-        )  # fmt: skip
+        """Build the index from the database (a node starting)."""
+        await self._rebuild()
         self._started = True
+
+    async def _rebuild(self) -> None:
+        """A new index from the database, swapped in whole; changes committed after its read are
+        applied again by the follower (they may have reached the old index only)."""
+        state = await self._db.read(store.state())
+        tree = Tree(await self._db.read(store.tree()))
+        rates = await self._db.read(store.current_rates())
+        rows = await self._db.read(store.all_products())
+        await self._blocking(self._builds, self._build, rows, tree, rates)
+        async with self._catching_up:
+            self.tree, self.rates = tree, rates
+            self._stores.update({r["store_id"]: r["store_name"] for r in rows})
+            self._seq = min(self._seq, int(state["seq"])) if self._started else int(state["seq"])
+            self._tree_version, self._rates_version = (
+                int(state["tree_version"]), int(state["rates_version"]),
+            )  # fmt: skip
+
+    def _build(self, rows: list[Any], tree: Tree, rates: Rates) -> None:
+        self._index.rebuild(views.entry_of(r, tree, rates) for r in rows)
 
     async def run(self) -> None:
         """The follower: apply what changed in the database, on this node, within ~0.1 s."""
@@ -99,9 +115,8 @@ class Market:
         if (int(state["tree_version"]), int(state["rates_version"])) != (
             self._tree_version,
             self._rates_version,
-        ):
-            await self.start()
-            return
+        ) and (self._rebuilding is None or self._rebuilding.done()):
+            self._rebuilding = asyncio.create_task(self._rebuild(), name="market-rebuild")
         upto = int(state["seq"])
         if upto <= self._seq:
             return
@@ -113,10 +128,15 @@ class Market:
         self._seq = upto
 
     async def close(self) -> None:
+        if self._rebuilding is not None:
+            self._rebuilding.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._rebuilding
         if self._started:
             await self._blocking(self._writes, self._index.close)
         self._searches.shutdown(wait=True)
         self._writes.shutdown(wait=True)
+        self._builds.shutdown(wait=True)
 
     async def _blocking(self, pool: ThreadPoolExecutor, fn: Any, *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
@@ -222,9 +242,16 @@ class Market:
         return RatesSet(base=base, date=date, rates={c: str(r) for c, r in rates.items()})
 
     async def _seen_here(self) -> None:
-        """The admin who changed it sees it at once on this node (the others follow)."""
-        if self._started:
+        """The admin who changed it sees it at once on this node (the others follow): the answer
+        waits for the rebuild, which never holds up the follower."""
+        if not self._started:
+            return
+        state = await self._db.read(store.state())
+        tree, rates = int(state["tree_version"]), int(state["rates_version"])
+        while self._tree_version < tree or self._rates_version < rates:
             await self.catch_up()
+            if self._rebuilding is not None:
+                await asyncio.shield(self._rebuilding)
 
     async def rates_history(self) -> RatesHistory:
         sets = await self._db.read(store.rates_history())

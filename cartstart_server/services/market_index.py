@@ -118,7 +118,7 @@ class MarketIndex:
         self._directory = directory
         self._schema = _schema()
         self._generation = 0
-        self._lock = threading.Lock()  # one writer at a time (rebuild or apply)
+        self._lock = threading.Lock()  # `apply` and a rebuild's swap never at once
         # Empty and in memory until the first rebuild: building a Hub touches no disk.
         self._index = tantivy.Index(self._schema)
         self._writer: tantivy.IndexWriter | None = None
@@ -135,27 +135,26 @@ class MarketIndex:
         return index, index.writer(heap_size=_HEAP, num_threads=1)
 
     def rebuild(self, entries: Iterable[Entry]) -> None:
-        """A new index from scratch, swapped in whole once committed (searches meanwhile use
-        the old one)."""
+        """A new index from scratch, swapped in whole once committed: searches, and `apply` from
+        another thread, use the old one meanwhile (one thread rebuilds at a time)."""
+        index, writer = self._new_index()
+        for entry in entries:
+            writer.add_document(_document(entry))
+        writer.commit()
+        # Let the merges of the build finish (fewer segments, faster searches), then a fresh
+        # writer for the changes that follow.
+        writer.wait_merging_threads()
+        writer = index.writer(heap_size=_HEAP, num_threads=1)
+        index.reload()
         with self._lock:
-            old_index, old_writer = self._index, self._writer
-            index, writer = self._new_index()
-            for entry in entries:
-                writer.add_document(_document(entry))
-            writer.commit()
-            # Let the merges of the build finish (fewer segments, faster searches), then a
-            # fresh writer for the changes that follow.
-            writer.wait_merging_threads()
-            writer = index.writer(heap_size=_HEAP, num_threads=1)
-            index.reload()
+            old_writer = self._writer
             self._index, self._writer = index, writer
-            if old_writer is not None:
-                old_writer.wait_merging_threads()
-            del old_index
-            if self._directory is not None:
-                for path in self._directory.glob("g*"):
-                    if path.name != f"g{self._generation}":
-                        shutil.rmtree(path, ignore_errors=True)
+        if old_writer is not None:
+            old_writer.wait_merging_threads()
+        if self._directory is not None:
+            for path in self._directory.glob("g*"):
+                if path.name != f"g{self._generation}":
+                    shutil.rmtree(path, ignore_errors=True)
 
     def apply(self, put: list[Entry], drop: list[str]) -> None:
         """Products changed (`put`) or gone from the marketplace (`drop`, by key): searchable

@@ -4,6 +4,8 @@ searchable within 1 s, and refusals in words."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from typing import Any
 
 import httpx
@@ -243,3 +245,37 @@ async def test_browsing_a_branch_or_a_store_needs_no_words(
     assert set(ids(await search(http, "", store=shop["b"]))) == {"k1", "t1", "t2"}
     r = await http.get("/api/market/search", params={"q": "", "in_stock": "true"})
     assert r.json()["error"]["code"] == "bad_query"  # a filter that is not a place: words needed
+
+
+async def test_changes_stay_searchable_while_the_index_is_rebuilt(
+    server: HubServer, http: httpx.AsyncClient, shop: dict[str, Any], monkeypatch: Any
+) -> None:
+    """New rates (or a tree import) rebuild the index on a thread of its own: a change made
+    meanwhile is searchable within 1 s on the index in use, and still after the swap."""
+    market = server.hub.market
+    release = threading.Event()
+    building = threading.Event()
+    build = market._build
+
+    def held_build(*args: Any) -> None:
+        building.set()
+        assert release.wait(20), "the test never released the rebuild"
+        build(*args)
+
+    monkeypatch.setattr(market, "_build", held_build)
+    rates = {"base": "EUR", "date": "2026-11-30", "rates": {"RSD": "117.17"}}
+    admin = asyncio.create_task(market.set_rates(rates))
+    try:
+        await eventually(building.is_set, within=5.0, what="the rebuild started")
+        r = await put_products(http, shop["a"], shop["key_a"], [
+            product("v9", "Needle valve", "NV-9", category="ball-valves"),
+        ])  # fmt: skip
+        assert r.status_code == 200, r.text
+        await found_within(http, "needle", {"v9"})  # the old index, while the rebuild waits
+        assert not admin.done()  # the admin's answer waits for the rebuild
+    finally:
+        release.set()
+    await admin
+    await found_within(http, "needle", {"v9"})  # re-applied on the new index
+    page = await search(http, "needle", currency="RSD")
+    assert page["results"][0]["shown"]["currency"] == "RSD"  # the new rates are in force
