@@ -29,6 +29,7 @@ from .transport import (
     http_agents,
     http_cart,
     http_live,
+    http_market_pages,
     http_orders,
     http_page,
     http_ratings,
@@ -196,6 +197,7 @@ def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
             availability=h.availability,
             limits=limits,
         ),
+        http_market_pages.routes(),
     ]
 
 
