@@ -52,6 +52,8 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     """Too many messages; slow down. Repeated floods close the connection. Over HTTP (an
     agent's sign-in): 429, with `Retry-After` and `details.retry_after` in seconds."""
+    STALE_SOLUTION = "stale_solution"
+    """A marketplace solution was changed since the version the edit started from; reload it."""
     TOO_LARGE = "too_large"
     """The frame or body exceeds the size limit."""
     SERVER_BUSY = "server_busy"
@@ -79,6 +81,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.INSUFFICIENT_CREDIT: 409,
     ErrorCode.AT_CAPACITY: 409,
     ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.STALE_SOLUTION: 409,
     ErrorCode.TOO_LARGE: 413,
     ErrorCode.SERVER_BUSY: 503,
     ErrorCode.INTERNAL: 500,
