@@ -13,9 +13,10 @@ import { lang } from "./words.js";
 /** @typedef {{query: string, total: number, page: number, pages: number, currency: {code: string, base: string, rates_date: string | null}, results: Result[], facets: Record<string, FacetValue[]>}} SearchAnswer */
 /** @typedef {{id: string, name: string, level: string, count: number, children: TreeNode[]}} TreeNode */
 /** @typedef {{line_id?: string, store_id: string, product_id: string, qty: number, note: string, options?: Record<string, string>}} LineIn */
-/** @typedef {LineIn & {line_id: string, store_name: string, name: string, code: string, image_url: string | null, page_url: string | null, price: Money, shown: Shown, available: boolean}} LineView */
+/** @typedef {LineIn & {line_id: string, store_name: string, name: string, code: string, image_url: string | null, page_url: string | null, price: Money | null, shown: Shown | null, available: boolean}} LineView */
+/** @typedef {{line_id: string, product_id: string, name: string, code: string, qty: number, note: string, unit_price: Money}} RequestLine */
 /** @typedef {{price: Money, valid_until: string, note: string}} Answer */
-/** @typedef {{id: string, store_id: string, store_name: string, kind: "quote" | "order", status: string, lines: LineView[], answer: Answer | null, order_id: string | null, created_at: number}} RequestView */
+/** @typedef {{id: string, store_id: string, store_name: string, kind: "quote" | "order", status: string, lines: RequestLine[], answer: Answer | null, order_id: string | null, created_at: number}} RequestView */
 /** @typedef {{id: string, name: string, version: number, lines: LineView[], firms: {store_id: string, store_name: string, subtotal: Money}[], requests: RequestView[], created_at: number, updated_at: number}} SolutionView */
 /** @typedef {{name: string, email: string, company: string, phone: string, note: string}} Contact */
 
@@ -107,6 +108,7 @@ export const sendSolution = (id, secret, kind, contact, key) =>
  * @param {string} id
  * @param {string | null} secret
  * @param {string} requestId
+ * @returns {Promise<{request: RequestView, order: {id: string}}>}
  */
 export const acceptQuote = (id, secret, requestId) =>
   httpJson(HUB, `api/market/solutions/${encodeURIComponent(id)}/requests/${encodeURIComponent(requestId)}/accept`, { method: "POST", body: {}, token, headers: secretHeader(secret) });

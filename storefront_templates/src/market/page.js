@@ -138,7 +138,7 @@ export class SolutionPage {
 
   /** @param {LineView} line */
   row(line) {
-    const [price, own] = priceParts(line.shown, line.price);
+    const [price, own] = line.shown && line.price ? priceParts(line.shown, line.price) : [null, null];
     return el(
       "tr",
       {},
