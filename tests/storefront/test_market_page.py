@@ -386,7 +386,10 @@ async def test_a_registered_buyer_signs_in_and_finds_saved_solutions(
     await expect(
         page.locator("#account-screen").get_by_role("link", name="Warehouse tubes")
     ).to_be_visible()
-    await expect(page.locator("#account-screen")).not_to_contain_text("Your wishlist is empty")
+    wishlist = page.locator(".account-lists > section", has=page.locator("#account-wishlist"))
+    await expect(wishlist.locator("li")).to_have_count(1)
+    await expect(wishlist.locator("li")).to_contain_text("LED tube")
+    await expect(wishlist.locator("li")).to_contain_text("Volt Electric")
     # The owner opens it from the account without the secret.
     await page.locator("#account-screen").get_by_role("link", name="Warehouse tubes").click()
     await expect(page.locator("#solution-title")).to_have_text("Warehouse tubes")

@@ -53,6 +53,15 @@ export const tree = () => httpJson(HUB, `api/market/tree?${query({ lang: lang() 
 /** @returns {Promise<{base: string, date: string | null, currencies: string[]}>} */
 export const currencies = () => httpJson(HUB, "api/market/currencies");
 
+/**
+ * One product as search shows it (404 once it is gone or no longer listed).
+ * @param {string} storeId
+ * @param {string} productId
+ * @returns {Promise<Result>}
+ */
+export const product = (storeId, productId) =>
+  httpJson(HUB, `api/market/products/${encodeURIComponent(storeId)}/${encodeURIComponent(productId)}?${query({ lang: lang(), currency })}`);
+
 /** @param {string | null} secret @returns {Record<string, string>} */
 const secretHeader = (secret) => (secret ? { "X-Solution-Secret": secret } : {});
 

@@ -23,10 +23,13 @@ const CURRENCY_KEY = "cartstart.market.currency";
 injectStyle("cartstart-style", DIALOG_CSS);
 
 const solution = Solution.restore();
-const account = new Account(() => {
-  drawHeader();
-  search.draw();
-});
+const account = new Account(
+  () => {
+    drawHeader();
+    search.draw();
+  },
+  (result) => builder.add(result),
+);
 const builder = new Builder(solution, () => search.draw());
 const search = new Search(
   {
@@ -114,6 +117,7 @@ function wire() {
     const code = /** @type {HTMLSelectElement} */ (event.target).value;
     api.setCurrency(code);
     safeSet(CURRENCY_KEY, code);
+    search.forget("price"); // its ranges are in the old currency
     void search.run();
     if (linkIn(location.hash)) void route();
   });

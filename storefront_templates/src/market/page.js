@@ -16,6 +16,7 @@ import { locale, safeGet, safeSet, t, tn } from "./words.js";
 /** @typedef {import("./state.js").Solution} Solution */
 
 const CONTACT_KEY = "cartstart.market.contact";
+const REFRESH_MS = 20000; // while a firm has not answered, its answer shows up without a reload
 
 /** @param {string} status */
 export function statusText(status) {
@@ -53,15 +54,19 @@ export class SolutionPage {
     /** @type {SolutionView | null} */
     this.view = null;
     this.error = "";
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.timer = undefined;
   }
 
   /**
    * Opens a solution by its link.
    * @param {string} id
    * @param {string | null} secret
+   * @param {boolean} [quiet] a refresh: what is shown stays until the answer comes
    */
-  async open(id, secret) {
-    this.box.replaceChildren(el("p", { class: "hint" }, t("Opening the solution…")));
+  async open(id, secret, quiet = false) {
+    clearTimeout(this.timer);
+    if (!quiet) this.box.replaceChildren(el("p", { class: "hint" }, t("Opening the solution…")));
     try {
       const view = await api.getSolution(id, secret);
       this.view = view;
@@ -71,7 +76,13 @@ export class SolutionPage {
       }
       this.error = "";
       this.draw();
+      if (view.requests.some((request) => request.status === "sent")) {
+        this.timer = setTimeout(() => {
+          if (!this.box.hidden && this.view?.id === id) void this.open(id, secret, true);
+        }, REFRESH_MS);
+      }
     } catch (error) {
+      if (quiet) return; // a refresh that failed: what is shown stays
       this.view = null;
       this.box.replaceChildren(
         el("h2", { id: "solution-title", tabindex: "-1" }, t("This solution cannot be opened")),
@@ -106,6 +117,7 @@ export class SolutionPage {
       button(t("Send as order"), () => this.send("order"), { attrs: { id: "send-order", "data-focus-key": "send-order" } }),
     );
     const explain = el("p", { class: "hint" }, t("Each firm receives only its own lines, by email and in its console. You get a confirmation with the whole solution. Quotes and orders are in each firm's own currency."));
+    if (view.requests.length) explain.append(" ", t("It was sent before: sending it again sends each firm a new request."));
     const firms = el("div", { class: "firms" }, ...view.firms.map((firm) => this.firm(view, firm)));
     const error = el("p", { class: "error", role: "alert" }, this.error);
     return [head, count, send, explain, error, firms, linkBox(this.solution)];
