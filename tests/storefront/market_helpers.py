@@ -4,7 +4,6 @@ products mapped into the tree (one with a hostile name), and enough cables for t
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -230,8 +229,7 @@ async def open_market(server: HubServer, pictures: str | None = None) -> Market:
     hub = server.hub
     await hub.market.import_tree(TREE)
     await hub.market.set_rates(
-        {"base": "EUR", "date": "2026-11-30", "rates": {"RSD": "117.17", "USD": "1.05"}},
-        time.time(),
+        {"base": "EUR", "date": "2026-11-30", "rates": {"RSD": "117.17", "USD": "1.05"}}
     )
     firms: dict[str, Firm] = {}
     async with httpx.AsyncClient(base_url=server.http_url, timeout=20) as http:
