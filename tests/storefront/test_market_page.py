@@ -395,3 +395,39 @@ async def test_a_registered_buyer_signs_in_and_finds_saved_solutions(
     await expect(page.locator("#solution-title")).to_have_text("Warehouse tubes")
     await page.locator("#sign-out").click()
     await expect(page.locator("#account-button")).to_have_text("Sign in")
+
+
+async def test_opening_a_link_keeps_unsaved_work_until_the_buyer_agrees(
+    browser: Browser, market: Market
+) -> None:
+    volt = market.firms["volt"]
+    async with httpx.AsyncClient(base_url=market.server.http_url, timeout=10) as http:
+        r = await http.post(
+            "/api/market/solutions",
+            json={
+                "name": "Shared by a colleague",
+                "lines": [{"store_id": volt.store_id, "product_id": "tube-120", "qty": 40}],
+            },
+        )
+        assert r.status_code == 201, r.text
+        made = r.json()
+    page = await buyer(browser)
+    await page.goto(market.url)
+    await search_for(page, "ball valve")
+    await (
+        page.locator("#results .card").first.get_by_role("button", name=re.compile("^Add")).click()
+    )
+    await expect(page.locator("#builder-summary")).to_have_text("1 line · 1 firm")
+    await page.goto(f"{market.url}#solution={made['id']}.{made['secret']}")
+    await expect(page.locator("#solution-title")).to_have_text("Shared by a colleague")
+    await page.get_by_role("button", name="Edit in the builder").click()
+    dialog = page.locator("dialog.market-confirm")
+    await expect(dialog).to_contain_text("unsaved changes to another solution")
+    await dialog.get_by_role("button", name="Cancel").click()
+    await expect(page.locator("#solution-title")).to_be_visible()  # still here, nothing lost
+    await page.get_by_role("button", name="Edit in the builder").click()
+    await dialog.get_by_role("button", name="Put it in the builder").click()
+    await expect(page.locator("#search-screen")).to_be_visible()
+    await expect(page.locator("#solution-name")).to_have_value("Shared by a colleague")
+    await expect(page.locator("#builder .line .name")).to_have_text("LED tube T8 120 cm")
+    await expect(page.locator("#builder .line input[type=number]")).to_have_value("40")

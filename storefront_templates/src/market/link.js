@@ -13,6 +13,10 @@ const EMAIL_KEY = "cartstart.market.email";
 
 /** @param {Solution} solution */
 export function linkBox(solution) {
+  if (!solution.secret) {
+    // Opened from the account, without the link: there is no secret here to show.
+    return el("p", { class: "hint saved-link" }, t("This solution is kept in your account: it opens here while you are signed in. Its private link was shown when it was saved."));
+  }
   const link = solution.link();
   const field = el("input", { id: "solution-link", type: "text", readonly: true, value: link, "aria-describedby": "solution-link-help" });
   field.addEventListener("focus", () => field.select());

@@ -3,17 +3,17 @@
 // their answers; an answered quote can be accepted, which makes it an order.
 
 import * as api from "./api.js";
-import { openDialog } from "./dialogs.js";
+import { confirmDialog, openDialog } from "./dialogs.js";
 import { button, byId, el, keepingFocus, notify } from "./dom.js";
 import { problem } from "./errors.js";
 import { linkBox } from "./link.js";
-import { priceParts, moneyText } from "./results.js";
+import { moneyText, priceParts } from "./results.js";
+import { Solution } from "./state.js";
 import { locale, safeGet, safeSet, t, tn } from "./words.js";
 
 /** @typedef {import("./api.js").SolutionView} SolutionView */
 /** @typedef {import("./api.js").RequestView} RequestView */
 /** @typedef {import("./api.js").LineView} LineView */
-/** @typedef {import("./state.js").Solution} Solution */
 
 const CONTACT_KEY = "cartstart.market.contact";
 const REFRESH_MS = 20000; // while a firm has not answered, its answer shows up without a reload
@@ -50,6 +50,8 @@ export class SolutionPage {
   constructor(solution, edit) {
     this.solution = solution;
     this.edit = edit;
+    /** The solution shown here (its link), which may differ from the one in the builder. */
+    this.viewed = new Solution();
     this.box = byId("solution-screen", HTMLElement);
     /** @type {SolutionView | null} */
     this.view = null;
@@ -70,10 +72,11 @@ export class SolutionPage {
     try {
       const view = await api.getSolution(id, secret);
       this.view = view;
-      if (this.solution.id !== id || !this.solution.dirty) {
-        this.solution.secret = secret ?? (this.solution.id === id ? this.solution.secret : null);
-        this.solution.adopt(view);
-      }
+      this.viewed.id = id;
+      this.viewed.secret = secret;
+      // The builder takes it, unless it holds unsaved work of its own ("Edit" asks then).
+      const builder = this.solution;
+      if (builder.id === id ? !builder.dirty : !builder.dirty || !builder.lines.length) this.take(view);
       this.error = "";
       this.draw();
       if (view.requests.some((request) => request.status === "sent")) {
@@ -98,17 +101,45 @@ export class SolutionPage {
     keepingFocus(this.box, () => this.box.replaceChildren(...this.parts(view)));
   }
 
+  /**
+   * Makes the shown solution the builder's.
+   * @param {SolutionView} view
+   */
+  take(view) {
+    this.solution.secret = this.viewed.secret ?? (this.solution.id === view.id ? this.solution.secret : null);
+    this.solution.adopt(view);
+  }
+
+  /** @param {SolutionView} view */
+  editHere(view) {
+    const builder = this.solution;
+    if (builder.id === view.id && !builder.dirty) return this.edit();
+    if (!builder.dirty || !builder.lines.length) {
+      this.take(view);
+      return this.edit();
+    }
+    confirmDialog({
+      title: t("Put this solution in the builder?"),
+      help: t("The builder holds unsaved changes to another solution. They are lost if this one takes its place."),
+      submit: t("Put it in the builder"),
+      onConfirm: () => {
+        this.take(view);
+        this.edit();
+      },
+    });
+  }
+
   /** @param {SolutionView} view */
   parts(view) {
     const head = el(
       "div",
       { class: "solution-head" },
       el("h2", { id: "solution-title", tabindex: "-1" }, view.name),
-      el("div", { class: "builder-actions" }, button(t("Edit in the builder"), this.edit, { attrs: { "data-focus-key": "edit" } }), button(t("Back to the search"), () => (location.hash = ""), { attrs: { "data-focus-key": "back" } })),
+      el("div", { class: "builder-actions" }, button(t("Edit in the builder"), () => this.editHere(view), { attrs: { "data-focus-key": "edit" } }), button(t("Back to the search"), () => (location.hash = ""), { attrs: { "data-focus-key": "back" } })),
     );
     const count = el("p", { class: "hint" }, tn("{n} line", "{n} lines", view.lines.length) + " · " + tn("{n} firm", "{n} firms", view.firms.length));
     if (!view.lines.length) {
-      return [head, el("p", { class: "empty" }, t("This solution has no lines yet. Edit it in the builder and add products from the search.")), linkBox(this.solution)];
+      return [head, el("p", { class: "empty" }, t("This solution has no lines yet. Edit it in the builder and add products from the search.")), linkBox(this.viewed)];
     }
     const send = el(
       "div",
@@ -120,7 +151,7 @@ export class SolutionPage {
     if (view.requests.length) explain.append(" ", t("It was sent before: sending it again sends each firm a new request."));
     const firms = el("div", { class: "firms" }, ...view.firms.map((firm) => this.firm(view, firm)));
     const error = el("p", { class: "error", role: "alert" }, this.error);
-    return [head, count, send, explain, error, firms, linkBox(this.solution)];
+    return [head, count, send, explain, error, firms, linkBox(this.viewed)];
   }
 
   /**
@@ -183,9 +214,9 @@ export class SolutionPage {
     const view = this.view;
     if (!view) return;
     try {
-      await api.acceptQuote(view.id, this.solution.secret, request.id);
+      await api.acceptQuote(view.id, this.viewed.secret, request.id);
       notify(t("Accepted: {firm} now has your order.", { firm: request.store_name }));
-      await this.open(view.id, this.solution.secret);
+      await this.open(view.id, this.viewed.secret);
     } catch (error) {
       this.error = problem(error);
       this.draw();
@@ -217,13 +248,13 @@ export class SolutionPage {
       onSubmit: async (values) => {
         const contact = { name: values.name.trim(), email: values.email.trim(), company: values.company.trim(), phone: values.phone.trim(), note: values.note.trim() };
         try {
-          await api.sendSolution(view.id, this.solution.secret, kind, contact, key);
+          await api.sendSolution(view.id, this.viewed.secret, kind, contact, key);
         } catch (error) {
           throw new Error(problem(error, { invalid_message: t("Check your name and email address: both are needed so the firms can answer.") }));
         }
         safeSet(CONTACT_KEY, JSON.stringify({ name: contact.name, email: contact.email, company: contact.company, phone: contact.phone }));
         notify(kind === "order" ? tn("Sent: {n} firm has your order.", "Sent: {n} firms have your orders.", view.firms.length) : tn("Sent to {n} firm. Their answers appear here.", "Sent to {n} firms. Their answers appear here.", view.firms.length));
-        await this.open(view.id, this.solution.secret);
+        await this.open(view.id, this.viewed.secret);
       },
     });
   }
