@@ -110,6 +110,10 @@ async def test_search_facets_tree_and_currency_in_english(browser: Browser, mark
     await page.get_by_role("button", name="Next").click()
     await expect(cards).to_have_count(2)
     await expect(page.locator("#pages")).to_contain_text("Page 2 of 2")
+    # The address keeps the words: a reload searches again.
+    await page.reload()
+    await expect(page.locator("#q")).to_have_value("cable")
+    await expect(count).to_have_text("22 products found for “cable”")
     # A query of symbols only: the page's own words, not the hub's.
     await search_for(page, "%%%")
     await expect(page.locator("#results-empty")).to_have_text(

@@ -36,7 +36,8 @@ function choice(name, count, pressed, key, onClick, state = "aria-pressed") {
     "button",
     { type: "button", [state]: String(pressed), "data-focus-key": key },
     el("span", { class: "name" }, name),
-    el("span", { class: "count", "aria-label": tn("{n} product", "{n} products", count) }, String(count)),
+    el("span", { class: "count", "aria-hidden": "true" }, String(count)),
+    el("span", { class: "visually-hidden" }, ", " + tn("{n} product", "{n} products", count)),
   );
   b.addEventListener("click", onClick);
   return b;

@@ -75,6 +75,11 @@ export class Search {
   query(q) {
     this.q = q.trim();
     this.page = 1;
+    // The address keeps the words, so a reload or a bookmark searches again.
+    const url = new URL(location.href);
+    if (this.q) url.searchParams.set("q", this.q);
+    else url.searchParams.delete("q");
+    history.replaceState(history.state, "", url);
     void this.run();
   }
 
