@@ -272,6 +272,17 @@ async def test_build_save_reopen_and_send_as_quote_request(
     await page.locator("#copy-link").click()
     assert await page.evaluate("navigator.clipboard.readText()") == url
     await expect(page.locator("#save-solution")).to_be_disabled()  # nothing new to save
+    # Emailed to oneself, from a styled dialog that checks the address first.
+    await page.locator("#email-link").click()
+    mail = page.locator("dialog.market-email")
+    await expect(mail.get_by_label("Your email address")).to_be_focused()
+    await mail.get_by_label("Your email address").fill("not an address")
+    await mail.get_by_role("button", name="Send the email").click()
+    await expect(mail).to_be_visible()  # the browser refused it: nothing was sent
+    await mail.get_by_label("Your email address").fill("mira@buyer.example")
+    await mail.get_by_role("button", name="Send the email").click()
+    await expect(mail).to_be_hidden()
+    await expect(page.locator("#notice")).to_have_text("Sent to mira@buyer.example.")
 
     # Another browser opens the private link: the lines by firm, with subtotals.
     other = await buyer(browser)
@@ -435,3 +446,23 @@ async def test_opening_a_link_keeps_unsaved_work_until_the_buyer_agrees(
     await expect(page.locator("#solution-name")).to_have_value("Shared by a colleague")
     await expect(page.locator("#builder .line .name")).to_have_text("LED tube T8 120 cm")
     await expect(page.locator("#builder .line input[type=number]")).to_have_value("40")
+
+
+async def test_the_keyboard_alone_searches_and_builds(browser: Browser, market: Market) -> None:
+    page = await buyer(browser)
+    await page.goto(market.url)
+    await page.keyboard.press("Tab")  # the skip link comes first
+    await expect(page.locator("#skip")).to_be_focused()
+    await page.locator("#q").focus()
+    await page.keyboard.type("ball valve")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#count")).to_have_text("1 product found for “ball valve”")
+    add = page.get_by_role("button", name=re.compile("^Add Ball valve"))
+    await add.focus()
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#builder-summary")).to_have_text("1 line · 1 firm")
+    # The card was drawn again (its button now says so); the keyboard's place stayed on it.
+    focused = page.locator(":focus")
+    await expect(focused).to_have_text("Add one more")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#builder .line input[type=number]")).to_have_value("2")
