@@ -2,6 +2,7 @@
 // through the polite #count), the chips of active filters, the pages, and the empty states.
 // One search at a time: a newer one aborts the one still on its way.
 
+import { CartStartError } from "../shared/http.js";
 import * as api from "./api.js";
 import { button, byId, el, keepingFocus } from "./dom.js";
 import { isAbort, problem } from "./errors.js";
@@ -86,11 +87,14 @@ export class Search {
   async run() {
     this.pending?.abort();
     this.drawChips();
-    if (!this.q) {
+    const typeFirst = () => {
       this.answer = null;
       this.answered(null);
       this.show([], this.hasFilters() ? t("Now type what you are looking for: the search keeps to the filters you chose.") : t("Type what you need above: a product's name, its code or part of it, several words if you like. Or browse the categories."));
       this.count.textContent = "";
+    };
+    if (!this.q && !this.hasFilters()) {
+      typeFirst();
       return;
     }
     const pending = new AbortController();
@@ -107,6 +111,11 @@ export class Search {
       this.answered(answer);
     } catch (error) {
       if (isAbort(error)) return;
+      // Browsing a category without words: a hub that wants words answers bad_query.
+      if (!this.q && error instanceof CartStartError && error.code === "bad_query") {
+        typeFirst();
+        return;
+      }
       this.count.textContent = "";
       this.show([], problem(error));
     } finally {
@@ -125,11 +134,16 @@ export class Search {
   draw() {
     const answer = this.answer;
     if (!answer) return;
-    this.count.textContent = answer.total
-      ? tn("{n} product found for “{q}”", "{n} products found for “{q}”", answer.total, { q: answer.query })
-      : t("Nothing found for “{q}”", { q: answer.query });
+    const browsing = !answer.query;
+    this.count.textContent = browsing
+      ? tn("{n} product", "{n} products", answer.total)
+      : answer.total
+        ? tn("{n} product found for “{q}”", "{n} products found for “{q}”", answer.total, { q: answer.query })
+        : t("Nothing found for “{q}”", { q: answer.query });
     const cards = answer.results.map((result) => card(result, this.actions));
-    const hint = this.hasFilters()
+    const hint = browsing
+      ? t("Nothing listed here yet. Choose another category, or search by name or code.")
+      : this.hasFilters()
       ? t("Nothing matches “{q}” with these filters. Remove a filter, or search with fewer words.", { q: answer.query })
       : t("Nothing matches “{q}”. Check the spelling, use fewer words or only part of a code.", { q: answer.query });
     keepingFocus(this.results, () => this.show(cards, answer.total ? "" : hint));
