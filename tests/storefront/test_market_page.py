@@ -56,8 +56,14 @@ async def test_search_facets_tree_and_currency_in_english(browser: Browser, mark
     # The tree, with counts, before any search.
     tree = page.locator("#tree")
     await expect(tree.get_by_role("button", name=re.compile(r"^Electrical"))).to_contain_text("27")
-    await search_for(page, "panel")
+    # Browsing a branch of the tree without words lists what is in it.
     count = page.locator("#count")
+    await tree.get_by_role("button", name=re.compile("^Plumbing")).click()
+    await expect(count).to_have_text("2 products")
+    await expect(page.locator("#results .card")).to_have_count(2)
+    await page.locator("#chips").get_by_role("button", name="Remove the filter Plumbing").click()
+    await expect(page.locator("#results-empty")).to_contain_text("Type what you need above")
+    await search_for(page, "panel")
     await expect(count).to_have_text("3 products found for “panel”")
     await expect(count).to_have_attribute("aria-live", "polite")
     cards = page.locator("#results .card")
@@ -338,6 +344,7 @@ async def test_build_save_reopen_and_send_as_quote_request(
     await answered.get_by_role("button", name="Accept this quote").click()
     await expect(answered).to_contain_text("Accepted")
     await expect(answered).to_contain_text("Order number:")
+    await expect(answered).to_contain_text("placed, waiting for the firm to confirm")
 
     # The first browser, which built it, reopens it from the same link and sees the same.
     await page.goto(url)

@@ -36,6 +36,26 @@ export function statusText(status) {
   }
 }
 
+/** Where the firm is with an order (shared_protocol/orders.py OrderStatus). @param {string} status */
+function orderStatusText(status) {
+  switch (status) {
+    case "placed":
+      return t("placed, waiting for the firm to confirm");
+    case "confirmed":
+      return t("confirmed by the firm");
+    case "dispatched":
+      return t("dispatched");
+    case "delivered":
+      return t("delivered");
+    case "rejected":
+      return t("rejected by the firm");
+    case "cancelled":
+      return t("cancelled");
+    default:
+      return status;
+  }
+}
+
 /** @param {string} day "YYYY-MM-DD" */
 function dayText(day) {
   const at = new Date(`${day}T12:00:00Z`);
@@ -202,7 +222,10 @@ export class SolutionPage {
       item.append(el("p", {}, t("Quoted price: {price}, valid until {day}", { price: moneyText(answer.price), day: dayText(answer.valid_until) })));
       if (answer.note) item.append(el("p", { class: "meta" }, answer.note));
     }
-    if (request.order_id) item.append(el("p", {}, t("Order number: {order}", { order: request.order_id })));
+    if (request.order_id) {
+      const state = request.order_status ? orderStatusText(request.order_status) : "";
+      item.append(el("p", {}, t("Order number: {order}", { order: request.order_id }), state ? ` · ${state}` : ""));
+    }
     if (request.kind === "quote" && request.status === "answered") {
       item.append(button(t("Accept this quote"), () => void this.accept(request), { primary: true, small: true, attrs: { "data-focus-key": `accept:${request.id}` } }));
     }
