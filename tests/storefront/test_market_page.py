@@ -473,3 +473,34 @@ async def test_the_keyboard_alone_searches_and_builds(browser: Browser, market: 
     await expect(focused).to_have_text("Add one more")
     await page.keyboard.press("Enter")
     await expect(page.locator("#builder .line input[type=number]")).to_have_value("2")
+
+
+async def test_a_solution_the_hub_no_longer_has_is_saved_anew(
+    browser: Browser, market: Market
+) -> None:
+    page = await buyer(browser)
+    await page.goto(market.url)
+    await search_for(page, "ball valve")
+    await (
+        page.locator("#results .card").first.get_by_role("button", name=re.compile("^Add")).click()
+    )
+    await page.locator("#save-solution").click()
+    first = await page.locator("#solution-link").input_value()
+    # This browser remembers a solution under an id the hub does not know (another hub's).
+    await page.evaluate(
+        """() => {
+          const kept = JSON.parse(localStorage.getItem("cartstart.market.solution"));
+          kept.id = "sol0000000000000000";
+          localStorage.setItem("cartstart.market.solution", JSON.stringify(kept));
+        }"""
+    )
+    await page.reload()
+    await page.fill("#solution-name", "Valves again")
+    await page.locator("#save-solution").click()
+    link = page.locator("#solution-link")
+    await expect(link).not_to_have_value(first)
+    await expect(link).to_have_value(re.compile(r"#solution=sol\w+\.[\w-]+$"))
+    await expect(page.locator("#builder-error")).to_have_text("")
+    other = await buyer(browser)
+    await other.goto(await link.input_value())
+    await expect(other.locator("#solution-title")).to_have_text("Valves again")

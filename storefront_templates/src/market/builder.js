@@ -145,13 +145,21 @@ export class Builder {
     this.drawSave();
     try {
       const name = s.name.trim() || t("My solution");
-      if (!s.id) {
+      /** @type {import("./api.js").SolutionView | null} */
+      let saved = null;
+      if (s.id) {
+        // A solution the hub no longer has (its link forgotten there): saved anew below.
+        saved = await api.putSolution(s.id, s.secret, { name, lines: s.linesIn(), version: s.version }).catch((error) => {
+          if (error instanceof CartStartError && error.code === "not_found") return null;
+          throw error;
+        });
+      }
+      if (!saved) {
         const made = await api.createSolution(name, s.linesIn());
         s.secret = made.secret;
-        s.adopt(made.solution);
-      } else {
-        s.adopt(await api.putSolution(s.id, s.secret, { name, lines: s.linesIn(), version: s.version }));
+        saved = made.solution;
       }
+      s.adopt(saved);
       this.error = "";
       notify(t("Saved. Keep the private link to come back to this solution."));
     } catch (error) {
