@@ -31,6 +31,7 @@ from .transport import (
     http_live,
     http_market,
     http_market_admin,
+    http_market_pages,
     http_orders,
     http_page,
     http_ratings,
@@ -214,6 +215,7 @@ def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
             solutions=h.solutions,
             store_requests=h.store_requests,
         ),
+        http_market_pages.routes(),
     ]
 
 

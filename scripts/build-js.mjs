@@ -3,7 +3,7 @@
 // there), and an external source map beside each (no sourceMappingURL comment: the served file
 // does not grow; a developer adds the map in the browser's dev tools by hand).
 //
-//   node scripts/build-js.mjs            write storefront_templates/static/{cartstart,connect,console,talk,live}.js(.map)
+//   node scripts/build-js.mjs            write storefront_templates/static/{cartstart,connect,console,talk,live,market}.js(.map)
 //   node scripts/build-js.mjs --check    fail when a committed bundle differs from a fresh build
 //
 // `make js` runs the first, `make lint` the second.
@@ -40,6 +40,11 @@ const BUNDLES = [
     entry: "storefront_templates/src/live/main.js",
     out: "storefront_templates/static/live.js",
     banner: "/* CartStart live selling page (MIT). Built from storefront_templates/src/live/: edit those and run `make js`. */",
+  },
+  {
+    entry: "storefront_templates/src/market/main.js",
+    out: "storefront_templates/static/market.js",
+    banner: "/* CartStart marketplace (MIT). Built from storefront_templates/src/market/: edit those and run `make js`. */",
   },
 ];
 

@@ -204,6 +204,7 @@ def create_app(
         "http_url": http_url,
         "ws_url": ws_url,
         "channels": channel_urls,
+        "market_url": f"{http_url}/market/",  # the marketplace's page (docs/marketplace.md)
     }
 
     @app.get("/healthz", tags=["ops"])

@@ -22,6 +22,7 @@ export class CartStartError extends Error {
  * @property {string | null} [token] sent as `Authorization: Bearer`
  * @property {AbortSignal} [signal]
  * @property {string} [accept]
+ * @property {Record<string, string>} [headers] more headers (a solution's secret, an idempotency key)
  */
 
 /**
@@ -31,9 +32,9 @@ export class CartStartError extends Error {
  * @param {RequestOptions} [options]
  * @returns {Promise<Response>}
  */
-export async function request(base, path, { method = "GET", body, token, signal, accept = "application/json" } = {}) {
+export async function request(base, path, { method = "GET", body, token, signal, accept = "application/json", headers: more } = {}) {
   /** @type {Record<string, string>} */
-  const headers = { Accept: accept };
+  const headers = { ...more, Accept: accept };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
   /** @type {RequestInit} */
