@@ -80,7 +80,9 @@ def update(lang: str, domain: str) -> int:
     for key, where in messages(domain).items():
         template.add(key, locations=where)
     before = {m.id for m in catalog if m.id}
+    created = catalog.creation_date  # kept: a new date on every run only makes merge conflicts
     catalog.update(template, no_fuzzy_matching=True)
+    catalog.creation_date = created
     catalog.obsolete.clear()
     path = po_path(lang, domain)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -123,7 +123,7 @@ async def test_search_facets_tree_and_currency_in_english(browser: Browser, mark
     # A query of symbols only: the page's own words, not the hub's.
     await search_for(page, "%%%")
     await expect(page.locator("#results-empty")).to_have_text(
-        "Type at least one letter or digit, at most 200 characters."
+        "Type at least one letter or digit: at most 8 words and 200 characters."
     )
     assert getattr(page, "errors") == []  # noqa: B009
 
@@ -341,6 +341,18 @@ async def test_build_save_reopen_and_send_as_quote_request(
     answered = other.locator(f".request[data-request='{request['id']}']")
     await expect(answered).to_contain_text("Quoted price: €399.00, valid until Jan 15, 2027")
     await expect(answered.locator(".meta")).to_have_text("<b>Free</b> delivery")
+    # The firm changes its price while the buyer looks at the old one: the buyer's Accept is
+    # refused and the page shows the new answer; never an order at a price not shown.
+    async with httpx.AsyncClient(base_url=market.server.http_url, timeout=10) as http:
+        r = await http.post(
+            f"/api/stores/{firm.store_id}/requests/{request['id']}/answer",
+            json={"price": {"amount": 45000, "currency": "EUR"}, "valid_until": "2027-01-15"},
+            headers=auth,
+        )
+        assert r.status_code == 200, r.text
+    await answered.get_by_role("button", name="Accept this quote").click()
+    await expect(other.get_by_text("The firm changed its answer meanwhile")).to_be_visible()
+    await expect(answered).to_contain_text("Quoted price: €450.00")
     await answered.get_by_role("button", name="Accept this quote").click()
     await expect(answered).to_contain_text("Accepted")
     await expect(answered).to_contain_text("Order number:")

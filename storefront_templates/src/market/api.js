@@ -16,7 +16,7 @@ import { lang } from "./words.js";
 /** @typedef {LineIn & {line_id: string, store_name: string, name: string, code: string, image_url: string | null, page_url: string | null, price: Money | null, shown: Shown | null, available: boolean}} LineView */
 /** @typedef {{line_id: string, product_id: string, name: string, code: string, qty: number, note: string, unit_price: Money}} RequestLine */
 /** @typedef {{price: Money, valid_until: string, note: string}} Answer */
-/** @typedef {{id: string, store_id: string, store_name: string, kind: "quote" | "order", status: string, lines: RequestLine[], answer: Answer | null, order_id: string | null, order_status?: string | null, solution_id?: string, created_at: number}} RequestView */
+/** @typedef {{id: string, store_id: string, store_name: string, kind: "quote" | "order", status: string, lines: RequestLine[], answer: Answer | null, decline_note?: string | null, order_id: string | null, order_status?: string | null, solution_id?: string, version?: number, created_at: number}} RequestView */
 /** @typedef {{id: string, name: string, version: number, lines: LineView[], firms: {store_id: string, store_name: string, subtotal: Money}[], requests: RequestView[], created_at: number, updated_at: number}} SolutionView */
 /** @typedef {{name: string, email: string, company: string, phone: string, note: string}} Contact */
 
@@ -117,10 +117,12 @@ export const sendSolution = (id, secret, kind, contact, key) =>
  * @param {string} id
  * @param {string | null} secret
  * @param {string} requestId
+ * @param {number | undefined} version the request as the buyer saw it: a firm that changed its
+ *   answer since is refused (`answer_changed`), never accepted at a price not shown
  * @returns {Promise<{request: RequestView, order: {id: string}}>}
  */
-export const acceptQuote = (id, secret, requestId) =>
-  httpJson(HUB, `api/market/solutions/${encodeURIComponent(id)}/requests/${encodeURIComponent(requestId)}/accept`, { method: "POST", body: {}, token, headers: secretHeader(secret) });
+export const acceptQuote = (id, secret, requestId, version) =>
+  httpJson(HUB, `api/market/solutions/${encodeURIComponent(id)}/requests/${encodeURIComponent(requestId)}/accept`, { method: "POST", body: version === undefined ? {} : { version }, token, headers: secretHeader(secret) });
 
 /**
  * @param {string} email

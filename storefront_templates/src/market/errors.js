@@ -14,7 +14,9 @@ export function problem(error, where = {}) {
   if (where[error.code]) return where[error.code];
   switch (error.code) {
     case "bad_query":
-      return t("Type at least one letter or digit, at most 200 characters.");
+      return t("Type at least one letter or digit: at most 8 words and 200 characters.");
+    case "answer_changed":
+      return t("The firm changed its answer meanwhile. Check the new answer below before you accept.");
     case "unknown_currency":
       return t("That currency has no exchange rate any more. Choose another one.");
     case "unknown_category":

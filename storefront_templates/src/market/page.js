@@ -2,6 +2,7 @@
 // as a request for quote or as an order (a contact-details dialog), and each firm's requests with
 // their answers; an answered quote can be accepted, which makes it an order.
 
+import { CartStartError } from "../shared/http.js";
 import * as api from "./api.js";
 import { confirmDialog, openDialog } from "./dialogs.js";
 import { button, byId, el, keepingFocus, notify } from "./dom.js";
@@ -222,6 +223,9 @@ export class SolutionPage {
       item.append(el("p", {}, t("Quoted price: {price}, valid until {day}", { price: moneyText(answer.price), day: dayText(answer.valid_until) })));
       if (answer.note) item.append(el("p", { class: "meta" }, answer.note));
     }
+    if (request.status === "declined" && request.decline_note) {
+      item.append(el("p", { class: "meta" }, t("The firm's note: {note}", { note: request.decline_note })));
+    }
     if (request.order_id) {
       const state = request.order_status ? orderStatusText(request.order_status) : "";
       item.append(el("p", {}, t("Order number: {order}", { order: request.order_id }), state ? ` · ${state}` : ""));
@@ -237,10 +241,13 @@ export class SolutionPage {
     const view = this.view;
     if (!view) return;
     try {
-      await api.acceptQuote(view.id, this.viewed.secret, request.id);
+      await api.acceptQuote(view.id, this.viewed.secret, request.id, request.version);
       notify(t("Accepted: {firm} now has your order.", { firm: request.store_name }));
       await this.open(view.id, this.viewed.secret);
     } catch (error) {
+      if (error instanceof CartStartError && error.code === "answer_changed") {
+        await this.open(view.id, this.viewed.secret); // show the answer as it is now
+      }
       this.error = problem(error);
       this.draw();
     }
