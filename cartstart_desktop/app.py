@@ -50,18 +50,39 @@ def open_in_browser(url: str) -> None:
 
 
 async def run(args: argparse.Namespace) -> int:
+    from .core.lang import _, choose
     from .ui.main_window import MainWindow
     from .ui.qt import QApplication
 
     app = QApplication.instance()
     assert app is not None
     session = CartSession(args.home or home(), KeyringCredentials(), open_url=open_in_browser)
+    _.use(choose(session.settings.language))
     if args.hub:
         session.settings.hub_url = args.hub
-    window = MainWindow(session)
     closed = asyncio.get_running_loop().create_future()
-    window.closed.connect(lambda: None if closed.done() else closed.set_result(None))
-    window.show()
+
+    def show_window() -> MainWindow:
+        window = MainWindow(session)
+        window.closed.connect(lambda: None if closed.done() else closed.set_result(None))
+        window.languageChosen.connect(lambda lang: relaunch(window, lang))
+        window.show()
+        return window
+
+    def relaunch(old: MainWindow, lang: str) -> None:
+        """A language change rebuilds the window: every text is made again in the new one."""
+        _.use(lang)
+        old.replaced = True
+        old.detach()
+        geometry = old.saveGeometry()
+        old.close()
+        old.deleteLater()
+        new = show_window()
+        new.restoreGeometry(geometry)
+        if not session.account.signed_in:
+            new.ask_login()
+
+    window = show_window()
     signed_in = await session.open()
     password = os.environ.get("CARTSTART_PASSWORD")
     if not signed_in and args.email and password and args.hub:
