@@ -53,11 +53,11 @@ class Speaker:
 
         self._words = Words("desktop", self.lang)
 
-    def __call__(self, message: str, **values: Any) -> str:
+    def __call__(self, message: str, /, **values: Any) -> str:
         text = message if self._words is None else self._words(message)
         return text.format(**values) if values else text
 
-    def n(self, singular: str, plural: str, count: int, **values: Any) -> str:
+    def n(self, singular: str, plural: str, count: int, /, **values: Any) -> str:
         if self._words is None:
             text = singular if count == 1 else plural
         else:
