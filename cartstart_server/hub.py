@@ -26,6 +26,7 @@ from .services.commits import Committer
 from .services.conversations import Conversations
 from .services.expiry import Expiry, ExpiryScheduler
 from .services.identity import Identity
+from .services.market import Market
 from .services.metrics import HubMetrics
 from .services.ops import Ops
 from .services.orders import Orders
@@ -130,6 +131,10 @@ class Hub:
         )
         self.agents.on_conversations_freed = self.claims.freed
         self.ops = Ops(db, clock, self.metrics, daily=[self.visits.purge_expired])
+        # The marketplace's search index: in the data directory beside SQLite; in memory on
+        # each node that shares PostgreSQL (rebuilt from it at start anyway).
+        index_dir = None if config.database_url else config.data_dir / "market-index"
+        self.market = Market(db, index_dir)
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self, *, background: bool = True) -> None:
@@ -151,6 +156,8 @@ class Hub:
         self._tasks.append(asyncio.create_task(self.availability.run(), name="availability"))
         self._tasks.append(asyncio.create_task(self.presence.run(), name="presence"))
         self._tasks.append(asyncio.create_task(self.calls.support.run(), name="support-calls"))
+        await self.market.start()
+        self._tasks.append(asyncio.create_task(self.market.run(), name="market-index"))
 
     @property
     def background_tasks(self) -> tuple[asyncio.Task[None], ...]:
@@ -181,6 +188,7 @@ class Hub:
                     f"being cancelled; closing without it\n{stack.getvalue()}"
                 )
         await self.calls.close()
+        await self.market.close()
         await self.presence.stop()
         await self.visits.close()  # the last batch of presence history
         await self.roster.stop()

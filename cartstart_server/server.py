@@ -29,6 +29,7 @@ from .transport import (
     http_agents,
     http_cart,
     http_live,
+    http_market,
     http_orders,
     http_page,
     http_ratings,
@@ -185,6 +186,7 @@ def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
         http_agents.routes(identity=h.identity, agents=h.agents, claims=h.claims, busy=h.busy),
         http_ratings.routes(identity=h.identity, agents=h.agents, ratings=h.ratings),
         http_support.routes(identity=h.identity, agents=h.agents, support=h.support),
+        http_market.routes(market=h.market),
         http_live.routes(
             identity=h.identity,
             agents=h.agents,

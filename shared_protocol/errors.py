@@ -49,6 +49,16 @@ class ErrorCode(StrEnum):
     AT_CAPACITY = "at_capacity"
     """An agent taking a conversation already holds their cap of open chats; `details.cap` and
     `details.open` say how many. The conversation stays free for another agent."""
+    BAD_QUERY = "bad_query"
+    """A marketplace search the hub cannot run: empty, longer than 200 characters, without a
+    letter or digit, or an unknown price range."""
+    UNKNOWN_CURRENCY = "unknown_currency"
+    """A currency the hub has no exchange rate for (GET /api/market/currencies lists them)."""
+    UNKNOWN_CATEGORY = "unknown_category"
+    """A category id that is not in the marketplace's tree (at the level asked for)."""
+    CATEGORY_IN_USE = "category_in_use"
+    """A tree import would remove a subcategory that products are mapped into;
+    `details.category` names it."""
     RATE_LIMITED = "rate_limited"
     """Too many messages; slow down. Repeated floods close the connection. Over HTTP (an
     agent's sign-in): 429, with `Retry-After` and `details.retry_after` in seconds."""
@@ -78,6 +88,10 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.DISCOUNT_REFUSED: 409,
     ErrorCode.INSUFFICIENT_CREDIT: 409,
     ErrorCode.AT_CAPACITY: 409,
+    ErrorCode.BAD_QUERY: 422,
+    ErrorCode.UNKNOWN_CURRENCY: 422,
+    ErrorCode.UNKNOWN_CATEGORY: 422,
+    ErrorCode.CATEGORY_IN_USE: 409,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.TOO_LARGE: 413,
     ErrorCode.SERVER_BUSY: 503,

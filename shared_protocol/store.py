@@ -54,6 +54,13 @@ class ProductIn(BaseModel):
     )
     ttl_seconds: TtlSeconds | None = Field(None, description="Overrides the store's default TTL")
     active: bool = Field(True, description="Inactive products cannot be reserved")
+    category: str | None = Field(
+        None,
+        pattern=r"^[a-z0-9-]{1,40}$",
+        description="The marketplace subcategory the product belongs in (an id of the hub's tree, "
+        "GET /api/market/tree); None: not classified",
+    )
+    listed: bool = Field(True, description="False: never shown or found on the marketplace")
 
 
 class StoreSettings(Outbound):

@@ -28,6 +28,8 @@ class ProductView(Outbound):
     tags: list[str]
     ttl_seconds: float | None
     active: bool
+    category: str | None = None
+    listed: bool = True
     stock: StockLevel
 
 

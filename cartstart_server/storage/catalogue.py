@@ -12,6 +12,7 @@ from shared_protocol.store import ProductIn, StockLevel, TicketChange
 
 from ..domain import tickets as rules
 from ..domain.selling import search_text
+from . import market
 from .directory import require_store
 from .holds import give_back, product_row, stock_changed, tell, update_ticket
 from .sql import Effects, Plan, Stmt, one
@@ -29,6 +30,7 @@ def change_stock(
 ) -> Plan[tuple[StockLevel, list[StoreTicketView]]]:
     """Apply the store's count (absolute or relative). If carts now hold more than the shop has,
     the newest holds give way and their carts are told why."""
+    seq = yield from market.bump()  # first: the marketplace's counter orders its writers
     if on_hand is not None:
         stmt = Stmt(
             "UPDATE products SET on_hand = ?, stock_version = stock_version + 1, updated_at = ? "
@@ -82,6 +84,7 @@ def change_stock(
             taken_total += taken
         product = yield from give_back(store_id, product_id, taken_total, now)
     stock_changed(fx, product)
+    yield from market.stamp(store_id, [product_id], seq)
     return stock_level(product), revoked
 
 
@@ -96,6 +99,9 @@ _PRODUCT_COLUMNS = (
     "ttl",
     "active",
     "search_text",
+    "category",
+    "listed",
+    "market_seq",
 )
 
 
@@ -105,6 +111,8 @@ def upsert_products(
     """Create or update catalogue entries; stock is untouched. Pages hear about products that
     appear, or that are (de)activated."""
     updates = ", ".join(f"{c} = excluded.{c}" for c in _PRODUCT_COLUMNS)
+    seq = yield from market.bump()  # first: the marketplace's counter orders its writers
+    yield from market.check_categories(item.category for item in products)
     for item in products:
         before = yield from product_row(store_id, item.id)
         bump = before is None or bool(before["active"]) != item.active
@@ -112,8 +120,9 @@ def upsert_products(
             (
                 yield Stmt(
                     "INSERT INTO products (store_id, product_id, name, code, price_amount, "
-                    "currency, image_url, page_url, tags, ttl, active, search_text, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "currency, image_url, page_url, tags, ttl, active, search_text, category, "
+                    "listed, market_seq, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                     f"ON CONFLICT (store_id, product_id) DO UPDATE SET {updates}, "
                     "stock_version = products.stock_version + ?, updated_at = excluded.updated_at "
                     "RETURNING *",
@@ -130,6 +139,9 @@ def upsert_products(
                         item.ttl_seconds,
                         int(item.active),
                         search_text(item.name, item.code, item.tags),
+                        item.category,
+                        int(item.listed),
+                        seq,
                         now,
                         int(bump),
                     ),

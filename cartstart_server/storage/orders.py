@@ -26,7 +26,7 @@ from ..domain import customers, pricing
 from ..domain import orders as rules
 from ..domain.tickets import cart_ref
 from ..domain.topics import Hold, cart_stream, is_guest_cart, live_stream, store_stream
-from . import credit, outbound_queue, outbox
+from . import credit, market, outbound_queue, outbox
 from .directory import StoreRow, require_store
 from .discounts import codes_named, use_code
 from .holds import stock_changed
@@ -304,6 +304,8 @@ def update_order(
     order = StoreOrderView.model_validate_json(row["doc"])
     rules.check_transition(order.status, cmd.status, cmd.reason)
     effect = rules.stock_effect(order.status, cmd.status)
+    # Stock on hand changes: the marketplace's counter first (it orders its writers).
+    seq = (yield from market.bump()) if effect.on_hand else None
     for line in order.lines:
         if effect == rules.StockEffect():
             break
@@ -325,6 +327,8 @@ def update_order(
         )
         assert product is not None
         stock_changed(fx, product)
+        if seq is not None:
+            yield from market.stamp(store_id, [line.product_id], seq)
     updated = rules.advanced(order, cmd, now)
     if cmd.status is rules.S.CONFIRMED and not is_guest_cart(row["cart_id"]):
         # Support credit bought is added when the store confirms (it was paid), once per order.

@@ -104,6 +104,8 @@ def product_view(row: Row) -> ProductView:
         tags=json.loads(row["tags"]),
         ttl_seconds=row["ttl"],
         active=bool(row["active"]),
+        category=row["category"],
+        listed=bool(row["listed"]),
         stock=stock_level(row),
     )
 
