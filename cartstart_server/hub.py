@@ -36,6 +36,8 @@ from .services.presence import Presence
 from .services.ratings import RatingsView
 from .services.revocation import Revocations
 from .services.selling import Selling
+from .services.solutions import Solutions
+from .services.store_requests import StoreRequests
 from .services.stores import Stores
 from .services.streams import Streams
 from .services.support import Support
@@ -91,6 +93,8 @@ class Hub:
         self.carts = Carts(self.committer, db, clock, config, self.metrics, self.origins, queued)
         self.stores = Stores(self.committer, db, clock, config, self.metrics, self.origins, queued)
         self.orders = Orders(self.committer, db, clock, queued)
+        self.solutions = Solutions(self.committer, db, clock, config, queued)
+        self.store_requests = StoreRequests(self.committer, db, clock, queued)
         self.streams = Streams(db, broker)
         self.selling = Selling(self.committer, db, clock, config, queued)
         self.boards = Boards(self.committer, db, clock, config)

@@ -33,6 +33,7 @@ from .transport import (
     http_orders,
     http_page,
     http_ratings,
+    http_solutions,
     http_store,
     http_support,
 )
@@ -198,6 +199,12 @@ def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
             availability=h.availability,
             limits=limits,
         ),
+        *http_solutions.routes(
+            identity=h.identity,
+            agents=h.agents,
+            solutions=h.solutions,
+            store_requests=h.store_requests,
+        ),
     ]
 
 
@@ -218,6 +225,7 @@ class HubServer:
         self.http_url = config.public_http_url or _url("http", config.host, self.http_port)
         self.ws_url = config.public_ws_url or _url("ws", config.host, self.ws_port)
         self.hub.agents.console_url = self.http_url  # invitation links
+        self.hub.solutions.market_url = self.http_url  # solutions' private links in emails
         self._uvicorn: uvicorn.Server | None = None
         self._http_task: asyncio.Task[None] | None = None
         self._stopped = False

@@ -62,6 +62,8 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     """Too many messages; slow down. Repeated floods close the connection. Over HTTP (an
     agent's sign-in): 429, with `Retry-After` and `details.retry_after` in seconds."""
+    STALE_SOLUTION = "stale_solution"
+    """A marketplace solution was changed since the version the edit started from; reload it."""
     TOO_LARGE = "too_large"
     """The frame or body exceeds the size limit."""
     SERVER_BUSY = "server_busy"
@@ -93,6 +95,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.UNKNOWN_CATEGORY: 422,
     ErrorCode.CATEGORY_IN_USE: 409,
     ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.STALE_SOLUTION: 409,
     ErrorCode.TOO_LARGE: 413,
     ErrorCode.SERVER_BUSY: 503,
     ErrorCode.INTERNAL: 500,

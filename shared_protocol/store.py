@@ -26,6 +26,7 @@ from .common import (
     Welcome,
 )
 from .orders import DiscountView, OrderStatus, StoreOrderView
+from .solutions import RequestReceived, RequestUpdated
 
 MAX_PRODUCTS_PER_UPSERT = 1000
 MAX_ORIGINS = 20
@@ -36,6 +37,7 @@ PaymentUrlTemplate = Annotated[
     ),
 ]
 TtlSeconds = Annotated[float, Field(ge=1, le=7 * 24 * 3600)]
+ContactEmail = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 
 
 class ProductIn(BaseModel):
@@ -73,6 +75,11 @@ class StoreSettings(Outbound):
         None, description="Where shoppers pay; {order_id} is filled in. None: pay on collection"
     )
     webhook_url: str | None = Field(None, description="Orders are POSTed here, signed")
+    contact_email: str | None = Field(
+        None,
+        description="The firm's official address: the marketplace's requests and orders are "
+        "emailed here (shown nowhere public)",
+    )
 
 
 class StockLevel(Outbound):
@@ -132,6 +139,9 @@ class UpdateSettings(Inbound):
         None,
         description="POST each order here, signed with a secret returned once in the result "
         '(a new one each time this is set); "" turns webhooks off',
+    )
+    contact_email: ContactEmail | Literal[""] | None = Field(
+        None, description='Where marketplace requests are emailed; "" clears it'
     )
 
 
@@ -244,8 +254,17 @@ class OrderEvent(Outbound):
     order: StoreOrderView
 
 
-StoreEvent = Annotated[TicketEvent | OrderEvent, Field(discriminator="type")]
+StoreEvent = Annotated[
+    TicketEvent | OrderEvent | RequestReceived | RequestUpdated, Field(discriminator="type")
+]
 StoreServerMessage = Annotated[
-    Welcome | StoreSnapshot | StoreResult | ErrorMessage | TicketEvent | OrderEvent,
+    Welcome
+    | StoreSnapshot
+    | StoreResult
+    | ErrorMessage
+    | TicketEvent
+    | OrderEvent
+    | RequestReceived
+    | RequestUpdated,
     Field(discriminator="type"),
 ]

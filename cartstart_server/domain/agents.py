@@ -25,9 +25,12 @@ class Permission(StrEnum):
     CUSTOMERS = "customers"
     LIVE_SETTINGS = "live_settings"
     MANAGE_AGENTS = "manage_agents"
+    REQUESTS = "requests"  # the marketplace's requests: read and answer (docs/marketplace.md)
 
 
-_AGENT = frozenset({Permission.READ_CATALOGUE, Permission.LIVE, Permission.ORDERS_READ})
+_AGENT = frozenset(
+    {Permission.READ_CATALOGUE, Permission.LIVE, Permission.ORDERS_READ, Permission.REQUESTS}
+)
 ALLOWED: dict[Role, frozenset[Permission]] = {
     "key": frozenset(Permission),
     "owner": frozenset(Permission),

@@ -134,3 +134,19 @@ def refuse_discount(code: str, reason: str, message: str) -> ProtocolError:
         discount_code=code,
         reason=reason,
     )
+
+
+def at_quote(priced: Priced, quote: Money | None) -> Priced:
+    """An order at the price a store quoted for these lines (a marketplace quote accepted): the
+    lines keep their list prices, the total is the quote; below the list it shows as a
+    discount."""
+    if quote is None:
+        return priced
+    if quote.currency != priced.total.currency:
+        raise ProtocolError(
+            ErrorCode.INVALID_STATE,
+            f"the quote is in {quote.currency}, the prices in {priced.total.currency}",
+        )
+    off = priced.subtotal.amount - quote.amount
+    discount = Money(amount=off, currency=quote.currency) if off > 0 else None
+    return Priced(lines=priced.lines, subtotal=priced.subtotal, discount=discount, total=quote)

@@ -58,8 +58,14 @@ def guest_cart(session_id: str) -> str:
     return f"live-{session_id}"
 
 
+def solution_cart(request_id: str) -> str:
+    """The cart a marketplace order is checked out from: one per firm's request, holding that
+    request's tickets only for the transaction that buys them (no cart stream, no devices)."""
+    return f"solution-{request_id}"
+
+
 def is_guest_cart(cart_id: str) -> bool:
-    return cart_id.startswith("live-")
+    return cart_id.startswith(("live-", "solution-"))
 
 
 def product_topic(store_id: str, product_id: str) -> str:

@@ -154,6 +154,7 @@ class Stores:
                 payment_url_template=cmd.payment_url_template,
                 webhook_url=cmd.webhook_url,
                 webhook_secret=(secret or "") if cmd.webhook_url is not None else None,
+                contact_email=None if cmd.contact_email is None else cmd.contact_email.lower(),
             ),
         )
         return StoreResult(id=cmd.id, settings=settings_of(store), webhook_secret=secret)

@@ -20,6 +20,7 @@ class StoreRow:
     payment_url_template: str | None = None
     webhook_url: str | None = None
     webhook_secret: str | None = None
+    contact_email: str | None = None  # where marketplace requests are emailed
 
     @property
     def origins(self) -> tuple[str, ...]:
@@ -37,6 +38,7 @@ class StoreRow:
             payment_url_template=row.get("payment_url_template"),
             webhook_url=row.get("webhook_url"),
             webhook_secret=row.get("webhook_secret"),
+            contact_email=row.get("contact_email"),
         )
 
 
@@ -114,6 +116,7 @@ class SettingsChange:
     payment_url_template: str | None = None
     webhook_url: str | None = None
     webhook_secret: str | None = None  # set together with a new webhook_url
+    contact_email: str | None = None
 
 
 def update_settings(store_id: str, change: SettingsChange) -> Plan[StoreRow]:
@@ -128,6 +131,8 @@ def update_settings(store_id: str, change: SettingsChange) -> Plan[StoreRow]:
                 "webhook_url = CASE WHEN CAST(? AS TEXT) IS NULL THEN webhook_url "
                 "ELSE NULLIF(?, '') END, "
                 "webhook_secret = CASE WHEN CAST(? AS TEXT) IS NULL THEN webhook_secret "
+                "ELSE NULLIF(?, '') END, "
+                "contact_email = CASE WHEN CAST(? AS TEXT) IS NULL THEN contact_email "
                 "ELSE NULLIF(?, '') END "
                 "WHERE id = ? RETURNING *",
                 (
@@ -140,6 +145,8 @@ def update_settings(store_id: str, change: SettingsChange) -> Plan[StoreRow]:
                     change.webhook_url,
                     change.webhook_secret,
                     change.webhook_secret,
+                    change.contact_email,
+                    change.contact_email,
                     store_id,
                 ),
             )

@@ -47,4 +47,50 @@ MARKET: list[list[str]] = [
     ],
 ]
 
-SOLUTIONS: list[list[str]] = []
+SOLUTIONS: list[list[str]] = [
+    [
+        # A solution: a named list of lines from several firms (storage/solutions.py), kept by a
+        # private link (only the secret's hash is stored) and, for a signed-in buyer, by account.
+        # Lines are one JSON document: always read and written whole, with `version`.
+        """CREATE TABLE solutions (
+            id TEXT PRIMARY KEY,
+            secret_hash TEXT NOT NULL,
+            account_id TEXT,
+            name TEXT NOT NULL,
+            lines TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL)""",
+        "CREATE INDEX solutions_account ON solutions(account_id, updated_at)",
+        # One request per firm of a sent solution (storage/solution_requests.py): its own lines
+        # as they were sent (names and prices), the buyer's contact, the firm's answer, the order.
+        """CREATE TABLE solution_requests (
+            id TEXT PRIMARY KEY,
+            solution_id TEXT NOT NULL,
+            solution_name TEXT NOT NULL,
+            store_id TEXT NOT NULL,
+            account_id TEXT,
+            kind TEXT NOT NULL CHECK (kind IN ('quote', 'order')),
+            status TEXT NOT NULL,
+            lines TEXT NOT NULL,
+            contact TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            answer TEXT,
+            order_id TEXT,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1)""",
+        "CREATE INDEX solution_requests_store ON solution_requests(store_id, created_at)",
+        "CREATE INDEX solution_requests_solution ON solution_requests(solution_id, created_at)",
+        "CREATE INDEX solution_requests_account ON solution_requests(account_id, created_at)",
+        # A registered buyer's wishlist: products of any store, in the order they were added.
+        """CREATE TABLE wishlists (
+            account_id TEXT NOT NULL,
+            store_id TEXT NOT NULL,
+            product_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (account_id, store_id, product_id))""",
+        # The firm's official address for the marketplace's requests (StoreSettings).
+        "ALTER TABLE stores ADD COLUMN contact_email TEXT",
+    ],
+]

@@ -56,8 +56,10 @@ def checkout(
     new_id: NewId,
     buyer: Buyer | None = None,
     session_id: str | None = None,
+    quotes: dict[str, Money] | None = None,
 ) -> Plan[tuple[list[OrderView], list[TicketView]]]:
-    """Buy the cart's held tickets (of `store_ids`, or all; of one live session, or all)."""
+    """Buy the cart's held tickets (of `store_ids`, or all; of one live session, or all); a
+    store in `quotes` is paid the price it quoted (a marketplace quote accepted)."""
     if buyer is None:
         account = one((yield Stmt("SELECT * FROM accounts WHERE id = ?", (cart_id,))))
         assert account is not None, "a signed-in cart has an account"
@@ -102,6 +104,7 @@ def checkout(
             tickets=tickets,
             products=products,
             code=discounts.get(store_id),
+            quote=(quotes or {}).get(store_id),
             checkout_id=checkout_id,
             order_id=new_id("o"),
             now=now,
@@ -121,6 +124,7 @@ def _place(
     checkout_id: str,
     order_id: str,
     now: float,
+    quote: Money | None = None,
 ) -> Plan[OrderView]:
     items = []
     for t in tickets:
@@ -132,7 +136,7 @@ def _place(
         store_id=store.id,
         store_name=store.name,
         payment_url_template=store.payment_url_template,
-        priced=pricing.price(store.name, items, code),
+        priced=pricing.at_quote(pricing.price(store.name, items, code), quote),
         discount_code=code.code if code is not None else None,
         customer=Customer(
             cart_ref=cart_ref(store.id, buyer.cart_id),

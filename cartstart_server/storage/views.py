@@ -86,6 +86,7 @@ def settings_of(store: StoreRow) -> StoreSettings:
         origins=list(store.origins),
         payment_url_template=store.payment_url_template,
         webhook_url=store.webhook_url,
+        contact_email=store.contact_email,
     )
 
 

@@ -18,6 +18,7 @@ from shared_protocol.common import StoreTicketView, Url, WebOrigin
 from shared_protocol.store import (
     MAX_ORIGINS,
     AdjustStock,
+    ContactEmail,
     PaymentUrlTemplate,
     ProductIn,
     SetStock,
@@ -85,6 +86,9 @@ class SettingsIn(BaseModel):
     )
     payment_url_template: PaymentUrlTemplate | None = None
     webhook_url: Url | Literal[""] | None = None
+    contact_email: ContactEmail | Literal[""] | None = Field(
+        None, description='Where marketplace requests and orders are emailed; "" clears it'
+    )
 
 
 class SettingsOut(StoreSettings):

@@ -1,0 +1,386 @@
+"""A solution sent to its firms, as ONE transaction: one request per firm with only its lines,
+each firm's emails (its contact address and the agents handling those products), its console's
+`request_received` event, the buyer's confirmation; for orders, the lines held and bought through
+the hub's checkout (orders.checkout), one order per firm. Any refusal (a product gone, not enough
+stock) raises before the commit: nothing is stored half.
+
+A firm answers a quote (`answer`), or declines it; the buyer accepts an answer, which buys the
+firm's lines at the quoted price in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from shared_protocol import ErrorCode, ProtocolError
+from shared_protocol.common import Money
+from shared_protocol.orders import OrderView
+from shared_protocol.solutions import RequestReceived, RequestUpdated
+
+from ..domain import solution_mail as mail
+from ..domain import solutions as rules
+from ..domain.solutions import Contact, Line
+from ..domain.topics import solution_cart, store_stream
+from . import ledger, orders, outbound_queue, outbox
+from .directory import StoreRow, require_store
+from .solution_views import store_request_view
+from .solutions import products
+from .sql import Effects, Plan, Row, Stmt, one
+
+NewId = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Sending:
+    solution: Row
+    kind: str
+    contact: Contact
+    lang: str
+    account_id: str | None
+    link: str | None  # the private link, in the buyer's confirmation (when the secret was sent)
+    warn_before: float
+
+
+def send(fx: Effects, s: Sending, now: float, new_id: NewId) -> Plan[list[str]]:
+    """Every firm's request (ids, in the solution's order of firms)."""
+    lines = [Line.of(d) for d in json.loads(s.solution["lines"])]
+    if not lines:
+        raise rules.empty()
+    found = yield from products((line.store_id, line.product_id) for line in lines)
+    number = {line.line_id: n for n, line in enumerate(lines, start=1)}
+    for line in lines:
+        p = found.get((line.store_id, line.product_id))
+        if p is None or not p["active"] or not p.get("listed", 1):
+            raise rules.unknown_product(number[line.line_id], line)
+    ids: list[str] = []
+    firms: list[mail.MailFirm] = []
+    for store_id, own in rules.by_firm(lines).items():
+        store = yield from require_store(store_id)
+        request_id = new_id("rq")
+        docs = [_sent_line(line, found[store_id, line.product_id]) for line in own]
+        order_id = None
+        if s.kind == "order":
+            order = yield from _buy(fx, store, request_id, own, number, found, s, None, now, new_id)
+            order_id = order.order_id
+        row = one(
+            (
+                yield Stmt(
+                    "INSERT INTO solution_requests (id, solution_id, solution_name, store_id, "
+                    "account_id, kind, status, lines, contact, lang, order_id, created_at, "
+                    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+                    (
+                        request_id,
+                        s.solution["id"],
+                        s.solution["name"],
+                        store_id,
+                        s.account_id,
+                        s.kind,
+                        "ordered" if order_id else "sent",
+                        json.dumps(docs, ensure_ascii=False),
+                        json.dumps(s.contact.doc(), ensure_ascii=False),
+                        s.lang,
+                        order_id,
+                        now,
+                        now,
+                    ),
+                )
+            )
+        )
+        assert row is not None
+        yield from _tell_store(fx, row, store, True, now)
+        mail_lines = [_mail_line(d) for d in docs]
+        reference = order_id or request_id
+        subject, body = mail.firm_email(
+            s.lang,
+            kind=s.kind,
+            store_name=store.name,
+            solution_name=s.solution["name"],
+            contact=s.contact,
+            lines=mail_lines,
+            reference=reference,
+        )
+        for to in (yield from recipients(store, [line.product_id for line in own])):
+            yield from outbound_queue.queued_mail(to, subject, body, now)
+        firms.append(mail.MailFirm(store.name, mail_lines, reference))
+        ids.append(request_id)
+    subject, body = mail.confirmation_email(
+        s.lang, kind=s.kind, solution_name=s.solution["name"], firms=firms, link=s.link
+    )
+    yield from outbound_queue.queued_mail(s.contact.email, subject, body, now)
+    return ids
+
+
+def recipients(store: StoreRow, product_ids: Sequence[str]) -> Plan[list[str]]:
+    """The firm's official address and its agents handling any of these products, once each."""
+    ids = sorted(set(product_ids))
+    marks = ", ".join("?" for _ in ids)
+    rows = yield Stmt(
+        "SELECT DISTINCT a.email FROM agent_products ap JOIN agents a ON a.id = ap.agent_id "
+        f"WHERE ap.store_id = ? AND a.removed_at IS NULL AND ap.product_id IN ({marks}) "
+        "ORDER BY a.email",
+        (store.id, *ids),
+    )
+    out = [store.contact_email] if store.contact_email else []
+    return out + [r["email"] for r in rows if r["email"] not in out]
+
+
+def _sent_line(line: Line, product: Row) -> dict[str, object]:
+    return {
+        **line.doc(),
+        "name": product["name"],
+        "code": product["code"],
+        "unit_amount": product["price_amount"],
+        "currency": product["currency"],
+    }
+
+
+def _mail_line(doc: dict[str, object]) -> mail.MailLine:
+    return mail.MailLine(
+        name=str(doc["name"]),
+        code=str(doc["code"]),
+        qty=int(doc["qty"]),  # type: ignore[call-overload]
+        unit_amount=int(doc["unit_amount"]),  # type: ignore[call-overload]
+        currency=str(doc["currency"]),
+        note=str(doc["note"]),
+        options=dict(doc["options"]),  # type: ignore[call-overload]
+    )
+
+
+def _buy(
+    fx: Effects,
+    store: StoreRow,
+    request_id: str,
+    lines: Sequence[Line],
+    number: dict[str, int],
+    found: dict[tuple[str, str], Row],
+    s: Sending,
+    quote: Money | None,
+    now: float,
+    new_id: NewId,
+) -> Plan[OrderView]:
+    """Hold the firm's lines in the request's own guest-style cart and check it out at once."""
+    cart = solution_cart(request_id)
+    for line in lines:
+        try:
+            yield from ledger.reserve(
+                fx,
+                new_ticket_id=new_id("t"),
+                cart_id=cart,
+                store_id=store.id,
+                product_id=line.product_id,
+                qty=line.qty,
+                source_url=None,
+                now=now,
+                warn_before=s.warn_before,
+            )
+        except ProtocolError as exc:
+            n = number[line.line_id]
+            if exc.code is ErrorCode.INSUFFICIENT_STOCK:
+                available = int(exc.details.get("available", 0))
+                name = found[store.id, line.product_id]["name"]
+                raise rules.not_enough(n, name, line.qty, available) from None
+            raise rules.unknown_product(n, line) from None
+    placed, _ = yield from orders.checkout(
+        fx,
+        cart_id=cart,
+        checkout_id=request_id,
+        store_ids=[store.id],
+        codes=[],
+        now=now,
+        new_id=new_id,
+        buyer=orders.Buyer(cart, s.contact.email, s.contact.name),
+        quotes={store.id: quote} if quote else None,
+    )
+    return placed[0]
+
+
+def _tell_store(fx: Effects, row: Row, store: StoreRow, received: bool, now: float) -> Plan[None]:
+    view = store_request_view(row, store.name, row["solution_name"])
+    yield from outbox.append(
+        fx,
+        store_stream(store.id),
+        lambda seq: (RequestReceived if received else RequestUpdated)(seq=seq, request=view),
+        now,
+    )
+
+
+# ---- reading -----------------------------------------------------------------------------------
+
+
+def of_solution(solution_id: str) -> Plan[list[Row]]:
+    return (
+        yield Stmt(
+            "SELECT * FROM solution_requests WHERE solution_id = ? ORDER BY created_at, id",
+            (solution_id,),
+        )
+    )
+
+
+def of_store(store_id: str, limit: int = 200) -> Plan[list[Row]]:
+    return (
+        yield Stmt(
+            "SELECT * FROM solution_requests WHERE store_id = ? "
+            "ORDER BY created_at DESC, id LIMIT ?",
+            (store_id, limit),
+        )
+    )
+
+
+def of_account(account_id: str, limit: int = 200) -> Plan[list[Row]]:
+    return (
+        yield Stmt(
+            "SELECT * FROM solution_requests WHERE account_id = ? "
+            "ORDER BY created_at DESC, id LIMIT ?",
+            (account_id, limit),
+        )
+    )
+
+
+def by_ids(ids: Sequence[str]) -> Plan[list[Row]]:
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    rows = yield Stmt(f"SELECT * FROM solution_requests WHERE id IN ({marks})", tuple(ids))
+    order = {rid: n for n, rid in enumerate(ids)}
+    return sorted(rows, key=lambda r: order[r["id"]])
+
+
+def _own(store_id: str, request_id: str) -> Plan[Row]:
+    """A store reaches only its own requests: another store's looks like no request at all."""
+    row = one(
+        (
+            yield Stmt(
+                "SELECT * FROM solution_requests WHERE id = ? AND store_id = ?",
+                (request_id, store_id),
+            )
+        )
+    )
+    if row is None:
+        raise rules.no_request(request_id)
+    return row
+
+
+# ---- the firm answers, the buyer accepts -------------------------------------------------------
+
+
+def answer(
+    fx: Effects,
+    *,
+    store_id: str,
+    request_id: str,
+    price: Money,
+    valid_until: str,
+    note: str,
+    now: float,
+) -> Plan[Row]:
+    row = yield from _own(store_id, request_id)
+    rules.check_step(row["status"], "answered")
+    until = rules.check_answer(valid_until, note, _today(now))
+    currency = json.loads(row["lines"])[0]["currency"]
+    if price.currency != currency:
+        raise rules.wrong_currency(currency)
+    doc = {
+        "amount": price.amount,
+        "currency": price.currency,
+        "valid_until": until.isoformat(),
+        "note": note,
+    }
+    row = yield from _step(fx, row, "answered", "answer = ?", (json.dumps(doc),), now)
+    store = yield from require_store(store_id)
+    subject, body = mail.answer_email(
+        row["lang"],
+        store_name=store.name,
+        solution_name=row["solution_name"],
+        amount=price.amount,
+        currency=price.currency,
+        valid_until=until,
+        note=note,
+    )
+    yield from outbound_queue.queued_mail(json.loads(row["contact"])["email"], subject, body, now)
+    return row
+
+
+def decline(fx: Effects, *, store_id: str, request_id: str, note: str, now: float) -> Plan[Row]:
+    row = yield from _own(store_id, request_id)
+    rules.check_step(row["status"], "declined")
+    rules.check_note(note)
+    row = yield from _step(fx, row, "declined", "answer = answer", (), now)
+    store = yield from require_store(store_id)
+    subject, body = mail.declined_email(
+        row["lang"], store_name=store.name, solution_name=row["solution_name"], note=note
+    )
+    yield from outbound_queue.queued_mail(json.loads(row["contact"])["email"], subject, body, now)
+    return row
+
+
+def accept(
+    fx: Effects, *, solution_id: str, request_id: str, warn_before: float, now: float, new_id: NewId
+) -> Plan[tuple[Row, OrderView]]:
+    """The buyer takes a firm's answer: its lines bought at the quoted price, as one order."""
+    row = one(
+        (
+            yield Stmt(
+                "SELECT * FROM solution_requests WHERE id = ? AND solution_id = ?",
+                (request_id, solution_id),
+            )
+        )
+    )
+    if row is None:
+        raise rules.no_request(request_id)
+    if row["status"] == "accepted":  # accepted already (a retry): the same order
+        order = yield from _order(row["order_id"])
+        return row, order
+    ans = json.loads(row["answer"]) if row["answer"] else None
+    rules.check_acceptable(
+        row["kind"], row["status"], ans["valid_until"] if ans else None, _today(now)
+    )
+    assert ans is not None
+    docs = json.loads(row["lines"])
+    lines = [Line.of(d) for d in docs]
+    found = yield from products((line.store_id, line.product_id) for line in lines)
+    number = {line.line_id: n for n, line in enumerate(lines, start=1)}
+    for line in lines:
+        p = found.get((line.store_id, line.product_id))
+        if p is None or not p["active"]:
+            raise rules.unknown_product(number[line.line_id], line)
+    store = yield from require_store(row["store_id"])
+    contact = json.loads(row["contact"])
+    s = Sending({}, "order", Contact(**contact), row["lang"], None, None, warn_before)
+    quote = Money(amount=ans["amount"], currency=ans["currency"])
+    order = yield from _buy(fx, store, request_id, lines, number, found, s, quote, now, new_id)
+    row = yield from _step(fx, row, "accepted", "order_id = ?", (order.order_id,), now)
+    return row, order
+
+
+def _order(order_id: str) -> Plan[OrderView]:
+    row = one((yield Stmt("SELECT doc FROM orders WHERE id = ?", (order_id,))))
+    assert row is not None
+    return OrderView.model_validate_json(row["doc"])
+
+
+def _step(
+    fx: Effects, row: Row, status: str, assignments: str, params: tuple[object, ...], now: float
+) -> Plan[Row]:
+    """Move a request on if nobody moved it since it was read (optimistic, as tickets are)."""
+    changed = one(
+        (
+            yield Stmt(
+                f"UPDATE solution_requests SET status = ?, {assignments}, updated_at = ?, "
+                "version = version + 1 WHERE id = ? AND version = ? RETURNING *",
+                (status, *params, now, row["id"], row["version"]),
+            )
+        )
+    )
+    if changed is None:
+        raise ProtocolError(
+            ErrorCode.CONFLICT, "this request was changed at the same moment; look again"
+        )
+    store = yield from require_store(row["store_id"])
+    yield from _tell_store(fx, changed, store, False, now)
+    return changed
+
+
+def _today(now: float) -> dt.date:
+    return dt.datetime.fromtimestamp(now, dt.UTC).date()
