@@ -113,7 +113,7 @@ class MarketTab(QWidget):
         self.thumbnails = Thumbnails(session.images)
         self.view.setItemDelegateForColumn(NAME, ThumbnailDelegate(self.thumbnails, self.view))
         self.thumbnails.changed.connect(lambda: self.view.viewport().update())
-        self.empty = EmptyState("", "", _("Clear filters"))
+        self.empty = EmptyState(" ", " ", _("Clear filters"))  # its words follow the search
         assert self.empty.button is not None
         self.swap = Swap(self.view, self.empty, self.model)
         self.status = plain(QLabel())
@@ -237,7 +237,8 @@ class MarketTab(QWidget):
             )
         self.empty.title.setText(title)
         self.empty.text.setText(text)
-        self.empty.text.setFixedHeight(self.empty.text.heightForWidth(self.empty.text.width()))
+        label = self.empty.text
+        label.setFixedHeight(max(label.fontMetrics().height(), label.heightForWidth(label.width())))
         assert self.empty.button is not None
         self.empty.button.setVisible(filtered and desk.state in ("ready", "error"))
 

@@ -53,7 +53,10 @@ PAGE = {
             "image_url": None,
             "page_url": "https://volt.example/p1",
             "in_stock": True,
-            "path": [{"id": "electrical", "name": "Electrical"}, {"id": "wiring", "name": "Wiring"}],
+            "path": [
+                {"id": "electrical", "name": "Electrical"},
+                {"id": "wiring", "name": "Wiring"},
+            ],
         }
     ],
     "facets": {
