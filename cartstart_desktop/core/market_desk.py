@@ -189,7 +189,9 @@ async def hold(
     except HubError as exc:
         if exc.code == "insufficient_stock":
             left = exc.details.get("available")
-            if isinstance(left, int):
+            if left == 0:
+                text = _("Sold out.")
+            elif isinstance(left, int):
                 text = _.n(
                     "Not enough stock: {n} left.",
                     "Not enough stock: {n} left.",

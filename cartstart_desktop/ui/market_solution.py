@@ -122,6 +122,7 @@ class SolutionDialog(QDialog):
         except BadLink as exc:
             self.message.setText(str(exc))
             return
+        self.link.setCursorPosition(0)  # the hub's address, not the end of the secret
         self.message.setText(_("Looking up the solution…"))
         self._run(self._load(link))
 
