@@ -222,23 +222,6 @@ def chosen_node(nodes: tuple[Node, ...], query: Query) -> str:
     return ""
 
 
-MARKET_ERRORS = {
-    "bad_query": N_(
-        "Those words cannot be searched for: type at least one letter or digit, at most 200 "
-        "characters."
-    ),
-    "unknown_currency": N_("The hub has no exchange rate for that currency any more."),
-    "unknown_category": N_("That category is no longer in the tree. Clear the filters."),
-    "not_found": N_("That is no longer on the marketplace."),
-}
-
-
-def market_error(code: str) -> str:
-    """Words for a marketplace error code ("" when the general table should say it)."""
-    text = MARKET_ERRORS.get(code)
-    return _(text) if text else ""
-
-
 def summary(page: Page) -> str:
     """One line over the results: how many, which page, and what the prices are in."""
     found = _.n("{n} product found", "{n} products found", page.total)

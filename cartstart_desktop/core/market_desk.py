@@ -19,7 +19,7 @@ from .connection import Offline
 from .hub_link import HubLink
 from .intents import CartIntents
 from .lang import _
-from .market import Node, Page, Query, Result, market_error, read_page, read_tree
+from .market import Node, Page, Query, Result, read_page, read_tree
 from .observable import Signal
 from .settings import DEFAULT_HUB, Settings
 
@@ -41,8 +41,6 @@ class Held:
 
 def words_for(error: BaseException) -> str:
     """The sentence for a failure while browsing the marketplace."""
-    if isinstance(error, HubError) and (text := market_error(error.code)):
-        return text
     if isinstance(error, HubUnreachable | Offline):
         return _("The hub cannot be reached. Check your connection, then search again.")
     from .words import explain

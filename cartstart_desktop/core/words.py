@@ -57,6 +57,16 @@ SENTENCES: dict[ErrorCode, str] = {
         "You need at least one minute of support credit with this store: buy credit, or ask "
         "the store."
     ),
+    ErrorCode.BAD_QUERY: N_(
+        "Those words cannot be searched for: type at least one letter or digit, at most 200 "
+        "characters."
+    ),
+    ErrorCode.UNKNOWN_CURRENCY: N_("The hub has no exchange rate for that currency any more."),
+    ErrorCode.UNKNOWN_CATEGORY: N_("That category is no longer in the tree. Clear the filters."),
+    ErrorCode.CATEGORY_IN_USE: N_("That category still has products in it."),
+    ErrorCode.STALE_SOLUTION: N_(
+        "This solution was changed meanwhile. Open its link again to see it as it is now."
+    ),
 }
 """One sentence per code: what is shown when the details say nothing more precise."""
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.account import LoginOutcome
 from ..core.api import HubError, HubUnreachable
 from ..core.cart import Notice
-from ..core.connection import Status
+from ..core.connection import STATUS_WORDS, Status
 from ..core.lang import N_, NAMES, _
 from ..core.observable import Subscriptions
 from ..core.session import CartSession
@@ -46,12 +46,6 @@ if TYPE_CHECKING:
 
 LIVE_TAB = N_("Live sessions")
 
-STATUS_WORDS = {
-    Status.OFFLINE: N_("offline"),
-    Status.CONNECTING: N_("connecting"),
-    Status.WEBSOCKET: N_("online (WebSocket)"),
-    Status.POLLING: N_("online (polling)"),
-}
 STATUS_COLOURS = {Status.WEBSOCKET: "#1a7f37", Status.POLLING: "#9a6700"}  # others: red
 
 
@@ -131,7 +125,7 @@ class MainWindow(QMainWindow):
         self.connect_action.triggered.connect(self.connect_browser)
         self.polling_action.toggled.connect(session.set_force_polling)
         self.sign_out_action.triggered.connect(lambda: self.run(session.account.sign_out()))
-        self.language_action.triggered.connect(self._language_menu)
+        self.language_action.triggered.connect(lambda: self._language_menu(toolbar))
         self._on_status(session.stream.status)
 
     def run(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
@@ -219,16 +213,20 @@ class MainWindow(QMainWindow):
 
     # ---- language -----------------------------------------------------------------------------
 
-    def _language_menu(self) -> None:
+    def _language_menu(self, toolbar: QToolBar) -> None:
+        """The languages, under the toolbar's button (arrows and Enter choose one)."""
         from .qt import QMenu
 
         menu = QMenu(self)
+        menu.setAccessibleName(_("Language"))
         for lang, name in NAMES.items():
             action = menu.addAction(name)
             action.setCheckable(True)
             action.setChecked(lang == _.lang)
             action.triggered.connect(lambda _checked=False, lang=lang: self.choose_language(lang))
-        menu.popup(self.mapToGlobal(self.rect().topLeft()))
+        button = toolbar.widgetForAction(self.language_action)
+        where = button.mapToGlobal(button.rect().bottomLeft()) if button else self.pos()
+        menu.popup(where)
 
     def choose_language(self, lang: str) -> None:
         """Keep the choice and have the app rebuild the window in that language."""

@@ -22,10 +22,12 @@ from .qt import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QKeySequence,
     QLabel,
     QLineEdit,
     QModelIndex,
     QPushButton,
+    QShortcut,
     QSpinBox,
     QSplitter,
     Qt,
@@ -154,6 +156,8 @@ class MarketTab(QWidget):
         # core -> view (undone by `detach`)
         self._subscriptions = Subscriptions()
         self._subscriptions.connect(self.desk.changed, self._on_changed)
+        # Signed in (maybe to another hub): the tree and currencies are that hub's.
+        self._subscriptions.connect(session.account.logged_in, self._on_logged_in)
         # view -> core
         self.search_box.returnPressed.connect(self._search)
         self.search_button.clicked.connect(self._search)
@@ -168,6 +172,8 @@ class MarketTab(QWidget):
         self.view.activated.connect(lambda _index: self.put_selected())
         self.view.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
         self.solution_button.clicked.connect(self.open_solution)
+        find = QShortcut(QKeySequence.StandardKey.Find, self)  # Ctrl+F: to the search box
+        find.activated.connect(self.focus_search)
 
         self._show_currencies()
         self._show_tree()
@@ -181,6 +187,9 @@ class MarketTab(QWidget):
             self.solution_dialog.done(0)
 
     # ---- core -> view -----------------------------------------------------------------------
+
+    def _on_logged_in(self, _outcome: object) -> None:
+        self._run(self.desk.start())
 
     def _rows(self) -> tuple[Result, ...]:
         page = self.desk.page
@@ -284,6 +293,10 @@ class MarketTab(QWidget):
         self.put_button.setEnabled(self.selected() is not None)
 
     # ---- view -> core -----------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
 
     def selected(self) -> Result | None:
         return self.model.row(self.view.currentIndex())
