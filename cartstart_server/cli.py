@@ -142,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     retention.add_argument("--days", type=int, help="keep presence history this many days")
     _common(retention)
     retention.set_defaults(run=cmd_store_retention)
+    from .cli_market import add_commands  # imports this module: after it is loaded
+
+    add_commands(sub, _common)
     return parser
 
 

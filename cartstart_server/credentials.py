@@ -19,6 +19,7 @@ BROWSER = "csb"  # a browser connected on the hub's connect page
 STORE_KEY = "csk"
 LIVE = "csv"  # a live-selling session's link (the visitor's side)
 AGENT = "csa"  # a store agent's console sign-in (docs/agents.md)
+HUB_ADMIN = "csh"  # the hub admin's API token (docs/admin.md, marketplace)
 
 _SCRYPT_R = 8
 _SCRYPT_P = 1

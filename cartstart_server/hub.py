@@ -25,6 +25,7 @@ from .services.claims import Claims
 from .services.commits import Committer
 from .services.conversations import Conversations
 from .services.expiry import Expiry, ExpiryScheduler
+from .services.hub_admin import HubAdmin
 from .services.identity import Identity
 from .services.market import Market
 from .services.metrics import HubMetrics
@@ -138,7 +139,8 @@ class Hub:
         # The marketplace's search index: in the data directory beside SQLite; in memory on
         # each node that shares PostgreSQL (rebuilt from it at start anyway).
         index_dir = None if config.database_url else config.data_dir / "market-index"
-        self.market = Market(db, index_dir)
+        self.market = Market(db, clock, index_dir)
+        self.hub_admin = HubAdmin(db, clock)
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self, *, background: bool = True) -> None:

@@ -30,6 +30,7 @@ from .transport import (
     http_cart,
     http_live,
     http_market,
+    http_market_admin,
     http_orders,
     http_page,
     http_ratings,
@@ -188,6 +189,7 @@ def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
         http_ratings.routes(identity=h.identity, agents=h.agents, ratings=h.ratings),
         http_support.routes(identity=h.identity, agents=h.agents, support=h.support),
         http_market.routes(market=h.market),
+        http_market_admin.routes(hub_admin=h.hub_admin, market=h.market),
         http_live.routes(
             identity=h.identity,
             agents=h.agents,

@@ -10,7 +10,6 @@ threads of their own, never on the event loop."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -28,6 +27,7 @@ from shared_protocol.market import (
     TreeView,
 )
 
+from ..clock import Clock
 from ..domain import market_query as rules
 from ..domain import market_tree
 from ..domain.market_money import Rates, buckets, parse_bucket, parse_rates
@@ -44,8 +44,9 @@ _SEARCH_THREADS = 2
 
 
 class Market:
-    def __init__(self, db: Database, index_dir: Path | None) -> None:
+    def __init__(self, db: Database, clock: Clock, index_dir: Path | None) -> None:
         self._db = db
+        self._clock = clock
         self._index = MarketIndex(index_dir)
         self._searches = ThreadPoolExecutor(_SEARCH_THREADS, thread_name_prefix="market-search")
         self._writes = ThreadPoolExecutor(1, thread_name_prefix="market-index")
@@ -53,7 +54,7 @@ class Market:
         self.rates = Rates()
         self._stores: dict[str, str] = {}  # store id -> name, as last indexed
         self._seq = self._tree_version = self._rates_version = -1
-        self._wake = asyncio.Event()
+        self._catching_up = asyncio.Lock()  # the follower, or an admin's write on this node
         self._started = False
 
     # -- the index and its follower -------------------------------------------------------------
@@ -75,16 +76,18 @@ class Market:
     async def run(self) -> None:
         """The follower: apply what changed in the database, on this node, within ~0.1 s."""
         while True:
-            with contextlib.suppress(TimeoutError):
-                # Real time, not the hub's clock: this is how often to look, not a deadline.
-                await asyncio.wait_for(self._wake.wait(), FOLLOW_EVERY)
-            self._wake.clear()
+            # Real time, not the hub's clock: this is how often to look, not a deadline.
+            await asyncio.sleep(FOLLOW_EVERY)
             try:
                 await self.catch_up()
             except Exception:  # a database hiccup: look again at the next tick
                 log.exception("the marketplace index could not catch up; retrying")
 
     async def catch_up(self) -> None:
+        async with self._catching_up:
+            await self._catch_up()
+
+    async def _catch_up(self) -> None:
         state = await self._db.read(store.state())
         if (int(state["tree_version"]), int(state["rates_version"])) != (
             self._tree_version,
@@ -200,14 +203,20 @@ class Market:
         """Replace the tree (refused whole if a mapped subcategory would go); returns nodes."""
         nodes = market_tree.parse_tree(doc)
         await self._db.write(store.replace_tree(nodes))
-        self._wake.set()
+        await self._seen_here()
         return len(nodes)
 
-    async def set_rates(self, doc: Any, now: float) -> RatesSet:
+    async def set_rates(self, doc: Any) -> RatesSet:
+        """A dated set of rates (units per 1 base); the newest date is the one in force."""
         base, date, rates = parse_rates(doc)
-        await self._db.write(store.set_rates(base, date, rates, now))
-        self._wake.set()
+        await self._db.write(store.set_rates(base, date, rates, self._clock.now()))
+        await self._seen_here()
         return RatesSet(base=base, date=date, rates={c: str(r) for c, r in rates.items()})
+
+    async def _seen_here(self) -> None:
+        """The admin who changed it sees it at once on this node (the others follow)."""
+        if self._started:
+            await self.catch_up()
 
     async def rates_history(self) -> RatesHistory:
         sets = await self._db.read(store.rates_history())

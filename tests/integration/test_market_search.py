@@ -44,6 +44,7 @@ async def shop(server: HubServer, http: httpx.AsyncClient) -> dict[str, Any]:
         product("k1", "Miniature contactor", "MC-9", amount=120000, currency="RSD",
                 tags=["valve control"], category="contactors"),
         product("t1", "Crimping tool", "CT-1", tags=["tools"]),
+        product("t2", "Adapter plate for HC-M10", "AP-7"),
     ])  # fmt: skip
     assert r.status_code == 200, r.text
     for store, key, pid in ((a, key_a, "v1"), (a, key_a, "c1"), (b, key_b, "k1")):
@@ -62,7 +63,7 @@ async def test_partial_words_and_codes(http: httpx.AsyncClient, shop: dict[str, 
     assert set(ids(await search(http, "2210"))) == {"v1", "v2"}  # inside 157B2210 and BV-2210
     assert ids(await search(http, "sole")) == ["v1"]  # a prefix
     assert ids(await search(http, "noid")) == ["v1"]  # inside a word
-    assert ids(await search(http, "hc-m10")) == ["c1"]
+    assert ids(await search(http, "m10")) == ["t2", "c1"]  # a name match before a code part
     assert ids(await search(http, "CRIMP")) == ["t1"]
 
 
@@ -89,6 +90,9 @@ async def test_ranking_code_then_name_then_tags(
     assert ids(await search(http, "valve"))[-1] == "k1"
     # an exact code first, whatever the name says
     assert ids(await search(http, "mc-9"))[0] == "k1"
+    # the code HC-M10 exactly, before a product that has it in its name
+    assert ids(await search(http, "hc-m10")) == ["c1", "t2"]
+    assert ids(await search(http, "adapter hc-m10")) == ["t2"]
     assert ids(await search(http, "switchgear")) == ["c1"]
 
 
