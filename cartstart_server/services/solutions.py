@@ -203,8 +203,10 @@ class Solutions:
         now = self._clock.now()
 
         def plan(fx: Effects) -> Plan[list[str]]:
+            yield from storage.lock(solution_id)
             inner = requests.send(fx, sending, now, cred.new_id)
-            return idempotency.once(f"solution:{solution_id}", key, body_hash, inner, _IDS, now)
+            principal = f"solution:{solution_id}"
+            return (yield from idempotency.once(principal, key, body_hash, inner, _IDS, now))
 
         ids = await self._committer.commit(plan)
         self._on_queued()

@@ -318,7 +318,9 @@ def decline(fx: Effects, *, store_id: str, request_id: str, note: str, now: floa
 def accept(
     fx: Effects, *, solution_id: str, request_id: str, warn_before: float, now: float, new_id: NewId
 ) -> Plan[tuple[Row, OrderView]]:
-    """The buyer takes a firm's answer: its lines bought at the quoted price, as one order."""
+    """The buyer takes a firm's answer: its lines bought at the quoted price, as one order. The
+    row is locked first (a no-op write), so a second accept waits and finds the first's order."""
+    yield Stmt("UPDATE solution_requests SET version = version WHERE id = ?", (request_id,))
     row = one(
         (
             yield Stmt(

@@ -61,6 +61,13 @@ def update(
     return row
 
 
+def lock(solution_id: str) -> Plan[None]:
+    """Sends of one solution one after another: a no-op write takes the row's lock (PostgreSQL;
+    SQLite has one writer anyway), so a retry racing the first send with the same key waits, then
+    finds its result instead of failing on the idempotency row."""
+    yield Stmt("UPDATE solutions SET version = version WHERE id = ?", (solution_id,))
+
+
 def claim(solution_id: str, account_id: str) -> Plan[None]:
     """A signed-in buyer who holds the link keeps the solution in their account too."""
     yield Stmt(

@@ -5,10 +5,17 @@ exists in that store; orders are idempotent by key; nothing is stored half."""
 
 from __future__ import annotations
 
+import asyncio
+from email.header import decode_header, make_header
 from pathlib import Path
 from typing import Any
 
+import httpx
+import pytest
+
 from cartstart_server.clock import FakeClock
+from tests.conftest import Nodes
+from tests.helpers.hubs import seed_store
 from tests.integration.solution_helpers import (
     HOSTILE,
     Market,
@@ -343,3 +350,66 @@ async def test_bad_solutions_are_refused_with_words_and_store_nothing(
         assert r.status_code == 202, r.text
         (mail,) = await mails_to(m.inbox, "me@buyer.example")
         assert f"#solution={created['id']}.{created['secret']}" in text_of(mail)
+        subject = str(make_header(decode_header(mail["Subject"])))
+        assert subject == "Vaše rešenje: Gone"  # in the language asked for
+        assert "2 stavke:" in text_of(mail)
+
+
+async def test_two_sends_with_the_same_key_at_once_make_one_set_of_orders(
+    tmp_path: Path, clock: FakeClock, backend_settings: dict[str, Any]
+) -> None:
+    async with market(tmp_path, clock, backend_settings) as m:
+        created = await three_firm_solution(m)
+        first, second = await asyncio.gather(
+            send(m, created, "order", "send-race-00001"),
+            send(m, created, "order", "send-race-00001"),
+        )
+        assert first.status_code == second.status_code == 201, (first.text, second.text)
+        ids = [q["order_id"] for q in first.json()["requests"]]
+        assert [q["order_id"] for q in second.json()["requests"]] == ids
+        assert await count_rows(m.server, "orders") == 3
+        assert await count_rows(m.server, "solution_requests") == 3
+
+
+@pytest.mark.backends("postgres")  # several nodes need the shared backends
+async def test_a_request_sent_on_one_node_reaches_the_console_on_the_other(
+    nodes: Nodes, clock: FakeClock
+) -> None:
+    a, b = nodes
+    volt_id, volt_key = await seed_store(a.hub, "Volt Electric", {"cable": 5})
+    async with (
+        httpx.AsyncClient(base_url=a.http_url, timeout=20) as on_a,
+        httpx.AsyncClient(base_url=b.http_url, timeout=20) as on_b,
+    ):
+        body = {
+            "name": "Two nodes",
+            "lines": [{"store_id": volt_id, "product_id": "cable", "qty": 2}],
+        }
+        created = (await on_a.post("/api/market/solutions", json=body)).json()
+        # The console on node B waits for its stream; the request is sent through node A.
+        waiting = asyncio.create_task(
+            on_b.get(f"/api/stores/{volt_id}/events?after=0&wait=10", headers=bearer(volt_key))
+        )
+        await asyncio.sleep(0.2)
+        r = await on_a.post(
+            f"/api/market/solutions/{created['id']}/send",
+            json={"kind": "quote", "contact": BUYER},
+            headers={**secret_header(created), "Idempotency-Key": "send-nodes-0001"},
+        )
+        assert r.status_code == 201, r.text
+        events = (await waiting).json()["messages"]
+        assert [e["type"] for e in events] == ["request_received"]
+        assert events[0]["request"]["lines"][0]["qty"] == 2
+        # Node B answers it; node A's buyer view sees the answer.
+        request_id = r.json()["requests"][0]["id"]
+        answer = {"price": {"amount": 1800, "currency": "EUR"}, "valid_until": "2027-02-01"}
+        r = await on_b.post(
+            f"/api/stores/{volt_id}/requests/{request_id}/answer",
+            json=answer,
+            headers=bearer(volt_key),
+        )
+        assert r.status_code == 200, r.text
+        page = await on_a.get(
+            f"/api/market/solutions/{created['id']}", headers=secret_header(created)
+        )
+        assert page.json()["requests"][0]["status"] == "answered"

@@ -125,6 +125,7 @@ async def test_store_rest_api_round_trip(server: HubServer, http: httpx.AsyncCli
         "payment_url_template": None,
         "webhook_url": None,
         "webhook_secret": None,
+        "contact_email": None,
     }
     info = (await http.get(f"/api/stores/{store_id}", headers=auth)).json()
     assert info["name"] == "Shop" and info["settings"]["renewal_limit"] == 1

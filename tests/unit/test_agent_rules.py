@@ -15,6 +15,7 @@ def test_the_key_and_owners_may_do_everything_and_agents_only_read_and_sell() ->
         Permission.READ_CATALOGUE,
         Permission.LIVE,
         Permission.ORDERS_READ,
+        Permission.REQUESTS,  # the marketplace's requests for their firm (docs/marketplace.md)
     }
     for p in (Permission.MANAGE_AGENTS, Permission.LIVE_SETTINGS, Permission.ORDERS_WRITE):
         with pytest.raises(ProtocolError) as refused:

@@ -15,6 +15,7 @@ import { FEED_WORDS, money } from "./format.js";
 import { startDesk } from "./desk/main.js";
 import { startLive } from "./live/main.js";
 import { STATUS_WORDS, STEPS, orderSteps } from "./orders.js";
+import { loadRequests, onRequest } from "./requests.js";
 import { HUB, KEY_GONE, refused, store } from "./store.js";
 import { startRatings } from "./ratings.js";
 import { startSupport } from "./support.js";
@@ -69,6 +70,7 @@ async function signIn(candidate) {
   const person = who.agent ? `${who.agent.name} (${who.role}) · ` : "";
   byId("store-name", HTMLSpanElement).textContent = `· ${person}${info.name}`;
   byId("customers-section", HTMLElement).hidden = !who.permissions.includes("customers");
+  byId("requests-section", HTMLElement).hidden = !who.permissions.includes("requests");
   byId("tab-settings", HTMLButtonElement).hidden = !who.permissions.includes("live_settings");
   if (who.permissions.includes("manage_agents")) startTeam(who.agent?.agent_id ?? null);
   startRatings(who);
@@ -179,6 +181,8 @@ function onMessage(message) {
   } else if (message.type === "order") {
     if (message.change === "placed") toast(`New order ${message.order.order_id}: ${money(message.order.total)}`);
     scheduleRefresh();
+  } else if (message.type === "request_received" || message.type === "request_updated") {
+    onRequest(message.request, message.type === "request_received", toast);
   }
 }
 
@@ -187,7 +191,8 @@ let permissions = [];
 
 function refresh() {
   const customers = permissions.includes("customers") ? loadCustomers() : Promise.resolve();
-  return Promise.all([loadCarts(), loadOrders(), customers]);
+  const requests = permissions.includes("requests") ? loadRequests() : Promise.resolve();
+  return Promise.all([loadCarts(), loadOrders(), customers, requests]);
 }
 
 function scheduleRefresh() {

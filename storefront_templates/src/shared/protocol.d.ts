@@ -119,9 +119,32 @@ export interface Order {
   total: Money;
 }
 
+/** A marketplace request for this store (GET /api/stores/{id}/requests, docs/marketplace.md). */
+export interface StoreRequest {
+  id: string;
+  solution_name: string;
+  kind: "quote" | "order";
+  status: "sent" | "answered" | "accepted" | "ordered" | "declined";
+  lines: {
+    line_id: string;
+    product_id: string;
+    name: string;
+    code: string;
+    qty: number;
+    note: string;
+    options: Record<string, string>;
+    unit_price: Money & { text: string };
+  }[];
+  answer: { price: Money & { text: string }; valid_until: string; note: string } | null;
+  order_id: string | null;
+  contact: { name: string; email: string; company: string; phone: string; note: string };
+  created_at: number;
+}
+
 /** /ws/store, hub to store, after `welcome` (the messages the console reads). */
 export type StoreMessage =
   | { type: "ticket"; seq: number; change: string; ticket: StoreTicket }
   | { type: "order"; seq: number; change: string; order: Order }
+  | { type: "request_received" | "request_updated"; seq: number; request: StoreRequest }
   | { type: "snapshot" | "result"; seq?: undefined }
   | (ErrorMessage & { seq?: undefined });
