@@ -134,7 +134,6 @@ async def seed(server: HubServer, http: httpx.AsyncClient, site: str) -> str:
     await server.hub.market.import_tree(TREE)
     await server.hub.market.set_rates(
         {"base": "EUR", "date": "2026-11-30", "rates": {"RSD": "117.17", "USD": "1.05"}},
-        server.hub.clock.now(),
     )
     lines = []
     for firm, currency, items in FIRMS:

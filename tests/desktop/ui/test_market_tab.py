@@ -63,7 +63,6 @@ async def shop(server: HubServer, http: httpx.AsyncClient) -> AsyncIterator[Shop
         await server.hub.market.import_tree(TREE)
         await server.hub.market.set_rates(
             {"base": "EUR", "date": "2026-11-30", "rates": {"RSD": "117.17"}},
-            server.hub.clock.now(),
         )
         a, key_a = await new_store(server.hub, "Valvia")
         b, key_b = await new_store(server.hub, HOSTILE)
