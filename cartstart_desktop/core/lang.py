@@ -9,7 +9,9 @@ catalogue, so a cart in English opens without loading Babel.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import time
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -67,6 +69,26 @@ class Speaker:
 
 _ = Speaker()
 """The one translator: `from ..core.lang import _`."""
+
+
+def day_and_time(timestamp: float) -> str:
+    """A moment in local time, short: "30 Nov 14:05"; in Serbian "30. nov 14:05"."""
+    if _.lang == "en":
+        return time.strftime("%d %b %H:%M", time.localtime(timestamp))
+    return _babel_moment(timestamp, "d. MMM HH:mm")
+
+
+def day(timestamp: float) -> str:
+    """A day in local time: "30 Nov 2026"; in Serbian "30. nov 2026."."""
+    if _.lang == "en":
+        return time.strftime("%d %b %Y", time.localtime(timestamp))
+    return _babel_moment(timestamp, "d. MMM y.")
+
+
+def _babel_moment(timestamp: float, pattern: str) -> str:
+    from babel.dates import format_datetime
+
+    return format_datetime(dt.datetime.fromtimestamp(timestamp), pattern, locale="sr_Latn")
 
 
 def N_(message: str) -> str:

@@ -18,7 +18,7 @@ from urllib.parse import unquote
 from shared_protocol.live import SessionSummary
 
 from .cart import Notice
-from .lang import _
+from .lang import _, day_and_time
 from .observable import Signal
 
 _LINK = re.compile(r"(?<![A-Za-z0-9_.-])csv\.[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{8,200}")
@@ -52,7 +52,7 @@ def ago(timestamp: float, now: float) -> str:
         return time.strftime("%H:%M", then)
     if then[:3] == time.localtime(now - 86400)[:3]:
         return _("yesterday {time}", time=time.strftime("%H:%M", then))
-    return time.strftime("%d %b %H:%M", then)
+    return day_and_time(timestamp)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ snapshots and checkout replies can arrive in any order and still agree.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -14,7 +13,7 @@ from shared_protocol.money import format_money
 from shared_protocol.orders import DiscountView, OrderStatus, OrderView
 
 from .cart import Notice
-from .lang import N_, _
+from .lang import N_, _, day_and_time
 
 _WHAT = {
     OrderStatus.PLACED: N_("{store}: your order is placed"),
@@ -44,7 +43,7 @@ def order_ref(order_id: str) -> str:
 
 
 def when(timestamp: float) -> str:
-    return time.strftime("%d %b %H:%M", time.localtime(timestamp))
+    return day_and_time(timestamp)
 
 
 @dataclass

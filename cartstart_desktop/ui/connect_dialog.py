@@ -9,7 +9,7 @@ from collections.abc import Awaitable
 
 from ..core.api import HubError, HubUnreachable
 from ..core.connection import Offline
-from ..core.lang import _
+from ..core.lang import _, day, day_and_time
 from ..core.pairing import Connecting, LinkedBrowser
 from ..core.session import CartSession
 from ..core.words import explain
@@ -35,12 +35,12 @@ SHOWN_ROWS = (3, 10)  # the list is as tall as its rows, within these bounds
 
 
 def browser_text(browser: LinkedBrowser) -> str:
-    since = time.strftime("%d %b %H:%M", time.localtime(browser.created_at))
+    since = day_and_time(browser.created_at)
     return _("{name}, since {since}", name=browser.name, since=since)
 
 
 def browser_tooltip(browser: LinkedBrowser) -> str:
-    until = time.strftime("%d %b %Y", time.localtime(browser.expires_at))
+    until = day(browser.expires_at)
     if browser.store_id:
         return _(
             "{name}: adds products from this store's pages only, until {until}.",

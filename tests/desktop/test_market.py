@@ -3,13 +3,14 @@ read, solution links parsed, and the desktop's language chosen and spoken."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from cartstart_desktop.core.api import HubError, HubUnreachable
-from cartstart_desktop.core.lang import _, choose, system_language
+from cartstart_desktop.core.lang import _, choose, day, day_and_time, system_language
 from cartstart_desktop.core.market import (
     Query,
     chosen_node,
@@ -217,3 +218,12 @@ def test_the_language_follows_the_choice_then_the_system() -> None:
     assert choose("en", {"LANG": "sr_RS.UTF-8"}) == "en"
     assert choose("", {"LANG": "sr_RS.UTF-8"}) == "sr"
     assert choose("xx", {"LANG": "en_GB.UTF-8"}) == "en"
+
+
+def test_days_and_moments_follow_the_language(serbian: None) -> None:
+    moment = dt.datetime(2026, 11, 30, 14, 5).timestamp()  # local time, as the cart shows it
+    assert day_and_time(moment) == "30. nov 14:05"
+    assert day(moment) == "30. nov 2026."
+    _.use("en")
+    assert day_and_time(moment) == "30 Nov 14:05"
+    assert day(moment) == "30 Nov 2026"
