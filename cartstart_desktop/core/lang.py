@@ -71,6 +71,15 @@ _ = Speaker()
 """The one translator: `from ..core.lang import _`."""
 
 
+def number(value: int) -> str:
+    """A whole number as the reader writes it: "10,000"; in Serbian "10.000"."""
+    if _.lang == "en":
+        return f"{value:,}"
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, locale="sr_Latn"))
+
+
 def day_and_time(timestamp: float) -> str:
     """A moment in local time, short: "30 Nov 14:05"; in Serbian "30. nov 14:05"."""
     if _.lang == "en":
