@@ -61,12 +61,14 @@ async def run(args: argparse.Namespace) -> int:
     if args.hub:
         session.settings.hub_url = args.hub
     closed = asyncio.get_running_loop().create_future()
+    shown: list[MainWindow] = []  # the window on screen now (a language change replaces it)
 
     def show_window() -> MainWindow:
         window = MainWindow(session)
         window.closed.connect(lambda: None if closed.done() else closed.set_result(None))
         window.languageChosen.connect(lambda lang: relaunch(window, lang))
         window.show()
+        shown[:] = [window]
         return window
 
     def relaunch(old: MainWindow, lang: str) -> None:
@@ -79,17 +81,19 @@ async def run(args: argparse.Namespace) -> int:
         old.deleteLater()
         new = show_window()
         new.restoreGeometry(geometry)
-        if not session.account.signed_in:
+        if opened and not session.account.signed_in:
             new.ask_login()
 
-    window = show_window()
+    opened = False
+    show_window()
     signed_in = await session.open()
+    opened = True
     password = os.environ.get("CARTSTART_PASSWORD")
     if not signed_in and args.email and password and args.hub:
-        await window.run(session.account.log_in(args.hub, args.email, password))
+        await shown[0].run(session.account.log_in(args.hub, args.email, password))
         signed_in = session.account.signed_in
     if not signed_in:
-        window.ask_login()
+        shown[0].ask_login()
     await closed
     await session.close()
     return 0
