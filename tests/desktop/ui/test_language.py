@@ -47,7 +47,7 @@ async def test_the_system_locale_then_the_choice_in_the_window(
         assert first.login_dialog.windowTitle() == "Prijava na CartStart"
 
         first.choose_language("en")
-        await eventually(lambda: windows() and windows()[0] is not first, what="rebuilt")
+        await eventually(lambda: bool(windows()) and windows()[0] is not first, what="rebuilt")
         (second,) = windows()
         assert second.tabs.tabText(0) == "Cart"
         assert second.tabs.tabText(second.tabs.indexOf(second.market_lazy)) == "Marketplace"
