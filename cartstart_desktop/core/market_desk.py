@@ -200,6 +200,8 @@ async def hold(
             if done:
                 text = _("{held} held; {rest}", held=done, rest=text)
             return Held(False, text, "short")
+        if exc.code == "unauthorized":
+            return Held(False, _("Sign in to put products in your cart."), "failed")
         if exc.code == "not_found":
             return Held(False, _("No longer available."), "gone")
         return Held(False, words_for(exc), "failed")

@@ -386,3 +386,19 @@ async def test_hostile_names_are_shown_as_text(
         if "<" in label.text():
             assert label.textFormat() == Qt.TextFormat.PlainText, label.text()
     await eventually(lambda: window.cart_tab.model.rowCount() == 1, what="in the cart")
+
+
+async def test_searching_needs_no_account_but_holding_does(
+    make_window: MakeWindow, server: HubServer, shop: Shop, qtbot: Any
+) -> None:
+    window = make_window()
+    await window.session.open()
+    window.session.settings.hub_url = server.http_url  # the hub this cart used last
+    tab = window.show_market_tab()
+    await eventually(lambda: tab.currency.count() == 2, what="currencies, signed out")
+    await tab.desk.set_text("157B2210")
+    await eventually(lambda: names(tab) == ["Solenoid Valve DN25"], what="found by its code")
+    tab.view.setCurrentIndex(tab.model.index(0, NAME))
+    qtbot.mouseClick(tab.put_button, Qt.MouseButton.LeftButton)
+    await eventually(lambda: "Sign in" in tab.status.text(), what="asked to sign in")
+    assert tab.status.text() == "Sign in to put products in your cart."
