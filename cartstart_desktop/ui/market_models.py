@@ -14,7 +14,7 @@ from ..core.market import Node, Result
 from ..core.market_desk import Held
 from ..core.market_solution import Line
 from .list_models import Index, RowsModel
-from .qt import QStandardItem, QStandardItemModel, Qt
+from .qt import QModelIndex, QStandardItem, QStandardItemModel, Qt
 from .thumbnails import IMAGE_ROLE
 
 NAME, CODE, STORE, SHOWN, PRICE, STOCK = range(6)
@@ -143,6 +143,18 @@ def _checked(value: Any) -> bool:
     if isinstance(value, Qt.CheckState):
         return value == Qt.CheckState.Checked
     return int(value) == Qt.CheckState.Checked.value
+
+
+def node_index(model: QStandardItemModel, node_id: str) -> QModelIndex | None:
+    """Where a node of the tree is in the model (None when it is not there)."""
+    todo = [model.index(row, 0) for row in range(model.rowCount())]
+    while todo:
+        index = todo.pop()
+        ids: Any = index.data(NODE_ROLE)
+        if ids and ids[-1] == node_id:
+            return index
+        todo += [model.index(row, 0, index) for row in range(model.rowCount(index))]
+    return None
 
 
 def tree_model(nodes: Sequence[Node]) -> QStandardItemModel:

@@ -16,7 +16,7 @@ from ..core.market_desk import MarketDesk
 from ..core.observable import Subscriptions
 from ..core.session import CartSession
 from .empty_state import EmptyState, Swap
-from .market_models import NAME, NODE_ROLE, ResultsModel, tree_model
+from .market_models import NAME, NODE_ROLE, ResultsModel, node_index, tree_model
 from .qt import (
     QAbstractItemView,
     QComboBox,
@@ -178,7 +178,7 @@ class MarketTab(QWidget):
         self._show_currencies()
         self._show_tree()
         self._show_results()
-        self._run(self.desk.start())
+        self._run(self._reload())
 
     def detach(self) -> None:
         self._subscriptions.disconnect_all()
@@ -187,6 +187,13 @@ class MarketTab(QWidget):
             self.solution_dialog.done(0)
 
     # ---- core -> view -----------------------------------------------------------------------
+
+    async def _reload(self) -> None:
+        """The tree and currencies, and the last search again: the window may have been rebuilt
+        in another language, and the hub's words (names, amounts) follow it."""
+        await self.desk.start()
+        if self.desk.page is not None:
+            await self.desk.search()
 
     def _on_logged_in(self, _outcome: object) -> None:
         self._run(self.desk.start())
@@ -237,11 +244,13 @@ class MarketTab(QWidget):
             title = _("Nothing found")
             text = (
                 _(
-                    "No product matches every word with these filters. Clear the filters, or use fewer words."
+                    "No product matches every word with these filters. Clear the filters, or "
+                    "use fewer words."
                 )
                 if filtered
                 else _(
-                    "No product matches every word. Check the spelling, or use fewer or shorter words."
+                    "No product matches every word. Check the spelling, or use fewer or shorter "
+                    "words."
                 )
             )
         self.empty.title.setText(title)
@@ -270,8 +279,14 @@ class MarketTab(QWidget):
         self.clear_button.setEnabled(bool(query.filters))
 
     def _show_tree(self) -> None:
-        self.tree.setModel(tree_model(self.desk.tree))
+        model = tree_model(self.desk.tree)
+        self.tree.setModel(model)
         self.tree.expandToDepth(0)
+        chosen = chosen_node(self.desk.tree, self.desk.query)
+        if chosen:
+            found = node_index(model, chosen)
+            if found is not None:  # the node browsed: selected again
+                self.tree.setCurrentIndex(found)
 
     def _show_currencies(self) -> None:
         box = self.currency

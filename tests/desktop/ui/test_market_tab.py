@@ -13,6 +13,7 @@ import httpx
 import pytest
 from babel.messages.pofile import read_po
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -27,7 +28,14 @@ from cartstart_desktop.core.lang import _
 from cartstart_desktop.core.settings import Settings
 from cartstart_desktop.ui.cart_model import ITEM
 from cartstart_desktop.ui.main_window import MainWindow
-from cartstart_desktop.ui.market_models import LINE_RESULT, NAME, NODE_ROLE, PRICE, SHOWN
+from cartstart_desktop.ui.market_models import (
+    LINE_RESULT,
+    NAME,
+    NODE_ROLE,
+    PRICE,
+    SHOWN,
+    node_index,
+)
 from cartstart_desktop.ui.market_tab import MarketTab
 from cartstart_server.server import HubServer
 from shared_protocol.i18n import LOCALES_DIR
@@ -98,14 +106,10 @@ def names(tab: MarketTab) -> list[str]:
 
 def tree_index(tab: MarketTab, node_id: str) -> QModelIndex:
     model = tab.tree.model()
-    todo = [model.index(row, 0) for row in range(model.rowCount())]
-    while todo:
-        index = todo.pop()
-        ids = index.data(NODE_ROLE)
-        if ids and ids[-1] == node_id:
-            return index
-        todo += [model.index(row, 0, index) for row in range(model.rowCount(index))]
-    raise AssertionError(f"{node_id} not in the tree")
+    assert isinstance(model, QStandardItemModel)
+    found = node_index(model, node_id)
+    assert found is not None, f"{node_id} not in the tree"
+    return found
 
 
 def choose(box: Any, value: str) -> None:
@@ -143,6 +147,8 @@ async def test_search_facets_tree_currency_and_put_in_cart(
     qtbot.keyClick(tab.tree, Qt.Key.Key_Return)
     await eventually(lambda: names(tab) == ["Ball Valve Brass"], what="ball valves")
     assert tab.desk.query.filter("subcategory") == "ball-valves"
+    await tab.desk.load_tree()  # the tree again (as after signing in): the node stays chosen
+    assert tab.tree.currentIndex().data(NODE_ROLE)[-1] == "ball-valves"
 
     qtbot.mouseClick(tab.clear_button, Qt.MouseButton.LeftButton)
     await eventually(lambda: len(names(tab)) == 3, what="filters cleared")
@@ -402,3 +408,30 @@ async def test_searching_needs_no_account_but_holding_does(
     qtbot.mouseClick(tab.put_button, Qt.MouseButton.LeftButton)
     await eventually(lambda: "Sign in" in tab.status.text(), what="asked to sign in")
     assert tab.status.text() == "Sign in to put products in your cart."
+
+
+async def test_a_tab_rebuilt_in_another_language_searches_again(
+    make_window: MakeWindow, server: HubServer, shop: Shop
+) -> None:
+    window, tab = await market_tab(make_window, server)
+    await tab.desk.set_text("valve")
+    await eventually(lambda: tab.status.text() == "3 products found", what="in English")
+    tab.detach()
+    english = tab.desk.page
+    _.use("sr")
+    try:
+        again = MarketTab(window.session, window.run)  # as in the window the app rebuilds
+        assert again.status.text() == "3 proizvoda pronađena"  # our words: at once
+        assert again.search_box.placeholderText().startswith("Pretražite")
+        # The hub's words follow: the tree, and the same search asked again.
+        await eventually(
+            lambda: again.tree.model().index(1, 0).data() == "Elektro (3)", what="the tree"
+        )
+        await eventually(
+            lambda: again.desk.page is not english and again.desk.state == "ready",
+            what="searched again",
+        )
+        assert again.status.text() == "3 proizvoda pronađena"
+        again.detach()
+    finally:
+        _.use("en")
