@@ -77,9 +77,12 @@ class Word:
     typos: int  # edits forgiven against names and tags (never codes)
 
 
-def parse(query: str) -> list[Word]:
-    """The words of a buyer's query, or `bad_query` with the reason in words."""
+def parse(query: str, *, browsing: bool = False) -> list[Word]:
+    """The words of a buyer's query, or `bad_query` with the reason in words. `browsing` (a
+    store or a branch of the tree chosen) allows no words at all: everything under it."""
     trimmed = query.strip()
+    if not trimmed and browsing:
+        return []
     if not trimmed:
         raise bad_query("type a word or a product code to search")
     if len(trimmed) > MAX_QUERY:
@@ -105,6 +108,7 @@ def bad_query(reason: str) -> ProtocolError:
     return ProtocolError(ErrorCode.BAD_QUERY, reason)
 
 
-def in_stock_name(in_stock: bool, lang: str) -> str:
+def in_stock_name(lang: str) -> str:
+    """The in-stock facet's name."""
     _ = Words("hub", lang)
-    return _("In stock") if in_stock else _("Out of stock")
+    return _("In stock")

@@ -56,6 +56,7 @@ class Market:
         self._seq = self._tree_version = self._rates_version = -1
         self._catching_up = asyncio.Lock()  # the follower, or an admin's write on this node
         self._started = False
+        self._failing = False
 
     # -- the index and its follower -------------------------------------------------------------
 
@@ -81,7 +82,13 @@ class Market:
             try:
                 await self.catch_up()
             except Exception:  # a database hiccup: look again at the next tick
-                log.exception("the marketplace index could not catch up; retrying")
+                if not self._failing:  # said once per outage, not ten times a second
+                    log.exception("the marketplace index cannot catch up; retrying")
+                self._failing = True
+            else:
+                if self._failing:
+                    log.info("the marketplace index caught up again")
+                self._failing = False
 
     async def catch_up(self) -> None:
         async with self._catching_up:
@@ -128,7 +135,8 @@ class Market:
         in_stock: bool | None = None,
         page: int = 1,
     ) -> SearchPage:
-        words = rules.parse(q)
+        browsing = bool(store_id) or any((tree or {}).values())
+        words = rules.parse(q, browsing=browsing)
         rates, shown_in = self.rates, currency or self.rates.base
         rates.check(shown_in)
         rules.check_page(page)

@@ -30,6 +30,7 @@ _REGEX_META = re.compile(r"([\\.+*?()|\[\]{}^$#&~\-\"<>@%=!,/:;'`])")
 TREE_FIELDS = ("industry", "area", "category", "subcategory")
 FACET_FIELDS = ("store", *TREE_FIELDS, "in_stock")
 _MAX_BUCKETS = 10_000
+_HEAP = 32_000_000  # the writer's buffer: a build flushes a segment per 32 MB, merged after
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,9 @@ class MarketIndex:
         self._schema = _schema()
         self._generation = 0
         self._lock = threading.Lock()  # one writer at a time (rebuild or apply)
-        self._index, self._writer = self._new_index()
+        # Empty and in memory until the first rebuild: building a Hub touches no disk.
+        self._index = tantivy.Index(self._schema)
+        self._writer: tantivy.IndexWriter | None = None
 
     def _new_index(self) -> tuple[tantivy.Index, tantivy.IndexWriter]:
         self._generation += 1
@@ -126,7 +129,7 @@ class MarketIndex:
             shutil.rmtree(path, ignore_errors=True)
             path.mkdir(parents=True)
             index = tantivy.Index(self._schema, path=str(path), reuse=False)
-        return index, index.writer(heap_size=32_000_000, num_threads=1)
+        return index, index.writer(heap_size=_HEAP, num_threads=1)
 
     def rebuild(self, entries: Iterable[Entry]) -> None:
         """A new index from scratch, swapped in whole once committed (searches meanwhile use
@@ -137,9 +140,14 @@ class MarketIndex:
             for entry in entries:
                 writer.add_document(_document(entry))
             writer.commit()
+            # Let the merges of the build finish (fewer segments, faster searches), then a
+            # fresh writer for the changes that follow.
+            writer.wait_merging_threads()
+            writer = index.writer(heap_size=_HEAP, num_threads=1)
             index.reload()
             self._index, self._writer = index, writer
-            old_writer.wait_merging_threads()
+            if old_writer is not None:
+                old_writer.wait_merging_threads()
             del old_index
             if self._directory is not None:
                 for path in self._directory.glob("g*"):
@@ -150,6 +158,7 @@ class MarketIndex:
         """Products changed (`put`) or gone from the marketplace (`drop`, by key): searchable
         once this returns."""
         with self._lock:
+            assert self._writer is not None, "rebuild() first"
             for key in [*drop, *(e.key for e in put)]:
                 self._writer.delete_documents_by_term("key", key)
             for entry in put:
@@ -159,7 +168,9 @@ class MarketIndex:
 
     def close(self) -> None:
         with self._lock:
-            self._writer.wait_merging_threads()
+            if self._writer is not None:
+                self._writer.wait_merging_threads()
+                self._writer = None
 
     def _clause(self, word: Word) -> tantivy.Query:
         s, w = self._schema, word.text

@@ -118,11 +118,9 @@ def price_facet(
 
 
 def stock_facet(counts: dict[str, int], lang: str) -> list[FacetCount]:
-    return [
-        FacetCount(id=k, name=market_query.in_stock_name(k == "1", lang), count=counts[k])
-        for k in ("1", "0")
-        if counts.get(k)
-    ]
+    """Only "in stock" (`in_stock=true` filters by it): what a buyer narrows to."""
+    n = counts.get("1", 0)
+    return [FacetCount(id="1", name=market_query.in_stock_name(lang), count=n)] if n else []
 
 
 def tree_view(tree: Tree, counts: dict[str, dict[str, int]], lang: str) -> list[TreeNodeView]:

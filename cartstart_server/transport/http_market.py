@@ -45,7 +45,8 @@ def routes(*, market: Market) -> APIRouter:
         """Every word must match a product's name, code or tags (whole, a prefix, or inside a
         word); a page of 20 by rank, with facet counts. 422 `bad_query` for an empty, too long
         or symbols-only query; `unknown_currency`; `unknown_category` for a filter not in the
-        tree."""
+        tree. With a store or a branch of the tree chosen, `q` may be empty: everything
+        under it."""
         tree = {"industry": industry, "area": area, "category": category,
                 "subcategory": subcategory}  # fmt: skip
         return await market.search(

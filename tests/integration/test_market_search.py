@@ -194,3 +194,13 @@ async def test_unknown_currency_and_category(http: httpx.AsyncClient, shop: dict
     assert r.json()["error"]["code"] == "unknown_category"
     # still usable afterwards
     assert ids(await search(http, "brass")) == ["v2"]
+
+
+async def test_browsing_a_branch_or_a_store_needs_no_words(
+    http: httpx.AsyncClient, shop: dict[str, Any]
+) -> None:
+    assert set(ids(await search(http, "", area="automation"))) == {"v1", "v2", "c1", "k1"}
+    assert set(ids(await search(http, " ", subcategory="contactors"))) == {"c1", "k1"}
+    assert set(ids(await search(http, "", store=shop["b"]))) == {"k1", "t1", "t2"}
+    r = await http.get("/api/market/search", params={"q": "", "in_stock": "true"})
+    assert r.json()["error"]["code"] == "bad_query"  # a filter that is not a place: words needed
