@@ -105,6 +105,7 @@ web-screenshots: $(STAMP)
 	$(BIN)/python -m tests.storefront.call_screenshots docs/img
 	$(BIN)/python -m tests.storefront.screenshots_desk docs/img
 	$(BIN)/python -m tests.storefront.rating_screenshots docs/img
+	$(BIN)/python -m tests.storefront.screenshots_requests docs/img
 	$(BIN)/python -m tests.storefront.screenshots_talk docs/img
 	CARTSTART_SHOTS=docs/img $(BIN)/pytest -q tests/storefront/test_desk_conversations.py -k with_ana
 

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .common import Money, Outbound, Timestamp
-from .orders import OrderView
+from .orders import OrderStatus, OrderView
 
 RequestKind = Literal["quote", "order"]
 RequestStatus = Literal["sent", "answered", "accepted", "ordered", "declined"]
@@ -148,6 +148,9 @@ class RequestView(Outbound):
     lines: list[RequestLine]
     answer: Answer | None
     order_id: str | None
+    order_status: OrderStatus | None = Field(
+        None, description="The order's status now (placed, confirmed, dispatched, ...)"
+    )
     created_at: Timestamp
     updated_at: Timestamp
     version: int

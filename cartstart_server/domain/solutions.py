@@ -66,8 +66,26 @@ def _bad(message: str, **details: Any) -> ProtocolError:
     return ProtocolError(ErrorCode.INVALID_MESSAGE, message, **details)
 
 
+def is_text(*texts: str) -> bool:
+    """Whether these can be stored and emailed: JSON may carry lone surrogates (`"\\ud800"`),
+    which are no characters at all."""
+    try:
+        for text in texts:
+            text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _check_text(*texts: str, field: str, line: int | None = None) -> None:
+    if not is_text(*texts):
+        where = f"line {line}: " if line is not None else ""
+        raise _bad(f"{where}the {field} holds something that is not text", field=field, line=line)
+
+
 def clean_name(name: str) -> str:
     """A solution's name, one line, trimmed; refused when too long."""
+    _check_text(name, field="name")
     name = " ".join(name.split())
     if len(name) > MAX_NAME:
         raise _bad(f"a solution's name may have up to {MAX_NAME} characters", field="name")
@@ -83,37 +101,47 @@ def check_lines(raw: Sequence[Line]) -> list[Line]:
             field="lines",
             limit=MAX_LINES,
         )
-    seen: set[str] = set()
-    lines: list[Line] = []
     for n, line in enumerate(raw, start=1):
-        where = f"line {n}"
-        if not _ID.match(line.store_id) or not _ID.match(line.product_id):
-            raise _bad(f"{where} does not name a product of a store", line=n)
-        if not 1 <= line.qty <= MAX_QTY:
-            raise _bad(
-                f"{where}: the quantity must be a whole number from 1 to {MAX_QTY:,}",
-                line=n,
-                field="qty",
-            )
-        if len(line.note) > MAX_NOTE:
-            raise _bad(f"{where}: a note may have up to {MAX_NOTE} characters", line=n)
-        if len(line.options) > MAX_OPTIONS:
-            raise _bad(f"{where}: a line may have up to {MAX_OPTIONS} options", line=n)
-        for key, value in line.options.items():
-            if not key.strip() or len(key) > MAX_OPTION_TEXT or len(value) > MAX_OPTION_TEXT:
-                raise _bad(
-                    f"{where}: an option needs a name and a value of up to {MAX_OPTION_TEXT} "
-                    "characters",
-                    line=n,
-                )
-        line_id = line.line_id if line.line_id and _ID.match(line.line_id) else ""
-        if not line_id or line_id in seen:
-            line_id = _free_id(seen, n)
-        seen.add(line_id)
+        _check_line(n, line)
+    # Given ids are kept (the first of a repeated one); the others get ids none of them has.
+    kept: list[str] = []
+    for line in raw:
+        given = line.line_id if line.line_id and _ID.match(line.line_id) else ""
+        kept.append(given if given and given not in kept else "")
+    taken = set(kept)
+    lines: list[Line] = []
+    for n, (line, line_id) in enumerate(zip(raw, kept, strict=True), start=1):
+        if not line_id:
+            line_id = _free_id(taken, n)
+            taken.add(line_id)
         lines.append(
             Line(line_id, line.store_id, line.product_id, line.qty, line.note, line.options)
         )
     return lines
+
+
+def _check_line(n: int, line: Line) -> None:
+    where = f"line {n}"
+    if not _ID.match(line.store_id) or not _ID.match(line.product_id):
+        raise _bad(f"{where} does not name a product of a store", line=n)
+    if not 1 <= line.qty <= MAX_QTY:
+        raise _bad(
+            f"{where}: the quantity must be a whole number from 1 to {MAX_QTY:,}",
+            line=n,
+            field="qty",
+        )
+    if len(line.note) > MAX_NOTE:
+        raise _bad(f"{where}: a note may have up to {MAX_NOTE} characters", line=n)
+    _check_text(line.note, *line.options, *line.options.values(), field="note", line=n)
+    if len(line.options) > MAX_OPTIONS:
+        raise _bad(f"{where}: a line may have up to {MAX_OPTIONS} options", line=n)
+    for key, value in line.options.items():
+        if not key.strip() or len(key) > MAX_OPTION_TEXT or len(value) > MAX_OPTION_TEXT:
+            raise _bad(
+                f"{where}: an option needs a name and a value of up to {MAX_OPTION_TEXT} "
+                "characters",
+                line=n,
+            )
 
 
 def _free_id(seen: set[str], n: int) -> str:
@@ -130,6 +158,26 @@ def by_firm(lines: Sequence[Line]) -> dict[str, list[Line]]:
     for line in lines:
         firms.setdefault(line.store_id, []).append(line)
     return firms
+
+
+# ---- emails on anyone's behalf ------------------------------------------------------------------
+
+# Emailing a link and sending a solution need no account, so both are counted per client
+# address: the hub must not become a way to email strangers in bulk.
+MAIL_ACTIONS = 20
+MAIL_WINDOW = 3600.0
+
+
+def mail_throttled(attempts: int, window_start: float, now: float) -> ProtocolError | None:
+    if attempts <= MAIL_ACTIONS:
+        return None
+    minutes = max(1, int((window_start + MAIL_WINDOW - now + 59) // 60))
+    return ProtocolError(
+        ErrorCode.RATE_LIMITED,
+        f"too many emails from this address: try again in {minutes} minute"
+        + ("" if minutes == 1 else "s"),
+        retry_after=minutes * 60,
+    )
 
 
 # ---- requests ----------------------------------------------------------------------------------
@@ -176,8 +224,9 @@ class Contact:
 def check_contact(contact: Contact) -> Contact:
     """The buyer's contact as firms receive it; an email address is required."""
     email = contact.email.strip().lower()
-    if not _EMAIL.match(email) or len(email) > 254:
+    if not _EMAIL.match(email) or len(email) > 254 or not is_text(email):
         raise _bad("give an email address the firms can answer to", field="email")
+    _check_text(contact.name, contact.company, contact.phone, contact.note, field="contact")
     fields = {
         "name": contact.name,
         "company": contact.company,
@@ -194,7 +243,7 @@ def check_contact(contact: Contact) -> Contact:
 
 def check_email(email: str) -> str:
     email = email.strip().lower()
-    if not _EMAIL.match(email) or len(email) > 254:
+    if not _EMAIL.match(email) or len(email) > 254 or not is_text(email):
         raise _bad("that does not look like an email address", field="email")
     return email
 
@@ -214,6 +263,7 @@ def check_answer(valid_until: str, note: str, today: dt.date) -> dt.date:
 
 
 def check_note(note: str) -> None:
+    _check_text(note, field="note")
     if len(note) > MAX_ANSWER_NOTE:
         raise _bad(f"a note may have up to {MAX_ANSWER_NOTE} characters", field="note")
 

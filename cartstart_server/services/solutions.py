@@ -29,7 +29,8 @@ from ..config import HubConfig
 from ..domain import solution_mail as mail
 from ..domain import solutions as rules
 from ..domain.solutions import Contact, Line
-from ..storage import idempotency, outbound_queue
+from ..storage import idempotency, outbound_queue, throttle
+from ..storage import solution_answers as answers
 from ..storage import solution_requests as requests
 from ..storage import solutions as storage
 from ..storage.base import Database
@@ -87,6 +88,15 @@ class Solutions:
             return row
         raise rules.no_solution()
 
+    async def _count_mail(self, client: str) -> None:
+        """`rate_limited` after too many emails caused from one client address in an hour."""
+        now = self._clock.now()
+        key = cred.hash_secret(f"solution-mail\0{client}")
+        attempts, start = await self._db.write(throttle.counted(key, now, rules.MAIL_WINDOW))
+        refusal = rules.mail_throttled(attempts, start, now)
+        if refusal is not None:
+            raise refusal
+
     def _link(self, solution_id: str, secret: str | None) -> str | None:
         base = (self.market_url or "").rstrip("/")
         if not base:
@@ -141,10 +151,17 @@ class Solutions:
         return await self._db.read(self._view(row, lang))
 
     async def email_link(
-        self, solution_id: str, secret: str | None, account_id: str | None, to: str, lang: str
+        self,
+        solution_id: str,
+        secret: str | None,
+        account_id: str | None,
+        to: str,
+        lang: str,
+        client: str,
     ) -> None:
         row = await self._open(solution_id, secret, account_id)
         to = rules.check_email(to)
+        await self._count_mail(client)
         view = await self._db.read(self._view(row, lang))
         lines = [
             mail.MailLine(
@@ -157,6 +174,7 @@ class Solutions:
                 options=v.options,
             )
             for v in view.lines
+            if v.price is not None  # a product that is gone has nothing to show
         ]
         link = self._link(solution_id, secret) or solution_id
         subject, text = mail.link_email(lang, row["name"], link, lines)
@@ -175,9 +193,11 @@ class Solutions:
         contact: ContactIn,
         lang: str,
         key: str,
+        client: str = "",
     ) -> list[RequestView]:
         """Every firm's request, in one transaction; the same key gives the same requests."""
         row = await self._open(solution_id, secret, account_id)
+        await self._count_mail(client)
         account = await self._db.read(storage.account(account_id)) if account_id else None
         checked = rules.check_contact(
             Contact(
@@ -228,7 +248,7 @@ class Solutions:
         await self._open(solution_id, secret, account_id)
         now = self._clock.now()
         row, order = await self._committer.commit(
-            lambda fx: requests.accept(
+            lambda fx: answers.accept(
                 fx,
                 solution_id=solution_id,
                 request_id=request_id,

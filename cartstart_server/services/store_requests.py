@@ -10,6 +10,7 @@ from shared_protocol.solutions import StoreRequestView
 
 from ..clock import Clock
 from ..storage import directory
+from ..storage import solution_answers as answers
 from ..storage import solution_requests as requests
 from ..storage.base import Database
 from ..storage.solution_views import store_request_view
@@ -39,7 +40,7 @@ class StoreRequests:
     ) -> StoreRequestView:
         now = self._clock.now()
         row = await self._committer.commit(
-            lambda fx: requests.answer(
+            lambda fx: answers.answer(
                 fx,
                 store_id=store_id,
                 request_id=request_id,
@@ -54,7 +55,7 @@ class StoreRequests:
     async def decline(self, store_id: str, request_id: str, note: str) -> StoreRequestView:
         now = self._clock.now()
         row = await self._committer.commit(
-            lambda fx: requests.decline(
+            lambda fx: answers.decline(
                 fx, store_id=store_id, request_id=request_id, note=note, now=now
             )
         )

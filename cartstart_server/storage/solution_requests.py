@@ -4,12 +4,10 @@ each firm's emails (its contact address and the agents handling those products),
 the hub's checkout (orders.checkout), one order per firm. Any refusal (a product gone, not enough
 stock) raises before the commit: nothing is stored half.
 
-A firm answers a quote (`answer`), or declines it; the buyer accepts an answer, which buys the
-firm's lines at the quoted price in the same transaction."""
+A firm's answers and the buyer's acceptance are in solution_answers.py."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -62,7 +60,7 @@ def send(fx: Effects, s: Sending, now: float, new_id: NewId) -> Plan[list[str]]:
         docs = [_sent_line(line, found[store_id, line.product_id]) for line in own]
         order_id = None
         if s.kind == "order":
-            order = yield from _buy(fx, store, request_id, own, number, found, s, None, now, new_id)
+            order = yield from buy(fx, store, request_id, own, number, found, s, None, now, new_id)
             order_id = order.order_id
         row = one(
             (
@@ -89,7 +87,7 @@ def send(fx: Effects, s: Sending, now: float, new_id: NewId) -> Plan[list[str]]:
             )
         )
         assert row is not None
-        yield from _tell_store(fx, row, store, True, now)
+        yield from tell_store(fx, row, store, True, now)
         mail_lines = [_mail_line(d) for d in docs]
         reference = order_id or request_id
         subject, body = mail.firm_email(
@@ -148,7 +146,7 @@ def _mail_line(doc: dict[str, object]) -> mail.MailLine:
     )
 
 
-def _buy(
+def buy(
     fx: Effects,
     store: StoreRow,
     request_id: str,
@@ -196,7 +194,7 @@ def _buy(
     return placed[0]
 
 
-def _tell_store(fx: Effects, row: Row, store: StoreRow, received: bool, now: float) -> Plan[None]:
+def tell_store(fx: Effects, row: Row, store: StoreRow, received: bool, now: float) -> Plan[None]:
     view = store_request_view(row, store.name, row["solution_name"])
     yield from outbox.append(
         fx,
@@ -208,11 +206,17 @@ def _tell_store(fx: Effects, row: Row, store: StoreRow, received: bool, now: flo
 
 # ---- reading -----------------------------------------------------------------------------------
 
+# A request with its order's status now (placed, confirmed, dispatched, ...), when it has one.
+_WITH_ORDER = (
+    "SELECT r.*, o.status AS order_status FROM solution_requests r "
+    "LEFT JOIN orders o ON o.id = r.order_id"
+)
+
 
 def of_solution(solution_id: str) -> Plan[list[Row]]:
     return (
         yield Stmt(
-            "SELECT * FROM solution_requests WHERE solution_id = ? ORDER BY created_at, id",
+            f"{_WITH_ORDER} WHERE r.solution_id = ? ORDER BY r.created_at, r.id",
             (solution_id,),
         )
     )
@@ -221,8 +225,7 @@ def of_solution(solution_id: str) -> Plan[list[Row]]:
 def of_store(store_id: str, limit: int = 200) -> Plan[list[Row]]:
     return (
         yield Stmt(
-            "SELECT * FROM solution_requests WHERE store_id = ? "
-            "ORDER BY created_at DESC, id LIMIT ?",
+            f"{_WITH_ORDER} WHERE r.store_id = ? ORDER BY r.created_at DESC, r.id LIMIT ?",
             (store_id, limit),
         )
     )
@@ -231,8 +234,7 @@ def of_store(store_id: str, limit: int = 200) -> Plan[list[Row]]:
 def of_account(account_id: str, limit: int = 200) -> Plan[list[Row]]:
     return (
         yield Stmt(
-            "SELECT * FROM solution_requests WHERE account_id = ? "
-            "ORDER BY created_at DESC, id LIMIT ?",
+            f"{_WITH_ORDER} WHERE r.account_id = ? ORDER BY r.created_at DESC, r.id LIMIT ?",
             (account_id, limit),
         )
     )
@@ -242,147 +244,6 @@ def by_ids(ids: Sequence[str]) -> Plan[list[Row]]:
     if not ids:
         return []
     marks = ", ".join("?" for _ in ids)
-    rows = yield Stmt(f"SELECT * FROM solution_requests WHERE id IN ({marks})", tuple(ids))
+    rows = yield Stmt(f"{_WITH_ORDER} WHERE r.id IN ({marks})", tuple(ids))
     order = {rid: n for n, rid in enumerate(ids)}
     return sorted(rows, key=lambda r: order[r["id"]])
-
-
-def _own(store_id: str, request_id: str) -> Plan[Row]:
-    """A store reaches only its own requests: another store's looks like no request at all."""
-    row = one(
-        (
-            yield Stmt(
-                "SELECT * FROM solution_requests WHERE id = ? AND store_id = ?",
-                (request_id, store_id),
-            )
-        )
-    )
-    if row is None:
-        raise rules.no_request(request_id)
-    return row
-
-
-# ---- the firm answers, the buyer accepts -------------------------------------------------------
-
-
-def answer(
-    fx: Effects,
-    *,
-    store_id: str,
-    request_id: str,
-    price: Money,
-    valid_until: str,
-    note: str,
-    now: float,
-) -> Plan[Row]:
-    row = yield from _own(store_id, request_id)
-    rules.check_step(row["status"], "answered")
-    until = rules.check_answer(valid_until, note, _today(now))
-    currency = json.loads(row["lines"])[0]["currency"]
-    if price.currency != currency:
-        raise rules.wrong_currency(currency)
-    doc = {
-        "amount": price.amount,
-        "currency": price.currency,
-        "valid_until": until.isoformat(),
-        "note": note,
-    }
-    row = yield from _step(fx, row, "answered", "answer = ?", (json.dumps(doc),), now)
-    store = yield from require_store(store_id)
-    subject, body = mail.answer_email(
-        row["lang"],
-        store_name=store.name,
-        solution_name=row["solution_name"],
-        amount=price.amount,
-        currency=price.currency,
-        valid_until=until,
-        note=note,
-    )
-    yield from outbound_queue.queued_mail(json.loads(row["contact"])["email"], subject, body, now)
-    return row
-
-
-def decline(fx: Effects, *, store_id: str, request_id: str, note: str, now: float) -> Plan[Row]:
-    row = yield from _own(store_id, request_id)
-    rules.check_step(row["status"], "declined")
-    rules.check_note(note)
-    row = yield from _step(fx, row, "declined", "answer = answer", (), now)
-    store = yield from require_store(store_id)
-    subject, body = mail.declined_email(
-        row["lang"], store_name=store.name, solution_name=row["solution_name"], note=note
-    )
-    yield from outbound_queue.queued_mail(json.loads(row["contact"])["email"], subject, body, now)
-    return row
-
-
-def accept(
-    fx: Effects, *, solution_id: str, request_id: str, warn_before: float, now: float, new_id: NewId
-) -> Plan[tuple[Row, OrderView]]:
-    """The buyer takes a firm's answer: its lines bought at the quoted price, as one order. The
-    row is locked first (a no-op write), so a second accept waits and finds the first's order."""
-    yield Stmt("UPDATE solution_requests SET version = version WHERE id = ?", (request_id,))
-    row = one(
-        (
-            yield Stmt(
-                "SELECT * FROM solution_requests WHERE id = ? AND solution_id = ?",
-                (request_id, solution_id),
-            )
-        )
-    )
-    if row is None:
-        raise rules.no_request(request_id)
-    if row["status"] == "accepted":  # accepted already (a retry): the same order
-        order = yield from _order(row["order_id"])
-        return row, order
-    ans = json.loads(row["answer"]) if row["answer"] else None
-    rules.check_acceptable(
-        row["kind"], row["status"], ans["valid_until"] if ans else None, _today(now)
-    )
-    assert ans is not None
-    docs = json.loads(row["lines"])
-    lines = [Line.of(d) for d in docs]
-    found = yield from products((line.store_id, line.product_id) for line in lines)
-    number = {line.line_id: n for n, line in enumerate(lines, start=1)}
-    for line in lines:
-        p = found.get((line.store_id, line.product_id))
-        if p is None or not p["active"]:
-            raise rules.unknown_product(number[line.line_id], line)
-    store = yield from require_store(row["store_id"])
-    contact = json.loads(row["contact"])
-    s = Sending({}, "order", Contact(**contact), row["lang"], None, None, warn_before)
-    quote = Money(amount=ans["amount"], currency=ans["currency"])
-    order = yield from _buy(fx, store, request_id, lines, number, found, s, quote, now, new_id)
-    row = yield from _step(fx, row, "accepted", "order_id = ?", (order.order_id,), now)
-    return row, order
-
-
-def _order(order_id: str) -> Plan[OrderView]:
-    row = one((yield Stmt("SELECT doc FROM orders WHERE id = ?", (order_id,))))
-    assert row is not None
-    return OrderView.model_validate_json(row["doc"])
-
-
-def _step(
-    fx: Effects, row: Row, status: str, assignments: str, params: tuple[object, ...], now: float
-) -> Plan[Row]:
-    """Move a request on if nobody moved it since it was read (optimistic, as tickets are)."""
-    changed = one(
-        (
-            yield Stmt(
-                f"UPDATE solution_requests SET status = ?, {assignments}, updated_at = ?, "
-                "version = version + 1 WHERE id = ? AND version = ? RETURNING *",
-                (status, *params, now, row["id"], row["version"]),
-            )
-        )
-    )
-    if changed is None:
-        raise ProtocolError(
-            ErrorCode.CONFLICT, "this request was changed at the same moment; look again"
-        )
-    store = yield from require_store(row["store_id"])
-    yield from _tell_store(fx, changed, store, False, now)
-    return changed
-
-
-def _today(now: float) -> dt.date:
-    return dt.datetime.fromtimestamp(now, dt.UTC).date()

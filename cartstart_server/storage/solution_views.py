@@ -121,6 +121,7 @@ def _request_fields(row: Row, store_name: str, lang: str) -> dict[str, Any]:
         if answer
         else None,
         "order_id": row["order_id"],
+        "order_status": row.get("order_status"),
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
         "version": row["version"],

@@ -5,9 +5,9 @@ buyers; `/api/stores/{id}/requests` for the firm's console (its key or its agent
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Header, Query, Request
 from pydantic import BaseModel
 
 from shared_protocol import i18n
@@ -36,7 +36,7 @@ from ..services.identity import Identity
 from ..services.solutions import Solutions
 from ..services.store_requests import StoreRequests
 from .http_auth import Auth, Bearer
-from .http_errors import PUBLIC, SIGNED_IN
+from .http_errors import SIGNED_IN, THROTTLED
 from .http_store import IdInPath, RequiredIdempotencyKey
 
 Secret = Annotated[
@@ -48,6 +48,14 @@ Lang = Annotated[str | None, Query(max_length=20, description="en or sr")]
 Currency = Annotated[
     str | None, Query(max_length=3, description="Display currency (prices stay the store's)")
 ]
+
+
+# A shopper's bearer is optional on a solution's routes: the private link's secret is enough.
+OPTIONAL_BEARER: dict[str, Any] = {"security": [{}]}
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else ""
 
 
 class Queued(BaseModel):
@@ -75,15 +83,17 @@ def routes(
     anyone = Depends(maybe_account)
     signed_in = Depends(account)
 
-    market = APIRouter(prefix="/api/market/solutions", tags=["market"], responses=PUBLIC)
+    market = APIRouter(
+        prefix="/api/market/solutions", tags=["market"], responses={**SIGNED_IN, **THROTTLED}
+    )
 
-    @market.post("", status_code=201)
+    @market.post("", status_code=201, openapi_extra=OPTIONAL_BEARER)
     async def create(
         body: SolutionIn, who: str | None = anyone, lang: Lang = None, accept: AcceptLanguage = None
     ) -> SolutionCreated:
         return await solutions.create(body, who, i18n.pick(lang, accept))
 
-    @market.get("/{solution_id}", responses=SIGNED_IN)
+    @market.get("/{solution_id}", openapi_extra=OPTIONAL_BEARER)
     async def read(
         solution_id: IdInPath,
         who: str | None = anyone,
@@ -94,7 +104,7 @@ def routes(
     ) -> SolutionView:
         return await solutions.view(solution_id, secret, who, i18n.pick(lang, accept))
 
-    @market.put("/{solution_id}", responses=SIGNED_IN)
+    @market.put("/{solution_id}", openapi_extra=OPTIONAL_BEARER)
     async def update(
         solution_id: IdInPath,
         body: SolutionUpdate,
@@ -107,23 +117,25 @@ def routes(
             solution_id, secret, who, body, body.version, i18n.pick(lang, accept)
         )
 
-    @market.post("/{solution_id}/email", status_code=202, responses=SIGNED_IN)
+    @market.post("/{solution_id}/email", status_code=202, openapi_extra=OPTIONAL_BEARER)
     async def email(
         solution_id: IdInPath,
         body: EmailIn,
+        request: Request,
         who: str | None = anyone,
         secret: Secret = None,
         accept: AcceptLanguage = None,
     ) -> Queued:
         await solutions.email_link(
-            solution_id, secret, who, body.email, i18n.pick(body.lang, accept)
+            solution_id, secret, who, body.email, i18n.pick(body.lang, accept), _client(request)
         )
         return Queued()
 
-    @market.post("/{solution_id}/send", status_code=201, responses=SIGNED_IN)
+    @market.post("/{solution_id}/send", status_code=201, openapi_extra=OPTIONAL_BEARER)
     async def send(
         solution_id: IdInPath,
         body: SendIn,
+        request: Request,
         key: RequiredIdempotencyKey,
         who: str | None = anyone,
         secret: Secret = None,
@@ -137,10 +149,11 @@ def routes(
             body.contact,
             i18n.pick(body.lang, accept),
             key,
+            _client(request),
         )
         return Sent(requests=sent)
 
-    @market.post("/{solution_id}/requests/{request_id}/accept", responses=SIGNED_IN)
+    @market.post("/{solution_id}/requests/{request_id}/accept", openapi_extra=OPTIONAL_BEARER)
     async def accept_quote(
         solution_id: IdInPath,
         request_id: IdInPath,

@@ -12,6 +12,7 @@ from websockets.exceptions import InvalidHandshake, WebSocketException
 
 from shared_protocol import PROTOCOL_VERSION, Channel, ProtocolError, parse
 from shared_protocol.common import Ack, ErrorMessage, Hello, Welcome
+from shared_protocol.solutions import RequestReceived, RequestUpdated
 from shared_protocol.store import OrderEvent, StoreSnapshot, StoreSync, TicketEvent
 
 from .kit import Check, Kit
@@ -19,6 +20,8 @@ from .outcomes import Failed
 from .report import Side, Spec
 from .shopper import new_id
 
+# What a store's stream carries with a seq (the marketplace's requests too).
+StreamEvent = TicketEvent | OrderEvent | RequestReceived | RequestUpdated
 RECEIVE_TIMEOUT = 10.0
 
 
@@ -78,12 +81,12 @@ async def _cause_events(kit: Kit) -> str:
     return ticket.ticket_id
 
 
-async def _replay(ws: ClientConnection, after: int, head: int) -> list[TicketEvent | OrderEvent]:
-    events: list[TicketEvent | OrderEvent] = []
+async def _replay(ws: ClientConnection, after: int, head: int) -> list[StreamEvent]:
+    events: list[StreamEvent] = []
     last = after
     while last < head:
         event = await _receive(ws, f"replaying seq {last + 1} to {head}")
-        if not isinstance(event, TicketEvent | OrderEvent):
+        if not isinstance(event, StreamEvent):
             raise Failed(f"a {event.type} arrived among the missed events")
         if event.seq <= last:
             raise Failed(f"seq {event.seq} arrived twice (after {last})")
@@ -106,7 +109,7 @@ async def _ack(ws: ClientConnection, last: int) -> None:
             raise Failed(f"the hub refused the ack of seq {last}: {answer.message}")
         if isinstance(answer, StoreSnapshot) and answer.id == sync_id:
             return
-        if isinstance(answer, TicketEvent | OrderEvent):
+        if isinstance(answer, StreamEvent):
             if answer.seq <= last:
                 raise Failed(f"seq {answer.seq} arrived again after the replay")
             last = answer.seq  # a new, live event

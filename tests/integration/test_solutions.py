@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from cartstart_server.clock import FakeClock
+from cartstart_server.storage.sql import Plan, Stmt, one
 from tests.conftest import Nodes
 from tests.helpers.hubs import seed_store
 from tests.integration.solution_helpers import (
@@ -27,7 +28,7 @@ from tests.integration.solution_helpers import (
     secret_header,
     text_of,
 )
-from tests.integration.test_agents import bearer
+from tests.integration.test_agents import PASSWORD, bearer
 
 BUYER = {"name": "Mira Jovanović", "email": "mira@buyer.example", "company": "Mira d.o.o."}
 
@@ -174,6 +175,18 @@ async def test_a_quote_request_reaches_each_firm_with_only_its_lines_and_an_answ
         assert [o["order_id"] for o in orders.json()] == [order["order_id"]]
         again = await m.http.post(accept, headers=secret_header(created))
         assert again.json()["order"]["order_id"] == order["order_id"]  # accepting twice: one order
+        # The firm confirms the order: the buyer's page follows its status.
+        r = await m.http.post(
+            f"/api/stores/{tile.store_id}/orders/{order['order_id']}/status",
+            json={"status": "confirmed"},
+            headers=bearer(tile.key),
+        )
+        assert r.status_code == 200, r.text
+        page = await m.http.get(
+            f"/api/market/solutions/{created['id']}", headers=secret_header(created)
+        )
+        accepted = next(q for q in page.json()["requests"] if q["id"] == tile_request["id"])
+        assert accepted["status"] == "accepted" and accepted["order_status"] == "confirmed"
         for firm in (volt, pipe):
             orders = await m.http.get(
                 f"/api/stores/{firm.store_id}/orders", headers=bearer(firm.key)
@@ -205,6 +218,7 @@ async def test_sent_as_an_order_each_firm_gets_one_order_and_a_retry_gives_the_s
                 f"/api/stores/{firm.store_id}/orders", headers=bearer(firm.key)
             )
             assert [o["order_id"] for o in orders.json()] == [q["order_id"]]
+            assert q["order_status"] == "placed"
             (order_mail,) = await mails_to(m.inbox, firm.email)
             assert order_mail["Subject"].startswith("New order from the marketplace")
         assert await count_rows(m.server, "solution_requests") == 3
@@ -290,7 +304,40 @@ async def test_a_registered_buyer_saves_edits_and_reopens_a_solution_with_histor
         assert (await m.http.get("/api/account/wishlist", headers=me)).json()["items"] == wish
         assert (await m.http.get("/api/account/wishlist", headers=eve)).json()["items"] == []
         assert (await m.http.get("/api/account/calls", headers=me)).json() == []
+        # A call with a firm in a live session attached to Lena's cart, rated: her history.
+        await a_rated_call(m, volt.store_id, "lena@buyer.example", stars=4)
+        (call,) = (await m.http.get("/api/account/calls", headers=me)).json()
+        assert call["store_name"] == "Volt Electric" and call["stars"] == 4
+        assert call["duration_seconds"] == 125.0 and call["comment"] == "Helpful <b>Ana</b>"
+        assert (await m.http.get("/api/account/calls", headers=eve)).json() == []
         assert (await m.http.get("/api/account/wishlist")).status_code == 401
+
+
+async def a_rated_call(m: Market, store_id: str, email: str, stars: int) -> None:
+    """A finished, rated call in a live session attached to `email`'s cart (rows as the live
+    selling plans write them; those flows are tested in test_calls.py and test_ratings.py)."""
+
+    def plan() -> Plan[None]:
+        account = one((yield Stmt("SELECT id FROM accounts WHERE email = ?", (email,))))
+        assert account is not None
+        yield Stmt(
+            "INSERT INTO live_sessions (id, store_id, secret_hash, label, account_id, created_at, "
+            "last_activity_at) VALUES ('ls1', ?, 'x', 'Visitor', ?, 1000, 1000)",
+            (store_id, account["id"]),
+        )
+        yield Stmt(
+            "INSERT INTO live_calls (id, session_id, store_id, started_by, state, created_at, "
+            "answered_at, ended_at) VALUES ('call1', 'ls1', ?, 'visitor', 'ended', 1000, 1005, "
+            "1130)",
+            (store_id,),
+        )
+        yield Stmt(
+            "INSERT INTO call_ratings (call_id, store_id, session_id, stars, comment, at) "
+            "VALUES ('call1', ?, 'ls1', ?, 'Helpful <b>Ana</b>', 1200)",
+            (store_id, stars),
+        )
+
+    await m.server.hub.db.write(plan())
 
 
 async def test_bad_solutions_are_refused_with_words_and_store_nothing(
@@ -312,6 +359,16 @@ async def test_bad_solutions_are_refused_with_words_and_store_nothing(
         assert (await m.http.post("/api/market/solutions", json=long_note)).status_code == 422
         long_name = {"name": "n" * 121, "lines": []}
         assert (await m.http.post("/api/market/solutions", json=long_name)).status_code == 422
+        for not_text in ('{"name": "\\ud800", "lines": []}',
+                         '{"lines": [{"store_id": "s", "product_id": "p", "qty": 1, '
+                         '"note": "a\\udc00"}]}'):  # fmt: skip
+            r = await m.http.post(
+                "/api/market/solutions",
+                content=not_text,
+                headers={"Content-Type": "application/json"},
+            )
+            assert r.status_code == 422, r.text
+            assert "not text" in r.json()["error"]["message"]
         assert await count_rows(m.server, "solutions") == 0
         # An unknown product: kept in the solution (shown unavailable) but refused at sending.
         body = {"name": "Gone", "lines": [line(volt, "cable", 1), line(pipe, "nothing", 1)]}
@@ -352,7 +409,7 @@ async def test_bad_solutions_are_refused_with_words_and_store_nothing(
         assert f"#solution={created['id']}.{created['secret']}" in text_of(mail)
         subject = str(make_header(decode_header(mail["Subject"])))
         assert subject == "Vaše rešenje: Gone"  # in the language asked for
-        assert "2 stavke:" in text_of(mail)
+        assert "1 stavka:" in text_of(mail)  # the product that is gone is left out
 
 
 async def test_two_sends_with_the_same_key_at_once_make_one_set_of_orders(
@@ -413,3 +470,97 @@ async def test_a_request_sent_on_one_node_reaches_the_console_on_the_other(
             f"/api/market/solutions/{created['id']}", headers=secret_header(created)
         )
         assert page.json()["requests"][0]["status"] == "answered"
+
+
+async def test_emails_caused_from_one_address_are_limited(
+    tmp_path: Path, clock: FakeClock, backend_settings: dict[str, Any]
+) -> None:
+    """Emailing a link or sending needs no account: one client address may cause 20 an hour,
+    so the hub cannot be used to email strangers in bulk."""
+    async with market(tmp_path, clock, backend_settings) as m:
+        volt = m.firms[0]
+        body = {"name": "Spam?", "lines": [line(volt, "cable", 1)]}
+        created = (await m.http.post("/api/market/solutions", json=body)).json()
+        url = f"/api/market/solutions/{created['id']}/email"
+        for n in range(20):
+            r = await m.http.post(
+                url, json={"email": f"someone{n}@x.example"}, headers=secret_header(created)
+            )
+            assert r.status_code == 202, r.text
+        r = await m.http.post(url, json={"email": "one@x.example"}, headers=secret_header(created))
+        assert r.status_code == 429, r.text
+        assert r.json()["error"]["code"] == "rate_limited"
+        assert int(r.headers["Retry-After"]) > 0
+        r = await send(m, created, "quote", "send-limit-0001")
+        assert r.status_code == 429, r.text
+        assert await count_rows(m.server, "solution_requests") == 0
+        assert await count_rows(m.server, "mail_queue") == 20
+        clock.advance(3601)  # an hour later: allowed again
+        r = await m.http.post(url, json={"email": "one@x.example"}, headers=secret_header(created))
+        assert r.status_code == 202, r.text
+
+
+async def test_answers_are_checked_a_firm_may_decline_and_its_agents_answer_for_it(
+    tmp_path: Path, clock: FakeClock, backend_settings: dict[str, Any]
+) -> None:
+    async with market(tmp_path, clock, backend_settings) as m:
+        volt, pipe, tile = m.firms
+        created = await three_firm_solution(m)
+        quotes = (await send(m, created, "quote", "send-quote-0009")).json()["requests"]
+        volt_rq, pipe_rq, tile_rq = (q["id"] for q in quotes)
+
+        async def answer(firm: Any, rid: str, token: str, **body: Any) -> Any:
+            return await m.http.post(
+                f"/api/stores/{firm.store_id}/requests/{rid}/answer",
+                json={"price": {"amount": 900, "currency": "EUR"}, "valid_until": "2027-02-01",
+                      **body},
+                headers=bearer(token),
+            )  # fmt: skip
+
+        r = await answer(volt, volt_rq, volt.key, price={"amount": 900, "currency": "RSD"})
+        assert r.status_code == 422 and "(EUR)" in r.json()["error"]["message"]
+        r = await answer(volt, volt_rq, volt.key, valid_until="2027-01-14")  # the clock: Jan 15
+        assert r.status_code == 422 and "has passed" in r.json()["error"]["message"]
+        r = await answer(volt, volt_rq, volt.key, note="x" * 1001)
+        assert r.status_code == 422
+        # An agent of the firm lists and answers; an agent of another firm reaches nothing.
+        await agent_handling(m, volt, "ana@volt.example", ["cable"])
+        r = await m.http.post(
+            "/api/agent-sessions",
+            json={"store_id": volt.store_id, "email": "ana@volt.example", "password": PASSWORD},
+        )
+        ana = r.json()["token"]
+        listed = await m.http.get(f"/api/stores/{volt.store_id}/requests", headers=bearer(ana))
+        assert [q["id"] for q in listed.json()] == [volt_rq]
+        assert (await answer(volt, volt_rq, ana)).status_code == 200
+        other = await m.http.get(f"/api/stores/{pipe.store_id}/requests", headers=bearer(ana))
+        assert other.status_code == 403
+        assert (await answer(pipe, pipe_rq, ana)).status_code == 403
+        # Pipe & Co declines: the buyer is told, and it cannot be answered or accepted any more.
+        r = await m.http.post(
+            f"/api/stores/{pipe.store_id}/requests/{pipe_rq}/decline",
+            json={"note": "Out of this valve until spring"},
+            headers=bearer(pipe.key),
+        )
+        assert r.status_code == 200 and r.json()["status"] == "declined"
+        mails = await mails_to(m.inbox, "mira@buyer.example", 3)  # sent, Ana's answer, this
+        assert mails[2]["Subject"] == "Pipe & Co declined your request: Bathroom refit"
+        assert "Out of this valve until spring" in text_of(mails[2])
+        assert (await answer(pipe, pipe_rq, pipe.key)).status_code == 409
+        url = f"/api/market/solutions/{created['id']}/requests"
+        r = await m.http.post(f"{url}/{pipe_rq}/accept", headers=secret_header(created))
+        assert r.status_code == 409
+        # An answered quote past its date cannot be accepted; the store's view says why.
+        assert (await answer(tile, tile_rq, tile.key, valid_until="2027-01-16")).status_code == 200
+        clock.advance(2 * 86400)
+        r = await m.http.post(f"{url}/{tile_rq}/accept", headers=secret_header(created))
+        assert r.status_code == 409 and "no longer valid" in r.json()["error"]["message"]
+        # The request of another solution is not reached through this one's link.
+        other_solution = await three_firm_solution(m, name="Other")
+        r = await m.http.post(f"{url}/{volt_rq}/accept", headers=secret_header(other_solution))
+        assert r.status_code == 404
+        assert await count_rows(m.server, "orders") == 0
+        # A request sent as an order has no answer to give.
+        ordered = (await send(m, other_solution, "order", "send-order-0009")).json()["requests"]
+        r = await answer(volt, ordered[0]["id"], volt.key)
+        assert r.status_code == 409
