@@ -435,3 +435,20 @@ async def test_a_tab_rebuilt_in_another_language_searches_again(
         again.detach()
     finally:
         _.use("en")
+
+
+async def test_browsing_the_tree_without_words(
+    make_window: MakeWindow, server: HubServer, shop: Shop, qtbot: Any
+) -> None:
+    _window, tab = await market_tab(make_window, server)
+    index = tree_index(tab, "valves")
+    tab.tree.setCurrentIndex(index)
+    qtbot.keyClick(tab.tree, Qt.Key.Key_Return)
+    await eventually(lambda: len(names(tab)) == 2, what="the valves")
+    assert set(names(tab)) == {"Solenoid Valve DN25", "Ball Valve Brass"}
+    assert tab.desk.query.text == "" and tab.desk.query.filter("category") == "valves"
+    # "All categories" goes back to nothing chosen: the tab says what to do again.
+    tab.tree.setCurrentIndex(tab.tree.model().index(0, 0))
+    qtbot.keyClick(tab.tree, Qt.Key.Key_Return)
+    await eventually(lambda: tab.desk.state == "idle", what="nothing chosen")
+    assert tab.swap.showing_empty and tab.empty.title.text() == "Search every store at once"
