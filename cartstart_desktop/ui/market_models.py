@@ -6,6 +6,7 @@ Names and codes come from stores: item views paint them as plain text, never as 
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -20,6 +21,12 @@ from .thumbnails import IMAGE_ROLE
 NAME, CODE, STORE, SHOWN, PRICE, STOCK = range(6)
 NODE_ROLE = Qt.ItemDataRole.UserRole + 3
 """The tree model's role for a node's ids from the root (a list), or [] for "everything"."""
+
+
+def text_tip(text: str) -> str:
+    """A tooltip showing `text` as written: Qt reads a tooltip that looks like markup as markup,
+    and a note or a name is anyone's text."""
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
 
 
 class ResultsModel(RowsModel[Result]):
@@ -55,7 +62,7 @@ class ResultsModel(RowsModel[Result]):
                 "Converted at the hub's exchange rate: approximate. You pay the store's price."
             )
         if column == NAME and row.path:
-            return " → ".join(row.path)
+            return text_tip(" → ".join(row.path))
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -97,7 +104,7 @@ class LinesModel(RowsModel[Line]):
         return (row.name, row.store_name, row.qty, row.shown)[column]
 
     def tooltip(self, row: Line, column: int) -> str | None:
-        return row.note or None if column == LINE_NAME else None
+        return text_tip(row.note) if column == LINE_NAME and row.note else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row(index)

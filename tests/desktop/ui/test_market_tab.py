@@ -215,7 +215,7 @@ async def test_a_solution_link_puts_its_lines_in_the_cart(
         json={
             "name": f"Kitchen {HOSTILE}",
             "lines": [
-                {"store_id": shop.valvia, "product_id": "v1", "qty": 2, "note": "white"},
+                {"store_id": shop.valvia, "product_id": "v1", "qty": 2, "note": HOSTILE},
                 {"store_id": shop.valvia, "product_id": "v2", "qty": 5},
                 {"store_id": shop.kontakt, "product_id": "k1", "qty": 1},
             ],
@@ -243,6 +243,8 @@ async def test_a_solution_link_puts_its_lines_in_the_cart(
     assert dialog.title.textFormat() == Qt.TextFormat.PlainText
     assert dialog.message.text() == "3 lines; 1 is no longer available"
     assert len(dialog.model.chosen) == 2  # the line no longer listed is not ticked
+    tip = dialog.model.data(dialog.model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;b&gt;Bold&lt;/b&gt;" in tip and "<b>" not in tip  # the note, as text
 
     qtbot.mouseClick(dialog.put_button, Qt.MouseButton.LeftButton)
     await eventually(lambda: dialog.message.text().endswith("not held"), what="outcomes")
