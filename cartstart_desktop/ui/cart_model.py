@@ -26,6 +26,7 @@ from .qt import (
     Qt,
     Signal,
 )
+from .texts import text_tip
 from .thumbnails import IMAGE_ROLE
 
 ITEM, PRICE, QTY, TOTAL, EXPIRES, STATUS = range(6)
@@ -282,7 +283,7 @@ class CartModel(QAbstractItemModel):
                 parts.append(_("{n} more available", n=item.available))
             if item.note:
                 parts.append(item.note)
-            return "\n".join(parts)
+            return text_tip("\n".join(parts))  # names are the stores' text, never markup
         elif role == Qt.ItemDataRole.ForegroundRole:
             if not item.held:
                 return self._muted

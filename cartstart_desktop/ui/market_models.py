@@ -6,7 +6,6 @@ Names and codes come from stores: item views paint them as plain text, never as 
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -16,17 +15,12 @@ from ..core.market_desk import Held
 from ..core.market_solution import Line
 from .list_models import Index, RowsModel
 from .qt import QModelIndex, QStandardItem, QStandardItemModel, Qt
+from .texts import text_tip
 from .thumbnails import IMAGE_ROLE
 
 NAME, CODE, STORE, SHOWN, PRICE, STOCK = range(6)
 NODE_ROLE = Qt.ItemDataRole.UserRole + 3
 """The tree model's role for a node's ids from the root (a list), or [] for "everything"."""
-
-
-def text_tip(text: str) -> str:
-    """A tooltip showing `text` as written: Qt reads a tooltip that looks like markup as markup,
-    and a note or a name is anyone's text."""
-    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
 
 
 class ResultsModel(RowsModel[Result]):

@@ -394,6 +394,11 @@ async def test_hostile_names_are_shown_as_text(
         if "<" in label.text():
             assert label.textFormat() == Qt.TextFormat.PlainText, label.text()
     await eventually(lambda: window.cart_tab.model.rowCount() == 1, what="in the cart")
+    cart = window.cart_tab.model
+    item = cart.index(0, ITEM, cart.index(0, 0))
+    assert cart.data(item) == f"Valve contactor {HOSTILE}"
+    tip = cart.data(item, Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;img" in tip and "<img" not in tip  # the cart's tooltip shows the name as text
 
 
 async def test_searching_needs_no_account_but_holding_does(
