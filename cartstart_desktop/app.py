@@ -50,25 +50,50 @@ def open_in_browser(url: str) -> None:
 
 
 async def run(args: argparse.Namespace) -> int:
+    from .core.lang import _, choose
     from .ui.main_window import MainWindow
     from .ui.qt import QApplication
 
     app = QApplication.instance()
     assert app is not None
     session = CartSession(args.home or home(), KeyringCredentials(), open_url=open_in_browser)
+    _.use(choose(session.settings.language))
     if args.hub:
         session.settings.hub_url = args.hub
-    window = MainWindow(session)
     closed = asyncio.get_running_loop().create_future()
-    window.closed.connect(lambda: None if closed.done() else closed.set_result(None))
-    window.show()
+    shown: list[MainWindow] = []  # the window on screen now (a language change replaces it)
+
+    def show_window() -> MainWindow:
+        window = MainWindow(session)
+        window.closed.connect(lambda: None if closed.done() else closed.set_result(None))
+        window.languageChosen.connect(lambda lang: relaunch(window, lang))
+        window.show()
+        shown[:] = [window]
+        return window
+
+    def relaunch(old: MainWindow, lang: str) -> None:
+        """A language change rebuilds the window: every text is made again in the new one."""
+        _.use(lang)
+        old.replaced = True
+        old.detach()
+        geometry = old.saveGeometry()
+        old.close()
+        old.deleteLater()
+        new = show_window()
+        new.restoreGeometry(geometry)
+        if opened and not session.account.signed_in:
+            new.ask_login()
+
+    opened = False
+    show_window()
     signed_in = await session.open()
+    opened = True
     password = os.environ.get("CARTSTART_PASSWORD")
     if not signed_in and args.email and password and args.hub:
-        await window.run(session.account.log_in(args.hub, args.email, password))
+        await shown[0].run(session.account.log_in(args.hub, args.email, password))
         signed_in = session.account.signed_in
     if not signed_in:
-        window.ask_login()
+        shown[0].ask_login()
     await closed
     await session.close()
     return 0

@@ -6,7 +6,7 @@ cart, the cart with picks from two shops (one sold over the counter, a discount 
 offer), the bookmarks, the checkout review, the deliveries, the Connect dialog as a browser
 uses its code, and live sessions (live_shots.py): the attach dialog, the Live sessions tab,
 an open session, and a call in it with the store's video, the Call settings dialog and the
-call's rating after it (call_shots.py).
+call's rating after it (call_shots.py); then the Marketplace tab in both languages (market_shots.py).
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from storefront_templates.store_api import StoreClient
 sys.path.insert(0, str(Path(__file__).parent))
 from demo_pictures import picture_site
 from live_shots import outputs, shoot_live
+from market_shots import shoot_market
 
 PICKS = [  # (store index, product, how many)
     (0, "first-edition", 1),
@@ -192,6 +193,7 @@ async def main(out: Path) -> None:
             await shoot(out, Path(tmp) / "home", server, stores, saved)
         finally:
             await server.stop()
+    await shoot_market(out, saved)  # a hub of its own, with a marketplace
     print(f"saved {', '.join(saved)} in {out}")
 
 

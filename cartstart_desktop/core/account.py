@@ -17,6 +17,7 @@ from shared_protocol import ErrorCode
 from .api import HubApi, HubError, HubUnreachable, normalize_hub_url
 from .credentials import SessionTokens
 from .hub_link import HubLink
+from .lang import _
 from .observable import Signal
 from .settings import Settings
 
@@ -104,7 +105,7 @@ class Account:
         self._forget_token()
         await self._link.disconnect()
         await self._forget_cart()
-        self.signed_out.emit("Signed out.")
+        self.signed_out.emit(_("Signed out."))
 
     def _refused(self, reason: str) -> None:
         from .words import SENTENCES  # the words table loads when there is something to say

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from shared_protocol import ErrorCode
 
+from .lang import _
+
 if TYPE_CHECKING:
     import httpx
 
@@ -58,7 +60,7 @@ def normalize_hub_url(text: str) -> str:
     """What a person types ("hub.example.org:8740") to a base URL ("http://hub.example.org:8740")."""
     url = text.strip()
     if not url:
-        raise BadAddress("enter the hub's address, for example hub.example.org:8740")
+        raise BadAddress(_("enter the hub's address, for example hub.example.org:8740"))
     if "://" not in url:
         url = "http://" + url
     try:
@@ -72,7 +74,7 @@ def normalize_hub_url(text: str) -> str:
 
 
 def _not_an_address(text: str) -> str:
-    return f"“{text.strip()}” is not a hub address: type it like hub.example.org:8740"
+    return _("“{text}” is not a hub address: type it like hub.example.org:8740", text=text.strip())
 
 
 class HubApi:

@@ -15,6 +15,8 @@ from typing import Literal
 
 from shared_protocol.calls import CallInfo, PeerMedia
 
+from .lang import _
+
 _RANK = {"ringing": 0, "active": 1, "ended": 2}
 Turn = Literal["began", "ended"]
 ME = "visitor"
@@ -38,38 +40,50 @@ def ended_words(call: CallInfo, other: str) -> str:
     """Why a call ended, from the shopper's side, in the words the browser uses
     (storefront_templates/src/shared/call-words.js)."""
     mine = call.ended_by == ME
-    after = f" after {clock_text(call.duration)}" if call.duration else ""
+    ended = (
+        _("The call ended after {time}", time=clock_text(call.duration))
+        if call.duration
+        else _("The call ended")
+    )
     lasted = clock_text(call.duration or 0)
     match call.end_reason:
         case "declined":
-            return "You declined the call." if mine else f"{other} declined the call."
+            return (
+                _("You declined the call.")
+                if mine
+                else _("{other} declined the call.", other=other)
+            )
         case "unanswered":
             if call.started_by == ME:
-                return f"{other} did not answer the call."
-            return f"You missed a call from {other}."
+                return _("{other} did not answer the call.", other=other)
+            return _("You missed a call from {other}.", other=other)
         case "busy":
-            return "The seller is on another call. Try again in a little while."
+            return _("The seller is on another call. Try again in a little while.")
         case "connection_lost":
-            return f"The call ended{after}: the connection was lost."
+            return _("{ended}: the connection was lost.", ended=ended)
         case "peer_gone":
             if mine:
-                return f"The call ended{after} when you closed the session."
-            return f"The call ended{after}: {other} left the page."
+                return _("{ended} when you closed the session.", ended=ended)
+            return _("{ended}: {other} left the page.", ended=ended, other=other)
         case "credit_exhausted":
-            return (
-                f"The call ended{after}: your support credit ran out. "
-                f"Buy more credit or ask {other} to call again."
+            return _(
+                "{ended}: your support credit ran out. Buy more credit or ask {other} to call "
+                "again.",
+                ended=ended,
+                other=other,
             )
         case "interrupted":
-            return (
-                f"The call ended{after}: the service lost it in a fault. "
-                "Only the time until then was charged."
+            return _(
+                "{ended}: the service lost it in a fault. Only the time until then was charged.",
+                ended=ended,
             )
     if call.answered_at is None:
-        return "You cancelled the call." if mine else f"{other} cancelled the call."
+        return (
+            _("You cancelled the call.") if mine else _("{other} cancelled the call.", other=other)
+        )
     if mine:
-        return f"You hung up. The call lasted {lasted}."
-    return f"{other} hung up. The call lasted {lasted}."
+        return _("You hung up. The call lasted {time}.", time=lasted)
+    return _("{other} hung up. The call lasted {time}.", other=other, time=lasted)
 
 
 class CallWatch:
@@ -124,21 +138,21 @@ class CallWatch:
         return now - self.since if self.since is not None and self.active else 0.0
 
     def status_text(self, now: float) -> str:
-        store = self.store_name or "The seller"
+        store = self.store_name or _("The seller")
         if self.current is not None:
             if self.elsewhere and self.ringing:
-                return "Calling the seller from another window (your browser)"
+                return _("Calling the seller from another window (your browser)")
             if self.elsewhere:
-                return f"In a call with {store} in another window (your browser)"
+                return _("In a call with {store} in another window (your browser)", store=store)
             if self.active:
-                return f"In a call with {store}"
+                return _("In a call with {store}", store=store)
             if self.incoming:
-                return f"{store} is calling"
-            return "Calling the seller…"
+                return _("{store} is calling", store=store)
+            return _("Calling the seller…")
         if self.ended is not None:
             return ended_words(self.ended, store)
         if self.seller_busy:
-            return "The seller is on another call. You can ask for a call when it ends."
+            return _("The seller is on another call. You can ask for a call when it ends.")
         return ""
 
     # ---- what the hub says --------------------------------------------------------------------

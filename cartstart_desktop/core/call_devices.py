@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .lang import _
+
 log = logging.getLogger(__name__)
 
 DEFAULT = ""
@@ -66,14 +68,14 @@ def sound_devices() -> tuple[list[Device], list[Device], str]:
     """(microphones, speakers, a problem to show or "")."""
     sd = portaudio()
     if sd is None:
-        return [], [], "Sound is not available: PortAudio is not installed on this computer."
+        return [], [], _("Sound is not available: PortAudio is not installed on this computer.")
     try:
         found = list(sd.query_devices())
     except Exception as exc:  # (PortAudio's errors are its own types)
-        return [], [], f"Sound devices could not be listed ({exc})."
+        return [], [], _("Sound devices could not be listed ({problem}).", problem=exc)
     mics = [Device(d["name"], d["name"]) for d in found if d["max_input_channels"] > 0]
     speakers = [Device(d["name"], d["name"]) for d in found if d["max_output_channels"] > 0]
-    problem = "" if mics or speakers else "No microphone or speaker was found."
+    problem = "" if mics or speakers else _("No microphone or speaker was found.")
     return mics, speakers, problem
 
 
@@ -92,7 +94,7 @@ def cameras() -> list[Device]:
             found.append(Device(f"v4l2:/dev/{node.name}", name or node.name))
         return found
     if sys.platform == "darwin":
-        return [Device("avfoundation:0", "Built-in camera")]
+        return [Device("avfoundation:0", _("Built-in camera"))]
     # Windows: DirectShow cameras cannot be listed without opening FFmpeg's device list, so the
     # settings dialog takes a typed `dshow:video=<the camera's name>` (docs/shopper.md).
     return []

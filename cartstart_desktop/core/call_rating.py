@@ -21,6 +21,7 @@ from shared_protocol.ratings import MAX_COMMENT, CallRating, RateCall
 from .api import HubError
 from .call import clock_text
 from .commands import command_id
+from .lang import _, number
 from .words import explain
 
 Mode = Literal["hidden", "ask", "thanks", "rated"]
@@ -34,15 +35,19 @@ class RatingNotSent(Exception):
 
 def stars_words(stars: int) -> str:
     """ "1 star", "4 stars": the star buttons' accessible names and the thanks."""
-    return f"{stars} star" if stars == 1 else f"{stars} stars"
+    return _.n("{n} star", "{n} stars", stars)
 
 
 def count_text(length: int) -> str:
     """Under the comment: how much is left near the limit, or by how much it is over."""
     left = MAX_COMMENT - length
     if left < 0:
-        return f"{-left:,} characters too many: a comment can have at most {MAX_COMMENT:,}."
-    return f"{left:,} characters left" if left < COUNT_FROM else ""
+        return _(
+            "{over} characters too many: a comment can have at most {most}.",
+            over=number(-left),
+            most=number(MAX_COMMENT),
+        )
+    return _("{left} characters left", left=number(left)) if left < COUNT_FROM else ""
 
 
 @dataclass(frozen=True)
@@ -135,29 +140,29 @@ class RatingWatch:
                 self.done_call, self.thanked = call_id, False
             return ""
         if code in (ErrorCode.INVALID_STATE.value, ErrorCode.NOT_FOUND.value):
-            return "This call can no longer be rated."
+            return _("This call can no longer be rated.")
         if code == ErrorCode.INVALID_MESSAGE.value:
-            return (
-                "The hub did not take this rating. Check the stars and the comment, "
-                "then send it again."
+            return _(
+                "The hub did not take this rating. Check the stars and the comment, then send it "
+                "again."
             )
         return explain(error)
 
     # ---- what the window shows and sends --------------------------------------------------------
 
     def view(self, store: str, read_only: bool = False) -> RatingView:
-        name = store or "the store"
+        name = store or _("the store")
         if read_only:
             return RatingView("hidden")
         call = self.offered
         if call is not None:
             legend = (
-                f"How was the support from {name}?"
+                _("How was the support from {store}?", store=name)
                 if call.support
-                else f"How was your call with {name}?"
+                else _("How was your call with {store}?", store=name)
             )
             lasted = (
-                f"Your call lasted {clock_text(call.duration)}."
+                _("Your call lasted {time}.", time=clock_text(call.duration))
                 if self.says_duration and call.duration
                 else ""
             )
@@ -168,23 +173,32 @@ class RatingWatch:
         if self.thanked and done is not None:
             return RatingView(
                 "thanks",
-                message=f"Thank you: you gave {stars_words(done.stars)}. {name} will see it.",
+                message=_(
+                    "Thank you: you gave {stars}. {store} will see it.",
+                    stars=stars_words(done.stars),
+                    store=name,
+                ),
             )
         if done is not None:
-            return RatingView("rated", message=f"You rated this call {stars_words(done.stars)}.")
-        return RatingView("rated", message="This call is rated already.")
+            said = _("You rated this call {stars}.", stars=stars_words(done.stars))
+            return RatingView("rated", message=said)
+        return RatingView("rated", message=_("This call is rated already."))
 
     def command(self, stars: int, comment: str, connection: int = 0) -> RateCall:
         """`rate_call` for the offered call; RatingNotSent says what to change first."""
         call = self.offered
         if call is None:
-            raise RatingNotSent("There is no call to rate.")
+            raise RatingNotSent(_("There is no call to rate."))
         if not 1 <= stars <= 5:
-            raise RatingNotSent("Choose from 1 to 5 stars first.")
+            raise RatingNotSent(_("Choose from 1 to 5 stars first."))
         text = comment.strip()
         if len(text) > MAX_COMMENT:
             raise RatingNotSent(
-                f"Your comment is {len(text):,} characters: shorten it to {MAX_COMMENT:,}."
+                _(
+                    "Your comment is {length} characters: shorten it to {most}.",
+                    length=number(len(text)),
+                    most=number(MAX_COMMENT),
+                )
             )
         return RateCall(
             id=command_id(),

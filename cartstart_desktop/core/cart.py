@@ -21,6 +21,7 @@ from shared_protocol.cart import (
 )
 from shared_protocol.common import Availability, Money, TicketState, TicketView
 
+from .lang import _
 from .money import times, totals
 
 
@@ -88,9 +89,11 @@ class StoreGroup:
 def count_text(held: int, listed: int) -> str:
     """How many items are held, and how many listed rows no longer are (expired, taken back):
     the same words for a store's row and for the whole cart."""
-    text = f"{held} item{'s' if held != 1 else ''} held"
+    text = _.n("{n} item held", "{n} items held", held)
     gone = listed - held
-    return f"{text}, {gone} no longer held" if gone > 0 else text
+    if gone > 0:
+        return _.n("{held}, {n} no longer held", "{held}, {n} no longer held", gone, held=text)
+    return text
 
 
 def countdown(seconds: float) -> str:
@@ -157,25 +160,30 @@ class CartState:
         ticket = event.ticket
         if isinstance(event, TicketExpiringSoon):
             minutes = max(1, math.ceil((ticket.expires_at - now) / 60))
-            note = "Expires soon: renew it to keep it"
+            note = _("Expires soon: renew it to keep it")
             notice = Notice(
                 "expiring",
-                "A hold is about to expire",
-                f"{ticket.name} ({ticket.store_name}) expires in {minutes} minute"
-                f"{'s' if minutes != 1 else ''}.",
+                _("A hold is about to expire"),
+                _.n(
+                    "{name} ({store}) expires in {n} minute.",
+                    "{name} ({store}) expires in {n} minutes.",
+                    minutes,
+                    name=ticket.name,
+                    store=ticket.store_name,
+                ),
                 ticket.ticket_id,
             )
             return self.apply_ticket(ticket, note), notice
         if isinstance(event, TicketExpired):
-            note = f"Expired: back on sale at {ticket.store_name}"
+            note = _("Expired: back on sale at {store}", store=ticket.store_name)
             notice = Notice(
-                "expired", "A hold expired", f"{ticket.name}: {note}.", ticket.ticket_id
+                "expired", _("A hold expired"), f"{ticket.name}: {note}.", ticket.ticket_id
             )
             return self.apply_ticket(ticket, note), notice
         if isinstance(event, TicketRevoked):
             notice = Notice(
                 "revoked",
-                f"{ticket.store_name} took back {ticket.name}",
+                _("{store} took back {name}", store=ticket.store_name, name=ticket.name),
                 event.message,
                 ticket.ticket_id,
             )
@@ -206,9 +214,10 @@ class CartState:
             if item.ticket_id in listed or not item.held:
                 continue
             if item.ticket.expires_at <= now:
-                state, note = TicketState.EXPIRED, "Expired while the cart was offline"
+                state, note = TicketState.EXPIRED, _("Expired while the cart was offline")
             else:
-                state, note = TicketState.REVOKED, "No longer held (released elsewhere or sold)"
+                state = TicketState.REVOKED
+                note = _("No longer held (released elsewhere or sold)")
             item.ticket = item.ticket.model_copy(update={"state": state})
             item.note = note
             changes.append(Change("updated", item.ticket_id, item.ticket.store_id))

@@ -26,6 +26,7 @@ from shared_protocol.session import SUPPORTED_VERSIONS, InboundCursor, StreamGap
 
 from .api import HubApi, HubError, HubUnreachable
 from .commands import Command
+from .lang import N_
 
 if TYPE_CHECKING:
     from websockets.asyncio.client import ClientConnection
@@ -38,6 +39,15 @@ class Status(StrEnum):
     CONNECTING = "connecting"
     WEBSOCKET = "online (WebSocket)"
     POLLING = "online (polling)"
+
+
+STATUS_WORDS = {
+    Status.OFFLINE: N_("offline"),
+    Status.CONNECTING: N_("connecting"),
+    Status.WEBSOCKET: N_("online (WebSocket)"),
+    Status.POLLING: N_("online (polling)"),
+}
+"""Each status as people read it (translated where shown: `_(STATUS_WORDS[status])`)."""
 
 
 class Offline(Exception):

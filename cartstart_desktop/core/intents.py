@@ -42,9 +42,19 @@ class CartIntents:
         self._purchases = purchases
         self._open_url = open_url
 
-    async def reserve(self, store_id: str, product_id: str, qty: int = 1) -> None:
+    async def reserve(
+        self, store_id: str, product_id: str, qty: int = 1, *, source_url: str | None = None
+    ) -> None:
+        """Hold `qty` more of a product, as a pick on its page would (`source_url`: the page,
+        kept as the item's bookmark)."""
         await self._ticket_command(
-            lambda: Reserve(id=command_id(), store_id=store_id, product_id=product_id, qty=qty)
+            lambda: Reserve(
+                id=command_id(),
+                store_id=store_id,
+                product_id=product_id,
+                qty=qty,
+                source_url=source_url,
+            )
         )
 
     async def set_quantity(self, ticket_id: str, qty: int) -> None:

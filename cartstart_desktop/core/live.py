@@ -18,6 +18,7 @@ from urllib.parse import unquote
 from shared_protocol.live import SessionSummary
 
 from .cart import Notice
+from .lang import _, day_and_time
 from .observable import Signal
 
 _LINK = re.compile(r"(?<![A-Za-z0-9_.-])csv\.[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{8,200}")
@@ -43,15 +44,15 @@ def ago(timestamp: float, now: float) -> str:
     "yesterday 09:12", "12 Mar 14:05"."""
     seconds = now - timestamp
     if seconds < 60:
-        return "just now"
+        return _("just now")
     if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
+        return _("{n} min ago", n=int(seconds // 60))
     then, today = time.localtime(timestamp), time.localtime(now)
     if then[:3] == today[:3]:
         return time.strftime("%H:%M", then)
     if then[:3] == time.localtime(now - 86400)[:3]:
-        return time.strftime("yesterday %H:%M", then)
-    return time.strftime("%d %b %H:%M", then)
+        return _("yesterday {time}", time=time.strftime("%H:%M", then))
+    return day_and_time(timestamp)
 
 
 @dataclass(frozen=True)
@@ -86,15 +87,15 @@ class LiveEntry:
     @property
     def status(self) -> str:
         if self.deleted_by == "store":
-            return "Deleted by the store"
+            return _("Deleted by the store")
         if self.deleted_by == "visitor":
-            return "Deleted by you"
+            return _("Deleted by you")
         if self.deleted:
-            return "Deleted"
+            return _("Deleted")
         if self.summary.calling:
-            return "Calling you: open to answer"
+            return _("Calling you: open to answer")
         n = self.summary.unread
-        return f"{n} unread" if n else ""
+        return _("{n} unread", n=n) if n else ""
 
     @property
     def preview(self) -> str:
@@ -208,13 +209,13 @@ class LiveSessions:
         self._entries[summary.session_id] = LiveEntry(summary)
         old_unread = before.summary.unread if before is not None and not before.deleted else 0
         if news and summary.unread > old_unread and not self.is_open(summary.session_id):
-            text = " ".join(summary.last_message.split()) or "A new message."
-            title = f"{summary.store_name} wrote"
+            text = " ".join(summary.last_message.split()) or _("A new message.")
+            title = _("{store} wrote", store=summary.store_name)
             self._notices.emit(Notice("live", title, text, ticket_id=summary.session_id))
         rang = summary.calling and not (before is not None and before.summary.calling)
         if rang and not self.is_open(summary.session_id):
-            title = f"{summary.store_name} is calling you"
-            text = "Open the live session to answer."
+            title = _("{store} is calling you", store=summary.store_name)
+            text = _("Open the live session to answer.")
             self._notices.emit(Notice("live", title, text, ticket_id=summary.session_id))
 
 

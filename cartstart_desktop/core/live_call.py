@@ -24,6 +24,7 @@ from .api import HubApi, HubError, HubUnreachable
 from .call_devices import CallDevices
 from .commands import command_id
 from .connection import Offline, Status
+from .lang import N_, _
 from .live_connection import LiveConnection
 from .live_session import LiveSession
 from .observable import Signal
@@ -35,14 +36,20 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NEEDS_WEBSOCKET = (
+NEEDS_WEBSOCKET = N_(
     "Calls need a live connection to the hub, and this cart is polling (the setting Use polling "
     "only, or a network that blocks WebSockets)."
 )
-NO_CAMERA = "Your camera could not be started. Check that no other program uses it, or choose another in Call settings."
-SETUP_FAILED = "The call could not be set up on this computer."
-NO_MICROPHONE = "Your microphone could not be opened: the store cannot hear you (Call settings)."
-NO_SPEAKER = "The store's voice cannot be played: no speaker could be opened (Call settings)."
+NO_CAMERA = N_(
+    "Your camera could not be started. Check that no other program uses it, or choose another "
+    "in Call settings."
+)
+SETUP_FAILED = N_("The call could not be set up on this computer.")
+NO_MICROPHONE = N_(
+    "Your microphone could not be opened: the store cannot hear you (Call settings)."
+)
+NO_SPEAKER = N_("The store's voice cannot be played: no speaker could be opened (Call settings).")
+"""Translated where they are said (`_(NO_CAMERA)`)."""
 Reason = Literal["hung_up", "connection_lost"]
 
 
@@ -139,7 +146,7 @@ class SessionCall:
         if self.connection.status not in online:
             raise Offline("the session is not connected")
         if self.connection.status is not Status.WEBSOCKET:
-            self.trouble.emit(NEEDS_WEBSOCKET)
+            self.trouble.emit(_(NEEDS_WEBSOCKET))
             return
         self.watch.asking = True
         try:
@@ -160,7 +167,7 @@ class SessionCall:
         if current is None or not self.watch.incoming:
             return
         if accept and self.connection.status is not Status.WEBSOCKET:
-            self.trouble.emit(NEEDS_WEBSOCKET)
+            self.trouble.emit(_(NEEDS_WEBSOCKET))
             return
         if accept:
             self.watch.mine.add(current.call_id)
@@ -191,7 +198,7 @@ class SessionCall:
             await media.set_camera(on)
         except OSError as exc:
             log.warning("camera: %s", exc)
-            self.trouble.emit(NO_CAMERA)
+            self.trouble.emit(_(NO_CAMERA))
         await self._tell_media()
 
     async def set_microphone(self, on: bool) -> None:
@@ -268,16 +275,16 @@ class SessionCall:
         except Exception:
             log.exception("call %s could not start", call.call_id)
             if self.watch.current is not None and self.watch.current.call_id == call.call_id:
-                self.trouble.emit(SETUP_FAILED)
+                self.trouble.emit(_(SETUP_FAILED))
                 with contextlib.suppress(HubError, HubUnreachable, ConnectionError, Offline):
                     await self._hang_up(call.call_id, "connection_lost")
 
     def _say_missing_devices(self, devices: CallDevices, media: CallMedia) -> None:
         missing = []
         if devices.microphone is not None and not media.has_microphone:
-            missing.append(NO_MICROPHONE)
+            missing.append(_(NO_MICROPHONE))
         if devices.speaker is not None and media.speaker is None:
-            missing.append(NO_SPEAKER)
+            missing.append(_(NO_SPEAKER))
         if missing:
             self.trouble.emit(" ".join(missing))
 

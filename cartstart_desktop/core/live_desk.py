@@ -24,6 +24,7 @@ from .call_rating import RatingNotSent
 from .cart import Notice
 from .commands import build, command_id
 from .hub_link import HubLink
+from .lang import _
 from .live import LiveEntry, LiveSessions, find_link
 from .live_call import SessionCall
 from .live_connection import LiveConnection
@@ -203,19 +204,21 @@ class LiveDesk:
         link = find_link(pasted)
         if link is None:
             raise NotALink(
-                "that is not a session link: copy it on the store's live page with "
-                "“Copy link to come back later”, then paste it here"
+                _(
+                    "that is not a session link: copy it on the store's live page with “Copy "
+                    "link to come back later”, then paste it here"
+                )
             )
         return await self._attach(link)
 
     async def start_with(self, store_id: str, label: str) -> LiveEntry:
         """A new session with a store, from the cart (to call it about an item): started as
         the store's page would start one, and attached at once."""
-        api, _ = self._link.online()
+        api, _connection = self._link.online()
         return await self._attach(await api.start_live_session(store_id, label.strip()))
 
     async def _attach(self, link: str) -> LiveEntry:
-        api, _ = self._link.online()
+        api, _connection = self._link.online()
         summary = SessionSummary.model_validate(await api.attach_live_session(link))
         entry = self.sessions.apply_one(summary)
         await self._save()
@@ -241,7 +244,7 @@ class LiveDesk:
         """The session's state, kept up to date while it is open (the same one if it is)."""
         if session_id in self.opened:
             return self.opened[session_id]
-        api, _ = self._link.online()
+        api, _connection = self._link.online()
         entry = self.sessions.get(session_id)
         model = LiveSession(session_id, entry.store_name if entry else "", self._clock)
         if entry is not None and entry.deleted:

@@ -44,6 +44,7 @@ from .call import CallWatch
 from .call_rating import RatingWatch
 from .cart import countdown
 from .connection import Status
+from .lang import _
 from .live_support import SupportWatch
 from .money import format_money, times
 from .observable import Signal
@@ -100,11 +101,12 @@ class CartRow:
     def state_text(self, now: float) -> str:
         match self.ticket.state:
             case TicketState.HELD:
-                return f"Held · {countdown(max(0.0, self.ticket.expires_at - now))} left"
+                left = countdown(max(0.0, self.ticket.expires_at - now))
+                return _("Held · {time} left", time=left)
             case TicketState.EXPIRED:
-                return "Hold ran out"
+                return _("Hold ran out")
             case TicketState.REVOKED:
-                return "Sold in the shop"
+                return _("Sold in the shop")
             case _:
                 return self.ticket.state.value.capitalize()
 
@@ -161,7 +163,7 @@ class LiveSession:
                 m.message_id,
                 m.seq,
                 m.author == "visitor",
-                "You" if m.author == "visitor" else (self.store_name or "The store"),
+                _("You") if m.author == "visitor" else (self.store_name or _("The store")),
                 m.text,
                 m.at,
                 m.author == "visitor" and m.seq <= seen_up_to,
@@ -193,15 +195,18 @@ class LiveSession:
 
     def presence_text(self, now: float) -> str:
         """One line under the chat: typing, here, away; or why nothing can be said."""
-        name = self.store_name or "The store"
+        name = self.store_name or _("The store")
         if self.deleted:
-            who = "the store" if self.deleted_by == "store" else "you"
-            return f"This session was deleted by {who}. Its items were given back."
+            if self.deleted_by == "store":
+                return _("This session was deleted by the store. Its items were given back.")
+            return _("This session was deleted by you. Its items were given back.")
         if self.store_typing(now):
-            return f"{name} is typing…"
+            return _("{name} is typing…", name=name)
         if self.store_here is None:
             return ""
-        return f"{name} is here" if self.store_here else f"{name} is away"
+        if self.store_here:
+            return _("{name} is here", name=name)
+        return _("{name} is away", name=name)
 
     # ---- read marks and typing, decided here, sent by the caller -----------------------------
 

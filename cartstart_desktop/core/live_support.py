@@ -21,10 +21,14 @@ from shared_protocol.support import (
 )
 
 from .call import clock_text
+from .lang import N_, _
 from .money import format_money
 
 SupportEvent = CreditPlan | CreditWarning | SupportReport | SupportCredit | ComplaintChanged
-ABOUT_WORDS = {"answers": "the answers", "support": "the support"}
+COMPLAINT_HEADS = {
+    "answers": N_("Your complaint about the answers: {text}"),
+    "support": N_("Your complaint about the support: {text}"),
+}
 
 
 def credit_left(plan: CreditPlan, now: float) -> int:
@@ -101,17 +105,30 @@ class SupportWatch:
             return ""
         if s.plan is not None:  # the call's own price, even if the store changed it since
             price = format_money(s.plan.price_per_minute.amount, s.plan.price_per_minute.currency)
-            return f"Support call with {store}: {price} a minute, from your credit."
+            return _(
+                "Support call with {store}: {price} a minute, from your credit.",
+                store=store,
+                price=price,
+            )
         price = format_money(s.price_per_minute.amount, s.price_per_minute.currency)
         credit = format_money(s.balance.amount, s.balance.currency)
         minutes = s.balance.amount // s.price_per_minute.amount if s.price_per_minute.amount else 0
         if minutes < 1:
-            return (
-                f"Support from {store}: {price} a minute. Your credit: {credit}. You need at "
-                "least one minute's worth: buy support credit from the shop, or ask them for some."
+            return _(
+                "Support from {store}: {price} a minute. Your credit: {credit}. You need at least "
+                "one minute's worth: buy support credit from the shop, or ask them for some.",
+                store=store,
+                price=price,
+                credit=credit,
             )
-        unit = "minute" if minutes == 1 else "minutes"
-        return f"Support from {store}: {price} a minute. Your credit: {credit}, about {minutes} {unit}."
+        return _.n(
+            "Support from {store}: {price} a minute. Your credit: {credit}, about {n} minute.",
+            "Support from {store}: {price} a minute. Your credit: {credit}, about {n} minutes.",
+            minutes,
+            store=store,
+            price=price,
+            credit=credit,
+        )
 
     def credit_text(self, now: float) -> str:
         """ "Credit left €1.20 · 0:30" while a support call runs, else ""."""
@@ -119,15 +136,16 @@ class SupportWatch:
         if plan is None:
             return ""
         left = format_money(credit_left(plan, now), plan.balance.currency)
-        return f"Credit left {left} · {clock_text(now - plan.answered_at)}"
+        return _("Credit left {left} · {time}", left=left, time=clock_text(now - plan.answered_at))
 
     def warning_text(self) -> str:
         s = self.support
         if s is None or s.plan is None or not s.warned:
             return ""
-        return (
-            f"About one minute of credit left: the call ends by itself at "
-            f"{local_time(s.plan.ends_at)}. Buy more credit to talk longer next time."
+        return _(
+            "About one minute of credit left: the call ends by itself at {time}. Buy more credit "
+            "to talk longer next time.",
+            time=local_time(s.plan.ends_at),
         )
 
     def report_text(self) -> str:
@@ -135,17 +153,19 @@ class SupportWatch:
         if r is None or self.plan is not None:
             return ""
         lines = [
-            "Your support call",
-            f"Duration: {clock_text(r.duration)}",
-            f"Credit used: {format_money(r.charged.amount, r.charged.currency)}",
-            f"Credit left: {format_money(r.balance.amount, r.balance.currency)}",
+            _("Your support call"),
+            _("Duration: {time}", time=clock_text(r.duration)),
+            _("Credit used: {amount}", amount=format_money(r.charged.amount, r.charged.currency)),
+            _("Credit left: {amount}", amount=format_money(r.balance.amount, r.balance.currency)),
         ]
         if r.end_reason == "credit_exhausted":
-            lines.append("The call ended when your credit ran out.")
+            lines.append(_("The call ended when your credit ran out."))
         elif r.end_reason == "interrupted":
             lines.append(
-                "The call was cut off by a fault at the service; "
-                "only the time until then was charged."
+                _(
+                    "The call was cut off by a fault at the service; only the time until then "
+                    "was charged."
+                )
             )
         return "\n".join(lines)
 
@@ -153,7 +173,11 @@ class SupportWatch:
         """Each complaint, newest first, with the shop's answer or that it is awaited."""
         out = []
         for c in sorted(self.complaints.values(), key=lambda c: c.at, reverse=True):
-            head = f"Your complaint about {ABOUT_WORDS.get(c.about, c.about)}: {c.text}"
-            tail = f"{store} answered: {c.answer}" if c.answer else f"Waiting for {store}'s answer."
+            head = _(COMPLAINT_HEADS.get(c.about, COMPLAINT_HEADS["support"]), text=c.text)
+            tail = (
+                _("{store} answered: {answer}", store=store, answer=c.answer)
+                if c.answer
+                else _("Waiting for {store}'s answer.", store=store)
+            )
             out.append(f"{head}\n{tail}")
         return out

@@ -6,7 +6,6 @@ snapshots and checkout replies can arrive in any order and still agree.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -14,24 +13,25 @@ from shared_protocol.money import format_money
 from shared_protocol.orders import DiscountView, OrderStatus, OrderView
 
 from .cart import Notice
+from .lang import N_, _, day_and_time
 
 _WHAT = {
-    OrderStatus.PLACED: "is placed",
-    OrderStatus.CONFIRMED: "was confirmed",
-    OrderStatus.DISPATCHED: "is on its way",
-    OrderStatus.DELIVERED: "was delivered",
-    OrderStatus.REJECTED: "was not accepted",
-    OrderStatus.CANCELLED: "was cancelled",
+    OrderStatus.PLACED: N_("{store}: your order is placed"),
+    OrderStatus.CONFIRMED: N_("{store}: your order was confirmed"),
+    OrderStatus.DISPATCHED: N_("{store}: your order is on its way"),
+    OrderStatus.DELIVERED: N_("{store}: your order was delivered"),
+    OrderStatus.REJECTED: N_("{store}: your order was not accepted"),
+    OrderStatus.CANCELLED: N_("{store}: your order was cancelled"),
 }
 
 
 STATUS_LABELS = {
-    OrderStatus.PLACED: "Placed",
-    OrderStatus.CONFIRMED: "Confirmed",
-    OrderStatus.DISPATCHED: "Dispatched",
-    OrderStatus.DELIVERED: "Delivered",
-    OrderStatus.REJECTED: "Rejected",
-    OrderStatus.CANCELLED: "Cancelled",
+    OrderStatus.PLACED: N_("Placed"),
+    OrderStatus.CONFIRMED: N_("Confirmed"),
+    OrderStatus.DISPATCHED: N_("Dispatched"),
+    OrderStatus.DELIVERED: N_("Delivered"),
+    OrderStatus.REJECTED: N_("Rejected"),
+    OrderStatus.CANCELLED: N_("Cancelled"),
 }
 
 
@@ -43,7 +43,7 @@ def order_ref(order_id: str) -> str:
 
 
 def when(timestamp: float) -> str:
-    return time.strftime("%d %b %H:%M", time.localtime(timestamp))
+    return day_and_time(timestamp)
 
 
 @dataclass
@@ -70,7 +70,7 @@ class Delivery:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.order.status]
+        return _(STATUS_LABELS[self.order.status])
 
     @property
     def placed(self) -> float:
@@ -108,15 +108,21 @@ class Delivery:
 def discount_off(discount: DiscountView) -> str:
     """What a code gives: "10% off" or "€5.00 off"."""
     if discount.percent_off is not None:
-        return f"{discount.percent_off}% off"
+        return _("{n}% off", n=discount.percent_off)
     assert discount.amount_off is not None
-    return format_money(discount.amount_off.amount, discount.amount_off.currency) + " off"
+    amount = format_money(discount.amount_off.amount, discount.amount_off.currency)
+    return _("{amount} off", amount=amount)
 
 
 def discount_terms(discount: DiscountView) -> str:
     """The offer without the store's name (said once, by whoever shows it)."""
     message = f" ({discount.message})" if discount.message else ""
-    return f"{discount_off(discount)} at checkout, until {when(discount.expires_at)}{message}"
+    return _(
+        "{off} at checkout, until {until}{message}",
+        off=discount_off(discount),
+        until=when(discount.expires_at),
+        message=message,
+    )
 
 
 def discount_text(discount: DiscountView) -> str:
@@ -157,8 +163,8 @@ class OrderBook:
         self.discounts[discount.code] = discount
         return Notice(
             "discount",
-            f"{discount.store_name} offers you a discount",
-            f"{discount_terms(discount)}, used when you check out.",
+            _("{store} offers you a discount", store=discount.store_name),
+            _("{terms}, used when you check out.", terms=discount_terms(discount)),
         )
 
     def replace_discounts(self, discounts: Iterable[DiscountView]) -> None:
@@ -179,10 +185,14 @@ class OrderBook:
 
 
 def order_notice(order: OrderView) -> Notice:
-    title = f"{order.store_name}: your order {_WHAT[order.status]}"
+    title = _(_WHAT[order.status], store=order.store_name)
     detail = order.reason or ""
     if order.status is OrderStatus.DISPATCHED and (order.carrier or order.tracking_url):
-        detail = f"{order.carrier or 'Carrier'}: {order.tracking_url or 'no tracking link'}"
+        detail = _(
+            "{carrier}: {link}",
+            carrier=order.carrier or _("Carrier"),
+            link=order.tracking_url or _("no tracking link"),
+        )
     if order.status is OrderStatus.PLACED:
         total = format_money(order.total.amount, order.total.currency)
         detail = f"{total}, {payment_text(order)}"
@@ -191,5 +201,5 @@ def order_notice(order: OrderView) -> Notice:
 
 def payment_text(order: OrderView) -> str:
     if order.payment.mode == "link":
-        return "pay with the store's link"
-    return "pay on collection"
+        return _("pay with the store's link")
+    return _("pay on collection")

@@ -11,6 +11,7 @@ from urllib.parse import urldefrag
 
 from .api import HubError, HubUnreachable
 from .hub_link import HubLink
+from .lang import _
 
 LINK_FRAGMENT = "cartstart"
 BOOKMARK_LABEL = "Bookmark: "
@@ -34,8 +35,8 @@ class LinkedBrowser:
     @property
     def name(self) -> str:
         if self.from_bookmark:
-            return f"Page from Bookmarks ({self.label.removeprefix(BOOKMARK_LABEL)})"
-        return self.label or "A browser"
+            return _("Page from Bookmarks ({store})", store=self.label.removeprefix(BOOKMARK_LABEL))
+        return self.label or _("A browser")
 
     @classmethod
     def of(cls, raw: dict[str, Any]) -> LinkedBrowser:
@@ -61,11 +62,11 @@ class Pairing:
 
     async def new_code(self) -> tuple[str, float]:
         """A one-time code a store page trades for a link token; and when it expires."""
-        api, _ = self._link.online()
+        api, _connection = self._link.online()
         return await api.pairing_code()
 
     async def browsers(self) -> list[dict[str, Any]]:
-        api, _ = self._link.online()
+        api, _connection = self._link.online()
         return await api.link_tokens()
 
     async def linked(self) -> list[LinkedBrowser]:
@@ -75,14 +76,14 @@ class Pairing:
         return sorted(reversed(found), key=lambda b: b.created_at, reverse=True)
 
     async def revoke(self, token_id: str) -> None:
-        api, _ = self._link.online()
+        api, _connection = self._link.online()
         await api.revoke_link_token(token_id)
 
     async def open_page(self, url: str, store_id: str, store_name: str) -> bool:
         """Open a store page in the default browser, linked to this cart with a fresh link token
         (scoped to that store). Offline, the page opens unlinked; returns whether it is linked."""
         try:
-            api, _ = self._link.online()
+            api, _connection = self._link.online()
             issued = await api.mint_link_token(store_id, f"{BOOKMARK_LABEL}{store_name}"[:100])
         except (HubUnreachable, HubError):
             self._open_url(urldefrag(url).url)

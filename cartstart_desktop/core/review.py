@@ -15,6 +15,7 @@ from shared_protocol.common import Money
 from shared_protocol.orders import DiscountView
 
 from .cart import CartState
+from .lang import _
 from .money import format_totals, times, totals
 
 MAX_STORES = 100  # the most store ids one Checkout command may name
@@ -70,10 +71,10 @@ class StoreReview:
     @property
     def payment_text(self) -> str:
         if self.payment == "link":
-            return "The store's payment page will open in your browser."
+            return _("The store's payment page will open in your browser.")
         if self.payment == "on_collection":
-            return "You pay the store when you collect."
-        return (
+            return _("You pay the store when you collect.")
+        return _(
             "If the store has a payment page, it opens in your browser; otherwise you pay "
             "when you collect."
         )
@@ -106,9 +107,12 @@ class CheckoutReview:
         return dict(sorted(out.items()))
 
     def summary(self) -> str:
-        n = len(self.stores)
-        orders = f"{n} order{'s' if n != 1 else ''}"
-        return f"{orders}, {format_totals(self.total)} in all."
+        return _.n(
+            "{n} order, {total} in all.",
+            "{n} orders, {total} in all.",
+            len(self.stores),
+            total=format_totals(self.total),
+        )
 
 
 def usable(discount: DiscountView, currency: str | None, now: float) -> bool:

@@ -27,6 +27,7 @@ from .images import ImageCache
 from .intents import CartIntents
 from .local_cart import LocalCart
 from .local_store import LocalStore
+from .market_desk import MarketDesk
 from .observable import Signal
 from .pairing import Pairing
 from .purchases import Purchases
@@ -72,6 +73,8 @@ class CartSession:
             websocket_retry=websocket_retry,
         )
         self.cart = CartIntents(self.local, self.link, self.purchases, open_url=open_url)
+        self.market = MarketDesk(self.link, self.settings, directory, self.cart)
+        """The marketplace: search, the tree, currencies, results and solutions into the cart."""
         self.pairing = Pairing(self.link, open_url=open_url)
         self.account = Account(
             self.link,
@@ -142,6 +145,7 @@ class CartSession:
         if self._live is not None:
             await self._live.stop()
         await self.link.disconnect()
+        await self.market.close()
         await self.images.close()
         await self.local.close()
 

@@ -34,6 +34,11 @@ class Settings:
     """Call devices (call_devices.py): "" the system's default, "none", a device's name, or
     `format:file` for a camera or a test source (`lavfi:testsrc=size=640x480:rate=30`)."""
 
+    language: str = ""
+    """"en" or "sr" as chosen in the app; "" follows the system's locale (core/lang.py)."""
+    market_currency: str = ""
+    """The marketplace's display currency last chosen ("" the hub's base currency)."""
+
     @classmethod
     def load(cls, directory: Path) -> Settings:
         path = directory / "settings.json"

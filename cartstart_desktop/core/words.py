@@ -16,6 +16,7 @@ from shared_protocol import ErrorCode
 
 from .api import BadAddress, HubError, HubUnreachable
 from .connection import Offline
+from .lang import N_, _
 
 EXPECTED = (HubError, HubUnreachable, Offline, BadAddress)
 """Errors that are part of using a hub (the rest are faults, logged with their traceback)."""
@@ -23,68 +24,84 @@ EXPECTED = (HubError, HubUnreachable, Offline, BadAddress)
 Action = Literal["", "log_in", "sign_up", "attach", "say"]
 """What the shopper was doing, where one code means different things (a 401 at log-in)."""
 
-_MISMATCH = "This cart and the hub do not understand each other. Updating CartStart should fix it."
+_MISMATCH = N_(
+    "This cart and the hub do not understand each other. Updating CartStart should fix it."
+)
 
 SENTENCES: dict[ErrorCode, str] = {
     ErrorCode.BAD_JSON: _MISMATCH,
     ErrorCode.UNKNOWN_TYPE: _MISMATCH,
     ErrorCode.UNSUPPORTED_VERSION: _MISMATCH,
     ErrorCode.HELLO_REQUIRED: _MISMATCH,
-    ErrorCode.INVALID_MESSAGE: "The hub did not accept that. Check what you typed and try again.",
-    ErrorCode.UNAUTHORIZED: "Your session has ended. Please log in again.",
-    ErrorCode.FORBIDDEN: "This cart is not allowed to do that.",
-    ErrorCode.NOT_FOUND: "That is no longer there: it may have been removed, sold or bought.",
-    ErrorCode.CONFLICT: "Something changed meanwhile. Look again, then try again.",
-    ErrorCode.GONE: "This live session was deleted, so it can no longer be used.",
-    ErrorCode.INSUFFICIENT_STOCK: "The store does not have that many left.",
-    ErrorCode.RENEWAL_LIMIT: "This hold cannot be renewed again: the store's limit is reached.",
-    ErrorCode.INVALID_STATE: "That item is no longer held, so it cannot be changed.",
-    ErrorCode.IDEMPOTENCY_CONFLICT: "The hub took this for an earlier request. Please try again.",
-    ErrorCode.DISCOUNT_REFUSED: "A discount code could not be used, so nothing was bought.",
-    ErrorCode.AT_CAPACITY: "You have as many chats open as you can take: close one first.",
-    ErrorCode.RATE_LIMITED: "Too many requests at once. Wait a moment, then try again.",
-    ErrorCode.TOO_LARGE: "That is more than the hub takes at once.",
-    ErrorCode.SERVER_BUSY: "The hub is busy. Try again in a moment.",
-    ErrorCode.INTERNAL: "The hub had a problem and changed nothing. Try again in a moment.",
-    ErrorCode.INSUFFICIENT_CREDIT: (
+    ErrorCode.INVALID_MESSAGE: N_(
+        "The hub did not accept that. Check what you typed and try again."
+    ),
+    ErrorCode.UNAUTHORIZED: N_("Your session has ended. Please log in again."),
+    ErrorCode.FORBIDDEN: N_("This cart is not allowed to do that."),
+    ErrorCode.NOT_FOUND: N_("That is no longer there: it may have been removed, sold or bought."),
+    ErrorCode.CONFLICT: N_("Something changed meanwhile. Look again, then try again."),
+    ErrorCode.GONE: N_("This live session was deleted, so it can no longer be used."),
+    ErrorCode.INSUFFICIENT_STOCK: N_("The store does not have that many left."),
+    ErrorCode.RENEWAL_LIMIT: N_("This hold cannot be renewed again: the store's limit is reached."),
+    ErrorCode.INVALID_STATE: N_("That item is no longer held, so it cannot be changed."),
+    ErrorCode.IDEMPOTENCY_CONFLICT: N_(
+        "The hub took this for an earlier request. Please try again."
+    ),
+    ErrorCode.DISCOUNT_REFUSED: N_("A discount code could not be used, so nothing was bought."),
+    ErrorCode.AT_CAPACITY: N_("You have as many chats open as you can take: close one first."),
+    ErrorCode.RATE_LIMITED: N_("Too many requests at once. Wait a moment, then try again."),
+    ErrorCode.TOO_LARGE: N_("That is more than the hub takes at once."),
+    ErrorCode.SERVER_BUSY: N_("The hub is busy. Try again in a moment."),
+    ErrorCode.INTERNAL: N_("The hub had a problem and changed nothing. Try again in a moment."),
+    ErrorCode.INSUFFICIENT_CREDIT: N_(
         "You need at least one minute of support credit with this store: buy credit, or ask "
         "the store."
+    ),
+    ErrorCode.BAD_QUERY: N_(
+        "Those words cannot be searched for: type at least one letter or digit, at most 200 "
+        "characters."
+    ),
+    ErrorCode.UNKNOWN_CURRENCY: N_("The hub has no exchange rate for that currency any more."),
+    ErrorCode.UNKNOWN_CATEGORY: N_("That category is no longer in the tree. Clear the filters."),
+    ErrorCode.CATEGORY_IN_USE: N_("That category still has products in it."),
+    ErrorCode.STALE_SOLUTION: N_(
+        "This solution was changed meanwhile. Open its link again to see it as it is now."
     ),
 }
 """One sentence per code: what is shown when the details say nothing more precise."""
 
 _BY_ACTION: dict[tuple[Action, ErrorCode], str] = {
-    ("log_in", ErrorCode.UNAUTHORIZED): "Wrong email or password.",
-    ("sign_up", ErrorCode.CONFLICT): (
+    ("log_in", ErrorCode.UNAUTHORIZED): N_("Wrong email or password."),
+    ("sign_up", ErrorCode.CONFLICT): N_(
         "An account with this email already exists. Log in instead, or use another email."
     ),
-    ("sign_up", ErrorCode.INVALID_MESSAGE): (
+    ("sign_up", ErrorCode.INVALID_MESSAGE): N_(
         "Check your email address, and choose a password of at least 8 characters."
     ),
-    ("attach", ErrorCode.UNAUTHORIZED): (
+    ("attach", ErrorCode.UNAUTHORIZED): N_(
         "That link does not open a live session: it may be cut short. Copy it again on the "
         "store's live page."
     ),
-    ("attach", ErrorCode.CONFLICT): "This live session is already attached to another cart.",
-    ("attach", ErrorCode.NOT_FOUND): "That store's live page is closed.",
-    ("say", ErrorCode.RATE_LIMITED): (
+    ("attach", ErrorCode.CONFLICT): N_("This live session is already attached to another cart."),
+    ("attach", ErrorCode.NOT_FOUND): N_("That store's live page is closed."),
+    ("say", ErrorCode.RATE_LIMITED): N_(
         "You are writing faster than the store allows. Wait a minute, then send it again."
     ),
 }
 
 _TICKET_STATES = {
-    "expired": "That item's hold has run out, so it cannot be changed.",
-    "released": "That item was given back to the store, so it cannot be changed.",
-    "revoked": "The store took that item back, so it cannot be changed.",
-    "purchased": "That item is bought already: see Deliveries.",
+    "expired": N_("That item's hold has run out, so it cannot be changed."),
+    "released": N_("That item was given back to the store, so it cannot be changed."),
+    "revoked": N_("The store took that item back, so it cannot be changed."),
+    "purchased": N_("That item is bought already: see Deliveries."),
 }
 
 _DISCOUNTS = {
-    "unknown": "The discount code {code} is not known.",
-    "other_cart": "The discount code {code} was offered to another cart.",
-    "wrong_store": "The discount code {code} is not for what this checkout buys.",
-    "expired": "The discount code {code} has expired.",
-    "used": "The discount code {code} was used already.",
+    "unknown": N_("The discount code {code} is not known."),
+    "other_cart": N_("The discount code {code} was offered to another cart."),
+    "wrong_store": N_("The discount code {code} is not for what this checkout buys."),
+    "expired": N_("The discount code {code} has expired."),
+    "used": N_("The discount code {code} was used already."),
 }
 
 
@@ -93,29 +110,34 @@ def explain(error: BaseException, action: Action = "") -> str:
     if isinstance(error, HubError):
         return hub_error(error.code, error.details, action)
     if isinstance(error, HubUnreachable):
-        where = f" at {error.hub_url}" if error.hub_url else ""
-        return (
-            f"The hub{where} cannot be reached. Check the address and your connection; "
-            "the cart keeps trying."
+        if error.hub_url:
+            return _(
+                "The hub at {url} cannot be reached. Check the address and your connection; "
+                "the cart keeps trying.",
+                url=error.hub_url,
+            )
+        return _(
+            "The hub cannot be reached. Check the address and your connection; the cart keeps "
+            "trying."
         )
     if isinstance(error, Offline):
-        return "The hub cannot be reached right now. Try again in a moment."
+        return _("The hub cannot be reached right now. Try again in a moment.")
     if isinstance(error, BadAddress):
         return sentence(str(error))
-    return "Something went wrong. Please try again."
+    return _("Something went wrong. Please try again.")
 
 
 def hub_error(code: str, details: Mapping[str, Any], action: Action = "") -> str:
     try:
         known = ErrorCode(code)
     except ValueError:
-        return SENTENCES[ErrorCode.INTERNAL]
+        return _(SENTENCES[ErrorCode.INTERNAL])
     if known is ErrorCode.INVALID_MESSAGE and details.get("problems"):
         return _problems(details["problems"], action)
     if (action, known) in _BY_ACTION:
-        return _BY_ACTION[action, known]
+        return _(_BY_ACTION[action, known])
     detailed = _from_details(known, details)
-    return detailed or SENTENCES[known]
+    return detailed or _(SENTENCES[known])
 
 
 def _from_details(code: ErrorCode, details: Mapping[str, Any]) -> str | None:
@@ -124,21 +146,27 @@ def _from_details(code: ErrorCode, details: Mapping[str, Any]) -> str | None:
         if isinstance(details.get("max_qty"), int):
             most = details["max_qty"]
             if left == 0:
-                return f"No more left: your cart can hold at most {most}."
-            return f"Only {left} more left: your cart can hold at most {most}."
-        return "Sold out." if left == 0 else f"Only {left} left."
+                return _("No more left: your cart can hold at most {most}.", most=most)
+            return _(
+                "Only {left} more left: your cart can hold at most {most}.", left=left, most=most
+            )
+        return _("Sold out.") if left == 0 else _("Only {left} left.", left=left)
     if code is ErrorCode.RENEWAL_LIMIT and isinstance(details.get("limit"), int):
         n = details["limit"]
-        times = "once" if n == 1 else f"{n} times"
-        return f"This store lets you renew a hold {times}; this one cannot be renewed again."
+        return _.n(
+            "This store lets you renew a hold once; this one cannot be renewed again.",
+            "This store lets you renew a hold {n} times; this one cannot be renewed again.",
+            n,
+        )
     if code is ErrorCode.INVALID_STATE and details.get("state") in _TICKET_STATES:
-        return _TICKET_STATES[details["state"]]
+        return _(_TICKET_STATES[details["state"]])
     if code is ErrorCode.GONE and details.get("deleted_by") in ("store", "visitor"):
-        who = "The store" if details["deleted_by"] == "store" else "You"
-        return f"{who} deleted this live session, so it can no longer be used."
+        if details["deleted_by"] == "store":
+            return _("The store deleted this live session, so it can no longer be used.")
+        return _("You deleted this live session, so it can no longer be used.")
     if code is ErrorCode.DISCOUNT_REFUSED and details.get("reason") in _DISCOUNTS:
-        text = _DISCOUNTS[details["reason"]].format(code=details.get("discount_code", ""))
-        return f"{text} Nothing was bought."
+        text = _(_DISCOUNTS[details["reason"]], code=details.get("discount_code", ""))
+        return _("{text} Nothing was bought.", text=text)
     return None
 
 
@@ -151,7 +179,7 @@ def _problems(problems: Any, action: Action) -> str:
         text = field_sentence(str(problem.get("loc", "")), str(problem.get("msg", "")), action)
         if text not in said:
             said.append(text)
-    return " ".join(said[:2]) or SENTENCES[ErrorCode.INVALID_MESSAGE]
+    return " ".join(said[:2]) or _(SENTENCES[ErrorCode.INVALID_MESSAGE])
 
 
 def _number(pattern: str, text: str) -> int | None:
@@ -169,29 +197,31 @@ def field_sentence(loc: str, validator_text: str, action: Action = "") -> str:
     le = _number(r"less than or equal to (\d+)", validator_text)
     if field == "password":
         if least is not None:
-            return f"Choose a password of at least {least} characters."
+            return _("Choose a password of at least {n} characters.", n=least)
         if most is not None:
-            return f"That password is too long: use at most {most} characters."
-        return "Choose another password."
+            return _("That password is too long: use at most {n} characters.", n=most)
+        return _("Choose another password.")
     if field == "email":
         if most is not None:
-            return f"That email address is too long (at most {most} characters)."
-        return "Enter a valid email address."
+            return _("That email address is too long (at most {n} characters).", n=most)
+        return _("Enter a valid email address.")
     if field == "display_name":
-        return f"Your name can have at most {most or 100} characters."
+        return _("Your name can have at most {n} characters.", n=most or 100)
     if field == "qty":
         if le is not None:
-            return f"Choose a quantity of at most {le}."
+            return _("Choose a quantity of at most {n}.", n=le)
         if ge is not None:
-            return f"Choose a quantity of at least {ge}."
-        return "Choose a whole number for the quantity."
+            return _("Choose a quantity of at least {n}.", n=ge)
+        return _("Choose a whole number for the quantity.")
     if field in ("discount_codes", "code"):
-        return "A code is not in the right form."
+        return _("A code is not in the right form.")
     if field == "label":
-        return "That name is too long."
+        return _("That name is too long.")
     if field == "text":
-        return f"A message can have at most {most or 2000} characters."
-    return f"The hub did not accept the {field.replace('_', ' ') or 'request'}."
+        return _("A message can have at most {n} characters.", n=most or 2000)
+    if not field:
+        return _("The hub did not accept the request.")
+    return _("The hub did not accept the {field}.", field=field.replace("_", " "))
 
 
 def sentence(text: str) -> str:

@@ -3,6 +3,7 @@ this cart."""
 
 from __future__ import annotations
 
+from ..core.lang import _
 from ..core.observable import Subscriptions
 from ..core.session import CartSession
 from .empty_state import EmptyState, Swap
@@ -22,15 +23,17 @@ class BookmarksTab(QWidget):
         self.model = BookmarksModel(lambda: session.bookmarks.pages)
         self.view = row_table(self.model, stretch=M.PAGE, capped={M.STORE: 200, M.ADDRESS: 320})
         self.empty = EmptyState(
-            "No bookmarks yet",
-            "Each store page you pick a product on is kept here, so you can go back to it "
-            "later, linked to this cart.",
+            _("No bookmarks yet"),
+            _(
+                "Each store page you pick a product on is kept here, so you can go back to it "
+                "later, linked to this cart."
+            ),
         )
         self.swap = Swap(self.view, self.empty, self.model)
         layout = QVBoxLayout(self)
         layout.addWidget(self.swap)
         layout.addWidget(
-            QLabel("Double-click a page to open it in your browser, linked to this cart.")
+            QLabel(_("Double-click a page to open it in your browser, linked to this cart."))
         )
         self._subscriptions = Subscriptions()
         self._subscriptions.connect(session.bookmarks.changed, lambda _: self.model.refresh())

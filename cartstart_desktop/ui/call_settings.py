@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..core.call_devices import DEFAULT, NONE, Device, cameras, sound_devices
+from ..core.lang import _
 from ..core.settings import Settings
 from .live_chat import plain_label
 from .qt import (
@@ -27,10 +28,10 @@ def _combo(devices: list[Device], chosen: str, default: str, name: str) -> QComb
     box.addItem(default, DEFAULT)
     for device in devices:
         box.addItem(device.label, device.choice)
-    box.addItem("None", NONE)
+    box.addItem(_("None"), NONE)
     known = [box.itemData(i) for i in range(box.count())]
     if chosen not in known:  # a device that is not plugged in now: kept, and shown as such
-        box.insertItem(1, f"{chosen} (not found)", chosen)
+        box.insertItem(1, _("{device} (not found)", device=chosen), chosen)
     box.setCurrentIndex(max(0, [box.itemData(i) for i in range(box.count())].index(chosen)))
     return box
 
@@ -38,23 +39,27 @@ def _combo(devices: list[Device], chosen: str, default: str, name: str) -> QComb
 class CallSettingsDialog(QDialog):
     def __init__(self, settings: Settings, directory: Path, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Call settings")
+        self.setWindowTitle(_("Call settings"))
         self._settings = settings
         self._directory = directory
         mics, speakers, problem = sound_devices()
-        self.camera = _combo(cameras(), settings.camera, "The first camera found", "Camera")
+        self.camera = _combo(cameras(), settings.camera, _("The first camera found"), _("Camera"))
         # A camera this computer cannot list (Windows: `dshow:video=<its name>`) can be typed.
         self.camera.setEditable(True)
         self.camera.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.microphone = _combo(mics, settings.microphone, "The system's microphone", "Microphone")
-        self.speaker = _combo(speakers, settings.speaker, "The system's speaker", "Speaker")
+        self.microphone = _combo(
+            mics, settings.microphone, _("The system's microphone"), _("Microphone")
+        )
+        self.speaker = _combo(speakers, settings.speaker, _("The system's speaker"), _("Speaker"))
         form = QFormLayout()
-        form.addRow("Camera", self.camera)
-        form.addRow("Microphone", self.microphone)
-        form.addRow("Speaker", self.speaker)
+        form.addRow(_("Camera"), self.camera)
+        form.addRow(_("Microphone"), self.microphone)
+        form.addRow(_("Speaker"), self.speaker)
         note = plain_label(
-            "Your camera stays off when a call starts: turn it on in the call when you want "
-            "the store to see you."
+            _(
+                "Your camera stays off when a call starts: turn it on in the call when you want "
+                "the store to see you."
+            )
         )
         note.setWordWrap(True)
         note.setStyleSheet("color: #4a4f56")
@@ -95,20 +100,23 @@ class CallStoreDialog(QDialog):
 
     def __init__(self, store_name: str, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Call {store_name}")
+        self.setWindowTitle(_("Call {store}", store=store_name))
         intro = plain_label(
-            f"{store_name} gets a video call request in a new live session, which you will "
-            "also find under Live sessions. Your camera stays off until you turn it on."
+            _(
+                "{store} gets a video call request in a new live session, which you will also "
+                "find under Live sessions. Your camera stays off until you turn it on.",
+                store=store_name,
+            )
         )
         intro.setWordWrap(True)
         self.name = QLineEdit(name)
         self.name.setMaxLength(60)
-        self.name.setPlaceholderText("For example Ana")
-        self.name.setAccessibleName("Your name for the store")
+        self.name.setPlaceholderText(_("For example Ana"))
+        self.name.setAccessibleName(_("Your name for the store"))
         form = QFormLayout()
-        form.addRow("Your name for the store", self.name)
+        form.addRow(_("Your name for the store"), self.name)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.call_button = buttons.addButton("Call", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.call_button = buttons.addButton(_("Call"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.cart import CartItem, CartState, Change, count_text, countdown
+from ..core.lang import N_, _
 from ..core.money import format_money, format_totals, totals
 from .qt import (
     QAbstractItemModel,
@@ -25,20 +26,21 @@ from .qt import (
     Qt,
     Signal,
 )
+from .texts import text_tip
 from .thumbnails import IMAGE_ROLE
 
 ITEM, PRICE, QTY, TOTAL, EXPIRES, STATUS = range(6)
-HEADERS = ("Item", "Price", "Qty", "Total", "Expires in", "Status")
+HEADERS = (N_("Item"), N_("Price"), N_("Qty"), N_("Total"), N_("Expires in"), N_("Status"))
 TICKET_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = 0  # internalId of top-level (store) rows; item rows carry their store's key
 _GROUP_FLAGS = _ITEM_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _EDITABLE_ITEM_FLAGS = _ITEM_FLAGS | Qt.ItemFlag.ItemIsEditable
 _STATE_LABEL = {
-    "held": "Held",
-    "expired": "Expired",
-    "revoked": "Taken back",
-    "purchased": "Purchased",
+    "held": N_("Held"),
+    "expired": N_("Expired"),
+    "revoked": N_("Taken back"),
+    "purchased": N_("Purchased"),
 }
 # Beyond this many changes at once, a reset is cheaper than row-by-row signals.
 _RESET_THRESHOLD = 200
@@ -200,7 +202,7 @@ class CartModel(QAbstractItemModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
+            return _(HEADERS[section])
         return None
 
     def store_at(self, index: Index) -> str | None:
@@ -271,17 +273,17 @@ class CartModel(QAbstractItemModel):
             if column == EXPIRES:
                 return countdown(item.seconds_left(self._clock())) if item.held else "—"
             if column == STATUS:
-                return item.note or _STATE_LABEL.get(ticket.state.value, ticket.state.value)
+                return item.note or _(_STATE_LABEL.get(ticket.state.value, ticket.state.value))
         elif role == Qt.ItemDataRole.ToolTipRole:
             parts = [
                 ticket.name,
                 f"{ticket.store_name} · {ticket.code}" if ticket.code else ticket.store_name,
             ]
             if item.available is not None and item.held:
-                parts.append(f"{item.available} more available")
+                parts.append(_("{n} more available", n=item.available))
             if item.note:
                 parts.append(item.note)
-            return "\n".join(parts)
+            return text_tip("\n".join(parts))  # names are the stores' text, never markup
         elif role == Qt.ItemDataRole.ForegroundRole:
             if not item.held:
                 return self._muted

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..core.cart import CartItem, Change
+from ..core.lang import _
 from ..core.money import format_totals
 from ..core.observable import Subscriptions
 from ..core.orders import discount_terms, payment_text
@@ -66,7 +67,9 @@ class DiscountList(QWidget):
         mono = QFont("monospace")
         mono.setStyleHint(QFont.StyleHint.TypeWriter)
         for row, (store, text, code) in enumerate(offers):
-            terms = _Words(f"Discount from {store}: {text}, with the code")
+            terms = _Words(
+                _("Discount from {store}: {terms}, with the code", store=store, terms=text)
+            )
             terms.setWordWrap(True)
             terms.setTextFormat(Qt.TextFormat.PlainText)
             value = QLabel(code)
@@ -115,24 +118,27 @@ class CartTab(QWidget):
             self.view.setColumnWidth(column, width)
         self._expand_stores()
         self.empty = EmptyState(
-            "Your cart is empty",
-            "Pick a product on a store page that shows CartStart: it appears here within a "
-            "moment, held for you for a while. If the page is open in a browser that is not "
-            "connected to this cart yet, connect it first.",
-            "Connect a browser…",
+            _("Your cart is empty"),
+            _(
+                "Pick a product on a store page that shows CartStart, or find one in the "
+                "Marketplace tab: it appears here within a moment, held for you for a while. If "
+                "the page is open in a browser that is not connected to this cart yet, connect "
+                "it first."
+            ),
+            _("Connect a browser…"),
         )
         assert self.empty.button is not None
         self.empty.button.clicked.connect(self.connectRequested.emit)
         self.swap = Swap(self.view, self.empty, self.model)
 
         self.totals = QLabel()
-        self.renew_button = QPushButton("Renew hold")
-        self.remove_button = QPushButton("Remove")
-        self.open_button = QPushButton("Open page")
-        self.call_button = QPushButton("Call the store…")
-        self.call_button.setToolTip("A video call with the store about this item")
-        self.checkout_store_button = QPushButton("Check out this store…")
-        self.checkout_all_button = QPushButton("Check out all…")
+        self.renew_button = QPushButton(_("Renew hold"))
+        self.remove_button = QPushButton(_("Remove"))
+        self.open_button = QPushButton(_("Open page"))
+        self.call_button = QPushButton(_("Call the store…"))
+        self.call_button.setToolTip(_("A video call with the store about this item"))
+        self.checkout_store_button = QPushButton(_("Check out this store…"))
+        self.checkout_all_button = QPushButton(_("Check out all…"))
         self.discounts = DiscountList()
         actions = QHBoxLayout()
         actions.addWidget(self.totals, 1)
@@ -197,13 +203,19 @@ class CartTab(QWidget):
         for row in range(self.model.rowCount()):
             self.view.expand(self.model.index(row, 0))
 
-    def _on_purchases(self, _: None) -> None:
+    def _on_purchases(self, _unused: None) -> None:
         offers = self._session.purchases.live_discounts()
         self.discounts.show_offers([(d.store_name, discount_terms(d), d.code) for d in offers])
 
     def _update_totals(self) -> None:
         state = self._session.local.state
-        self.totals.setText(f"{state.count_text()} · total {format_totals(state.totals())}")
+        self.totals.setText(
+            _(
+                "{count} · total {total}",
+                count=state.count_text(),
+                total=format_totals(state.totals()),
+            )
+        )
 
     def _update_buttons(self) -> None:
         self.checkout_all_button.setEnabled(self._session.local.state.held_count() > 0)
@@ -211,7 +223,7 @@ class CartTab(QWidget):
         item = self._selected_item()
         self.renew_button.setEnabled(bool(item and item.renewable))
         self.remove_button.setEnabled(item is not None)
-        self.remove_button.setText("Remove" if item is None or item.held else "Clear")
+        self.remove_button.setText(_("Remove") if item is None or item.held else _("Clear"))
         self.open_button.setEnabled(bool(item and item.page))
         self.call_button.setEnabled(item is not None)
 
@@ -272,6 +284,6 @@ class CartTab(QWidget):
         parts = [f"{o.store_name}: {o.status.value}, " + payment_text(o) for o in placed]
         if result.expired:
             names = ", ".join(t.name for t in result.expired)
-            parts.append(f"Not bought (the hold had expired): {names}")
-        title = f"{len(placed)} order{'s' if len(placed) != 1 else ''} placed"
+            parts.append(_("Not bought (the hold had expired): {names}", names=names))
+        title = _.n("{n} order placed", "{n} orders placed", len(placed))
         self.checkedOut.emit(title, "\n".join(parts))

@@ -9,6 +9,7 @@ from collections.abc import Awaitable
 
 from ..core.api import HubError, HubUnreachable
 from ..core.connection import Offline
+from ..core.lang import _, day, day_and_time
 from ..core.pairing import Connecting, LinkedBrowser
 from ..core.session import CartSession
 from ..core.words import explain
@@ -34,14 +35,23 @@ SHOWN_ROWS = (3, 10)  # the list is as tall as its rows, within these bounds
 
 
 def browser_text(browser: LinkedBrowser) -> str:
-    since = time.strftime("%d %b %H:%M", time.localtime(browser.created_at))
-    return f"{browser.name}, since {since}"
+    since = day_and_time(browser.created_at)
+    return _("{name}, since {since}", name=browser.name, since=since)
 
 
 def browser_tooltip(browser: LinkedBrowser) -> str:
-    until = time.strftime("%d %b %Y", time.localtime(browser.expires_at))
-    scope = "this store's pages only" if browser.store_id else "any store's pages"
-    return f"{browser.name}: adds products from {scope}, until {until}."
+    until = day(browser.expires_at)
+    if browser.store_id:
+        return _(
+            "{name}: adds products from this store's pages only, until {until}.",
+            name=browser.name,
+            until=until,
+        )
+    return _(
+        "{name}: adds products from any store's pages, until {until}.",
+        name=browser.name,
+        until=until,
+    )
 
 
 class ConnectDialog(QDialog):
@@ -52,10 +62,12 @@ class ConnectDialog(QDialog):
         self._run = run
         self.connecting = Connecting(session.pairing)
         self._busy = False
-        self.setWindowTitle("Connect a browser")
+        self.setWindowTitle(_("Connect a browser"))
         intro = QLabel(
-            "To add products from a browser you already have open, choose Add to cart on a "
-            "store page that shows CartStart. When the page asks for a code, type this one:"
+            _(
+                "To add products from a browser you already have open, choose Add to cart on a "
+                "store page that shows CartStart. When the page asks for a code, type this one:"
+            )
         )
         intro.setWordWrap(True)
         self.code = QLabel("…")
@@ -75,8 +87,8 @@ class ConnectDialog(QDialog):
         self.browsers = QListWidget()
         self.browsers.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.browsers.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.new_code_button = QPushButton("New code")
-        self.disconnect_button = QPushButton("Disconnect selected")
+        self.new_code_button = QPushButton(_("New code"))
+        self.disconnect_button = QPushButton(_("Disconnect selected"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_code_button)
         buttons.addStretch(1)
@@ -88,7 +100,7 @@ class ConnectDialog(QDialog):
         layout.addWidget(self.code)
         layout.addWidget(self.expiry)
         layout.addWidget(self.status)
-        layout.addWidget(QLabel("Browsers and pages that can add to this cart:"))
+        layout.addWidget(QLabel(_("Browsers and pages that can add to this cart:")))
         layout.addWidget(self.browsers)
         layout.addLayout(buttons)
         layout.addWidget(close)
@@ -111,8 +123,8 @@ class ConnectDialog(QDialog):
             until = time.strftime("%H:%M", time.localtime(self.connecting.expires_at))
             self.code.setText(self.connecting.code)
             self.code.setStyleSheet("")
-            self.expiry.setText(f"Works once, until {until}.")
-            self.status.setText("Waiting for a browser to use the code…")
+            self.expiry.setText(_("Works once, until {until}.", until=until))
+            self.status.setText(_("Waiting for a browser to use the code…"))
             self.status.setStyleSheet("")
             self._timer.start()
         self._show()
@@ -151,16 +163,19 @@ class ConnectDialog(QDialog):
         connected = self.connecting.connected
         linked = {b.token_id for b in self.connecting.browsers}
         if connected is not None and connected.token_id not in linked:
-            self.status.setText(f"{connected.name} is disconnected from this cart.")
+            self.status.setText(_("{name} is disconnected from this cart.", name=connected.name))
             self.status.setStyleSheet("")
         elif connected is not None:
             self.status.setText(
-                f"Connected: {connected.name}. Products picked there now go to this cart. "
-                "To connect another browser, use New code."
+                _(
+                    "Connected: {name}. Products picked there now go to this cart. To connect "
+                    "another browser, use New code.",
+                    name=connected.name,
+                )
             )
             self.status.setStyleSheet("color: #1a7f37")
             self.code.setStyleSheet("color: #a0a0a0")  # used: it will not work again
-            self.expiry.setText("This code is used.")
+            self.expiry.setText(_("This code is used."))
             if self._timer.isActive():
                 self._timer.stop()
                 self.connectedBrowser.emit(connected.name)

@@ -4,6 +4,7 @@ chosen while the stores move them along."""
 
 from __future__ import annotations
 
+from ..core.lang import N_, _
 from ..core.observable import Subscriptions
 from ..core.orders import Delivery, payment_text
 from ..core.session import CartSession
@@ -21,7 +22,7 @@ from .qt import (
 )
 from .row_table import row_table
 
-NOTHING_CHOSEN = "Choose an order to see its steps."
+NOTHING_CHOSEN = N_("Choose an order to see its steps.")
 M = DeliveriesModel
 
 
@@ -31,7 +32,7 @@ class DeliveriesTab(QWidget):
         self._session = session
         self.model = DeliveriesModel(lambda: session.purchases.deliveries)
         self.view = row_table(self.model, stretch=M.ITEMS, capped={M.STORE: 220})
-        self.details = QLabel(NOTHING_CHOSEN)
+        self.details = QLabel(_(NOTHING_CHOSEN))
         self.details.setWordWrap(True)
         self.details.setTextFormat(Qt.TextFormat.PlainText)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -43,8 +44,8 @@ class DeliveriesTab(QWidget):
         scroll.setBackgroundRole(self.view.backgroundRole())  # a page like the list, not grey
         self.details.setContentsMargins(6, 4, 6, 4)
         scroll.setWidget(self.details)
-        self.pay_button = QPushButton("Pay")
-        self.track_button = QPushButton("Track parcel")
+        self.pay_button = QPushButton(_("Pay"))
+        self.track_button = QPushButton(_("Track parcel"))
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -56,9 +57,11 @@ class DeliveriesTab(QWidget):
         actions.addWidget(self.track_button)
         layout.addLayout(actions)
         self.empty = EmptyState(
-            "No orders yet",
-            "When you check out, each store's order appears here: when the store confirms it, "
-            "when it is on its way, and its tracking link.",
+            _("No orders yet"),
+            _(
+                "When you check out, each store's order appears here: when the store confirms "
+                "it, when it is on its way, and its tracking link."
+            ),
         )
         self.swap = Swap(content, self.empty, self.model)
         QVBoxLayout(self).addWidget(self.swap)
@@ -73,7 +76,7 @@ class DeliveriesTab(QWidget):
     def detach(self) -> None:
         self._subscriptions.disconnect_all()
 
-    def _on_purchases(self, _: None) -> None:
+    def _on_purchases(self, _unused: None) -> None:
         self.model.refresh()
         self._show_selected()
 
@@ -84,20 +87,29 @@ class DeliveriesTab(QWidget):
     def _show_selected(self) -> None:
         delivery = self._selected()
         if delivery is None:
-            self.details.setText(NOTHING_CHOSEN)
+            self.details.setText(_(NOTHING_CHOSEN))
             self.pay_button.setEnabled(False)
             self.track_button.setEnabled(False)
             return
         order = delivery.order
-        lines = [f"{order.store_name}, order {delivery.reference}: {delivery.status_label}"]
+        lines = [
+            _(
+                "{store}, order {reference}: {status}",
+                store=order.store_name,
+                reference=delivery.reference,
+                status=delivery.status_label,
+            )
+        ]
         lines += [f"  {qty} × {name}" for name, qty in delivery.items]
-        lines.append(f"  Total {delivery.total} ({payment_text(order)})")
+        lines.append(
+            "  " + _("Total {total} ({payment})", total=delivery.total, payment=payment_text(order))
+        )
         if order.reason:
-            lines.append(f"Reason: {order.reason}")
+            lines.append(_("Reason: {reason}", reason=order.reason))
         lines.append("")
         lines.append(delivery.timeline_text())
         lines.append("")
-        lines.append(f"Order id (for the store): {order.order_id}")
+        lines.append(_("Order id (for the store): {id}", id=order.order_id))
         self.details.setText("\n".join(lines))
         self.pay_button.setEnabled(delivery.payable)
         self.track_button.setEnabled(bool(order.tracking_url))

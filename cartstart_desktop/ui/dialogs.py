@@ -3,6 +3,7 @@ connect_dialog.py; the checkout review is review_dialog.py.)"""
 
 from __future__ import annotations
 
+from ..core.lang import _
 from ..core.settings import DEFAULT_HUB, Settings
 from .qt import (
     QDialog,
@@ -11,6 +12,7 @@ from .qt import (
     QLabel,
     QLineEdit,
     QPushButton,
+    Qt,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -29,7 +31,7 @@ class LoginDialog(QDialog):
         self, settings: Settings, message: str = "", parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Sign in to CartStart")
+        self.setWindowTitle(_("Sign in to CartStart"))
         self.hub = QLineEdit(settings.hub_url or DEFAULT_HUB)
         self.hub.setCursorPosition(0)  # show the start of the address, not its end
         self.hub.setPlaceholderText("hub.example.org:8740")
@@ -38,20 +40,21 @@ class LoginDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.name = QLineEdit()
-        self.name.setPlaceholderText("only when creating an account")
+        self.name.setPlaceholderText(_("only when creating an account"))
         form = QFormLayout()
-        form.addRow("Hub address", self.hub)
-        form.addRow("Email", self.email)
-        form.addRow("Password", self.password)
-        form.addRow("Your name", self.name)
+        form.addRow(_("Hub address"), self.hub)
+        form.addRow(_("Email"), self.email)
+        form.addRow(_("Password"), self.password)
+        form.addRow(_("Your name"), self.name)
         self.error = QLabel(message)
         self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # may quote what was typed
         self.error.setStyleSheet("color: #b02020")
         # Room for two lines of message, always: the dialog does not grow when one appears.
         self.error.setMinimumHeight(2 * self.error.fontMetrics().lineSpacing() + 4)
-        self.log_in_button = QPushButton("Log in")
+        self.log_in_button = QPushButton(_("Log in"))
         self.log_in_button.setDefault(True)
-        self.sign_up_button = QPushButton("Create account")
+        self.sign_up_button = QPushButton(_("Create account"))
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.sign_up_button)
@@ -72,7 +75,7 @@ class LoginDialog(QDialog):
 
     def _submit(self, create: bool) -> None:
         if not self.email.text().strip() or not self.password.text():
-            self.show_error("Enter your email and password.")
+            self.show_error(_("Enter your email and password."))
             return
         self.show_error("")
         self.submitted.emit(
@@ -89,7 +92,7 @@ class LoginDialog(QDialog):
         ):
             widget.setEnabled(not busy)
         if busy:
-            self.error.setText("Connecting…")
+            self.error.setText(_("Connecting…"))
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from ..core.bookmarks import Bookmark
+from ..core.lang import N_, _
 from ..core.orders import Delivery, when
 from .qt import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
@@ -63,7 +64,7 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
+            return _(self.headers[section])  # marked with N_ where they are listed
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -89,7 +90,7 @@ class RowsModel(QAbstractTableModel, Generic[T]):
 
 class BookmarksModel(RowsModel[Bookmark]):
     PAGE, STORE, LAST_PICKED, ADDRESS = range(4)
-    headers = ("Page", "Store", "Last picked", "Address")
+    headers = (N_("Page"), N_("Store"), N_("Last picked"), N_("Address"))
 
     def key(self, row: Bookmark) -> str:
         return row.url
@@ -106,7 +107,7 @@ class DeliveriesModel(RowsModel[Delivery]):
     total and its status (the whole order id is in the reference's tooltip and the details)."""
 
     ORDER, STORE, PLACED, ITEMS, TOTAL, STATUS = range(6)
-    headers = ("Order", "Store", "Placed", "Items", "Total", "Status")
+    headers = (N_("Order"), N_("Store"), N_("Placed"), N_("Items"), N_("Total"), N_("Status"))
     right_aligned = frozenset({TOTAL})
 
     def key(self, row: Delivery) -> str:
@@ -124,7 +125,7 @@ class DeliveriesModel(RowsModel[Delivery]):
 
     def tooltip(self, row: Delivery, column: int) -> str | None:
         if column == self.ORDER:
-            return f"Order {row.order_id}"
+            return _("Order {id}", id=row.order_id)
         if column == self.ITEMS:
             return "\n".join(f"{qty} × {name}" for name, qty in row.items)
         return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+from ..core.lang import _
 from ..core.live import find_link
 from ..core.live_desk import LiveDesk
 from ..core.words import EXPECTED, explain
@@ -36,23 +37,25 @@ class AttachDialog(QDialog):
         super().__init__(parent)
         self._desk = desk
         self._run = run
-        self.setWindowTitle("Attach a live session")
-        title = QLabel("Attach a live session")
+        self.setWindowTitle(_("Attach a live session"))
+        title = QLabel(_("Attach a live session"))
         font = QFont(title.font())
         font.setPointSizeF(font.pointSizeF() * 1.2)
         font.setBold(True)
         title.setFont(font)
         intro = QLabel(
-            "On the store's live page, choose “Copy link to come back later”, then paste the "
-            "link here. The session's chat, the products the store shows you and what you set "
-            "aside there come to this cart."
+            _(
+                "On the store's live page, choose “Copy link to come back later”, then paste the "
+                "link here. The session's chat, the products the store shows you and what you "
+                "set aside there come to this cart."
+            )
         )
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.PlainText)
         self.link = QLineEdit()
-        self.link.setPlaceholderText("Paste the session link (csv.…) or the page's address")
-        self.link.setAccessibleName("Session link")
-        label = QLabel("Session &link")
+        self.link.setPlaceholderText(_("Paste the session link (csv.…) or the page's address"))
+        self.link.setAccessibleName(_("Session link"))
+        label = QLabel(_("Session &link"))
         label.setBuddy(self.link)
         self.error = QLabel("")
         self.error.setWordWrap(True)
@@ -60,8 +63,8 @@ class AttachDialog(QDialog):
         self.error.setStyleSheet("color: #b02020")
         # Room for two lines of message, always: the dialog does not grow when one appears.
         self.error.setMinimumHeight(2 * self.error.fontMetrics().lineSpacing() + 4)
-        self.cancel_button = QPushButton("Cancel")
-        self.attach_button = QPushButton("Attach")
+        self.cancel_button = QPushButton(_("Cancel"))
+        self.attach_button = QPushButton(_("Attach"))
         self.attach_button.setDefault(True)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -98,12 +101,14 @@ class AttachDialog(QDialog):
     def submit(self) -> None:
         text = self.link.text()
         if not text.strip():
-            self.show_error("Paste the session's link first.")
+            self.show_error(_("Paste the session's link first."))
             return
         if find_link(text) is None:
             self.show_error(
-                "That is not a session link. On the store's live page, choose “Copy link to "
-                "come back later”, then paste it here."
+                _(
+                    "That is not a session link. On the store's live page, choose “Copy link "
+                    "to come back later”, then paste it here."
+                )
             )
             return
         self._run(self._attach(text))
@@ -126,7 +131,7 @@ class AttachDialog(QDialog):
             widget.setEnabled(not busy)
         self.error.setStyleSheet("color: #505050" if busy else "color: #b02020")
         if busy:
-            self.error.setText("Attaching…")
+            self.error.setText(_("Attaching…"))
 
     def show_error(self, text: str) -> None:
         self.error.setStyleSheet("color: #b02020")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..core.call import clock_text
+from ..core.lang import N_, _
 from ..core.live_call import SessionCall
 from .live_chat import plain_label
 from .qt import (
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from .qt import QPaintEvent
 
 BACKGROUND = QColor("#1f2328")
-BUSY_TIP = "The seller is on another call, or a call is under way in this session."
+BUSY_TIP = N_("The seller is on another call, or a call is under way in this session.")
 PLACEHOLDER_TEXT = QColor("#d0d7de")
 
 
@@ -48,7 +49,7 @@ class VideoView(QWidget):
         super().__init__()
         self.setMinimumSize(320, 240)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setAccessibleName("The store's video")
+        self.setAccessibleName(_("The store's video"))
         self._image: QImage | None = None
         self._pixels: Any = None  # the array the image reads from, kept alive with it
         self.placeholder = ""
@@ -83,7 +84,7 @@ class VideoView(QWidget):
             font = QFont(self.font())
             font.setPointSizeF(font.pointSizeF() * 1.2)
             painter.setFont(font)
-            text = self.placeholder or "Connecting the video…"
+            text = self.placeholder or _("Connecting the video…")
             painter.drawText(
                 self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text
             )
@@ -105,22 +106,22 @@ class CallPanel(QWidget):
         self._run = run
         self._clock = clock
         self.status = plain_label(wrap=True)  # an ended call's words can be long
-        self.status.setAccessibleName("Call")
+        self.status.setAccessibleName(_("Call"))
         self.time = plain_label()
-        self.time.setAccessibleName("Call time")
+        self.time.setAccessibleName(_("Call time"))
         self.time.setStyleSheet("color: #4a4f56")
         self.trouble = plain_label()
         self.trouble.setStyleSheet("color: #b02020")
         self.trouble.setWordWrap(True)
         self.trouble.hide()
-        self.ask = QPushButton("Ask for a video call")
-        self.accept = QPushButton("Accept")
-        self.decline = QPushButton("Decline")
-        self.cancel = QPushButton("Cancel")
-        self.hang_up = QPushButton("Hang up")
-        self.camera = QPushButton("Turn camera on")
-        self.microphone = QPushButton("Mute microphone")
-        self.settings = QPushButton("Call settings…")
+        self.ask = QPushButton(_("Ask for a video call"))
+        self.accept = QPushButton(_("Accept"))
+        self.decline = QPushButton(_("Decline"))
+        self.cancel = QPushButton(_("Cancel"))
+        self.hang_up = QPushButton(_("Hang up"))
+        self.camera = QPushButton(_("Turn camera on"))
+        self.microphone = QPushButton(_("Mute microphone"))
+        self.settings = QPushButton(_("Call settings…"))
         self.hang_up.setStyleSheet("background: #b02020; color: white; padding: 3px 12px")
         self.accept.setStyleSheet("background: #1a7f37; color: white; padding: 3px 12px")
         self.buttons = [
@@ -181,7 +182,7 @@ class CallPanel(QWidget):
         self.trouble.setText(text)
         self.trouble.show()
 
-    def _media_changed(self, _: None) -> None:
+    def _media_changed(self, _unused: None) -> None:
         self.show_call()
 
     def show_call(self, read_only: bool = False) -> None:
@@ -206,25 +207,26 @@ class CallPanel(QWidget):
         for button in (self.accept, self.decline, self.cancel, self.hang_up):
             button.setEnabled(not busy)
         self.ask.setEnabled(watch.can_ask and not busy)
-        self.ask.setToolTip("" if watch.can_ask else BUSY_TIP)  # no names: a tip may be markup
+        self.ask.setToolTip("" if watch.can_ask else _(BUSY_TIP))  # no names: a tip may be markup
         media = self.call.media
-        self.camera.setText("Turn camera off" if self.call.camera_on else "Turn camera on")
+        self.camera.setText(_("Turn camera off") if self.call.camera_on else _("Turn camera on"))
         self.camera.setEnabled(media is not None and not busy)
         has_microphone = media is None or media.has_microphone
         self.microphone.setEnabled(media is not None and has_microphone)
         self.microphone.setToolTip(
-            "" if has_microphone else "No microphone was found: choose one in Call settings."
+            "" if has_microphone else _("No microphone was found: choose one in Call settings.")
         )
         if not has_microphone:
-            self.microphone.setText("No microphone")
+            self.microphone.setText(_("No microphone"))
         else:
             self.microphone.setText(
-                "Mute microphone" if self.call.microphone_on else "Unmute microphone"
+                _("Mute microphone") if self.call.microphone_on else _("Unmute microphone")
             )
         self.tick()
         if in_call:
-            store = watch.store_name or "The store"
-            self.video.set_placeholder("" if watch.peer.camera else f"{store}'s camera is off")
+            store = watch.store_name or _("The store")
+            off = _("{store}'s camera is off", store=store)
+            self.video.set_placeholder("" if watch.peer.camera else off)
             self.video.show()
             self.controls.show()
         else:

@@ -10,6 +10,7 @@ import html
 import re
 import time
 
+from ..core.lang import _
 from ..core.live_session import ChatRow
 from .qt import (
     QFont,
@@ -94,7 +95,7 @@ class Bubble(QFrame):
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.text.setStyleSheet("color: #1f2328")
-        self.text.setAccessibleName(f"{row.author} said")
+        self.text.setAccessibleName(_("{author} said", author=row.author))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(BUBBLE_PADDING, 6, BUBBLE_PADDING, 7)
         layout.setSpacing(2)
@@ -105,7 +106,7 @@ class Bubble(QFrame):
 
     def set_seen(self, seen: bool) -> None:
         when = time.strftime("%H:%M", time.localtime(self.row.at))
-        self.meta.setText(f"{self.row.author} · {when}" + (" · Seen" if seen else ""))
+        self.meta.setText(f"{self.row.author} · {when}" + (" · " + _("Seen") if seen else ""))
 
 
 class ChatView(QScrollArea):
@@ -125,7 +126,7 @@ class ChatView(QScrollArea):
         self.column.setSpacing(6)
         self.column.addStretch(1)  # few messages sit at the bottom, as in any chat
         self.empty = plain_label(
-            "No messages yet. Say hello: the store sees your message at once.", wrap=True
+            _("No messages yet. Say hello: the store sees your message at once."), wrap=True
         )
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setStyleSheet("color: #6a6f76")

@@ -10,6 +10,7 @@ from typing import Generic, TypeVar
 
 from shared_protocol.live import Presented
 
+from ..core.lang import _
 from ..core.live_session import CartRow, price_text
 from ..core.money import format_money
 from .live_chat import bold_label, breakable, plain_label, plain_tooltip
@@ -103,7 +104,7 @@ class ProductRow(Row[Presented]):
         self.name = bold_label()
         self.details = plain_label()
         self.details.setStyleSheet("color: #4a4f56")
-        self.take_button = QPushButton("Add to session cart")
+        self.take_button = QPushButton(_("Add to session cart"))
         self.take_button.clicked.connect(lambda: take(self.product_id))
         grid = QGridLayout(self)
         grid.setContentsMargins(8, 8, 8, 8)
@@ -119,9 +120,9 @@ class ProductRow(Row[Presented]):
         self.image_url = product.image_url
         self.name.setText(breakable(product.name))
         self.name.setToolTip(plain_tooltip(product.name))
-        left = "sold out" if product.available <= 0 else f"{product.available} left"
+        left = _("sold out") if product.available <= 0 else _("{n} left", n=product.available)
         self.details.setText(f"{product.code} · {price_text(data)} · {left}")
-        self.take_button.setAccessibleName(f"Add {product.name} to the session cart")
+        self.take_button.setAccessibleName(_("Add {name} to the session cart", name=product.name))
         self.show_picture()
 
     def show_picture(self) -> None:
@@ -146,7 +147,7 @@ class CartItemRow(Row[CartRow]):
         self.state = plain_label()
         self.total = plain_label()
         self.total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.put_back_button = QPushButton("Put back")
+        self.put_back_button = QPushButton(_("Put back"))
         self.put_back_button.clicked.connect(lambda: put_back(self.ticket_id))
         grid = QGridLayout(self)
         grid.setContentsMargins(8, 6, 8, 6)
@@ -163,8 +164,10 @@ class CartItemRow(Row[CartRow]):
         self.ticket_id = ticket.ticket_id
         self.name.setText(breakable(f"{ticket.name} × {ticket.qty}"))
         self.total.setText(data.line_total)
-        self.total.setToolTip(f"{format_money(ticket.price.amount, ticket.price.currency)} each")
-        self.put_back_button.setAccessibleName(f"Put back {ticket.name}")
+        self.total.setToolTip(
+            _("{price} each", price=format_money(ticket.price.amount, ticket.price.currency))
+        )
+        self.put_back_button.setAccessibleName(_("Put back {name}", name=ticket.name))
         self.tick()
         self.set_enabled(self._enabled)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..core.call_rating import RatingNotSent, count_text, stars_words
+from ..core.lang import _
 from ..core.live_desk import OpenSession
 from .live_chat import bold_label, plain_label
 from .qt import (
@@ -54,7 +55,9 @@ class StarRow(QWidget):
             layout.addWidget(button)
         self.chosen = plain_label()
         self.chosen.setStyleSheet("color: #4a4f56")
-        self.chosen.setMinimumWidth(self.chosen.fontMetrics().horizontalAdvance("5 stars  "))
+        self.chosen.setMinimumWidth(
+            self.chosen.fontMetrics().horizontalAdvance(stars_words(5) + "  ")
+        )
         layout.addSpacing(6)
         layout.addWidget(self.chosen)
         layout.addStretch(1)
@@ -94,28 +97,28 @@ class RatingPanel(QFrame):
         self._call = ""  # the call the inputs were filled for
         self.sending = False
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAccessibleName("Rate your call")
+        self.setAccessibleName(_("Rate your call"))
 
         self.form = QWidget()
         self.legend = bold_label()
         self.lasted = plain_label()
         self.lasted.setStyleSheet("color: #4a4f56")
-        self.stars = StarRow("Stars for the call", self._chose)
-        self.connection_label = plain_label("The connection (optional)")
-        self.connection = StarRow("Stars for the connection")
-        self.comment_label = plain_label("Comment (optional)")
+        self.stars = StarRow(_("Stars for the call"), self._chose)
+        self.connection_label = plain_label(_("The connection (optional)"))
+        self.connection = StarRow(_("Stars for the connection"))
+        self.comment_label = plain_label(_("Comment (optional)"))
         self.comment = QPlainTextEdit()
-        self.comment.setAccessibleName("Comment (optional)")
+        self.comment.setAccessibleName(_("Comment (optional)"))
         self.comment.setTabChangesFocus(True)  # Tab moves on to Send, as in a form
         lines = self.comment.fontMetrics().lineSpacing()
         self.comment.setFixedHeight(lines * 3 + 12)
         self.comment_label.setBuddy(self.comment)
-        self.send = QPushButton("Send rating")
+        self.send = QPushButton(_("Send rating"))
         self.count = plain_label()
         self.count.setStyleSheet("color: #4a4f56")
         self.error = plain_label(wrap=True)
         self.error.setStyleSheet(f"color: {ERROR}")
-        self.error.setAccessibleName("Rating problem")
+        self.error.setAccessibleName(_("Rating problem"))
         form = QVBoxLayout(self.form)
         form.setContentsMargins(0, 0, 0, 0)
         form.setSpacing(3)
@@ -137,7 +140,7 @@ class RatingPanel(QFrame):
         form.addLayout(row)
 
         self.message = bold_label()
-        self.message.setAccessibleName("Your rating")
+        self.message.setAccessibleName(_("Your rating"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addWidget(self.form)
@@ -191,7 +194,7 @@ class RatingPanel(QFrame):
             return
         stars = self.stars.value()
         if not stars:
-            self.error.setText("Choose from 1 to 5 stars first.")
+            self.error.setText(_("Choose from 1 to 5 stars first."))
             self.stars.buttons[0].setFocus()
             return
         self.error.clear()

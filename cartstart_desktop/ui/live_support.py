@@ -12,6 +12,7 @@ from collections.abc import Callable
 from shared_protocol.support import MAX_COMPLAINT, ComplaintAbout
 
 from ..core.api import HubError
+from ..core.lang import _, number
 from ..core.live_call import SessionCall
 from .live_chat import plain_label
 from .qt import (
@@ -33,21 +34,23 @@ class ComplaintDialog(QDialog):
 
     def __init__(self, store: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Complain about this support call")
-        intro = plain_label(f"Tell {store} what went wrong. They answer in this window.", wrap=True)
-        self.answers = QRadioButton("The answers I got")
-        self.support = QRadioButton("The support itself")
+        self.setWindowTitle(_("Complain about this support call"))
+        intro = plain_label(
+            _("Tell {store} what went wrong. They answer in this window.", store=store), wrap=True
+        )
+        self.answers = QRadioButton(_("The answers I got"))
+        self.support = QRadioButton(_("The support itself"))
         self.answers.setChecked(True)
         self.text = QPlainTextEdit()
-        self.text.setAccessibleName("What went wrong")
-        self.text.setPlaceholderText("What went wrong")
+        self.text.setAccessibleName(_("What went wrong"))
+        self.text.setPlaceholderText(_("What went wrong"))
         self.error = plain_label()
         self.error.setStyleSheet("color: #b02020")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.send = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.send.setText("Send complaint")
+        self.send.setText(_("Send complaint"))
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -57,7 +60,7 @@ class ComplaintDialog(QDialog):
         row.addWidget(self.support)
         row.addStretch(1)
         layout.addLayout(row)
-        layout.addWidget(plain_label("What went wrong"))
+        layout.addWidget(plain_label(_("What went wrong")))
         layout.addWidget(self.text, 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
@@ -73,10 +76,16 @@ class ComplaintDialog(QDialog):
     def _check(self) -> None:
         text = self.written()
         if not text:
-            self.error.setText("Write what went wrong first.")
+            self.error.setText(_("Write what went wrong first."))
             self.text.setFocus()
         elif len(text) > MAX_COMPLAINT:
-            self.error.setText(f"That is {len(text):,} characters: at most {MAX_COMPLAINT:,}.")
+            self.error.setText(
+                _(
+                    "That is {length} characters: at most {most}.",
+                    length=number(len(text)),
+                    most=number(MAX_COMPLAINT),
+                )
+            )
         else:
             self.accept()
 
@@ -97,12 +106,12 @@ class SupportPanel(QFrame):
         self._dialog = complaint_dialog or (lambda store: ComplaintDialog(store, self))
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.offer = plain_label(wrap=True)
-        self.ask = QPushButton("Ask for support")
+        self.ask = QPushButton(_("Ask for support"))
         self.error = plain_label(wrap=True)
         self.error.setStyleSheet("color: #b02020")
         self.error.hide()
         self.credit = plain_label()
-        self.credit.setAccessibleName("Support credit")
+        self.credit.setAccessibleName(_("Support credit"))
         self.credit.setStyleSheet("font-weight: bold; font-size: 14pt")
         self.warning = plain_label(wrap=True)
         self.warning.setStyleSheet(
@@ -110,10 +119,10 @@ class SupportPanel(QFrame):
             " font-weight: bold; padding: 4px"
         )
         self.report = plain_label(wrap=True)
-        self.report.setAccessibleName("Support call report")
-        self.complain = QPushButton("File a complaint…")
+        self.report.setAccessibleName(_("Support call report"))
+        self.complain = QPushButton(_("File a complaint…"))
         self.complaints = plain_label(wrap=True)
-        self.complaints.setAccessibleName("Your complaints")
+        self.complaints.setAccessibleName(_("Your complaints"))
         top = QHBoxLayout()
         top.addWidget(self.offer, 1)
         top.addWidget(self.ask)
@@ -132,7 +141,7 @@ class SupportPanel(QFrame):
         self.show_support()
 
     def _store(self) -> str:
-        return self.call.model.store_name or "The store"
+        return self.call.model.store_name or _("The store")
 
     async def _ask(self) -> None:
         self.error.hide()

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core.api import HubError
+from ..core.lang import N_, _
 from ..core.live import LiveEntry, ago
 from ..core.live_desk import LiveDesk
 from ..core.observable import Subscriptions
@@ -43,7 +44,7 @@ class LiveSessionsModel(RowsModel[LiveEntry]):
     message, when, and what is unread (or that it was deleted). Unread rows are bold."""
 
     STORE, LABEL, MESSAGE, WHEN, STATUS = range(5)
-    headers = ("Store", "You are", "Last message", "Last activity", "Unread")
+    headers = (N_("Store"), N_("You are"), N_("Last message"), N_("Last activity"), N_("Unread"))
 
     def __init__(self, rows: Callable[[], list[LiveEntry]], clock: Callable[[], float]) -> None:
         super().__init__(rows)
@@ -64,7 +65,7 @@ class LiveSessionsModel(RowsModel[LiveEntry]):
     def tooltip(self, row: LiveEntry, column: int) -> str | None:
         if column == self.MESSAGE and row.preview:
             return plain_tooltip(row.summary.last_message)
-        return "Deleted: it can no longer be opened." if row.deleted else None
+        return _("Deleted: it can no longer be opened.") if row.deleted else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row(index)
@@ -93,23 +94,25 @@ class LiveTab(QWidget):
             self.model, stretch=M.MESSAGE, capped={M.STORE: 220, M.LABEL: 160, M.WHEN: 140}
         )
         self.empty = EmptyState(
-            "No live sessions yet",
-            "Chatting with a store on its live page? Choose “Copy link to come back later” "
-            "there, then Attach a live session… and paste the link: the chat, the products the "
-            "store shows you and what you set aside come to this cart.",
-            "Attach a live session…",
+            _("No live sessions yet"),
+            _(
+                "Chatting with a store on its live page? Choose “Copy link to come back later” "
+                "there, then Attach a live session… and paste the link: the chat, the products "
+                "the store shows you and what you set aside come to this cart."
+            ),
+            _("Attach a live session…"),
         )
         self.swap = Swap(self.view, self.empty, self.model)
-        self.attach_button = QPushButton("Attach a live session…")
-        self.open_button = QPushButton("Open")
-        self.remove_button = QPushButton("Remove from list")
-        self.remove_button.setToolTip("Deleted sessions stay listed until you remove them.")
+        self.attach_button = QPushButton(_("Attach a live session…"))
+        self.open_button = QPushButton(_("Open"))
+        self.remove_button = QPushButton(_("Remove from list"))
+        self.remove_button.setToolTip(_("Deleted sessions stay listed until you remove them."))
         buttons = QHBoxLayout()
         buttons.addWidget(self.attach_button)
         buttons.addStretch(1)
         buttons.addWidget(self.remove_button)
         buttons.addWidget(self.open_button)
-        hint = QLabel("Double-click a session to open its chat, counter and session cart.")
+        hint = QLabel(_("Double-click a session to open its chat, counter and session cart."))
         layout = QVBoxLayout(self)
         layout.addWidget(self.swap)
         layout.addWidget(hint)
@@ -187,8 +190,11 @@ class LiveTab(QWidget):
         self.select(session_id)
         if entry is not None:
             self.notice.emit(
-                "Live session attached",
-                f"{entry.store_name}: its items are in your cart, and its chat is here.",
+                _("Live session attached"),
+                _(
+                    "{store}: its items are in your cart, and its chat is here.",
+                    store=entry.store_name,
+                ),
             )
 
     # ---- opening ------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from shared_protocol.live import Presented
 
-from ..core.connection import Status
+from ..core.connection import STATUS_WORDS, Status
+from ..core.lang import _
 from ..core.live_desk import OpenSession
 from ..core.live_session import MAX_TYPED, CartRow, Part
 from ..core.session import CartSession
@@ -98,10 +99,10 @@ class LiveWindow(QWidget):
         self.presence.setFixedHeight(self.presence.fontMetrics().height() + 6)
         self.presence.setStyleSheet("color: #4a4f56; font-style: italic")
         self.input = QLineEdit()
-        self.input.setPlaceholderText("Write to the store, then press Enter")
+        self.input.setPlaceholderText(_("Write to the store, then press Enter"))
         self.input.setMaxLength(MAX_TYPED)
-        self.input.setAccessibleName("Message to the store")
-        self.send_button = QPushButton("Send")
+        self.input.setAccessibleName(_("Message to the store"))
+        self.send_button = QPushButton(_("Send"))
         typing = QHBoxLayout()
         typing.addWidget(self.input, 1)
         typing.addWidget(self.send_button)
@@ -127,11 +128,11 @@ class LiveWindow(QWidget):
         # The counter and the session cart.
         self.thumbnails = Thumbnails(session.images, side=44)
         self.counter: KeyedList[Presented] = KeyedList(
-            "Nothing presented yet. When the store shows you a product, it appears here.",
+            _("Nothing presented yet. When the store shows you a product, it appears here."),
             lambda _: ProductRow(self._take, self.thumbnails),
         )
         self.cart: KeyedList[CartRow] = KeyedList(
-            "Nothing set aside yet: choose Add to session cart at the counter.",
+            _("Nothing set aside yet: choose Add to session cart at the counter."),
             lambda _: CartItemRow(self._put_back, session.clock),
         )
         self.cart_total = plain_label()
@@ -139,10 +140,10 @@ class LiveWindow(QWidget):
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(6, 0, 0, 0)
-        side_layout.addWidget(_heading("At the counter"))
+        side_layout.addWidget(_heading(_("At the counter")))
         side_layout.addWidget(self.counter, 3)
         side_layout.addSpacing(8)
-        side_layout.addWidget(_heading("Your session cart"))
+        side_layout.addWidget(_heading(_("Your session cart")))
         side_layout.addWidget(self.cart_total)
         side_layout.addWidget(self.cart, 2)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -212,9 +213,9 @@ class LiveWindow(QWidget):
             self.cart.show_items([(r.ticket.ticket_id, r) for r in rows])
             held = sum(1 for r in rows if r.held)
             self.cart_total.setText(
-                f"{held} held for you, in your Cart too: check out there"
+                _("{n} held for you, in your Cart too: check out there", n=held)
                 if held
-                else "Held for you while you decide, and in your Cart too."
+                else _("Held for you while you decide, and in your Cart too.")
             )
         if parts & {"call", "deleted"}:
             self.call.show_call(model.read_only)
@@ -229,24 +230,24 @@ class LiveWindow(QWidget):
         if "deleted" in parts or model.read_only:
             for widget in (self.input, self.send_button):
                 widget.setEnabled(False)
-            self.input.setPlaceholderText("This session was deleted: it can no longer be used.")
+            self.input.setPlaceholderText(_("This session was deleted: it can no longer be used."))
             self.counter.set_enabled(False)
             self.cart.set_enabled(False)
 
     def _render_header(self) -> None:
         model = self.model
-        name = model.store_name or "Live session"
-        self.setWindowTitle(f"{name} — live session")
+        name = model.store_name or _("Live session")
+        self.setWindowTitle(_("{store} — live session", store=name))
         self.store.setText(name)
         self.label.setText(
-            f"Live session · the store knows you as {self._label_text}"
+            _("Live session · the store knows you as {label}", label=self._label_text)
             if self._label_text and self._label_text != "—"
-            else "Live session"
+            else _("Live session")
         )
         accent = model.style.accent if _COLOUR.match(model.style.accent) else "#1a7f37"
         self.accent.setStyleSheet(f"background: {accent}; border-radius: 3px")
         status = model.status
-        text = "deleted" if model.deleted else status.value
+        text = _("deleted") if model.deleted else _(STATUS_WORDS.get(status, status.value))
         self.status.setText(f"● {text}")
         colour = STATUS_COLOURS.get(status, "#b02020") if not model.deleted else "#6a6f76"
         self.status.setStyleSheet(f"color: {colour}")

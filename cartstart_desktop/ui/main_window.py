@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 from ..core.account import LoginOutcome
 from ..core.api import HubError, HubUnreachable
 from ..core.cart import Notice
-from ..core.connection import Status
+from ..core.connection import STATUS_WORDS, Status
+from ..core.lang import N_, NAMES, _
 from ..core.observable import Subscriptions
 from ..core.session import CartSession
 from .bookmarks_tab import BookmarksTab
@@ -40,15 +41,17 @@ if TYPE_CHECKING:
     from .connect_dialog import ConnectDialog
     from .dialogs import LoginDialog
     from .live_tab import LiveTab
+    from .market_tab import MarketTab
     from .qt import QMessageBox
 
-LIVE_TAB = "Live sessions"
+LIVE_TAB = N_("Live sessions")
 
 STATUS_COLOURS = {Status.WEBSOCKET: "#1a7f37", Status.POLLING: "#9a6700"}  # others: red
 
 
 class MainWindow(QMainWindow):
     closed = Signal()
+    languageChosen = Signal(str)  # "en" or "sr": the app rebuilds the window in it
 
     def __init__(self, session: CartSession) -> None:
         super().__init__()
@@ -56,6 +59,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("CartStart")
         self.resize(980, 620)
         self._runner = IntentRunner(self.show_error)
+        self.replaced = False
+        """Set when the app rebuilds the window (a language change): closing it is not quitting."""
         self.login_dialog: LoginDialog | None = None
         self.connect_dialog: ConnectDialog | None = None
         self.keyring_notice: QMessageBox | None = None
@@ -65,12 +70,14 @@ class MainWindow(QMainWindow):
         self.bookmarks_tab = BookmarksTab(session, self.run)
         self.deliveries_tab = DeliveriesTab(session)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.cart_tab, "Cart")
-        self.tabs.addTab(self.bookmarks_tab, "Bookmarks")
-        self.tabs.addTab(self.deliveries_tab, "Deliveries")
+        self.tabs.addTab(self.cart_tab, _("Cart"))
+        self.tabs.addTab(self.bookmarks_tab, _("Bookmarks"))
+        self.tabs.addTab(self.deliveries_tab, _("Deliveries"))
         # Built the first time it shows: opening the cart loads nothing of live selling.
         self.live_lazy = LazyTab(self._build_live_tab)
-        self.tabs.addTab(self.live_lazy, LIVE_TAB)
+        self.tabs.addTab(self.live_lazy, _(LIVE_TAB))
+        self.market_lazy = LazyTab(self._build_market_tab)
+        self.tabs.addTab(self.market_lazy, _("Marketplace"))
 
         # A line for notices and errors, above everything: always there, so nothing moves.
         self.banner = NoticeBar()
@@ -82,15 +89,22 @@ class MainWindow(QMainWindow):
         self.notifier = Notifier(self.banner, self)
 
         # Toolbar and status bar.
-        toolbar = QToolBar("Account")
+        toolbar = QToolBar(_("Account"))
         toolbar.setMovable(False)
         self.addToolBar(toolbar)
-        self.connect_action = QAction("Connect a browser…", self)
-        self.polling_action = QAction("Use polling only", self)
+        self.connect_action = QAction(_("Connect a browser…"), self)
+        self.polling_action = QAction(_("Use polling only"), self)
         self.polling_action.setCheckable(True)
         self.polling_action.setChecked(session.settings.force_polling)
-        self.sign_out_action = QAction("Sign out", self)
-        for action in (self.connect_action, self.polling_action, self.sign_out_action):
+        self.sign_out_action = QAction(_("Sign out"), self)
+        self.language_action = QAction(_("Language: {name}", name=NAMES[_.lang]), self)
+        self.language_action.setToolTip(_("Choose the language of the cart"))
+        for action in (
+            self.connect_action,
+            self.polling_action,
+            self.sign_out_action,
+            self.language_action,
+        ):
             toolbar.addAction(action)
         self.connection_label = QLabel()
         self.statusBar().addPermanentWidget(self.connection_label)
@@ -111,6 +125,7 @@ class MainWindow(QMainWindow):
         self.connect_action.triggered.connect(self.connect_browser)
         self.polling_action.toggled.connect(session.set_force_polling)
         self.sign_out_action.triggered.connect(lambda: self.run(session.account.sign_out()))
+        self.language_action.triggered.connect(lambda: self._language_menu(toolbar))
         self._on_status(session.stream.status)
 
     def run(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
@@ -130,13 +145,15 @@ class MainWindow(QMainWindow):
             tab.detach()
         if self.live_tab is not None:
             self.live_tab.detach()
+        if self.market_tab is not None:
+            self.market_tab.detach()
         if self.connect_dialog is not None:
             self.connect_dialog.done(0)
 
     # ---- core -> view -----------------------------------------------------------------------
 
     def _on_status(self, status: Status) -> None:
-        self.connection_label.setText(f"● {status.value}")
+        self.connection_label.setText(f"● {_(STATUS_WORDS.get(status, status.value))}")
         self.connection_label.setStyleSheet(f"color: {STATUS_COLOURS.get(status, '#b02020')}")
 
     def _on_notice(self, notice: Notice) -> None:
@@ -173,7 +190,51 @@ class MainWindow(QMainWindow):
     def _live_title(self, desk: LiveDesk) -> None:
         unread = desk.sessions.unread
         index = self.tabs.indexOf(self.live_lazy)
-        self.tabs.setTabText(index, f"{LIVE_TAB} ({unread})" if unread else LIVE_TAB)
+        self.tabs.setTabText(index, f"{_(LIVE_TAB)} ({unread})" if unread else _(LIVE_TAB))
+
+    # ---- the marketplace ----------------------------------------------------------------------
+
+    @property
+    def market_tab(self) -> MarketTab | None:
+        """The Marketplace tab's content, once it was shown."""
+        return self.market_lazy.content  # type: ignore[return-value]
+
+    def show_market_tab(self) -> MarketTab:
+        self.tabs.setCurrentWidget(self.market_lazy)
+        tab: MarketTab = self.market_lazy.ensure_built()  # type: ignore[assignment]
+        return tab
+
+    def _build_market_tab(self) -> MarketTab:
+        from .market_tab import MarketTab  # the first time the tab shows, not at start-up
+
+        tab = MarketTab(self.session, self.run)
+        tab.held.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        return tab
+
+    # ---- language -----------------------------------------------------------------------------
+
+    def _language_menu(self, toolbar: QToolBar) -> None:
+        """The languages, under the toolbar's button (arrows and Enter choose one)."""
+        from .qt import QMenu
+
+        menu = QMenu(self)
+        menu.setAccessibleName(_("Language"))
+        for lang, name in NAMES.items():
+            action = menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(lang == _.lang)
+            action.triggered.connect(lambda _checked=False, lang=lang: self.choose_language(lang))
+        button = toolbar.widgetForAction(self.language_action)
+        where = button.mapToGlobal(button.rect().bottomLeft()) if button else self.pos()
+        menu.popup(where)
+
+    def choose_language(self, lang: str) -> None:
+        """Keep the choice and have the app rebuild the window in that language."""
+        settings = self.session.settings
+        settings.language = lang
+        settings.save(self.session.directory)
+        if lang != _.lang:
+            self.languageChosen.emit(lang)
 
     # ---- calling a store about an item ------------------------------------------------------
 
@@ -242,16 +303,20 @@ class MainWindow(QMainWindow):
 
     def _on_logged_in(self, outcome: LoginOutcome) -> None:
         """After any sign-in (the dialog, the command line, the demo's script)."""
-        self.statusBar().showMessage(f"Signed in as {self.session.settings.email}", 5000)
+        self.statusBar().showMessage(
+            _("Signed in as {email}", email=self.session.settings.email), 5000
+        )
         if outcome.remembered or self.keyring_notice is not None:
             return
         from .qt import QMessageBox
 
         self.keyring_notice = QMessageBox(
             QMessageBox.Icon.Information,
-            "No keyring",
-            "This computer has no keyring to keep your sign-in safely, so CartStart keeps it "
-            "only until you close the app. You will be asked to sign in next time.",
+            _("No keyring"),
+            _(
+                "This computer has no keyring to keep your sign-in safely, so CartStart keeps "
+                "it only until you close the app. You will be asked to sign in next time."
+            ),
             QMessageBox.StandardButton.Ok,
             self,
         )
@@ -259,5 +324,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: Any) -> None:
         self.cart_tab.stop_countdowns()
-        self.closed.emit()
+        if not self.replaced:  # rebuilt in another language: the app goes on
+            self.closed.emit()
         super().closeEvent(event)

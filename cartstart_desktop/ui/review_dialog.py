@@ -5,6 +5,7 @@ or Cancel. It follows the cart while it is open, so what it shows is what Confir
 from __future__ import annotations
 
 from ..core.cart import Change
+from ..core.lang import _
 from ..core.money import format_money, format_totals
 from ..core.observable import Subscriptions
 from ..core.orders import discount_off
@@ -60,18 +61,20 @@ def add_store(grid: QGridLayout, row: int, store: StoreReview) -> int:
         row += 1
     if store.discount is not None:
         (currency,) = store.subtotal
-        text = f"Discount {store.discount.code}: {discount_off(store.discount)}"
+        text = _(
+            "Discount {code}: {off}", code=store.discount.code, off=discount_off(store.discount)
+        )
         grid.addWidget(_label(text, wrap=True), row, 0, 1, 2)
         off = format_money(store.discount_amount, currency)
         grid.addWidget(_label(f"{MINUS}{off}"), row, 2, _RIGHT)
         row += 1
-    grid.addWidget(_label("Total", bold=True), row, 0, 1, 2)
+    grid.addWidget(_label(_("Total"), bold=True), row, 0, 1, 2)
     grid.addWidget(_label(format_totals(store.total), bold=True), row, 2, _RIGHT)
     row += 1
     grid.addWidget(_label(store.payment_text, muted=True, wrap=True), row, 0, 1, 3)
     row += 1
     if store.left_out:
-        text = f"Not included, no longer held: {', '.join(store.left_out)}."
+        text = _("Not included, no longer held: {names}.", names=", ".join(store.left_out))
         grid.addWidget(_label(text, muted=True, wrap=True), row, 0, 1, 3)
         row += 1
     return row
@@ -86,10 +89,10 @@ class CheckoutReviewDialog(QDialog):
         super().__init__(parent)
         self._session = session
         self._store_id = store_id
-        self.setWindowTitle("Review your order" if store_id else "Review your orders")
+        self.setWindowTitle(_("Review your order") if store_id else _("Review your orders"))
         self.review: CheckoutReview = session.cart.review(store_id)
         intro = _label(
-            "Nothing is bought until you confirm. Each store gets one order for its items.",
+            _("Nothing is bought until you confirm. Each store gets one order for its items."),
             wrap=True,
         )
         self.sections = QWidget()
@@ -100,10 +103,10 @@ class CheckoutReviewDialog(QDialog):
         self.summary = _label("", bold=True, wrap=True)
         self.buttons = QDialogButtonBox()
         self.confirm_button: QPushButton = self.buttons.addButton(
-            "Confirm", QDialogButtonBox.ButtonRole.AcceptRole
+            _("Confirm"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.cancel_button: QPushButton = self.buttons.addButton(
-            "Cancel", QDialogButtonBox.ButtonRole.RejectRole
+            _("Cancel"), QDialogButtonBox.ButtonRole.RejectRole
         )
         self.confirm_button.setDefault(True)
         self.buttons.accepted.connect(self._confirm)
@@ -123,7 +126,7 @@ class CheckoutReviewDialog(QDialog):
     def detach(self) -> None:
         self._subscriptions.disconnect_all()
 
-    def _on_cart(self, _: list[Change] | None) -> None:
+    def _on_cart(self, _changes: list[Change] | None) -> None:
         self.review = self._session.cart.review(self._store_id)
         self._render()
 
@@ -142,9 +145,11 @@ class CheckoutReviewDialog(QDialog):
             row = add_store(grid, row, store)
         self.scroller.setWidget(self.sections)
         if self.review.stores:
-            self.summary.setText(f"{self.review.summary()} You can follow them under Deliveries.")
+            self.summary.setText(
+                _("{summary} You can follow them under Deliveries.", summary=self.review.summary())
+            )
         else:
-            self.summary.setText("Nothing is held any more, so there is nothing to buy.")
+            self.summary.setText(_("Nothing is held any more, so there is nothing to buy."))
         self.confirm_button.setEnabled(bool(self.review.stores))
         self._fit()
 
