@@ -67,6 +67,9 @@ SENTENCES: dict[ErrorCode, str] = {
     ErrorCode.STALE_SOLUTION: N_(
         "This solution was changed meanwhile. Open its link again to see it as it is now."
     ),
+    ErrorCode.ANSWER_CHANGED: N_(
+        "The firm changed its answer meanwhile. Look at the new answer before you accept."
+    ),
 }
 """One sentence per code: what is shown when the details say nothing more precise."""
 
