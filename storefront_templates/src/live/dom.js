@@ -1,72 +1,7 @@
-// Small DOM helpers for the live page. Everything a store or a visitor wrote (names, chat, notes,
-// link titles) goes in with textContent only; addresses go through `safeUrl`, so a
-// `javascript:` link never becomes something to click.
+// Small DOM helpers for the live page: the hub pages' shared ones (shared/dom.js), money and
+// time as the page shows them, and keeping the pointer's place when a list is drawn again.
 
-/**
- * The page's element with this id, of this type (a missing one is a bug in live.html).
- * @template {HTMLElement} T
- * @param {string} id
- * @param {new () => T} type
- * @returns {T}
- */
-export function byId(id, type) {
-  const found = document.getElementById(id);
-  if (!(found instanceof type)) throw new Error(`live.html: #${id} is missing or not a ${type.name}`);
-  return found;
-}
-
-/** @typedef {string | number | Node | null | undefined | false} Child */
-
-/**
- * An element with attributes and children: strings become text nodes, never markup.
- * @template {keyof HTMLElementTagNameMap} K
- * @param {K} tag
- * @param {Record<string, string | boolean | undefined>} [attrs] false/undefined: left out
- * @param {...Child} children
- * @returns {HTMLElementTagNameMap[K]}
- */
-export function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === false || value === undefined) continue;
-    node.setAttribute(name, value === true ? "" : value);
-  }
-  for (const child of children) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
-
-/**
- * A button: `primary` filled, others outlined (shared/style.js's BUTTON_CSS).
- * @param {string} label
- * @param {() => void} onClick
- * @param {{primary?: boolean, small?: boolean, attrs?: Record<string, string>}} [options]
- */
-export function button(label, onClick, { primary = false, small = false, attrs = {} } = {}) {
-  const classes = ["cartstart-button", primary && "cartstart-primary", small && "small"].filter(Boolean).join(" ");
-  const b = el("button", { type: "button", class: classes, ...attrs }, label);
-  b.addEventListener("click", onClick);
-  return b;
-}
-
-/**
- * An address safe to link to or load: http(s) only (absolute, or relative to the hub, like the
- * hub's uploads). Anything else (javascript:, data:, vbscript:) is null.
- * @param {string | null | undefined} value
- * @param {URL} base
- * @returns {string | null}
- */
-export function safeUrl(value, base) {
-  if (!value) return null;
-  try {
-    const url = new URL(value, base);
-    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
-  } catch {
-    return null;
-  }
-}
+export { button, byId, el, keepingFocus, safeUrl } from "../shared/dom.js";
 
 /**
  * "12.50 EUR" (integer minor units in).
@@ -100,21 +35,6 @@ export function countdown(seconds) {
   const s = Math.max(0, Math.floor(seconds));
   if (s >= 3600) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-}
-
-/**
- * Draws `container` again, keeping the keyboard's place: the focused control, when it was
- * redrawn, is found again by its `data-focus-key`.
- * @param {HTMLElement} container
- * @param {() => void} draw
- */
-export function keepingFocus(container, draw) {
-  const active = document.activeElement;
-  const key = active instanceof HTMLElement && container.contains(active) ? active.dataset.focusKey : undefined;
-  draw();
-  if (!key || container.contains(document.activeElement)) return;
-  const again = container.querySelector(`[data-focus-key="${CSS.escape(key)}"]`);
-  if (again instanceof HTMLElement) again.focus();
 }
 
 /**
