@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from cartstart_server.clock import FakeClock
+from cartstart_server.server import HubServer
 from cartstart_server.storage.sql import Plan, Stmt, one
 from tests.conftest import Nodes
 from tests.helpers.hubs import seed_store
@@ -305,7 +306,7 @@ async def test_a_registered_buyer_saves_edits_and_reopens_a_solution_with_histor
         assert (await m.http.get("/api/account/wishlist", headers=eve)).json()["items"] == []
         assert (await m.http.get("/api/account/calls", headers=me)).json() == []
         # A call with a firm in a live session attached to Lena's cart, rated: her history.
-        await a_rated_call(m, volt.store_id, "lena@buyer.example", stars=4)
+        await a_rated_call(m.server, volt.store_id, "lena@buyer.example", stars=4)
         (call,) = (await m.http.get("/api/account/calls", headers=me)).json()
         assert call["store_name"] == "Volt Electric" and call["stars"] == 4
         assert call["duration_seconds"] == 125.0 and call["comment"] == "Helpful <b>Ana</b>"
@@ -313,7 +314,7 @@ async def test_a_registered_buyer_saves_edits_and_reopens_a_solution_with_histor
         assert (await m.http.get("/api/account/wishlist")).status_code == 401
 
 
-async def a_rated_call(m: Market, store_id: str, email: str, stars: int) -> None:
+async def a_rated_call(server: HubServer, store_id: str, email: str, stars: int) -> None:
     """A finished, rated call in a live session attached to `email`'s cart (rows as the live
     selling plans write them; those flows are tested in test_calls.py and test_ratings.py)."""
 
@@ -337,7 +338,7 @@ async def a_rated_call(m: Market, store_id: str, email: str, stars: int) -> None
             (store_id, stars),
         )
 
-    await m.server.hub.db.write(plan())
+    await server.hub.db.write(plan())
 
 
 async def test_bad_solutions_are_refused_with_words_and_store_nothing(

@@ -20,6 +20,7 @@ from cartstart_server.clock import FakeClock
 from cartstart_server.server import HubServer
 from shared_protocol import i18n
 from tests.helpers.hubs import hub_config
+from tests.integration.test_solutions import a_rated_call
 from tests.storefront.market_helpers import HOSTILE_NAME, Market, open_market
 
 pytestmark = pytest.mark.asyncio
@@ -424,6 +425,14 @@ async def test_a_registered_buyer_signs_in_and_finds_saved_solutions(
     await expect(wishlist.locator("li")).to_have_count(1)
     await expect(wishlist.locator("li")).to_contain_text("LED tube")
     await expect(wishlist.locator("li")).to_contain_text("Volt Electric")
+    # Her calls with firms: one answered for 2 min 5 s and rated, its comment shown as text.
+    await a_rated_call(market.server, market.firms["volt"].store_id, "ana@buyer.example", 4)
+    await page.locator("#home").click()
+    await page.locator("#account-button").click()
+    calls = page.locator(".account-lists > section", has=page.locator("#account-calls"))
+    await expect(calls.locator("li")).to_contain_text("Volt Electric")
+    await expect(calls.locator("li")).to_contain_text("2 min 5 s · 4 stars")
+    await expect(calls.locator("li .meta")).to_have_text("Helpful <b>Ana</b>")
     # The owner opens it from the account without the secret.
     await page.locator("#account-screen").get_by_role("link", name="Warehouse tubes").click()
     await expect(page.locator("#solution-title")).to_have_text("Warehouse tubes")

@@ -10,7 +10,7 @@ import { button, byId, el, notify } from "./dom.js";
 import { problem } from "./errors.js";
 import { statusText } from "./page.js";
 import { moneyText } from "./results.js";
-import { locale, safeGet, safeSet, t } from "./words.js";
+import { locale, safeGet, safeSet, t, tn } from "./words.js";
 
 const KEY = "cartstart.market.account";
 const WISHES_SHOWN = 50;
@@ -119,7 +119,7 @@ export class Account {
       return;
     }
     if (!box.childElementCount) box.replaceChildren(title, el("p", { class: "hint" }, t("Loading…")));
-    const [solutions, requests, wishes] = await Promise.allSettled([api.accountSolutions(), api.accountRequests(), this.wishes()]);
+    const [solutions, requests, wishes, calls] = await Promise.allSettled([api.accountSolutions(), api.accountRequests(), this.wishes(), api.accountCalls()]);
     box.replaceChildren(
       title,
       el("p", { class: "hint" }, t("Signed in as {email}.", { email: this.email })),
@@ -134,8 +134,18 @@ export class Account {
         t("Nothing sent yet. Open a solution and send it as a request for quote or as an order.")),
         this.panel("account-wishlist", t("Wishlist"), wishes, (/** @type {{item: WishItem, product: Result | null}} */ w) => this.wished(w),
         t("Your wishlist is empty. Use the Wishlist button on a search result.")),
+        this.panel("account-calls", t("Calls with firms"), calls, (/** @type {any} */ c) => this.call(c),
+        t("No calls yet. Calls you make with a firm's agents, from its pages or your desktop cart, are listed here.")),
       ),
     );
+  }
+
+  /** One call: the firm, when, how long, and the stars given. @param {any} c */
+  call(c) {
+    const seconds = typeof c.duration_seconds === "number" ? Math.round(c.duration_seconds) : null;
+    const lasted = seconds === null ? t("not answered") : t("{minutes} min {seconds} s", { minutes: Math.floor(seconds / 60), seconds: seconds % 60 });
+    const stars = typeof c.stars === "number" ? tn("{n} star", "{n} stars", c.stars) : t("not rated");
+    return el("li", { "data-call": c.call_id }, el("strong", {}, c.store_name ?? ""), " · ", day(c.started_at), " · ", lasted, " · ", stars, c.comment ? el("div", { class: "meta" }, c.comment) : null);
   }
 
   /** The wishlist with each product as search shows it now (or gone). */

@@ -136,6 +136,8 @@ export const signOut = () => request(HUB, "api/sessions/current", { method: "DEL
 export const accountSolutions = () => httpJson(HUB, `api/account/solutions?${query({ lang: lang(), currency })}`, { token });
 /** @returns {Promise<any>} */
 export const accountRequests = () => httpJson(HUB, `api/account/requests?${query({ lang: lang(), currency })}`, { token });
+/** The account's calls with firms (newest first). @returns {Promise<any>} */
+export const accountCalls = () => httpJson(HUB, "api/account/calls", { token });
 /** @returns {Promise<any>} */
 export const wishlist = () => httpJson(HUB, `api/account/wishlist?${query({ lang: lang(), currency })}`, { token });
 /** @param {{store_id: string, product_id: string}[]} items @returns {Promise<any>} */
