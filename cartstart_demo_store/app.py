@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -11,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from shared_protocol import ErrorCode
 from shared_protocol.common import Price
 from shared_protocol.live import LiveSettingsIn
 from shared_protocol.orders import StoreOrderView
@@ -18,6 +20,7 @@ from shared_protocol.store import ProductIn
 from storefront_templates import Product, Storefront
 from storefront_templates.store_api import (
     HubRefused,
+    InvalidRequest,
     StoreApiError,
     StoreClient,
     WebhookRefused,
@@ -25,6 +28,8 @@ from storefront_templates.store_api import (
 )
 
 from .catalogue import Catalogue
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -184,8 +189,9 @@ async def register(hub: StoreClient, config: ShopConfig) -> str:
         origins=config.origins, webhook_url=f"{config.url}/hooks/cartstart"
     )
     known = {p.id for p in await hub.products()}
-    await hub.upsert_products(
-        [
+
+    def products(mapped: bool) -> list[ProductIn]:
+        return [
             ProductIn(
                 id=item.id,
                 name=item.name,
@@ -193,11 +199,20 @@ async def register(hub: StoreClient, config: ShopConfig) -> str:
                 price=Price(amount=item.price, currency=catalogue.currency),
                 page_url=f"{config.url}/products/{item.id}",
                 tags=list(item.tags),
-                category=item.category,
+                category=item.category if mapped else None,
             )
             for item in catalogue.items
         ]
-    )
+
+    try:
+        await hub.upsert_products(products(mapped=True))
+    except InvalidRequest as refused:
+        if refused.code != ErrorCode.UNKNOWN_CATEGORY:
+            raise
+        # A hub whose marketplace tree lacks the demo's categories (`cartstart-demo` imports
+        # them; another hub may not): the shop sells all the same, outside the tree.
+        log.info("the hub's marketplace tree lacks our categories: products left unmapped")
+        await hub.upsert_products(products(mapped=False))
     for item in catalogue.items:
         if item.id not in known:
             await hub.set_stock(item.id, item.stock)

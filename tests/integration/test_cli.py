@@ -13,11 +13,15 @@ from pathlib import Path
 import httpx
 import pytest
 
+from cartstart_demo_store.federation import DEMO_SHOPS
+from cartstart_demo_store.market import FIRMS
 from tests.helpers.process import CLI, HubProcess, add_store, cli_env
 from tests.helpers.waiting import free_port, free_port_pair
 
 # The demo federation's own command (`cartstart-demo`), which runs the hub with the CLI above.
 DEMO = [sys.executable, "-m", "cartstart_demo_store"]
+# Stores the demo registers: its shops and the marketplace's firms (cartstart_demo_store).
+STORES = len(DEMO_SHOPS) + len(FIRMS)
 
 
 def run(*args: str, command: list[str] = CLI) -> subprocess.CompletedProcess[str]:
@@ -269,7 +273,7 @@ async def test_the_demo_keeps_its_keys_stops_at_once_with_polls_open_and_can_sta
     data = tmp_path / "demo"
     proc, printed, port = await _start_demo(data)
     keys = re.findall(r"api key\s+(\S+)", printed)
-    assert len(keys) == 2
+    assert len(keys) == STORES  # the two shops and the marketplace's three firms
     home = re.search(r"CARTSTART_HOME=(\S+)", printed)
     assert home and Path(home.group(1)).is_absolute()  # works from any folder
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
@@ -293,5 +297,5 @@ async def test_the_demo_keeps_its_keys_stops_at_once_with_polls_open_and_can_sta
     await _interrupt(proc)
     proc, printed, _ = await _start_demo(data, "--fresh")  # from nothing: new stores, new keys
     fresh = re.findall(r"api key\s+(\S+)", printed)
-    assert len(fresh) == 2 and set(fresh).isdisjoint(keys)
+    assert len(fresh) == STORES and set(fresh).isdisjoint(keys)
     await _interrupt(proc)
