@@ -52,6 +52,13 @@ async def shop(server: HubServer, http: httpx.AsyncClient) -> dict[str, Any]:
     for store, key, pid in ((a, key_a, "v1"), (a, key_a, "c1"), (b, key_b, "k1")):
         await set_stock(http, store, key, pid, 5)
     await found_within(http, "valve", {"v1", "v2", "k1"}, within=2.0)
+
+    async def in_stock() -> bool:  # the stock too, not only the products, reached the index
+        valves = set(ids(await search(http, "valve", in_stock="true")))
+        contactors = set(ids(await search(http, "contactor", in_stock="true")))
+        return valves == {"v1", "k1"} and contactors == {"c1", "k1"}
+
+    await eventually(in_stock, within=2.0, what="the shop's stock searchable")
     return {"a": a, "key_a": key_a, "b": b, "key_b": key_b}
 
 
