@@ -92,6 +92,10 @@ def picture(product_id: str) -> bytes:
     painter.setPen(Qt.PenStyle.NoPen)
     DRAWINGS[product_id](painter)
     painter.end()
+    return png(image)
+
+
+def png(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -102,7 +106,14 @@ def picture(product_id: str) -> bytes:
 @contextmanager
 def picture_site() -> Iterator[str]:
     """Serves /<product id>.png for every product drawn above; yields the site's address."""
-    pictures = {f"/{pid}.png": picture(pid) for pid in DRAWINGS}
+    with serving({f"/{pid}.png": picture(pid) for pid in DRAWINGS}) as site:
+        yield site
+
+
+@contextmanager
+def serving(pictures: dict[str, bytes]) -> Iterator[str]:
+    """Serves these PNGs by path on 127.0.0.1, as a store's site serves its photos; yields the
+    site's address."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:

@@ -12,16 +12,15 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import httpx
 import qasync
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
+from demo_pictures import png, serving
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
@@ -88,11 +87,7 @@ def drawing(colour: str) -> bytes:
     painter.setBrush(QColor(colour).darker(140))
     painter.drawRect(QRectF(74, 20, 12, 16))
     painter.end()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs say bytes; it takes str
-    return bytes(data.data())
+    return png(image)
 
 
 @contextmanager
@@ -100,25 +95,8 @@ def picture_site() -> Iterator[str]:
     pictures = {
         f"/{pid}.png": drawing(colour) for _f, _c, items in FIRMS for pid, *_, colour in items
     }
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = pictures.get(self.path)
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Type", "image/png" if body else "text/plain")
-            self.send_header("Content-Length", str(len(body or b"")))
-            self.end_headers()
-            self.wfile.write(body or b"")
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
+    with serving(pictures) as site:
+        yield site
 
 
 async def wait_for(check: Callable[[], object], seconds: float = 10.0) -> None:
