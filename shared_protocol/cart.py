@@ -25,6 +25,7 @@ from .common import (
     Url,
     Welcome,
 )
+from .forms import DraftChanged
 from .orders import DiscountView, OrderView
 
 # ---- client -> hub ------------------------------------------------------------------------------
@@ -218,7 +219,8 @@ CartEvent = Annotated[
     | TicketReleased
     | OrderPlaced
     | OrderUpdated
-    | DiscountOffered,
+    | DiscountOffered
+    | DraftChanged,
     Field(discriminator="type"),
 ]
 CartServerMessage = Annotated[
@@ -236,6 +238,7 @@ CartServerMessage = Annotated[
     | TicketReleased
     | OrderPlaced
     | OrderUpdated
-    | DiscountOffered,
+    | DiscountOffered
+    | DraftChanged,
     Field(discriminator="type"),
 ]

@@ -97,6 +97,9 @@ class TicketView(Outbound):
     expires_at: Timestamp
     renewals_left: int
     version: int = Field(description="Grows with every change; apply a view only if newer")
+    personalised: bool = Field(
+        False, description="The product has a form to fill in before checkout (its draft)"
+    )
 
 
 class StoreTicketView(Outbound):

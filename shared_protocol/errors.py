@@ -59,6 +59,15 @@ class ErrorCode(StrEnum):
     CATEGORY_IN_USE = "category_in_use"
     """A tree import would remove a subcategory that products are mapped into;
     `details.category` names it."""
+    BAD_FORM = "bad_form"
+    """A personalised product's form the hub cannot accept (an unknown field kind, a limit out
+    of range, a price rule reading a field it cannot); `details.field` names the field."""
+    BAD_VALUE = "bad_value"
+    """A value a form's field cannot take (too long, out of range, not an option, an unknown
+    field); `details.field` names it (and `details.row`, `details.column` in a list of rows)."""
+    CUSTOMISATION_INCOMPLETE = "customisation_incomplete"
+    """Checkout waits for every required field of every personalised item; `details.items`
+    lists each item's `store_id`, `product_id`, `name` and `missing` field labels."""
     RATE_LIMITED = "rate_limited"
     """Too many messages; slow down. Repeated floods close the connection. Over HTTP (an
     agent's sign-in): 429, with `Retry-After` and `details.retry_after` in seconds."""
@@ -97,6 +106,9 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.UNKNOWN_CURRENCY: 422,
     ErrorCode.UNKNOWN_CATEGORY: 422,
     ErrorCode.CATEGORY_IN_USE: 409,
+    ErrorCode.BAD_FORM: 422,
+    ErrorCode.BAD_VALUE: 422,
+    ErrorCode.CUSTOMISATION_INCOMPLETE: 409,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.STALE_SOLUTION: 409,
     ErrorCode.ANSWER_CHANGED: 409,

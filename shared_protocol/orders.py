@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import Field
 
 from .common import Money, Outbound, Timestamp
+from .forms import CustomisedField
 
 
 class OrderStatus(StrEnum):
@@ -33,6 +34,9 @@ class OrderLine(Outbound):
     qty: int
     unit_price: Money
     line_total: Money
+    customisation: list[CustomisedField] | None = Field(
+        None, description="A personalised product's finished form (docs/personalise.md)"
+    )
 
 
 class OrderStep(Outbound):

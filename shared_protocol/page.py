@@ -131,6 +131,9 @@ class Holding(Outbound):
     product_id: str
     qty: int
     expires_at: float | None = None
+    personalised: bool = Field(
+        False, description="The product has a form to fill in (GET /api/page/drafts/...)"
+    )
 
 
 class InCart(Outbound):

@@ -25,6 +25,7 @@ from .common import (
     WebOrigin,
     Welcome,
 )
+from .forms import DraftChanged
 from .orders import DiscountView, OrderStatus, StoreOrderView
 from .solutions import RequestReceived, RequestUpdated
 
@@ -255,7 +256,8 @@ class OrderEvent(Outbound):
 
 
 StoreEvent = Annotated[
-    TicketEvent | OrderEvent | RequestReceived | RequestUpdated, Field(discriminator="type")
+    TicketEvent | OrderEvent | RequestReceived | RequestUpdated | DraftChanged,
+    Field(discriminator="type"),
 ]
 StoreServerMessage = Annotated[
     Welcome
@@ -265,6 +267,7 @@ StoreServerMessage = Annotated[
     | TicketEvent
     | OrderEvent
     | RequestReceived
-    | RequestUpdated,
+    | RequestUpdated
+    | DraftChanged,
     Field(discriminator="type"),
 ]

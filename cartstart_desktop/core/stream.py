@@ -19,6 +19,7 @@ from shared_protocol.cart import (
     QuantityChanged,
 )
 from shared_protocol.common import Availability
+from shared_protocol.forms import DraftChanged, DraftView
 
 from .bookmarks import Bookmark, Bookmarks, bookmark_for
 from .cart import Change, Notice
@@ -45,12 +46,17 @@ class CartStream:
         self._clock = clock
         self.status = Status.OFFLINE
         self.status_changed: Signal[Status] = Signal()
+        # Personalised items' drafts, as the hub last had them (core/drafts.py keeps them).
+        self.draft_changed: Signal[DraftView] = Signal()
 
     async def apply_events(self, events: list[CartEvent], last_seq: int) -> None:
         now = self._clock()
         changes: list[Change] = []
         marks: list[Bookmark] = []
         for event in events:
+            if isinstance(event, DraftChanged):
+                self.draft_changed.emit(event.draft)
+                continue
             if isinstance(event, OrderPlaced | OrderUpdated | DiscountOffered):
                 changes += await self._purchases.take_event(event)
                 continue

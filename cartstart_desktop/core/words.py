@@ -61,6 +61,11 @@ SENTENCES: dict[ErrorCode, str] = {
         "Those words cannot be searched for: type at least one letter or digit, at most 200 "
         "characters."
     ),
+    ErrorCode.BAD_FORM: N_("The store's form for this product is not one the hub accepts."),
+    ErrorCode.BAD_VALUE: N_("One of the answers does not fit its field. Check the form."),
+    ErrorCode.CUSTOMISATION_INCOMPLETE: N_(
+        "Some items still need to be personalised. Fill in their forms, then check out."
+    ),
     ErrorCode.UNKNOWN_CURRENCY: N_("The hub has no exchange rate for that currency any more."),
     ErrorCode.UNKNOWN_CATEGORY: N_("That category is no longer in the tree. Clear the filters."),
     ErrorCode.CATEGORY_IN_USE: N_("That category still has products in it."),

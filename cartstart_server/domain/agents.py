@@ -26,10 +26,18 @@ class Permission(StrEnum):
     LIVE_SETTINGS = "live_settings"
     MANAGE_AGENTS = "manage_agents"
     REQUESTS = "requests"  # the marketplace's requests: read and answer (docs/marketplace.md)
+    FORMS = "forms"  # personalised products' forms: define and change (docs/personalise.md)
+    PERSONALISE = "personalise"  # buyers' drafts: watch, comment, edit with consent
 
 
 _AGENT = frozenset(
-    {Permission.READ_CATALOGUE, Permission.LIVE, Permission.ORDERS_READ, Permission.REQUESTS}
+    {
+        Permission.READ_CATALOGUE,
+        Permission.LIVE,
+        Permission.ORDERS_READ,
+        Permission.REQUESTS,
+        Permission.PERSONALISE,
+    }
 )
 ALLOWED: dict[Role, frozenset[Permission]] = {
     "key": frozenset(Permission),

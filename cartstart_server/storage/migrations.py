@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .migrations_forms import FORMS
 from .migrations_market import MARKET, SOLUTIONS
 from .migrations_workspace import WORKSPACE
 
@@ -309,4 +310,4 @@ _EARLY: list[list[str]] = [
 ]
 
 # From 10 on: the agents' workspace and what came with it (issue 16), in their own module.
-MIGRATIONS: list[list[str]] = _EARLY + WORKSPACE + MARKET + SOLUTIONS
+MIGRATIONS: list[list[str]] = _EARLY + WORKSPACE + MARKET + SOLUTIONS + FORMS

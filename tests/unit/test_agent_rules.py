@@ -16,8 +16,14 @@ def test_the_key_and_owners_may_do_everything_and_agents_only_read_and_sell() ->
         Permission.LIVE,
         Permission.ORDERS_READ,
         Permission.REQUESTS,  # the marketplace's requests for their firm (docs/marketplace.md)
+        Permission.PERSONALISE,  # buyers' drafts: watch, comment, edit with consent
     }
-    for p in (Permission.MANAGE_AGENTS, Permission.LIVE_SETTINGS, Permission.ORDERS_WRITE):
+    for p in (
+        Permission.MANAGE_AGENTS,
+        Permission.LIVE_SETTINGS,
+        Permission.ORDERS_WRITE,
+        Permission.FORMS,  # defining a product's form changes what is sold: owners only
+    ):
         with pytest.raises(ProtocolError) as refused:
             rules.check_allowed("agent", p)
         assert refused.value.code is ErrorCode.FORBIDDEN
