@@ -10,7 +10,9 @@ import { DIALOG_CSS, injectStyle, sentence } from "../shared/style.js";
 import { loadCarts } from "./carts.js";
 import { loadCustomers, names } from "./customers.js";
 import { button, byId, el, fill, row } from "./dom.js";
+import { catchUpDrafts, loadDrafts, onDraftChanged } from "./drafts.js";
 import { followStore } from "./feed.js";
+import { loadForms } from "./form-editor.js";
 import { FEED_WORDS, money } from "./format.js";
 import { startDesk } from "./desk/main.js";
 import { startLive } from "./live/main.js";
@@ -71,6 +73,9 @@ async function signIn(candidate) {
   byId("store-name", HTMLSpanElement).textContent = `· ${person}${info.name}`;
   byId("customers-section", HTMLElement).hidden = !who.permissions.includes("customers");
   byId("requests-section", HTMLElement).hidden = !who.permissions.includes("requests");
+  byId("drafts-section", HTMLElement).hidden = !who.permissions.includes("personalise");
+  byId("forms-section", HTMLElement).hidden = !who.permissions.includes("forms");
+  if (who.permissions.includes("forms")) loadForms();
   byId("tab-settings", HTMLButtonElement).hidden = !who.permissions.includes("live_settings");
   if (who.permissions.includes("manage_agents")) startTeam(who.agent?.agent_id ?? null);
   startRatings(who);
@@ -158,6 +163,7 @@ function connect(key) {
     live(again) {
       connection("live");
       if (again) scheduleRefresh(); // catch up with what happened while the feed was down
+      if (again && permissions.includes("personalise")) catchUpDrafts();
     },
     lost: () => connection("reconnecting"),
     refused,
@@ -177,12 +183,14 @@ function onMessage(message) {
     byId("feed-empty", HTMLElement).hidden = true;
     setTimeout(() => item.classList.remove("new"), 3000);
     if (message.change === "created" || message.change === "grown") toast(`A shopper ${what}`);
-    scheduleRefresh();
+    scheduleRefresh(); // the personalised items too: a hold came or went
   } else if (message.type === "order") {
     if (message.change === "placed") toast(`New order ${message.order.order_id}: ${money(message.order.total)}`);
     scheduleRefresh();
   } else if (message.type === "request_received" || message.type === "request_updated") {
     onRequest(message.request, message.type === "request_received", toast);
+  } else if (message.type === "draft_changed") {
+    onDraftChanged(message.draft);
   }
 }
 
@@ -192,7 +200,8 @@ let permissions = [];
 function refresh() {
   const customers = permissions.includes("customers") ? loadCustomers() : Promise.resolve();
   const requests = permissions.includes("requests") ? loadRequests() : Promise.resolve();
-  return Promise.all([loadCarts(), loadOrders(), customers, requests]);
+  const drafts = permissions.includes("personalise") ? loadDrafts() : Promise.resolve();
+  return Promise.all([loadCarts(), loadOrders(), customers, requests, drafts]);
 }
 
 function scheduleRefresh() {
@@ -201,6 +210,24 @@ function scheduleRefresh() {
 }
 
 // ---- orders -----------------------------------------------------------------------------
+
+/**
+ * An order's lines, each with its finished customisation (label: the buyer's words, as text).
+ * @param {Order} o
+ */
+function orderItems(o) {
+  const list = el("ul", null, { class: "order-lines" });
+  for (const line of o.lines) {
+    const item = el("li", `${line.qty} × ${line.name}`);
+    if (line.customisation?.length) {
+      const fields = el("dl", null, { class: "customisation" });
+      for (const f of line.customisation) fields.append(el("dt", f.label), el("dd", f.text));
+      item.append(fields);
+    }
+    list.append(item);
+  }
+  return list;
+}
 
 const takeStep = orderSteps(async (orderId, body) => {
   await store.call(`/orders/${encodeURIComponent(orderId)}/status`, { method: "POST", body });
@@ -238,7 +265,7 @@ async function loadOrders() {
     }
     const customer = el("span");
     customer.append(el("span", o.customer.name), el("br"), el("small", o.customer.email));
-    const items = o.lines.map((l) => `${l.qty} × ${l.name}`).join(", ");
+    const items = orderItems(o);
     const status = el("span", STATUS_WORDS[o.status] ?? o.status, { class: `status status-${o.status}` });
     return row([o.order_id, customer, items, money(o.total), status, buttons]);
   });

@@ -18,6 +18,7 @@ import { sentence } from "./style.js";
  * @property {string} [value] what the field holds each time the dialog opens (default empty)
  * @property {string} [min]
  * @property {string} [max]
+ * @property {number} [rows] a text area of this many lines instead of a one-line input
  */
 
 /**
@@ -59,15 +60,16 @@ export function formDialog({ id, title: heading, help: helpText, fields, submit:
   help.id = `${id}-help`;
   help.textContent = helpText;
   const inputs = fields.map((field) => {
-    const input = document.createElement("input");
+    const input = field.rows ? document.createElement("textarea") : document.createElement("input");
     input.name = field.name;
-    if (field.type) input.type = field.type;
+    if (input instanceof HTMLTextAreaElement) input.rows = field.rows ?? 3;
+    else if (field.type) input.type = field.type;
     input.autocomplete = "off";
     input.required = Boolean(field.required);
     if (field.maxLength) input.maxLength = field.maxLength;
     if (field.placeholder) input.placeholder = field.placeholder;
-    if (field.min) input.min = field.min;
-    if (field.max) input.max = field.max;
+    if (input instanceof HTMLInputElement && field.min) input.min = field.min;
+    if (input instanceof HTMLInputElement && field.max) input.max = field.max;
     return input;
   });
   const labels = fields.map((field, i) => {

@@ -115,7 +115,7 @@ export interface Order {
   order_id: string;
   status: string;
   customer: { name: string; email: string };
-  lines: { qty: number; name: string }[];
+  lines: { qty: number; name: string; customisation?: import("./forms").CustomisedField[] }[];
   total: Money;
 }
 
@@ -146,5 +146,6 @@ export type StoreMessage =
   | { type: "ticket"; seq: number; change: string; ticket: StoreTicket }
   | { type: "order"; seq: number; change: string; order: Order }
   | { type: "request_received" | "request_updated"; seq: number; request: StoreRequest }
+  | { type: "draft_changed"; seq: number; draft: import("./forms").DraftView }
   | { type: "snapshot" | "result"; seq?: undefined }
   | (ErrorMessage & { seq?: undefined });

@@ -45,8 +45,8 @@ export const DIALOG_CSS = `${BUTTON_CSS}
 :where(.cartstart-dialog h2){margin:0 0 .5rem;font-size:1.25rem;line-height:1.3}
 :where(.cartstart-dialog p){margin:0 0 1rem}
 :where(.cartstart-dialog label){display:block;margin:0 0 .9rem;font-weight:600}
-:where(.cartstart-dialog input){display:block;box-sizing:border-box;width:100%;margin-top:.35rem;padding:.55rem .7rem;border:1px solid #8a8a8a;border-radius:8px;background:#fff;color:#1d1d1f;font:inherit;font-weight:400}
-:where(.cartstart-dialog input:focus-visible){outline:3px solid ${ACCENT};outline-offset:1px}
+:where(.cartstart-dialog input,.cartstart-dialog textarea){display:block;box-sizing:border-box;width:100%;margin-top:.35rem;padding:.55rem .7rem;border:1px solid #8a8a8a;border-radius:8px;background:#fff;color:#1d1d1f;font:inherit;font-weight:400}
+:where(.cartstart-dialog input:focus-visible,.cartstart-dialog textarea:focus-visible){outline:3px solid ${ACCENT};outline-offset:1px}
 :where(.cartstart-dialog [role=alert]){min-height:1.45em;margin:0 0 .8rem;color:${DANGER}}
 :where(.cartstart-actions){display:flex;flex-wrap:wrap;justify-content:flex-end;gap:.6rem}
 `;

@@ -1,0 +1,121 @@
+// The console's "Personalised items" (docs/personalise.md "For shops: watching and helping"):
+// every held item of a product with a form, with the buyer's progress (required fields done),
+// last edit and hold, newest edit first. Live: the store stream's `draft_changed` updates a row
+// (and the followed draft) as the buyer types; ticket events (carted, released, expired, bought)
+// reload the list. "Follow" opens the draft beside the list (draft-panel.js).
+
+import { button, byId, el, fill, row } from "./dom.js";
+import { clock, DraftPanel, progressNode } from "./draft-panel.js";
+import { store } from "./store.js";
+
+/** @typedef {import("../shared/forms").DraftSummary} DraftSummary */
+/** @typedef {import("../shared/forms").DraftView} DraftView */
+
+/** @type {Map<string, DraftSummary>} cart_ref/product_id -> summary */
+const shown = new Map();
+/** @type {DraftPanel | null} */
+let panel = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let reloadTimer;
+
+const EDITING = { off: "", asked: "You asked to edit", allowed: "You may edit" };
+
+/** @param {{cart_ref: string, product_id: string}} d */
+const keyOf = (d) => `${d.cart_ref}/${d.product_id}`;
+
+function followed() {
+  panel ??= new DraftPanel(byId("draft-panel", HTMLElement), { onClose: draw });
+  return panel;
+}
+
+/** @param {DraftSummary} d */
+function lastEdit(d) {
+  if (!d.last_edit_at) return el("span", "Not started", { class: "hint" });
+  return el("span", `${clock(d.last_edit_at)} by ${d.last_edit_by === "shop" ? "the shop" : "the buyer"}`);
+}
+
+function draw() {
+  const open = panel?.key ?? "";
+  const items = [...shown.values()].sort((a, b) => (b.last_edit_at ?? 0) - (a.last_edit_at ?? 0));
+  const rows = items.map((d) => {
+    const key = keyOf(d);
+    const follow = button(key === open ? "Following" : "Follow", key !== open, {
+      "aria-label": `Follow ${d.product_name} in cart ${d.cart_ref.slice(0, 8)}`,
+      "data-focus-key": `follow:${key}`,
+    });
+    if (key === open) follow.setAttribute("aria-pressed", "true");
+    follow.addEventListener("click", () => {
+      followed().open(d.cart_ref, d.product_id);
+      draw();
+    });
+    const product = el("span", `${d.qty} × ${d.product_name}`);
+    if (EDITING[d.shop_editing]) product.append(el("br"), el("small", EDITING[d.shop_editing]));
+    const progress = progressNode(d.progress);
+    const tr = row([d.cart_ref.slice(0, 8), product, progress, lastEdit(d), clock(d.expires_at), follow]);
+    tr.dataset.draft = key;
+    if (key === open) tr.classList.add("following");
+    return tr;
+  });
+  const focused = document.activeElement;
+  const focusKey = focused instanceof HTMLElement ? focused.dataset.focusKey : undefined;
+  fill(byId("drafts", HTMLTableSectionElement), rows, byId("drafts-empty", HTMLElement));
+  if (focusKey && focused && !focused.isConnected) {
+    const again = document.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`);
+    if (again instanceof HTMLElement) again.focus();
+  }
+  const badge = byId("drafts-count", HTMLSpanElement);
+  badge.textContent = items.length ? `${items.length} in carts` : "";
+  badge.hidden = items.length === 0;
+}
+
+export async function loadDrafts() {
+  const error = byId("drafts-error", HTMLParagraphElement);
+  try {
+    /** @type {DraftSummary[]} */
+    const list = await store.call("/drafts");
+    shown.clear();
+    for (const d of list) shown.set(keyOf(d), d);
+    error.textContent = "";
+    const open = panel?.key;
+    if (open && panel?.draft && !shown.has(open)) panel.gone(); // the hold ended
+    draw();
+  } catch (e) {
+    error.textContent = e instanceof Error ? e.message : String(e);
+  }
+}
+
+/** The list again soon (tickets come in bursts). */
+export function reloadDrafts() {
+  clearTimeout(reloadTimer);
+  reloadTimer = setTimeout(loadDrafts, 150);
+}
+
+/** After the feed reconnected: the list and the followed draft again. */
+export function catchUpDrafts() {
+  reloadDrafts();
+  if (panel?.draft) panel.reload();
+}
+
+/**
+ * The store stream's `draft_changed`: the row and the followed draft at once.
+ * @param {DraftView} draft
+ */
+export function onDraftChanged(draft) {
+  const key = keyOf(draft);
+  const known = shown.get(key);
+  if (!known) {
+    reloadDrafts(); // a row the list does not have yet (its qty and hold come from the list)
+  } else if (draft.version >= known.version) {
+    shown.set(key, {
+      ...known,
+      progress: draft.progress,
+      shop_editing: draft.shop_editing,
+      last_edit_at: draft.last_edit_at,
+      last_edit_by: draft.last_edit_by,
+      expires_at: draft.expires_at ?? known.expires_at,
+      version: draft.version,
+    });
+    draw();
+  }
+  if (panel?.key === key) panel.show(draft);
+}
