@@ -24,7 +24,9 @@ from .services.carts import Carts
 from .services.claims import Claims
 from .services.commits import Committer
 from .services.conversations import Conversations
+from .services.drafts import Drafts
 from .services.expiry import Expiry, ExpiryScheduler
+from .services.forms import Forms
 from .services.hub_admin import HubAdmin
 from .services.identity import Identity
 from .services.market import Market
@@ -99,6 +101,7 @@ class Hub:
         )
         self.store_requests = StoreRequests(self.committer, db, clock, queued)
         self.streams = Streams(db, broker)
+        self.drafts = Drafts(self.committer, clock, config, self.origins, self.streams)
         self.selling = Selling(self.committer, db, clock, config, queued)
         self.boards = Boards(self.committer, db, clock, config)
         self.availability = Availability(db, self.roster, broker, clock)
@@ -123,6 +126,7 @@ class Hub:
         self.selling.on_deleted = self.busy.changed
         self.conversations = Conversations(self.committer, db, clock)
         self.ratings = RatingsView(db)
+        self.forms = Forms(db, clock)
         self.visits = VisitLog(db, clock, self.metrics)
         country_of = None
         if config.geoip_database is not None:
