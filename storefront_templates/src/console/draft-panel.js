@@ -62,7 +62,7 @@ const EDITING_WORDS = {
  * @property {HTMLElement} note the buyer changed it under the shop's unsaved typing
  * @property {HTMLElement} error
  * @property {boolean} dirty the shop typed since the editor was last filled
- * @property {number} [shownAt] when the value the editor was filled with was written
+ * @property {string} [shown] the state (JSON) the editor was last filled from
  */
 
 export class DraftPanel {
@@ -190,7 +190,8 @@ export class DraftPanel {
    * @param {DraftView} after
    */
   announce(before, after) {
-    const changed = after.form.fields.filter((f) => after.values[f.key]?.at !== before.values[f.key]?.at).map((f) => f.label);
+    const same = (/** @type {string} */ key) => JSON.stringify(after.values[key] ?? null) === JSON.stringify(before.values[key] ?? null);
+    const changed = after.form.fields.filter((f) => !same(f.key)).map((f) => f.label);
     let words = "";
     if (before.shop_editing !== after.shop_editing) {
       words = { off: "Editing is off: the draft is read-only again.", asked: "Asked the buyer to let you edit.", allowed: "The buyer lets you edit the form." }[after.shop_editing];
@@ -293,12 +294,13 @@ export class DraftPanel {
       parts.by.textContent = byLine(state);
       parts.comments.replaceChildren(...this.commentItems(draft, spec.key));
       if (!parts.editor) continue;
+      const now = JSON.stringify(state ?? null);
       if (!parts.dirty) parts.editor.set(state?.value ?? null);
-      else if (parts.shownAt !== state?.at && state?.by === "buyer") {
-        // The buyer's newer value stays above; the shop's typing is kept until saved.
+      else if (parts.shown !== now && state?.by === "buyer") {
+        // The buyer's newer value shows above; the shop's typing is kept until saved.
         parts.note.textContent = "The buyer changed this field while you typed. Saving yours replaces theirs.";
       }
-      parts.shownAt = state?.at;
+      parts.shown = now;
     }
   }
 
