@@ -239,3 +239,24 @@ async def test_an_agent_sees_personalised_items_but_not_the_form_editor(
     (comment,) = (await buyer_view(http, shop, bo))["comments"]
     assert comment["field"] is None and comment["by_name"] == HOSTILE
     assert await agent.evaluate("window.pwned") is None
+
+
+async def test_an_order_shows_the_buyers_customisation_as_text(
+    browser: Browser, shop: Shop, http: httpx.AsyncClient
+) -> None:
+    await put_form(http, shop)
+    ana, _ = await holding_buyer(http, shop, "ana@example.org")
+    await buyer_edit(http, shop, ana, wording=HOSTILE, guests=[{"name": "<b>Ivo</b>", "table": 3}])
+    console = await open_console(browser, shop, shop.key)
+    await expect(console.locator("#drafts tr")).to_contain_text("Complete (2 of 2)")
+    body = {"type": "checkout", "id": "checkout-0001"}
+    r = await http.post("/api/cart/commands", json=body, headers=ana.auth)
+    assert r.status_code == 200, r.text
+    (order,) = r.json()["orders"]
+    # The order arrives live with what the buyer wrote, and the item leaves the list.
+    row = console.locator("#orders tr").filter(has_text=order["order_id"])
+    await expect(row.locator(".customisation dd").first).to_have_text(HOSTILE)
+    await expect(row.locator(".customisation")).to_contain_text("Name: <b>Ivo</b>, Table: 3")
+    await expect(row).to_contain_text("15.50 EUR")  # 15.00 + one guest at 0.50
+    await expect(console.locator("#drafts tr")).to_have_count(0)
+    assert await console.evaluate("window.pwned") is None
