@@ -49,9 +49,11 @@ function draw() {
       draw();
     });
     const product = el("span", `${d.qty} × ${d.product_name}`);
-    if (EDITING[d.shop_editing]) product.append(el("br"), el("small", EDITING[d.shop_editing]));
-    const progress = progressNode(d.progress);
-    const tr = row([d.cart_ref.slice(0, 8), product, progress, lastEdit(d), clock(d.expires_at), follow]);
+    product.append(el("br"), el("small", `Cart ${d.cart_ref.slice(0, 8)}`));
+    if (EDITING[d.shop_editing]) product.append(el("br"), el("small", EDITING[d.shop_editing], { class: "editing" }));
+    const edited = el("span");
+    edited.append(lastEdit(d), el("br"), el("small", `Held until ${clock(d.expires_at)}`));
+    const tr = row([product, progressNode(d.progress), edited, follow]);
     tr.dataset.draft = key;
     if (key === open) tr.classList.add("following");
     return tr;
