@@ -328,7 +328,9 @@ async def test_a_form_without_required_fields_needs_no_draft_and_an_unfinished_o
     await reserve(http, bob, store, "ring", 1)
     await server.hub.db.write(write_draft(bob.cart_id, store, "ring", {"words": "A"}, clock.now()))
     r = await checkout(http, bob, "checkout-ring1")
-    assert r.status_code == 409 and r.json()["error"]["details"]["items"][0]["missing"] == ["Engraving"]
+    assert r.status_code == 409 and r.json()["error"]["details"]["items"][0]["missing"] == [
+        "Engraving"
+    ]
     await server.hub.db.write(
         write_draft(bob.cart_id, store, "ring", {"words": "A & B"}, clock.now())
     )
