@@ -15,6 +15,8 @@ from cartstart_server.clock import FakeClock
 from cartstart_server.domain.tickets import cart_ref
 from cartstart_server.server import HubServer
 from cartstart_server.storage.sql import Plan, Row, Stmt, one
+from shared_protocol.forms import FormDefinition, PriceRule
+from storefront_templates.store_api import InvalidRequest, NotFound, StoreClient
 from tests.helpers.hubs import seed_store
 from tests.helpers.peers import Account, link_token, sign_up
 from tests.helpers.receivers import webhook_receiver
@@ -339,3 +341,25 @@ async def test_a_form_without_required_fields_needs_no_draft_and_an_unfinished_o
     (line,) = r.json()["orders"][0]["lines"]
     assert line["unit_price"]["amount"] == 1000 + 3 * 25  # spaces are not engraved
     assert line["customisation"][0]["text"] == "A & B"
+
+
+async def test_the_store_client_sets_reads_and_removes_forms(server: HubServer) -> None:
+    store, key = await seed_store(server.hub, "Paper Co", {"inv": 5})
+    form = FormDefinition.model_validate(INVITATION)
+    async with StoreClient(server.http_url, store, key) as client:
+        kept = await client.set_form("inv", form)
+        assert kept.version == 1 and kept.form.fields[2].max_rows == 200
+        assert await client.form("inv") == kept
+        bad = form.model_copy(
+            update={"price_rules": [PriceRule(kind="per_row", field="paper", amount=5)]}
+        )
+        with pytest.raises(InvalidRequest) as refused:
+            await client.set_form("inv", bad)
+        assert refused.value.code == "bad_form" and refused.value.details == {
+            "field": "paper",
+            "rule": 1,
+        }
+        assert refused.value.message == "Price rule 1 reads 'paper', which is not a list of rows"
+        await client.delete_form("inv")
+        with pytest.raises(NotFound):
+            await client.form("inv")
