@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from shared_protocol.forms import DraftChanged, DraftSummary, DraftView, Editor, FormDefinition
+from shared_protocol.forms import DraftChanged, DraftSummary, DraftView, Editor
 
 from ..domain import drafts as rules
 from ..domain.drafts import EMPTY_DOC, Doc
@@ -23,6 +23,7 @@ from . import ledger, outbox
 from .directory import get_store
 from .draft_views import Subject as Subject
 from .draft_views import draft_view, summaries
+from .forms import form_of
 from .holds import product_row
 from .sql import Effects, Plan, Row, Stmt, one
 
@@ -45,7 +46,8 @@ def _subject(cart_id: str, store_id: str, product_id: str) -> Plan[Subject | Non
     product = yield from product_row(store_id, product_id)
     if store is None or product is None or product["form"] is None:
         return None
-    form = FormDefinition.model_validate_json(product["form"])
+    form = form_of(product)
+    assert form is not None
     ticket = yield from held_ticket(cart_id, store_id, product_id)
     return Subject(cart_id, store, product, form, ticket)
 
