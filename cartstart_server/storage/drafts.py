@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from shared_protocol import ProtocolError
 from shared_protocol.forms import DraftChanged, DraftSummary, DraftView, Editor
 
 from ..domain import drafts as rules
@@ -186,9 +187,14 @@ def _renewed(
         subject.store.renewal_limit,
     ):
         return subject
-    yield from ledger.renew(
-        fx, cart_id=subject.cart_id, ticket_id=ticket["id"], now=now, warn_before=renew_before
-    )
+    try:
+        yield from ledger.renew(
+            fx, cart_id=subject.cart_id, ticket_id=ticket["id"], now=now, warn_before=renew_before
+        )
+    except ProtocolError:
+        # The hold changed meanwhile (it expired, or another node renewed it): the refusal
+        # comes before any write, and the save goes on without renewing.
+        pass
     fresh = yield from held_ticket(*subject.key)
     return replace(subject, ticket=fresh)
 
