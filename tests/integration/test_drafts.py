@@ -16,6 +16,7 @@ from tests.integration.draft_helpers import (
     bearer,
     buyer_holding,
     edit,
+    hold,
     invitation_shop,
     page_headers,
 )
@@ -252,6 +253,9 @@ async def test_the_pages_long_poll_wakes_on_a_change(
     assert unchanged.status_code == 200 and unchanged.json()["version"] == 0
     waiting = asyncio.ensure_future(http.get(url, params={"version": 0, "wait": 20}, headers=page))
     await asyncio.sleep(0.1)
+    assert not waiting.done()
+    await hold(http, ana, shop.store_id, "pens")  # another event of the cart: still waiting
+    await asyncio.sleep(0.3)
     assert not waiting.done()
     r = await http.post(
         shop.drafts(ana) + "/comments", json={"text": "Welcome"}, headers=bearer(shop.key)
