@@ -25,7 +25,6 @@ from shared_protocol.forms import (
     ShopEditing,
 )
 
-MAX_COMMENTS = 200  # per draft: a shop's notes, not a chat (the chat is live selling's)
 EMPTY_DOC = '{"values": {}, "comments": []}'
 
 
@@ -75,19 +74,10 @@ def apply_edit(
 
 
 def add_comment(
-    doc: Doc, form: FormDefinition, comment_id: str, field_key: str | None, text: str, by_name: str,
-    at: float,
-) -> DraftComment:  # fmt: skip
-    if field_key is not None and field_key not in {f.key for f in form.fields}:
-        raise ProtocolError(
-            ErrorCode.BAD_VALUE, f"This form has no field “{field_key}”.", field=field_key
-        )
-    if len(doc.comments) >= MAX_COMMENTS:
-        raise ProtocolError(
-            ErrorCode.CONFLICT,
-            f"This draft already has {MAX_COMMENTS} comments, the most it can keep. "
-            "Talk to the buyer in a live session instead.",
-        )
+    doc: Doc, comment_id: str, field_key: str | None, text: str, by_name: str, at: float
+) -> DraftComment:
+    """Append a comment already checked (forms.check_comment: its text, the field, the
+    draft's limit)."""
     comment = DraftComment(id=comment_id, field=field_key, text=text, by_name=by_name, at=at)
     doc.comments.append(comment)
     return comment

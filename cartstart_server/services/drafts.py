@@ -116,7 +116,11 @@ class Drafts:
         current = await self.get(cart_id, store_id, product_id)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + min(wait, self._config.long_poll_max)
-        while current.version == version and (left := deadline - loop.time()) > 0:
+        while (
+            current.version == version
+            and not self._streams.closing
+            and (left := deadline - loop.time()) > 0
+        ):
 
             async def moved() -> bool:
                 return (await self.get(cart_id, store_id, product_id)).version != version
@@ -143,12 +147,15 @@ class Drafts:
     async def comment(
         self, actor: ConsoleActor, ref: str, product_id: str, body: CommentIn
     ) -> DraftView:
-        text = forms.check_comment(body.text)
+        forms.check_comment(body.text, field=body.field)  # refused before any write
         name = await self._name_of(actor)
         comment_id = cred.new_id("dc")
 
         def mutate(doc: Doc, state: str, subject: Subject, now: float) -> Change:
-            rules.add_comment(doc, subject.form, comment_id, body.field, text, name, now)
+            text = forms.check_comment(
+                body.text, count=len(doc.comments), form=subject.form, field=body.field
+            )
+            rules.add_comment(doc, comment_id, body.field, text, name, now)
             return Change(doc, state)
 
         return await self._store_change(actor, ref, product_id, mutate)

@@ -12,6 +12,7 @@ from ..domain import forms
 from ..domain.drafts import Doc
 from ..domain.tickets import cart_ref
 from .directory import StoreRow
+from .forms import form_of
 from .sql import Row
 
 
@@ -72,7 +73,9 @@ def summaries(store_id: str, rows: list[Row]) -> list[DraftSummary]:
     out = []
     for r, qty, expires_at in merged.values():
         if r["product_id"] not in forms_of:
-            forms_of[r["product_id"]] = FormDefinition.model_validate_json(r["form"])
+            form_or_none = form_of(r)
+            assert form_or_none is not None  # the query asks for products with a form
+            forms_of[r["product_id"]] = form_or_none
         form = forms_of[r["product_id"]]
         progress: Progress = forms.progress(form, Doc.parse(r["doc"]).plain(form))
         out.append(

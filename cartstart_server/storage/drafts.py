@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from shared_protocol.forms import DraftChanged, DraftSummary, DraftView, Editor, FormDefinition
+from shared_protocol import ProtocolError
+from shared_protocol.forms import DraftChanged, DraftSummary, DraftView, Editor
 
 from ..domain import drafts as rules
 from ..domain.drafts import EMPTY_DOC, Doc
@@ -23,6 +24,7 @@ from . import ledger, outbox
 from .directory import get_store
 from .draft_views import Subject as Subject
 from .draft_views import draft_view, summaries
+from .forms import form_of
 from .holds import product_row
 from .sql import Effects, Plan, Row, Stmt, one
 
@@ -45,7 +47,8 @@ def _subject(cart_id: str, store_id: str, product_id: str) -> Plan[Subject | Non
     product = yield from product_row(store_id, product_id)
     if store is None or product is None or product["form"] is None:
         return None
-    form = FormDefinition.model_validate_json(product["form"])
+    form = form_of(product)
+    assert form is not None
     ticket = yield from held_ticket(cart_id, store_id, product_id)
     return Subject(cart_id, store, product, form, ticket)
 
@@ -184,9 +187,14 @@ def _renewed(
         subject.store.renewal_limit,
     ):
         return subject
-    yield from ledger.renew(
-        fx, cart_id=subject.cart_id, ticket_id=ticket["id"], now=now, warn_before=renew_before
-    )
+    try:
+        yield from ledger.renew(
+            fx, cart_id=subject.cart_id, ticket_id=ticket["id"], now=now, warn_before=renew_before
+        )
+    except ProtocolError:
+        # The hold changed meanwhile (it expired, or another node renewed it): the refusal
+        # comes before any write, and the save goes on without renewing.
+        pass
     fresh = yield from held_ticket(*subject.key)
     return replace(subject, ticket=fresh)
 
