@@ -24,7 +24,7 @@ FORM: dict[str, Any] = {
     "intro": "Tell us what to print.",
     "fields": [
         {"key": "wording", "label": "Wording", "kind": "long_text", "required": True},
-        {"key": "paper", "label": "Paper", "kind": "choice", "options": ["Cotton", "Linen"]},
+        {"key": "paper", "label": "Paper", "kind": "choice", "options": ["Cotton", HOSTILE]},
         {
             "key": "guests",
             "label": "Guest list",
@@ -118,11 +118,14 @@ async def test_the_console_follows_a_draft_live_comments_and_edits_only_after_co
         "Not filled in yet"
     )
     await expect(panel.get_by_role("button", name="Save Wording")).to_have_count(0)
-    await buyer_edit(http, shop, ana, guests=[{"name": "Ana", "table": 1}, {"name": "Ivo"}])
+    await buyer_edit(
+        http, shop, ana, paper=HOSTILE, guests=[{"name": "Ana", "table": 1}, {"name": HOSTILE}]
+    )
     guests = panel.locator('[data-field="guests"]')
     await expect(guests.locator("tbody tr")).to_have_count(2)
-    await expect(guests.locator("tbody tr").nth(1)).to_contain_text("Ivo")
-    await expect(panel.locator(".draft-status")).to_have_text("The buyer changed Guest list")
+    await expect(guests.locator("tbody tr").nth(1).locator("td").first).to_have_text(HOSTILE)
+    await expect(panel.locator('[data-field="paper"] .draft-value')).to_have_text(HOSTILE)
+    await expect(panel.locator(".draft-status")).to_have_text("The buyer changed Paper, Guest list")
     await expect(panel.locator(".draft-meta")).to_contain_text("Complete (2 of 2)")
     await expect(panel.locator(".draft-meta")).to_contain_text("16.00 EUR each")  # 15 + 2 x 0.50
 
