@@ -6,7 +6,7 @@ export class CartStartError extends Error {
    * @param {string} code the hub's error code, or "disconnected" / "timeout" from the transport
    * @param {string} message a sentence for people (show it with textContent)
    * @param {number} [status] the HTTP status, when the error came over HTTP
-   * @param {Record<string, unknown>} [details] what the hub named (a form's field, a row)
+   * @param {Record<string, unknown>} [details] the hub's details (the field a bad value is in)
    */
   constructor(code, message, status, details = {}) {
     super(message);

@@ -1,9 +1,9 @@
 """A screenshot of the console's Personalised items with a draft followed
-(docs/img/console-personalise.png, docs/personalise.md "For shops: watching and helping"): a hub
+(docs/images/console-personalise.png, docs/personalise.md "For shops: watching and helping"): a hub
 on loopback, a stationer selling wedding invitations with a form, three buyers at different
 points, one of whom let the shop edit; the console follows that draft.
 
-    python -m tests.storefront.screenshots_personalise docs/img
+    python -m tests.storefront.screenshots_console_personalise docs/images
 
 Not a test: pytest does not collect it.
 """
@@ -120,4 +120,4 @@ async def shoot(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(shoot(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/img")))
+    asyncio.run(shoot(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/images")))
