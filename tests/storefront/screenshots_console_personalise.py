@@ -1,5 +1,6 @@
-"""A screenshot of the console's Personalised items with a draft followed
-(docs/images/console-personalise.png, docs/personalise.md "For shops: watching and helping"): a hub
+"""Screenshots of the console's Personalised items with a draft followed
+(docs/images/console-personalise.png) and of the owners' form editor (console-form-editor.png),
+for docs/personalise.md "For shops: watching and helping": a hub
 on loopback, a stationer selling wedding invitations with a form, three buyers at different
 points, one of whom let the shop edit; the console follows that draft.
 
@@ -116,6 +117,14 @@ async def shoot(out: Path) -> None:
                     await expect(panel.locator(".draft-status")).to_contain_text("Wedding date")
                     await page.wait_for_timeout(5500)  # the notification fades
                     await section.screenshot(path=out / "console-personalise.png")
+                    # The owners' form editor, at the guest list and its columns.
+                    await page.get_by_role("button", name="Close").click()
+                    editing = "Edit the form of Wedding invitations"
+                    await page.get_by_role("button", name=editing).click()
+                    editor = page.get_by_role("dialog", name="Edit the form: Wedding invitations")
+                    guests = editor.locator(".fe-card").filter(has_text="Field 5: Guest list")
+                    await guests.evaluate("card => card.scrollIntoView({block: 'start'})")
+                    await page.screenshot(path=out / "console-form-editor.png")
                     await browser.close()
 
 

@@ -142,19 +142,12 @@ export function addCard(list, spec, { column = false, onChange }) {
   moves.append(up, down, remove);
   const error = el("p", null, { class: "error fe-error", id: `${id}-error` });
   label.setAttribute("aria-describedby", error.id);
-  const keyHint = "Suggested from the label: a-z, 0-9 and _, starting with a letter. Orders and webhooks name the field by it.";
-  const kindHint = column ? undefined : "A list of rows is a table the buyer fills, such as a guest list.";
-  card.append(
-    el("legend"),
-    labelled("Label (what the buyer reads)", label),
-    labelled("Key", key, keyHint),
-    labelled("Kind", kind, kindHint),
-    requiredLabel,
-    labelled("Help under the field (optional)", help),
-    limits(spec, column, onChange),
-    moves,
-    error,
-  );
+  const keyHint = "From the label: a-z, 0-9 and _. Orders and webhooks name the field by it.";
+  const names = el("div", null, { class: "row" });
+  names.append(labelled("Label (what the buyer reads)", label), labelled("Key", key, keyHint));
+  const what = el("div", null, { class: "row" });
+  what.append(labelled("Kind", kind), labelled("Help under the field (optional)", help));
+  card.append(el("legend"), names, what, requiredLabel, limits(spec, column, onChange), moves, error);
   list.append(card);
   showKind(card);
   renumber(list);

@@ -12,10 +12,10 @@ import { digits, minorUnits } from "./requests.js";
 export const MAX_RULES = 5;
 
 const RULE_WORDS = /** @type {Record<string, string>} */ ({
-  per_row: "Per row of a list (a guest list)",
-  per_unit: "Per unit of a whole number",
+  per_row: "Per row (of a list)",
+  per_unit: "Per unit (of a number)",
   per_option: "Per option chosen",
-  per_character: "Per character of a text (spaces not counted)",
+  per_character: "Per character (no spaces)",
 });
 /** The kinds of field each rule reads. */
 const READS = /** @type {Record<string, string[]>} */ ({
