@@ -69,7 +69,7 @@ class Drafts:
     ) -> DraftView:
         rules.check_edit_size(len(body.values))
 
-        def mutate(doc: Doc, state: str, subject: Subject, now: float) -> Change:
+        def mutate(doc: Doc, state: ShopEditing, subject: Subject, now: float) -> Change:
             values = forms.check_edit(subject.form, body.values)
             rules.apply_edit(doc, values, "buyer", "", now)
             return Change(doc, state, edit_by="buyer")
@@ -79,8 +79,8 @@ class Drafts:
     async def consent(
         self, cart_id: str, store_id: str, product_id: str, body: ConsentIn
     ) -> DraftView:
-        def mutate(doc: Doc, state: str, subject: Subject, now: float) -> Change | None:
-            after = rules.buyer_answers(_editing(state), body.allow)
+        def mutate(doc: Doc, state: ShopEditing, subject: Subject, now: float) -> Change | None:
+            after = rules.buyer_answers(state, body.allow)
             return None if after == state else Change(doc, after)
 
         return await self._buyer_change(cart_id, store_id, product_id, mutate)
@@ -151,7 +151,7 @@ class Drafts:
         name = await self._name_of(actor)
         comment_id = cred.new_id("dc")
 
-        def mutate(doc: Doc, state: str, subject: Subject, now: float) -> Change:
+        def mutate(doc: Doc, state: ShopEditing, subject: Subject, now: float) -> Change:
             text = forms.check_comment(
                 body.text, count=len(doc.comments), form=subject.form, field=body.field
             )
@@ -166,8 +166,8 @@ class Drafts:
         """Ask to edit with the buyer (`asked`; stays `allowed` if it already is), or stop
         (`off`)."""
 
-        def mutate(doc: Doc, state: str, subject: Subject, now: float) -> Change | None:
-            after: ShopEditing = rules.shop_asks(_editing(state)) if ask else "off"
+        def mutate(doc: Doc, state: ShopEditing, subject: Subject, now: float) -> Change | None:
+            after: ShopEditing = rules.shop_asks(state) if ask else "off"
             return None if after == state else Change(doc, after)
 
         return await self._store_change(actor, ref, product_id, mutate)
@@ -178,7 +178,7 @@ class Drafts:
         rules.check_edit_size(len(body.values))
         name = await self._name_of(actor)
 
-        def mutate(doc: Doc, state: str, subject: Subject, now: float) -> Change:
+        def mutate(doc: Doc, state: ShopEditing, subject: Subject, now: float) -> Change:
             if state != "allowed":
                 raise forms.shop_may_not_edit()
             values = forms.check_edit(subject.form, body.values)
@@ -204,7 +204,3 @@ class Drafts:
             return actor.store.name
         agent = await self._db.read(agent_rows.get_agent(actor.store.id, actor.agent_id))
         return agent.name
-
-
-def _editing(state: str) -> ShopEditing:
-    return "allowed" if state == "allowed" else "asked" if state == "asked" else "off"
