@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 
+from pydantic import BaseModel, TypeAdapter
+
 from shared_protocol.forms import (
     CommentIn,
     ConsentIn,
@@ -28,10 +30,12 @@ from ..storage import drafts as storage
 from ..storage.drafts import Change, Mutation, Subject
 from ..storage.sql import Effects, Plan
 from .agents import ConsoleActor
-from .commits import Committer
+from .commits import Committer, once
 from .identity import LinkedPage
 from .origins import OriginPolicy
 from .streams import Streams
+
+_VIEW = TypeAdapter(DraftView)
 
 
 class Drafts:
@@ -145,8 +149,15 @@ class Drafts:
         return await self._db.read(plan())
 
     async def comment(
-        self, actor: ConsoleActor, ref: str, product_id: str, body: CommentIn
+        self,
+        actor: ConsoleActor,
+        ref: str,
+        product_id: str,
+        body: CommentIn,
+        idempotency_key: str | None = None,
     ) -> DraftView:
+        """A comment; with `idempotency_key`, a retry with the same key adds it once (and gets
+        the first answer back)."""
         forms.check_comment(body.text, field=body.field)  # refused before any write
         name = await self._name_of(actor)
         comment_id = cred.new_id("dc")
@@ -158,7 +169,10 @@ class Drafts:
             rules.add_comment(doc, comment_id, body.field, text, name, now)
             return Change(doc, state)
 
-        return await self._store_change(actor, ref, product_id, mutate)
+        once_as = None
+        if idempotency_key is not None:
+            once_as = (body, f"draft-comment:{ref}:{product_id}:{idempotency_key}")
+        return await self._store_change(actor, ref, product_id, mutate, once_as)
 
     async def takeover(
         self, actor: ConsoleActor, ref: str, product_id: str, ask: bool
@@ -188,13 +202,25 @@ class Drafts:
         return await self._store_change(actor, ref, product_id, mutate)
 
     async def _store_change(
-        self, actor: ConsoleActor, ref: str, product_id: str, mutate: Mutation
+        self,
+        actor: ConsoleActor,
+        ref: str,
+        product_id: str,
+        mutate: Mutation,
+        once_as: tuple[BaseModel, str] | None = None,
     ) -> DraftView:
         now = self._clock.now()
+        store_id = actor.store.id
 
         def plan(fx: Effects) -> Plan[DraftView]:
-            subject = yield from storage.for_store(actor.store.id, ref, product_id)
-            return (yield from storage.change(fx, subject, mutate, now))
+            def inner() -> Plan[DraftView]:
+                subject = yield from storage.for_store(store_id, ref, product_id)
+                return (yield from storage.change(fx, subject, mutate, now))
+
+            if once_as is None:
+                return inner()
+            body, key = once_as
+            return once(f"store:{store_id}", body, key, inner(), _VIEW, now)
 
         return await self._commit(plan)
 
