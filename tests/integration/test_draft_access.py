@@ -188,3 +188,17 @@ async def test_two_nodes_share_drafts_events_and_long_polls(nodes: Nodes) -> Non
         woken = await asyncio.wait_for(waiting, 15)
         assert woken.json()["version"] == version + 1
         assert woken.json()["comments"][0]["text"] == "Lovely"
+
+        # Saves through both nodes at once: applied one at a time, none lost, and each field
+        # keeps the value of its last committed save.
+        async def save(i: int) -> tuple[int, str, str]:
+            field = "names" if i % 2 else "wording"
+            r = await edit(http_a if i % 2 else http_b, ana, shop.store_id, {field: f"v{i}"})
+            assert r.status_code == 200, r.text
+            return int(r.json()["version"]), field, f"v{i}"
+
+        saves = sorted(await asyncio.gather(*(save(i) for i in range(8))))
+        assert [v for v, _, _ in saves] == list(range(version + 2, version + 10))
+        final = (await http_a.get(shop.drafts(ana), headers=bearer(shop.key))).json()
+        last = {field: value for _, field, value in saves}  # the later version overwrites
+        assert {k: final["values"][k]["value"] for k in last} == last
