@@ -122,8 +122,8 @@ class Drafts:
         deadline = loop.time() + min(wait, self._config.long_poll_max)
         while (
             current.version == version
-            and not self._streams.closing
             and (left := deadline - loop.time()) > 0
+            and not self._streams.closing  # stopping: waits return at once, do not spin
         ):
 
             async def moved() -> bool:
