@@ -67,7 +67,7 @@ class Streams:
 
     @property
     def closing(self) -> bool:
-        """The hub is stopping: long-polls answer with what there is, without waiting."""
+        """The hub is stopping: waits return at once (a long-poll loop ends, not asks again)."""
         return self._closing.is_set()
 
     @staticmethod

@@ -211,6 +211,15 @@ async def test_comments_reach_the_buyer_and_have_limits(
     got = [(c["field"], c["text"], c["by_name"]) for c in mine["comments"]]
     assert got == [("wording", hostile, "Pat"), (None, "Looks good", "Paper Moon")]
     assert mine["version"] == 2 and mine["last_edit_at"] is None  # comments are not edits
+    # A retry with the same Idempotency-Key adds the comment once.
+    once = {**bearer(shop.key), "Idempotency-Key": "comment-0001"}
+    first = await http.post(shop.drafts(ana) + "/comments", json={"text": "Once"}, headers=once)
+    again = await http.post(shop.drafts(ana) + "/comments", json={"text": "Once"}, headers=once)
+    assert first.status_code == again.status_code == 200 and first.json() == again.json()
+    other = await http.post(shop.drafts(ana) + "/comments", json={"text": "Twice"}, headers=once)
+    assert other.status_code == 409 and other.json()["error"]["code"] == "idempotency_conflict"
+    mine = (await http.get(f"/api/cart/drafts/{shop.store_id}/invites", headers=ana.auth)).json()
+    assert [c["text"] for c in mine["comments"]][2:] == ["Once"]
     for body in ({"field": "nope", "text": "x"}, {"text": ""}, {"text": "x" * 1001}):
         r = await http.post(shop.drafts(ana) + "/comments", json=body, headers=bearer(shop.key))
         assert r.status_code == 422, (body, r.text)
