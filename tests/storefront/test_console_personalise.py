@@ -14,6 +14,9 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page, expect
 
+from cartstart_server.clock import FakeClock
+from cartstart_server.server import HubServer
+from tests.helpers.hubs import seed_store
 from tests.helpers.peers import Account, sign_up
 from tests.storefront.conftest import Shop, new_page
 from tests.storefront.test_console import open_console
@@ -263,3 +266,37 @@ async def test_an_order_shows_the_buyers_customisation_as_text(
     await expect(row).to_contain_text("15.50 EUR")  # 15.00 + one guest at 0.50
     await expect(console.locator("#drafts tr")).to_have_count(0)
     assert await console.evaluate("window.pwned") is None
+
+
+@pytest.mark.backends("postgres")
+async def test_a_console_on_one_node_follows_a_buyer_on_another(
+    browser: Browser, nodes: tuple[HubServer, HubServer]
+) -> None:
+    a, b = nodes
+    store_id, key = await seed_store(a.hub, "Paper Moon", {"mug": 5})
+    shop = Shop(a, FakeClock(), store_id, "", key)
+    async with httpx.AsyncClient(base_url=b.http_url, timeout=10) as on_b:
+        await put_form(on_b, shop)
+        ana, _ = await holding_buyer(on_b, shop, "ana@example.org")
+        console = await open_console(browser, shop, key)  # the console's page and feed: node a
+        row = console.locator("#drafts tr")
+        await expect(row).to_contain_text("0 of 2 done")
+        await row.get_by_role("button", name=re.compile("^Follow")).click()
+        panel = console.locator("#draft-panel")
+        await buyer_edit(on_b, shop, ana, wording="Written through node b")
+        await expect(row).to_contain_text("1 of 2 done")
+        await expect(panel.locator('[data-field="wording"] .draft-value')).to_have_text(
+            "Written through node b"
+        )
+        await panel.get_by_role("button", name="Ask to edit").click()
+        await expect(panel.locator(".draft-takeover")).to_contain_text("Waiting for the buyer")
+        r = await on_b.post(
+            f"/api/cart/drafts/{store_id}/mug/consent", json={"allow": True}, headers=ana.auth
+        )
+        assert r.status_code == 200, r.text
+        wording = panel.locator('[data-field="wording"]')
+        await wording.get_by_label("Wording (your edit)").fill("Saved through node a")
+        await wording.get_by_role("button", name="Save Wording").click()
+        await expect(wording.locator(".draft-by")).to_contain_text("Changed by Paper Moon (shop)")
+        state = (await buyer_view(on_b, shop, ana))["values"]["wording"]
+        assert (state["value"], state["by"]) == ("Saved through node a", "shop")
