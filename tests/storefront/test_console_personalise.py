@@ -115,6 +115,7 @@ async def test_the_console_follows_a_draft_live_comments_and_edits_only_after_co
     # Following it: the values read-only, updating live; hostile text shown as text.
     await row.get_by_role("button", name=re.compile("^Follow Mug")).click()
     panel = console.locator("#draft-panel")
+    await expect(panel.get_by_role("heading", name="Mug")).to_be_focused()  # the keyboard follows
     wording = panel.locator('[data-field="wording"]')
     await expect(wording.locator(".draft-value")).to_have_text(HOSTILE)
     await expect(panel.locator('[data-field="guests"] .draft-value')).to_have_text(

@@ -4,6 +4,7 @@
 // (and the followed draft) as the buyer types; ticket events (carted, released, expired, bought)
 // reload the list. "Follow" opens the draft beside the list (draft-panel.js).
 
+import { refocus } from "../shared/dialog.js";
 import { button, byId, el, fill, row } from "./dom.js";
 import { clock, DraftPanel, progressNode } from "./draft-panel.js";
 import { store } from "./store.js";
@@ -59,12 +60,8 @@ function draw() {
     return tr;
   });
   const focused = document.activeElement;
-  const focusKey = focused instanceof HTMLElement ? focused.dataset.focusKey : undefined;
   fill(byId("drafts", HTMLTableSectionElement), rows, byId("drafts-empty", HTMLElement));
-  if (focusKey && focused && !focused.isConnected) {
-    const again = document.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`);
-    if (again instanceof HTMLElement) again.focus();
-  }
+  if (focused && !focused.isConnected) refocus(focused); // redrawn: keep the keyboard's place
   const badge = byId("drafts-count", HTMLSpanElement);
   badge.textContent = items.length ? `${items.length} in carts` : "";
   badge.hidden = items.length === 0;
