@@ -245,6 +245,19 @@ async def test_an_agent_sees_personalised_items_but_not_the_form_editor(
     await expect(comments).to_contain_text(f"We print on Monday. — {HOSTILE}")
     (comment,) = (await buyer_view(http, shop, bo))["comments"]
     assert comment["field"] is None and comment["by_name"] == HOSTILE
+
+    # The agent asks to edit; the buyer says no: read-only, said in words.
+    await panel.get_by_role("button", name="Ask to edit").click()
+    await expect(panel.locator(".draft-takeover")).to_contain_text("Waiting for the buyer")
+    r = await http.post(
+        f"/api/cart/drafts/{shop.store_id}/mug/consent", json={"allow": False}, headers=bo.auth
+    )
+    assert r.status_code == 200, r.text
+    await expect(panel.locator(".draft-status")).to_have_text(
+        "Editing is off: the draft is read-only again."
+    )
+    await expect(panel.get_by_role("button", name="Ask to edit")).to_be_visible()
+    await expect(panel.get_by_role("button", name="Save Wording")).to_have_count(0)
     assert await agent.evaluate("window.pwned") is None
 
 
