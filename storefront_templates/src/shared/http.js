@@ -6,12 +6,14 @@ export class CartStartError extends Error {
    * @param {string} code the hub's error code, or "disconnected" / "timeout" from the transport
    * @param {string} message a sentence for people (show it with textContent)
    * @param {number} [status] the HTTP status, when the error came over HTTP
+   * @param {Record<string, unknown>} [details] the hub's details (the field a bad value is in)
    */
-  constructor(code, message, status) {
+  constructor(code, message, status, details = {}) {
     super(message);
     this.name = "CartStartError";
     this.code = code;
     this.status = status;
+    this.details = details;
   }
 }
 
@@ -45,7 +47,8 @@ export async function request(base, path, { method = "GET", body, token, signal,
   if (!response.ok) {
     const data = await response.json().catch(() => null);
     const error = data?.error ?? { code: "internal", message: `HTTP ${response.status}` };
-    throw new CartStartError(String(error.code), String(error.message), response.status);
+    const details = error.details && typeof error.details === "object" ? error.details : {};
+    throw new CartStartError(String(error.code), String(error.message), response.status, details);
   }
   return response;
 }
