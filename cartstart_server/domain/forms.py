@@ -28,6 +28,7 @@ __all__ = [
     "customisation",
     "incomplete",
     "is_done",
+    "no_form",
     "normalise",
     "parse_date",
     "progress",
@@ -134,3 +135,9 @@ def check_comment(
             ErrorCode.BAD_VALUE, f"There is no field '{field}' in this form", field=field
         )
     return text
+
+
+def no_form(product_id: str) -> ProtocolError:
+    return ProtocolError(
+        ErrorCode.NOT_FOUND, f"product {product_id!r} has no form: it is not personalised"
+    )
