@@ -116,7 +116,11 @@ class Drafts:
         current = await self.get(cart_id, store_id, product_id)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + min(wait, self._config.long_poll_max)
-        while current.version == version and (left := deadline - loop.time()) > 0:
+        while (
+            current.version == version
+            and (left := deadline - loop.time()) > 0
+            and not self._streams.closing  # stopping: waits return at once, do not spin
+        ):
 
             async def moved() -> bool:
                 return (await self.get(cart_id, store_id, product_id)).version != version
