@@ -147,7 +147,9 @@ async def test_a_refused_value_is_said_by_its_field_and_saving_offline_is_retrie
     # The hub refuses a value no one could finish from, in words, by its field; the rest is saved.
     await dialog.get_by_label("Names").fill("Ana & Ivo")
     await dialog.get_by_label("Spare copies").fill("12")
-    await expect(field(page, "copies").locator(".cp-error")).to_have_text("Spare copies: at most 10")
+    await expect(field(page, "copies").locator(".cp-error")).to_have_text(
+        "Spare copies: at most 10"
+    )
     await expect(dialog.get_by_label("Spare copies")).to_have_attribute("aria-invalid", "true")
     await expect(status).to_have_text("Not saved: check Spare copies")
     cart_ref = await shop_side.cart_ref("mug")
@@ -282,7 +284,9 @@ async def test_hostile_text_in_the_form_and_comments_is_shown_as_text(
     # Back from the hub on another visit, still text.
     await page.close()
     page = await new_page(browser)
-    await page.goto(shop.page_url(f"/products/tricky#cartstart={await link_token(cart, shop.store_id)}"))
+    await page.goto(
+        shop.page_url(f"/products/tricky#cartstart={await link_token(cart, shop.store_id)}")
+    )
     await personalise_button(page, "tricky").click()
     await expect(form_dialog(page).get_by_label(f"Col {HOSTILE}, row 1")).to_have_value(HOSTILE)
     await expect(form_dialog(page).get_by_label(f"Text {HOSTILE}")).to_have_value(HOSTILE)

@@ -53,7 +53,7 @@ export function fieldView(spec, env) {
   const limitLine = limitWords ? el("p", { class: "cp-limits", id: `${id}-limits` }, limitWords) : null;
   const changed = el("p", { class: "cp-changed", id: `${id}-changed` });
   const error = el("p", { class: "cp-error", id: `${id}-error` });
-  const list = el("ul", { class: "cp-comments", "aria-label": spec.label });
+  const list = el("ul", { class: "cp-comments" }); // under its field: no label of its own
   list.hidden = true;
   const described = [help, limitLine, changed, error].filter(Boolean).map((n) => /** @type {HTMLElement} */ (n).id).join(" ");
 
