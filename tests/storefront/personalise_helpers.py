@@ -8,8 +8,6 @@ from typing import Any
 import httpx
 from playwright.async_api import Locator, Page
 
-from tests.storefront.conftest import Shop
-
 WEDDING_FORM: dict[str, Any] = {
     "intro": "Tell us what to print. We send you a proof before anything is printed.",
     "fields": [
@@ -74,26 +72,24 @@ WEDDING_FORM: dict[str, Any] = {
 class ShopSide:
     """The store's key on the hub's form and draft routes."""
 
-    def __init__(self, shop: Shop) -> None:
-        self.shop = shop
-        self.http = httpx.AsyncClient(
-            base_url=shop.hub.http_url, headers={"Authorization": f"Bearer {shop.key}"}
-        )
+    def __init__(self, hub_url: str, store_id: str, key: str) -> None:
+        self.store_id = store_id
+        self.http = httpx.AsyncClient(base_url=hub_url, headers={"Authorization": f"Bearer {key}"})
 
     async def close(self) -> None:
         await self.http.aclose()
 
     def _draft(self, cart_ref: str, product_id: str, tail: str = "") -> str:
-        return f"/api/stores/{self.shop.store_id}/drafts/{cart_ref}/{product_id}{tail}"
+        return f"/api/stores/{self.store_id}/drafts/{cart_ref}/{product_id}{tail}"
 
     async def set_form(self, product_id: str, form: dict[str, Any]) -> None:
         r = await self.http.put(
-            f"/api/stores/{self.shop.store_id}/products/{product_id}/form", json=form
+            f"/api/stores/{self.store_id}/products/{product_id}/form", json=form
         )
         assert r.status_code == 200, r.text
 
     async def drafts(self) -> list[dict[str, Any]]:
-        r = await self.http.get(f"/api/stores/{self.shop.store_id}/drafts")
+        r = await self.http.get(f"/api/stores/{self.store_id}/drafts")
         assert r.status_code == 200, r.text
         drafts: list[dict[str, Any]] = r.json()
         return drafts

@@ -25,7 +25,7 @@ from tests.storefront.test_widget import add_button, availability, link_token
 
 @pytest.fixture
 async def shop_side(shop: Shop) -> AsyncIterator[ShopSide]:
-    side = ShopSide(shop)
+    side = ShopSide(shop.hub.http_url, shop.store_id, shop.key)
     await side.set_form("mug", WEDDING_FORM)
     yield side
     await side.close()

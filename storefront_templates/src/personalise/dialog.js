@@ -43,7 +43,8 @@ export class DraftDialog {
     this.notice = el("p", { class: "cp-notice" });
     this.legend = el("p", { class: "cp-legend" }, say("requiredLegend"));
     this.fieldList = el("div", { class: "cp-fields" });
-    this.body = el("div", { class: "cp-body" }, this.intro, this.notice, this.consent, this.formComments, this.legend, this.fieldList);
+    // The notice and the shop's request stay in sight above the scrolling fields.
+    this.body = el("div", { class: "cp-body" }, this.intro, this.formComments, this.legend, this.fieldList);
     this.bar = el("progress", { class: "cp-bar", "aria-hidden": "true" });
     this.progress = el("p", { class: "cp-progress" });
     this.missing = el("p", { class: "cp-missing" });
@@ -58,8 +59,8 @@ export class DraftDialog {
       el("div", { class: "cp-summary" }, this.bar, this.progress, this.missing, this.price),
       el("div", { class: "cp-end" }, this.status, done),
     );
-    this.dialog = el("dialog", { class: "cartstart-dialog cartstart-personalise", "aria-labelledby": titleId, "aria-describedby": `${this.id}-intro` });
-    this.dialog.append(el("div", { class: "cp-head" }, el("div", {}, this.title, this.store), close), this.body, foot, this.announcer);
+    this.dialog = el("dialog", { class: "cartstart-personalise", "aria-labelledby": titleId, "aria-describedby": `${this.id}-intro` });
+    this.dialog.append(el("div", { class: "cp-head" }, el("div", {}, this.title, this.store), close), this.notice, this.consent, this.body, foot, this.announcer);
     this.dialog.addEventListener("close", () => {
       void session.flush(); // on close: what was typed is saved now
       if (this.returnTo instanceof HTMLElement && this.returnTo.isConnected) this.returnTo.focus();

@@ -12,7 +12,9 @@ const LINE = "#e4e2dc";
 const DANGER = "var(--cartstart-danger,#b42318)";
 
 const CSS = `
-:where(.cartstart-personalise){width:min(46rem,calc(100vw - 1.5rem));max-height:calc(100vh - 2rem);padding:0;display:flex;flex-direction:column;overflow:hidden}
+:where(.cartstart-personalise){box-sizing:border-box;width:min(46rem,calc(100vw - 1.5rem));max-height:calc(100vh - 2rem);margin:auto;padding:0;display:flex;flex-direction:column;overflow:hidden;border:0;border-radius:var(--cartstart-radius,10px);background:var(--cartstart-surface,#fff);color:var(--cartstart-text,#1d1d1f);font:16px/1.45 var(--cartstart-font,system-ui,-apple-system,'Segoe UI',sans-serif);box-shadow:0 16px 48px rgb(0 0 0/.28)}
+:where(.cartstart-personalise)::backdrop{background:rgb(15 15 15/.5)}
+:where(.cartstart-personalise p){margin:0 0 .8rem}
 :where(.cartstart-personalise:not([open])){display:none}
 :where(.cartstart-personalise *){box-sizing:border-box}
 :where(.cartstart-personalise .cp-head){display:flex;align-items:flex-start;gap:1rem;justify-content:space-between;padding:1.1rem 1.4rem .8rem;border-bottom:1px solid ${LINE}}
@@ -24,9 +26,10 @@ const CSS = `
 :where(.cartstart-personalise .cp-body){flex:1;overflow-y:auto;padding:1rem 1.4rem}
 :where(.cartstart-personalise .cp-intro){white-space:pre-wrap;overflow-wrap:anywhere}
 :where(.cartstart-personalise .cp-notice:empty){display:none}
-:where(.cartstart-personalise .cp-notice){padding:.6rem .8rem;border-radius:8px;background:#fff4d6;color:#5c4300}
+:where(.cartstart-personalise .cp-notice){margin:.8rem 1.4rem 0;padding:.6rem .8rem;border-radius:8px;background:#fff4d6;color:#5c4300}
 :where(.cartstart-personalise .cp-legend){color:${MUTED};font-size:.88rem}
-:where(.cartstart-personalise .cp-consent){margin:0 0 1rem;padding:.8rem 1rem;border-radius:10px;border:1px solid ${ACCENT};background:#eef6f1}
+:where(.cartstart-personalise .cp-consent){margin:.8rem 1.4rem 0;padding:.8rem 1rem;border-radius:10px;border:1px solid ${ACCENT};background:#eef6f1}
+:where(.cartstart-personalise .cp-consent[hidden]){display:none}
 :where(.cartstart-personalise .cp-consent h3){margin:0 0 .3rem;font-size:1.02rem}
 :where(.cartstart-personalise .cp-consent p){margin:0 0 .7rem}
 :where(.cartstart-personalise .cp-consent .cartstart-actions){justify-content:flex-start}
