@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Page, Route, expect
 
 from cartstart_desktop.core.session import CartSession
 from tests.storefront.conftest import Shop, new_page
@@ -159,7 +159,7 @@ async def test_a_refused_value_is_said_by_its_field_and_saving_offline_is_retrie
     await expect(field(page, "copies").locator(".cp-error")).to_have_text("")
 
     # Offline: the save is kept and retried until the hub answers again.
-    async def offline(route):  # type: ignore[no-untyped-def]
+    async def offline(route: Route) -> None:
         if route.request.method == "POST":
             await route.abort("internetdisconnected")
         else:
