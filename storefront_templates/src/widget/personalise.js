@@ -35,7 +35,10 @@ export function personaliseEntry(hub, link, text, say, tokenRefused) {
       /** @type {HTMLElement[]} */
       const places = [];
       for (const el of entry.elements) {
-        const place = placeOf(el, text, (opener) =>
+        // Made the first time it is needed: other products' markup stays as the templates render it.
+        const found = el.querySelector(".cartstart-personalise-entry");
+        if (!on && !(found instanceof HTMLElement)) continue;
+        const place = found instanceof HTMLElement ? found : made(el, text, (opener) =>
           chunk().then(
             (p) => p.open(entry.ref, opener),
             () => say(text("personaliseFailed")),
@@ -55,15 +58,13 @@ export function personaliseEntry(hub, link, text, say, tokenRefused) {
 }
 
 /**
- * The product element's "Personalise" box (made once, hidden), after its controls.
+ * The product element's "Personalise" box, after its controls.
  * @param {Element} el
  * @param {Translate} text
  * @param {(opener: HTMLElement) => void} open
  * @returns {HTMLElement}
  */
-function placeOf(el, text, open) {
-  const found = el.querySelector(".cartstart-personalise-entry");
-  if (found instanceof HTMLElement) return found;
+function made(el, text, open) {
   const place = document.createElement("div");
   place.className = "cartstart-personalise-entry";
   place.hidden = true;
