@@ -229,6 +229,14 @@ async def test_the_shop_comments_and_edits_live_only_with_the_buyers_consent(
     names = (await shop_side.draft(cart_ref, "mug"))["values"]["names"]
     assert names["value"] == "Ana & Ivo" and names["by"] == "buyer"
 
+    # Leaving a field saves it at once, without waiting for the pause (the clock stands still).
+    await dialog.get_by_label("Names").fill("Ana & Ivo Marić")
+    await expect(dialog.get_by_role("status")).to_have_text("Saving…")
+    await dialog.get_by_label("Names").press("Tab")
+    await expect(dialog.get_by_role("status")).to_have_text("Saved")
+    names = (await shop_side.draft(cart_ref, "mug"))["values"]["names"]
+    assert names["value"] == "Ana & Ivo Marić"
+
     # The buyer stops it: the shop may no longer edit.
     await page.clock.resume()
     await allowed.get_by_role("button", name="Stop").click()
