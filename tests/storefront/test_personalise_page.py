@@ -11,6 +11,7 @@ import pytest
 from playwright.async_api import Browser, Page, Route, expect
 
 from cartstart_desktop.core.session import CartSession
+from tests.helpers.waiting import eventually
 from tests.storefront.conftest import Shop, new_page
 from tests.storefront.personalise_helpers import (
     WEDDING_FORM,
@@ -53,6 +54,9 @@ async def test_a_half_filled_form_is_saved_as_typed_and_back_on_the_next_visit(
     await expect(dialog).to_be_visible()
     await expect(dialog.get_by_label("Wording")).to_be_focused()  # focus moves in
     await expect(dialog.locator(".cp-intro")).to_have_text(WEDDING_FORM["intro"])
+    await expect(dialog.locator(".cp-store")).to_contain_text(
+        "Test Pottery · held in your cart until"
+    )
     # Required marks, help and limits are shown with the field.
     await expect(field(page, "wording").locator(".cp-req")).to_have_text(" *")
     await expect(dialog.get_by_label("Wording")).to_have_attribute("aria-required", "true")
@@ -157,6 +161,18 @@ async def test_a_refused_value_is_said_by_its_field_and_saving_offline_is_retrie
     await dialog.get_by_label("Spare copies").fill("4")
     await expect(status).to_have_text("Saved")
     await expect(field(page, "copies").locator(".cp-error")).to_have_text("")
+    # In a list, the words name the row and column, and that cell is marked.
+    await dialog.get_by_role("button", name="Add row").click()
+    await dialog.get_by_label("Name, row 1").fill("Mira")
+    await dialog.get_by_label("Table, row 1").fill("99")
+    await expect(field(page, "guests").locator(".cp-error")).to_have_text(
+        "Guest list, row 1, Table: at most 30"
+    )
+    await expect(dialog.get_by_label("Table, row 1")).to_have_attribute("aria-invalid", "true")
+    await expect(dialog.get_by_label("Name, row 1")).not_to_have_attribute("aria-invalid", "true")
+    await dialog.get_by_label("Table, row 1").fill("9")
+    await expect(status).to_have_text("Saved")
+    await expect(dialog.get_by_label("Table, row 1")).not_to_have_attribute("aria-invalid", "true")
 
     # Offline: the save is kept and retried until the hub answers again.
     async def offline(route: Route) -> None:
@@ -173,6 +189,18 @@ async def test_a_refused_value_is_said_by_its_field_and_saving_offline_is_retrie
     await expect(status).to_have_text("Saved", timeout=10000)
     values = (await shop_side.draft(cart_ref, "mug"))["values"]
     assert values["names"]["value"] == "Ana and Ivo" and values["copies"]["value"] == 4
+
+    # Typed and the page left at once, before the autosave's pause: saved as the page goes.
+    await page.clock.install()
+    await page.clock.pause_at(await page.evaluate("Date.now() + 1000"))
+    await dialog.get_by_label("Wording").fill("Written just before leaving")
+    await page.goto(shop.page_url("/"))
+
+    async def saved_as_it_left() -> bool:
+        values = (await shop_side.draft(cart_ref, "mug"))["values"]
+        return bool(values.get("wording", {}).get("value") == "Written just before leaving")
+
+    await eventually(saved_as_it_left, what="the save sent as the page left")
 
 
 async def test_the_shop_comments_and_edits_live_only_with_the_buyers_consent(

@@ -7,7 +7,7 @@
 import { el } from "../shared/dom.js";
 import { formatMoney } from "../shared/money.js";
 import { sentence } from "../shared/style.js";
-import { drawComments, fieldView } from "./fields.js";
+import { drawComments, fieldView, when } from "./fields.js";
 
 /** @typedef {import("./types").DraftView} DraftView */
 /** @typedef {import("./session.js").DraftSession} DraftSession */
@@ -36,6 +36,7 @@ export class DraftDialog {
     this.store = el("p", { class: "cp-store" });
     const close = el("button", { type: "button", class: "cp-close", "aria-label": say("close") }, "×");
     close.addEventListener("click", () => this.close());
+    this.closeButton = close;
     this.intro = el("p", { class: "cp-intro", id: `${this.id}-intro` });
     this.formComments = el("ul", { class: "cp-comments cp-form-comments", "aria-label": say("commentsOnForm") });
     this.consent = el("div", { class: "cp-consent", role: "group", "aria-labelledby": `${this.id}-consent` });
@@ -70,7 +71,7 @@ export class DraftDialog {
     session.listen({
       view: (view, before) => this.draw(view, before),
       status: (status) => this.showStatus(status),
-      invalid: (key, message) => this.fields.get(key)?.error(message && sentence(message)),
+      invalid: (key, message, cell) => this.fields.get(key)?.error(message && sentence(message), cell),
       gone: (message) => (this.notice.textContent = sentence(message) || say("gone")),
       tokenRefused: () => {},
     });
@@ -93,8 +94,13 @@ export class DraftDialog {
       this.draw(this.session.view, this.session.view);
     }
     this.showStatus(this.session.saveStatus);
-    const first = this.dialog.querySelector(".cp-fields input, .cp-fields select, .cp-fields textarea, .cp-fields button");
-    if (first instanceof HTMLElement) first.focus();
+    this.focusFirst();
+  }
+
+  /** The first field; until the form is in, the close button (the form then takes it over). */
+  focusFirst() {
+    const first = this.fieldList.querySelector("input, select, textarea, button");
+    (first instanceof HTMLElement ? first : this.closeButton).focus();
   }
 
   close() {
@@ -109,11 +115,12 @@ export class DraftDialog {
     const { say } = this;
     const firstDraw = this.formVersion === -1;
     this.title.textContent = say("title", { product: view.product_name });
-    this.store.textContent = view.store_name;
+    this.store.textContent = view.held && view.expires_at ? say("heldUntil", { store: view.store_name, time: when(view.expires_at) }) : view.store_name;
     this.intro.textContent = view.form.intro;
     this.intro.hidden = !view.form.intro;
     this.notice.textContent = view.held ? "" : say("notHeld");
     if (view.form_version !== this.formVersion) this.build(view);
+    if (firstDraw && this.dialog.open && document.activeElement === this.closeButton) this.focusFirst();
     for (const spec of view.form.fields) {
       const field = this.fields.get(spec.key);
       if (!field) continue;

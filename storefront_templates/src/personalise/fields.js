@@ -15,7 +15,7 @@ import { rowsControl } from "./rows.js";
 /** @typedef {import("./types").FieldState} FieldState */
 /** @typedef {import("./types").DraftComment} DraftComment */
 /** @typedef {import("./words.js").Say} Say */
-/** @typedef {import("../shared/protocol").Money} Money */
+/** @typedef {{row: number, column: string}} Cell a list's cell: its row (from 1) and column key */
 
 /**
  * @typedef {Object} FieldEnv
@@ -33,7 +33,7 @@ import { rowsControl } from "./rows.js";
  * @property {HTMLElement} root
  * @property {(value: FieldValue) => void} set what the hub has (not while typed here)
  * @property {(state: FieldState | undefined) => void} changedBy
- * @property {(message: string | null) => void} error
+ * @property {(message: string | null, cell?: Cell) => void} error the hub's refusal (in a list: of one cell)
  * @property {(comments: DraftComment[]) => void} comments
  * @property {() => void} focus
  */
@@ -57,7 +57,7 @@ export function fieldView(spec, env) {
   list.hidden = true;
   const described = [help, limitLine, changed, error].filter(Boolean).map((n) => /** @type {HTMLElement} */ (n).id).join(" ");
 
-  /** @type {{node: HTMLElement, set: (value: FieldValue) => void, focus: () => void}} */
+  /** @type {{node: HTMLElement, set: (value: FieldValue) => void, focus: () => void, mark?: (cell: Cell | null) => void}} */
   let control;
   /** @type {HTMLElement} */
   let root;
@@ -77,9 +77,10 @@ export function fieldView(spec, env) {
       const words = state && state.by === "shop" ? say("changedBy", { name: state.by_name }) : "";
       if (changed.textContent !== words) changed.textContent = words;
     },
-    error(message) {
+    error(message, cell) {
       error.textContent = message ?? "";
-      root.classList.toggle("cp-invalid", Boolean(message));
+      root.classList.toggle("cp-invalid", Boolean(message) && !control.mark);
+      if (control.mark) return control.mark(message ? cell ?? null : null);
       for (const input of root.querySelectorAll("input,select,textarea")) {
         if (message) input.setAttribute("aria-invalid", "true");
         else input.removeAttribute("aria-invalid");

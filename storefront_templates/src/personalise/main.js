@@ -37,6 +37,9 @@ export function personaliser(env) {
   /** @type {Map<string, Followed>} */
   const products = new Map();
   const keyOf = (/** @type {ProductRef} */ ref) => `${ref.store_id}\u0000${ref.product_id}`;
+  addEventListener("pagehide", () => {
+    for (const f of products.values()) f.session.leave();
+  });
 
   /** @param {ProductRef} ref */
   const entry = (ref) => {

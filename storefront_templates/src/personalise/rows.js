@@ -32,6 +32,8 @@ export function rowsControl(spec, env) {
   const max = spec.max_rows ?? 200;
   /** @type {Row[]} */
   let rows = [];
+  /** The cell the hub refused, marked until the list changes. @type {import("./fields.js").Cell | null} */
+  let refused = null;
   const head = el("tr", {}, el("th", { scope: "col", class: "cp-rownum" }, el("span", { class: "cartstart-hidden" }, say("rowNumber"))));
   for (const column of columns) {
     head.append(el("th", { scope: "col" }, column.label, column.required ? el("span", { class: "cp-req", "aria-hidden": "true" }, " *") : null));
@@ -44,7 +46,20 @@ export function rowsControl(spec, env) {
   const add = el("button", { type: "button", class: "cartstart-button cp-add-row", "data-focus-key": `${id}-add` }, say("addRow"));
   const node = el("div", { class: "cp-rows-wrap" }, el("div", { class: "cp-rows-scroll" }, table), empty, el("div", { class: "cp-rows-actions" }, add, count));
 
+  /** The refused cell says so, and points to the words under the table. @param {Element} input */
+  const markCell = (input) => {
+    const bad = refused !== null && input.getAttribute("data-cell") === `${refused.row}:${refused.column}`;
+    if (bad) {
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", `${id}-error`);
+    } else {
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+    }
+  };
+
   const changed = () => {
+    refused = null;
     rows = rows.map((r) => ({ ...r })); // a new value: the session compares by identity
     env.input(rows);
   };
@@ -88,6 +103,8 @@ export function rowsControl(spec, env) {
       input.dataset.focusKey = `${id}-${r}-${c}`;
       input.setAttribute("aria-label", say("cellLabel", { column: column.label, n: r + 1 }));
       if (column.required) input.setAttribute("aria-required", "true");
+      input.dataset.cell = `${r + 1}:${column.key}`;
+      markCell(input);
       input.addEventListener("input", () => {
         if (input instanceof HTMLInputElement && input.type === "number" && input.validity.badInput) {
           env.unreadable(say("notANumber"));
@@ -116,5 +133,10 @@ export function rowsControl(spec, env) {
       keepingFocus(node, draw);
     },
     focus: () => (cell(0, 0) ?? add).focus(),
+    /** @param {import("./fields.js").Cell | null} where */
+    mark(where) {
+      refused = where;
+      body.querySelectorAll("[data-cell]").forEach(markCell); // in place: typing goes on undisturbed
+    },
   };
 }

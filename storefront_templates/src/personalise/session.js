@@ -27,7 +27,8 @@ const WAIT_S = 25;
  * @typedef {Object} SessionEvents
  * @property {(view: DraftView, before: DraftView | null) => void} view a newer view from the hub
  * @property {(status: SaveStatus) => void} status
- * @property {(field: string, message: string | null) => void} invalid a field's value refused (null: fixed)
+ * @property {(field: string, message: string | null, cell?: {row: number, column: string}) => void} invalid
+ *   a field's value refused (null: fixed); `cell`: the row (from 1) and column of a list's cell
  * @property {(message: string) => void} gone the draft cannot be reached any more (404, 403)
  * @property {() => void} tokenRefused the link token no longer works
  */
@@ -194,6 +195,16 @@ export class DraftSession {
     await this.inflight;
   }
 
+  /** The page is going away (closed, reloaded, navigated): what is typed and not saved yet is
+   * sent in a request that outlives the page. */
+  leave() {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.pending()) return;
+    const values = Object.fromEntries([...this.local].filter(([key]) => !this.invalid.has(key)));
+    httpJson(this.hub, this.path, { method: "POST", body: { values }, token: this.link.token, keepalive: true }).catch(() => {});
+  }
+
   /** @param {Record<string, FieldValue>} values */
   async save(values) {
     this.setStatus({ state: "saving" });
@@ -221,7 +232,9 @@ export class DraftSession {
     if (error.code === "bad_value" && field && this.local.has(field)) {
       // That field stays as typed, marked; the others are sent again without it.
       this.invalid.set(field, error.message);
-      this.emit("invalid", field, error.message);
+      const { row, column } = error.details;
+      const cell = typeof row === "number" && typeof column === "string" ? { row, column } : undefined;
+      this.emit("invalid", field, error.message, cell);
       if (this.pending()) this.schedule(0);
       else this.setStatus(this.invalidStatus());
       return;

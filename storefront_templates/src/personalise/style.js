@@ -43,7 +43,7 @@ const CSS = `
 :where(.cartstart-personalise .cp-count){margin:.2rem 0 0;text-align:right}
 :where(.cartstart-personalise :is(input,select,textarea)){display:block;width:100%;margin:0;padding:.5rem .65rem;border:1px solid #8a8a8a;border-radius:8px;background:#fff;color:#1d1d1f;font:inherit;font-weight:400}
 :where(.cartstart-personalise textarea){resize:vertical;min-height:5.5rem}
-:where(.cartstart-personalise .cp-invalid :is(input,select,textarea)){border-color:${DANGER}}
+:where(.cartstart-personalise :is(input,select,textarea)[aria-invalid=true]){border-color:${DANGER};box-shadow:0 0 0 1px ${DANGER}}
 :where(.cartstart-personalise .cp-error){margin:.3rem 0 0;color:${DANGER};font-size:.9rem}
 :where(.cartstart-personalise .cp-rows-scroll){overflow-x:auto}
 :where(.cartstart-personalise .cp-rows){width:100%;border-collapse:collapse;margin:.2rem 0 .5rem}

@@ -7,6 +7,7 @@ import { customTexts } from "../widget/texts.js";
 export const WORDS = {
   title: "Personalise {product}",
   close: "Close",
+  heldUntil: "{store} · held in your cart until {time}",
   done: "Done",
   requiredLegend: "Fields marked * are required before checkout. Everything is saved as you type.",
   required: "required",
