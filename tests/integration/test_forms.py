@@ -17,8 +17,9 @@ from cartstart_server.server import HubServer
 from cartstart_server.storage.sql import Plan, Row, Stmt, one
 from shared_protocol.forms import FormDefinition, PriceRule
 from storefront_templates.store_api import InvalidRequest, NotFound, StoreClient
+from tests.conftest import Nodes
 from tests.helpers.hubs import seed_store
-from tests.helpers.peers import Account, link_token, sign_up
+from tests.helpers.peers import Account, link_token, peer, sign_up
 from tests.helpers.receivers import webhook_receiver
 from tests.helpers.waiting import eventually
 from tests.integration.test_agents import agent_signed_in, bearer
@@ -363,3 +364,41 @@ async def test_the_store_client_sets_reads_and_removes_forms(server: HubServer) 
         await client.delete_form("inv")
         with pytest.raises(NotFound):
             await client.form("inv")
+
+
+@pytest.mark.backends("sqlite", "postgres")
+async def test_a_linked_page_hears_live_that_a_carted_item_is_personalised(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    store, key = await seed_store(server.hub, "Paper Co", {"inv": 5, "pen": 5})
+    assert (await put_form(http, store, key, "inv", INVITATION)).status_code == 200
+    alice = await sign_up(http, "alice@example.org")
+    link = await link_token(http, alice)
+    async with peer(server, "page", ignore=("availability",)) as page:
+        await page.hello(link)
+        refs = [{"store_id": store, "product_id": p} for p in ("inv", "pen")]
+        await page.send({"type": "subscribe", "products": refs})
+        await page.expect("availability_snapshot")
+        for product in ("inv", "pen"):
+            await reserve(http, alice, store, product, 1)
+            (held,) = (await page.expect("in_cart"))["items"]
+            assert (held["product_id"], held["personalised"]) == (product, product == "inv")
+
+
+@pytest.mark.backends("postgres")
+async def test_the_personalised_flag_crosses_nodes(nodes: Nodes) -> None:
+    a, b = nodes
+    store, key = await seed_store(a.hub, "Paper Co", {"inv": 5})
+    async with httpx.AsyncClient(base_url=a.http_url, timeout=10) as http:
+        assert (await put_form(http, store, key, "inv", INVITATION)).status_code == 200
+        alice = await sign_up(http, "alice@example.org")
+        link = await link_token(http, alice)
+        async with peer(b, "page", ignore=("availability",)) as page:
+            await page.hello(link)
+            await page.send(
+                {"type": "subscribe", "products": [{"store_id": store, "product_id": "inv"}]}
+            )
+            await page.expect("availability_snapshot")
+            await reserve(http, alice, store, "inv", 1)  # on node A; the page is on B
+            (held,) = (await page.expect("in_cart"))["items"]
+            assert held["personalised"] is True and held["qty"] == 1

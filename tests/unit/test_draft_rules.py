@@ -82,3 +82,12 @@ def test_an_edit_names_one_to_forty_fields() -> None:
         with pytest.raises(ProtocolError) as refused:
             rules.check_edit_size(n)
         assert refused.value.code is ErrorCode.BAD_VALUE
+
+
+def test_the_takeover_belongs_to_the_hold_it_was_allowed_under() -> None:
+    doc = Doc(takeover_hold="t1")
+    assert rules.editing_now("allowed", doc, "t1") == "allowed"
+    assert rules.editing_now("asked", doc, "t1") == "asked"
+    assert rules.editing_now("allowed", doc, None) == "off"  # not held
+    assert rules.editing_now("allowed", doc, "t2") == "off"  # held again: ask again
+    assert rules.editing_now("allowed", Doc.parse(doc.dump()), "t1") == "allowed"
