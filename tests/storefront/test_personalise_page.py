@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from playwright.async_api import Browser, Page, Route, expect
 
+from cartstart_desktop.core.api import HubError
 from cartstart_desktop.core.session import CartSession
 from tests.helpers.waiting import eventually
 from tests.storefront.conftest import Shop, new_page
@@ -328,3 +330,56 @@ async def test_hostile_text_in_the_form_and_comments_is_shown_as_text(
     await expect(form_dialog(page).get_by_label(f"Text {HOSTILE}")).to_have_value(HOSTILE)
     assert await page.evaluate("window.pwned") is None
     assert await form_dialog(page).locator("img, script, b").count() == 0
+
+
+async def test_begun_on_the_page_continued_in_the_desktop_cart_finished_on_the_page_then_bought(
+    browser: Browser, shop: Shop, cart: CartSession, shop_side: ShopSide
+) -> None:
+    token = await link_token(cart, shop.store_id)
+    page = await carted(browser, shop, token)
+    await personalise_button(page, "mug").click()
+    dialog = form_dialog(page)
+    await dialog.get_by_label("Wording").fill("Together with their families")
+    await dialog.get_by_label("Names").fill("Ana & Ivo")
+    await expect(dialog.get_by_role("status")).to_have_text("Saved")
+    await page.close()
+
+    # The desktop cart goes on with the same draft (its route, its session), and cannot check
+    # out yet: the hub says what is missing.
+    assert cart.api is not None and cart.api.token
+    desktop = {"Authorization": f"Bearer {cart.api.token}"}
+    async with httpx.AsyncClient(base_url=shop.hub.http_url, headers=desktop) as http:
+        r = await http.post(
+            f"/api/cart/drafts/{shop.store_id}/mug", json={"values": {"paper": "Kraft"}}
+        )
+        assert r.status_code == 200, r.text
+    with pytest.raises(HubError, match="Finish personalising Mug") as refused:
+        await cart.cart.checkout()
+    assert refused.value.code == "customisation_incomplete"
+    (missing,) = refused.value.details["items"]
+    assert missing["product_id"] == "mug" and missing["missing"] == ["Guest list"]
+
+    # Back on the page: the desktop's choice is there; the last field is finished here.
+    page = await new_page(browser)
+    await page.goto(shop.page_url(f"/products/mug#cartstart={token}"))
+    await expect(personalise_progress(page, "mug")).to_have_text("3 of 4 done")
+    await personalise_button(page, "mug").click()
+    dialog = form_dialog(page)
+    await expect(dialog.get_by_label("Paper")).to_have_value("Kraft")
+    await dialog.get_by_role("button", name="Add row").click()
+    await dialog.get_by_label("Name, row 1").fill("Mira")
+    await expect(dialog.get_by_role("status")).to_have_text("Saved")
+    await expect(dialog.locator(".cp-progress")).to_have_text("All 4 done: ready to check out")
+    await dialog.get_by_role("button", name="Done").click()
+
+    # Bought: the order carries the customisation at the price the rules made, and the page's
+    # entry goes with the hold.
+    result = await cart.cart.checkout()
+    (order,) = result.orders or []
+    (line,) = order.lines
+    assert line.unit_price.amount == 1500 + 200 + 50
+    assert line.customisation is not None
+    texts = {c.key: c.text for c in line.customisation}
+    assert texts["paper"] == "Kraft" and texts["wording"] == "Together with their families"
+    assert "Mira" in texts["guests"]
+    await expect(personalise_button(page, "mug")).to_be_hidden()
