@@ -14,7 +14,7 @@ from playwright.async_api import Browser, Page, Route, expect
 from cartstart_desktop.core.api import HubError
 from cartstart_desktop.core.session import CartSession
 from tests.helpers.waiting import eventually
-from tests.storefront.conftest import Shop, new_page
+from tests.storefront.conftest import TTL, Shop, new_page
 from tests.storefront.personalise_helpers import (
     WEDDING_FORM,
     ShopSide,
@@ -383,3 +383,24 @@ async def test_begun_on_the_page_continued_in_the_desktop_cart_finished_on_the_p
     assert texts["paper"] == "Kraft" and texts["wording"] == "Together with their families"
     assert "Mira" in texts["guests"]
     await expect(personalise_button(page, "mug")).to_be_hidden()
+
+
+async def test_when_the_hold_ends_the_form_stays_the_buyers(
+    browser: Browser, shop: Shop, cart: CartSession, shop_side: ShopSide
+) -> None:
+    page = await carted(browser, shop, await link_token(cart, shop.store_id))
+    await personalise_button(page, "mug").click()
+    dialog = form_dialog(page)
+    await dialog.get_by_label("Names").fill("Ana & Ivo")
+    await expect(dialog.get_by_role("status")).to_have_text("Saved")
+    shop.clock.advance(TTL + 1)  # the hold expires while the dialog is open
+    await expect(dialog.locator(".cp-notice")).to_have_text(
+        "This item is no longer held in your cart. Your answers are kept for you; "
+        "the shop no longer sees them."
+    )
+    await expect(dialog.locator(".cp-store")).to_have_text("Test Pottery")
+    await dialog.get_by_label("Wording").fill("Still mine to edit")
+    await expect(dialog.get_by_role("status")).to_have_text("Saved")
+    await page.keyboard.press("Escape")
+    await expect(personalise_button(page, "mug")).to_be_hidden()
+    assert await shop_side.drafts() == []  # the shop sees nothing of it any more

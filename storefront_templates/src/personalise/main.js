@@ -94,7 +94,8 @@ export function personaliser(env) {
       const f = products.get(keyOf(ref));
       if (!f) return;
       f.places = [];
-      if (!f.dialog?.isOpen) f.session.stop();
+      if (f.dialog?.isOpen) f.session.refresh(); // it says the item is no longer held
+      else f.session.stop();
     },
     /** "Personalise" pressed. @param {ProductRef} ref @param {HTMLElement | null} opener */
     open(ref, opener) {

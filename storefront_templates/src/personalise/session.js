@@ -131,10 +131,18 @@ export class DraftSession {
       return true;
     }
     if (error.status === 403 || error.status === 404) {
-      this.emit("gone", error.message);
+      this.emit("gone", error.status === 404 ? "" : error.message); // 404: the form went
       return true;
     }
     return false;
+  }
+
+  /** Read the view again now (the hold ended: the draft's version stays, `held` does not). */
+  refresh() {
+    this.call("GET", this.path).then(
+      (view) => this.accept(view),
+      (error) => this.refused(error),
+    );
   }
 
   /** The view once (when the dialog opens before following started). */
