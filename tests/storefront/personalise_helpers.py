@@ -6,7 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from playwright.async_api import Locator, Page
+from playwright.async_api import Browser, Locator, Page, expect
+
+from tests.storefront.conftest import Shop, new_page
+from tests.storefront.test_widget import add_button, availability
 
 WEDDING_FORM: dict[str, Any] = {
     "intro": "Tell us what to print. We send you a proof before anything is printed.",
@@ -134,3 +137,13 @@ def form_dialog(page: Page) -> Locator:
 
 def field(page: Page, key: str) -> Locator:
     return form_dialog(page).locator(f'.cp-field[data-key="{key}"]')
+
+
+async def carted(browser: Browser, shop: Shop, token: str, product_id: str = "mug") -> Page:
+    """A page of the product, connected to the cart, with the product added."""
+    page = await new_page(browser)
+    await page.goto(shop.page_url(f"/products/{product_id}#cartstart={token}"))
+    await expect(add_button(page, product_id)).to_be_enabled()
+    await add_button(page, product_id).click()
+    await expect(availability(page, product_id)).to_contain_text("In your cart (1)")
+    return page
