@@ -5,10 +5,11 @@ shown as text. The shop's side and the draft's life after the page: test_persona
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 
 import pytest
-from playwright.async_api import Browser, Route, expect
+from playwright.async_api import Browser, Route, WebSocketRoute, expect
 
 from cartstart_desktop.core.session import CartSession
 from tests.helpers.waiting import eventually
@@ -22,7 +23,7 @@ from tests.storefront.personalise_helpers import (
     personalise_button,
     personalise_progress,
 )
-from tests.storefront.test_widget import link_token
+from tests.storefront.test_widget import add_button, link_token
 
 
 @pytest.fixture
@@ -250,3 +251,23 @@ async def test_hostile_text_in_the_form_and_comments_is_shown_as_text(
     await expect(form_dialog(page).get_by_label(f"Text {HOSTILE}")).to_have_value(HOSTILE)
     assert await page.evaluate("window.pwned") is None
     assert await form_dialog(page).locator("img, script, b").count() == 0
+
+
+async def test_a_page_that_cannot_use_websockets_personalises_by_polling(
+    browser: Browser, shop: Shop, cart: CartSession, shop_side: ShopSide
+) -> None:
+    async def refuse(ws: WebSocketRoute) -> None:
+        await ws.close()  # as behind a proxy that blocks WebSockets
+
+    page = await new_page(browser)
+    await page.route_web_socket(re.compile(r".*/ws/page"), refuse)
+    await page.goto(
+        shop.page_url(f"/products/mug#cartstart={await link_token(cart, shop.store_id)}")
+    )
+    await add_button(page, "mug").click()
+    # The poll's holdings say the product is personalised, as the WebSocket's do.
+    await expect(personalise_progress(page, "mug")).to_have_text("0 of 4 done")
+    await personalise_button(page, "mug").click()
+    await form_dialog(page).get_by_label("Names").fill("Ana & Ivo")
+    await expect(form_dialog(page).get_by_role("status")).to_have_text("Saved")
+    await expect(form_dialog(page).locator(".cp-progress")).to_have_text("1 of 4 done")
