@@ -153,6 +153,15 @@ async def test_a_refused_value_is_said_by_its_field_and_saving_offline_is_retrie
     await dialog.get_by_label("Spare copies").fill("4")
     await expect(status).to_have_text("Saved")
     await expect(field(page, "copies").locator(".cp-error")).to_have_text("")
+    # What the browser cannot read as a number is said at once, and nothing is sent.
+    await dialog.get_by_label("Spare copies").fill("")
+    await dialog.get_by_label("Spare copies").press_sequentially("-")
+    await expect(field(page, "copies").locator(".cp-error")).to_have_text(
+        "Type a number, like 12 or 2.5"
+    )
+    await expect(status).to_have_text("Not saved: check Spare copies")
+    await dialog.get_by_label("Spare copies").fill("4")
+    await expect(status).to_have_text("Saved")
     # In a list, the words name the row and column, and that cell is marked.
     await dialog.get_by_role("button", name="Add row").click()
     await dialog.get_by_label("Name, row 1").fill("Mira")

@@ -197,7 +197,11 @@ export class DraftSession {
       this.timer = null;
     }
     while (this.inflight) await this.inflight;
-    if (!this.pending()) return;
+    if (!this.pending()) {
+      // Nothing to send (what was typed could not be read): say where things stand.
+      if (this.saveStatus.state === "saving") this.setStatus(this.invalid.size ? this.invalidStatus() : { state: "saved" });
+      return;
+    }
     const values = Object.fromEntries([...this.local].filter(([key]) => !this.invalid.has(key)));
     this.inflight = this.save(values).finally(() => (this.inflight = null));
     await this.inflight;
