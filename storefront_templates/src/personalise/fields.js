@@ -168,9 +168,9 @@ export function limits(spec, say) {
     }
     case "number": {
       const whole = spec.integer ? ` (${say("wholeNumber")})` : "";
-      if (spec.min !== null && spec.max !== null) return say("numberRange", { min: spec.min, max: spec.max }) + whole;
-      if (spec.min !== null) return say("numberMin", { min: spec.min }) + whole;
-      if (spec.max !== null) return say("numberMax", { max: spec.max }) + whole;
+      if (spec.min != null && spec.max != null) return say("numberRange", { min: spec.min, max: spec.max }) + whole;
+      if (spec.min != null) return say("numberMin", { min: spec.min }) + whole;
+      if (spec.max != null) return say("numberMax", { max: spec.max }) + whole;
       return spec.integer ? say("wholeNumber") : "";
     }
     case "date": {
@@ -188,7 +188,7 @@ export function limits(spec, say) {
   }
 }
 
-/** "2027-06-01" -> "1 Jun 2027" (in the reader's language). @param {string | null} iso */
+/** "2027-06-01" -> "1 Jun 2027" (in the reader's language). @param {string | null | undefined} iso */
 function day(iso) {
   if (!iso) return "";
   const d = new Date(`${iso}T00:00:00`);

@@ -32,8 +32,8 @@ export function inputFor(spec, say, rules = [], currency = "") {
   const input = el("input", { type: spec.kind === "number" ? "number" : spec.kind === "date" ? "date" : "text", autocomplete: "off" });
   if (spec.kind === "text") input.maxLength = spec.max_length ?? 200;
   if (spec.kind === "number") {
-    if (spec.min !== null) input.min = String(spec.min);
-    if (spec.max !== null) input.max = String(spec.max);
+    if (spec.min != null) input.min = String(spec.min);
+    if (spec.max != null) input.max = String(spec.max);
     input.step = spec.integer ? "1" : "any";
     input.inputMode = spec.integer ? "numeric" : "decimal";
   }

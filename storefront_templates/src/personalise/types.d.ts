@@ -11,19 +11,19 @@ export interface FieldSpec {
   key: string;
   label: string;
   kind: "text" | "long_text" | "choice" | "number" | "date" | "rows" | string;
-  required: boolean;
-  help: string;
-  min_length: number | null;
-  max_length: number | null;
-  options: string[] | null;
-  min: number | null;
-  max: number | null;
-  integer: boolean;
-  min_date: string | null;
-  max_date: string | null;
-  columns: FieldSpec[] | null;
-  min_rows: number | null;
-  max_rows: number | null;
+  required?: boolean;
+  help?: string;
+  min_length?: number | null;
+  max_length?: number | null;
+  options?: string[] | null;
+  min?: number | null;
+  max?: number | null;
+  integer?: boolean;
+  min_date?: string | null;
+  max_date?: string | null;
+  columns?: FieldSpec[] | null;
+  min_rows?: number | null;
+  max_rows?: number | null;
 }
 
 export interface PriceRule {
