@@ -23,7 +23,7 @@ from tests.storefront.personalise_helpers import (
     personalise_button,
     personalise_progress,
 )
-from tests.storefront.test_widget import link_token
+from tests.storefront.test_widget import add_button, link_token
 
 
 @pytest.fixture
@@ -48,6 +48,10 @@ async def test_the_shop_comments_and_edits_live_only_with_the_buyers_consent(
     comment = field(page, "wording").locator(".cp-comment")
     await expect(comment.locator(".cp-text")).to_have_text("Keep it under 6 lines, please.")
     await expect(comment.locator(".cp-meta")).to_contain_text("Test Pottery")
+    announcer = dialog.locator("[aria-live].cartstart-hidden")  # what a screen reader hears
+    await expect(announcer).to_have_text(
+        "New comment from Test Pottery: Keep it under 6 lines, please."
+    )
     await shop_side.comment(cart_ref, "mug", None, "We print on Mondays.")
     await expect(dialog.locator(".cp-form-comments .cp-text")).to_have_text("We print on Mondays.")
 
@@ -55,6 +59,7 @@ async def test_the_shop_comments_and_edits_live_only_with_the_buyers_consent(
     await shop_side.ask_to_edit(cart_ref, "mug")
     consent = dialog.get_by_role("group", name="Let the shop edit your form?")
     await expect(consent).to_be_visible()
+    await expect(announcer).to_contain_text("Let the shop edit your form?")
     await expect(personalise_progress(page, "mug")).to_contain_text(
         "The shop asks to edit your form with you"
     )
@@ -174,4 +179,5 @@ async def test_when_the_hold_ends_the_form_stays_the_buyers(
     await expect(dialog.get_by_role("status")).to_have_text("Saved")
     await page.keyboard.press("Escape")
     await expect(personalise_button(page, "mug")).to_be_hidden()
+    await expect(add_button(page, "mug")).to_be_focused()  # where "Personalise" was
     assert await shop_side.drafts() == []  # the shop sees nothing of it any more

@@ -64,8 +64,13 @@ export class DraftDialog {
     this.dialog.append(el("div", { class: "cp-head" }, el("div", {}, this.title, this.store), close), this.notice, this.consent, this.body, foot, this.announcer);
     this.dialog.addEventListener("close", () => {
       void session.flush(); // on close: what was typed is saved now
-      if (this.returnTo instanceof HTMLElement && this.returnTo.isConnected) this.returnTo.focus();
+      const back = this.returnTo;
       this.returnTo = null;
+      if (!(back instanceof HTMLElement) || !back.isConnected) return;
+      // "Personalise" went while the dialog was open (the hold ended): the product's own button.
+      const product = back.closest("[hidden]") ? back.closest("[data-cartstart-product], cartstart-product") : null;
+      const instead = product?.querySelector(".cartstart-add");
+      (instead instanceof HTMLElement ? instead : back).focus();
     });
     document.body.append(this.dialog);
     session.listen({
@@ -207,6 +212,7 @@ export class DraftDialog {
       const now = view.values[spec.key];
       if (now && now.by === "shop" && now.at !== before.values[spec.key]?.at) said.push(this.say("shopChanged", { name: now.by_name, label: spec.label }));
     }
+    if (view.shop_editing === "asked" && before.shop_editing !== "asked") said.push(this.say("askedTitle"));
     if (said.length) this.announcer.textContent = said.join(". ");
   }
 
