@@ -23,12 +23,14 @@ const CSS = `
 :where(.cartstart-personalise .cp-close){flex:none;font:inherit;font-size:1.5rem;line-height:1;width:2.4rem;height:2.4rem;border-radius:8px;border:1px solid transparent;background:transparent;color:inherit;cursor:pointer}
 :where(.cartstart-personalise .cp-close:hover){background:#f0efeb}
 :where(.cartstart-personalise :is(.cp-close,input,select,textarea):focus-visible){outline:3px solid ${ACCENT};outline-offset:1px}
-:where(.cartstart-personalise .cp-body){flex:1;overflow-y:auto;padding:1rem 1.4rem}
+:where(.cartstart-personalise>*){flex:none}
+:where(.cartstart-personalise>.cp-body){flex:1 1 auto;min-height:7rem;overflow-y:auto;padding:1rem 1.4rem;border-top:1px solid transparent}
+:where(.cartstart-personalise>:is(.cp-notice:not(:empty),.cp-consent:not([hidden]))~.cp-body){border-top-color:${LINE}}
 :where(.cartstart-personalise .cp-intro){white-space:pre-wrap;overflow-wrap:anywhere}
 :where(.cartstart-personalise .cp-notice:empty){display:none}
-:where(.cartstart-personalise .cp-notice){margin:.8rem 1.4rem 0;padding:.6rem .8rem;border-radius:8px;background:#fff4d6;color:#5c4300}
+:where(.cartstart-personalise .cp-notice){margin:.8rem 1.4rem .4rem;padding:.6rem .8rem;border-radius:8px;background:#fff4d6;color:#5c4300}
 :where(.cartstart-personalise .cp-legend){color:${MUTED};font-size:.88rem}
-:where(.cartstart-personalise .cp-consent){margin:.8rem 1.4rem 0;padding:.8rem 1rem;border-radius:10px;border:1px solid ${ACCENT};background:#eef6f1}
+:where(.cartstart-personalise .cp-consent){margin:.8rem 1.4rem .4rem;padding:.8rem 1rem;border-radius:10px;border:1px solid ${ACCENT};background:#eef6f1}
 :where(.cartstart-personalise .cp-consent[hidden]){display:none}
 :where(.cartstart-personalise .cp-consent h3){margin:0 0 .3rem;font-size:1.02rem}
 :where(.cartstart-personalise .cp-consent p){margin:0 0 .7rem}
