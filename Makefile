@@ -30,7 +30,7 @@ help:
 	@echo "make js      rebuild the browser bundles (storefront_templates/static/*.js) from src/"
 	@echo "make schema  regenerate docs/protocol.schema.json"
 	@echo "make screenshots  docs/img/desktop-*.png from the app under Xvfb"
-	@echo "make web-screenshots  docs/img/storefront-*.png, connect-window-*.png, console*.png, counter.png, live-visitor-*.png and a call (console-live-call.png), the agents' workspace (desk-*.png), the talk panel (talk-panel.png, console-send-to-page.png), taken conversations (desk-conversations.png), the marketplace in both languages (market-*.png), personalised items and the form editor (docs/images/console-*.png) in Chromium"
+	@echo "make web-screenshots  docs/img/storefront-*.png, connect-window-*.png, console*.png, counter.png, live-visitor-*.png and a call (console-live-call.png), the agents' workspace (desk-*.png), the talk panel (talk-panel.png, console-send-to-page.png), taken conversations (desk-conversations.png), the marketplace in both languages (market-*.png), the personalise dialog (docs/images/personalise-page.png), personalised items and the form editor in the console (docs/images/console-*.png) in Chromium"
 	@echo "make installer    a PyInstaller build of the desktop cart in dist/"
 	@echo "make bench   the benchmarks (results go in docs/benchmarks.md by hand)"
 	@echo "make fuzz    the property-based tests at length (docs/testing.md); FUZZ_ARGS=... passes pytest options"
@@ -108,6 +108,7 @@ web-screenshots: $(STAMP)
 	$(BIN)/python -m tests.storefront.screenshots_requests docs/img
 	$(BIN)/python -m tests.storefront.screenshots_talk docs/img
 	$(BIN)/python -m tests.storefront.market_screenshots docs/img
+	$(BIN)/python -m tests.storefront.screenshots_personalise docs/images
 	$(BIN)/python -m tests.storefront.screenshots_console_personalise docs/images
 	CARTSTART_SHOTS=docs/img $(BIN)/pytest -q tests/storefront/test_desk_conversations.py -k with_ana
 

@@ -3,7 +3,7 @@
 // there), and an external source map beside each (no sourceMappingURL comment: the served file
 // does not grow; a developer adds the map in the browser's dev tools by hand).
 //
-//   node scripts/build-js.mjs            write storefront_templates/static/{cartstart,connect,console,talk,live,market}.js(.map)
+//   node scripts/build-js.mjs            write storefront_templates/static/{cartstart,connect,console,talk,personalise,live,market}.js(.map)
 //   node scripts/build-js.mjs --check    fail when a committed bundle differs from a fresh build
 //
 // `make js` runs the first, `make lint` the second.
@@ -35,6 +35,11 @@ const BUNDLES = [
     entry: "storefront_templates/src/talk/main.js",
     out: "storefront_templates/static/talk.js",
     banner: "/* CartStart talk panel (MIT), loaded by cartstart.js on a store's page. Built from storefront_templates/src/talk/: edit those and run `make js`. */",
+  },
+  {
+    entry: "storefront_templates/src/personalise/main.js",
+    out: "storefront_templates/static/personalise.js",
+    banner: "/* CartStart personalise dialog (MIT), loaded by cartstart.js on a store's page. Built from storefront_templates/src/personalise/: edit those and run `make js`. */",
   },
   {
     entry: "storefront_templates/src/live/main.js",

@@ -25,6 +25,7 @@ export class CartStartError extends Error {
  * @property {AbortSignal} [signal]
  * @property {string} [accept]
  * @property {Record<string, string>} [headers] more headers (a solution's secret, an idempotency key)
+ * @property {boolean} [keepalive] the request outlives the page (a save as the page closes)
  */
 
 /**
@@ -34,7 +35,7 @@ export class CartStartError extends Error {
  * @param {RequestOptions} [options]
  * @returns {Promise<Response>}
  */
-export async function request(base, path, { method = "GET", body, token, signal, accept = "application/json", headers: more } = {}) {
+export async function request(base, path, { method = "GET", body, token, signal, accept = "application/json", headers: more, keepalive } = {}) {
   /** @type {Record<string, string>} */
   const headers = { ...more, Accept: accept };
   if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -43,6 +44,7 @@ export async function request(base, path, { method = "GET", body, token, signal,
   const init = { method, headers };
   if (body !== undefined) init.body = JSON.stringify(body);
   if (signal) init.signal = signal;
+  if (keepalive) init.keepalive = true;
   const response = await fetch(new URL(path, base), init);
   if (!response.ok) {
     const data = await response.json().catch(() => null);

@@ -29,6 +29,8 @@ export interface Availability extends ProductRef {
 
 export interface Holding extends ProductRef {
   qty: number;
+  /** The product has a form to fill in (docs/personalise.md): the widget offers "Personalise". */
+  personalised?: boolean;
 }
 
 export interface CommandResult {

@@ -16,6 +16,7 @@ import { request } from "../shared/http.js";
 import { connector } from "./connect.js";
 import { link, takeTokenFromFragment } from "./link.js";
 import { pageNotice } from "./notice.js";
+import { personaliseEntry } from "./personalise.js";
 import { presence } from "./presence.js";
 import { PRODUCT_SELECTOR, Products, refOf } from "./products.js";
 import { controlsOf as controlsWith, render, renderLiveEntry, renderOne, stateOf } from "./render.js";
@@ -56,7 +57,10 @@ export { refOf };
 export const controlsOf = (el) => controlsWith(el, text);
 
 /** @param {Entry} entry */
-const show = (entry) => render(entry, status, text);
+const show = (entry) => {
+  render(entry, status, text);
+  personalise.render(entry);
+};
 
 function renderAll() {
   for (const entry of products.all()) show(entry);
@@ -80,6 +84,13 @@ function dropLink() {
   link.drop();
   linked = false;
 }
+
+// "Personalise" on a held product with a form (its dialog loads on first use).
+const personalise = personaliseEntry(HUB, link, text, (message) => notice.say(message), () => {
+  dropLink();
+  notice.say(text("disconnected"));
+  renderAll();
+});
 
 const transport = new PageTransport(HUB, link, () => products.followed(), {
   connected(isLinked) {

@@ -15,6 +15,7 @@
  * @property {boolean} [known] false: the hub does not know the product
  * @property {boolean} [busy] an add is on its way
  * @property {Note | null} [note] what the last add here said, while it is still true
+ * @property {boolean} [personalised] the product has a form to fill in (the hub's holding says)
  */
 
 /**
@@ -105,6 +106,7 @@ export class Products {
       const entry = this.entries.get(keyOf(h));
       if (!entry) continue;
       entry.held = h.qty;
+      entry.personalised = Boolean(h.personalised);
       changed.add(entry);
     }
     if (complete) {

@@ -21,6 +21,12 @@ const CSS = `${DIALOG_CSS}
 :where(body:has(>.cartstart-live-floating) .cartstart-talk-floating){bottom:4.6rem}
 :where(.cartstart-talk .cartstart-talk-busy:not([hidden])){display:block;margin-top:.2rem;font-weight:400;font-size:.82rem;opacity:.92}
 :where(.cartstart-live:focus-visible,.cartstart-talk:focus-visible){outline:3px solid ${ACCENT};outline-offset:3px}
+:where(.cartstart-personalise-entry){margin-top:.6rem}
+:where(.cartstart-personalise-entry[hidden]){display:none}
+:where(.cartstart-personalise-open){font:inherit;font-weight:600;padding:.45rem 1rem;border-radius:8px;border:1px solid ${ACCENT};background:transparent;color:${ACCENT};cursor:pointer}
+:where(.cartstart-personalise-open:focus-visible){outline:3px solid ${ACCENT};outline-offset:2px}
+:where(.cartstart-personalise-progress){margin:.3rem 0 0;font-size:.9em}
+:where(.cartstart-personalise-entry[data-asked] .cartstart-personalise-progress){font-weight:600}
 :where(.cartstart-hidden){position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `;
 

@@ -39,6 +39,8 @@ export const TEXT = {
   talkBusyOne: "{names} is on another call",
   talkBusyMany: "{names} are on other calls",
   and: "and",
+  personalise: "Personalise",
+  personaliseFailed: "The form could not be opened. Check your connection and try again.",
 };
 
 // The keys these words had before "connect" replaced "pair" and "link": a shop's translation
