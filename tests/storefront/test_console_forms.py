@@ -181,6 +181,23 @@ async def test_the_hubs_refusal_is_shown_by_the_field_and_a_form_can_be_removed(
     assert saved["fields"][1]["options"] == ["S", "M", "L"]
     assert saved["price_rules"][0]["amount"] == 20
 
+    # Leaving with changes asks first (Escape too); without changes it just closes.
+    await mug.get_by_role("button", name="Edit the form of Mug").click()
+    await console.keyboard.press("Escape")
+    await expect(dialog).to_be_hidden()
+    await mug.get_by_role("button", name="Edit the form of Mug").click()
+    await engraving.get_by_label(LABEL).first.fill("Engraving on the lid")
+    await console.keyboard.press("Escape")
+    leave = console.get_by_role("dialog", name="Discard your changes?")
+    await leave.get_by_role("button", name="Keep editing").click()
+    await expect(leave).to_be_hidden()
+    await expect(engraving.get_by_label(LABEL).first).to_have_value("Engraving on the lid")
+    await dialog.get_by_role("button", name="Cancel").click()
+    await leave.get_by_role("button", name="Discard changes").click()
+    await expect(dialog).to_be_hidden()
+    await expect(mug.get_by_role("button", name="Edit the form of Mug")).to_be_focused()
+    assert (await saved_form(http, shop, "mug")).json()["form"]["fields"][0]["label"] == "Engraving"
+
     # Removing asks first, in a styled dialog; the product has no form afterwards.
     await mug.get_by_role("button", name="Edit the form of Mug").click()
     await dialog.get_by_role("button", name="Remove form…").click()

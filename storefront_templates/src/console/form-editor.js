@@ -51,12 +51,43 @@ const editor = (() => {
   form.append(title, help, introLabel, fieldsBox, rulesBox, error, actions);
   dialog.append(form);
   document.body.append(dialog);
-  cancel.addEventListener("click", () => dialog.close());
+  cancel.addEventListener("click", () => leave());
+  // Escape asks too when something changed (the browser would close the dialog at once).
+  dialog.addEventListener("cancel", (event) => {
+    event.preventDefault();
+    leave();
+  });
   /** @type {Element | null} */
   let returnTo = null;
   dialog.addEventListener("close", () => refocus(returnTo));
   return { dialog, form, title, intro, fields, addField, rules, addRule, error, remove, save, rememberFocus: () => (returnTo = document.activeElement) };
 })();
+
+/** The form as the editor holds it, to tell whether anything changed since it opened. */
+function snapshot() {
+  const rules = [...editor.rules.querySelectorAll("input, select")].map((c) => (c instanceof HTMLInputElement || c instanceof HTMLSelectElement ? c.value : ""));
+  return JSON.stringify([editor.intro.value, readFields(editor.fields), rules]);
+}
+let opened = "";
+
+const confirmLeave = formDialog({
+  id: "form-leave",
+  title: "Discard your changes?",
+  help: "The form stays as it was saved; what you changed here is lost.",
+  fields: [],
+  submit: "Discard changes",
+  cancel: "Keep editing",
+  async onSubmit() {
+    confirmLeave.close();
+    editor.dialog.close();
+  },
+});
+
+/** Cancel or Escape: closes at once when nothing changed, else asks first. */
+function leave() {
+  if (snapshot() === opened) editor.dialog.close();
+  else confirmLeave.open();
+}
 
 /** @type {PriceRules} */
 let priceRules = new PriceRules(editor.rules, "EUR", () => []);
@@ -174,6 +205,7 @@ function open(product) {
   limitFields();
   editor.remove.hidden = !saved;
   editor.dialog.showModal();
+  opened = snapshot();
   editor.dialog.scrollTop = 0;
   editor.intro.focus();
 }
