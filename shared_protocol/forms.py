@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 
 from .common import Money, Outbound, Timestamp
 
@@ -23,8 +23,9 @@ PRICE_RULE_KINDS = ("per_row", "per_unit", "per_option", "per_character")
 
 # A value as JSON carries it: text, choice and date (YYYY-MM-DD) are strings, a number is a
 # number, a rows field is a list of rows (column key -> value). None (or "") clears a field.
-Cell = str | int | float | None
-FieldValue = str | int | float | list[dict[str, Cell]] | None
+# Strict: `true` is no number and 3 is no text (nothing is converted on the way in).
+Cell = StrictStr | StrictInt | StrictFloat | None
+FieldValue = StrictStr | StrictInt | StrictFloat | list[dict[str, Cell]] | None
 
 
 class _Body(BaseModel):
