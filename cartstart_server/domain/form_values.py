@@ -16,7 +16,7 @@ from typing import Any
 from shared_protocol import ErrorCode, ProtocolError
 from shared_protocol.forms import Cell, FieldSpec, FieldValue, FormDefinition, Progress
 
-from .form_rules import MAX_NUMBER, TEXT_LIMITS, parse_date
+from .form_rules import DEFAULT_MAX_ROWS, MAX_NUMBER, TEXT_LIMITS, parse_date
 from .text import is_plain, shown, unified_lines
 
 
@@ -71,8 +71,9 @@ def _rows(spec: FieldSpec, value: FieldValue) -> list[dict[str, Cell]]:
     where = _Where(spec)
     if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
         raise where.bad("a list of rows is a list of objects (column -> value)")
-    if len(value) > (spec.max_rows or 0):
-        raise where.bad(f"at most {spec.max_rows} rows")
+    top = spec.max_rows or DEFAULT_MAX_ROWS  # a checked form always says; a column never
+    if len(value) > top:
+        raise where.bad(f"at most {top} rows")
     columns = {column.key: column for column in spec.columns or []}
     rows: list[dict[str, Cell]] = []
     for n, row in enumerate(value, 1):

@@ -6,6 +6,7 @@ page's long-poll on the cart's topic."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
@@ -165,12 +166,14 @@ class Drafts:
         version: int,
         wait: float,
         form_version: int | None = None,
+        dead: asyncio.Event | None = None,
     ) -> DraftView:
         """The draft once its version differs from `version` (or its form's version from
         `form_version`, when given), or after `wait` seconds (capped by the hub's long_poll_max)
         unchanged: a long-poll on the cart's topic, where every change of its drafts and of
         their forms is published. Every wake reads it again as `page_get` does: a revoked token
-        or an ended hold answers with its error at once."""
+        or an ended hold answers with its error. `dead` is set when the page's link token is
+        revoked (a watch on it): it wakes the poll at once."""
 
         def same(view: DraftView) -> bool:
             return view.version == version and form_version in (None, view.form_version)
@@ -191,7 +194,17 @@ class Drafts:
                     return True  # answered below, with the error
 
             # Other events of the cart wake it too: look again until the deadline.
-            await self._streams.wait_for([cart_stream(page.cart_id)], left, moved)
+            topic = [cart_stream(page.cart_id)]
+            waits: set[asyncio.Future[Any]] = {
+                asyncio.ensure_future(self._streams.wait_for(topic, left, moved))
+            }
+            if dead is not None:
+                waits.add(asyncio.ensure_future(dead.wait()))
+            try:
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for waiting in waits:
+                    waiting.cancel()
             current = await self.page_get(page, store_id, product_id)
         return current
 

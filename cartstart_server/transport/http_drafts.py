@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Query
@@ -19,7 +20,7 @@ from shared_protocol.forms import CommentIn, ConsentIn, DraftEdit, DraftSummary,
 from ..services.agents import Agents, ConsoleActor, Permission
 from ..services.drafts import Drafts
 from ..services.identity import Identity, LinkedPage, Shopper
-from .http_auth import Auth
+from .http_auth import Auth, Bearer
 from .http_errors import SIGNED_IN
 from .http_store import IdempotencyKey
 
@@ -85,15 +86,24 @@ def routes(*, identity: Identity, agents: Agents, drafts: Drafts) -> APIRouter:
         form_version: FormVersion = None,
         origin: Origin = None,
         page: LinkedPage = linked,
+        credentials: Bearer = None,
     ) -> DraftView:
         """The draft of a product of this store for the page's cart, while the product is held
         there (404 otherwise). With `version` and `wait`, a long-poll: answers when the draft's
         version differs from `version` (or the form's from `form_version`, if given), or after
         `wait` seconds (at most 30) unchanged."""
         await drafts.page_cart(page, store_id, origin)
-        if version is None or wait <= 0:
+        if version is None or wait <= 0 or credentials is None:
             return await drafts.page_get(page, store_id, product_id)
-        return await drafts.wait_changed(page, store_id, product_id, version, wait, form_version)
+        # The link token revoked while waiting ends the wait at once (and answers 401).
+        dead = asyncio.Event()
+        watch = identity.watch(page, credentials.credentials, lambda _: dead.set())
+        try:
+            return await drafts.wait_changed(
+                page, store_id, product_id, version, wait, form_version, dead
+            )
+        finally:
+            watch.stop()
 
     @router.post("/api/page/drafts/{store_id}/{product_id}", tags=["page"])
     async def page_edit(
