@@ -276,8 +276,17 @@ class Selling:
                         item = yield from selling.present(fx, s, product, now)
                         return LiveResult(id=cmd.id, presented=item)
                     case Take():
-                        ticket = yield from selling.take(
-                            fx, s, cmd.product_id, cmd.qty, cred.new_ordered_id("t"), now, warn
+                        ticket = yield from ledger.reserve(
+                            fx,
+                            new_ticket_id=cred.new_ordered_id("t"),
+                            cart_id=s.cart_id,
+                            store_id=s.store_id,
+                            product_id=cmd.product_id,
+                            qty=cmd.qty,
+                            source_url=None,
+                            now=now,
+                            warn_before=warn,
+                            session_id=s.id,
                         )
                         return LiveResult(id=cmd.id, ticket=ticket)
                     case PutBack():

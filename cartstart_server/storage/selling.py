@@ -30,12 +30,11 @@ from shared_protocol.live import (
 from shared_protocol.orders import OrderView
 
 from ..domain import selling as rules
-from ..domain.forms import guest_cannot_personalise
 from ..domain.topics import cart_stream, guest_cart, live_stream
 from . import credit, outbox
 from .directory import StoreRow, require_store
 from .holds import product_row
-from .ledger import release, reserve
+from .ledger import release
 from .sql import Effects, Plan, Row, Stmt, one
 from .views import availability, ticket_view
 
@@ -373,34 +372,3 @@ def orders_of(session_id: str) -> Plan[list[OrderView]]:
         (session_id,),
     )
     return [OrderView.model_validate_json(r["doc"]) for r in rows]
-
-
-def take(
-    fx: Effects,
-    s: SessionRow,
-    product_id: str,
-    qty: int,
-    new_ticket_id: str,
-    now: float,
-    warn_before: float,
-) -> Plan[TicketView]:
-    """The visitor takes a product into the session's cart. A guest (no CartStart cart attached)
-    cannot take a personalised product: only a CartStart cart fills in its form."""
-    if s.account_id is None:
-        product = yield from product_row(s.store_id, product_id)
-        if product is not None and product.get("form") is not None:
-            raise guest_cannot_personalise(product["name"])
-    return (
-        yield from reserve(
-            fx,
-            new_ticket_id=new_ticket_id,
-            cart_id=s.cart_id,
-            store_id=s.store_id,
-            product_id=product_id,
-            qty=qty,
-            source_url=None,
-            now=now,
-            warn_before=warn_before,
-            session_id=s.id,
-        )
-    )
