@@ -29,7 +29,7 @@ from shared_protocol.forms import (
 from ..domain import drafts as rules
 from ..domain.drafts import EMPTY_DOC, Doc
 from ..domain.tickets import cart_ref
-from ..domain.topics import cart_stream, is_guest_cart, store_stream
+from ..domain.topics import Hold, cart_stream, is_guest_cart, store_stream
 from . import ledger, outbox
 from .directory import get_store
 from .draft_views import Subject as Subject
@@ -185,6 +185,7 @@ def change(
     *,
     renew_before: float | None = None,
     unheld: Callable[[Subject], ProtocolError] | None = None,
+    form_changed: bool = False,
 ) -> Plan[DraftView]:
     """Apply `mutate` to the locked draft and announce it. The hold is read again under its
     lock (the subject's was read before any lock): with `unheld` (the store, a store's page) a
@@ -230,7 +231,7 @@ def change(
     )
     assert saved is not None
     result = draft_view(subject, saved, now)
-    yield from _announce(fx, subject, result, now)
+    yield from _announce(fx, subject, result, now, form_changed)
     return result
 
 
@@ -260,12 +261,21 @@ def _renewed(
     return replace(subject, ticket=fresh)
 
 
-def _announce(fx: Effects, subject: Subject, draft: DraftView, now: float) -> Plan[None]:
+def _announce(
+    fx: Effects, subject: Subject, draft: DraftView, now: float, form_changed: bool = False
+) -> Plan[None]:
     """`draft_changed` to the cart (guest carts have no stream) and, while held, the store."""
     messages: list[outbox.Message] = []
     if not is_guest_cart(subject.cart_id):
+        # A new form (or the first) changes whether the item is personalised: the cart's
+        # linked pages hear it as `in_cart` from the hold carried along.
+        ticket = subject.ticket
+        holds: tuple[Hold, ...] = ()
+        if form_changed and ticket is not None:
+            key = (subject.store.id, subject.product["product_id"])
+            holds = (Hold(*key, int(ticket["qty"]), float(ticket["expires_at"]), True),)
         messages.append(
-            (cart_stream(subject.cart_id), lambda seq: DraftChanged(seq=seq, draft=draft), ())
+            (cart_stream(subject.cart_id), lambda seq: DraftChanged(seq=seq, draft=draft), holds)
         )
     if subject.ticket is not None:
         messages.append(
@@ -294,7 +304,9 @@ def form_changed(fx: Effects, store_id: str, product_id: str, now: float) -> Pla
         if subject is None:
             continue
         try:
-            yield from change(fx, subject, same, now, unheld=lambda _: rules.no_draft())
+            yield from change(
+                fx, subject, same, now, unheld=lambda _: rules.no_draft(), form_changed=True
+            )
         except ProtocolError:
             continue  # no longer held
         told += 1

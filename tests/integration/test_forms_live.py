@@ -75,3 +75,23 @@ async def test_the_personalised_flag_crosses_nodes(nodes: Nodes) -> None:
             await reserve(http, alice, store, "inv", 1)  # on node A; the page is on B
             (held,) = (await page.expect("in_cart"))["items"]
             assert held["personalised"] is True and held["qty"] == 1
+
+
+async def test_a_form_set_on_a_carted_product_reaches_the_linked_page_at_once(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    store, key = await seed_store(server.hub, "Paper Co", {"inv": 5})
+    alice = await sign_up(http, "alice@example.org")
+    link = await link_token(http, alice)
+    async with peer(server, "page", ignore=("availability",)) as page:
+        await page.hello(link)
+        await page.send(
+            {"type": "subscribe", "products": [{"store_id": store, "product_id": "inv"}]}
+        )
+        await page.expect("availability_snapshot")
+        await reserve(http, alice, store, "inv", 1)
+        (held,) = (await page.expect("in_cart"))["items"]
+        assert held["personalised"] is False
+        assert (await put_form(http, store, key, "inv", INVITATION)).status_code == 200
+        (held,) = (await page.expect("in_cart"))["items"]
+        assert held["personalised"] is True and held["qty"] == 1
