@@ -139,8 +139,11 @@ class DraftComment(Outbound):
 class Progress(Outbound):
     done: int = Field(description="Required fields filled with an acceptable value")
     required: int
-    missing: list[str] = Field(description="Labels of the required fields still to fill")
-    complete: bool
+    missing: list[str] = Field(
+        description="Labels, in the form's order, of the required fields not done and of the "
+        "optional fields filled in but not finished"
+    )
+    complete: bool = Field(description="True exactly when `missing` is empty: checkout may go")
 
 
 class DraftView(Outbound):
