@@ -139,7 +139,10 @@ def no_draft() -> ProtocolError:
 
 def not_personalised(product_id: str) -> ProtocolError:
     return ProtocolError(
-        ErrorCode.NOT_FOUND, f"Product “{product_id}” has no form to fill in.", product=product_id
+        ErrorCode.NOT_FOUND,
+        f"Product “{product_id}” has no form to fill in.",
+        product=product_id,
+        reason="no_form",
     )
 
 
@@ -157,6 +160,7 @@ def not_held_here(product_name: str) -> ProtocolError:
         ErrorCode.NOT_FOUND,
         f"{product_name} is not in your cart now: put it in your cart to personalise it here "
         "(a form you started stays in your CartStart cart).",
+        reason="not_held",
     )
 
 

@@ -230,6 +230,7 @@ async def test_a_stores_page_reaches_a_draft_only_while_it_is_held(
     ]:
         r = await http.request(method, path, json=body, headers=page)
         assert r.status_code == 404 and "not in your cart now" in r.json()["error"]["message"]
+        assert r.json()["error"]["details"]["reason"] == "not_held"
     # The buyer's desktop cart still reads and edits the draft kept after the hold.
     mine = f"/api/cart/drafts/{shop.store_id}/invites"
     assert (await http.get(mine, headers=ana.auth)).json()["values"]["wording"]["value"] == (

@@ -79,7 +79,8 @@ async def test_a_changed_form_reaches_the_carts_holding_it_and_the_store(
     assert r.status_code == 200 and r.json()["version"] == current["version"]
     # The form removed: the page's view of the draft ends (the product is not personalised).
     assert (await http.delete(form_url, headers=bearer(shop.key))).status_code == 204
-    assert (await http.get(url, headers=page)).status_code == 404
+    gone = await http.get(url, headers=page)
+    assert gone.status_code == 404 and gone.json()["error"]["details"]["reason"] == "no_form"
 
 
 async def test_a_link_token_revoked_while_its_page_long_polls_ends_the_poll(
