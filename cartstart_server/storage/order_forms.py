@@ -51,7 +51,7 @@ def personalised(
     checkout, naming every unfinished item and its missing fields, if one is not finished."""
     out: dict[str, Personalised] = {}
     unfinished: list[tuple[str, str, str, list[str]]] = []
-    for t in sorted(tickets, key=lambda t: str(t["id"])):
+    for t in tickets:
         product = products[t["store_id"], t["product_id"]]
         form = form_of(product)
         if form is None:
