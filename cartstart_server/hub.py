@@ -126,7 +126,7 @@ class Hub:
         self.selling.on_deleted = self.busy.changed
         self.conversations = Conversations(self.committer, db, clock)
         self.ratings = RatingsView(db)
-        self.forms = Forms(db, clock)
+        self.forms = Forms(self.committer, clock)
         self.visits = VisitLog(db, clock, self.metrics)
         country_of = None
         if config.geoip_database is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 
 from .common import Money, Outbound, Timestamp
 
@@ -23,8 +23,9 @@ PRICE_RULE_KINDS = ("per_row", "per_unit", "per_option", "per_character")
 
 # A value as JSON carries it: text, choice and date (YYYY-MM-DD) are strings, a number is a
 # number, a rows field is a list of rows (column key -> value). None (or "") clears a field.
-Cell = str | int | float | None
-FieldValue = str | int | float | list[dict[str, Cell]] | None
+# Strict: `true` is no number and 3 is no text (nothing is converted on the way in).
+Cell = StrictStr | StrictInt | StrictFloat | None
+FieldValue = StrictStr | StrictInt | StrictFloat | list[dict[str, Cell]] | None
 
 
 class _Body(BaseModel):
@@ -138,8 +139,11 @@ class DraftComment(Outbound):
 class Progress(Outbound):
     done: int = Field(description="Required fields filled with an acceptable value")
     required: int
-    missing: list[str] = Field(description="Labels of the required fields still to fill")
-    complete: bool
+    missing: list[str] = Field(
+        description="Labels, in the form's order, of the required fields not done and of the "
+        "optional fields filled in but not finished"
+    )
+    complete: bool = Field(description="True exactly when `missing` is empty: checkout may go")
 
 
 class DraftView(Outbound):

@@ -26,6 +26,9 @@ from shared_protocol.forms import (
 )
 
 EMPTY_DOC = '{"values": {}, "comments": []}'
+# The most a draft's values may take as JSON (UTF-8): a form's limits allow far more (500 rows of
+# 10 long cells), which no order, email or page should have to carry.
+MAX_DRAFT_BYTES = 256 * 1024
 
 
 @dataclass
@@ -120,8 +123,9 @@ def renews_hold(
     expires_at: float, now: float, warning: float, renewals: int, renewal_limit: int
 ) -> bool:
     """A buyer's save renews the hold when it ends within the hub's expiry warning, if the
-    store's renewal limit allows (otherwise the save succeeds without renewing)."""
-    return expires_at - now <= warning and renewals < renewal_limit
+    store's renewal limit allows (otherwise the save succeeds without renewing). A hold already
+    past its end is not renewed (the sweep expires it)."""
+    return now < expires_at <= now + warning and renewals < renewal_limit
 
 
 # ---- words ------------------------------------------------------------------------------------
@@ -135,7 +139,10 @@ def no_draft() -> ProtocolError:
 
 def not_personalised(product_id: str) -> ProtocolError:
     return ProtocolError(
-        ErrorCode.NOT_FOUND, f"Product “{product_id}” has no form to fill in.", product=product_id
+        ErrorCode.NOT_FOUND,
+        f"Product “{product_id}” has no form to fill in.",
+        product=product_id,
+        reason="no_form",
     )
 
 
@@ -146,10 +153,36 @@ def not_in_cart(product_name: str) -> ProtocolError:
     )
 
 
+def not_held_here(product_name: str) -> ProtocolError:
+    """For a store's page: the product is not held in the cart now (the draft kept after a hold
+    is the buyer's, in their CartStart cart)."""
+    return ProtocolError(
+        ErrorCode.NOT_FOUND,
+        f"{product_name} is not in your cart now: put it in your cart to personalise it here "
+        "(a form you started stays in your CartStart cart).",
+        reason="not_held",
+    )
+
+
 def other_store_page() -> ProtocolError:
     return ProtocolError(
         ErrorCode.FORBIDDEN, "This page is connected to your cart for another store only."
     )
+
+
+def check_draft_size(doc: Doc) -> None:
+    """Refuse an edit after which the draft's values would take more than MAX_DRAFT_BYTES."""
+    values = {key: state.value for key, state in doc.values.items()}
+    size = len(json.dumps(values, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    if size > MAX_DRAFT_BYTES:
+        raise ProtocolError(
+            ErrorCode.BAD_VALUE,
+            f"This form would hold {size / 1024:,.0f} KB of text, more than the "
+            f"{MAX_DRAFT_BYTES // 1024} KB one item can carry: shorten the longest answers or "
+            "remove some rows",
+            size=size,
+            limit=MAX_DRAFT_BYTES,
+        )
 
 
 def check_edit_size(count: int) -> None:

@@ -22,6 +22,8 @@ from shared_protocol.forms import (
     PriceRule,
 )
 
+from .text import is_plain
+
 MAX_FIELDS = 40
 MAX_COLUMNS = 10
 MAX_RULES = 5
@@ -50,6 +52,9 @@ _LIMITS: dict[str, set[str]] = {
     "rows": {"columns", "min_rows", "max_rows"},
 }
 _ALL_LIMITS = set().union(*_LIMITS.values())
+# Labels, help and options reach the order's email: one line of plain text each.
+_ONE_LINE = "one line of plain text, without line breaks, control characters or broken characters"
+_NOT_PLAIN = "plain text, without control characters or broken characters"
 
 
 def bad_form(message: str, field: str | None, **details: Any) -> ProtocolError:
@@ -72,6 +77,8 @@ def check_form(defn: FormDefinition) -> FormDefinition:
     intro = defn.intro.strip()
     if len(intro) > MAX_INTRO:
         raise bad_form(f"The introduction: at most {MAX_INTRO:,} characters", None)
+    if not is_plain(intro, multiline=True):
+        raise bad_form(f"The introduction: {_NOT_PLAIN}", None)
     if not 1 <= len(defn.fields) <= MAX_FIELDS:
         raise bad_form(f"A form needs 1 to {MAX_FIELDS} fields", None)
     fields: list[FieldSpec] = []
@@ -115,6 +122,10 @@ def _check_field(spec: FieldSpec, where: str, field: str, *, column: bool) -> Fi
         raise bad_form(f"{where}: a label needs 1 to {MAX_LABEL} characters", field)
     if len(help_) > MAX_HELP:
         raise bad_form(f"{where}: help is at most {MAX_HELP} characters", field)
+    if not is_plain(label):
+        raise bad_form(f"{where}: the label is {_ONE_LINE}", field)
+    if not is_plain(help_):
+        raise bad_form(f"{where}: help is {_ONE_LINE}", field)
     for name in sorted(_ALL_LIMITS - _LIMITS[spec.kind]):
         value = getattr(spec, name)
         if value is not None and value is not False:
@@ -151,6 +162,8 @@ def _options(spec: FieldSpec, where: str, field: str) -> list[str]:
     for n, option in enumerate(options, 1):
         if not 1 <= len(option) <= MAX_OPTION:
             raise bad_form(f"{where}: option {n} needs 1 to {MAX_OPTION} characters", field)
+        if not is_plain(option):
+            raise bad_form(f"{where}: option {n} is {_ONE_LINE}", field)
     if len(set(options)) != len(options):
         raise bad_form(f"{where}: the options must differ from each other", field)
     return options

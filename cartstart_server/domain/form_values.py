@@ -16,11 +16,8 @@ from typing import Any
 from shared_protocol import ErrorCode, ProtocolError
 from shared_protocol.forms import Cell, FieldSpec, FieldValue, FormDefinition, Progress
 
-from .form_rules import MAX_NUMBER, TEXT_LIMITS, parse_date
-
-# Control characters refused in values; long_text keeps its line breaks and tabs.
-_CONTROL = {chr(c) for c in range(32)} | {"\x7f"}
-_LINES = {"\n", "\r", "\t"}
+from .form_rules import DEFAULT_MAX_ROWS, MAX_NUMBER, TEXT_LIMITS, parse_date
+from .text import is_plain, shown, unified_lines
 
 
 def _bad(message: str, field: str, row: int | None = None, column: str | None = None) -> Any:
@@ -54,7 +51,7 @@ def check_edit(form: FormDefinition, values: Mapping[str, FieldValue]) -> dict[s
     for key, value in values.items():
         spec = fields.get(key)
         if spec is None:
-            raise _bad(f"There is no field '{key}' in this form", key)
+            raise _bad(f"There is no field '{shown(key)}' in this form", shown(key))
         out[key] = normalise(spec, value)
     return out
 
@@ -74,14 +71,16 @@ def _rows(spec: FieldSpec, value: FieldValue) -> list[dict[str, Cell]]:
     where = _Where(spec)
     if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
         raise where.bad("a list of rows is a list of objects (column -> value)")
-    if len(value) > (spec.max_rows or 0):
-        raise where.bad(f"at most {spec.max_rows} rows")
+    top = spec.max_rows or DEFAULT_MAX_ROWS  # a checked form always says; a column never
+    if len(value) > top:
+        raise where.bad(f"at most {top} rows")
     columns = {column.key: column for column in spec.columns or []}
     rows: list[dict[str, Cell]] = []
     for n, row in enumerate(value, 1):
         for key in row:
             if key not in columns:
-                raise _bad(f"{spec.label}, row {n}: there is no column '{key}'", spec.key, n, key)
+                name = shown(key)
+                raise _bad(f"{spec.label}, row {n}: there is no column '{name}'", spec.key, n, name)
         cells: dict[str, Cell] = {}
         for key, column in columns.items():
             cell = row.get(key)
@@ -128,15 +127,19 @@ def _cell(spec: FieldSpec, value: Any, where: _Where) -> Cell:
 def _text(spec: FieldSpec, value: Any, where: _Where) -> str:
     if not isinstance(value, str):
         raise where.bad("a text")
-    allowed = _LINES if spec.kind == "long_text" else set()
-    if any(ch in _CONTROL and ch not in allowed for ch in value):
+    several = spec.kind == "long_text"
+    text: str = unified_lines(value) if several else value
+    if not is_plain(text, multiline=several):
         raise where.bad(
-            "one line, without control characters" if not allowed else "no control characters"
+            "plain text, without control characters or broken characters"
+            if several
+            else "one line of plain text, without line breaks, control characters or broken "
+            "characters"
         )
     top = spec.max_length or TEXT_LIMITS[spec.kind][0]
-    if len(value) > top:
+    if len(text) > top:
         raise where.bad(f"at most {top:,} characters")
-    return value
+    return text
 
 
 def _number(spec: FieldSpec, value: Any, where: _Where) -> int | float:
@@ -152,7 +155,8 @@ def _number(spec: FieldSpec, value: Any, where: _Where) -> int | float:
             raise where.bad("a number") from None
     else:
         raise where.bad("a number")
-    if not math.isfinite(number) or abs(number) > MAX_NUMBER:
+    # An int as long as JSON allows (400 digits) is no float: compare it before converting.
+    if abs(number) > MAX_NUMBER or not math.isfinite(number):
         raise where.bad("a number between -10^12 and 10^12")
     if spec.integer and number != int(number):
         raise where.bad("a whole number")

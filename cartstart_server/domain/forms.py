@@ -15,6 +15,7 @@ from shared_protocol.forms import CustomisedField, FieldSpec, FieldValue, FormDe
 
 from .form_rules import MAX_FIELDS, MAX_RULES, bad_form, check_form, parse_date
 from .form_values import check_edit, is_done, normalise, progress, value_text
+from .text import is_plain, shown, unified_lines
 
 __all__ = [
     "MAX_COMMENT",
@@ -26,8 +27,10 @@ __all__ = [
     "check_edit",
     "check_form",
     "customisation",
+    "guest_cannot_personalise",
     "incomplete",
     "is_done",
+    "made_to_order",
     "no_form",
     "normalise",
     "parse_date",
@@ -106,6 +109,27 @@ def incomplete(items: list[tuple[str, str, str, list[str]]]) -> ProtocolError:
     )
 
 
+def made_to_order(names: list[str]) -> ProtocolError:
+    """A guest's cart (a live session's guest, a marketplace solution) holds a personalised
+    product: only a CartStart cart can fill in its form."""
+    named = ", ".join(names)
+    return ProtocolError(
+        ErrorCode.CUSTOMISATION_INCOMPLETE,
+        f"{named} {'is' if len(names) == 1 else 'are'} made to order: personalise "
+        f"{'it' if len(names) == 1 else 'them'} from a CartStart cart, then order there",
+        names=names,
+    )
+
+
+def guest_cannot_personalise(name: str) -> ProtocolError:
+    """A live session's guest taking a personalised product."""
+    return ProtocolError(
+        ErrorCode.CONFLICT,
+        f"{name} is made to order: personalise it from a CartStart cart (open this session in "
+        "the CartStart app, or add it to your cart from the store's page)",
+    )
+
+
 def shop_may_not_edit() -> ProtocolError:
     return ProtocolError(ErrorCode.FORBIDDEN, "the buyer has not let the shop edit this form")
 
@@ -119,10 +143,17 @@ def check_comment(
 ) -> str:
     """A shop's comment trimmed, or refused: empty, too long, the draft's 200 comments reached
     (`count` = how many it has), or on a field the form does not have."""
-    text = text.strip()
+    field = shown(field) if field is not None else None  # quoted in words below
+    text = unified_lines(text).strip()
     if not 1 <= len(text) <= MAX_COMMENT:
         raise ProtocolError(
             ErrorCode.BAD_VALUE, f"A comment needs 1 to {MAX_COMMENT:,} characters", field=field
+        )
+    if not is_plain(text, multiline=True):
+        raise ProtocolError(
+            ErrorCode.BAD_VALUE,
+            "A comment is plain text, without control characters or broken characters",
+            field=field,
         )
     if count >= MAX_COMMENTS:
         raise ProtocolError(

@@ -346,6 +346,17 @@ def unknown_product(n: int, line: Line) -> ProtocolError:
     )
 
 
+def made_to_order(n: int, line: Line, name: str) -> ProtocolError:
+    return _bad(
+        f"line {n} ({name}) is made to order: send it as a request for a quote, or put it in "
+        "your cart to personalise it",
+        line=n,
+        line_id=line.line_id,
+        store_id=line.store_id,
+        product_id=line.product_id,
+    )
+
+
 def not_enough(n: int, name: str, qty: int, available: int) -> ProtocolError:
     return ProtocolError(
         ErrorCode.INSUFFICIENT_STOCK,

@@ -6,9 +6,11 @@ page's long-poll on the cart's topic."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
+from shared_protocol import ProtocolError
 from shared_protocol.forms import (
     CommentIn,
     ConsentIn,
@@ -26,6 +28,7 @@ from ..domain import forms
 from ..domain.drafts import Doc
 from ..domain.topics import cart_stream
 from ..storage import agents as agent_rows
+from ..storage import directory
 from ..storage import drafts as storage
 from ..storage.drafts import Change, Mutation, Subject
 from ..storage.sql import Effects, Plan
@@ -63,41 +66,70 @@ class Drafts:
         now = self._clock.now()
 
         def plan() -> Plan[DraftView]:
-            subject = yield from storage.for_buyer(cart_id, store_id, product_id)
+            subject = yield from storage.for_buyer(cart_id, store_id, product_id, now)
             return (yield from storage.view(subject, now))
 
         return await self._db.read(plan())
 
     async def edit(
-        self, cart_id: str, store_id: str, product_id: str, body: DraftEdit
+        self,
+        cart_id: str,
+        store_id: str,
+        product_id: str,
+        body: DraftEdit,
+        page: LinkedPage | None = None,
     ) -> DraftView:
+        """A buyer's save, from the desktop cart or (`page`) a linked store page."""
         rules.check_edit_size(len(body.values))
 
         def mutate(doc: Doc, state: ShopEditing, subject: Subject, now: float) -> Change:
             values = forms.check_edit(subject.form, body.values)
             rules.apply_edit(doc, values, "buyer", "", now)
+            rules.check_draft_size(doc)
             return Change(doc, state, edit_by="buyer")
 
-        return await self._buyer_change(cart_id, store_id, product_id, mutate, renew=True)
+        return await self._buyer_change(cart_id, store_id, product_id, mutate, page, renew=True)
 
     async def consent(
-        self, cart_id: str, store_id: str, product_id: str, body: ConsentIn
+        self,
+        cart_id: str,
+        store_id: str,
+        product_id: str,
+        body: ConsentIn,
+        page: LinkedPage | None = None,
     ) -> DraftView:
         def mutate(doc: Doc, state: ShopEditing, subject: Subject, now: float) -> Change | None:
             after = rules.buyer_answers(state, body.allow)
             return None if after == state else Change(doc, after)
 
-        return await self._buyer_change(cart_id, store_id, product_id, mutate)
+        return await self._buyer_change(cart_id, store_id, product_id, mutate, page)
 
     async def _buyer_change(
-        self, cart_id: str, store_id: str, product_id: str, mutate: Mutation, renew: bool = False
+        self,
+        cart_id: str,
+        store_id: str,
+        product_id: str,
+        mutate: Mutation,
+        page: LinkedPage | None,
+        renew: bool = False,
     ) -> DraftView:
+        """A store's page acts for the buyer only while the product is held in the cart (its
+        link token still valid); the desktop cart also edits a draft kept after the hold."""
         now = self._clock.now()
         warning = self._config.expiry_warning if renew else None
+        unheld = (lambda s: rules.not_held_here(s.product["name"])) if page else None
 
         def plan(fx: Effects) -> Plan[DraftView]:
-            subject = yield from storage.for_buyer(cart_id, store_id, product_id)
-            return (yield from storage.change(fx, subject, mutate, now, renew_before=warning))
+            if page is not None:
+                yield from directory.require_live_token(page.token_id, now)
+            subject = yield from storage.for_buyer(
+                cart_id, store_id, product_id, now, held_only=page is not None
+            )
+            return (
+                yield from storage.change(
+                    fx, subject, mutate, now, renew_before=warning, unheld=unheld
+                )
+            )
 
         return await self._commit(plan)
 
@@ -111,39 +143,81 @@ class Drafts:
         await self._origins.check_store(store_id, origin)
         return page.cart_id
 
+    async def page_get(self, page: LinkedPage, store_id: str, product_id: str) -> DraftView:
+        """The draft as a store's page sees it: only while the product is held in the page's
+        cart, and only while its link token is valid (both checked on every read, so a long-poll
+        notices a revoked token or an ended hold at its next wake)."""
+        now = self._clock.now()
+
+        def plan() -> Plan[DraftView]:
+            yield from directory.require_live_token(page.token_id, now)
+            subject = yield from storage.for_buyer(
+                page.cart_id, store_id, product_id, now, held_only=True
+            )
+            return (yield from storage.view(subject, now))
+
+        return await self._db.read(plan())
+
     async def wait_changed(
-        self, cart_id: str, store_id: str, product_id: str, version: int, wait: float
+        self,
+        page: LinkedPage,
+        store_id: str,
+        product_id: str,
+        version: int,
+        wait: float,
+        form_version: int | None = None,
+        dead: asyncio.Event | None = None,
     ) -> DraftView:
-        """The draft once its version differs from `version`, or after `wait` seconds (capped
-        by the hub's long_poll_max) unchanged: a long-poll on the cart's topic, where every
-        change of its drafts is published."""
-        current = await self.get(cart_id, store_id, product_id)
+        """The draft once its version differs from `version` (or its form's version from
+        `form_version`, when given), or after `wait` seconds (capped by the hub's long_poll_max)
+        unchanged: a long-poll on the cart's topic, where every change of its drafts and of
+        their forms is published. Every wake reads it again as `page_get` does: a revoked token
+        or an ended hold answers with its error. `dead` is set when the page's link token is
+        revoked (a watch on it): it wakes the poll at once."""
+
+        def same(view: DraftView) -> bool:
+            return view.version == version and form_version in (None, view.form_version)
+
+        current = await self.page_get(page, store_id, product_id)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + min(wait, self._config.long_poll_max)
         while (
-            current.version == version
+            same(current)
             and (left := deadline - loop.time()) > 0
             and not self._streams.closing  # stopping: waits return at once, do not spin
         ):
 
             async def moved() -> bool:
-                return (await self.get(cart_id, store_id, product_id)).version != version
+                try:
+                    return not same(await self.page_get(page, store_id, product_id))
+                except ProtocolError:
+                    return True  # answered below, with the error
 
             # Other events of the cart wake it too: look again until the deadline.
-            await self._streams.wait_for([cart_stream(cart_id)], left, moved)
-            current = await self.get(cart_id, store_id, product_id)
+            topic = [cart_stream(page.cart_id)]
+            waits: set[asyncio.Future[Any]] = {
+                asyncio.ensure_future(self._streams.wait_for(topic, left, moved))
+            }
+            if dead is not None:
+                waits.add(asyncio.ensure_future(dead.wait()))
+            try:
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for waiting in waits:
+                    waiting.cancel()
+            current = await self.page_get(page, store_id, product_id)
         return current
 
     # ---- the store (the key or an agent with `personalise`) ---------------------------------
 
     async def summaries(self, actor: ConsoleActor) -> list[DraftSummary]:
-        return await self._db.read(storage.of_store(actor.store.id))
+        return await self._db.read(storage.of_store(actor.store.id, self._clock.now()))
 
     async def store_view(self, actor: ConsoleActor, ref: str, product_id: str) -> DraftView:
         now = self._clock.now()
 
         def plan() -> Plan[DraftView]:
-            subject = yield from storage.for_store(actor.store.id, ref, product_id)
+            subject = yield from storage.for_store(actor.store.id, ref, product_id, now)
             return (yield from storage.view(subject, now))
 
         return await self._db.read(plan())
@@ -197,6 +271,7 @@ class Drafts:
                 raise forms.shop_may_not_edit()
             values = forms.check_edit(subject.form, body.values)
             rules.apply_edit(doc, values, "shop", name, now)
+            rules.check_draft_size(doc)
             return Change(doc, state, edit_by="shop")
 
         return await self._store_change(actor, ref, product_id, mutate)
@@ -214,8 +289,12 @@ class Drafts:
 
         def plan(fx: Effects) -> Plan[DraftView]:
             def inner() -> Plan[DraftView]:
-                subject = yield from storage.for_store(store_id, ref, product_id)
-                return (yield from storage.change(fx, subject, mutate, now))
+                subject = yield from storage.for_store(store_id, ref, product_id, now)
+                return (
+                    yield from storage.change(
+                        fx, subject, mutate, now, unheld=lambda _: rules.no_draft()
+                    )
+                )
 
             if once_as is None:
                 return inner()

@@ -9,21 +9,33 @@ from shared_protocol.forms import FormDefinition, ProductForm
 
 from ..clock import Clock
 from ..domain import forms as rules
+from ..storage import drafts
 from ..storage import forms as storage
-from ..storage.base import Database
+from ..storage.sql import Effects, Plan
+from .commits import Committer
 
 log = logging.getLogger(__name__)
 
 
 class Forms:
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self._db = db
+    def __init__(self, committer: Committer, clock: Clock) -> None:
+        self._commit = committer.commit
+        self._db = committer.db
         self._clock = clock
 
     async def set(self, store_id: str, product_id: str, defn: FormDefinition) -> ProductForm:
-        """Check the form (BAD_FORM with words) and make it the product's."""
+        """Check the form (BAD_FORM with words) and make it the product's. Every cart holding
+        the product hears `draft_changed` with its draft under the new form (and so does the
+        store), in the same transaction."""
         form = rules.check_form(defn)
-        view = await self._db.write(storage.set_form(store_id, product_id, form, self._clock.now()))
+        now = self._clock.now()
+
+        def plan(fx: Effects) -> Plan[ProductForm]:
+            view = yield from storage.set_form(store_id, product_id, form, now)
+            yield from drafts.form_changed(fx, store_id, product_id, now)
+            return view
+
+        view = await self._commit(plan)
         log.info(
             "form set",
             extra={"store": store_id, "product": product_id, "form_version": view.version},

@@ -2,10 +2,14 @@
 work"). The rules are in domain/drafts.py and domain/forms.py; rows become views in
 draft_views.py.
 
-Every change runs in one transaction: the draft's row is created if missing and locked by ONE
-upsert (two first edits at once cannot both insert; on PostgreSQL the second waits for the
-first's commit and then reads its values), changed, and announced as `draft_changed` on the
-cart's stream and, while a held ticket of that cart and product exists, the store's.
+Every change runs in one transaction that locks, in this order, the cart's hold on the product
+(if it is held now) and then the draft's row, and announces the change as `draft_changed` on the
+cart's stream and, while held, the store's. Checkout locks the same two rows in the same order
+(storage/order_forms.py), so on PostgreSQL a save and a checkout of that item never interleave:
+either the save commits first and the order carries it, or the checkout does and the save finds
+the item bought (404, nothing written). The draft's row is created only while the product is held
+(ONE upsert: two first edits at once cannot both insert; the second waits for the first's commit
+and then reads its values); after the hold it can only be edited, never re-created.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from shared_protocol.forms import (
 from ..domain import drafts as rules
 from ..domain.drafts import EMPTY_DOC, Doc
 from ..domain.tickets import cart_ref
-from ..domain.topics import cart_stream, is_guest_cart, store_stream
+from ..domain.topics import Hold, cart_stream, is_guest_cart, store_stream
 from . import ledger, outbox
 from .directory import get_store
 from .draft_views import Subject as Subject
@@ -34,49 +38,76 @@ from .forms import form_of
 from .holds import product_row
 from .sql import Effects, Plan, Row, Stmt, one
 
+_HELD = (
+    "WHERE cart_id = ? AND store_id = ? AND product_id = ? AND state = 'held' AND expires_at > ?"
+)
 
-def held_ticket(cart_id: str, store_id: str, product_id: str) -> Plan[Row | None]:
-    """The cart's hold on the product (the latest, if a live session holds one too)."""
-    return one(
-        (
-            yield Stmt(
-                "SELECT * FROM tickets WHERE cart_id = ? AND store_id = ? AND product_id = ? "
-                "AND state = 'held' ORDER BY expires_at DESC, id LIMIT 1",
-                (cart_id, store_id, product_id),
-            )
-        )
+
+def _latest(rows: list[Row]) -> Row | None:
+    """The hold that speaks for the draft: the latest to end (a live session may hold the
+    product too)."""
+    return min(rows, key=lambda r: (-float(r["expires_at"]), r["id"]), default=None)
+
+
+def held_ticket(cart_id: str, store_id: str, product_id: str, now: float) -> Plan[Row | None]:
+    """The cart's hold on the product now (a hold past its end that the sweep has not expired
+    yet no longer counts)."""
+    rows = yield Stmt(f"SELECT * FROM tickets {_HELD}", (cart_id, store_id, product_id, now))
+    return _latest(rows)
+
+
+def _locked_hold(cart_id: str, store_id: str, product_id: str, now: float) -> Plan[Row | None]:
+    """As held_ticket, with the holds locked until the commit (a no-op UPDATE: SQLite has no
+    FOR UPDATE). A checkout that bought it meanwhile is waited for, and then it is not held."""
+    rows = yield Stmt(
+        f"UPDATE tickets SET version = version {_HELD} RETURNING *",
+        (cart_id, store_id, product_id, now),
     )
+    return _latest(rows)
 
 
-def _subject(cart_id: str, store_id: str, product_id: str) -> Plan[Subject | None]:
+def _subject(cart_id: str, store_id: str, product_id: str, now: float) -> Plan[Subject | None]:
     store = yield from get_store(store_id)
     product = yield from product_row(store_id, product_id)
     if store is None or product is None or product["form"] is None:
         return None
     form = form_of(product)
     assert form is not None
-    ticket = yield from held_ticket(cart_id, store_id, product_id)
+    ticket = yield from held_ticket(cart_id, store_id, product_id, now)
     return Subject(cart_id, store, product, form, ticket)
 
 
-def for_buyer(cart_id: str, store_id: str, product_id: str) -> Plan[Subject]:
-    """The buyer's own draft of a product with a form (held or not); else 404."""
-    subject = yield from _subject(cart_id, store_id, product_id)
+def for_buyer(
+    cart_id: str, store_id: str, product_id: str, now: float, *, held_only: bool = False
+) -> Plan[Subject]:
+    """The buyer's own draft of a product with a form (held or not; with `held_only`, as a
+    store's page reaches it, only while held); else 404."""
+    subject = yield from _subject(cart_id, store_id, product_id, now)
     if subject is None:
         raise rules.not_personalised(product_id)
+    if held_only and subject.ticket is None:
+        raise rules.not_held_here(subject.product["name"])
     return subject
 
 
-def for_store(store_id: str, ref: str, product_id: str) -> Plan[Subject]:
+def for_store(store_id: str, ref: str, product_id: str, now: float) -> Plan[Subject]:
     """The draft the store knows as (cart_ref, product): only while a held ticket of that cart
-    and product exists; anything else is the same 404, so nothing leaks."""
+    and product exists; anything else is the same 404, so nothing leaks. Guest carts (a live
+    session's, a marketplace solution's) cannot personalise, so the store never sees theirs."""
     rows = yield Stmt(
         "SELECT DISTINCT cart_id FROM tickets WHERE store_id = ? AND product_id = ? "
-        "AND state = 'held'",
-        (store_id, product_id),
+        "AND state = 'held' AND expires_at > ?",
+        (store_id, product_id, now),
     )
-    cart_id = next((r["cart_id"] for r in rows if cart_ref(store_id, r["cart_id"]) == ref), None)
-    subject = None if cart_id is None else (yield from _subject(cart_id, store_id, product_id))
+    cart_id = next(
+        (
+            r["cart_id"]
+            for r in rows
+            if cart_ref(store_id, r["cart_id"]) == ref and not is_guest_cart(r["cart_id"])
+        ),
+        None,
+    )
+    subject = None if cart_id is None else (yield from _subject(cart_id, store_id, product_id, now))
     if subject is None or subject.ticket is None:
         raise rules.no_draft()
     return subject
@@ -99,8 +130,8 @@ def view(subject: Subject, now: float) -> Plan[DraftView]:
 
 
 def _locked(subject: Subject, now: float) -> Plan[Row]:
-    """The draft's row, created empty (version 0) if missing, locked until the commit: one
-    upsert, so two first edits at once cannot both insert."""
+    """The draft's row of a held product, created empty (version 0) if missing, locked until the
+    commit: one upsert, so two first edits at once cannot both insert."""
     cart_id, store_id, product_id = subject.key
     row = one(
         (
@@ -133,6 +164,19 @@ class Change:
 Mutation = Callable[[Doc, ShopEditing, Subject, float], Change | None]
 
 
+def _kept(subject: Subject) -> Plan[Row | None]:
+    """The draft's row kept after its hold ended, locked until the commit; never created."""
+    return one(
+        (
+            yield Stmt(
+                "UPDATE drafts SET version = version "
+                "WHERE cart_id = ? AND store_id = ? AND product_id = ? RETURNING *",
+                subject.key,
+            )
+        )
+    )
+
+
 def change(
     fx: Effects,
     subject: Subject,
@@ -140,16 +184,25 @@ def change(
     now: float,
     *,
     renew_before: float | None = None,
+    unheld: Callable[[Subject], ProtocolError] | None = None,
+    form_changed: bool = False,
 ) -> Plan[DraftView]:
-    """Apply `mutate` to the locked draft and announce it. With `renew_before` (a buyer's save),
-    a hold that ends within that many seconds is renewed in the same transaction, if the store's
-    renewal limit allows."""
-    if subject.ticket is None:
-        # Kept after the hold ended, for the buyer only; never started without one.
-        existing = yield from get(*subject.key)
-        if existing is None:
+    """Apply `mutate` to the locked draft and announce it. The hold is read again under its
+    lock (the subject's was read before any lock): with `unheld` (the store, a store's page) a
+    product no longer held is refused with its error; otherwise (the buyer's desktop cart) the
+    draft kept after the hold is edited, and one never started is refused. With `renew_before`
+    (a buyer's save), a hold that ends within that many seconds is renewed in the same
+    transaction, if the store's renewal limit allows."""
+    subject = replace(subject, ticket=(yield from _locked_hold(*subject.key, now)))
+    if subject.ticket is not None:
+        row = yield from _locked(subject, now)
+    elif unheld is not None:
+        raise unheld(subject)
+    else:
+        kept = yield from _kept(subject)
+        if kept is None:
             raise rules.not_in_cart(subject.product["name"])
-    row = yield from _locked(subject, now)
+        row = kept
     doc = Doc.parse(row["doc"])
     hold = subject.ticket["id"] if subject.ticket is not None else None
     done = mutate(doc, rules.editing_now(row["shop_editing"], doc, hold), subject, now)
@@ -178,7 +231,7 @@ def change(
     )
     assert saved is not None
     result = draft_view(subject, saved, now)
-    yield from _announce(fx, subject, result, now)
+    yield from _announce(fx, subject, result, now, form_changed)
     return result
 
 
@@ -204,16 +257,25 @@ def _renewed(
         # The hold changed meanwhile (it expired, or another node renewed it): the refusal
         # comes before any write, and the save goes on without renewing.
         pass
-    fresh = yield from held_ticket(*subject.key)
+    fresh = yield from held_ticket(*subject.key, now)
     return replace(subject, ticket=fresh)
 
 
-def _announce(fx: Effects, subject: Subject, draft: DraftView, now: float) -> Plan[None]:
+def _announce(
+    fx: Effects, subject: Subject, draft: DraftView, now: float, form_changed: bool = False
+) -> Plan[None]:
     """`draft_changed` to the cart (guest carts have no stream) and, while held, the store."""
     messages: list[outbox.Message] = []
     if not is_guest_cart(subject.cart_id):
+        # A new form (or the first) changes whether the item is personalised: the cart's
+        # linked pages hear it as `in_cart` from the hold carried along.
+        ticket = subject.ticket
+        holds: tuple[Hold, ...] = ()
+        if form_changed and ticket is not None:
+            key = (subject.store.id, subject.product["product_id"])
+            holds = (Hold(*key, int(ticket["qty"]), float(ticket["expires_at"]), True),)
         messages.append(
-            (cart_stream(subject.cart_id), lambda seq: DraftChanged(seq=seq, draft=draft), ())
+            (cart_stream(subject.cart_id), lambda seq: DraftChanged(seq=seq, draft=draft), holds)
         )
     if subject.ticket is not None:
         messages.append(
@@ -221,6 +283,34 @@ def _announce(fx: Effects, subject: Subject, draft: DraftView, now: float) -> Pl
         )
     if messages:
         yield from outbox.append_all(fx, messages, now)
+
+
+def form_changed(fx: Effects, store_id: str, product_id: str, now: float) -> Plan[int]:
+    """After the store changed the product's form: each draft of a cart holding the product
+    (started or not) goes up one version and is announced under the new form, so the desktop
+    cart, the store's page and the shop show it at once. How many were."""
+    rows = yield Stmt(
+        "SELECT DISTINCT cart_id FROM tickets WHERE store_id = ? AND product_id = ? "
+        "AND state = 'held' AND expires_at > ? ORDER BY cart_id",
+        (store_id, product_id, now),
+    )
+
+    def same(doc: Doc, state: ShopEditing, subject: Subject, now: float) -> Change:
+        return Change(doc, state)
+
+    told = 0
+    for cart_id in [r["cart_id"] for r in rows if not is_guest_cart(r["cart_id"])]:
+        subject = yield from _subject(cart_id, store_id, product_id, now)
+        if subject is None:
+            continue
+        try:
+            yield from change(
+                fx, subject, same, now, unheld=lambda _: rules.no_draft(), form_changed=True
+            )
+        except ProtocolError:
+            continue  # no longer held
+        told += 1
+    return told
 
 
 # ---- lists ------------------------------------------------------------------------------------
@@ -231,21 +321,22 @@ def of_cart(cart_id: str, now: float) -> Plan[list[DraftView]]:
     (drafts of products whose form was removed are left out)."""
     rows = yield Stmt(
         "SELECT store_id, product_id FROM drafts WHERE cart_id = ? "
-        "UNION SELECT store_id, product_id FROM tickets WHERE cart_id = ? AND state = 'held'",
-        (cart_id, cart_id),
+        "UNION SELECT store_id, product_id FROM tickets WHERE cart_id = ? AND state = 'held' "
+        "AND expires_at > ?",
+        (cart_id, cart_id, now),
     )
     views = []
     for r in sorted(rows, key=lambda r: (r["store_id"], r["product_id"])):
-        subject = yield from _subject(cart_id, r["store_id"], r["product_id"])
+        subject = yield from _subject(cart_id, r["store_id"], r["product_id"], now)
         if subject is not None:
             views.append((yield from view(subject, now)))
     views.sort(key=lambda v: (not v.held, -(v.last_edit_at or 0), v.store_id, v.product_id))
     return views
 
 
-def of_store(store_id: str) -> Plan[list[DraftSummary]]:
+def of_store(store_id: str, now: float) -> Plan[list[DraftSummary]]:
     """Every held ticket of the store's products with a form, started or not, newest edit
-    first."""
+    first (guest carts cannot personalise: theirs are left out)."""
     rows = yield Stmt(
         "SELECT t.id AS ticket_id, t.cart_id, t.product_id, t.qty, t.expires_at, t.created_at, p.name, p.form, "
         "d.doc, d.shop_editing, d.last_edit_at, d.last_edit_by, d.version "
@@ -253,7 +344,7 @@ def of_store(store_id: str) -> Plan[list[DraftSummary]]:
         "ON p.store_id = t.store_id AND p.product_id = t.product_id "
         "LEFT JOIN drafts d ON d.cart_id = t.cart_id AND d.store_id = t.store_id "
         "AND d.product_id = t.product_id "
-        "WHERE t.store_id = ? AND t.state = 'held' AND p.form IS NOT NULL",
-        (store_id,),
+        "WHERE t.store_id = ? AND t.state = 'held' AND t.expires_at > ? AND p.form IS NOT NULL",
+        (store_id, now),
     )
-    return summaries(store_id, rows)
+    return summaries(store_id, [r for r in rows if not is_guest_cart(r["cart_id"])])

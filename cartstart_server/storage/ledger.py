@@ -8,6 +8,8 @@ from shared_protocol.errors import ProtocolError
 from shared_protocol.store import TicketChange
 
 from ..domain import tickets as rules
+from ..domain.forms import guest_cannot_personalise
+from ..domain.topics import is_guest_cart
 from .directory import require_store
 from .holds import (
     CartEventFactory,
@@ -39,6 +41,10 @@ def reserve(
     """Hold `qty` of a product for a cart (for one of its live sessions, with `session_id`)."""
     store = yield from require_store(store_id)
     product = yield from take(store_id, product_id, qty, now)
+    if session_id and is_guest_cart(cart_id) and product.get("form") is not None:
+        # A live session's guest has no cart to fill a form in (a marketplace solution's cart
+        # is refused before, naming the line; an accepted quote is bought as quoted).
+        raise guest_cannot_personalise(product["name"])
     due = rules.deadlines(now, rules.ttl_for(product["ttl"], store.default_ttl), warn_before)
     # One statement either way: a new held ticket, or the cart's held one grown (a repeat pick).
     ticket = one(

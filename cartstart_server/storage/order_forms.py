@@ -3,7 +3,12 @@ needs a finished draft (else `customisation_incomplete`, nothing bought); its or
 the customisation and the price the form's rules give; the drafts bought are deleted in the same
 transaction (the order keeps what they said).
 
-The draft row is the drafts' storage's (storage/drafts.py); checkout reads only its values."""
+The draft row is the drafts' storage's (storage/drafts.py); checkout reads only its values, with
+the ticket and then the draft locked, in the order a draft's save locks them: a save either
+commits before (the order carries it) or waits for the checkout and then finds the item bought.
+Guest carts (a live session's guest, a marketplace solution) cannot fill in a form: theirs is
+refused in words they can act on; a marketplace quote accepted is bought as quoted (the firm
+priced the request and its notes), with no draft."""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from shared_protocol.common import Money
 from shared_protocol.forms import CustomisedField, FieldValue
 
 from ..domain import forms as rules
+from ..domain.topics import is_guest_cart
 from .forms import form_of
 from .sql import Plan, Row, Stmt, one
 
@@ -50,10 +56,16 @@ def personalised(
         form = form_of(product)
         if form is None:
             continue
+        if is_guest_cart(cart_id):
+            unfinished.append((t["store_id"], t["product_id"], product["name"], []))
+            continue
+        # Locks: the ticket, then the draft (a no-op UPDATE: SQLite has no FOR UPDATE).
+        yield Stmt("UPDATE tickets SET version = version WHERE id = ?", (t["id"],))
         draft = one(
             (
                 yield Stmt(
-                    f"SELECT doc FROM drafts {_DRAFT}", (cart_id, t["store_id"], t["product_id"])
+                    f"UPDATE drafts SET version = version {_DRAFT} RETURNING doc",
+                    (cart_id, t["store_id"], t["product_id"]),
                 )
             )
         )
@@ -66,6 +78,8 @@ def personalised(
         out[t["id"]] = Personalised(
             rules.unit_price(base, form, values), rules.customisation(form, values)
         )
+    if unfinished and is_guest_cart(cart_id):
+        raise rules.made_to_order([name for _, _, name, _ in unfinished])
     if unfinished:
         raise rules.incomplete(unfinished)
     return out

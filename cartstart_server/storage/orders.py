@@ -95,7 +95,10 @@ def checkout(
         if t["expires_at"] > now:
             groups[t["store_id"]].append(t)
     # Personalised items wait for their finished form (nothing is bought until all are).
-    forms = yield from personalised(cart_id, [t for ts in groups.values() for t in ts], products)
+    # A marketplace quote accepted is bought as the firm priced it (its request's notes say what
+    # to make): no draft.
+    to_fill = [t for store_id, ts in groups.items() if store_id not in (quotes or {}) for t in ts]
+    forms = yield from personalised(cart_id, to_fill, products)
     found = yield from codes_named([c.upper() for c in codes])
     discounts = pricing.check_codes(codes, found, cart_id=cart_id, stores=groups, now=now)
     orders = []

@@ -52,6 +52,9 @@ def send(fx: Effects, s: Sending, now: float, new_id: NewId) -> Plan[list[str]]:
         p = found.get((line.store_id, line.product_id))
         if p is None or not p["active"] or not p.get("listed", 1):
             raise rules.unknown_product(number[line.line_id], line)
+        if s.kind == "order" and p.get("form") is not None:
+            # Its form is filled in from a cart; a quote's notes and the firm's answer do it.
+            raise rules.made_to_order(number[line.line_id], line, p["name"])
     ids: list[str] = []
     firms: list[mail.MailFirm] = []
     for store_id, own in rules.by_firm(lines).items():

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Query
@@ -19,7 +20,7 @@ from shared_protocol.forms import CommentIn, ConsentIn, DraftEdit, DraftSummary,
 from ..services.agents import Agents, ConsoleActor, Permission
 from ..services.drafts import Drafts
 from ..services.identity import Identity, LinkedPage, Shopper
-from .http_auth import Auth
+from .http_auth import Auth, Bearer
 from .http_errors import SIGNED_IN
 from .http_store import IdempotencyKey
 
@@ -30,6 +31,12 @@ CartRef = Annotated[
 ]
 Version = Annotated[int | None, Query(ge=0, description="The draft's version the page shows")]
 Wait = Annotated[float, Query(ge=0, description="Seconds to wait for a change; more than 30 is 30")]
+FormVersion = Annotated[
+    int | None,
+    Query(
+        ge=0, description="The form's version the page shows (a long-poll wakes on a new form too)"
+    ),
+]
 
 
 def routes(*, identity: Identity, agents: Agents, drafts: Drafts) -> APIRouter:
@@ -76,16 +83,27 @@ def routes(*, identity: Identity, agents: Agents, drafts: Drafts) -> APIRouter:
         product_id: Ident,
         version: Version = None,
         wait: Wait = 0,
+        form_version: FormVersion = None,
         origin: Origin = None,
         page: LinkedPage = linked,
+        credentials: Bearer = None,
     ) -> DraftView:
-        """The draft of a product of this store for the page's cart. With `version` and
-        `wait`, a long-poll: answers when the draft's version differs from `version`, or after
+        """The draft of a product of this store for the page's cart, while the product is held
+        there (404 otherwise). With `version` and `wait`, a long-poll: answers when the draft's
+        version differs from `version` (or the form's from `form_version`, if given), or after
         `wait` seconds (at most 30) unchanged."""
-        cart_id = await drafts.page_cart(page, store_id, origin)
-        if version is None or wait <= 0:
-            return await drafts.get(cart_id, store_id, product_id)
-        return await drafts.wait_changed(cart_id, store_id, product_id, version, wait)
+        await drafts.page_cart(page, store_id, origin)
+        if version is None or wait <= 0 or credentials is None:
+            return await drafts.page_get(page, store_id, product_id)
+        # The link token revoked while waiting ends the wait at once (and answers 401).
+        dead = asyncio.Event()
+        watch = identity.watch(page, credentials.credentials, lambda _: dead.set())
+        try:
+            return await drafts.wait_changed(
+                page, store_id, product_id, version, wait, form_version, dead
+            )
+        finally:
+            watch.stop()
 
     @router.post("/api/page/drafts/{store_id}/{product_id}", tags=["page"])
     async def page_edit(
@@ -95,8 +113,9 @@ def routes(*, identity: Identity, agents: Agents, drafts: Drafts) -> APIRouter:
         origin: Origin = None,
         page: LinkedPage = linked,
     ) -> DraftView:
+        """Save fields while the product is held in the page's cart (404 otherwise)."""
         cart_id = await drafts.page_cart(page, store_id, origin)
-        return await drafts.edit(cart_id, store_id, product_id, body)
+        return await drafts.edit(cart_id, store_id, product_id, body, page)
 
     @router.post("/api/page/drafts/{store_id}/{product_id}/consent", tags=["page"])
     async def page_consent(
@@ -106,8 +125,9 @@ def routes(*, identity: Identity, agents: Agents, drafts: Drafts) -> APIRouter:
         origin: Origin = None,
         page: LinkedPage = linked,
     ) -> DraftView:
+        """The buyer's answer to the shop, while the product is held in the page's cart."""
         cart_id = await drafts.page_cart(page, store_id, origin)
-        return await drafts.consent(cart_id, store_id, product_id, body)
+        return await drafts.consent(cart_id, store_id, product_id, body, page)
 
     # ---- the store watching and helping ----------------------------------------------------
 

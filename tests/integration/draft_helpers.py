@@ -10,7 +10,6 @@ import httpx
 
 from cartstart_server.domain.tickets import cart_ref
 from cartstart_server.hub import Hub
-from cartstart_server.storage.sql import Plan, Stmt
 from shared_protocol.forms import FieldSpec, FormDefinition
 from tests.helpers.hubs import seed_store
 from tests.helpers.peers import Account, link_token, sign_up
@@ -43,17 +42,10 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def _set_form(store_id: str, product_id: str, form: FormDefinition) -> Plan[None]:
-    yield Stmt(
-        "UPDATE products SET form = ?, form_version = form_version + 1 "
-        "WHERE store_id = ? AND product_id = ?",
-        (form.model_dump_json(), store_id, product_id),
-    )
-
-
 async def give_form(hub: Hub, store_id: str, product_id: str, form: FormDefinition = FORM) -> None:
-    """The store's form on the product, written as the forms' routes store it."""
-    await hub.db.write(_set_form(store_id, product_id, form))
+    """The store's form on the product, through the service the forms' PUT route calls (checked
+    and normalised as a shop's would be)."""
+    await hub.forms.set(store_id, product_id, form)
 
 
 @dataclass

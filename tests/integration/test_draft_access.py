@@ -202,3 +202,53 @@ async def test_two_nodes_share_drafts_events_and_long_polls(nodes: Nodes) -> Non
         final = (await http_a.get(shop.drafts(ana), headers=bearer(shop.key))).json()
         last = {field: value for _, field, value in saves}  # the later version overwrites
         assert {k: final["values"][k]["value"] for k in last} == last
+
+
+async def test_a_stores_page_reaches_a_draft_only_while_it_is_held(
+    server: HubServer, http: httpx.AsyncClient, clock: FakeClock
+) -> None:
+    shop = await invitation_shop(server.hub, ttl=120)
+    ana = await sign_up(http, "ana@example.org")
+    ticket = await hold(http, ana, shop.store_id)
+    page = await page_headers(http, ana, store_id=shop.store_id)
+    url = f"/api/page/drafts/{shop.store_id}/invites"
+    r = await http.post(url, json={"values": {"wording": "from the page"}}, headers=page)
+    assert r.status_code == 200 and r.json()["values"]["wording"]["by"] == "buyer", r.text
+    waiting = asyncio.ensure_future(
+        http.get(url, params={"version": r.json()["version"], "wait": 20}, headers=page)
+    )
+    await asyncio.sleep(0.2)
+    await release(http, ana, ticket["ticket_id"])
+    ended = await asyncio.wait_for(waiting, 10)  # the hold ended: the open poll says so
+    assert ended.status_code == 404, ended.text
+    # The page (whose script the store controls) reads, writes and consents for the buyer only
+    # while the product is held in the cart.
+    for method, path, body in [
+        ("GET", url, None),
+        ("POST", url, {"values": {"wording": "after the hold"}}),
+        ("POST", url + "/consent", {"allow": False}),
+    ]:
+        r = await http.request(method, path, json=body, headers=page)
+        assert r.status_code == 404 and "not in your cart now" in r.json()["error"]["message"]
+        assert r.json()["error"]["details"]["reason"] == "not_held"
+    # The buyer's desktop cart still reads and edits the draft kept after the hold.
+    mine = f"/api/cart/drafts/{shop.store_id}/invites"
+    assert (await http.get(mine, headers=ana.auth)).json()["values"]["wording"]["value"] == (
+        "from the page"
+    )
+    assert (await edit(http, ana, shop.store_id, {"names": "Ana"})).status_code == 200
+    # Held again: the page reaches it once more...
+    await hold(http, ana, shop.store_id)
+    assert (await http.get(url, headers=page)).json()["values"]["names"]["value"] == "Ana"
+    # ...until the hold ends, even before the sweep has expired it.
+    clock.advance(121)
+    r = await http.get(url, headers=page)
+    assert r.status_code == 404, r.text
+    assert (await http.get(shop.drafts(ana), headers=bearer(shop.key))).status_code == 404
+    r = await http.get(f"/api/stores/{shop.store_id}/drafts", headers=bearer(shop.key))
+    assert r.json() == []
+    assert (await http.get(mine, headers=ana.auth)).json()["held"] is False
+    r = await http.post(
+        shop.drafts(ana) + "/comments", json={"text": "hi"}, headers=bearer(shop.key)
+    )
+    assert r.status_code == 404

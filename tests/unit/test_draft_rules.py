@@ -67,7 +67,15 @@ def test_the_takeover_needs_the_shop_to_ask_and_the_buyer_to_allow() -> None:
 
 @pytest.mark.parametrize(
     ("expires_in", "renewals", "limit", "renews"),
-    [(30, 0, 2, True), (60, 1, 2, True), (61, 0, 2, False), (30, 2, 2, False), (30, 0, 0, False)],
+    [
+        (30, 0, 2, True),
+        (60, 1, 2, True),
+        (61, 0, 2, False),
+        (30, 2, 2, False),
+        (30, 0, 0, False),
+        (0, 0, 2, False),  # ended (not yet expired by the sweep): not renewed
+        (-5, 0, 2, False),
+    ],
 )
 def test_a_save_renews_the_hold_near_its_end_within_the_limit(
     expires_in: float, renewals: int, limit: int, renews: bool
@@ -91,3 +99,14 @@ def test_the_takeover_belongs_to_the_hold_it_was_allowed_under() -> None:
     assert rules.editing_now("allowed", doc, None) == "off"  # not held
     assert rules.editing_now("allowed", doc, "t2") == "off"  # held again: ask again
     assert rules.editing_now("allowed", Doc.parse(doc.dump()), "t1") == "allowed"
+
+
+def test_a_drafts_values_are_capped_in_size() -> None:
+    doc = Doc()
+    rules.apply_edit(doc, {"wording": "x" * 200_000}, "buyer", "", 1.0)
+    rules.check_draft_size(doc)
+    rules.apply_edit(doc, {"names": "é" * 40_000}, "buyer", "", 2.0)  # 80,000 bytes in UTF-8
+    with pytest.raises(ProtocolError) as refused:
+        rules.check_draft_size(doc)
+    assert refused.value.code is ErrorCode.BAD_VALUE
+    assert "more than the 256 KB one item can carry" in refused.value.message

@@ -26,12 +26,26 @@ def refused_edit(form: FormDefinition, values: dict[str, Any]) -> ProtocolError:
     [
         ({"nobody": "x"}, "There is no field 'nobody' in this form", {"field": "nobody"}),
         ({"names": "x" * 81}, "Names: at most 80 characters", {"field": "names"}),
+        ({"names": "two\nlines"}, "Names: one line of plain text", {"field": "names"}),
+        # Line breaks of other kinds, C1 controls and lone surrogates (JSON's "\ud800") too.
+        ({"names": "two\u2028lines"}, "Names: one line of plain text", {"field": "names"}),
+        ({"names": "next\x85line"}, "Names: one line of plain text", {"field": "names"}),
+        ({"names": "half \ud800"}, "Names: one line of plain text", {"field": "names"}),
+        ({"wording": "bell\x07"}, "Wording: plain text, without control", {"field": "wording"}),
+        ({"wording": "half \udfff"}, "Wording: plain text, without control", {"field": "wording"}),
         (
-            {"names": "two\nlines"},
-            "Names: one line, without control characters",
-            {"field": "names"},
+            {"guests": [{"name": "Ana \ud800"}]},
+            "Guest list, row 1, Name: one line of plain text",
+            {"field": "guests", "row": 1, "column": "name"},
         ),
-        ({"wording": "bell\x07"}, "Wording: no control characters", {"field": "wording"}),
+        ({"\ud800": "x"}, "There is no field '?' in this form", {"field": "?"}),
+        ({"copies": 10**400}, "Extra copies: a number between", {"field": "copies"}),
+        ({"copies": -(10**400)}, "Extra copies: a number between", {"field": "copies"}),
+        (
+            {"guests": [{"name": "Ana", "table": 10**400}]},
+            "Guest list, row 1, Table: a number between",
+            {"field": "guests", "row": 1, "column": "table"},
+        ),
         ({"names": 12}, "Names: a text", {"field": "names"}),
         ({"paper": "Silk"}, "Paper: choose one of Cotton, Linen, Recycled", {"field": "paper"}),
         ({"day": "2027-13-01"}, "Date: a date as YYYY-MM-DD", {"field": "day"}),
@@ -66,6 +80,11 @@ def test_a_bad_value_is_refused_with_words_naming_field_row_and_column(
     error = refused_edit(invitation(), values)
     assert error.message.startswith(words)
     assert error.details == details
+
+
+def test_long_text_keeps_its_lines_with_other_line_breaks_made_newlines() -> None:
+    kept = forms.check_edit(invitation(), {"wording": "Ana\u2028Ben\r\nand\x85all\tof us"})
+    assert kept == {"wording": "Ana\nBen\r\nand\nall\tof us"}
 
 
 def test_too_many_rows_are_refused() -> None:
@@ -231,3 +250,15 @@ def test_comments() -> None:
     with pytest.raises(ProtocolError, match="There is no field 'nobody'") as unknown:
         forms.check_comment("x", form=form, field="nobody")
     assert unknown.value.details == {"field": "nobody"}
+
+
+def test_comments_are_plain_text() -> None:
+    assert forms.check_comment("Two\nlines\u2028here") == "Two\nlines\nhere"
+    for text in ("Half \ud800", "Bell\x07", "esc\x1b[31m"):
+        with pytest.raises(ProtocolError) as caught:
+            forms.check_comment(text)
+        assert caught.value.code is ErrorCode.BAD_VALUE
+        assert "plain text" in caught.value.message
+    with pytest.raises(ProtocolError) as caught:  # a field that is no text is quoted safely
+        forms.check_comment("x", form=invitation(), field="\ud800")
+    assert caught.value.message == "There is no field '?' in this form"

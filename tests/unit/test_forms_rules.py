@@ -145,6 +145,26 @@ def test_a_form_is_normalised_with_its_defaults() -> None:
             "min_rows is 0 to max_rows (3)",
             "f",
         ),
+        # Labels, help and options reach the order's email: one line of plain text each.
+        ([field(label="Two\nlines")], "Field 'f': the label is one line of plain text", "f"),
+        ([field(label="Half \ud800")], "Field 'f': the label is one line of plain text", "f"),
+        ([field(help="Bell\x07")], "Field 'f': help is one line of plain text", "f"),
+        ([field(help="a\u2028b")], "Field 'f': help is one line of plain text", "f"),
+        (
+            [field(kind="choice", options=["Red", "Blue\r\nBcc: x"])],
+            "Field 'f': option 2 is one line of plain text",
+            "f",
+        ),
+        (
+            [field(kind="choice", options=["\udfff"])],
+            "Field 'f': option 1 is one line of plain text",
+            "f",
+        ),
+        (
+            [field(key="g", kind="rows", columns=[field(key="c", label="C\x85D")])],
+            "Field 'g', column 'c': the label is one line of plain text",
+            "g",
+        ),
         ([], "A form needs 1 to 40 fields", None),
         ([field(key=f"f{n}") for n in range(41)], "A form needs 1 to 40 fields", None),
     ],
@@ -245,3 +265,16 @@ def test_at_most_five_price_rules() -> None:
     )
     error = refused_form([ROWS], [rule] * 6)
     assert error.message == "A form has at most 5 price rules"
+
+
+def test_the_introduction_may_have_lines_but_no_control_or_broken_characters() -> None:
+    kept = forms.check_form(
+        FormDefinition(intro="Dear buyer,\nfill this in.", fields=[FieldSpec(**field())])
+    )
+    assert kept.intro == "Dear buyer,\nfill this in."
+    for intro in ("Bell\x07", "Half \ud800"):
+        defn = FormDefinition(intro=intro, fields=[FieldSpec(**field())])
+        with pytest.raises(ProtocolError) as caught:
+            forms.check_form(defn)
+        assert caught.value.code is ErrorCode.BAD_FORM
+        assert caught.value.message.startswith("The introduction: plain text")
