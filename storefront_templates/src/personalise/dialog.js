@@ -78,6 +78,7 @@ export class DraftDialog {
       status: (status) => this.showStatus(status),
       invalid: (key, message, cell) => this.fields.get(key)?.error(message && sentence(message), cell),
       gone: (message) => (this.notice.textContent = sentence(message) || say("gone")),
+      notHeld: () => this.lock(),
       tokenRefused: () => {},
     });
   }
@@ -110,6 +111,16 @@ export class DraftDialog {
 
   close() {
     this.dialog.close();
+  }
+
+  /** The hold ended: the answers show, read-only here (the hub no longer takes them from a page). */
+  lock() {
+    this.notice.textContent = this.say("notHeldLocked");
+    for (const control of this.fieldList.querySelectorAll("input, select, textarea, button")) {
+      if (control instanceof HTMLInputElement || control instanceof HTMLSelectElement || control instanceof HTMLTextAreaElement || control instanceof HTMLButtonElement) control.disabled = true;
+    }
+    this.fieldList.classList.add("cp-locked");
+    this.consent.hidden = true;
   }
 
   /**

@@ -52,6 +52,7 @@ export function personaliser(env) {
         status: () => {},
         invalid: () => {},
         gone: () => paint(made, null),
+        notHeld: () => paint(made, null),
         tokenRefused: env.tokenRefused,
       });
       products.set(keyOf(ref), made);

@@ -30,6 +30,8 @@ const WAIT_S = 25;
  * @property {(field: string, message: string | null, cell?: {row: number, column: string}) => void} invalid
  *   a field's value refused (null: fixed); `cell`: the row (from 1) and column of a list's cell
  * @property {(message: string) => void} gone the draft cannot be reached any more (404, 403)
+ * @property {() => void} notHeld the item left the cart: this page may no longer read or change
+ *   the draft (it stays the buyer's, in their CartStart cart)
  * @property {() => void} tokenRefused the link token no longer works
  */
 
@@ -128,6 +130,10 @@ export class DraftSession {
     if (!(error instanceof CartStartError) || !error.status) return false;
     if (error.status === 401) {
       this.emit("tokenRefused");
+      return true;
+    }
+    if (error.status === 404 && error.details.reason === "not_held") {
+      this.emit("notHeld");
       return true;
     }
     if (error.status === 403 || error.status === 404) {
@@ -252,7 +258,9 @@ export class DraftSession {
       return;
     }
     if (this.refused(error)) {
-      this.setStatus({ state: "failed", reason: error.message });
+      // Not held any more: what was typed here since the last save cannot be sent from this page.
+      const notHeld = error.status === 404 && error.details.reason === "not_held";
+      this.setStatus(notHeld && !this.pending() ? { state: "idle" } : { state: "failed", reason: error.message });
       return;
     }
     if (error.status >= 500 || error.status === 429) {

@@ -28,6 +28,7 @@ const CSS = `
 :where(.cartstart-personalise>:is(.cp-notice:not(:empty),.cp-consent:not([hidden]))~.cp-body){border-top-color:${LINE}}
 :where(.cartstart-personalise .cp-intro){white-space:pre-wrap;overflow-wrap:anywhere}
 :where(.cartstart-personalise .cp-notice:empty){display:none}
+:where(.cartstart-personalise .cp-locked){opacity:.75}
 :where(.cartstart-personalise .cp-notice){margin:.8rem 1.4rem .4rem;padding:.6rem .8rem;border-radius:8px;background:#fff4d6;color:#5c4300}
 :where(.cartstart-personalise .cp-legend){color:${MUTED};font-size:.88rem}
 :where(.cartstart-personalise .cp-consent){margin:.8rem 1.4rem .4rem;padding:.8rem 1rem;border-radius:10px;border:1px solid ${ACCENT};background:#eef6f1}

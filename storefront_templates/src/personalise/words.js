@@ -26,6 +26,8 @@ export const WORDS = {
   loadFailed: "Your form could not be loaded: {reason}",
   gone: "This product has no form to fill in any more.",
   notHeld: "This item is no longer held in your cart. Your answers are kept for you; the shop no longer sees them.",
+  notHeldLocked:
+    "This item is no longer held in your cart, so this page can no longer change your answers. They are kept for you: put the item in your cart again to go on here, or open it in your CartStart cart.",
   askedTitle: "Let the shop edit your form?",
   askedHelp: "{store} offers to fill in this form with you. You see every change they make, and you can stop it at any time.",
   allow: "Allow",
