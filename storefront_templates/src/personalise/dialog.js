@@ -9,7 +9,7 @@ import { formatMoney } from "../shared/money.js";
 import { sentence } from "../shared/style.js";
 import { drawComments, fieldView, when } from "./fields.js";
 
-/** @typedef {import("./types").DraftView} DraftView */
+/** @typedef {import("../shared/forms").DraftView} DraftView */
 /** @typedef {import("./session.js").DraftSession} DraftSession */
 /** @typedef {import("./session.js").SaveStatus} SaveStatus */
 /** @typedef {import("./fields.js").FieldView} FieldView */
@@ -132,7 +132,7 @@ export class DraftDialog {
     const firstDraw = this.formVersion === -1;
     this.title.textContent = say("title", { product: view.product_name });
     this.store.textContent = view.held && view.expires_at ? say("heldUntil", { store: view.store_name, time: when(view.expires_at) }) : view.store_name;
-    this.intro.textContent = view.form.intro;
+    this.intro.textContent = view.form.intro ?? "";
     this.intro.hidden = !view.form.intro;
     this.notice.textContent = view.held ? "" : say("notHeld");
     if (view.form_version !== this.formVersion) this.build(view);
@@ -161,7 +161,7 @@ export class DraftDialog {
         id: this.id,
         say: this.say,
         currency,
-        rules: view.form.price_rules.filter((r) => r.field === spec.key),
+        rules: (view.form.price_rules ?? []).filter((r) => r.field === spec.key),
         input: (value) => this.session.edit(spec.key, value),
         commit: () => void this.session.flush(),
         unreadable: (message) => this.session.refuse(spec.key, message),
@@ -247,7 +247,7 @@ export class DraftDialog {
 
 /**
  * "2 of 5 done", "All 5 done: ready to check out", "Nothing required".
- * @param {import("./types").Progress} p @param {Say} say
+ * @param {import("../shared/forms").Progress} p @param {Say} say
  */
 export function progressWords(p, say) {
   if (p.required === 0) return say("progressNone");

@@ -9,11 +9,11 @@ import { formatMoney } from "../shared/money.js";
 import { inputFor, readPlain } from "./inputs.js";
 import { rowsControl } from "./rows.js";
 
-/** @typedef {import("./types").FieldSpec} FieldSpec */
-/** @typedef {import("./types").FieldValue} FieldValue */
-/** @typedef {import("./types").PriceRule} PriceRule */
-/** @typedef {import("./types").FieldState} FieldState */
-/** @typedef {import("./types").DraftComment} DraftComment */
+/** @typedef {import("../shared/forms").FieldSpec} FieldSpec */
+/** @typedef {import("../shared/forms").FieldValue} FieldValue */
+/** @typedef {import("../shared/forms").PriceRule} PriceRule */
+/** @typedef {import("../shared/forms").FieldState} FieldState */
+/** @typedef {import("../shared/forms").DraftComment} DraftComment */
 /** @typedef {import("./words.js").Say} Say */
 /** @typedef {{row: number, column: string}} Cell a list's cell: its row (from 1) and column key */
 

@@ -4,8 +4,8 @@
 import { el } from "../shared/dom.js";
 import { formatMoney } from "../shared/money.js";
 
-/** @typedef {import("./types").FieldSpec} FieldSpec */
-/** @typedef {import("./types").PriceRule} PriceRule */
+/** @typedef {import("../shared/forms").FieldSpec} FieldSpec */
+/** @typedef {import("../shared/forms").PriceRule} PriceRule */
 /** @typedef {import("./words.js").Say} Say */
 
 /**

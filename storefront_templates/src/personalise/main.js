@@ -12,7 +12,7 @@ import { addPersonaliseStyle } from "./style.js";
 import { words } from "./words.js";
 
 /** @typedef {import("../shared/protocol").ProductRef} ProductRef */
-/** @typedef {import("./types").DraftView} DraftView */
+/** @typedef {import("../shared/forms").DraftView} DraftView */
 
 const LIVE_AT_MOST = 3; // long-polls at once: a browser gives a host only 6 connections
 

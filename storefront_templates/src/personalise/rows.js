@@ -7,9 +7,9 @@
 import { el, keepingFocus } from "../shared/dom.js";
 import { inputFor, readPlain } from "./inputs.js";
 
-/** @typedef {import("./types").FieldSpec} FieldSpec */
-/** @typedef {import("./types").FieldValue} FieldValue */
-/** @typedef {import("./types").Row} Row */
+/** @typedef {import("../shared/forms").FieldSpec} FieldSpec */
+/** @typedef {import("../shared/forms").FieldValue} FieldValue */
+/** @typedef {import("../shared/forms").Row} Row */
 /** @typedef {import("./words.js").Say} Say */
 
 /**

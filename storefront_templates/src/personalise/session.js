@@ -9,8 +9,8 @@
 import { Backoff, RECONNECT, sleep } from "../shared/backoff.js";
 import { CartStartError, httpJson, isAbort } from "../shared/http.js";
 
-/** @typedef {import("./types").DraftView} DraftView */
-/** @typedef {import("./types").FieldValue} FieldValue */
+/** @typedef {import("../shared/forms").DraftView} DraftView */
+/** @typedef {import("../shared/forms").FieldValue} FieldValue */
 /** @typedef {import("../shared/protocol").ProductRef} ProductRef */
 
 export const SAVE_AFTER_MS = 700;

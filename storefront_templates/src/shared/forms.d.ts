@@ -5,6 +5,7 @@ import type { Money } from "./protocol";
 
 export type FieldKind = "text" | "long_text" | "choice" | "number" | "date" | "rows";
 export type Cell = string | number | null;
+export type Row = Record<string, Cell>;
 export type FieldValue = string | number | Record<string, Cell>[] | null;
 
 export interface FieldSpec {
