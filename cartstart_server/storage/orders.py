@@ -65,10 +65,13 @@ def checkout(
         account = one((yield Stmt("SELECT * FROM accounts WHERE id = ?", (cart_id,))))
         assert account is not None, "a signed-in cart has an account"
         buyer = Buyer(cart_id, account["email"], account["display_name"] or account["email"])
+    # Locked as read (a no-op UPDATE: SQLite has no FOR UPDATE): a second checkout of the same
+    # cart on PostgreSQL waits here, then finds nothing held instead of failing half-way.
     held = yield Stmt(
-        "SELECT * FROM tickets WHERE cart_id = ? AND state = 'held' ORDER BY created_at, id",
+        "UPDATE tickets SET version = version WHERE cart_id = ? AND state = 'held' RETURNING *",
         (cart_id,),
     )
+    held = sorted(held, key=lambda t: (t["created_at"], t["id"]))
     if session_id is not None:
         held = [t for t in held if t["session_id"] == session_id]
     in_scope = [t for t in held if store_ids is None or t["store_id"] in store_ids]

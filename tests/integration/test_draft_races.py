@@ -69,3 +69,27 @@ async def test_a_save_racing_checkout_is_in_the_order_or_refused_and_leaves_no_d
         placed = max(i for i, m in enumerate(events["messages"]) if m["type"] == "order")
         assert "draft_changed" not in kinds[placed:], kinds
     assert outcomes  # at least one outcome seen (which ones depends on the scheduling)
+
+
+async def test_two_checkouts_of_one_cart_at_once_buy_once_and_the_other_is_told_why(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    shop = await invitation_shop(server.hub, renewal_limit=0)
+    ana = await sign_up(http, "ana@example.org")
+    for n in range(8):
+        await hold(http, ana, shop.store_id, "pens")
+        answers = await asyncio.gather(
+            *(
+                http.post(
+                    "/api/cart/commands",
+                    json={"type": "checkout", "id": f"twin-checkout-{n:03d}-{side}"},
+                    headers=ana.auth,
+                )
+                for side in ("a", "b")
+            )
+        )
+        codes = sorted(a.status_code for a in answers)
+        # One buys; the other waited for it and found nothing held (never a 500).
+        assert codes == [200, 409], [a.text for a in answers]
+        refused = next(a for a in answers if a.status_code == 409).json()["error"]
+        assert refused["code"] == "invalid_state" and "nothing to check out" in refused["message"]
