@@ -53,6 +53,8 @@ _LIMITS: dict[str, set[str]] = {
 }
 _ALL_LIMITS = set().union(*_LIMITS.values())
 # Labels, help and options reach the order's email: one line of plain text each.
+_NUMBER_WORDS = {"min": "smallest value", "max": "largest value"}
+_DATE_WORDS = {"min_date": "earliest date", "max_date": "latest date"}
 _ONE_LINE = "one line of plain text, without line breaks, control characters or broken characters"
 _NOT_PLAIN = "plain text, without control characters or broken characters"
 
@@ -148,10 +150,12 @@ def _text_limits(spec: FieldSpec, where: str, field: str) -> dict[str, Any]:
     default, most = TEXT_LIMITS[spec.kind]
     top = default if spec.max_length is None else spec.max_length
     if not 1 <= top <= most:
-        raise bad_form(f"{where}: max_length is 1 to {most:,}", field)
+        raise bad_form(f"{where}: the most characters (max_length) is 1 to {most:,}", field)
     low = spec.min_length
     if low is not None and not 0 <= low <= top:
-        raise bad_form(f"{where}: min_length is 0 to max_length ({top:,})", field)
+        raise bad_form(
+            f"{where}: the fewest characters (min_length) is 0 to the most ({top:,})", field
+        )
     return {"max_length": top}
 
 
@@ -176,12 +180,21 @@ def _number_limits(spec: FieldSpec, where: str, field: str) -> dict[str, Any]:
         if value is None:
             continue
         if not math.isfinite(value) or abs(value) > MAX_NUMBER:
-            raise bad_form(f"{where}: {name} is between -10^12 and 10^12", field)
+            raise bad_form(
+                f"{where}: the {_NUMBER_WORDS[name]} ({name}) is between -1,000,000,000,000 and 1,000,000,000,000",
+                field,
+            )
         if spec.integer and value != int(value):
-            raise bad_form(f"{where}: {name} must be a whole number (integer is set)", field)
+            raise bad_form(
+                f"{where}: the {_NUMBER_WORDS[name]} ({name}) must be a whole number: whole numbers only is set",
+                field,
+            )
         changes[name] = int(value) if value == int(value) else value
     if spec.min is not None and spec.max is not None and spec.min > spec.max:
-        raise bad_form(f"{where}: min ({spec.min:g}) is more than max ({spec.max:g})", field)
+        raise bad_form(
+            f"{where}: the smallest value ({spec.min:g}) is more than the largest ({spec.max:g})",
+            field,
+        )
     return changes
 
 
@@ -192,10 +205,12 @@ def _date_limits(spec: FieldSpec, where: str, field: str) -> None:
         if text is not None:
             day = parse_date(text)
             if day is None:
-                raise bad_form(f"{where}: {name} is a date as YYYY-MM-DD", field)
+                raise bad_form(
+                    f"{where}: the {_DATE_WORDS[name]} ({name}) is a date as YYYY-MM-DD", field
+                )
             days[name] = day
     if len(days) == 2 and days["min_date"] > days["max_date"]:
-        raise bad_form(f"{where}: min_date is after max_date", field)
+        raise bad_form(f"{where}: the earliest date is after the latest", field)
 
 
 def _rows_limits(spec: FieldSpec, where: str, field: str) -> dict[str, Any]:
@@ -213,9 +228,9 @@ def _rows_limits(spec: FieldSpec, where: str, field: str) -> dict[str, Any]:
     low = 0 if spec.min_rows is None else spec.min_rows
     top = DEFAULT_MAX_ROWS if spec.max_rows is None else spec.max_rows
     if not 1 <= top <= MAX_ROWS:
-        raise bad_form(f"{where}: max_rows is 1 to {MAX_ROWS}", field)
+        raise bad_form(f"{where}: the most rows (max_rows) is 1 to {MAX_ROWS}", field)
     if not 0 <= low <= top:
-        raise bad_form(f"{where}: min_rows is 0 to max_rows ({top})", field)
+        raise bad_form(f"{where}: the fewest rows (min_rows) is 0 to the most ({top})", field)
     return {"columns": checked, "min_rows": low, "max_rows": top}
 
 

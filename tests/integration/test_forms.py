@@ -96,12 +96,12 @@ async def test_a_store_defines_reads_replaces_and_removes_a_form(
         ),
         (
             {"fields": [{"key": "n", "label": "N", "kind": "number", "min": 9, "max": 2}]},
-            "Field 'n': min (9) is more than max (2)",
+            "Field 'n': the smallest value (9) is more than the largest (2)",
             "n",
         ),
         (
             {"fields": [{"key": "t", "label": "T", "kind": "text", "max_length": 5000}]},
-            "Field 't': max_length is 1 to 1,000",
+            "Field 't': the most characters (max_length) is 1 to 1,000",
             "t",
         ),
         (
