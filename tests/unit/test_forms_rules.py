@@ -125,7 +125,11 @@ def test_a_form_is_normalised_with_its_defaults() -> None:
             "Field 'f': the smallest value (5) is more than the largest (1)",
             "f",
         ),
-        ([field(kind="number", integer=True, max=2.5)], "the largest value (max) must be a whole number", "f"),
+        (
+            [field(kind="number", integer=True, max=2.5)],
+            "the largest value (max) must be a whole number",
+            "f",
+        ),
         (
             [field(kind="number", max=1e13)],
             "the largest value (max) is between -1,000,000,000,000 and 1,000,000,000,000",
