@@ -25,6 +25,7 @@ from .services.claims import Claims
 from .services.commits import Committer
 from .services.conversations import Conversations
 from .services.expiry import Expiry, ExpiryScheduler
+from .services.forms import Forms
 from .services.hub_admin import HubAdmin
 from .services.identity import Identity
 from .services.market import Market
@@ -123,6 +124,7 @@ class Hub:
         self.selling.on_deleted = self.busy.changed
         self.conversations = Conversations(self.committer, db, clock)
         self.ratings = RatingsView(db)
+        self.forms = Forms(db, clock)
         self.visits = VisitLog(db, clock, self.metrics)
         country_of = None
         if config.geoip_database is not None:

@@ -28,6 +28,7 @@ from .storage.sqlite import SqliteDatabase
 from .transport import (
     http_agents,
     http_cart,
+    http_forms,
     http_live,
     http_market,
     http_market_admin,
@@ -195,6 +196,7 @@ def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
         http_orders.routes(identity=h.identity, agents=h.agents, stores=h.stores, orders=h.orders),
         http_agents.routes(identity=h.identity, agents=h.agents, claims=h.claims, busy=h.busy),
         http_ratings.routes(identity=h.identity, agents=h.agents, ratings=h.ratings),
+        http_forms.routes(identity=h.identity, agents=h.agents, forms=h.forms),
         http_support.routes(identity=h.identity, agents=h.agents, support=h.support),
         http_market.routes(market=h.market),
         http_market_admin.routes(hub_admin=h.hub_admin, market=h.market),

@@ -177,7 +177,7 @@ class RedisBroker:
 def encode(frame: Frame) -> str:
     """A frame for Redis: what subscribers route on, a newline, then the frame as it was encoded
     (its text is never decoded on the way)."""
-    holds = [[h.store_id, h.product_id, h.qty, h.expires_at] for h in frame.holds]
+    holds = [[h.store_id, h.product_id, h.qty, h.expires_at, h.personalised] for h in frame.holds]
     return json.dumps([frame.seq, frame.version, holds]) + "\n" + frame.text
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared_protocol import ErrorCode, ProtocolError
+from shared_protocol.forms import CustomisedField
 from shared_protocol.money import format_money
 from shared_protocol.orders import (
     Customer,
@@ -162,6 +163,7 @@ def status_email(order: OrderView) -> tuple[str, str]:
     for line in order.lines:
         total = format_money(line.line_total.amount, line.line_total.currency)
         lines.append(f"  {line.qty} x {line.name}  {total}")
+        lines.extend(_quoted(line.customisation or []))
     if order.discount is not None:
         off = format_money(order.discount.amount, order.discount.currency)
         lines.append(f"  Discount ({order.discount_code})  -{off}")
@@ -179,3 +181,17 @@ def status_email(order: OrderView) -> tuple[str, str]:
     lines.append("")
     lines.append("Your CartStart cart shows every step under Deliveries.")
     return subject, "\n".join(lines)
+
+
+def _quoted(fields: list[CustomisedField]) -> list[str]:
+    """A personalised line's form under it, indented (a value of several lines, such as a guest
+    list, starts on the line after its label)."""
+    out = []
+    for field in fields:
+        text = field.text.splitlines() or [""]
+        if len(text) == 1:
+            out.append(f"      {field.label}: {text[0]}")
+        else:
+            out.append(f"      {field.label}:")
+            out.extend(f"        {part}" for part in text)
+    return out

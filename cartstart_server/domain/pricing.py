@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from shared_protocol import ErrorCode, ProtocolError
 from shared_protocol.common import Money
+from shared_protocol.forms import CustomisedField
 from shared_protocol.orders import OrderLine
 
 
@@ -21,6 +22,7 @@ class Item:
     code: str
     qty: int
     unit_price: Money
+    customisation: list[CustomisedField] | None = None  # a personalised product's form
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ def price(store_name: str, items: Sequence[Item], code: Code | None) -> Priced:
             qty=i.qty,
             unit_price=i.unit_price,
             line_total=Money(amount=i.unit_price.amount * i.qty, currency=i.unit_price.currency),
+            customisation=i.customisation,
         )
         for i in items
     ]

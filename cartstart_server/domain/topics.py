@@ -138,6 +138,7 @@ class Hold(NamedTuple):
     product_id: str
     qty: int
     expires_at: float | None
+    personalised: bool = False  # the product has a form (a page offers "Personalise")
 
     @property
     def key(self) -> ProductKey:
@@ -151,6 +152,7 @@ class Hold(NamedTuple):
             ticket.product_id,
             ticket.qty if held else 0,
             ticket.expires_at if held else None,
+            ticket.personalised,
         )
 
 

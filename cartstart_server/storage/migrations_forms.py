@@ -9,6 +9,7 @@ FORMS: list[list[str]] = [
         # The store's customisation form, as FormDefinition JSON; NULL: not personalised.
         "ALTER TABLE products ADD COLUMN form TEXT",
         "ALTER TABLE products ADD COLUMN form_version INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE products ADD COLUMN form_updated_at REAL",
     ],
     [
         # A buyer's draft of one product's form: the buyer's, kept after the hold ends (the

@@ -30,6 +30,7 @@ from . import credit, market, outbound_queue, outbox
 from .directory import StoreRow, require_store
 from .discounts import codes_named, use_code
 from .holds import stock_changed
+from .order_forms import Personalised, forget_drafts, personalised
 from .sql import Effects, Plan, Row, Stmt, one
 from .views import store_ticket_view, ticket_view
 
@@ -93,6 +94,8 @@ def checkout(
     for t in in_scope:
         if t["expires_at"] > now:
             groups[t["store_id"]].append(t)
+    # Personalised items wait for their finished form (nothing is bought until all are).
+    forms = yield from personalised(cart_id, [t for ts in groups.values() for t in ts], products)
     found = yield from codes_named([c.upper() for c in codes])
     discounts = pricing.check_codes(codes, found, cart_id=cart_id, stores=groups, now=now)
     orders = []
@@ -103,6 +106,7 @@ def checkout(
             buyer=buyer,
             tickets=tickets,
             products=products,
+            forms=forms,
             code=discounts.get(store_id),
             quote=(quotes or {}).get(store_id),
             checkout_id=checkout_id,
@@ -120,6 +124,7 @@ def _place(
     buyer: Buyer,
     tickets: list[Row],
     products: dict[tuple[str, str], Row],
+    forms: dict[str, Personalised],
     code: pricing.Code | None,
     checkout_id: str,
     order_id: str,
@@ -130,7 +135,18 @@ def _place(
     for t in tickets:
         p = products[t["store_id"], t["product_id"]]
         unit = Money(amount=p["price_amount"], currency=p["currency"])
-        items.append(pricing.Item(t["id"], t["product_id"], p["name"], p["code"], t["qty"], unit))
+        form = forms.get(t["id"])
+        items.append(
+            pricing.Item(
+                t["id"],
+                t["product_id"],
+                p["name"],
+                p["code"],
+                t["qty"],
+                form.unit_price if form else unit,
+                form.customisation if form else None,
+            )
+        )
     view = rules.placed(
         order_id=order_id,
         store_id=store.id,
@@ -159,6 +175,7 @@ def _place(
             now,
         ),
     )
+    yield from forget_drafts(buyer.cart_id, [t for t in tickets if t["id"] in forms])
     bought: list[TicketView] = []
     for t in tickets:
         ticket = one(

@@ -189,8 +189,10 @@ def holdings(cart_id: str, refs: Iterable[tuple[str, str]]) -> Plan[list[Holding
         row = one(
             (
                 yield Stmt(
-                    "SELECT qty, expires_at FROM tickets WHERE cart_id = ? AND store_id = ? "
-                    "AND product_id = ? AND state = 'held'",
+                    "SELECT t.qty, t.expires_at, p.form FROM tickets t JOIN products p "
+                    "ON p.store_id = t.store_id AND p.product_id = t.product_id "
+                    "WHERE t.cart_id = ? AND t.store_id = ? AND t.product_id = ? "
+                    "AND t.state = 'held'",
                     (cart_id, store_id, product_id),
                 )
             )
@@ -202,6 +204,7 @@ def holdings(cart_id: str, refs: Iterable[tuple[str, str]]) -> Plan[list[Holding
                     product_id=product_id,
                     qty=row["qty"],
                     expires_at=row["expires_at"],
+                    personalised=row["form"] is not None,
                 )
             )
     return out

@@ -63,6 +63,7 @@ def ticket_view(ticket: Row, product: Row, store: StoreRow) -> TicketView:
         expires_at=ticket["expires_at"],
         renewals_left=renewals_left(ticket["renewals"], store.renewal_limit),
         version=ticket["version"],
+        personalised=product.get("form") is not None,
     )
 
 

@@ -98,7 +98,11 @@ class PageSession(ChannelSession[PageMessage]):
         scope = self.link.store_id
         holdings = [
             Holding(
-                store_id=h.store_id, product_id=h.product_id, qty=h.qty, expires_at=h.expires_at
+                store_id=h.store_id,
+                product_id=h.product_id,
+                qty=h.qty,
+                expires_at=h.expires_at,
+                personalised=h.personalised,
             )
             for h in frame.holds
             if h.key in self.subscribed and (scope is None or h.store_id == scope)
