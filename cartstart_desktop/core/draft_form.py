@@ -7,6 +7,8 @@ too, and keeps a value the hub would refuse from being sent."""
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections.abc import Mapping
 
 from shared_protocol.forms import Cell, FieldSpec, FieldValue, FormDefinition, Progress
@@ -39,49 +41,60 @@ def _shown(value: float) -> str:
     return str(int(value)) if value == int(value) else str(value)
 
 
+_CONTROL = {chr(c) for c in range(32)} | {"\x7f"}
+_LINES = {"\n", "\r", "\t"}
+MAX_NUMBER = 10**12
+
+
 def cell_problem(spec: FieldSpec, value: FieldValue | Cell) -> str | None:
-    """Why a non-empty value does not fit a field (or column) that is not a list of rows."""
+    """Why the hub would refuse a non-empty value of a field (or column) that is not a list of
+    rows. Only what no typing could finish counts (too long, not an option, above the maximum);
+    a value that is merely unfinished (too short, below the minimum) is saved as it is."""
     kind = spec.kind
     if kind in ("text", "long_text"):
         if not isinstance(value, str):
             return _("write text")
+        allowed = _LINES if kind == "long_text" else set()
+        if any(ch in _CONTROL and ch not in allowed for ch in value):
+            return _("one line, without control characters")
         most = spec.max_length or TEXT_MAX[kind]
         if len(value) > most:
             return _.n("at most {n} character", "at most {n} characters", most)
-        if spec.min_length and len(value.strip()) < spec.min_length:
-            return _.n("at least {n} character", "at least {n} characters", spec.min_length)
         return None
     if kind == "choice":
         return None if value in (spec.options or []) else _("choose one of the options")
     if kind == "number":
         number = _number(value)
-        if number is None:
+        if number is None or not math.isfinite(number) or abs(number) > MAX_NUMBER:
             return _("write a number")
         if spec.integer and number != int(number):
             return _("write a whole number")
-        if spec.min is not None and number < spec.min:
-            return _("at least {n}", n=_shown(spec.min))
         if spec.max is not None and number > spec.max:
             return _("at most {n}", n=_shown(spec.max))
         return None
     if kind == "date":
-        try:
-            day = dt.date.fromisoformat(value) if isinstance(value, str) else None
-        except ValueError:
-            day = None
-        if day is None or len(str(value)) != 10:
+        if not isinstance(value, str) or _date(value) is None:
             return _("write the date as YYYY-MM-DD")
-        if spec.min_date and str(value) < spec.min_date:
+        if spec.min_date and value < spec.min_date:
             return _("on {date} or later", date=spec.min_date)
-        if spec.max_date and str(value) > spec.max_date:
+        if spec.max_date and value > spec.max_date:
             return _("on {date} or earlier", date=spec.max_date)
         return None
     return None
 
 
+def _date(text: str) -> dt.date | None:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def problem(spec: FieldSpec, value: FieldValue) -> str | None:
-    """Why a value does not fit its field, as words to show by it (None: it fits, or is empty:
-    a draft may leave any field empty until checkout)."""
+    """Why the hub would refuse a value, as words to show by it (None: it can be saved; an
+    empty or unfinished value can: a draft may stay incomplete until checkout)."""
     if is_empty(value):
         return None
     if spec.kind != "rows":
@@ -94,35 +107,63 @@ def problem(spec: FieldSpec, value: FieldValue) -> str | None:
     for number, row in enumerate(value, start=1):
         for column in spec.columns or []:
             cell = row.get(column.key) if isinstance(row, dict) else None
+            if isinstance(cell, str):
+                cell = cell.strip()
             if is_empty(cell):
                 continue
             wrong = cell_problem(column, cell)
             if wrong is not None:
                 return _(
-                    "row {row}, {column}: {problem}", row=number, column=column.label, problem=wrong
+                    "row {row}, {column}: {problem}",
+                    row=number,
+                    column=column.label,
+                    problem=wrong,
                 )
     return None
 
 
-def is_done(spec: FieldSpec, value: FieldValue) -> bool:
-    """Filled in and acceptable; a list of rows needs max(1, min_rows) rows, each with every
-    required column filled."""
-    if is_empty(value) or problem(spec, value) is not None:
-        return False
-    if spec.kind != "rows":
+def _unfinished(spec: FieldSpec, value: FieldValue | Cell) -> bool:
+    """A value that can be saved but still needs work before checkout."""
+    if is_empty(value):
         return True
-    assert isinstance(value, list)
-    if len(value) < max(1, spec.min_rows or 0):
+    if spec.kind in TEXT_MAX:
+        return isinstance(value, str) and len(value) < (spec.min_length or 0)
+    if spec.kind == "number":
+        number = _number(value)
+        return spec.min is not None and number is not None and number < spec.min
+    if spec.kind != "rows" or not isinstance(value, list):
         return False
-    required = [c.key for c in spec.columns or [] if c.required]
-    return all(not is_empty(row.get(key)) for row in value for key in required)
+    if len(value) < max(1, spec.min_rows or 0):
+        return True
+    columns = spec.columns or []
+    for row in value:
+        if not isinstance(row, dict) or all(is_empty(row.get(c.key)) for c in columns):
+            return True  # an empty row: fill it in or remove it
+        for column in columns:
+            cell = row.get(column.key)
+            if is_empty(cell):
+                if column.required:
+                    return True
+            elif _unfinished(column, cell):
+                return True
+    return False
+
+
+def is_done(spec: FieldSpec, value: FieldValue) -> bool:
+    """Filled in, acceptable and finished (docs/personalise.md, as the hub counts it)."""
+    return problem(spec, value) is None and not _unfinished(spec, value)
 
 
 def progress(form: FormDefinition, values: Mapping[str, FieldValue]) -> Progress:
-    """Required fields done, as the hub counts them."""
+    """Required fields done; `missing` also names an optional field filled in but unfinished."""
     required = [spec for spec in form.fields if spec.required]
-    missing = [spec.label for spec in required if not is_done(spec, values.get(spec.key))]
-    done = len(required) - len(missing)
+    done = sum(1 for spec in required if is_done(spec, values.get(spec.key)))
+    missing = [
+        spec.label
+        for spec in form.fields
+        if not is_done(spec, values.get(spec.key))
+        and (spec.required or not is_empty(values.get(spec.key)))
+    ]
     return Progress(done=done, required=len(required), missing=missing, complete=not missing)
 
 
