@@ -24,6 +24,7 @@ from .services.carts import Carts
 from .services.claims import Claims
 from .services.commits import Committer
 from .services.conversations import Conversations
+from .services.drafts import Drafts
 from .services.expiry import Expiry, ExpiryScheduler
 from .services.forms import Forms
 from .services.hub_admin import HubAdmin
@@ -100,6 +101,7 @@ class Hub:
         )
         self.store_requests = StoreRequests(self.committer, db, clock, queued)
         self.streams = Streams(db, broker)
+        self.drafts = Drafts(self.committer, clock, config, self.origins, self.streams)
         self.selling = Selling(self.committer, db, clock, config, queued)
         self.boards = Boards(self.committer, db, clock, config)
         self.availability = Availability(db, self.roster, broker, clock)

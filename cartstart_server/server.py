@@ -28,6 +28,7 @@ from .storage.sqlite import SqliteDatabase
 from .transport import (
     http_agents,
     http_cart,
+    http_drafts,
     http_forms,
     http_live,
     http_market,
@@ -193,6 +194,7 @@ def http_routers(hub: Hub, limits: Limits) -> list[APIRouter]:
             identity=h.identity, agents=h.agents, stores=h.stores, streams=h.streams, limits=limits
         ),
         http_store.whoami(identity=h.identity),
+        http_drafts.routes(identity=h.identity, agents=h.agents, drafts=h.drafts),
         http_orders.routes(identity=h.identity, agents=h.agents, stores=h.stores, orders=h.orders),
         http_agents.routes(identity=h.identity, agents=h.agents, claims=h.claims, busy=h.busy),
         http_ratings.routes(identity=h.identity, agents=h.agents, ratings=h.ratings),
