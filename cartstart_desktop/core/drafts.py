@@ -17,15 +17,16 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from shared_protocol import ErrorCode
 from shared_protocol.forms import DraftView, FieldSpec, FieldValue, Progress
 
 from . import draft_form
 from .api import HubError, HubUnreachable
+from .cart import Change
 from .connection import Offline, Status
 from .hub_link import HubLink
 from .lang import _
@@ -133,6 +134,7 @@ class Drafts:
         self._tasks: set[asyncio.Task[None]] = set()
         stream.draft_changed.connect(self._on_stream)
         stream.status_changed.connect(self._on_status)
+        local.changed.connect(self._on_cart)
 
     # ---- reading ----------------------------------------------------------------------------
 
@@ -177,8 +179,12 @@ class Drafts:
 
     # ---- the shopper's edits ----------------------------------------------------------------
 
-    async def edit(self, store_id: str, product_id: str, values: Mapping[str, FieldValue]) -> None:
-        """Fields the shopper changed: kept here at once, sent to the hub a moment later."""
+    def edit(
+        self, store_id: str, product_id: str, values: Mapping[str, FieldValue]
+    ) -> Coroutine[Any, Any, None]:
+        """Fields the shopper changed: shown at once (before this returns, so a view arriving
+        meanwhile never overwrites them), written to disk by the coroutine returned, sent to
+        the hub a moment later."""
         draft = self.items.setdefault((store_id, product_id), Draft(store_id, product_id))
         for key, value in values.items():
             draft.pending[key] = None if draft_form.is_empty(value) else value
@@ -187,7 +193,11 @@ class Drafts:
         if draft.state != "saving":
             draft.state = "waiting"
         self.changed.emit(draft.key)
-        await self._save(draft)
+        return self._keep(draft, json.dumps(draft.pending))
+
+    async def _keep(self, draft: Draft, pending: str) -> None:
+        view = None if draft.view is None else draft.view.model_dump_json()
+        await self._local.store.save_draft(draft.store_id, draft.product_id, view, pending)
         self._schedule(draft.key, self._delay)
 
     async def consent(self, store_id: str, product_id: str, allow: bool) -> None:
@@ -225,6 +235,31 @@ class Drafts:
 
     def _on_stream(self, view: DraftView) -> None:
         self.take(view)
+
+    def _on_cart(self, changes: list[Change]) -> None:
+        """A personalised item newly in the cart: its (unstarted) draft is fetched, so the row
+        can count what its form needs."""
+        if self._link.api is None:
+            return
+        new: set[Key] = set()
+        for change in changes:
+            item = self._local.state.items.get(change.ticket_id)
+            if item is None or not item.ticket.personalised or not item.held:
+                continue
+            key = (item.ticket.store_id, item.ticket.product_id)
+            if key not in self.items or self.items[key].view is None:
+                new.add(key)
+        if len(new) > 5:  # many at once (a snapshot): one list instead
+            self._spawn(self.refresh())
+            return
+        for key in new:
+            self._spawn(self._fetch_quietly(*key))
+
+    async def _fetch_quietly(self, store_id: str, product_id: str) -> None:
+        try:
+            await self.fetch(store_id, product_id)
+        except (HubError, HubUnreachable) as exc:
+            log.info("draft not fetched: %s", exc)
 
     def _on_status(self, status: Status) -> None:
         if status in (Status.WEBSOCKET, Status.POLLING):
@@ -309,7 +344,8 @@ class Drafts:
             self._schedule(key, self._retry)
             return
         except HubError as exc:
-            self._refused(draft, exc)
+            if self._refused(draft, exc):
+                await self._send(key)  # the other fields, without the one refused
             return
         for name, value in sent.items():  # what was typed meanwhile stays pending
             if name in draft.pending and draft.pending[name] == value:
@@ -325,8 +361,9 @@ class Drafts:
         if draft.sendable():
             self._schedule(key, self._delay)
 
-    def _refused(self, draft: Draft, error: HubError) -> None:
-        """A field the hub would not take stays pending, marked; the others are sent again."""
+    def _refused(self, draft: Draft, error: HubError) -> bool:
+        """A field the hub would not take stays pending, marked; returns whether the others
+        are worth sending again."""
         from .words import explain, sentence
 
         field_key = error.details.get("field")
@@ -336,12 +373,11 @@ class Drafts:
             draft.refused[str(field_key)] = own or _refusal(error.details, spec)
             draft.state = "refused"
             self.changed.emit(draft.key)
-            if draft.sendable():
-                self._schedule(draft.key, 0)
-            return
+            return bool(draft.sendable())
         draft.error = sentence(explain(error))
         draft.state = "refused"
         self.changed.emit(draft.key)
+        return False
 
     async def close(self) -> None:
         for timer in self._timers.values():
