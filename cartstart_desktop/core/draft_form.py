@@ -207,3 +207,15 @@ def limits_text(spec: FieldSpec) -> str:
             return _("{least} to {most} rows", least=least, most=most)
         return _.n("at most {n} row", "at most {n} rows", most)
     return ""
+
+
+def refusal(details: Mapping[str, object], spec: FieldSpec | None) -> str:
+    """The hub's bad_value as words: which row and column, when the cart cannot tell why."""
+    row = details.get("row")
+    column = details.get("column")
+    label = column
+    if spec is not None and spec.columns and column is not None:
+        label = next((c.label for c in spec.columns if c.key == column), column)
+    if isinstance(row, int) and label:
+        return _("row {row}, {column}: the store does not accept this", row=row, column=label)
+    return _("the store does not accept this answer")

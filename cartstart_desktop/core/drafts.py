@@ -370,7 +370,7 @@ class Drafts:
         if error.code == ErrorCode.BAD_VALUE.value and field_key in draft.pending:
             spec = draft.spec(str(field_key))
             own = draft_form.problem(spec, draft.pending[field_key]) if spec else None
-            draft.refused[str(field_key)] = own or _refusal(error.details, spec)
+            draft.refused[str(field_key)] = own or draft_form.refusal(error.details, spec)
             draft.state = "refused"
             self.changed.emit(draft.key)
             return bool(draft.sendable())
@@ -387,15 +387,3 @@ class Drafts:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-
-
-def _refusal(details: Mapping[str, object], spec: FieldSpec | None) -> str:
-    """The hub's bad_value as words: which row and column, when the cart cannot tell why."""
-    row = details.get("row")
-    column = details.get("column")
-    label = column
-    if spec is not None and spec.columns and column is not None:
-        label = next((c.label for c in spec.columns if c.key == column), column)
-    if isinstance(row, int) and label:
-        return _("row {row}, {column}: the store does not accept this", row=row, column=label)
-    return _("the store does not accept this answer")

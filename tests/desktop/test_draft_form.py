@@ -110,7 +110,7 @@ def test_progress_counts_required_fields_and_names_what_is_missing() -> None:
 
 
 def test_problems_are_words_naming_the_row_and_column() -> None:
-    guests = [{"name": "Ana"}, {"name": "Ivan", "table": 21}]
+    guests: FieldValue = [{"name": "Ana"}, {"name": "Ivan", "table": 21}]
     assert draft_form.problem(SPECS["guests"], guests) == "row 2, Table: at most 20"
     assert draft_form.problem(SPECS["names"], "x" * 13) == "at most 12 characters"
     assert draft_form.problem(SPECS["day"], "2026-2-3") == "write the date as YYYY-MM-DD"
