@@ -216,6 +216,8 @@ async def register(hub: StoreClient, config: ShopConfig) -> str:
     for item in catalogue.items:
         if item.id not in known:
             await hub.set_stock(item.id, item.stock)
+        if item.form is not None:  # personalised: the buyer fills it in after carting
+            await hub.set_form(item.id, item.form)
     greeting = f"Welcome to {catalogue.name}! Start a session and we will show you around."
     await hub.set_live_page(LiveSettingsIn(greeting=greeting))
     if not settings.webhook_secret:  # the hub sends one whenever the URL is set

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared_protocol.forms import FieldSpec, FormDefinition, PriceRule
+
 
 @dataclass(frozen=True)
 class Item:
@@ -15,6 +17,7 @@ class Item:
     description: str = ""
     tags: tuple[str, ...] = ()
     category: str | None = None  # a subcategory of the marketplace's tree (market_tree.json)
+    form: FormDefinition | None = None  # personalised: filled in by the buyer after carting
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,52 @@ class Catalogue:
     def item(self, item_id: str) -> Item | None:
         return next((i for i in self.items if i.id == item_id), None)
 
+
+def _text(key: str, label: str, kind: str = "text", **more: object) -> FieldSpec:
+    return FieldSpec.model_validate({"key": key, "label": label, "kind": kind, **more})
+
+
+# The letterpress's wedding invitations (docs/personalise.md): priced per guest and by paper.
+INVITATIONS = FormDefinition(
+    intro="Tell us what to print. We set the type by hand once every field is done.",
+    fields=[
+        _text(
+            "wording",
+            "Wording",
+            "long_text",
+            required=True,
+            max_length=1000,
+            help="The invitation's text, as you want it printed (line breaks are kept).",
+        ),
+        _text("names", "Names of the couple", required=True, max_length=120),
+        _text("day", "Wedding date", "date", required=True, min_date="2026-01-01"),
+        _text(
+            "paper",
+            "Paper",
+            "choice",
+            required=True,
+            options=["Recycled", "Linen", "Cotton"],
+            help="Recycled is included; linen and cotton cost a little more per invitation.",
+        ),
+        _text(
+            "guests",
+            "Guest list",
+            "rows",
+            required=True,
+            min_rows=1,
+            max_rows=300,
+            help="One invitation is printed per guest, with their name and table.",
+            columns=[
+                _text("name", "Name", required=True, max_length=80),
+                _text("table", "Table", "number", integer=True, min=1, max=60),
+            ],
+        ),
+    ],
+    price_rules=[
+        PriceRule(kind="per_row", field="guests", amount=120),
+        PriceRule(kind="per_option", field="paper", amounts={"Linen": 300, "Cotton": 500}),
+    ],
+)
 
 BOOKSHOP = Catalogue(
     "Corner Bookshop",
@@ -72,6 +121,17 @@ BOOKSHOP = Catalogue(
             "A5, 160 pages.",
             ("stationery",),
             category="notebooks",
+        ),
+        Item(
+            "wedding-invitations",
+            "Wedding invitations (letterpress)",
+            "PR-100",
+            2500,
+            20,
+            "Hand-set and printed in the back room: your wording, one card per guest with their"
+            " name and table. EUR 1.20 per guest on top of the setting.",
+            ("stationery", "personalised"),
+            form=INVITATIONS,
         ),
     ),
 )

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from shared_protocol.common import StoreTicketView
 from shared_protocol.errors import ErrorCode
+from shared_protocol.forms import FormDefinition, ProductForm
 from shared_protocol.live import LiveSettings, LiveSettingsIn
 from shared_protocol.orders import OrderStatus, StoreOrderView
 from shared_protocol.store import (
@@ -228,6 +229,8 @@ class StoreClient:
             raise HubUnreachable(f"the hub at {self.hub_url} did not answer: {exc}") from exc
         if not response.is_success:
             raise _refusal(response)
+        if answer is type(None):  # 204: nothing to read
+            return None
         try:
             result: T = _adapter(answer).validate_json(response.content)
         except ValidationError as exc:
@@ -360,6 +363,23 @@ class StoreClient:
             _fields(command, "order_id"),
             key=command.id,
         )
+
+    # ---- personalised products (docs/personalise.md) -----------------------------------------
+
+    async def set_form(self, product_id: str, form: FormDefinition) -> ProductForm:
+        """Make `form` the product's customisation form (replacing any before): carted, it
+        waits for the buyer to fill it in before checkout. A form the hub cannot take raises
+        InvalidRequest with code `bad_form`, its message naming the field."""
+        body = form.model_dump(mode="json", exclude_none=True)
+        return await self._call(ProductForm, "PUT", f"/products/{_seg(product_id)}/form", body)
+
+    async def form(self, product_id: str) -> ProductForm:
+        """The product's form as the hub keeps it (defaults filled in); NotFound: none."""
+        return await self._call(ProductForm, "GET", f"/products/{_seg(product_id)}/form")
+
+    async def delete_form(self, product_id: str) -> None:
+        """The product is no longer personalised (buyers keep their drafts)."""
+        await self._call(type(None), "DELETE", f"/products/{_seg(product_id)}/form")
 
     async def webhooks(self, limit: int = 50) -> list[WebhookDelivery]:
         """The latest order webhooks to this store, newest first, and how each went:

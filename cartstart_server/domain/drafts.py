@@ -34,6 +34,8 @@ class Doc:
 
     values: dict[str, FieldState] = field(default_factory=dict)
     comments: list[DraftComment] = field(default_factory=list)
+    # The hold (ticket id) the shop's takeover was asked and allowed under (`editing_now`).
+    takeover_hold: str | None = None
 
     @classmethod
     def parse(cls, text: str | None) -> Doc:
@@ -43,6 +45,7 @@ class Doc:
         return cls(
             values={k: FieldState.model_validate(v) for k, v in raw.get("values", {}).items()},
             comments=[DraftComment.model_validate(c) for c in raw.get("comments", [])],
+            takeover_hold=raw.get("takeover_hold"),
         )
 
     def dump(self) -> str:
@@ -50,6 +53,7 @@ class Doc:
             {
                 "values": {k: v.model_dump(mode="json") for k, v in self.values.items()},
                 "comments": [c.model_dump(mode="json") for c in self.comments],
+                "takeover_hold": self.takeover_hold,
             },
             ensure_ascii=False,
         )
@@ -84,6 +88,15 @@ def add_comment(
 
 
 # ---- the shop's takeover: asked by the shop, allowed by the buyer, stopped by either ----------
+
+
+def editing_now(stored: str, doc: Doc, hold: str | None) -> ShopEditing:
+    """The takeover as it stands: it belongs to the hold it was asked and allowed under, so
+    once that hold ends (released, expired, bought) it is off, and a later hold of the same
+    product starts from off (the buyer's consent is never carried over to a new hold)."""
+    if hold is None or doc.takeover_hold != hold:
+        return "off"
+    return "allowed" if stored == "allowed" else "asked" if stored == "asked" else "off"
 
 
 def shop_asks(state: ShopEditing) -> ShopEditing:

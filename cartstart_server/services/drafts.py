@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 
+from pydantic import BaseModel, TypeAdapter
+
 from shared_protocol.forms import (
     CommentIn,
     ConsentIn,
@@ -28,10 +30,12 @@ from ..storage import drafts as storage
 from ..storage.drafts import Change, Mutation, Subject
 from ..storage.sql import Effects, Plan
 from .agents import ConsoleActor
-from .commits import Committer
+from .commits import Committer, once
 from .identity import LinkedPage
 from .origins import OriginPolicy
 from .streams import Streams
+
+_VIEW = TypeAdapter(DraftView)
 
 
 class Drafts:
@@ -69,7 +73,7 @@ class Drafts:
     ) -> DraftView:
         rules.check_edit_size(len(body.values))
 
-        def mutate(doc: Doc, state: str, subject: Subject, now: float) -> Change:
+        def mutate(doc: Doc, state: ShopEditing, subject: Subject, now: float) -> Change:
             values = forms.check_edit(subject.form, body.values)
             rules.apply_edit(doc, values, "buyer", "", now)
             return Change(doc, state, edit_by="buyer")
@@ -79,8 +83,8 @@ class Drafts:
     async def consent(
         self, cart_id: str, store_id: str, product_id: str, body: ConsentIn
     ) -> DraftView:
-        def mutate(doc: Doc, state: str, subject: Subject, now: float) -> Change | None:
-            after = rules.buyer_answers(_editing(state), body.allow)
+        def mutate(doc: Doc, state: ShopEditing, subject: Subject, now: float) -> Change | None:
+            after = rules.buyer_answers(state, body.allow)
             return None if after == state else Change(doc, after)
 
         return await self._buyer_change(cart_id, store_id, product_id, mutate)
@@ -116,7 +120,11 @@ class Drafts:
         current = await self.get(cart_id, store_id, product_id)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + min(wait, self._config.long_poll_max)
-        while current.version == version and (left := deadline - loop.time()) > 0:
+        while (
+            current.version == version
+            and (left := deadline - loop.time()) > 0
+            and not self._streams.closing  # stopping: waits return at once, do not spin
+        ):
 
             async def moved() -> bool:
                 return (await self.get(cart_id, store_id, product_id)).version != version
@@ -141,20 +149,30 @@ class Drafts:
         return await self._db.read(plan())
 
     async def comment(
-        self, actor: ConsoleActor, ref: str, product_id: str, body: CommentIn
+        self,
+        actor: ConsoleActor,
+        ref: str,
+        product_id: str,
+        body: CommentIn,
+        idempotency_key: str | None = None,
     ) -> DraftView:
+        """A comment; with `idempotency_key`, a retry with the same key adds it once (and gets
+        the first answer back)."""
         forms.check_comment(body.text, field=body.field)  # refused before any write
         name = await self._name_of(actor)
         comment_id = cred.new_id("dc")
 
-        def mutate(doc: Doc, state: str, subject: Subject, now: float) -> Change:
+        def mutate(doc: Doc, state: ShopEditing, subject: Subject, now: float) -> Change:
             text = forms.check_comment(
                 body.text, count=len(doc.comments), form=subject.form, field=body.field
             )
             rules.add_comment(doc, comment_id, body.field, text, name, now)
             return Change(doc, state)
 
-        return await self._store_change(actor, ref, product_id, mutate)
+        once_as = None
+        if idempotency_key is not None:
+            once_as = (body, f"draft-comment:{ref}:{product_id}:{idempotency_key}")
+        return await self._store_change(actor, ref, product_id, mutate, once_as)
 
     async def takeover(
         self, actor: ConsoleActor, ref: str, product_id: str, ask: bool
@@ -162,8 +180,8 @@ class Drafts:
         """Ask to edit with the buyer (`asked`; stays `allowed` if it already is), or stop
         (`off`)."""
 
-        def mutate(doc: Doc, state: str, subject: Subject, now: float) -> Change | None:
-            after: ShopEditing = rules.shop_asks(_editing(state)) if ask else "off"
+        def mutate(doc: Doc, state: ShopEditing, subject: Subject, now: float) -> Change | None:
+            after: ShopEditing = rules.shop_asks(state) if ask else "off"
             return None if after == state else Change(doc, after)
 
         return await self._store_change(actor, ref, product_id, mutate)
@@ -174,7 +192,7 @@ class Drafts:
         rules.check_edit_size(len(body.values))
         name = await self._name_of(actor)
 
-        def mutate(doc: Doc, state: str, subject: Subject, now: float) -> Change:
+        def mutate(doc: Doc, state: ShopEditing, subject: Subject, now: float) -> Change:
             if state != "allowed":
                 raise forms.shop_may_not_edit()
             values = forms.check_edit(subject.form, body.values)
@@ -184,13 +202,25 @@ class Drafts:
         return await self._store_change(actor, ref, product_id, mutate)
 
     async def _store_change(
-        self, actor: ConsoleActor, ref: str, product_id: str, mutate: Mutation
+        self,
+        actor: ConsoleActor,
+        ref: str,
+        product_id: str,
+        mutate: Mutation,
+        once_as: tuple[BaseModel, str] | None = None,
     ) -> DraftView:
         now = self._clock.now()
+        store_id = actor.store.id
 
         def plan(fx: Effects) -> Plan[DraftView]:
-            subject = yield from storage.for_store(actor.store.id, ref, product_id)
-            return (yield from storage.change(fx, subject, mutate, now))
+            def inner() -> Plan[DraftView]:
+                subject = yield from storage.for_store(store_id, ref, product_id)
+                return (yield from storage.change(fx, subject, mutate, now))
+
+            if once_as is None:
+                return inner()
+            body, key = once_as
+            return once(f"store:{store_id}", body, key, inner(), _VIEW, now)
 
         return await self._commit(plan)
 
@@ -200,7 +230,3 @@ class Drafts:
             return actor.store.name
         agent = await self._db.read(agent_rows.get_agent(actor.store.id, actor.agent_id))
         return agent.name
-
-
-def _editing(state: str) -> ShopEditing:
-    return "allowed" if state == "allowed" else "asked" if state == "asked" else "off"

@@ -65,6 +65,11 @@ class Streams:
         """The hub is stopping: answer every open long-poll now, with what there is."""
         self._closing.set()
 
+    @property
+    def closing(self) -> bool:
+        """The hub is stopping: waits return at once (a long-poll loop ends, not asks again)."""
+        return self._closing.is_set()
+
     @staticmethod
     def of_cart(cart_id: str) -> Stream:
         return Stream(cart_stream(cart_id), carries_holds=True)

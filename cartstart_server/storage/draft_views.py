@@ -9,7 +9,7 @@ from shared_protocol.common import Money
 from shared_protocol.forms import DraftSummary, DraftView, FormDefinition, Progress
 
 from ..domain import forms
-from ..domain.drafts import Doc
+from ..domain.drafts import Doc, editing_now
 from ..domain.tickets import cart_ref
 from .directory import StoreRow
 from .forms import form_of
@@ -51,7 +51,9 @@ def draft_view(subject: Subject, row: Row | None, now: float) -> DraftView:
         comments=doc.comments,
         progress=forms.progress(subject.form, values),
         unit_price=forms.unit_price(base, subject.form, values),
-        shop_editing=row["shop_editing"] if row else "off",
+        shop_editing=editing_now(
+            row["shop_editing"] if row else "off", doc, ticket["id"] if ticket else None
+        ),
         held=ticket is not None,
         expires_at=ticket["expires_at"] if ticket is not None else None,
         last_edit_at=row["last_edit_at"] if row else None,
@@ -68,8 +70,11 @@ def summaries(store_id: str, rows: list[Row]) -> list[DraftSummary]:
     merged: dict[tuple[str, str], tuple[Row, int, float]] = {}
     for r in rows:
         key = (r["cart_id"], r["product_id"])
-        _, qty, expires = merged.get(key, (r, 0, 0.0))
-        merged[key] = (r, qty + int(r["qty"]), max(expires, float(r["expires_at"])))
+        first, qty, expires = merged.get(key, (r, 0, 0.0))
+        # The hold that speaks for the draft: the latest to end, as storage.held_ticket picks.
+        if (-float(r["expires_at"]), r["ticket_id"]) < (-expires, first["ticket_id"]):
+            first = r
+        merged[key] = (first, qty + int(r["qty"]), max(expires, float(r["expires_at"])))
     out = []
     for r, qty, expires_at in merged.values():
         if r["product_id"] not in forms_of:
@@ -77,7 +82,8 @@ def summaries(store_id: str, rows: list[Row]) -> list[DraftSummary]:
             assert form_or_none is not None  # the query asks for products with a form
             forms_of[r["product_id"]] = form_or_none
         form = forms_of[r["product_id"]]
-        progress: Progress = forms.progress(form, Doc.parse(r["doc"]).plain(form))
+        doc = Doc.parse(r["doc"])
+        progress: Progress = forms.progress(form, doc.plain(form))
         out.append(
             DraftSummary(
                 cart_ref=cart_ref(store_id, r["cart_id"]),
@@ -85,7 +91,7 @@ def summaries(store_id: str, rows: list[Row]) -> list[DraftSummary]:
                 product_name=r["name"],
                 qty=qty,
                 progress=progress,
-                shop_editing=r["shop_editing"] or "off",
+                shop_editing=editing_now(r["shop_editing"] or "off", doc, r["ticket_id"]),
                 last_edit_at=r["last_edit_at"],
                 last_edit_by=r["last_edit_by"],
                 expires_at=expires_at,

@@ -13,7 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from shared_protocol.forms import DraftChanged, DraftSummary, DraftView, Editor
+from shared_protocol import ProtocolError
+from shared_protocol.forms import (
+    DraftChanged,
+    DraftSummary,
+    DraftView,
+    Editor,
+    ShopEditing,
+)
 
 from ..domain import drafts as rules
 from ..domain.drafts import EMPTY_DOC, Doc
@@ -117,13 +124,13 @@ class Change:
     written (an edit, not a comment or a takeover step)."""
 
     doc: Doc
-    shop_editing: str
+    shop_editing: ShopEditing
     edit_by: Editor | None = None
 
 
 # A change reads the current document and takeover state and says what they become (None:
 # nothing changes); it raises a ProtocolError to refuse, which rolls the transaction back.
-Mutation = Callable[[Doc, str, Subject, float], Change | None]
+Mutation = Callable[[Doc, ShopEditing, Subject, float], Change | None]
 
 
 def change(
@@ -144,9 +151,12 @@ def change(
             raise rules.not_in_cart(subject.product["name"])
     row = yield from _locked(subject, now)
     doc = Doc.parse(row["doc"])
-    done = mutate(doc, row["shop_editing"], subject, now)
+    hold = subject.ticket["id"] if subject.ticket is not None else None
+    done = mutate(doc, rules.editing_now(row["shop_editing"], doc, hold), subject, now)
     if done is None:
         return draft_view(subject, row, now)
+    if done.shop_editing != "off":
+        done.doc.takeover_hold = hold
     subject = yield from _renewed(fx, subject, now, renew_before)
     edited = done.edit_by is not None
     saved = one(
@@ -186,9 +196,14 @@ def _renewed(
         subject.store.renewal_limit,
     ):
         return subject
-    yield from ledger.renew(
-        fx, cart_id=subject.cart_id, ticket_id=ticket["id"], now=now, warn_before=renew_before
-    )
+    try:
+        yield from ledger.renew(
+            fx, cart_id=subject.cart_id, ticket_id=ticket["id"], now=now, warn_before=renew_before
+        )
+    except ProtocolError:
+        # The hold changed meanwhile (it expired, or another node renewed it): the refusal
+        # comes before any write, and the save goes on without renewing.
+        pass
     fresh = yield from held_ticket(*subject.key)
     return replace(subject, ticket=fresh)
 
@@ -232,7 +247,7 @@ def of_store(store_id: str) -> Plan[list[DraftSummary]]:
     """Every held ticket of the store's products with a form, started or not, newest edit
     first."""
     rows = yield Stmt(
-        "SELECT t.cart_id, t.product_id, t.qty, t.expires_at, t.created_at, p.name, p.form, "
+        "SELECT t.id AS ticket_id, t.cart_id, t.product_id, t.qty, t.expires_at, t.created_at, p.name, p.form, "
         "d.doc, d.shop_editing, d.last_edit_at, d.last_edit_by, d.version "
         "FROM tickets t JOIN products p "
         "ON p.store_id = t.store_id AND p.product_id = t.product_id "

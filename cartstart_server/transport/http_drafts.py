@@ -21,6 +21,7 @@ from ..services.drafts import Drafts
 from ..services.identity import Identity, LinkedPage, Shopper
 from .http_auth import Auth
 from .http_errors import SIGNED_IN
+from .http_store import IdempotencyKey
 
 Origin = Annotated[str | None, Header(include_in_schema=False)]
 CartRef = Annotated[
@@ -129,10 +130,12 @@ def routes(*, identity: Identity, agents: Agents, drafts: Drafts) -> APIRouter:
         cart_ref: CartRef,
         product_id: Ident,
         body: CommentIn,
+        key: IdempotencyKey = None,
         actor: ConsoleActor = watching,
     ) -> DraftView:
-        """A comment on a field (or the whole form) that the buyer sees at once."""
-        return await drafts.comment(actor, cart_ref, product_id, body)
+        """A comment on a field (or the whole form) that the buyer sees at once. With an
+        `Idempotency-Key`, a retry adds it once."""
+        return await drafts.comment(actor, cart_ref, product_id, body, key)
 
     @router.post("/api/stores/{store_id}/drafts/{cart_ref}/{product_id}/takeover", tags=["drafts"])
     async def ask_takeover(

@@ -179,6 +179,22 @@ async def test_demo_serves_two_shops_that_register_and_stops_cleanly(
         )
         assert r.status_code == 201 and r.json()["agent"]["name"] == "Ana"
         assert (await http.get(f"{hub}/api/page/talk/{store_id.group(1)}")).json()["enabled"]
+        # The bookshop's wedding invitations are personalised: its agents read the form.
+        page = await http.get(f"http://127.0.0.1:{shops}/products/wedding-invitations")
+        books = re.search(r'data-cartstart-store="([^"]+)"', page.text)
+        assert page.status_code == 200 and books
+        body = {"store_id": books.group(1), "email": "ana@cartstart.invalid"}
+        r = await http.post(
+            f"{hub}/api/agent-sessions", json={**body, "password": "cartstart-demo"}
+        )
+        form = await http.get(
+            f"{hub}/api/stores/{books.group(1)}/products/wedding-invitations/form",
+            headers={"Authorization": f"Bearer {r.json()['token']}"},
+        )
+        assert form.status_code == 200, form.text
+        assert [f["key"] for f in form.json()["form"]["fields"]] == [
+            "wording", "names", "day", "paper", "guests"
+        ]  # fmt: skip
     if stop.startswith("SIGTERM"):
         proc.send_signal(signal.SIGTERM)
     else:

@@ -104,7 +104,13 @@ async def test_after_a_release_the_draft_is_the_buyers_alone(
     ana = await sign_up(http, "ana@example.org")
     ticket = await hold(http, ana, shop.store_id)
     assert (await edit(http, ana, shop.store_id, {"wording": "first"})).status_code == 200
+    consent = f"/api/cart/drafts/{shop.store_id}/invites/consent"
+    await http.post(shop.drafts(ana) + "/takeover", headers=bearer(shop.key))
+    r = await http.post(consent, json={"allow": True}, headers=ana.auth)
+    assert r.json()["shop_editing"] == "allowed"
     await release(http, ana, ticket["ticket_id"])
+    r = await http.get(f"/api/cart/drafts/{shop.store_id}/invites", headers=ana.auth)
+    assert r.json()["shop_editing"] == "off"  # the consent ended with the hold
     assert (await http.get(shop.drafts(ana), headers=bearer(shop.key))).status_code == 404
     key = bearer(shop.key)
     r = await http.post(shop.drafts(ana) + "/comments", json={"text": "hi"}, headers=key)
@@ -124,6 +130,12 @@ async def test_after_a_release_the_draft_is_the_buyers_alone(
     await hold(http, ana, shop.store_id)
     r = await http.get(shop.drafts(ana), headers=bearer(shop.key))
     assert r.status_code == 200 and r.json()["values"]["wording"]["value"] == "second"
+    # ...but not the consent given under the earlier hold: the shop asks again.
+    assert r.json()["shop_editing"] == "off"
+    (summary,) = (await http.get(f"/api/stores/{shop.store_id}/drafts", headers=key)).json()
+    assert summary["shop_editing"] == "off"
+    r = await http.post(shop.drafts(ana), json={"values": {"names": "x"}}, headers=key)
+    assert r.status_code == 403
 
 
 async def test_after_an_expiry_the_store_sees_nothing(
@@ -176,3 +188,17 @@ async def test_two_nodes_share_drafts_events_and_long_polls(nodes: Nodes) -> Non
         woken = await asyncio.wait_for(waiting, 15)
         assert woken.json()["version"] == version + 1
         assert woken.json()["comments"][0]["text"] == "Lovely"
+
+        # Saves through both nodes at once: applied one at a time, none lost, and each field
+        # keeps the value of its last committed save.
+        async def save(i: int) -> tuple[int, str, str]:
+            field = "names" if i % 2 else "wording"
+            r = await edit(http_a if i % 2 else http_b, ana, shop.store_id, {field: f"v{i}"})
+            assert r.status_code == 200, r.text
+            return int(r.json()["version"]), field, f"v{i}"
+
+        saves = sorted(await asyncio.gather(*(save(i) for i in range(8))))
+        assert [v for v, _, _ in saves] == list(range(version + 2, version + 10))
+        final = (await http_a.get(shop.drafts(ana), headers=bearer(shop.key))).json()
+        last = {field: value for _, field, value in saves}  # the later version overwrites
+        assert {k: final["values"][k]["value"] for k in last} == last

@@ -16,6 +16,7 @@ from tests.integration.draft_helpers import (
     bearer,
     buyer_holding,
     edit,
+    hold,
     invitation_shop,
     page_headers,
 )
@@ -210,6 +211,15 @@ async def test_comments_reach_the_buyer_and_have_limits(
     got = [(c["field"], c["text"], c["by_name"]) for c in mine["comments"]]
     assert got == [("wording", hostile, "Pat"), (None, "Looks good", "Paper Moon")]
     assert mine["version"] == 2 and mine["last_edit_at"] is None  # comments are not edits
+    # A retry with the same Idempotency-Key adds the comment once.
+    once = {**bearer(shop.key), "Idempotency-Key": "comment-0001"}
+    first = await http.post(shop.drafts(ana) + "/comments", json={"text": "Once"}, headers=once)
+    again = await http.post(shop.drafts(ana) + "/comments", json={"text": "Once"}, headers=once)
+    assert first.status_code == again.status_code == 200 and first.json() == again.json()
+    other = await http.post(shop.drafts(ana) + "/comments", json={"text": "Twice"}, headers=once)
+    assert other.status_code == 409 and other.json()["error"]["code"] == "idempotency_conflict"
+    mine = (await http.get(f"/api/cart/drafts/{shop.store_id}/invites", headers=ana.auth)).json()
+    assert [c["text"] for c in mine["comments"]][2:] == ["Once"]
     for body in ({"field": "nope", "text": "x"}, {"text": ""}, {"text": "x" * 1001}):
         r = await http.post(shop.drafts(ana) + "/comments", json=body, headers=bearer(shop.key))
         assert r.status_code == 422, (body, r.text)
@@ -253,6 +263,9 @@ async def test_the_pages_long_poll_wakes_on_a_change(
     waiting = asyncio.ensure_future(http.get(url, params={"version": 0, "wait": 20}, headers=page))
     await asyncio.sleep(0.1)
     assert not waiting.done()
+    await hold(http, ana, shop.store_id, "pens")  # another event of the cart: still waiting
+    await asyncio.sleep(0.3)
+    assert not waiting.done()
     r = await http.post(
         shop.drafts(ana) + "/comments", json={"text": "Welcome"}, headers=bearer(shop.key)
     )
@@ -263,3 +276,53 @@ async def test_the_pages_long_poll_wakes_on_a_change(
     # A version the page does not have yet answers at once.
     r = await http.get(url, params={"version": 0, "wait": 20}, headers=page)
     assert r.json()["version"] == 1
+
+
+async def test_checkout_waits_for_the_draft_then_the_order_carries_it(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    shop = await invitation_shop(server.hub)
+    # The form set through the store's own route, as a shop does (with a per-guest price).
+    form = {
+        "fields": [
+            {"key": "wording", "label": "Wording", "kind": "long_text", "required": True},
+            {
+                "key": "guests",
+                "label": "Guest list",
+                "kind": "rows",
+                "required": True,
+                "columns": [{"key": "name", "label": "Name", "kind": "text", "required": True}],
+            },
+        ],
+        "price_rules": [{"kind": "per_row", "field": "guests", "amount": 100}],
+    }
+    r = await http.put(
+        f"/api/stores/{shop.store_id}/products/invites/form", json=form, headers=bearer(shop.key)
+    )
+    assert r.status_code == 200, r.text
+    ana = await buyer_holding(http, shop, "ana@example.org")
+    page = await page_headers(http, ana, store_id=shop.store_id)
+    r = await http.post(
+        f"/api/page/drafts/{shop.store_id}/invites",
+        json={"values": {"wording": WORDING}},
+        headers=page,
+    )
+    assert r.json()["progress"]["missing"] == ["Guest list"]
+    checkout = {"type": "checkout", "id": "draft-checkout-1"}
+    r = await http.post("/api/cart/commands", json=checkout, headers=ana.auth)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "customisation_incomplete"
+    guests = [{"name": "Ana"}, {"name": "Ben"}]
+    r = await edit(http, ana, shop.store_id, {"guests": guests})
+    assert r.json()["progress"]["complete"] is True
+    assert r.json()["unit_price"] == {"amount": 1200, "currency": "EUR"}
+    r = await http.post(
+        "/api/cart/commands", json={**checkout, "id": "draft-checkout-2"}, headers=ana.auth
+    )
+    assert r.status_code == 200, r.text
+    (order,) = r.json()["orders"]
+    (line,) = order["lines"]
+    assert [c["key"] for c in line["customisation"]] == ["wording", "guests"]
+    assert line["unit_price"]["amount"] == 1200
+    # Bought: the order carries it, the draft is gone for both sides.
+    assert (await http.get("/api/cart/drafts", headers=ana.auth)).json() == []
+    assert (await http.get(shop.drafts(ana), headers=bearer(shop.key))).status_code == 404

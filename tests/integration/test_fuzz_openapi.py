@@ -156,7 +156,7 @@ def credential(method: str, path: str) -> str | None:
         return "logout"
     if path.startswith(("/api/cart", "/api/sessions/current")):
         return "session"
-    if path in ("/api/page/commands", "/api/page/poll"):
+    if path in ("/api/page/commands", "/api/page/poll") or path.startswith("/api/page/drafts"):
         return "link"
     return None
 
