@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTableWidgetItem
 
+from cartstart_desktop.core.lang import _
 from cartstart_desktop.ui.cart_model import STATUS
 from cartstart_desktop.ui.form_fields import ChoiceEditor, LineEditor, RowsEditor, TextBoxEditor
 from cartstart_desktop.ui.main_window import MainWindow
@@ -198,3 +199,26 @@ async def test_the_review_says_what_is_missing_and_places_only_finished_stores(
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     await eventually(lambda: bool(tab.forms), what="the form opens from the review")
     assert not review.isVisible()
+
+
+async def test_the_form_in_serbian(make_window: MakeWindow, server: HubServer, qtbot: Any) -> None:
+    _.use("sr")
+    try:
+        window, _store_id, _key, _shopper = await personalised(make_window, server)
+        tab = window.cart_tab
+        assert tab.personalise_button.text() == "Prilagodi…"
+        await eventually(
+            lambda: cell(window, 0, 0, STATUS) == "Rezervisano · urađeno 0 od 3", what="status"
+        )
+        dialog = await open_form(window, qtbot)
+        shown = texts(dialog)
+        assert dialog.windowTitle() == "Prilagodi: Product invites"
+        (price,) = [t for t in shown if t.startswith("Cena sa vašim odgovorima: ")]
+        assert price.endswith(" po komadu") and "10" in price
+        assert any(t.startswith("Urađeno 0 od 3 obaveznih odgovora.") for t in shown)
+        assert "najviše 40 znakova" in shown
+        guests = dialog.blocks["guests"].editor
+        assert isinstance(guests, RowsEditor) and guests.add_button.text() == "Dodaj red"
+        assert dialog.close_button.text() == "Zatvori"
+    finally:
+        _.use("en")
