@@ -306,3 +306,36 @@ async def test_checkout_waits_for_a_finished_form_and_the_order_carries_it(
     assert line.customisation is not None
     texts = {c.key: c.text for c in line.customisation}
     assert texts["names"] == "Ana & Ivan" and texts["guests"] == "Name: Ana, Table: 1"
+
+
+async def test_a_form_started_on_the_stores_page_continues_in_the_cart_and_back(
+    server: HubServer, make_session: MakeSession
+) -> None:
+    origin = "https://paper.example"
+    store_id, _ = await seed_store(server.hub, "Paper & Co", {"invites": 5}, origins=[origin])
+    await server.hub.forms.set(store_id, "invites", INVITATIONS)
+    session = await signed_in(make_session, server)
+    await session.cart.reserve(store_id, "invites")
+    assert session.api is not None
+    link = (await session.api.mint_link_token(store_id, "the shop's page")).token
+    page_url = f"/api/page/drafts/{store_id}/invites"
+    async with httpx.AsyncClient(
+        base_url=server.http_url, headers={"Authorization": f"Bearer {link}", "Origin": origin}
+    ) as page:
+        # Half the form on the page; the cart hears it on its stream.
+        r = await page.post(page_url, json={"values": {"names": "Ana & Ivan"}})
+        assert r.status_code == 200, r.text
+        await eventually(
+            lambda: (
+                (d := session.drafts.get(store_id, "invites")) is not None
+                and d.values.get("names") == "Ana & Ivan"
+            ),
+            what="the page's answer in the cart",
+        )
+        assert session.drafts.missing(store_id, "invites") == ["Wording", "Guest list"]
+        # More in the cart; the page reads it back.
+        await session.drafts.edit(store_id, "invites", {"wording": "Together with"})
+        await session.drafts.flush()
+        seen = (await page.get(page_url)).json()
+        assert seen["values"]["wording"]["value"] == "Together with"
+        assert seen["values"]["names"]["value"] == "Ana & Ivan"
