@@ -379,7 +379,12 @@ class Drafts:
         self.changed.emit(draft.key)
         return False
 
-    async def close(self) -> None:
+    async def close(self, *, within: float = 2.0) -> None:
+        """Quitting: what was typed a moment ago is sent if the hub answers quickly (else it
+        stays on disk and goes at the next start)."""
+        if self._link.api is not None and any(d.sendable() for d in self.items.values()):
+            with contextlib.suppress(asyncio.TimeoutError, Exception):
+                await asyncio.wait_for(self.flush(), within)
         for timer in self._timers.values():
             timer.cancel()
         self._timers.clear()

@@ -226,8 +226,9 @@ class RowsEditor(FieldEditor):
         return rows or None
 
     def set_value(self, value: FieldValue) -> None:
-        if self.value() == (value or None) or self.table.state() == self.table.State.EditingState:
-            return
+        editing = self.table.state() == QAbstractItemView.State.EditingState
+        if editing or _filled(self.value()) == _filled(value):
+            return  # the same rows (the hub leaves empty cells out): nothing moves
         rows = value if isinstance(value, list) else []
         self.table.blockSignals(True)
         self.table.setRowCount(len(rows))
@@ -245,6 +246,12 @@ class RowsEditor(FieldEditor):
         )
         self.add_button.setEnabled(not read_only)
         self.remove_button.setEnabled(not read_only)
+
+
+def _filled(value: FieldValue) -> list[dict[str, Cell]]:
+    """Rows with their empty cells left out, as the hub keeps them."""
+    rows = value if isinstance(value, list) else []
+    return [{k: v for k, v in row.items() if v is not None} for row in rows]
 
 
 def editor_for(spec: FieldSpec) -> FieldEditor:
