@@ -29,8 +29,8 @@ help:
 	@echo "make lint    ruff, mypy, import contracts, and the browser code: tsc over its JSDoc types, bundles up to date"
 	@echo "make js      rebuild the browser bundles (storefront_templates/static/*.js) from src/"
 	@echo "make schema  regenerate docs/protocol.schema.json"
-	@echo "make screenshots  docs/img/desktop-*.png from the app under Xvfb"
-	@echo "make web-screenshots  docs/img/storefront-*.png, connect-window-*.png, console*.png, counter.png, live-visitor-*.png and a call (console-live-call.png), the agents' workspace (desk-*.png), the talk panel (talk-panel.png, console-send-to-page.png), taken conversations (desk-conversations.png), the marketplace in both languages (market-*.png), the personalise dialog (docs/images/personalise-page.png), personalised items and the form editor in the console (docs/images/console-*.png) in Chromium"
+	@echo "make screenshots  docs/img/desktop-*.png from the app under Xvfb (Personalise… too)"
+	@echo "make web-screenshots  docs/img/storefront-*.png, connect-window-*.png, console*.png, counter.png, live-visitor-*.png and a call (console-live-call.png), the agents' workspace (desk-*.png), the talk panel (talk-panel.png, console-send-to-page.png), taken conversations (desk-conversations.png), the marketplace in both languages (market-*.png), the personalise dialog (personalise-page.png), personalised items and the form editor in the console (console-personalise.png, console-form-editor.png) in Chromium"
 	@echo "make installer    a PyInstaller build of the desktop cart in dist/"
 	@echo "make bench   the benchmarks (results go in docs/benchmarks.md by hand)"
 	@echo "make fuzz    the property-based tests at length (docs/testing.md); FUZZ_ARGS=... passes pytest options"
@@ -97,6 +97,7 @@ schema: $(STAMP)
 screenshots: $(STAMP)
 	./scripts/system-deps.sh $(SCREEN_DEB)
 	xvfb-run -a -s "-screen 0 1280x800x24" env QT_QPA_PLATFORM=xcb $(BIN)/python scripts/screenshots.py docs/img
+	xvfb-run -a -s "-screen 0 1280x800x24" env QT_QPA_PLATFORM=xcb $(BIN)/python scripts/personalise_shots.py docs/img
 
 web-screenshots: $(STAMP)
 	./scripts/system-deps.sh chromium
@@ -108,8 +109,8 @@ web-screenshots: $(STAMP)
 	$(BIN)/python -m tests.storefront.screenshots_requests docs/img
 	$(BIN)/python -m tests.storefront.screenshots_talk docs/img
 	$(BIN)/python -m tests.storefront.market_screenshots docs/img
-	$(BIN)/python -m tests.storefront.screenshots_personalise docs/images
-	$(BIN)/python -m tests.storefront.screenshots_console_personalise docs/images
+	$(BIN)/python -m tests.storefront.screenshots_personalise docs/img
+	$(BIN)/python -m tests.storefront.screenshots_console_personalise docs/img
 	CARTSTART_SHOTS=docs/img $(BIN)/pytest -q tests/storefront/test_desk_conversations.py -k with_ana
 
 installer: $(STAMP)

@@ -1,11 +1,12 @@
 """The hub's HTTP API as the desktop cart uses it (httpx): accounts, link tokens, pairing, the
-polling half of the cart channel, and live sessions attached to the cart (and their polling)."""
+polling half of the cart channel, personalised items' drafts, and live sessions attached to the
+cart (and their polling)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from shared_protocol import ErrorCode
 
@@ -193,6 +194,36 @@ class HubApi:
     async def pairing_code(self) -> tuple[str, float]:
         body = await self._request("POST", "/api/cart/pairing-codes", json={})
         return body["code"], body["expires_at"]
+
+    # ---- personalised items' drafts (docs/personalise.md) -------------------------------------
+
+    @staticmethod
+    def _draft_path(store_id: str, product_id: str) -> str:
+        return f"/api/cart/drafts/{quote(store_id, safe='')}/{quote(product_id, safe='')}"
+
+    async def drafts(self) -> list[dict[str, Any]]:
+        """The cart's drafts, and an unstarted one for every held personalised item."""
+        result: list[dict[str, Any]] = await self._request("GET", "/api/cart/drafts")
+        return result
+
+    async def draft(self, store_id: str, product_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = await self._request("GET", self._draft_path(store_id, product_id))
+        return result
+
+    async def edit_draft(
+        self, store_id: str, product_id: str, values: dict[str, Any]
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = await self._request(
+            "POST", self._draft_path(store_id, product_id), json={"values": values}
+        )
+        return result
+
+    async def draft_consent(self, store_id: str, product_id: str, allow: bool) -> dict[str, Any]:
+        """Let the shop edit the form with the shopper, or stop it."""
+        result: dict[str, Any] = await self._request(
+            "POST", self._draft_path(store_id, product_id) + "/consent", json={"allow": allow}
+        )
+        return result
 
     # ---- live sessions attached to this cart ---------------------------------------------------
 

@@ -25,6 +25,7 @@ from .local_cart import LocalCart
 from .purchases import Purchases
 
 if TYPE_CHECKING:
+    from .drafts import Drafts
     from .review import CheckoutReview
 
 
@@ -34,9 +35,11 @@ class CartIntents:
         local: LocalCart,
         link: HubLink,
         purchases: Purchases,
+        drafts: Drafts,
         *,
         open_url: Callable[[str], None],
     ) -> None:
+        self._drafts = drafts
         self._local = local
         self._link = link
         self._purchases = purchases
@@ -81,8 +84,9 @@ class CartIntents:
         await connection.command(Sync(id=command_id()))
 
     def review(self, store_id: str | None = None) -> CheckoutReview:
-        """What checking out one store (or all) would buy now, with which codes, for how much."""
-        return self._purchases.review(self._local.state, store_id)
+        """What checking out one store (or all) would buy now, with which codes, for how much;
+        stores with personalised items still to finish wait."""
+        return self._purchases.review(self._local.state, store_id, self._drafts.missing)
 
     async def checkout(self, store_id: str | None = None) -> CartResult:
         """Buy whatever the hub holds for this cart from one store (or every store), with the
@@ -100,6 +104,12 @@ class CartIntents:
         if not review.stores:
             self._link.online()  # signed out: say so, as a checkout would
             return CartResult(id=command_id(), orders=[], expired=[])
+        # The hub checks the forms as it has them: the edits still on their way go first.
+        await self._drafts.flush(
+            (i.ticket.store_id, i.ticket.product_id)
+            for i in self._local.state.items.values()
+            if i.ticket.personalised and i.ticket_id in review.ticket_ids
+        )
         return await self._checkout(review.store_ids, review.codes)
 
     async def _checkout(self, store_ids: list[str] | None, codes: list[str]) -> CartResult:

@@ -64,6 +64,16 @@ SCHEMA: list[list[str]] = [
             view TEXT NOT NULL,
             deleted_by TEXT)""",
     ],
+    [
+        # Personalised items' drafts (core/drafts.py): the hub's view as last seen (NULL until
+        # fetched) and the shopper's edits not yet saved at the hub (JSON: key -> value).
+        """CREATE TABLE drafts (
+            store_id TEXT NOT NULL,
+            product_id TEXT NOT NULL,
+            view TEXT,
+            pending TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (store_id, product_id))""",
+    ],
 ]
 
 
@@ -224,8 +234,43 @@ class LocalStore:
         )
         await self.db.commit()
 
+    async def load_drafts(self) -> list[tuple[str, str, str | None, str]]:
+        """Every draft kept: (store_id, product_id, the hub's view JSON, pending edits JSON)."""
+        return [
+            (str(s), str(p), None if v is None else str(v), str(e))
+            for s, p, v, e in await self.db.execute_fetchall(
+                "SELECT store_id, product_id, view, pending FROM drafts"
+            )
+        ]
+
+    async def save_draft(
+        self, store_id: str, product_id: str, view: str | None, pending: str
+    ) -> None:
+        """One draft as it is now, committed at once (an edit survives a crash)."""
+        await self.db.execute(
+            "INSERT INTO drafts (store_id, product_id, view, pending) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (store_id, product_id) DO UPDATE SET view = excluded.view, "
+            "pending = excluded.pending",
+            (store_id, product_id, view, pending),
+        )
+        await self.db.commit()
+
+    async def delete_drafts(self, keys: Iterable[tuple[str, str]]) -> None:
+        await self.db.executemany(
+            "DELETE FROM drafts WHERE store_id = ? AND product_id = ?", list(keys)
+        )
+        await self.db.commit()
+
     async def clear(self) -> None:
         """Forget everything (signing out, or another account on this computer)."""
-        for table in ("items", "meta", "bookmarks", "deliveries", "discounts", "live_sessions"):
+        for table in (
+            "items",
+            "meta",
+            "bookmarks",
+            "deliveries",
+            "discounts",
+            "live_sessions",
+            "drafts",
+        ):
             await self.db.execute(f"DELETE FROM {table}")
         await self.db.commit()

@@ -49,8 +49,14 @@ class Purchases:
     def live_discounts(self) -> list[DiscountView]:
         return self.book.live_discounts(self._clock())
 
-    def review(self, state: CartState, store_id: str | None) -> CheckoutReview:
-        """Checking out one store (or all) as it would go now (see core.review)."""
+    def review(
+        self,
+        state: CartState,
+        store_id: str | None,
+        missing: Callable[[str, str], list[str] | None] | None = None,
+    ) -> CheckoutReview:
+        """Checking out one store (or all) as it would go now (see core.review); `missing`:
+        what personalised items' forms still lack."""
         from .review import review  # imported at the first review, not while the cart opens
 
         return review(
@@ -59,6 +65,7 @@ class Purchases:
             self.book.payment_modes(),
             store_id=store_id,
             now=self._clock(),
+            **({} if missing is None else {"missing": missing}),
         )
 
     def codes_for(self, store_ids: set[str] | None) -> list[str]:

@@ -8,7 +8,7 @@ hub prices the order again when it places it; the review says what to expect.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from shared_protocol.common import Money
@@ -34,6 +34,27 @@ class ReviewLine:
 
 
 @dataclass(frozen=True)
+class Unfinished:
+    """A personalised item whose form still misses required answers (docs/personalise.md)."""
+
+    store_id: str
+    product_id: str
+    name: str
+    missing: list[str]
+    """The labels of the fields still to fill ([]: the form is not on this computer yet)."""
+
+    @property
+    def text(self) -> str:
+        if self.missing:
+            return _(
+                "Finish personalising {name} ({fields}) before checking out.",
+                name=self.name,
+                fields=", ".join(self.missing),
+            )
+        return _("Personalise {name} before checking out.", name=self.name)
+
+
+@dataclass(frozen=True)
 class StoreReview:
     store_id: str
     store_name: str
@@ -43,6 +64,8 @@ class StoreReview:
     discount: DiscountView | None = None
     payment: str | None = None
     """"link" or "on_collection" as the store's last order said; None when not known yet."""
+    unfinished: list[Unfinished] = field(default_factory=list)
+    """Personalised items still to finish: the store's order waits for them."""
 
     @property
     def subtotal(self) -> dict[str, int]:
@@ -83,6 +106,9 @@ class StoreReview:
 @dataclass(frozen=True)
 class CheckoutReview:
     stores: list[StoreReview]
+    """The orders Confirm places."""
+    waiting: list[StoreReview] = field(default_factory=list)
+    """Stores whose order waits for personalised items to be finished: not placed."""
 
     @property
     def store_ids(self) -> list[str] | None:
@@ -129,10 +155,14 @@ def review(
     *,
     store_id: str | None,
     now: float,
+    missing: Callable[[str, str], list[str] | None] = lambda store_id, product_id: None,
 ) -> CheckoutReview:
-    """The checkout of one store (or of every store holding something), as it would go now."""
+    """The checkout of one store (or of every store holding something), as it would go now.
+    `missing` says what a personalised item's form still lacks (None: complete); a store with
+    such an item waits (the hub would refuse its order)."""
     offered = sorted(discounts, key=lambda d: d.expires_at)  # the first offered goes first
     stores: list[StoreReview] = []
+    waiting: list[StoreReview] = []
     for group in state.groups():
         if store_id is not None and group.store_id != store_id:
             continue
@@ -149,7 +179,14 @@ def review(
             (d for d in offered if d.store_id == group.store_id and usable(d, currency, now)),
             None,
         )
-        stores.append(
+        unfinished = [
+            Unfinished(group.store_id, i.ticket.product_id, i.ticket.name, lacking)
+            for i in group.items
+            if i.held
+            and i.ticket.personalised
+            and (lacking := missing(group.store_id, i.ticket.product_id)) is not None
+        ]
+        (waiting if unfinished else stores).append(
             StoreReview(
                 group.store_id,
                 group.store_name,
@@ -157,6 +194,7 @@ def review(
                 left_out=[i.ticket.name for i in group.items if not i.held],
                 discount=code if currency is not None else None,
                 payment=payment_modes.get(group.store_id),
+                unfinished=unfinished,
             )
         )
-    return CheckoutReview(stores)
+    return CheckoutReview(stores, waiting)

@@ -1,7 +1,7 @@
 """One shopper's cart on this computer, without a UI: the parts, built on one home directory.
 
 The UI holds this one object and talks to its parts: `account` (signing in and out), `cart`
-(what the shopper does to the cart), `pairing` (browsers linked to the cart), and reads
+(what the shopper does to the cart), `drafts` (personalised items' forms), `pairing` (browsers linked to the cart), and reads
 `local` (the cart's contents), `bookmarks`, `purchases` (deliveries, discount codes), `images`
 (product pictures on disk) and `stream` (the connection's status). `live` (live sessions attached
 to the cart) is built when first needed: when the cart is first online, or when the Live tab
@@ -22,6 +22,7 @@ from .bookmarks import Bookmarks
 from .cart import Notice
 from .connection import Status
 from .credentials import CredentialStore, SessionTokens
+from .drafts import Drafts
 from .hub_link import HubLink
 from .images import ImageCache
 from .intents import CartIntents
@@ -49,6 +50,7 @@ class CartSession:
         poll_wait: float = 25.0,
         websocket_retry: float = 60.0,
         live_interval: float = 10.0,
+        draft_delay: float = 0.7,
     ) -> None:
         self.directory = directory
         self.clock = clock
@@ -72,7 +74,11 @@ class CartSession:
             poll_wait=poll_wait,
             websocket_retry=websocket_retry,
         )
-        self.cart = CartIntents(self.local, self.link, self.purchases, open_url=open_url)
+        self.drafts = Drafts(self.local, self.link, self.stream, delay=draft_delay)
+        """Personalised items' forms: kept here, sent to the hub as the shopper types."""
+        self.cart = CartIntents(
+            self.local, self.link, self.purchases, self.drafts, open_url=open_url
+        )
         self.market = MarketDesk(self.link, self.settings, directory, self.cart)
         """The marketplace: search, the tree, currencies, results and solutions into the cart."""
         self.pairing = Pairing(self.link, open_url=open_url)
@@ -139,11 +145,13 @@ class CartSession:
         saved = await self.local.open()
         self.bookmarks.load(saved.bookmarks)
         self.purchases.load(saved.deliveries, saved.discounts)
+        await self.drafts.load()
         return self.account.resume()
 
     async def close(self) -> None:
         if self._live is not None:
             await self._live.stop()
+        await self.drafts.close()
         await self.link.disconnect()
         await self.market.close()
         await self.images.close()
@@ -153,6 +161,7 @@ class CartSession:
         if self._live is not None:
             await self._live.forget()
         await self.local.forget()
+        self.drafts.forget()
         await self.images.clear()
         self.bookmarks.forget()
         self.purchases.forget()

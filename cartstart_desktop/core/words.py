@@ -172,10 +172,31 @@ def _from_details(code: ErrorCode, details: Mapping[str, Any]) -> str | None:
         if details["deleted_by"] == "store":
             return _("The store deleted this live session, so it can no longer be used.")
         return _("You deleted this live session, so it can no longer be used.")
+    if code is ErrorCode.CUSTOMISATION_INCOMPLETE and isinstance(details.get("items"), list):
+        return _unfinished(details["items"])
     if code is ErrorCode.DISCOUNT_REFUSED and details.get("reason") in _DISCOUNTS:
         text = _(_DISCOUNTS[details["reason"]], code=details.get("discount_code", ""))
         return _("{text} Nothing was bought.", text=text)
     return None
+
+
+def _unfinished(items: list[Any]) -> str | None:
+    """Each personalised item the hub found unfinished, with the fields it still needs."""
+    from .review import Unfinished
+
+    said = [
+        Unfinished(
+            str(item.get("store_id", "")),
+            str(item.get("product_id", "")),
+            str(item.get("name", "")),
+            [str(label) for label in item.get("missing") or []],
+        ).text
+        for item in items
+        if isinstance(item, dict)
+    ]
+    if not said:
+        return None
+    return " ".join(said[:3]) + " " + _("Nothing was bought.")
 
 
 def _problems(problems: Any, action: Action) -> str:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.cart import CartItem, CartState, Change, count_text, countdown
+from ..core.draft_form import progress_text
 from ..core.lang import N_, _
 from ..core.money import format_money, format_totals, totals
 from .qt import (
@@ -28,6 +29,9 @@ from .qt import (
 )
 from .texts import text_tip
 from .thumbnails import IMAGE_ROLE
+
+if TYPE_CHECKING:
+    from ..core.drafts import Drafts
 
 ITEM, PRICE, QTY, TOTAL, EXPIRES, STATUS = range(6)
 HEADERS = (N_("Item"), N_("Price"), N_("Qty"), N_("Total"), N_("Expires in"), N_("Status"))
@@ -57,9 +61,12 @@ class _Store:
 class CartModel(QAbstractItemModel):
     quantityRequested = Signal(str, int)  # ticket_id, qty
 
-    def __init__(self, state: CartState, clock: Callable[[], float]) -> None:
+    def __init__(
+        self, state: CartState, clock: Callable[[], float], drafts: Drafts | None = None
+    ) -> None:
         super().__init__()
         self._state = state
+        self._drafts = drafts
         self._clock = clock
         self._stores: list[_Store] = []
         self._by_key: dict[int, _Store] = {}
@@ -154,6 +161,31 @@ class CartModel(QAbstractItemModel):
 
     def _store_changed(self, row: int) -> None:
         self.dataChanged.emit(self.index(row, 0), self.index(row, STATUS))
+
+    def draft_changed(self, store_id: str, product_id: str) -> None:
+        """A personalised item's progress changed: repaint its rows' status."""
+        row = self._store_row(store_id)
+        if row < 0:
+            return
+        parent = self.index(row, 0)
+        for at, ticket_id in enumerate(self._stores[row].tickets):
+            item = self._state.items.get(ticket_id)
+            if item is not None and item.ticket.product_id == product_id:
+                self.dataChanged.emit(
+                    self.index(at, STATUS, parent), self.index(at, STATUS, parent)
+                )
+
+    def personalising(self, item: CartItem) -> tuple[str, list[str]] | None:
+        """A personalised item's progress ("2 of 5 done") and the labels still to fill."""
+        if not item.ticket.personalised:
+            return None
+        draft = (
+            self._drafts.get(item.ticket.store_id, item.ticket.product_id) if self._drafts else None
+        )
+        shown = draft.progress if draft is not None else None
+        if shown is None:
+            return _("to personalise"), []
+        return progress_text(shown), list(shown.missing)
 
     def tick(self) -> None:
         """Refresh the countdowns (called every second)."""
@@ -273,7 +305,9 @@ class CartModel(QAbstractItemModel):
             if column == EXPIRES:
                 return countdown(item.seconds_left(self._clock())) if item.held else "—"
             if column == STATUS:
-                return item.note or _(_STATE_LABEL.get(ticket.state.value, ticket.state.value))
+                status = item.note or _(_STATE_LABEL.get(ticket.state.value, ticket.state.value))
+                personal = self.personalising(item)
+                return status if personal is None else f"{status} · {personal[0]}"
         elif role == Qt.ItemDataRole.ToolTipRole:
             parts = [
                 ticket.name,
@@ -283,6 +317,9 @@ class CartModel(QAbstractItemModel):
                 parts.append(_("{n} more available", n=item.available))
             if item.note:
                 parts.append(item.note)
+            personal = self.personalising(item)
+            if personal is not None and personal[1]:
+                parts.append(_("Still to fill: {fields}", fields=", ".join(personal[1])))
             return text_tip("\n".join(parts))  # names are the stores' text, never markup
         elif role == Qt.ItemDataRole.ForegroundRole:
             if not item.held:

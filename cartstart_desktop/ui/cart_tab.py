@@ -12,7 +12,7 @@ from ..core.money import format_totals
 from ..core.observable import Subscriptions
 from ..core.orders import discount_terms, payment_text
 from ..core.session import CartSession
-from .cart_model import ITEM, CartModel
+from .cart_model import ITEM, QTY, CartModel
 from .empty_state import EmptyState, Swap
 from .qt import (
     QAbstractItemView,
@@ -21,6 +21,8 @@ from .qt import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QModelIndex,
+    QPoint,
     QPushButton,
     QSize,
     Qt,
@@ -35,6 +37,7 @@ from .thumbnails import ThumbnailDelegate, Thumbnails
 
 if TYPE_CHECKING:
     from ..core.review import CheckoutReview
+    from .personalise_dialog import PersonaliseDialog
     from .review_dialog import CheckoutReviewDialog
 
 
@@ -94,7 +97,9 @@ class CartTab(QWidget):
         self._session = session
         self._run = run
         self.review_dialog: CheckoutReviewDialog | None = None
-        self.model = CartModel(session.local.state, session.clock)
+        self.forms: dict[tuple[str, str], PersonaliseDialog] = {}
+        """The Personalise… dialogs open, by (store, product)."""
+        self.model = CartModel(session.local.state, session.clock, session.drafts)
         self.view = QTreeView()
         self.view.setModel(self.model)
         self.view.setUniformRowHeights(True)  # keeps a 5,000-row cart fast
@@ -135,6 +140,8 @@ class CartTab(QWidget):
         self.renew_button = QPushButton(_("Renew hold"))
         self.remove_button = QPushButton(_("Remove"))
         self.open_button = QPushButton(_("Open page"))
+        self.personalise_button = QPushButton(_("Personalise…"))
+        self.personalise_button.setToolTip(_("Fill in the form this item needs before checkout"))
         self.call_button = QPushButton(_("Call the store…"))
         self.call_button.setToolTip(_("A video call with the store about this item"))
         self.checkout_store_button = QPushButton(_("Check out this store…"))
@@ -142,7 +149,13 @@ class CartTab(QWidget):
         self.discounts = DiscountList()
         actions = QHBoxLayout()
         actions.addWidget(self.totals, 1)
-        for button in (self.call_button, self.open_button, self.renew_button, self.remove_button):
+        for button in (
+            self.personalise_button,
+            self.call_button,
+            self.open_button,
+            self.renew_button,
+            self.remove_button,
+        ):
             actions.addWidget(button)
         checkout = QHBoxLayout()
         checkout.addStretch(1)
@@ -159,11 +172,16 @@ class CartTab(QWidget):
         self._subscriptions.connect(session.local.changed, self._on_changed)
         self._subscriptions.connect(session.purchases.changed, self._on_purchases)
         self._subscriptions.connect(session.account.signed_out, lambda _: self.thumbnails.forget())
+        self._subscriptions.connect(session.drafts.changed, self._on_draft)
         # view -> core
         self.model.quantityRequested.connect(
             lambda ticket_id, qty: self._run(session.cart.set_quantity(ticket_id, qty))
         )
         self.renew_button.clicked.connect(self._renew)
+        self.personalise_button.clicked.connect(self._personalise_selected)
+        self.view.doubleClicked.connect(self._double_clicked)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
         self.remove_button.clicked.connect(self._remove)
         self.open_button.clicked.connect(self._open_page)
         self.call_button.clicked.connect(self._call_store)
@@ -184,6 +202,8 @@ class CartTab(QWidget):
         self.thumbnails.stop()
         if self.review_dialog is not None:
             self.review_dialog.detach()
+        for dialog in self.forms.values():
+            dialog.detach()
 
     def stop_countdowns(self) -> None:
         self._ticker.stop()
@@ -195,6 +215,10 @@ class CartTab(QWidget):
         if any(c.kind == "added" for c in changes) or not changes:
             self._expand_stores()
         self._update_totals()
+        self._update_buttons()
+
+    def _on_draft(self, key: tuple[str, str]) -> None:
+        self.model.draft_changed(*key)
         self._update_buttons()
 
     def _expand_stores(self) -> None:
@@ -226,6 +250,7 @@ class CartTab(QWidget):
         self.remove_button.setText(_("Remove") if item is None or item.held else _("Clear"))
         self.open_button.setEnabled(bool(item and item.page))
         self.call_button.setEnabled(item is not None)
+        self.personalise_button.setEnabled(bool(item and item.ticket.personalised))
 
     # ---- view -> core -----------------------------------------------------------------------
 
@@ -244,6 +269,47 @@ class CartTab(QWidget):
     def _remove(self) -> None:
         if (item := self._selected_item()) is not None:
             self._run(self._session.cart.remove(item.ticket_id))
+
+    def _personalise_selected(self) -> None:
+        if (item := self._selected_item()) is not None and item.ticket.personalised:
+            self._run(
+                self.personalise(item.ticket.store_id, item.ticket.product_id, item.ticket.name)
+            )
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        item = self.model.item_at(index)
+        if item is not None and item.ticket.personalised and index.column() != QTY:
+            self._personalise_selected()
+
+    def _context_menu(self, at: QPoint) -> None:
+        from .qt import QMenu
+
+        item = self.model.item_at(self.view.indexAt(at))
+        if item is None or not item.ticket.personalised:
+            return
+        menu = QMenu(self)
+        menu.addAction(_("Personalise…"), self._personalise_selected)
+        menu.popup(self.view.viewport().mapToGlobal(at))
+
+    async def personalise(self, store_id: str, product_id: str, name: str) -> PersonaliseDialog:
+        """The item's form (fetched first when this computer does not have it yet)."""
+        from .personalise_dialog import PersonaliseDialog  # when first opened
+
+        key = (store_id, product_id)
+        open_already = self.forms.get(key)
+        if open_already is not None:
+            open_already.raise_()
+            open_already.activateWindow()
+            return open_already
+        draft = self._session.drafts.get(store_id, product_id)
+        if draft is None or draft.view is None:
+            await self._session.drafts.fetch(store_id, product_id)
+        dialog = self.forms[key] = PersonaliseDialog(
+            self._session.drafts, key, name, self._run, self
+        )
+        dialog.finished.connect(lambda _result: self.forms.pop(key, None))
+        dialog.show()
+        return dialog
 
     def _open_page(self) -> None:
         item = self._selected_item()
@@ -269,9 +335,19 @@ class CartTab(QWidget):
             self.review_dialog.reject()
         dialog = self.review_dialog = CheckoutReviewDialog(self._session, store_id, self)
         dialog.confirmed.connect(lambda review: self._run(self._place(review)))
+        dialog.personaliseRequested.connect(
+            lambda store_id, product_id, name: self._from_review(dialog, store_id, product_id, name)
+        )
         dialog.finished.connect(lambda _: self._review_closed(dialog))
         dialog.open()
         return dialog
+
+    def _from_review(
+        self, dialog: CheckoutReviewDialog, store_id: str, product_id: str, name: str
+    ) -> None:
+        """Personalise… in the review: the review closes (it is modal), the form opens."""
+        dialog.reject()
+        self._run(self.personalise(store_id, product_id, name))
 
     def _review_closed(self, dialog: CheckoutReviewDialog) -> None:
         dialog.detach()

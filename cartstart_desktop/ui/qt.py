@@ -74,6 +74,8 @@ _LATER = {
     "QRadioButton": "PySide6.QtWidgets",
     "QSplitter": "PySide6.QtWidgets",
     "QSpinBox": "PySide6.QtWidgets",
+    "QTableWidget": "PySide6.QtWidgets",
+    "QTableWidgetItem": "PySide6.QtWidgets",
     "QMenu": "PySide6.QtWidgets",
     "QGuiApplication": "PySide6.QtGui",
     "QStandardItem": "PySide6.QtGui",
@@ -124,6 +126,8 @@ if TYPE_CHECKING:
         QSpinBox,
         QSplitter,
         QStyle,
+        QTableWidget,
+        QTableWidgetItem,
     )
 
 
@@ -202,6 +206,8 @@ __all__ = [
     "QSystemTrayIcon",
     "QTabWidget",
     "QTableView",
+    "QTableWidget",
+    "QTableWidgetItem",
     "QTimer",
     "QToolBar",
     "QTreeView",

@@ -1,10 +1,10 @@
 """The checkout review: before anything is bought, per store the lines (name, quantity, price),
 the discount code the cart will use, the totals and how the store takes payment; then Confirm
-or Cancel. It follows the cart while it is open, so what it shows is what Confirm buys."""
+or Cancel. It follows the cart while it is open, so what it shows is what Confirm buys. Stores
+with personalised items still to fill in come first, saying what is missing: their orders wait."""
 
 from __future__ import annotations
 
-from ..core.cart import Change
 from ..core.lang import _
 from ..core.money import format_money, format_totals
 from ..core.observable import Subscriptions
@@ -80,8 +80,35 @@ def add_store(grid: QGridLayout, row: int, store: StoreReview) -> int:
     return row
 
 
+def add_waiting(
+    grid: QGridLayout, row: int, store: StoreReview, dialog: CheckoutReviewDialog
+) -> int:
+    """A store whose order waits for personalised items: what each still needs, a button to
+    fill it in, and that this order is not placed now."""
+    if row:
+        grid.setRowMinimumHeight(row, 14)
+        row += 1
+    grid.addWidget(_label(store.store_name, bold=True), row, 0, 1, 3)
+    row += 1
+    for item in store.unfinished:
+        grid.addWidget(_label(item.text, wrap=True), row, 0, 1, 2)
+        button = QPushButton(_("Personalise…"))
+        button.setAccessibleName(_("Personalise {name}", name=item.name))
+        button.clicked.connect(
+            lambda _checked=False, i=item: dialog.personaliseRequested.emit(
+                i.store_id, i.product_id, i.name
+            )
+        )
+        grid.addWidget(button, row, 2, _RIGHT)
+        row += 1
+    text = _("This store's order is not placed now: check it out once its forms are finished.")
+    grid.addWidget(_label(text, muted=True, wrap=True), row, 0, 1, 3)
+    return row + 1
+
+
 class CheckoutReviewDialog(QDialog):
     confirmed = Signal(object)  # the CheckoutReview that Confirm places
+    personaliseRequested = Signal(str, str, str)  # store id, product id, name
 
     def __init__(
         self, session: CartSession, store_id: str | None, parent: QWidget | None = None
@@ -122,11 +149,12 @@ class CheckoutReviewDialog(QDialog):
         self._subscriptions = Subscriptions()
         self._subscriptions.connect(session.local.changed, self._on_cart)
         self._subscriptions.connect(session.purchases.changed, self._on_cart)
+        self._subscriptions.connect(session.drafts.changed, self._on_cart)
 
     def detach(self) -> None:
         self._subscriptions.disconnect_all()
 
-    def _on_cart(self, _changes: list[Change] | None) -> None:
+    def _on_cart(self, _changes: object) -> None:
         self.review = self._session.cart.review(self._store_id)
         self._render()
 
@@ -141,6 +169,8 @@ class CheckoutReviewDialog(QDialog):
         grid.setColumnStretch(0, 1)
         grid.setHorizontalSpacing(18)
         row = 0
+        for store in self.review.waiting:
+            row = add_waiting(grid, row, store, self)
         for store in self.review.stores:
             row = add_store(grid, row, store)
         self.scroller.setWidget(self.sections)
@@ -148,6 +178,8 @@ class CheckoutReviewDialog(QDialog):
             self.summary.setText(
                 _("{summary} You can follow them under Deliveries.", summary=self.review.summary())
             )
+        elif self.review.waiting:
+            self.summary.setText(_("Finish the forms above first: nothing can be bought yet."))
         else:
             self.summary.setText(_("Nothing is held any more, so there is nothing to buy."))
         self.confirm_button.setEnabled(bool(self.review.stores))

@@ -80,3 +80,22 @@ def test_the_network_and_the_address() -> None:
         explain(bad.value) == "“hub:port” is not a hub address: type it like hub.example.org:8740."
     )
     assert explain(KeyError("x")) == "Something went wrong. Please try again."
+
+
+def test_an_unfinished_personalised_item_is_named_with_what_it_misses() -> None:
+    # The hub's 409 when checkout finds a form unfinished (docs/personalise.md).
+    items = [
+        {
+            "store_id": "s1",
+            "product_id": "inv",
+            "name": "Wedding invitations",
+            "missing": ["Wording", "Guest list"],
+        },
+    ]
+    error = HubError("customisation_incomplete", "Finish personalising", {"items": items})
+    assert explain(error) == (
+        "Finish personalising Wedding invitations (Wording, Guest list) before checking out. "
+        "Nothing was bought."
+    )
+    bare = HubError("customisation_incomplete", "x", {})
+    assert explain(bare).startswith("Some items still need to be personalised.")

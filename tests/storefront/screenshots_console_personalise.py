@@ -1,10 +1,10 @@
 """Screenshots of the console's Personalised items with a draft followed
-(docs/images/console-personalise.png) and of the owners' form editor (console-form-editor.png),
+(docs/img/console-personalise.png) and of the owners' form editor (console-form-editor.png),
 for docs/personalise.md "For shops: watching and helping": a hub
 on loopback, a stationer selling wedding invitations with a form, three buyers at different
 points, one of whom let the shop edit; the console follows that draft.
 
-    python -m tests.storefront.screenshots_console_personalise docs/images
+    python -m tests.storefront.screenshots_console_personalise docs/img
 
 Not a test: pytest does not collect it.
 """
@@ -129,4 +129,4 @@ async def shoot(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(shoot(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/images")))
+    asyncio.run(shoot(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/img")))

@@ -1,9 +1,9 @@
 """A screenshot of the personalise dialog on a store's page (docs/personalise.md, "For shoppers:
 on a store's page"): the demo bookshop's wedding invitations, carted from the page, the form
 half filled with a guest list, a comment from the shop under the wording and the shop's request
-to edit the form with the buyer (docs/images/personalise-page.png).
+to edit the form with the buyer (docs/img/personalise-page.png).
 
-    python -m tests.storefront.screenshots_personalise docs/images
+    python -m tests.storefront.screenshots_personalise docs/img
 """
 
 from __future__ import annotations
@@ -85,4 +85,4 @@ async def shoot(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(shoot(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/images")))
+    asyncio.run(shoot(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/img")))
