@@ -1,6 +1,7 @@
 // A buyer's values in a followed draft (docs/personalise.md "For shops: watching and helping"):
 // shown read-only as text (the buyer wrote them: never markup), and, while the buyer lets the
-// shop edit, one input per field kind (rows as an editable table) that reads back a FieldValue.
+// shop edit, one input per field kind (rows as an editable table) that reads back a FieldValue;
+// progress and times in the shop's words.
 
 import { button, el } from "./dom.js";
 
@@ -11,15 +12,56 @@ import { button, el } from "./dom.js";
 /**
  * @typedef {Object} FieldEditor
  * @property {HTMLElement} node
- * @property {() => FieldValue} read the value as the hub takes it ("" and [] clear the field)
+ * @property {() => FieldValue} read the value as the hub takes it ("" and [] clear the field);
+ *   throws NotANumber for a number the browser cannot read (its value would read as "")
  * @property {(value: FieldValue) => void} set
  */
+
+/** @param {number} at seconds */
+export const clock = (at) => new Date(at * 1000).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+
+/** @param {import("../shared/forms").FieldState | undefined} state */
+export function byLine(state) {
+  if (!state) return "";
+  return state.by === "shop" ? `Changed by ${state.by_name} (shop) at ${clock(state.at)}` : `Written by the buyer at ${clock(state.at)}`;
+}
+
+/** The progress bar: done of required, with its words.
+ * @param {import("../shared/forms").Progress} p */
+export function progressNode(p) {
+  const box = el("span", null, { class: "progress" });
+  const bar = el("span", null, {
+    class: `bar${p.complete ? " complete" : ""}`,
+    role: "progressbar",
+    "aria-valuemin": "0",
+    "aria-valuemax": String(p.required),
+    "aria-valuenow": String(p.done),
+    "aria-label": "Required fields done",
+  });
+  const fill = el("span");
+  fill.style.width = `${p.required ? Math.round((100 * p.done) / p.required) : 100}%`;
+  bar.append(fill);
+  box.append(bar, el("span", p.complete ? `Complete (${p.done} of ${p.required})` : `${p.done} of ${p.required} done`));
+  return box;
+}
 
 /** @param {FieldValue | undefined} value */
 export const isEmpty = (value) => value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 0);
 
 /** @param {Cell | undefined} cell */
 const cellText = (cell) => (cell === null || cell === undefined ? "" : String(cell));
+
+/**
+ * A value in one line of words (the shop's unsaved edit, said when editing stopped).
+ * @param {FieldSpec["columns"]} columns
+ * @param {FieldValue | null} value
+ */
+export function shownText(columns, value) {
+  if (isEmpty(value ?? undefined)) return "(empty)";
+  if (!Array.isArray(value)) return cellText(value);
+  const cols = columns ?? [];
+  return value.map((item) => cols.map((c) => `${c.label}: ${cellText(item[c.key])}`).join(", ")).join("; ");
+}
 
 /**
  * The value as the shop reads it: text for one value, a table for rows.
@@ -79,6 +121,28 @@ function singleInput(spec, label) {
   return input;
 }
 
+/** A number input holding text the browser cannot read as a number ("1e"): never sent. */
+export class NotANumber extends Error {
+  /** @param {HTMLInputElement} input */
+  constructor(input) {
+    super(`${input.getAttribute("aria-label") ?? "This field"}: not a number. Write a number, or clear it.`);
+    this.input = input;
+  }
+}
+
+/**
+ * The editor's value, or null when it cannot be read (a number the browser cannot read).
+ * @param {FieldEditor} editor
+ */
+export function readOrNull(editor) {
+  try {
+    return editor.read();
+  } catch (e) {
+    if (e instanceof NotANumber) return null;
+    throw e;
+  }
+}
+
 /**
  * What an input holds, as the hub takes it: a number field's number, "" for nothing.
  * @param {FieldSpec} spec
@@ -86,6 +150,12 @@ function singleInput(spec, label) {
  * @returns {Cell}
  */
 function readSingle(spec, input) {
+  const bad = input instanceof HTMLInputElement && input.validity.badInput; // value reads as ""
+  if (bad) {
+    input.setAttribute("aria-invalid", "true");
+    throw new NotANumber(/** @type {HTMLInputElement} */ (input));
+  }
+  input.removeAttribute("aria-invalid");
   if (spec.kind === "number" && input.value.trim() !== "") {
     const n = Number(input.value);
     return Number.isFinite(n) ? n : input.value; // not a number: the hub says why
@@ -107,22 +177,33 @@ function rowsEditor(spec) {
   table.append(el("thead"), el("tbody"));
   table.tHead?.append(head);
   const body = table.tBodies[0];
+  // Each row's labels say its number: renumbered after a row is added or removed.
+  const renumber = () => {
+    [...body.rows].forEach((tr, i) => {
+      for (const column of columns) {
+        const input = tr.querySelector(`[data-column="${CSS.escape(column.key)}"]`);
+        input?.setAttribute("aria-label", `${spec.label}, row ${i + 1}, ${column.label}`);
+        input?.setAttribute("data-focus-key", `edit:${spec.key}:${i}:${column.key}`);
+      }
+      tr.querySelector(".remove-row")?.setAttribute("aria-label", `Remove row ${i + 1} of ${spec.label}`);
+    });
+  };
   /** @param {Record<string, Cell>} item */
   const addRow = (item) => {
     const tr = el("tr");
-    const n = body.rows.length + 1;
     for (const column of columns) {
-      const input = singleInput(column, `${spec.label}, row ${n}, ${column.label}`);
+      const input = singleInput(column, column.label);
       input.dataset.column = column.key;
       input.value = cellText(item[column.key]);
       const td = el("td");
       td.append(input);
       tr.append(td);
     }
-    const remove = button("Remove", false, { "aria-label": `Remove row ${n} of ${spec.label}` });
+    const remove = button("Remove", false, { class: "cartstart-button remove-row" });
     remove.addEventListener("click", () => {
       const next = tr.nextElementSibling ?? tr.previousElementSibling;
       tr.remove();
+      renumber();
       const to = next?.querySelector("input, select, textarea") ?? add;
       if (to instanceof HTMLElement) to.focus();
     });
@@ -130,9 +211,10 @@ function rowsEditor(spec) {
     td.append(remove);
     tr.append(td);
     body.append(tr);
+    renumber();
     return tr;
   };
-  const add = button("Add row");
+  const add = button("Add row", false, { "data-focus-key": `add:${spec.key}` });
   add.addEventListener("click", () => {
     const first = addRow({}).querySelector("input, select, textarea");
     if (first instanceof HTMLElement) first.focus();
@@ -170,6 +252,7 @@ function rowsEditor(spec) {
 export function editorFor(spec) {
   if (spec.kind === "rows") return rowsEditor(spec);
   const input = singleInput(spec, `${spec.label} (your edit)`);
+  input.dataset.focusKey = `edit:${spec.key}`;
   return {
     node: input,
     read: () => readSingle(spec, input),

@@ -9,43 +9,14 @@ import { formDialog } from "../shared/dialog.js";
 import { CartStartError } from "../shared/http.js";
 import { keepingFocus } from "../shared/dom.js";
 import { sentence } from "../shared/style.js";
-import { editorFor, valueNode } from "./draft-fields.js";
+import { byLine, clock, editorFor, NotANumber, progressNode, readOrNull, shownText, valueNode } from "./draft-fields.js";
 import { button, el } from "./dom.js";
 import { money } from "./format.js";
 import { store } from "./store.js";
 
 /** @typedef {import("../shared/forms").DraftView} DraftView */
 /** @typedef {import("../shared/forms").FieldSpec} FieldSpec */
-/** @typedef {import("../shared/forms").FieldState} FieldState */
 /** @typedef {import("./draft-fields.js").FieldEditor} FieldEditor */
-
-/** @param {number} at seconds */
-export const clock = (at) => new Date(at * 1000).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
-
-/** @param {FieldState | undefined} state */
-function byLine(state) {
-  if (!state) return "";
-  return state.by === "shop" ? `Changed by ${state.by_name} (shop) at ${clock(state.at)}` : `Written by the buyer at ${clock(state.at)}`;
-}
-
-/** The progress bar: done of required, with its words.
- * @param {import("../shared/forms").Progress} p */
-export function progressNode(p) {
-  const box = el("span", null, { class: "progress" });
-  const bar = el("span", null, {
-    class: `bar${p.complete ? " complete" : ""}`,
-    role: "progressbar",
-    "aria-valuemin": "0",
-    "aria-valuemax": String(p.required),
-    "aria-valuenow": String(p.done),
-    "aria-label": "Required fields done",
-  });
-  const fill = el("span");
-  fill.style.width = `${p.required ? Math.round((100 * p.done) / p.required) : 100}%`;
-  bar.append(fill);
-  box.append(bar, el("span", p.complete ? `Complete (${p.done} of ${p.required})` : `${p.done} of ${p.required} done`));
-  return box;
-}
 
 const EDITING_WORDS = {
   off: "Read-only: you see what the buyer writes as they write it. Ask to edit, and the buyer is asked on the store's page.",
@@ -55,11 +26,13 @@ const EDITING_WORDS = {
 
 /**
  * @typedef {Object} FieldParts
+ * @property {FieldSpec} spec the field
  * @property {HTMLElement} value where the value is shown
  * @property {HTMLElement} by who wrote it, when
  * @property {HTMLUListElement} comments
  * @property {FieldEditor | null} editor while editing
- * @property {HTMLElement} note the buyer changed it under the shop's unsaved typing
+ * @property {HTMLElement} note the buyer changed it under the shop's unsaved typing, or the
+ *   shop's unsaved typing when editing stopped
  * @property {HTMLElement} error
  * @property {boolean} dirty the shop typed since the editor was last filled
  * @property {string} [shown] the state (JSON) the editor was last filled from
@@ -108,6 +81,7 @@ export class DraftPanel {
     this.pending = `${cartRef}/${productId}`;
     this.draft = null;
     this.built = "";
+    this.fields.clear(); // another draft: no typing carries over
     this.root.hidden = false;
     this.root.replaceChildren(el("p", "Opening the draft…", { class: "hint" }));
     try {
@@ -124,6 +98,7 @@ export class DraftPanel {
     this.draft = null;
     this.pending = "";
     this.built = "";
+    this.fields.clear();
     this.root.hidden = true;
     this.root.replaceChildren();
     this.events.onClose();
@@ -157,6 +132,7 @@ export class DraftPanel {
     if (this.root.hidden) return;
     this.draft = null;
     this.built = "";
+    this.fields.clear();
     const closer = button("Close");
     closer.addEventListener("click", () => this.close());
     const words = "This item is no longer held in the buyer's cart, so its draft is private again (bought, removed, or the hold ended).";
@@ -179,8 +155,16 @@ export class DraftPanel {
     const before = this.draft;
     this.draft = draft;
     const shape = `${draft.cart_ref}/${draft.product_id}/${draft.form_version}/${draft.shop_editing === "allowed"}`;
-    if (shape !== this.built) this.build(draft);
-    this.fill(draft);
+    if (shape !== this.built) {
+      const unsaved = this.unsaved();
+      const inside = this.root.contains(document.activeElement);
+      keepingFocus(this.root, () => this.build(draft));
+      this.keepUnsaved(unsaved, draft);
+      this.fill(draft);
+      // Its input gone (editing stopped): the keyboard goes on from the editing button.
+      const takeover = this.root.querySelector('[data-focus-key="takeover"]');
+      if (inside && !this.root.contains(document.activeElement) && takeover instanceof HTMLElement) takeover.focus();
+    } else this.fill(draft);
     if (before && before.version !== draft.version) this.announce(before, draft);
   }
 
@@ -202,6 +186,36 @@ export class DraftPanel {
       words = "Comment sent.";
     }
     if (words) this.root.querySelector(".draft-status")?.replaceChildren(words);
+  }
+
+  /** The shop's typing not yet saved, per field: label and value. */
+  unsaved() {
+    /** @type {Map<string, {spec: FieldSpec, value: import("../shared/forms").FieldValue | null}>} */
+    const kept = new Map();
+    for (const [key, parts] of this.fields) {
+      if (parts.dirty && parts.editor) kept.set(key, { spec: parts.spec, value: readOrNull(parts.editor) });
+    }
+    return kept;
+  }
+
+  /**
+   * After a rebuild: unsaved typing goes back into the new editors, or, with editing off, is
+   * shown in words so the shop can copy it.
+   * @param {Map<string, {spec: FieldSpec, value: import("../shared/forms").FieldValue | null}>} unsaved
+   * @param {DraftView} draft
+   */
+  keepUnsaved(unsaved, draft) {
+    for (const [key, { spec, value }] of unsaved) {
+      if (value === null) continue; // a number the browser could not read: nothing to keep
+      const parts = this.fields.get(key);
+      if (parts?.editor) {
+        parts.editor.set(value);
+        parts.dirty = true;
+        parts.shown = JSON.stringify(draft.values[key] ?? null);
+      } else if (parts) {
+        parts.note.textContent = `Your unsaved edit of ${spec.label} was not sent: ${shownText(spec.columns, value)}`;
+      }
+    }
   }
 
   /** @param {DraftView} draft */
@@ -248,7 +262,7 @@ export class DraftPanel {
     const comment = button("Comment", false, { "aria-label": `Comment on ${spec.label}`, "data-focus-key": `comment:${spec.key}` });
     comment.addEventListener("click", () => this.openComment(spec.key, spec.label));
     /** @type {FieldParts} */
-    const parts = { value, by, comments, editor: null, note, error, dirty: false };
+    const parts = { spec, value, by, comments, editor: null, note, error, dirty: false };
     box.append(value, by, comments);
     const actions = el("div", null, { class: "steps" });
     if (editing) {
@@ -259,11 +273,12 @@ export class DraftPanel {
         // Adding or removing a row is typing too.
         if (event.target instanceof HTMLButtonElement) parts.dirty = true;
       });
-      const save = button("Save", true, { "aria-label": `Save ${spec.label}` });
+      const save = button("Save", true, { "aria-label": `Save ${spec.label}`, "data-focus-key": `save:${spec.key}` });
       save.addEventListener("click", () => this.save(spec, parts, save));
-      box.append(el("p", "Your edit:", { class: "small hint" }), editor.node, note);
+      box.append(el("p", "Your edit:", { class: "small hint" }), editor.node);
       actions.append(save);
     }
+    box.append(note);
     actions.append(comment);
     box.append(actions, error);
     this.fields.set(spec.key, parts);
@@ -354,11 +369,24 @@ export class DraftPanel {
   async save(spec, parts, save) {
     if (!parts.editor) return;
     parts.error.textContent = "";
+    /** @type {import("../shared/forms").FieldValue} */
+    let sent;
+    try {
+      sent = parts.editor.read();
+    } catch (e) {
+      if (!(e instanceof NotANumber)) throw e;
+      parts.error.textContent = e.message; // nothing sent: saving "" would clear the buyer's value
+      e.input.focus();
+      return;
+    }
     save.disabled = true;
     try {
-      const after = await this.call("", { method: "POST", body: { values: { [spec.key]: parts.editor.read() } } });
-      parts.dirty = false;
-      parts.note.textContent = "";
+      const after = await this.call("", { method: "POST", body: { values: { [spec.key]: sent } } });
+      // Typing while the save was on its way stays: only what was sent counts as saved.
+      if (JSON.stringify(readOrNull(parts.editor)) === JSON.stringify(sent)) {
+        parts.dirty = false;
+        parts.note.textContent = "";
+      }
       if (after) this.show(after);
       this.root.querySelector(".draft-status")?.replaceChildren(`Saved ${spec.label}: the buyer sees it now.`);
     } catch (e) {

@@ -1,12 +1,14 @@
 // The console's "Personalised items" (docs/personalise.md "For shops: watching and helping"):
 // every held item of a product with a form, with the buyer's progress (required fields done),
-// last edit and hold, newest edit first. Live: the store stream's `draft_changed` updates a row
-// (and the followed draft) as the buyer types; ticket events (carted, released, expired, bought)
-// reload the list. "Follow" opens the draft beside the list (draft-panel.js).
+// last edit and hold. The order stays put while buyers type (rows moving under the pointer would
+// make the shop follow the wrong one): first seen, then cart and product; new items go last.
+// Live: the store stream's `draft_changed` updates a row (and the followed draft) as the buyer
+// types; ticket events (carted, released, expired, bought) reload the list. "Follow" opens the draft beside the list (draft-panel.js).
 
 import { refocus } from "../shared/dialog.js";
 import { button, byId, el, fill, row } from "./dom.js";
-import { clock, DraftPanel, progressNode } from "./draft-panel.js";
+import { clock, progressNode } from "./draft-fields.js";
+import { DraftPanel } from "./draft-panel.js";
 import { store } from "./store.js";
 
 /** @typedef {import("../shared/forms").DraftSummary} DraftSummary */
@@ -14,6 +16,9 @@ import { store } from "./store.js";
 
 /** @type {Map<string, DraftSummary>} cart_ref/product_id -> summary */
 const shown = new Map();
+/** @type {Map<string, number>} cart_ref/product_id -> when this console first saw it (the row's place) */
+const place = new Map();
+let seen = 0;
 /** @type {DraftPanel | null} */
 let panel = null;
 /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -37,7 +42,7 @@ function lastEdit(d) {
 
 function draw() {
   const open = panel?.key ?? "";
-  const items = [...shown.values()].sort((a, b) => (b.last_edit_at ?? 0) - (a.last_edit_at ?? 0));
+  const items = [...shown.values()].sort((a, b) => (place.get(keyOf(a)) ?? 0) - (place.get(keyOf(b)) ?? 0));
   const rows = items.map((d) => {
     const key = keyOf(d);
     const follow = button(key === open ? "Following" : "Follow", key !== open, {
@@ -73,13 +78,19 @@ export async function loadDrafts() {
     /** @type {DraftSummary[]} */
     const list = await store.call("/drafts");
     shown.clear();
-    for (const d of list) shown.set(keyOf(d), d);
+    const byCart = [...list].sort((a, b) => a.cart_ref.localeCompare(b.cart_ref) || a.product_id.localeCompare(b.product_id));
+    for (const d of byCart) {
+      shown.set(keyOf(d), d);
+      if (!place.has(keyOf(d))) place.set(keyOf(d), seen++); // new items after the ones shown
+    }
+    for (const key of [...place.keys()]) if (!shown.has(key)) place.delete(key);
     error.textContent = "";
     const open = panel?.key;
     if (open && panel?.draft && !shown.has(open)) panel.gone(); // the hold ended
     draw();
   } catch (e) {
-    error.textContent = e instanceof Error ? e.message : String(e);
+    const why = (e instanceof Error ? e.message : String(e)).replace(/[.\s]*$/, "");
+    error.textContent = `Could not load the personalised items: ${why}.`;
   }
 }
 
