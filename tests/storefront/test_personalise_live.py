@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, Route, expect
 
 from cartstart_desktop.core.api import HubError
 from cartstart_desktop.core.session import CartSession
@@ -63,8 +63,21 @@ async def test_the_shop_comments_and_edits_live_only_with_the_buyers_consent(
     await expect(personalise_progress(page, "mug")).to_contain_text(
         "The shop asks to edit your form with you"
     )
+    # The answer is sent once (its buttons wait for the hub), and the focus stays in the dialog.
+    held_back: list[Route] = []
+
+    async def hold_back(route: Route) -> None:
+        held_back.append(route)
+
+    await page.route("**/consent", hold_back)
     await consent.get_by_role("button", name="No thanks").click()
+    await expect(consent.get_by_role("button", name="No thanks")).to_be_disabled()
+    await expect(consent.get_by_role("button", name="Allow")).to_be_disabled()
+    assert len(held_back) == 1
+    await held_back[0].continue_()
+    await page.unroute("**/consent")
     await expect(consent).to_be_hidden()
+    await expect(dialog.get_by_role("status")).to_be_focused()
     assert await shop_side.edit(cart_ref, "mug", {"names": "From the shop"}) == 403
 
     # Asked again and allowed: the shop's edit shows live, marked.
@@ -72,6 +85,7 @@ async def test_the_shop_comments_and_edits_live_only_with_the_buyers_consent(
     await consent.get_by_role("button", name="Allow").click()
     allowed = dialog.get_by_role("group", name="Test Pottery can edit this form with you")
     await expect(allowed).to_be_visible()
+    await expect(allowed.get_by_role("button", name="Stop")).to_be_focused()
     assert await shop_side.edit(cart_ref, "mug", {"wording": "Dear friends"}) == 200
     await expect(dialog.get_by_label("Wording")).to_have_value("Dear friends")
     await expect(field(page, "wording").locator(".cp-changed")).to_have_text(
@@ -180,6 +194,7 @@ async def test_when_the_hold_ends_the_page_shows_the_answers_read_only(
     await expect(dialog.get_by_label("Names")).to_have_value("Ana & Ivo")
     await expect(dialog.get_by_label("Names")).to_be_disabled()
     await expect(dialog.get_by_label("Wording")).to_be_disabled()
+    await expect(dialog.get_by_role("button", name="Add row")).to_be_disabled()
     await page.keyboard.press("Escape")
     await expect(personalise_button(page, "mug")).to_be_hidden()
     await expect(add_button(page, "mug")).to_be_focused()  # where "Personalise" was
@@ -190,3 +205,16 @@ async def test_when_the_hold_ends_the_page_shows_the_answers_read_only(
         kept = await http.get(f"/api/cart/drafts/{shop.store_id}/mug")
     assert kept.status_code == 200, kept.text
     assert kept.json()["values"]["names"]["value"] == "Ana & Ivo"
+
+    # Put in the cart again: the same dialog opens editable, and saves again.
+    await add_button(page, "mug").click()
+    await personalise_button(page, "mug").click()
+    await expect(dialog.get_by_label("Names")).to_be_enabled()
+    await expect(dialog.get_by_label("Names")).to_have_value("Ana & Ivo")
+    await expect(dialog.locator(".cp-notice")).to_have_text("")
+    await expect(dialog.get_by_role("button", name="Add row")).to_be_enabled()
+    await dialog.get_by_label("Names").fill("Ana & Ivo Marić")
+    await expect(dialog.get_by_role("status")).to_have_text("Saved")
+    cart_ref = await shop_side.cart_ref("mug")
+    names = (await shop_side.draft(cart_ref, "mug"))["values"]["names"]
+    assert names["value"] == "Ana & Ivo Marić"

@@ -204,6 +204,75 @@ async def test_a_refused_value_is_said_by_its_field_and_saving_offline_is_retrie
     await eventually(saved_as_it_left, what="the save sent as the page left")
 
 
+async def test_a_guest_list_keeps_what_is_typed_across_saves_and_an_unreadable_cell(
+    browser: Browser, shop: Shop, cart: CartSession, shop_side: ShopSide
+) -> None:
+    page = await carted(browser, shop, await link_token(cart, shop.store_id))
+    await personalise_button(page, "mug").click()
+    dialog = form_dialog(page)
+    status = dialog.get_by_role("status")
+    await dialog.get_by_role("button", name="Add row").click()
+    await expect(status).to_have_text("Saved")
+    cart_ref = await shop_side.cart_ref("mug")
+    # A pause after a trailing space: the hub keeps "Ana" (trimmed), the cell goes on as typed.
+    await page.clock.install()
+    await page.clock.pause_at(await page.evaluate("Date.now() + 1000"))
+    name = dialog.get_by_label("Name, row 1")
+    await name.focus()
+    await page.keyboard.type("Ana ")
+    await page.clock.run_for(1000)  # the autosave's pause
+    await expect(status).to_have_text("Saved")
+    assert (await shop_side.draft(cart_ref, "mug"))["values"]["guests"]["value"] == [
+        {"name": "Ana"}
+    ]
+    await expect(name).to_be_focused()
+    await page.keyboard.type("Bo")
+    await expect(name).to_have_value("Ana Bo")
+    await page.clock.run_for(1000)
+    await expect(status).to_have_text("Saved")
+    guests = (await shop_side.draft(cart_ref, "mug"))["values"]["guests"]["value"]
+    assert guests == [{"name": "Ana Bo"}]
+
+    # A number the browser cannot read marks only its cell; the list's other cells are sent.
+    table = dialog.get_by_label("Table, row 1")
+    await table.focus()
+    await page.keyboard.type("3")
+    await page.clock.run_for(1000)
+    await expect(status).to_have_text("Saved")
+    await page.keyboard.type("-")  # "3-": no number
+    await expect(table).to_have_attribute("aria-invalid", "true")
+    await expect(field(page, "guests").locator(".cp-error")).to_have_text(
+        "Type a number, like 12 or 2.5"
+    )
+    await expect(status).to_have_text("Not saved: check Guest list")
+    await name.fill("Ana Bobić")
+    await expect(table).to_have_attribute("aria-invalid", "true")
+    await page.clock.run_for(1000)
+    await expect(status).to_have_text("Not saved: check Guest list")
+    guests = (await shop_side.draft(cart_ref, "mug"))["values"]["guests"]["value"]
+    assert guests == [{"name": "Ana Bobić", "table": 3}]  # the last readable number
+    await table.fill("4")
+    await expect(table).not_to_have_attribute("aria-invalid", "true")
+    await expect(field(page, "guests").locator(".cp-error")).to_have_text("")
+    await page.clock.run_for(1000)
+    await expect(status).to_have_text("Saved")
+    guests = (await shop_side.draft(cart_ref, "mug"))["values"]["guests"]["value"]
+    assert guests == [{"name": "Ana Bobić", "table": 4}]
+    # Typed, not saved yet, then a cell that cannot be read, then closed: the rest is saved.
+    await name.fill("Ana B.")
+    await table.focus()
+    await page.keyboard.type("-")
+    await expect(table).to_have_attribute("aria-invalid", "true")
+    await page.keyboard.press("Escape")
+    await expect(dialog).to_be_hidden()
+
+    async def saved_on_close() -> bool:
+        guests = (await shop_side.draft(cart_ref, "mug"))["values"]["guests"]["value"]
+        return bool(guests == [{"name": "Ana B.", "table": 4}])
+
+    await eventually(saved_on_close, what="the list's readable cells saved on close")
+
+
 HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
 
 

@@ -29,6 +29,10 @@ export class DraftDialog {
     /** @type {Map<string, FieldView>} */
     this.fields = new Map();
     this.formVersion = -1;
+    /** The hold ended: the fields are read-only until a view says the item is held again. */
+    this.locked = false;
+    /** The buyer's answer to the shop's request is on its way (its buttons wait). */
+    this.answering = false;
     /** @type {Element | null} */
     this.returnTo = null;
     const titleId = `${this.id}-title`;
@@ -50,7 +54,8 @@ export class DraftDialog {
     this.progress = el("p", { class: "cp-progress" });
     this.missing = el("p", { class: "cp-missing" });
     this.price = el("p", { class: "cp-price" });
-    this.status = el("p", { class: "cp-status", role: "status", "aria-live": "polite" });
+    // tabindex -1: the focus may go here after answering the shop (its buttons then went).
+    this.status = el("p", { class: "cp-status", role: "status", "aria-live": "polite", tabindex: "-1" });
     this.announcer = el("p", { class: "cartstart-hidden", "aria-live": "polite" });
     const done = el("button", { type: "button", class: "cartstart-button cartstart-primary" }, say("done"));
     done.addEventListener("click", () => this.close());
@@ -115,6 +120,7 @@ export class DraftDialog {
 
   /** The hold ended: the answers show, read-only here (the hub no longer takes them from a page). */
   lock() {
+    this.locked = true;
     this.notice.textContent = this.say("notHeldLocked");
     for (const control of this.fieldList.querySelectorAll("input, select, textarea, button")) {
       if (control instanceof HTMLInputElement || control instanceof HTMLSelectElement || control instanceof HTMLTextAreaElement || control instanceof HTMLButtonElement) control.disabled = true;
@@ -134,8 +140,15 @@ export class DraftDialog {
     this.store.textContent = view.held && view.expires_at ? say("heldUntil", { store: view.store_name, time: when(view.expires_at) }) : view.store_name;
     this.intro.textContent = view.form.intro ?? "";
     this.intro.hidden = !view.form.intro;
-    this.notice.textContent = view.held ? "" : say("notHeld");
-    if (view.form_version !== this.formVersion) this.build(view);
+    // Held again (put back in the cart after the hold ended): the fields are made again, editable.
+    const unlock = view.held && this.locked;
+    if (unlock) {
+      this.locked = false;
+      this.fieldList.classList.remove("cp-locked");
+      delete this.consent.dataset.state; // drawn again below
+    }
+    if (!this.locked) this.notice.textContent = view.held ? "" : say("notHeld");
+    if (unlock || view.form_version !== this.formVersion) this.build(view);
     if (firstDraw && this.dialog.open && document.activeElement === this.closeButton) this.focusFirst();
     for (const spec of view.form.fields) {
       const field = this.fields.get(spec.key);
@@ -164,8 +177,10 @@ export class DraftDialog {
         rules: (view.form.price_rules ?? []).filter((r) => r.field === spec.key),
         input: (value) => this.session.edit(spec.key, value),
         commit: () => void this.session.flush(),
-        unreadable: (message) => this.session.refuse(spec.key, message),
+        unreadable: (message, cell) => this.session.refuse(spec.key, message, cell),
       });
+      // A list's unreadable cell went with the old table: the new one shows its last readable value.
+      this.session.badCells.delete(spec.key);
       const refused = this.session.invalid.get(spec.key);
       if (refused) field.error(sentence(refused));
       if (this.session.local.has(spec.key)) field.set(this.session.valueOf(spec.key));
@@ -178,6 +193,7 @@ export class DraftDialog {
       const again = this.fieldList.querySelector(`[data-focus-key="${CSS.escape(focusedKey)}"]`);
       if (again instanceof HTMLElement) again.focus();
     }
+    if (this.locked) this.lock(); // the form changed while the hold was over: still read-only
   }
 
   /** "Let the shop edit your form?" Allow / No thanks; while allowed, Stop. @param {DraftView} view */
@@ -189,18 +205,38 @@ export class DraftDialog {
     this.consent.hidden = state === "off";
     if (state === "off") return this.consent.replaceChildren();
     const asked = state === "asked";
-    const answer = (/** @type {boolean} */ allow) => () =>
-      this.session.consent(allow).catch((e) => (this.status.textContent = say("notSaved", { reason: e instanceof Error ? e.message : String(e) })));
     const buttons = asked
       ? [el("button", { type: "button", class: "cartstart-button cartstart-primary" }, say("allow")), el("button", { type: "button", class: "cartstart-button" }, say("refuse"))]
       : [el("button", { type: "button", class: "cartstart-button" }, say("stop"))];
-    buttons[0].addEventListener("click", answer(asked));
-    buttons[1]?.addEventListener("click", answer(false));
+    for (const b of buttons) b.disabled = this.answering;
+    buttons[0].addEventListener("click", () => void this.answer(asked));
+    buttons[1]?.addEventListener("click", () => void this.answer(false));
     this.consent.replaceChildren(
       el("h3", { id: `${this.id}-consent` }, asked ? say("askedTitle") : say("allowedTitle", { store: view.store_name })),
       el("p", {}, asked ? say("askedHelp", { store: view.store_name }) : say("allowedHelp")),
       el("div", { class: "cartstart-actions" }, ...buttons),
     );
+  }
+
+  /** Send the answer once (its buttons wait meanwhile); the focus stays with the request: on
+   * the new Stop/Allow button, or on the status when the request went. @param {boolean} allow */
+  async answer(allow) {
+    if (this.answering) return;
+    const hadFocus = this.consent.contains(document.activeElement);
+    this.answering = true;
+    const buttons = () => this.consent.querySelectorAll("button");
+    buttons().forEach((b) => (b.disabled = true));
+    try {
+      await this.session.consent(allow);
+    } catch (e) {
+      this.status.textContent = this.say("notSaved", { reason: e instanceof Error ? e.message : String(e) });
+    } finally {
+      this.answering = false;
+      buttons().forEach((b) => (b.disabled = false));
+    }
+    if (!hadFocus || !this.dialog.open || this.dialog.contains(document.activeElement) && document.activeElement !== this.dialog) return;
+    const next = this.consent.hidden ? null : this.consent.querySelector("button");
+    (next ?? this.status).focus();
   }
 
   /** @param {DraftView} view */

@@ -25,7 +25,8 @@ import { rowsControl } from "./rows.js";
  * @property {PriceRule[]} rules the form's price rules on this field
  * @property {(value: FieldValue) => void} input typed (saved after a pause)
  * @property {() => void} commit left the field (saved now)
- * @property {(message: string) => void} unreadable typed something that is no value (not a number)
+ * @property {(message: string | null, cell?: Cell) => void} unreadable typed something that is no
+ *   value (not a number); in a list: which cell (null: the list's cells can all be read again)
  */
 
 /**
@@ -148,7 +149,9 @@ function plainControl(spec, id, described, env) {
     /** @param {FieldValue} value */
     set(value) {
       const text = value === null || value === undefined || Array.isArray(value) ? "" : String(value);
-      if (input.value !== text) input.value = text;
+      // The hub keeps text trimmed: while typing here, "Ana " stays (the space is not taken away).
+      const typing = document.activeElement === input && counted && input.value.trim() === text;
+      if (input.value !== text && !typing) input.value = text;
       recount();
     },
     focus: () => input.focus(),

@@ -19,7 +19,8 @@ import { inputFor, readPlain } from "./inputs.js";
  * @property {string} described ids of the field's help, limits, marks and error
  * @property {(value: FieldValue) => void} input
  * @property {() => void} commit
- * @property {(message: string) => void} unreadable
+ * @property {(message: string | null, cell?: import("./fields.js").Cell) => void} unreadable a cell
+ *   cannot be read (not a number); null: every cell can be read again
  */
 
 /**
@@ -34,6 +35,8 @@ export function rowsControl(spec, env) {
   let rows = [];
   /** The cell the hub refused, marked until the list changes. @type {import("./fields.js").Cell | null} */
   let refused = null;
+  /** Cells typed here that cannot be read ("row:column", as `data-cell`): marked until fixed. */
+  let unreadable = new Set();
   const head = el("tr", {}, el("th", { scope: "col", class: "cp-rownum" }, el("span", { class: "cartstart-hidden" }, say("rowNumber"))));
   for (const column of columns) {
     head.append(el("th", { scope: "col" }, column.label, column.required ? el("span", { class: "cp-req", "aria-hidden": "true" }, " *") : null));
@@ -48,7 +51,8 @@ export function rowsControl(spec, env) {
 
   /** The refused cell says so, and points to the words under the table. @param {Element} input */
   const markCell = (input) => {
-    const bad = refused !== null && input.getAttribute("data-cell") === `${refused.row}:${refused.column}`;
+    const where = input.getAttribute("data-cell") ?? "";
+    const bad = unreadable.has(where) || (refused !== null && where === `${refused.row}:${refused.column}`);
     if (bad) {
       input.setAttribute("aria-invalid", "true");
       input.setAttribute("aria-describedby", `${id}-error`);
@@ -77,6 +81,15 @@ export function rowsControl(spec, env) {
   /** @param {number} r */
   const remove = (r) => {
     rows = rows.filter((_, i) => i !== r);
+    // The unreadable cells of the rows below move up with them; those of the removed row go.
+    const before = unreadable.size;
+    unreadable = new Set(
+      [...unreadable].flatMap((where) => {
+        const [n, key] = [Number(where.split(":")[0]), where.slice(where.indexOf(":") + 1)];
+        return n === r + 1 ? [] : [n > r + 1 ? `${n - 1}:${key}` : where];
+      }),
+    );
+    if (before && !unreadable.size) env.unreadable(null);
     draw();
     changed();
     env.commit();
@@ -106,9 +119,17 @@ export function rowsControl(spec, env) {
       input.dataset.cell = `${r + 1}:${column.key}`;
       markCell(input);
       input.addEventListener("input", () => {
+        const where = `${r + 1}:${column.key}`;
         if (input instanceof HTMLInputElement && input.type === "number" && input.validity.badInput) {
-          env.unreadable(say("notANumber"));
+          // Only this cell: the list keeps its last readable value here, the rest is sent.
+          unreadable.add(where);
+          markCell(input);
+          env.unreadable(say("notANumber"), { row: r + 1, column: column.key });
           return;
+        }
+        if (unreadable.delete(where)) {
+          markCell(input);
+          if (!unreadable.size) env.unreadable(null);
         }
         rows[r] = { ...rows[r], [column.key]: readPlain(column, input.value) };
         changed();
@@ -122,14 +143,21 @@ export function rowsControl(spec, env) {
     return tr;
   };
 
+  const asKept = (/** @type {Row[]} */ list) => keptJson(list, columns);
   draw();
   return {
     node,
     /** @param {FieldValue} value */
     set(value) {
       const next = Array.isArray(value) ? value.map((r) => ({ ...r })) : [];
-      if (JSON.stringify(next) === JSON.stringify(rows)) return;
+      // The hub keeps cells trimmed and leaves empty ones out: the same list in that sense is not
+      // drawn again (that would take a trailing space just typed, and move the cursor).
+      if (asKept(next) === asKept(rows)) return;
       rows = next;
+      if (unreadable.size) {
+        unreadable.clear(); // each cell now shows a value that can be read
+        env.unreadable(null);
+      }
       keepingFocus(node, draw);
     },
     focus: () => (cell(0, 0) ?? add).focus(),
@@ -139,4 +167,21 @@ export function rowsControl(spec, env) {
       body.querySelectorAll("[data-cell]").forEach(markCell); // in place: typing goes on undisturbed
     },
   };
+}
+
+/**
+ * A list as the hub keeps it (form_values.py): each row's cells in the columns' order, text
+ * trimmed, an empty cell left out; as JSON, to compare.
+ * @param {Row[]} rows @param {{key: string}[]} columns
+ */
+export function keptJson(rows, columns) {
+  return JSON.stringify(
+    rows.map((row) =>
+      columns.flatMap(({ key }) => {
+        const cell = row[key];
+        const kept = typeof cell === "string" ? cell.trim() : cell;
+        return kept === null || kept === undefined || kept === "" ? [] : [[key, kept]];
+      }),
+    ),
+  );
 }

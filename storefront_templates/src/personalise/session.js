@@ -15,6 +15,7 @@ import { CartStartError, httpJson, isAbort } from "../shared/http.js";
 
 export const SAVE_AFTER_MS = 700;
 const WAIT_S = 25;
+const KEEPALIVE_MAX = 60_000; // bytes; the browsers' cap is 64 KB, with room for the headers
 
 /**
  * What a save looks like now: `saving` (typed, or on its way), `saved`, `offline` (retrying),
@@ -52,6 +53,10 @@ export class DraftSession {
     this.local = new Map();
     /** Refused by the hub (bad_value): kept here, not sent again until changed. @type {Map<string, string>} */
     this.invalid = new Map();
+    /** A list's cells that cannot be read (not a number): the list's other cells are still sent
+     * (its last readable value stays in `local`), only that cell is marked.
+     * @type {Map<string, {message: string, cell: {row: number, column: string}}>} */
+    this.badCells = new Map();
     /** @type {Set<SessionEvents>} */
     this.listeners = new Set();
     /** @type {SaveStatus} */
@@ -66,6 +71,8 @@ export class DraftSession {
     this.polling = false;
     /** Which follow() loop is the current one (a stopped loop ends even if another started). */
     this.run = 0;
+    /** The hold ended (a 404 "not_held"): this page may change the draft again once held. */
+    this.released = false;
   }
 
   /** @param {SessionEvents} events */
@@ -89,6 +96,11 @@ export class DraftSession {
     if (this.view && view.version < this.view.version) return; // an older answer overtaken
     const before = this.view;
     this.view = view;
+    if (view.held && this.released) {
+      // Held again after the hold ended: what was typed and could not be sent goes now.
+      this.released = false;
+      if (this.pending()) this.schedule(0);
+    }
     this.emit("view", view, before);
   }
 
@@ -103,9 +115,13 @@ export class DraftSession {
     this.polling = true;
     const run = ++this.run;
     const backoff = new Backoff(RECONNECT);
+    // Each run reads the view at once first: following again after the hold ended (the item put
+    // back in the cart), the draft's version may not have moved, but `held` has.
+    let first = true;
     while (this.polling && this.run === run) {
       this.pollAbort = new AbortController();
-      const since = this.view ? `?version=${this.view.version}&wait=${WAIT_S}` : "";
+      const since = this.view && !first ? `?version=${this.view.version}&wait=${WAIT_S}` : "";
+      first = false;
       try {
         this.accept(await this.call("GET", this.path + since, undefined, this.pollAbort.signal));
         backoff.reset();
@@ -133,6 +149,7 @@ export class DraftSession {
       return true;
     }
     if (error.status === 404 && error.details.reason === "not_held") {
+      this.released = true;
       this.emit("notHeld");
       return true;
     }
@@ -174,17 +191,36 @@ export class DraftSession {
    */
   edit(key, value) {
     this.local.set(key, value);
-    if (this.invalid.delete(key)) this.emit("invalid", key, null);
+    if (this.invalid.delete(key)) {
+      const bad = this.badCells.get(key); // a list's unreadable cell stays marked
+      this.emit("invalid", key, bad?.message ?? null, bad?.cell);
+    }
     this.setStatus({ state: "saving" });
     this.schedule(SAVE_AFTER_MS);
   }
 
-  /** A value typed here that cannot be sent as it is (not a number): shown, not sent.
-   * @param {string} key @param {string} message */
-  refuse(key, message) {
-    this.local.delete(key);
+  /**
+   * A value typed here that cannot be read (not a number): marked, and its last readable value
+   * kept in `local` (a redraw shows it; nothing typed elsewhere is lost). A plain field is not
+   * sent until changed; in a list only `cell` is marked and the rest of the list is still sent.
+   * `message` null: that list's cells can all be read again.
+   * @param {string} key @param {string | null} message @param {{row: number, column: string}} [cell]
+   */
+  refuse(key, message, cell) {
+    if (cell || message === null) {
+      if (message === null) this.badCells.delete(key);
+      else this.badCells.set(key, { message, cell: /** @type {{row: number, column: string}} */ (cell) });
+      if (!this.invalid.has(key)) this.emit("invalid", key, message, cell);
+      if (message !== null && this.saveStatus.state !== "saving") this.setStatus(this.invalidStatus());
+      return;
+    }
     this.invalid.set(key, message);
     this.emit("invalid", key, message);
+  }
+
+  /** Whether a field or a list's cell is marked (the status then says "not saved: check it"). */
+  problems() {
+    return this.invalid.size + this.badCells.size > 0;
   }
 
   /** @param {number} ms */
@@ -205,7 +241,7 @@ export class DraftSession {
     while (this.inflight) await this.inflight;
     if (!this.pending()) {
       // Nothing to send (what was typed could not be read): say where things stand.
-      if (this.saveStatus.state === "saving") this.setStatus(this.invalid.size ? this.invalidStatus() : { state: "saved" });
+      if (this.saveStatus.state === "saving") this.setStatus(this.problems() ? this.invalidStatus() : { state: "saved" });
       return;
     }
     const values = Object.fromEntries([...this.local].filter(([key]) => !this.invalid.has(key)));
@@ -220,7 +256,11 @@ export class DraftSession {
     this.timer = null;
     if (!this.pending()) return;
     const values = Object.fromEntries([...this.local].filter(([key]) => !this.invalid.has(key)));
-    httpJson(this.hub, this.path, { method: "POST", body: { values }, token: this.link.token, keepalive: true }).catch(() => {});
+    // Browsers refuse a keepalive request whose body is over 64 KB (all keepalive requests of the
+    // page together): a bigger one (a long guest list) goes without it, best effort (it may be
+    // cut off with the page; what autosave sent before is kept either way).
+    const keepalive = new TextEncoder().encode(JSON.stringify({ values })).length <= KEEPALIVE_MAX;
+    httpJson(this.hub, this.path, { method: "POST", body: { values }, token: this.link.token, keepalive }).catch(() => {});
   }
 
   /** @param {Record<string, FieldValue>} values */
@@ -233,7 +273,7 @@ export class DraftSession {
       this.retry.reset();
       this.accept(view);
       if (this.pending()) this.schedule(0);
-      else this.setStatus(this.invalid.size ? this.invalidStatus() : { state: "saved" });
+      else this.setStatus(this.problems() ? this.invalidStatus() : { state: "saved" });
     } catch (error) {
       this.failed(error);
     }
@@ -278,7 +318,7 @@ export class DraftSession {
 
   /** @returns {SaveStatus} */
   invalidStatus() {
-    const [field] = this.invalid.keys();
+    const [field] = [...this.invalid.keys(), ...this.badCells.keys()];
     return { state: "invalid", field };
   }
 
