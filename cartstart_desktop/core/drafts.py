@@ -132,6 +132,8 @@ class Drafts:
         self._timers: dict[Key, asyncio.TimerHandle] = {}
         self._locks: dict[Key, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._generation = 0
+        """Counts sign-outs: work begun before one neither shows nor keeps anything after it."""
         stream.draft_changed.connect(self._on_stream)
         stream.status_changed.connect(self._on_status)
         local.changed.connect(self._on_cart)
@@ -162,16 +164,31 @@ class Drafts:
             self.items[draft.key] = draft
             self.changed.emit(draft.key)
 
+    def _current(self, draft: Draft) -> bool:
+        """Whether the draft is still this account's (not forgotten, not replaced)."""
+        return self.items.get(draft.key) is draft
+
     async def _save(self, draft: Draft) -> None:
+        if not self._current(draft):
+            return
         view = None if draft.view is None else draft.view.model_dump_json()
         pending = json.dumps(draft.pending)  # taken now: saves land in the order made
         await self._local.store.save_draft(draft.store_id, draft.product_id, view, pending)
 
-    def forget(self) -> None:
-        """Signed out: the local store was cleared; forget the drafts in memory too."""
+    async def forget(self) -> None:
+        """Signed out: forget the drafts in memory, and stop the saves on their way (one
+        finishing later would write the old account's edits back into the cleared store)."""
+        self._generation += 1
         for timer in self._timers.values():
             timer.cancel()
         self._timers.clear()
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._locks.clear()
         keys = list(self.items)
         self.items.clear()
         for key in keys:
@@ -196,6 +213,8 @@ class Drafts:
         return self._keep(draft, json.dumps(draft.pending))
 
     async def _keep(self, draft: Draft, pending: str) -> None:
+        if not self._current(draft):
+            return
         view = None if draft.view is None else draft.view.model_dump_json()
         await self._local.store.save_draft(draft.store_id, draft.product_id, view, pending)
         self._schedule(draft.key, self._delay)
@@ -203,12 +222,19 @@ class Drafts:
     async def consent(self, store_id: str, product_id: str, allow: bool) -> None:
         """Let the shop edit the form too (or stop it): needs the hub, now."""
         api, _connection = self._link.online()
-        self.take(DraftView.model_validate(await api.draft_consent(store_id, product_id, allow)))
+        generation = self._generation
+        answer = await api.draft_consent(store_id, product_id, allow)
+        if generation == self._generation:
+            self.take(DraftView.model_validate(answer))
 
     async def fetch(self, store_id: str, product_id: str) -> Draft:
         """The hub's view of one draft (opening the form of an item not listed yet)."""
         api, _connection = self._link.online()
-        self.take(DraftView.model_validate(await api.draft(store_id, product_id)))
+        generation = self._generation
+        answer = await api.draft(store_id, product_id)
+        if generation != self._generation:
+            raise HubError("unauthorized", "log in first")  # signed out meanwhile
+        self.take(DraftView.model_validate(answer))
         return self.items[(store_id, product_id)]
 
     async def flush(self, keys: Iterable[Key] | None = None) -> None:
@@ -270,10 +296,13 @@ class Drafts:
         api = self._link.api
         if api is None:
             return
+        generation = self._generation
         try:
             listed = [DraftView.model_validate(v) for v in await api.drafts()]
         except (HubError, HubUnreachable) as exc:
             log.info("drafts not refreshed: %s", exc)
+            return
+        if generation != self._generation:
             return
         for view in listed:
             self.take(view)
@@ -339,14 +368,18 @@ class Drafts:
         try:
             answer = await api.edit_draft(draft.store_id, draft.product_id, dict(sent))
         except (HubUnreachable, Offline):
+            if not self._current(draft):
+                return
             draft.state = "offline"
             self.changed.emit(key)
             self._schedule(key, self._retry)
             return
         except HubError as exc:
-            if self._refused(draft, exc):
+            if self._current(draft) and self._refused(draft, exc):
                 await self._send(key)  # the other fields, without the one refused
             return
+        if not self._current(draft):
+            return  # signed out meanwhile
         for name, value in sent.items():  # what was typed meanwhile stays pending
             if name in draft.pending and draft.pending[name] == value:
                 del draft.pending[name]

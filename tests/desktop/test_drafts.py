@@ -5,6 +5,7 @@ its edits only after the shopper's consent, and checkout waiting for a finished 
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -343,3 +344,33 @@ async def test_a_form_started_on_the_stores_page_continues_in_the_cart_and_back(
         seen = (await page.get(page_url)).json()
         assert seen["values"]["wording"]["value"] == "Together with"
         assert seen["values"]["names"]["value"] == "Ana & Ivan"
+
+
+async def test_a_save_on_its_way_when_signing_out_writes_nothing_back(
+    server: HubServer, make_session: MakeSession
+) -> None:
+    store_id, _key = await personalised_shop(server)
+    session = await signed_in(make_session, server)
+    await carted(session, store_id)
+    api = session.api
+    assert api is not None
+    send = api.edit_draft
+    entered = asyncio.Event()
+    gate = asyncio.Event()
+
+    async def slow(*args: Any, **kwargs: Any) -> Any:
+        answer = await send(*args, **kwargs)  # the hub saved it; the answer is late
+        entered.set()
+        await gate.wait()
+        return answer
+
+    api.edit_draft = slow  # type: ignore[method-assign]
+    await session.drafts.edit(store_id, "invites", {"names": "Ana & Ivan"})
+    await asyncio.wait_for(entered.wait(), 10)
+    await session.account.sign_out()
+    gate.set()
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert session.drafts.items == {}
+    assert await session.local.store.load_drafts() == []
+    await session.close()
