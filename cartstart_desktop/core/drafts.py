@@ -41,6 +41,14 @@ Key = tuple[str, str]
 SaveState = Literal["saved", "waiting", "saving", "offline", "refused"]
 
 
+class NotSaved(Exception):
+    """A checkout stopped: some personalised items' answers are not saved at the hub yet."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        self.names = names
+
+
 @dataclass
 class Draft:
     store_id: str
@@ -151,6 +159,16 @@ class Drafts:
         if shown is None:
             return []
         return None if shown.complete else list(shown.missing)
+
+    def unsaved(self, keys: Iterable[Key]) -> list[str]:
+        """The products among these whose answers the hub does not have yet (edits pending or
+        refused), by name."""
+        out: list[str] = []
+        for key in keys:
+            draft = self.items.get(key)
+            if draft is not None and (draft.pending or draft.refused):
+                out.append(draft.view.product_name if draft.view is not None else key[1])
+        return sorted(set(out))
 
     # ---- the local store --------------------------------------------------------------------
 

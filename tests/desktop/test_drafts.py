@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
+from cartstart_desktop.core.api import HubUnreachable
 from cartstart_desktop.core.connection import Status
-from cartstart_desktop.core.drafts import Draft
+from cartstart_desktop.core.drafts import Draft, NotSaved
 from cartstart_desktop.core.session import CartSession
+from cartstart_desktop.core.words import explain
 from cartstart_server.clock import FakeClock
 from cartstart_server.domain.tickets import cart_ref
 from cartstart_server.server import HubServer
@@ -374,3 +377,41 @@ async def test_a_save_on_its_way_when_signing_out_writes_nothing_back(
     assert session.drafts.items == {}
     assert await session.local.store.load_drafts() == []
     await session.close()
+
+
+async def test_no_checkout_while_answers_of_the_items_bought_are_not_saved(
+    server: HubServer, make_session: MakeSession
+) -> None:
+    store_id, _ = await personalised_shop(server)
+    session = await signed_in(make_session, server)
+    await carted(session, store_id)
+    guests: FieldValue = [{"name": "Ana", "table": 1}]
+    await session.drafts.edit(
+        store_id, "invites", {"wording": "Together with", "names": "Ana & Ivan", "guests": guests}
+    )
+    await session.drafts.flush()
+    # The paper changed, and the hub's answer to the save before the checkout is lost.
+    api = session.api
+    assert api is not None
+    send = api.edit_draft
+
+    async def lost(*args: Any, **kwargs: Any) -> Any:
+        raise HubUnreachable("lost")
+
+    api.edit_draft = lost  # type: ignore[method-assign]
+    await session.drafts.edit(store_id, "invites", {"paper": "Cream"})
+    review = session.cart.review(store_id)
+    assert [s.store_name for s in review.stores] == ["Paper & Co"]
+    with pytest.raises(NotSaved) as stopped:
+        await session.cart.place(review)
+    assert stopped.value.names == ["Product invites"]
+    assert explain(stopped.value) == (
+        "Nothing was bought: answers not saved yet: Product invites. Open Personalise… to see "
+        "why, then check out again."
+    )
+    assert session.local.state.held_count() == 1 and not session.purchases.deliveries
+    api.edit_draft = send  # type: ignore[method-assign]
+    result = await session.cart.place(session.cart.review(store_id))
+    (order,) = result.orders or []
+    texts = {c.key: c.text for c in order.lines[0].customisation or []}
+    assert texts["paper"] == "Cream"
