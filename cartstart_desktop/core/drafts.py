@@ -81,12 +81,27 @@ class Draft:
 
     @property
     def progress(self) -> Progress | None:
-        """Required fields done (counted here while edits are pending; the hub's otherwise)."""
+        """Required fields done (counted here while edits are pending; the hub's otherwise).
+        A field whose value the hub refused, or the cart would not send, is not done."""
         if self.view is None:
             return None
-        if not self.pending:
+        if not self.pending and not self.refused:
             return self.view.progress
-        return draft_form.progress(self.view.form, self.values)
+        counted = draft_form.progress(self.view.form, self.values)
+        wrong = self.problems()
+        if not wrong:
+            return counted
+        done = counted.done
+        missing = list(counted.missing)
+        for spec in self.view.form.fields:
+            if spec.key not in wrong or spec.label in missing:
+                continue
+            missing.append(spec.label)
+            if spec.required:
+                done -= 1
+        order = [spec.label for spec in self.view.form.fields]
+        missing.sort(key=order.index)
+        return Progress(done=done, required=counted.required, missing=missing, complete=False)
 
     def problems(self) -> dict[str, str]:
         """Field key -> what is wrong with its value as shown (checked here, or the hub's)."""

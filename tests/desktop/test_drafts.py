@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from cartstart_desktop.core.api import HubUnreachable
+from cartstart_desktop.core.api import HubError, HubUnreachable
 from cartstart_desktop.core.connection import Status
 from cartstart_desktop.core.drafts import Draft, NotSaved
 from cartstart_desktop.core.session import CartSession
@@ -415,3 +415,30 @@ async def test_no_checkout_while_answers_of_the_items_bought_are_not_saved(
     (order,) = result.orders or []
     texts = {c.key: c.text for c in order.lines[0].customisation or []}
     assert texts["paper"] == "Cream"
+
+
+async def test_an_answer_the_hub_refused_is_not_done_and_the_store_waits(
+    server: HubServer, make_session: MakeSession
+) -> None:
+    store_id, _ = await personalised_shop(server)
+    session = await signed_in(make_session, server)
+    await carted(session, store_id)
+    guests: FieldValue = [{"name": "Ana", "table": 1}]
+    await session.drafts.edit(store_id, "invites", {"wording": "Together with", "guests": guests})
+    await session.drafts.flush()
+    api = session.api
+    assert api is not None
+
+    async def refused(*args: Any, **kwargs: Any) -> Any:  # a rule only the hub knows
+        raise HubError("bad_value", "no", {"field": "names"})
+
+    api.edit_draft = refused  # type: ignore[method-assign]
+    await session.drafts.edit(store_id, "invites", {"names": "Ana & Ivan"})
+    await session.drafts.flush()
+    draft = session.drafts.get(store_id, "invites")
+    assert draft is not None and "names" in draft.refused
+    assert draft.progress is not None and not draft.progress.complete
+    assert draft.progress.done == 2 and draft.progress.missing == ["Names"]
+    review = session.cart.review(store_id)
+    assert review.stores == [] and [s.store_name for s in review.waiting] == ["Paper & Co"]
+    await session.close()
