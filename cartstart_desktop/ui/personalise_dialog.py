@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from shared_protocol.forms import DraftView, FieldSpec
 
+from ..core.draft_form import value_text
 from ..core.drafts import Draft, Drafts, Key
 from ..core.lang import _
 from ..core.money import format_money
@@ -229,9 +230,17 @@ class PersonaliseDialog(QDialog):
                     if c.field == key
                 ]
             )
-            block.problem.setText(
-                _("Not saved: {problem}", problem=problems[key]) if key in problems else ""
-            )
+            if key in draft.overridden:
+                block.problem.setText(
+                    _(
+                        "Changed elsewhere; your offline edit was not sent. You had typed: {text}",
+                        text=value_text(draft.overridden[key]),
+                    )
+                )
+            else:
+                block.problem.setText(
+                    _("Not saved: {problem}", problem=problems[key]) if key in problems else ""
+                )
             block.editor.setToolTip(
                 _("The shop may edit this form with you now.") if shop_edits else ""
             )

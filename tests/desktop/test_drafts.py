@@ -442,3 +442,55 @@ async def test_an_answer_the_hub_refused_is_not_done_and_the_store_waits(
     review = session.cart.review(store_id)
     assert review.stores == [] and [s.store_name for s in review.waiting] == ["Paper & Co"]
     await session.close()
+
+
+async def test_an_offline_edit_older_than_an_answer_given_elsewhere_is_not_sent(
+    server: HubServer, make_session: MakeSession, clock: FakeClock
+) -> None:
+    store_id, key = await personalised_shop(server)
+    session = await signed_in(make_session, server)
+    await carted(session, store_id)
+    await session.drafts.edit(store_id, "invites", {"names": "Ana & Ivan", "paper": "Cream"})
+    await session.drafts.flush()
+    shop = Shop(server, store_id, key, await cart_id_of(server, session))
+    await shop.ask()
+    await session.drafts.consent(store_id, "invites", True)
+    api = session.api
+    assert api is not None
+    send = api.edit_draft
+
+    async def away(*args: Any, **kwargs: Any) -> Any:
+        raise HubUnreachable("away")
+
+    # Monday, the hub out of reach: the shopper changes the names (and the paper) here.
+    api.edit_draft = away  # type: ignore[method-assign]
+    clock.advance(60)
+    await session.drafts.edit(store_id, "invites", {"names": "Monday's names", "paper": "White"})
+    await session.drafts.flush()
+    draft = session.drafts.get(store_id, "invites")
+    assert draft is not None and draft.state == "offline"
+    # Tuesday, the names are answered elsewhere; then the cart is back.
+    clock.advance(60)
+    try:
+        await shop.edit({"names": "Tuesday's names"})
+        api.edit_draft = send  # type: ignore[method-assign]
+        await session.drafts.refresh()
+        await session.drafts.flush()
+        await eventually(lambda: not draft.pending, what="the paper sent")
+        seen = (await shop.draft())["values"]
+    finally:
+        await shop.close()
+    assert seen["names"]["value"] == "Tuesday's names"  # the newer answer stays
+    assert seen["paper"]["value"] == "White"  # not changed elsewhere: sent
+    assert draft.overridden == {"names": "Monday's names"}
+    assert draft.status_text() == (
+        "Changed elsewhere meanwhile, so your offline edits were not sent. What you had typed: "
+        "Names: Monday's names"
+    )
+    assert draft.values["names"] == "Tuesday's names"
+    # Typing in the field again is a new edit, sent as usual.
+    await session.drafts.edit(store_id, "invites", {"names": "Ana & Ivan"})
+    await session.drafts.flush()
+    assert draft.overridden == {} and draft.view is not None
+    assert draft.view.values["names"].value == "Ana & Ivan"
+    await session.close()
