@@ -263,4 +263,12 @@ async def test_reopening_shows_the_unsaved_answers_and_comments_are_not_redrawn_
     dialog.refresh()
     assert comment in dialog.blocks["names"].findChildren(QLabel) and comment.isVisible()
     assert welcome.isVisible() and welcome.parent() is not None
+
+    # An offline edit the core did not send (answered elsewhere since): said under its field.
+    draft.overridden["day"] = "2026-06-20"
+    drafts.changed.emit(dialog.key)
+    assert dialog.blocks["day"].problem.text() == (
+        "Changed elsewhere; your offline edit was not sent. You had typed: 2026-06-20"
+    )
+    assert dialog.status.text().startswith("Changed elsewhere meanwhile")
     dialog.close()
