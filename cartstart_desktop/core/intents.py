@@ -110,6 +110,7 @@ class CartIntents:
             for i in self._local.state.items.values()
             if i.ticket.personalised and i.ticket_id in review.ticket_ids
         ]
+        await self._drafts.refresh()  # one request: the hub's views (answers given elsewhere)
         await self._drafts.flush(keys)
         unsaved = self._drafts.unsaved(keys)
         if unsaved:  # the hub would check forms without them: nothing is bought
