@@ -209,6 +209,15 @@ def limits_text(spec: FieldSpec) -> str:
     return ""
 
 
+def value_text(value: FieldValue) -> str:
+    """A value as one line of text (rows: each row's cells, rows apart by " / ")."""
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return " / ".join(", ".join(str(c) for c in row.values() if c is not None) for row in value)
+    return str(value)
+
+
 def refusal(details: Mapping[str, object], spec: FieldSpec | None) -> str:
     """The hub's bad_value as words: which row and column, when the cart cannot tell why."""
     row = details.get("row")

@@ -3,8 +3,11 @@
 Each draft is the hub's view as last seen plus the shopper's edits the hub has not saved yet
 (`pending`), both kept in the local store. An edit is stored at once (it survives a restart),
 shown at once (the hub's values overlaid by the pending ones), and sent to the hub a moment
-after typing stops, again whenever the cart comes back online, and before a checkout. The hub
-keeps the latest write per field, so an edit sent after reconnecting wins over an older one.
+after typing stops, again whenever the cart comes back online, and before a checkout. Each
+edit remembers when the hub's value it replaced was written (the hub's `at`, so the two
+computers' clocks never meet): if the hub's field changed since (an answer given on the store's
+page while this cart was offline), the hub's newer answer stays, the edit is not sent, and the
+shopper is told, with what they had typed.
 
 Views arrive from the cart's stream (`draft_changed`), from `GET /api/cart/drafts` each time the
 cart is online, and in the answers to edits. A value the cart can tell the hub would refuse
@@ -36,9 +39,20 @@ from .stream import CartStream
 
 log = logging.getLogger(__name__)
 
+OLD = 0.0
+"""The hub's `at` an edit kept before edits remembered theirs is taken to be based on."""
+
 Key = tuple[str, str]
 """(store_id, product_id): one draft per product per cart."""
 SaveState = Literal["saved", "waiting", "saving", "offline", "refused"]
+
+
+class NotSaved(Exception):
+    """A checkout stopped: some personalised items' answers are not saved at the hub yet."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        self.names = names
 
 
 @dataclass
@@ -54,6 +68,13 @@ class Draft:
     """Field key -> why the hub (or the cart, before sending) does not take its value."""
     error: str = ""
     """Why the last save failed for the whole draft, for people ("" when it did not)."""
+    based: dict[str, float | None] = field(default_factory=dict)
+    """Pending field key -> the hub's `at` of the value the edit replaced (None: it had none)."""
+    sending: dict[str, FieldValue] = field(default_factory=dict)
+    """The values on their way to the hub now (its views may carry them before it answers)."""
+    overridden: dict[str, FieldValue] = field(default_factory=dict)
+    """Field key -> the shopper's edit not sent because the hub's answer changed elsewhere
+    since it was made (kept to show them what they had typed)."""
 
     @property
     def key(self) -> Key:
@@ -73,12 +94,27 @@ class Draft:
 
     @property
     def progress(self) -> Progress | None:
-        """Required fields done (counted here while edits are pending; the hub's otherwise)."""
+        """Required fields done (counted here while edits are pending; the hub's otherwise).
+        A field whose value the hub refused, or the cart would not send, is not done."""
         if self.view is None:
             return None
-        if not self.pending:
+        if not self.pending and not self.refused:
             return self.view.progress
-        return draft_form.progress(self.view.form, self.values)
+        counted = draft_form.progress(self.view.form, self.values)
+        wrong = self.problems()
+        if not wrong:
+            return counted
+        done = counted.done
+        missing = list(counted.missing)
+        for spec in self.view.form.fields:
+            if spec.key not in wrong or spec.label in missing:
+                continue
+            missing.append(spec.label)
+            if spec.required:
+                done -= 1
+        order = [spec.label for spec in self.view.form.fields]
+        missing.sort(key=order.index)
+        return Progress(done=done, required=counted.required, missing=missing, complete=False)
 
     def problems(self) -> dict[str, str]:
         """Field key -> what is wrong with its value as shown (checked here, or the hub's)."""
@@ -90,12 +126,64 @@ class Draft:
                 out[key] = wrong
         return out
 
+    def hub_at(self, key: str) -> float | None:
+        state = self.view.values.get(key) if self.view is not None else None
+        return None if state is None else state.at
+
+    def pending_json(self) -> str:
+        """The pending edits as the local store keeps them: value and what it was based on."""
+        return json.dumps(
+            {k: {"value": v, "based": self.based.get(k, OLD)} for k, v in self.pending.items()}
+        )
+
+    def load_pending(self, text: str) -> None:
+        for key, kept in json.loads(text).items():
+            if isinstance(kept, dict) and "value" in kept:
+                self.pending[key] = kept["value"]
+                self.based[key] = kept.get("based", OLD)
+            else:  # kept before edits remembered what they were based on: taken as old
+                self.pending[key] = kept
+                self.based[key] = OLD
+
+    def reconcile(self) -> bool:
+        """Edits whose field the hub changed since they were made (elsewhere) are dropped: the
+        hub's newer answer stays. Returns whether any was."""
+        dropped = False
+        for key in list(self.pending):
+            state = self.view.values.get(key) if self.view is not None else None
+            if state is None:
+                continue
+            based = self.based.get(key, OLD)
+            if based is not None and state.at <= based:
+                continue
+            if state.value == self.pending[key] or (
+                key in self.sending and state.value == self.sending[key]
+            ):
+                self.based[key] = state.at  # our own save, seen before its answer
+                continue
+            self.overridden[key] = self.pending.pop(key)
+            self.based.pop(key, None)
+            self.refused.pop(key, None)
+            dropped = True
+        return dropped
+
     def sendable(self) -> dict[str, FieldValue]:
         wrong = self.problems()
         return {k: v for k, v in self.pending.items() if k not in wrong}
 
     def status_text(self) -> str:
         """The save status line under the form."""
+        if self.overridden:
+            labels = {spec.key: spec.label for spec in self.view.form.fields} if self.view else {}
+            said = "; ".join(
+                f"{labels.get(k, k)}: {draft_form.value_text(v)}"
+                for k, v in self.overridden.items()
+            )
+            return _(
+                "Changed elsewhere meanwhile, so your offline edits were not sent. What you had "
+                "typed: {said}",
+                said=said,
+            )
         if self.state == "saving":
             return _("Saving…")
         if self.state == "offline":
@@ -132,6 +220,8 @@ class Drafts:
         self._timers: dict[Key, asyncio.TimerHandle] = {}
         self._locks: dict[Key, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._generation = 0
+        """Counts sign-outs: work begun before one neither shows nor keeps anything after it."""
         stream.draft_changed.connect(self._on_stream)
         stream.status_changed.connect(self._on_status)
         local.changed.connect(self._on_cart)
@@ -150,28 +240,54 @@ class Drafts:
             return []
         return None if shown.complete else list(shown.missing)
 
+    def unsaved(self, keys: Iterable[Key]) -> list[str]:
+        """The products among these whose answers the hub does not have yet (edits pending or
+        refused), by name."""
+        out: list[str] = []
+        for key in keys:
+            draft = self.items.get(key)
+            if draft is not None and (draft.pending or draft.refused):
+                out.append(draft.view.product_name if draft.view is not None else key[1])
+        return sorted(set(out))
+
     # ---- the local store --------------------------------------------------------------------
 
     async def load(self) -> None:
         """The drafts kept on this computer (at start, offline too)."""
         for store_id, product_id, view, pending in await self._local.store.load_drafts():
-            draft = Draft(store_id, product_id, pending=json.loads(pending))
+            draft = Draft(store_id, product_id)
+            draft.load_pending(pending)
             if view is not None:
                 draft.view = DraftView.model_validate_json(view)
             draft.state = "offline" if draft.pending else "saved"
             self.items[draft.key] = draft
             self.changed.emit(draft.key)
 
+    def _current(self, draft: Draft) -> bool:
+        """Whether the draft is still this account's (not forgotten, not replaced)."""
+        return self.items.get(draft.key) is draft
+
     async def _save(self, draft: Draft) -> None:
+        if not self._current(draft):
+            return
         view = None if draft.view is None else draft.view.model_dump_json()
-        pending = json.dumps(draft.pending)  # taken now: saves land in the order made
+        pending = draft.pending_json()  # taken now: saves land in the order made
         await self._local.store.save_draft(draft.store_id, draft.product_id, view, pending)
 
-    def forget(self) -> None:
-        """Signed out: the local store was cleared; forget the drafts in memory too."""
+    async def forget(self) -> None:
+        """Signed out: forget the drafts in memory, and stop the saves on their way (one
+        finishing later would write the old account's edits back into the cleared store)."""
+        self._generation += 1
         for timer in self._timers.values():
             timer.cancel()
         self._timers.clear()
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._locks.clear()
         keys = list(self.items)
         self.items.clear()
         for key in keys:
@@ -187,15 +303,20 @@ class Drafts:
         the hub a moment later."""
         draft = self.items.setdefault((store_id, product_id), Draft(store_id, product_id))
         for key, value in values.items():
+            if key not in draft.pending:  # based on the hub's value shown now
+                draft.based[key] = draft.hub_at(key)
             draft.pending[key] = None if draft_form.is_empty(value) else value
             draft.refused.pop(key, None)
+            draft.overridden.pop(key, None)
         draft.error = ""
         if draft.state != "saving":
             draft.state = "waiting"
         self.changed.emit(draft.key)
-        return self._keep(draft, json.dumps(draft.pending))
+        return self._keep(draft, draft.pending_json())
 
     async def _keep(self, draft: Draft, pending: str) -> None:
+        if not self._current(draft):
+            return
         view = None if draft.view is None else draft.view.model_dump_json()
         await self._local.store.save_draft(draft.store_id, draft.product_id, view, pending)
         self._schedule(draft.key, self._delay)
@@ -203,12 +324,19 @@ class Drafts:
     async def consent(self, store_id: str, product_id: str, allow: bool) -> None:
         """Let the shop edit the form too (or stop it): needs the hub, now."""
         api, _connection = self._link.online()
-        self.take(DraftView.model_validate(await api.draft_consent(store_id, product_id, allow)))
+        generation = self._generation
+        answer = await api.draft_consent(store_id, product_id, allow)
+        if generation == self._generation:
+            self.take(DraftView.model_validate(answer))
 
     async def fetch(self, store_id: str, product_id: str) -> Draft:
         """The hub's view of one draft (opening the form of an item not listed yet)."""
         api, _connection = self._link.online()
-        self.take(DraftView.model_validate(await api.draft(store_id, product_id)))
+        generation = self._generation
+        answer = await api.draft(store_id, product_id)
+        if generation != self._generation:
+            raise HubError("unauthorized", "log in first")  # signed out meanwhile
+        self.take(DraftView.model_validate(answer))
         return self.items[(store_id, product_id)]
 
     async def flush(self, keys: Iterable[Key] | None = None) -> None:
@@ -230,6 +358,8 @@ class Drafts:
         if old is not None and view.version <= old.version and view.updated_at <= old.updated_at:
             return
         draft.view = view
+        if draft.reconcile() and not draft.pending:
+            draft.state = "saved"
         self.changed.emit(key)
         self._spawn(self._save(draft))
 
@@ -270,10 +400,13 @@ class Drafts:
         api = self._link.api
         if api is None:
             return
+        generation = self._generation
         try:
             listed = [DraftView.model_validate(v) for v in await api.drafts()]
         except (HubError, HubUnreachable) as exc:
             log.info("drafts not refreshed: %s", exc)
+            return
+        if generation != self._generation:
             return
         for view in listed:
             self.take(view)
@@ -335,24 +468,37 @@ class Drafts:
             self.changed.emit(key)
             return
         draft.state = "saving"
+        draft.sending = dict(sent)
         self.changed.emit(key)
         try:
             answer = await api.edit_draft(draft.store_id, draft.product_id, dict(sent))
         except (HubUnreachable, Offline):
+            draft.sending = {}
+            if not self._current(draft):
+                return
             draft.state = "offline"
             self.changed.emit(key)
             self._schedule(key, self._retry)
             return
         except HubError as exc:
-            if self._refused(draft, exc):
+            draft.sending = {}
+            if self._current(draft) and self._refused(draft, exc):
                 await self._send(key)  # the other fields, without the one refused
             return
+        if not self._current(draft):
+            return  # signed out meanwhile
+        draft.sending = {}
         for name, value in sent.items():  # what was typed meanwhile stays pending
             if name in draft.pending and draft.pending[name] == value:
                 del draft.pending[name]
+                draft.based.pop(name, None)
         view = DraftView.model_validate(answer)
         if draft.view is None or view.version >= draft.view.version:
             draft.view = view
+        for name in sent:  # typed meanwhile: based on what this save made
+            if name in draft.pending:
+                draft.based[name] = draft.hub_at(name)
+        draft.reconcile()
         draft.state = "waiting" if draft.pending else "saved"
         if draft.problems():
             draft.state = "refused"

@@ -105,11 +105,18 @@ class CartIntents:
             self._link.online()  # signed out: say so, as a checkout would
             return CartResult(id=command_id(), orders=[], expired=[])
         # The hub checks the forms as it has them: the edits still on their way go first.
-        await self._drafts.flush(
+        keys = [
             (i.ticket.store_id, i.ticket.product_id)
             for i in self._local.state.items.values()
             if i.ticket.personalised and i.ticket_id in review.ticket_ids
-        )
+        ]
+        await self._drafts.refresh()  # one request: the hub's views (answers given elsewhere)
+        await self._drafts.flush(keys)
+        unsaved = self._drafts.unsaved(keys)
+        if unsaved:  # the hub would check forms without them: nothing is bought
+            from .drafts import NotSaved
+
+            raise NotSaved(unsaved)
         return await self._checkout(review.store_ids, review.codes)
 
     async def _checkout(self, store_ids: list[str] | None, codes: list[str]) -> CartResult:

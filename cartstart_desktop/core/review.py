@@ -109,12 +109,19 @@ class CheckoutReview:
     """The orders Confirm places."""
     waiting: list[StoreReview] = field(default_factory=list)
     """Stores whose order waits for personalised items to be finished: not placed."""
+    later: list[StoreReview] = field(default_factory=list)
+    """Ready stores beyond what one checkout may name while others wait: not placed now."""
 
     @property
     def store_ids(self) -> list[str] | None:
-        """The stores the checkout names (None, every store, only beyond the command's limit)."""
+        """The stores the checkout names (None, every store, only beyond the command's limit
+        and only when no store waits: "every store" would take the waiting ones too)."""
         ids = sorted(s.store_id for s in self.stores)
-        return ids if len(ids) <= MAX_STORES else None
+        if len(ids) <= MAX_STORES:
+            return ids
+        if self.waiting or self.later:
+            raise ValueError("a checkout with stores waiting names its stores")
+        return None
 
     @property
     def codes(self) -> list[str]:
@@ -197,4 +204,7 @@ def review(
                 unfinished=unfinished,
             )
         )
-    return CheckoutReview(stores, waiting)
+    later: list[StoreReview] = []
+    if waiting and len(stores) > MAX_STORES:  # "every store" would buy the waiting ones too
+        stores, later = stores[:MAX_STORES], stores[MAX_STORES:]
+    return CheckoutReview(stores, waiting, later)

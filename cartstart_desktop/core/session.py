@@ -160,8 +160,8 @@ class CartSession:
     async def _forget_cart(self) -> None:
         if self._live is not None:
             await self._live.forget()
+        await self.drafts.forget()  # first: no save on its way writes into the cleared store
         await self.local.forget()
-        self.drafts.forget()
         await self.images.clear()
         self.bookmarks.forget()
         self.purchases.forget()

@@ -16,9 +16,10 @@ from shared_protocol import ErrorCode
 
 from .api import BadAddress, HubError, HubUnreachable
 from .connection import Offline
+from .drafts import NotSaved
 from .lang import N_, _
 
-EXPECTED = (HubError, HubUnreachable, Offline, BadAddress)
+EXPECTED = (HubError, HubUnreachable, Offline, BadAddress, NotSaved)
 """Errors that are part of using a hub (the rest are faults, logged with their traceback)."""
 
 Action = Literal["", "log_in", "sign_up", "attach", "say"]
@@ -132,6 +133,12 @@ def explain(error: BaseException, action: Action = "") -> str:
         return _("The hub cannot be reached right now. Try again in a moment.")
     if isinstance(error, BadAddress):
         return sentence(str(error))
+    if isinstance(error, NotSaved):
+        return _(
+            "Nothing was bought: answers not saved yet: {names}. Open Personalise… to see why, "
+            "then check out again.",
+            names=", ".join(error.names),
+        )
     return _("Something went wrong. Please try again.")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from shared_protocol.forms import DraftView, FieldSpec
 
+from ..core.draft_form import value_text
 from ..core.drafts import Draft, Drafts, Key
 from ..core.lang import _
 from ..core.money import format_money
@@ -67,6 +68,7 @@ class FieldBlock(QWidget):
         self.mark = text_label(style=SHOP)
         self.comments = QVBoxLayout()
         self.comments.setContentsMargins(12, 0, 0, 0)
+        self._comment_texts: list[str] = []
         self.problem = text_label(style=ALERT)
         # Its line is always there, so a problem appearing moves nothing below it.
         self.problem.setMinimumHeight(self.problem.fontMetrics().lineSpacing())
@@ -79,6 +81,10 @@ class FieldBlock(QWidget):
         layout.addWidget(self.problem)
 
     def show_comments(self, texts: list[str]) -> None:
+        """Redrawn only when they changed (a redraw on every save flickers and moves things)."""
+        if texts == self._comment_texts:
+            return
+        self._comment_texts = list(texts)
         while self.comments.count():
             item = self.comments.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -141,6 +147,7 @@ class PersonaliseDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(buttons)
         self._form_version = -1
+        self._form_comment_texts: list[str] | None = None
         self.resize(640, 680)
         self._subscriptions = Subscriptions()
         self._subscriptions.connect(drafts.changed, self._on_changed)
@@ -187,7 +194,8 @@ class PersonaliseDialog(QDialog):
             self.heading.setText(_("The form is not on this computer yet."))
             self.status.setText(_("It loads when the cart is online."))
             return
-        if view.form_version != self._form_version:
+        built = view.form_version != self._form_version
+        if built:
             self._build(view)
         self.heading.setText(f"{view.product_name} · {view.store_name}")
         self.intro.setText(view.form.intro)
@@ -204,7 +212,9 @@ class PersonaliseDialog(QDialog):
         values = draft.values
         problems = draft.problems()
         for key, block in self.blocks.items():
-            if key not in draft.pending:  # never over what the shopper has not saved yet
+            # New editors show everything kept, unsaved edits too; later, a value from the hub
+            # never goes over what the shopper has not saved yet.
+            if built or key not in draft.pending:
                 block.editor.set_value(values.get(key))
             state = view.values.get(key)
             if state is not None and state.by == "shop":
@@ -220,9 +230,17 @@ class PersonaliseDialog(QDialog):
                     if c.field == key
                 ]
             )
-            block.problem.setText(
-                _("Not saved: {problem}", problem=problems[key]) if key in problems else ""
-            )
+            if key in draft.overridden:
+                block.problem.setText(
+                    _(
+                        "Changed elsewhere; your offline edit was not sent. You had typed: {text}",
+                        text=value_text(draft.overridden[key]),
+                    )
+                )
+            else:
+                block.problem.setText(
+                    _("Not saved: {problem}", problem=problems[key]) if key in problems else ""
+                )
             block.editor.setToolTip(
                 _("The shop may edit this form with you now.") if shop_edits else ""
             )
@@ -268,19 +286,21 @@ class PersonaliseDialog(QDialog):
         self.stop_button.setVisible(allowed)
 
     def _show_form_comments(self, view: DraftView) -> None:
+        shown = [
+            _("{name} (shop): {text}", name=comment.by_name, text=comment.text)
+            for comment in view.comments
+            if comment.field is None or comment.field not in self.blocks
+        ]
+        if shown == self._form_comment_texts:
+            return
+        self._form_comment_texts = shown
         while self.form_comments.count():
             item = self.form_comments.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
-        for comment in view.comments:
-            if comment.field is None or comment.field not in self.blocks:
-                self.form_comments.addWidget(
-                    text_label(
-                        _("{name} (shop): {text}", name=comment.by_name, text=comment.text),
-                        style=SHOP,
-                    )
-                )
+        for text in shown:
+            self.form_comments.addWidget(text_label(text, style=SHOP))
 
     # ---- the shopper's changes --------------------------------------------------------------
 

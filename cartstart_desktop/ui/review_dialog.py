@@ -175,9 +175,16 @@ class CheckoutReviewDialog(QDialog):
             row = add_store(grid, row, store)
         self.scroller.setWidget(self.sections)
         if self.review.stores:
-            self.summary.setText(
-                _("{summary} You can follow them under Deliveries.", summary=self.review.summary())
+            said = _(
+                "{summary} You can follow them under Deliveries.", summary=self.review.summary()
             )
+            if self.review.later:
+                said += " " + _.n(
+                    "{n} more store's order goes at the next checkout.",
+                    "{n} more stores' orders go at the next checkout.",
+                    len(self.review.later),
+                )
+            self.summary.setText(said)
         elif self.review.waiting:
             self.summary.setText(_("Finish the forms above first: nothing can be bought yet."))
         else:

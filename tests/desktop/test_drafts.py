@@ -5,14 +5,18 @@ its edits only after the shopper's consent, and checkout waiting for a finished 
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
+from cartstart_desktop.core.api import HubError, HubUnreachable
 from cartstart_desktop.core.connection import Status
-from cartstart_desktop.core.drafts import Draft
+from cartstart_desktop.core.drafts import Draft, NotSaved
 from cartstart_desktop.core.session import CartSession
+from cartstart_desktop.core.words import explain
 from cartstart_server.clock import FakeClock
 from cartstart_server.domain.tickets import cart_ref
 from cartstart_server.server import HubServer
@@ -343,3 +347,150 @@ async def test_a_form_started_on_the_stores_page_continues_in_the_cart_and_back(
         seen = (await page.get(page_url)).json()
         assert seen["values"]["wording"]["value"] == "Together with"
         assert seen["values"]["names"]["value"] == "Ana & Ivan"
+
+
+async def test_a_save_on_its_way_when_signing_out_writes_nothing_back(
+    server: HubServer, make_session: MakeSession
+) -> None:
+    store_id, _key = await personalised_shop(server)
+    session = await signed_in(make_session, server)
+    await carted(session, store_id)
+    api = session.api
+    assert api is not None
+    send = api.edit_draft
+    entered = asyncio.Event()
+    gate = asyncio.Event()
+
+    async def slow(*args: Any, **kwargs: Any) -> Any:
+        answer = await send(*args, **kwargs)  # the hub saved it; the answer is late
+        entered.set()
+        await gate.wait()
+        return answer
+
+    api.edit_draft = slow  # type: ignore[method-assign]
+    await session.drafts.edit(store_id, "invites", {"names": "Ana & Ivan"})
+    await asyncio.wait_for(entered.wait(), 10)
+    await session.account.sign_out()
+    gate.set()
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert session.drafts.items == {}
+    assert await session.local.store.load_drafts() == []
+    await session.close()
+
+
+async def test_no_checkout_while_answers_of_the_items_bought_are_not_saved(
+    server: HubServer, make_session: MakeSession
+) -> None:
+    store_id, _ = await personalised_shop(server)
+    session = await signed_in(make_session, server)
+    await carted(session, store_id)
+    guests: FieldValue = [{"name": "Ana", "table": 1}]
+    await session.drafts.edit(
+        store_id, "invites", {"wording": "Together with", "names": "Ana & Ivan", "guests": guests}
+    )
+    await session.drafts.flush()
+    # The paper changed, and the hub's answer to the save before the checkout is lost.
+    api = session.api
+    assert api is not None
+    send = api.edit_draft
+
+    async def lost(*args: Any, **kwargs: Any) -> Any:
+        raise HubUnreachable("lost")
+
+    api.edit_draft = lost  # type: ignore[method-assign]
+    await session.drafts.edit(store_id, "invites", {"paper": "Cream"})
+    review = session.cart.review(store_id)
+    assert [s.store_name for s in review.stores] == ["Paper & Co"]
+    with pytest.raises(NotSaved) as stopped:
+        await session.cart.place(review)
+    assert stopped.value.names == ["Product invites"]
+    assert explain(stopped.value) == (
+        "Nothing was bought: answers not saved yet: Product invites. Open Personalise… to see "
+        "why, then check out again."
+    )
+    assert session.local.state.held_count() == 1 and not session.purchases.deliveries
+    api.edit_draft = send  # type: ignore[method-assign]
+    result = await session.cart.place(session.cart.review(store_id))
+    (order,) = result.orders or []
+    texts = {c.key: c.text for c in order.lines[0].customisation or []}
+    assert texts["paper"] == "Cream"
+
+
+async def test_an_answer_the_hub_refused_is_not_done_and_the_store_waits(
+    server: HubServer, make_session: MakeSession
+) -> None:
+    store_id, _ = await personalised_shop(server)
+    session = await signed_in(make_session, server)
+    await carted(session, store_id)
+    guests: FieldValue = [{"name": "Ana", "table": 1}]
+    await session.drafts.edit(store_id, "invites", {"wording": "Together with", "guests": guests})
+    await session.drafts.flush()
+    api = session.api
+    assert api is not None
+
+    async def refused(*args: Any, **kwargs: Any) -> Any:  # a rule only the hub knows
+        raise HubError("bad_value", "no", {"field": "names"})
+
+    api.edit_draft = refused  # type: ignore[method-assign]
+    await session.drafts.edit(store_id, "invites", {"names": "Ana & Ivan"})
+    await session.drafts.flush()
+    draft = session.drafts.get(store_id, "invites")
+    assert draft is not None and "names" in draft.refused
+    assert draft.progress is not None and not draft.progress.complete
+    assert draft.progress.done == 2 and draft.progress.missing == ["Names"]
+    review = session.cart.review(store_id)
+    assert review.stores == [] and [s.store_name for s in review.waiting] == ["Paper & Co"]
+    await session.close()
+
+
+async def test_an_offline_edit_older_than_an_answer_given_elsewhere_is_not_sent(
+    server: HubServer, make_session: MakeSession, clock: FakeClock
+) -> None:
+    store_id, key = await personalised_shop(server)
+    session = await signed_in(make_session, server)
+    await carted(session, store_id)
+    await session.drafts.edit(store_id, "invites", {"names": "Ana & Ivan", "paper": "Cream"})
+    await session.drafts.flush()
+    shop = Shop(server, store_id, key, await cart_id_of(server, session))
+    await shop.ask()
+    await session.drafts.consent(store_id, "invites", True)
+    api = session.api
+    assert api is not None
+    send = api.edit_draft
+
+    async def away(*args: Any, **kwargs: Any) -> Any:
+        raise HubUnreachable("away")
+
+    # Monday, the hub out of reach: the shopper changes the names (and the paper) here.
+    api.edit_draft = away  # type: ignore[method-assign]
+    clock.advance(60)
+    await session.drafts.edit(store_id, "invites", {"names": "Monday's names", "paper": "White"})
+    await session.drafts.flush()
+    draft = session.drafts.get(store_id, "invites")
+    assert draft is not None and draft.state == "offline"
+    # Tuesday, the names are answered elsewhere; then the cart is back.
+    clock.advance(60)
+    try:
+        await shop.edit({"names": "Tuesday's names"})
+        api.edit_draft = send  # type: ignore[method-assign]
+        await session.drafts.refresh()
+        await session.drafts.flush()
+        await eventually(lambda: not draft.pending, what="the paper sent")
+        seen = (await shop.draft())["values"]
+    finally:
+        await shop.close()
+    assert seen["names"]["value"] == "Tuesday's names"  # the newer answer stays
+    assert seen["paper"]["value"] == "White"  # not changed elsewhere: sent
+    assert draft.overridden == {"names": "Monday's names"}
+    assert draft.status_text() == (
+        "Changed elsewhere meanwhile, so your offline edits were not sent. What you had typed: "
+        "Names: Monday's names"
+    )
+    assert draft.values["names"] == "Tuesday's names"
+    # Typing in the field again is a new edit, sent as usual.
+    await session.drafts.edit(store_id, "invites", {"names": "Ana & Ivan"})
+    await session.drafts.flush()
+    assert draft.overridden == {} and draft.view is not None
+    assert draft.view.values["names"].value == "Ana & Ivan"
+    await session.close()

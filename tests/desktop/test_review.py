@@ -4,7 +4,7 @@ what is left out and what the shopper is told about paying. Pure: no hub, no Qt.
 from __future__ import annotations
 
 from cartstart_desktop.core.cart import CartItem, CartState
-from cartstart_desktop.core.review import review
+from cartstart_desktop.core.review import MAX_STORES, review
 from shared_protocol.common import Money
 from shared_protocol.orders import DiscountView
 from tests.desktop.test_cart_state import NOW, view
@@ -66,3 +66,27 @@ def test_one_store_and_an_amount_never_above_the_subtotal() -> None:
     assert pots.discount_amount == 4500 and pots.total == {"GBP": 0}
     assert pots.payment_text == "You pay the store when you collect."
     assert review(cart(), [], {}, store_id="s9", now=NOW).stores == []
+
+
+def test_never_every_store_while_some_wait_beyond_the_commands_limit() -> None:
+    state = CartState()
+    items = [CartItem(view(f"t{n:03}", store=f"s{n:03}")) for n in range(MAX_STORES + 3)]
+    items.append(CartItem(view("form", store="waits", personalised=True)))
+    state.load(items)
+    checkout = review(
+        state,
+        [],
+        {},
+        store_id=None,
+        now=NOW,
+        missing=lambda store_id, product_id: ["Names"] if store_id == "waits" else None,
+    )
+    assert [s.store_id for s in checkout.waiting] == ["waits"]
+    ids = checkout.store_ids
+    assert ids is not None and len(ids) == MAX_STORES and "waits" not in ids
+    assert len(checkout.later) == 3
+    assert not {s.store_id for s in checkout.later} & set(ids)
+
+    # Nothing waits: "every store" is exactly the ones shown.
+    state.load(items[:-1])
+    assert review(state, [], {}, store_id=None, now=NOW).store_ids is None

@@ -222,3 +222,53 @@ async def test_the_form_in_serbian(make_window: MakeWindow, server: HubServer, q
         assert dialog.close_button.text() == "Zatvori"
     finally:
         _.use("en")
+
+
+async def test_reopening_shows_the_unsaved_answers_and_comments_are_not_redrawn_needlessly(
+    make_window: MakeWindow, server: HubServer, qtbot: Any
+) -> None:
+    window, store_id, key, shopper = await personalised(make_window, server)
+    drafts = window.session.drafts
+    await drafts.fetch(store_id, "invites")
+    shop = Shop(server, store_id, key, shopper.cart_id)
+    try:
+        await shop.comment("Surname too?", "names")
+        await shop.comment("Welcome!", None)
+    finally:
+        await shop.close()
+    draft = drafts.items[(store_id, "invites")]
+    await eventually(lambda: draft.view is not None and len(draft.view.comments) == 2)
+    # Too long to send (kept, marked) and one typed a moment ago: both unsaved.
+    await drafts.edit(store_id, "invites", {"count": 900})  # over its limit of 500
+    await drafts.edit(store_id, "invites", {"names": "Ana & Ivan"})
+    dialog = await open_form(window, qtbot)
+    names = dialog.blocks["names"].editor
+    count = dialog.blocks["count"].editor
+    assert isinstance(names, LineEditor) and isinstance(count, LineEditor)
+    assert count.line.text() == "900"
+    assert names.line.text() == "Ana & Ivan"
+    assert dialog.blocks["count"].problem.text().startswith("Not saved: ")
+
+    # Saves and other changes do not rebuild the comments (no flicker); new ones do show.
+    (comment,) = [
+        label
+        for label in dialog.blocks["names"].findChildren(QLabel)
+        if label.text().endswith("Surname too?")
+    ]
+    (welcome,) = [
+        label for label in dialog.findChildren(QLabel) if label.text().endswith("Welcome!")
+    ]
+    await drafts.edit(store_id, "invites", {"paper": "Cream"})
+    await eventually(lambda: dialog.status.text() != "Saving…", what="saved")
+    dialog.refresh()
+    assert comment in dialog.blocks["names"].findChildren(QLabel) and comment.isVisible()
+    assert welcome.isVisible() and welcome.parent() is not None
+
+    # An offline edit the core did not send (answered elsewhere since): said under its field.
+    draft.overridden["day"] = "2026-06-20"
+    drafts.changed.emit(dialog.key)
+    assert dialog.blocks["day"].problem.text() == (
+        "Changed elsewhere; your offline edit was not sent. You had typed: 2026-06-20"
+    )
+    assert dialog.status.text().startswith("Changed elsewhere meanwhile")
+    dialog.close()
