@@ -20,6 +20,7 @@ from shared_protocol.cart import (
 )
 
 from .commands import Command, build, command_id
+from .draft_state import NotSaved
 from .hub_link import HubLink
 from .local_cart import LocalCart
 from .purchases import Purchases
@@ -114,8 +115,6 @@ class CartIntents:
         await self._drafts.flush(keys)
         unsaved = self._drafts.unsaved(keys)
         if unsaved:  # the hub would check forms without them: nothing is bought
-            from .drafts import NotSaved
-
             raise NotSaved(unsaved)
         return await self._checkout(review.store_ids, review.codes)
 

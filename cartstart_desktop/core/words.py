@@ -16,7 +16,7 @@ from shared_protocol import ErrorCode
 
 from .api import BadAddress, HubError, HubUnreachable
 from .connection import Offline
-from .drafts import NotSaved
+from .draft_state import NotSaved
 from .lang import N_, _
 
 EXPECTED = (HubError, HubUnreachable, Offline, BadAddress, NotSaved)

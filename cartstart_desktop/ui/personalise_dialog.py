@@ -12,7 +12,8 @@ from __future__ import annotations
 from shared_protocol.forms import DraftView, FieldSpec
 
 from ..core.draft_form import value_text
-from ..core.drafts import Draft, Drafts, Key
+from ..core.draft_state import Draft, Key
+from ..core.drafts import Drafts
 from ..core.lang import _
 from ..core.money import format_money
 from ..core.observable import Subscriptions

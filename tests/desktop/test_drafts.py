@@ -14,14 +14,14 @@ import pytest
 
 from cartstart_desktop.core.api import HubError, HubUnreachable
 from cartstart_desktop.core.connection import Status
-from cartstart_desktop.core.drafts import Draft, NotSaved
+from cartstart_desktop.core.draft_state import Draft, NotSaved
 from cartstart_desktop.core.session import CartSession
 from cartstart_desktop.core.words import explain
 from cartstart_server.clock import FakeClock
 from cartstart_server.domain.tickets import cart_ref
 from cartstart_server.server import HubServer
 from shared_protocol.forms import FieldSpec, FieldValue, FormDefinition
-from tests.desktop.test_session import MakeSession, signed_in
+from tests.desktop.test_session import PASSWORD, MakeSession, signed_in
 from tests.helpers.hubs import hub_config, seed_store
 from tests.helpers.waiting import eventually, free_port
 
@@ -494,3 +494,42 @@ async def test_an_offline_edit_older_than_an_answer_given_elsewhere_is_not_sent(
     assert draft.overridden == {} and draft.view is not None
     assert draft.view.values["names"].value == "Ana & Ivan"
     await session.close()
+
+
+async def test_typing_online_wins_over_a_shop_edit_that_reached_the_hub_a_moment_before(
+    server: HubServer, make_session: MakeSession, clock: FakeClock
+) -> None:
+    """Last writer wins per field: the shopper's typing, waiting for its save, is a later write
+    than the shop's edit made meanwhile, so it is sent and kept (as on the store's page)."""
+    store_id, key = await personalised_shop(server)
+    session = make_session(draft_delay=30.0)  # the save waits until flushed below
+    await session.open()
+    await session.account.log_in(
+        server.http_url, "alice@example.org", PASSWORD, create_account=True
+    )
+    await eventually(lambda: session.stream.status is Status.WEBSOCKET, what="websocket")
+    await carted(session, store_id)
+    await session.drafts.edit(store_id, "invites", {"names": "Ana & Ivan"})
+    await session.drafts.flush()
+    shop = Shop(server, store_id, key, await cart_id_of(server, session))
+    await shop.ask()
+    await session.drafts.consent(store_id, "invites", True)
+    try:
+        await session.drafts.edit(store_id, "invites", {"names": "Ana & Ivan Petrović"})
+        clock.advance(1)
+        await shop.edit({"names": "The shop's names"})  # while the shopper's save waits
+        draft = session.drafts.get(store_id, "invites")
+        assert draft is not None
+        await eventually(
+            lambda: (
+                draft.view is not None and draft.view.values["names"].value == "The shop's names"
+            ),
+            what="the shop's edit seen by the cart",
+        )
+        assert draft.values["names"] == "Ana & Ivan Petrović"  # the typing still shows
+        await session.drafts.flush()
+        seen = (await shop.draft())["values"]["names"]
+    finally:
+        await shop.close()
+    assert seen["value"] == "Ana & Ivan Petrović" and seen["by"] == "buyer"
+    assert draft.overridden == {}
