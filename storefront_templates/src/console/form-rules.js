@@ -4,7 +4,7 @@
 // one amount per option of its choice field. At most 5 rules.
 
 import { button, el } from "./dom.js";
-import { digits, minorUnits } from "./requests.js";
+import { digits, minorUnits } from "../shared/money.js";
 
 /** @typedef {import("../shared/forms").FieldSpec} FieldSpec */
 /** @typedef {import("../shared/forms").PriceRule} PriceRule */

@@ -1,5 +1,7 @@
 // Words and numbers as the console shows them.
 
+import { digits as digitsOf } from "../shared/money.js";
+
 /** @typedef {import("../shared/protocol").Money} Money */
 
 /**
@@ -8,7 +10,7 @@
  */
 export function money(m) {
   if (!m) return "";
-  const digits = ["JPY", "KRW"].includes(m.currency) ? 0 : 2;
+  const digits = digitsOf(m.currency);
   return `${(m.amount / 10 ** digits).toFixed(digits)} ${m.currency}`;
 }
 

@@ -5,6 +5,7 @@
 // `request_received` / `request_updated` reload the list. Buyers' words are shown as text only.
 
 import { formDialog } from "../shared/dialog.js";
+import { digits, minorUnits } from "../shared/money.js";
 import { button, byId, el, fill, row } from "./dom.js";
 import { store } from "./store.js";
 
@@ -20,9 +21,6 @@ export const REQUEST_WORDS = /** @type {Record<string, string>} */ ({
   declined: "Declined",
 });
 
-// The largest price the hub takes (shared_protocol.common.MAX_PRICE, minor units).
-const MAX_PRICE = 2_000_000_000;
-
 /** @type {Map<string, StoreRequest>} */
 const shown = new Map();
 /** @type {FormDialog | null} */
@@ -30,30 +28,6 @@ let answerDialog = null;
 /** @type {FormDialog | null} */
 let declineDialog = null;
 let current = ""; // the request a dialog is open for
-
-// ISO 4217 minor units that are not 2: the same table as the hub's (shared_protocol/money.py
-// `exponent`), which reads the amount in these units.
-const EXPONENT = /** @type {Record<string, number>} */ ({
-  JPY: 0, KRW: 0, VND: 0, CLP: 0, ISK: 0, UGX: 0, XAF: 0, XOF: 0, PYG: 0,
-  BHD: 3, KWD: 3, OMR: 3, JOD: 3, TND: 3, IQD: 3, LYD: 3,
-});
-
-/** @param {string} currency */
-export const digits = (currency) => EXPONENT[currency] ?? 2;
-
-/**
- * "350", "350.5", "1 250,00" -> minor units; null when it is not an amount.
- * @param {string} text
- * @param {string} currency
- */
-export function minorUnits(text, currency) {
-  const clean = text.replace(/[\s\u00a0]/g, "").replace(",", ".");
-  const places = digits(currency);
-  const pattern = places ? new RegExp(`^\\d{1,9}(\\.\\d{1,${places}})?$`) : /^\d{1,10}$/;
-  if (!pattern.test(clean)) return null;
-  const amount = Math.round(Number(clean) * 10 ** places);
-  return amount <= MAX_PRICE ? amount : null;
-}
 
 /** @param {number} at seconds */
 const when = (at) => new Date(at * 1000).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });

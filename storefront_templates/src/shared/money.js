@@ -25,3 +25,21 @@ export function formatMoney(m) {
     return `${(m.amount / 10 ** n).toFixed(n)} ${m.currency}`;
   }
 }
+
+// The largest price the hub takes (shared_protocol.common.MAX_PRICE, minor units).
+const MAX_PRICE = 2_000_000_000;
+
+/**
+ * What a person typed as an amount ("350", "350.5", "1 250,00") in minor units of `currency`;
+ * null when it is not one, or more than the hub takes.
+ * @param {string} text
+ * @param {string} currency
+ */
+export function minorUnits(text, currency) {
+  const clean = text.replace(/[\s\u00a0]/g, "").replace(",", ".");
+  const places = digits(currency);
+  const pattern = places ? new RegExp(`^\\d{1,9}(\\.\\d{1,${places}})?$`) : /^\d{1,10}$/;
+  if (!pattern.test(clean)) return null;
+  const amount = Math.round(Number(clean) * 10 ** places);
+  return amount <= MAX_PRICE ? amount : null;
+}
