@@ -59,8 +59,8 @@ def personalised(
         if is_guest_cart(cart_id):
             unfinished.append((t["store_id"], t["product_id"], product["name"], []))
             continue
-        # Locks: the ticket, then the draft (a no-op UPDATE: SQLite has no FOR UPDATE).
-        yield Stmt("UPDATE tickets SET version = version WHERE id = ?", (t["id"],))
+        # The draft locked after its ticket (orders.checkout locked the cart's held tickets as it
+        # read them), the order a save takes too; a no-op UPDATE: SQLite has no FOR UPDATE.
         draft = one(
             (
                 yield Stmt(
