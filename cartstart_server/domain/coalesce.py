@@ -71,6 +71,11 @@ class Coalescer(Generic[K, V]):
                 state.sent_at = now
         return out
 
+    def version(self, key: K) -> int | None:
+        """The newest version sent or held for `key` (None: nothing known of it)."""
+        state = self._states.get(key)
+        return None if state is None else state.version
+
     def forget(self, key: K) -> None:
         """Nobody follows `key` any more: drop what is known of it (its held value too)."""
         self._states.pop(key, None)

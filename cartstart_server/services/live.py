@@ -249,6 +249,19 @@ class ProductFanout:
     def topics(self) -> int:
         return len(self._keys)
 
+    def heard(self, key: ProductKey) -> int | None:
+        """The newest count version this node heard of the product and sent or holds."""
+        return self._rule.version(product_topic(*key))
+
+    def followers(self, key: ProductKey) -> int:
+        """Connections and long-polls following the product on this node."""
+        topic = product_topic(*key)
+        return len(self._conns.get(topic, ())) + len(self._listeners.get(topic, ()))
+
+    def kept(self) -> int:
+        """Products this node keeps any state of (0 once nobody follows anything)."""
+        return len(self._keys) + len(self._rule) + len(self._sent) + len(self._parsed)
+
     def close(self) -> None:
         for task in (self._flushing, self._refreshing):
             if task is not None:
