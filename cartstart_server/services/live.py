@@ -55,7 +55,7 @@ class ProductFanout:
         self._listeners: dict[str, set[Listener]] = {}
         self._keys: dict[str, ProductKey] = {}
         self._callbacks: dict[str, Callable[[Frame | None], None]] = {}
-        self._sent: dict[str, Frame] = {}  # the newest count sent while followed
+        self._sent: dict[str, Frame] = {}  # the newest count sent (or read) while followed
         self._parsed: dict[str, Availability] = {}  # `_sent` decoded, for long-polls
         self._stale: set[str] = set()
         self._refreshing: asyncio.Task[None] | None = None
@@ -216,19 +216,34 @@ class ProductFanout:
                 self.unlisten(key, wake)
 
     async def _current(self, known: Mapping[ProductKey, int | None]) -> list[Availability]:
-        """Newer counts from what this node sent; the database for products it has sent
-        nothing of yet (or less than the client has)."""
+        """Counts newer than the client's, from what this node last sent. A client ahead of
+        that (it read the database, or another node) waits for a newer send: answering it from
+        the database would let it poll past the window for as long as the product is busy. The
+        database is read only for products the node knows no count of yet, and what it says
+        is kept for the next polls."""
         items: list[Availability] = []
         unknown: dict[ProductKey, int | None] = {}
         for key, version in known.items():
             value = self._value(product_topic(*key))
-            if value is None or (version is not None and value.version < version):
+            if value is None:
                 unknown[key] = version
-            elif version is None or value.version > version:
+            elif _newer(value.version, version):
                 items.append(value)
         if unknown:
-            items += await self._read_changed(unknown)
+            read = await self._read_counts(list(unknown))
+            for item in read:
+                self._keep(item)
+            items += [a for a in read if a.version != unknown[a.store_id, a.product_id]]
         return items
+
+    def _keep(self, item: Availability) -> None:
+        """A count read from the database, as the newest known of a followed product (what
+        the fan-out sends later never replaces it with an older one)."""
+        topic = product_topic(item.store_id, item.product_id)
+        sent = self._sent.get(topic)
+        if topic in self._keys and (sent is None or item.version > sent.version):
+            self._sent[topic] = Frame(item.model_dump_json(), version=item.version)
+            self._parsed[topic] = item
 
     def _newer(self, known: Mapping[ProductKey, int | None]) -> list[Availability]:
         items = [self._value(product_topic(*key)) for key in known]
