@@ -37,7 +37,7 @@ def _joined(parts: SplitResult, netloc: str, query: str) -> str:
     return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{query}" if query else "")
 
 
-def describe(config: HubConfig, http_url: str, ws_url: str) -> dict[str, str]:
+def describe(config: HubConfig, ports: tuple[int, int], urls: tuple[str, str]) -> dict[str, str]:
     """The node's set-up as labels: `cartstart_node_info` in /metrics and the start-up line."""
     if config.database_url:
         database, database_at = "postgresql", masked(config.database_url)
@@ -53,9 +53,15 @@ def describe(config: HubConfig, http_url: str, ws_url: str) -> dict[str, str]:
         "broker": broker,
         "broker_at": broker_at,
         "redis_prefix": config.redis_prefix if config.redis_url else "",
-        "http_url": http_url,
-        "ws_url": ws_url,
+        "http_listen": _address(config.host, ports[0]),
+        "ws_listen": _address(config.host, ports[1]),
+        "http_url": urls[0],
+        "ws_url": urls[1],
     }
+
+
+def _address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def startup_line(info: dict[str, str]) -> str:
@@ -63,5 +69,6 @@ def startup_line(info: dict[str, str]) -> str:
     return (
         f"hub node: database {info['database']} {info['database_at']}; "
         f"broker {info['broker']} {info['broker_at']}{prefix}; "
-        f"listening {info['http_url']} (HTTP) and {info['ws_url']} (WebSocket)"
+        f"listening on {info['http_listen']} (HTTP) and {info['ws_listen']} (WebSocket); "
+        f"clients told {info['http_url']} and {info['ws_url']}"
     )

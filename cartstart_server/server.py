@@ -274,7 +274,7 @@ class HubServer:
                 self._http_task.result()
             await asyncio.sleep(0.01)
         # One line saying what this node uses (passwords masked), and the same in /metrics.
-        info = describe(self.config, self.http_url, self.ws_url)
+        info = describe(self.config, (self.http_port, self.ws_port), (self.http_url, self.ws_url))
         self.hub.metrics.node.info(info)
         log.info(startup_line(info), extra={"node": info, "data_dir": str(self.config.data_dir)})
 

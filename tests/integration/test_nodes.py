@@ -94,7 +94,8 @@ async def test_the_start_up_line_and_metrics_say_what_the_node_uses(
     lines = [json.loads(line)["msg"] for line in log.splitlines() if "hub node:" in line]
     assert lines == [
         f"hub node: database postgresql {masked}; broker redis {redis} (prefix t-nodes:); "
-        f"listening {node.http_url} (HTTP) and {node.ws_url} (WebSocket)"
+        f"listening on 127.0.0.1:{node.http_port} (HTTP) and 127.0.0.1:{node.ws_port} "
+        f"(WebSocket); clients told {node.http_url} and {node.ws_url}"
     ]
     info = re.search(r"^cartstart_node_info\{(.*)\} 1\.0$", metrics, re.MULTILINE)
     assert info is not None, metrics
@@ -105,6 +106,8 @@ async def test_the_start_up_line_and_metrics_say_what_the_node_uses(
         "broker": "redis",
         "broker_at": redis,
         "redis_prefix": "t-nodes:",
+        "http_listen": f"127.0.0.1:{node.http_port}",
+        "ws_listen": f"127.0.0.1:{node.ws_port}",
         "http_url": node.http_url,
         "ws_url": node.ws_url,
     }
@@ -164,9 +167,9 @@ async def test_a_node_started_while_redis_is_down_serves_and_catches_up(
             )  # fmt: skip
             assert r.status_code == 200, r.text
             # Live again, through Redis: the count and the page's own cart.
-            frames = {f["type"]: f for f in [await page.recv() for _ in range(2)]}
-            assert frames["availability"]["available"] == 3
-            assert frames["in_cart"]["items"][0]["qty"] == 2
+            live = {f["type"]: f for f in [await page.recv() for _ in range(2)]}
+            assert live["availability"]["available"] == 3
+            assert live["in_cart"]["items"][0]["qty"] == 2
     finally:
         await a.stop()
         await b.stop()
@@ -196,6 +199,7 @@ async def test_a_postgresql_outage_is_answered_unavailable_and_retries_apply_onc
                 stopped = time.monotonic()
                 try:
                     r = await http.post("/api/cart/commands", json=reserve, headers=alice.auth)
+                    answered = time.monotonic() - stopped
                     assert r.status_code == 503, r.text
                     assert r.headers["retry-after"] == "2"
                     assert r.json()["error"]["code"] == "unavailable"
@@ -221,7 +225,7 @@ async def test_a_postgresql_outage_is_answered_unavailable_and_retries_apply_onc
                         with pytest.raises(ConnectionClosed):
                             await asyncio.wait_for(ws.recv(), 10)
                         assert ws.close_code == 1013
-                        assert ws.close_reason.startswith("the hub cannot reach its database")
+                        assert (ws.close_reason or "").startswith("the hub cannot reach its")
                 finally:
                     start_postgres(cluster)
                 restarted = time.monotonic()
@@ -232,7 +236,7 @@ async def test_a_postgresql_outage_is_answered_unavailable_and_retries_apply_onc
 
                 await eventually(retried, within=15, what="the retry goes through")
                 print(
-                    f"outage {restarted - stopped:.2f} s; served again "
+                    f"503 within {answered:.3f} s; outage {restarted - stopped:.2f} s; served again "
                     f"{time.monotonic() - restarted:.2f} s after PostgreSQL started"
                 )
                 again = await http.post("/api/cart/commands", json=reserve, headers=alice.auth)
