@@ -10,7 +10,8 @@ or by the next availability version.
 When the connection to Redis drops, redis-py reconnects and subscribes again. What was published
 meanwhile is gone, so once a marker sent through Redis comes back (proof that the subscriptions
 are live again), every local subscriber is told it may have missed messages (MISSED) and re-reads
-from the database.
+from the database. A node started while Redis is away does the same once Redis answers: it
+serves its own clients meanwhile, and subscribes to every topic followed so far when it joins.
 """
 
 from __future__ import annotations

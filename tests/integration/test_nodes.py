@@ -124,11 +124,12 @@ async def test_a_node_started_while_redis_is_down_serves_and_catches_up(
     await a.start()  # Redis is not running
     await b.start()
     try:
-        store, _ = await seed_store(a.hub, "Shop", {"mug": 5})
+        store, _ = await seed_store(a.hub, "Shop", {"mug": 5, "lamp": 2})
         async with (
             httpx.AsyncClient(base_url=a.http_url) as http_a,
             httpx.AsyncClient(base_url=b.http_url) as http_b,
             peer(b, "page") as page,
+            peer(b, "page") as later,
         ):
             health = await http_b.get("/healthz")
             assert health.status_code == 200
@@ -170,6 +171,27 @@ async def test_a_node_started_while_redis_is_down_serves_and_catches_up(
             live = {f["type"]: f for f in [await page.recv() for _ in range(2)]}
             assert live["availability"]["available"] == 3
             assert live["in_cart"]["items"][0]["qty"] == 2
+            # A page that starts following a product during a later outage hears it afterwards.
+            stop_redis(port)
+            await eventually(lambda: not b.hub.broker.connected(), 10)
+            await later.hello()
+            await later.send(
+                {"type": "subscribe", "products": [{"store_id": store, "product_id": "lamp"}]}
+            )
+            assert (await later.expect("availability_snapshot"))["items"][0]["available"] == 2
+            start_redis(directory, port)
+            await eventually(lambda: a.hub.broker.connected() and b.hub.broker.connected(), 10)
+            r = await http_a.post(
+                "/api/cart/commands",
+                json={"type": "reserve", "id": "nd-000003", "store_id": store,
+                      "product_id": "lamp"},
+                headers=alice.auth,
+            )  # fmt: skip
+            assert r.status_code == 200, r.text
+            counts = []
+            while 1 not in counts:  # after the catch-up's count (2), the reservation's
+                counts.append((await later.expect("availability", within=10))["available"])
+            assert set(counts) <= {1, 2}, counts
     finally:
         await a.stop()
         await b.stop()
