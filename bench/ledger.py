@@ -32,7 +32,10 @@ PRODUCTS = 1000
 
 
 def config(data_dir: Path, database_url: str | None) -> HubConfig:
-    return HubConfig(data_dir=data_dir, port=0, scrypt_n=2**10, database_url=database_url)
+    # Each process measures the ledger alone (no fan-out between them): no Redis needed.
+    return HubConfig(
+        data_dir=data_dir, port=0, scrypt_n=2**10, database_url=database_url, single_node=True
+    )
 
 
 async def setup(hub: Hub, carts: int, stores: int, products: int = PRODUCTS) -> dict[str, object]:

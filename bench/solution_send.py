@@ -78,6 +78,7 @@ async def run(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
     values: dict[str, Any] = {"data_dir": data_dir, "port": 0, "log_format": "text"}
     if args.database_url:
         values["database_url"] = args.database_url
+        values["single_node"] = True  # one process, no fan-out measured
     config = HubConfig(**values)
     hub = Hub(database_for(config), broker_for(config), SystemClock(), config)
     await hub.start(background=False)  # no mail dispatcher: the queue is what is measured

@@ -32,6 +32,10 @@ def _config(args: argparse.Namespace) -> HubConfig:
         "host": getattr(args, "host", None),
         "port": getattr(args, "port", None),
         "ws_port": getattr(args, "ws_port", None),
+        "database_url": getattr(args, "database_url", None),
+        "redis_url": getattr(args, "redis_url", None),
+        "redis_prefix": getattr(args, "redis_prefix", None),
+        "single_node": getattr(args, "single_node", None),
     }
     return load_config(args.config, overrides=overrides)
 
@@ -41,8 +45,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
         "--data-dir",
         type=Path,
         default=None,
-        help="directory holding the hub's SQLite database (hub.sqlite3); created if missing "
-        "(default: ./cartstart-data, or data_dir in the config file, or $CARTSTART_DATA_DIR)",
+        help="the hub's own directory, created if missing: the SQLite database (hub.sqlite3) "
+        "and the marketplace's search index; unused with a database URL (PostgreSQL) "
+        "(default: ./cartstart-data, or data_dir in the config "
+        "file, or $CARTSTART_DATA_DIR)",
     )
     parser.add_argument(
         "--config",
@@ -63,6 +69,31 @@ def _listen(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _nodes(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="postgresql://USER:PASSWORD@HOST/DB: keep everything in PostgreSQL, shared by "
+        "several nodes (default: SQLite in --data-dir; prefer $CARTSTART_DATABASE_URL, since "
+        "other users can see command lines)",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=None,
+        help="redis://HOST:6379/0: how nodes on one database hear each other's changes "
+        "(required with --database-url unless --single-node)",
+    )
+    parser.add_argument(
+        "--redis-prefix", default=None, help="prefix of the hub's Redis keys (default cartstart:)"
+    )
+    parser.add_argument(
+        "--single-node",
+        action="store_true",
+        default=None,
+        help="this is the only node on --database-url: run without Redis",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cartstart-server", description="CartStart federation hub: one cart, many stores."
@@ -72,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the hub", description="Run the federation hub.")
     _common(serve)
     _listen(serve)
+    _nodes(serve)
     serve.set_defaults(run=cmd_serve)
 
     store = sub.add_parser("store", help="manage stores", description="Manage stores.")

@@ -4,13 +4,14 @@ environment; `HubConfig` itself is a plain model, so code and tests build one di
 
 from __future__ import annotations
 
+import difflib
 import os
 import resource
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -21,6 +22,21 @@ from pydantic_settings import (
 
 ENV_PREFIX = "CARTSTART_"
 DAY = 24 * 3600.0
+# Variables of the other CartStart programs (the desktop cart, the demo shop, the conformance
+# kit, the tests' screenshots and benchmarks): a hub started beside them leaves them alone.
+# Any other CARTSTART_* variable that names no setting is a typo, and refused.
+OTHER_PROGRAMS = frozenset(
+    {
+        "CARTSTART_HOME",
+        "CARTSTART_PASSWORD",
+        "CARTSTART_HUB_URL",
+        "CARTSTART_STORE_ID",
+        "CARTSTART_STORE_KEY",
+        "CARTSTART_WEBHOOK_SECRET",
+        "CARTSTART_SHOTS",
+        "CARTSTART_BENCH_PG",
+    }
+)
 
 
 class HubConfig(BaseModel):
@@ -104,6 +120,11 @@ class HubConfig(BaseModel):
         None, description="redis://... to fan out between hub nodes; default: in-process"
     )
     redis_prefix: str = Field("cartstart:", description="Prefix of the hub's Redis channels")
+    single_node: bool = Field(
+        False,
+        description="Say so to run ONE node on PostgreSQL without redis_url (no other node "
+        "would hear its changes; refused otherwise)",
+    )
     geoip_database: Path | None = Field(
         None,
         description="A MaxMind-format country database (.mmdb): the live visitor list then shows "
@@ -111,6 +132,18 @@ class HubConfig(BaseModel):
     )
     log_format: Literal["json", "text"] = "json"
     log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _one_node_or_a_broker(self) -> HubConfig:
+        # A second node on the same database would never hear this one's changes: a page on
+        # one node would not see a reservation made through the other.
+        if self.database_url and not self.redis_url and not self.single_node:
+            raise ValueError(
+                "database_url is set but redis_url is not: nodes sharing a database need Redis "
+                "to hear each other's changes. Set redis_url, or single_node = true "
+                "(CARTSTART_SINGLE_NODE=1) if this is the only node"
+            )
+        return self
 
     def effective_ws_port(self) -> int:
         if self.ws_port is not None:
@@ -180,8 +213,37 @@ def load_config(
             environ=os.environ if environ is None else environ,  # type: ignore[typeddict-unknown-key]
         )
 
+    unknown = unknown_variables(os.environ if environ is None else environ)
+    if unknown:
+        raise ValidationError.from_exception_data(
+            "HubConfig",
+            [
+                {"type": "extra_forbidden", "loc": (name,), "input": value}
+                for name, value in unknown
+            ],
+        )
     flags = {k: v for k, v in (overrides or {}).items() if v is not None}
     return HubConfig.model_validate(Loaded(**flags).model_dump())
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(setting name, value) of each CARTSTART_* variable that names no setting: pydantic
+    ignores them, and a typo'd CARTSTART_DATABSE_URL would run a node on its own SQLite file
+    behind the balancer."""
+    found = []
+    for variable, value in environ.items():
+        upper = variable.upper()
+        if not upper.startswith(ENV_PREFIX) or upper in OTHER_PROGRAMS:
+            continue
+        name = upper[len(ENV_PREFIX) :].lower()
+        if name not in HubConfig.model_fields:
+            found.append((name, value))
+    return sorted(found)
+
+
+def _suggestion(name: str) -> str:
+    close = difflib.get_close_matches(name, list(HubConfig.model_fields), n=1, cutoff=0.75)
+    return f"; did you mean {close[0]}?" if close else ""
 
 
 def explain(
@@ -191,16 +253,19 @@ def explain(
     env = os.environ if environ is None else environ
     lines = []
     for problem in error.errors(include_url=False):
-        name = str(problem["loc"][0]) if problem["loc"] else "?"
+        if not problem["loc"]:  # a rule between settings (a database without a broker)
+            lines.append(problem["msg"].removeprefix("Value error, "))
+            continue
+        name = str(problem["loc"][0])
         variable = ENV_PREFIX + name.upper()
-        if variable in env:
+        if variable in env or variable in (v.upper() for v in env):
             where = variable
         elif file is not None:
             where = f"{name} (in {file})"
         else:
             where = name
         if problem["type"] == "extra_forbidden":
-            lines.append(f"{where}: no such setting (docs/admin.md lists them)")
+            lines.append(f"{where}: no such setting{_suggestion(name)} (docs/admin.md lists them)")
         else:
             reason = problem["msg"][:1].lower() + problem["msg"][1:]
             lines.append(f"{where} = {problem['input']!r}: {reason}")

@@ -146,7 +146,7 @@ class Hub:
             self.committer, db, clock, self.availability, self.presence, self.calls
         )
         self.agents.on_conversations_freed = self.claims.freed
-        self.ops = Ops(db, clock, self.metrics, daily=[self.visits.purge_expired])
+        self.ops = Ops(db, clock, self.metrics, daily=[self.visits.purge_expired], broker=broker)
         # The marketplace's search index: in the data directory beside SQLite; in memory on
         # each node that shares PostgreSQL (rebuilt from it at start anyway).
         index_dir = None if config.database_url else config.data_dir / "market-index"

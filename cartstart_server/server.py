@@ -22,6 +22,7 @@ from .broker.memory import MemoryBroker
 from .clock import Clock, SystemClock
 from .config import HubConfig
 from .hub import Hub
+from .node import describe, startup_line
 from .storage.base import Database
 from .storage.sqlite import SqliteDatabase
 from .transport import (
@@ -270,14 +271,10 @@ class HubServer:
             if self._http_task.done():
                 self._http_task.result()
             await asyncio.sleep(0.01)
-        log.info(
-            "hub listening",
-            extra={
-                "http_url": self.http_url,
-                "ws_url": self.ws_url,
-                "data_dir": str(self.config.data_dir),
-            },
-        )
+        # One line saying what this node uses (passwords masked), and the same in /metrics.
+        info = describe(self.config, (self.http_port, self.ws_port), (self.http_url, self.ws_url))
+        self.hub.metrics.node.info(info)
+        log.info(startup_line(info), extra={"node": info, "data_dir": str(self.config.data_dir)})
 
     async def stop(self) -> None:
         """Stop both listeners and the hub; stopping twice is harmless."""

@@ -80,6 +80,10 @@ class ErrorCode(StrEnum):
     """The frame or body exceeds the size limit."""
     SERVER_BUSY = "server_busy"
     """The hub is at its connection limit; retry later."""
+    UNAVAILABLE = "unavailable"
+    """The hub cannot reach its database for a moment (a restart, a failover). Nothing was
+    lost; retry with the same id after `details.retry_after` seconds (HTTP: 503 with
+    `Retry-After`)."""
     INTERNAL = "internal"
     """A fault in the hub. Nothing was changed; the command may be retried with the same id."""
 
@@ -114,6 +118,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.ANSWER_CHANGED: 409,
     ErrorCode.TOO_LARGE: 413,
     ErrorCode.SERVER_BUSY: 503,
+    ErrorCode.UNAVAILABLE: 503,
     ErrorCode.INTERNAL: 500,
 }
 

@@ -53,6 +53,9 @@ SENTENCES: dict[ErrorCode, str] = {
     ErrorCode.RATE_LIMITED: N_("Too many requests at once. Wait a moment, then try again."),
     ErrorCode.TOO_LARGE: N_("That is more than the hub takes at once."),
     ErrorCode.SERVER_BUSY: N_("The hub is busy. Try again in a moment."),
+    ErrorCode.UNAVAILABLE: N_(
+        "The hub cannot reach its records for a moment. Nothing was lost: try again shortly."
+    ),
     ErrorCode.INTERNAL: N_("The hub had a problem and changed nothing. Try again in a moment."),
     ErrorCode.INSUFFICIENT_CREDIT: N_(
         "You need at least one minute of support credit with this store: buy credit, or ask "

@@ -31,6 +31,10 @@ class Broker(Protocol):
 
     def unsubscribe(self, topic: str, callback: Callback) -> None: ...
 
+    def connected(self) -> bool:
+        """Whether other nodes hear what this one publishes now (always, in one process)."""
+        ...
+
     async def ready(self) -> None:
         """Return once earlier subscribe() calls are in effect (Redis subscribes asynchronously):
         read the current state only after this, so nothing published in between is missed."""

@@ -27,6 +27,9 @@ class MemoryBroker:
             except Exception:  # one faulty subscriber must not starve the others
                 log.exception("subscriber failed", extra={"topic": topic})
 
+    def connected(self) -> bool:
+        return True
+
     def subscribe(self, topic: str, callback: Callback) -> None:
         self._subscribers.setdefault(topic, []).append(callback)
 

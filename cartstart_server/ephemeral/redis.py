@@ -13,11 +13,15 @@ at least the hub clock in milliseconds).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import redis.asyncio as aioredis
+from redis.exceptions import RedisError
 
 from .base import Latched
+
+log = logging.getLogger(__name__)
 
 _DROP = """
 if ARGV[3] ~= '' then
@@ -65,7 +69,10 @@ class RedisRoster:
             self.url, decode_responses=True, socket_connect_timeout=2, max_connections=64, timeout=5
         )
         self._client = aioredis.Redis.from_pool(pool)
-        await self._client.ping()
+        try:
+            await self._client.ping()
+        except (RedisError, OSError):  # the broker says so; each call connects when it can
+            log.debug("the roster's Redis does not answer yet", exc_info=True)
         self._drop = self._client.register_script(_DROP)
         self._latch = self._client.register_script(_LATCH)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Info, generate_latest
 
 
 class HubMetrics:
@@ -51,6 +51,17 @@ class HubMetrics:
         self.broker_failures = Counter(
             "cartstart_broker_publish_failures",
             "Committed changes the broker could not publish (clients catch up from the database)",
+            registry=self.registry,
+        )
+        self.node = Info(
+            "cartstart_node",
+            "What this node uses: database, broker (passwords masked) and listeners",
+            registry=self.registry,
+        )
+        self.up = Gauge(
+            "cartstart_up",
+            "1 while this node reaches the part (database, broker), 0 while it does not",
+            ["part"],
             registry=self.registry,
         )
         self.refused = Counter(

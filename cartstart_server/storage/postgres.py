@@ -9,12 +9,16 @@ serialization race is run again from the start (plans have no side effects of th
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+from collections.abc import Iterator
 from functools import cache
 from typing import TypeVar
 
 import asyncpg
+
+from shared_protocol import ErrorCode, ProtocolError
 
 from .migrations import MIGRATIONS
 from .sql import Plan, PlanRun
@@ -30,6 +34,31 @@ _DDL = [
     (re.compile(r"\bBLOB\b"), "BYTEA"),
 ]
 _LOCK_ID = 7_310_221  # an advisory lock: one node migrates at a time
+
+# The database is away (stopped, restarting, failing over, unreachable), as opposed to a plan
+# that failed: the command may be retried as it is. QueryCanceledError (also class 57) is not
+# here: a statement timeout is a slow plan, not an outage.
+_AWAY = (
+    OSError,  # refused, reset, unreachable
+    TimeoutError,  # no answer to connect within CONNECT_TIMEOUT
+    asyncpg.exceptions.ConnectionDoesNotExistError,  # closed in the middle of a plan
+    asyncpg.exceptions.PostgresConnectionError,  # class 08
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CrashShutdownError,
+    asyncpg.exceptions.CannotConnectNowError,  # starting up or shutting down
+    asyncpg.exceptions.TooManyConnectionsError,
+)
+CONNECT_TIMEOUT = 5.0  # asyncpg's default is 60 s: a request would wait that long for its 503
+RETRY_AFTER = 2  # seconds, what an `unavailable` answer suggests
+
+
+def unavailable() -> ProtocolError:
+    return ProtocolError(
+        ErrorCode.UNAVAILABLE,
+        "the hub cannot reach its database for a moment; nothing was lost: retry with the "
+        f"same id in {RETRY_AFTER} seconds",
+        retry_after=RETRY_AFTER,
+    )
 
 
 @cache
@@ -61,10 +90,11 @@ class PostgresDatabase:
         self.min_size = min_size
         self.max_size = max_size
         self._pool: asyncpg.Pool | None = None
+        self.away = False  # the last plan met an outage (logged once per outage)
 
     async def open(self) -> None:
         self._pool = await asyncpg.create_pool(
-            self.dsn, min_size=self.min_size, max_size=self.max_size
+            self.dsn, min_size=self.min_size, max_size=self.max_size, timeout=CONNECT_TIMEOUT
         )
         async with self._pool.acquire() as conn:
             await migrate(conn)
@@ -73,6 +103,21 @@ class PostgresDatabase:
         if self._pool is not None:
             await self._pool.close()
             self._pool = None
+
+    @contextlib.contextmanager
+    def _answering(self) -> Iterator[None]:
+        """A plan that meets an outage fails whole (its transaction never committed, or its
+        command id replays the commit once) and is answered `unavailable`, not `internal`."""
+        try:
+            yield
+        except _AWAY as exc:
+            if not self.away:
+                log.warning(f"the database is not answering ({exc!r}); answering unavailable")
+            self.away = True
+            raise unavailable() from exc
+        if self.away:
+            log.info("the database answers again")
+            self.away = False
 
     def retryable(self, exc: BaseException) -> bool:
         """A plan is a generator and cannot be rewound: the Hub rebuilds and reruns it."""
@@ -85,12 +130,14 @@ class PostgresDatabase:
         return self._pool
 
     async def write(self, plan: Plan[T]) -> T:
-        async with self.pool.acquire() as conn, conn.transaction():
-            return await _step(conn, plan)
+        with self._answering():
+            async with self.pool.acquire() as conn, conn.transaction():
+                return await _step(conn, plan)
 
     async def read(self, plan: Plan[T]) -> T:
-        async with self.pool.acquire() as conn, conn.transaction(readonly=True):
-            return await _step(conn, plan)
+        with self._answering():
+            async with self.pool.acquire() as conn, conn.transaction(readonly=True):
+                return await _step(conn, plan)
 
 
 async def migrate(conn: asyncpg.Connection) -> None:

@@ -28,7 +28,7 @@ from storefront_templates import STATIC_DIR
 from ..services.ops import Ops
 from ..services.origins import OriginPolicy
 from .http_cors import PageCors
-from .http_errors import error_response
+from .http_errors import RETRY_AFTER, error_response
 from .http_live import UPLOADS
 from .limits import Limits
 from .ws import ws_path
@@ -133,6 +133,36 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
+class CatchAll:
+    """A fault in a route is answered 500 `internal` here, and goes no further. Starlette's own
+    handler for `Exception` sends the answer and then re-raises, so uvicorn logged "Exception in
+    ASGI application" and dropped the keep-alive connection without `Connection: close`: a
+    client sending its next request on it got a read error."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:
+            log.exception("request failed", exc_info=exc)
+            if started:  # too late for an answer: uvicorn closes this connection
+                return
+            internal = ProtocolError(ErrorCode.INTERNAL, "the hub failed; nothing changed")
+            await error_response(internal)(scope, receive, send)
+
+
 class HubPages(StaticFiles):
     """The static files, and the hub's own pages among them (the console, the connect window):
     those may not be shown inside another site's frame, where a click could be stolen."""
@@ -164,6 +194,7 @@ def create_app(
         description="REST store API, shopper accounts, cart and page polling. The WebSocket "
         f"channels are at {', '.join(channel_urls.values())}; see /protocol/schema.json.",
     )
+    app.add_middleware(CatchAll)  # innermost: every fault meets it before Starlette's
     app.add_middleware(
         BodyLimit, limit=limits.max_body_bytes, raw={UPLOADS: limits.max_upload_bytes}
     )
@@ -193,11 +224,6 @@ def create_app(
         # Starlette's own headers stay (a 405 says which methods the path has, in Allow).
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
-    @app.exception_handler(Exception)
-    async def on_crash(_: Request, exc: Exception) -> Response:
-        log.exception("request failed", exc_info=exc)
-        return error_response(ProtocolError(ErrorCode.INTERNAL, "the hub failed; nothing changed"))
-
     schema = protocol_schema()
     discovery = {
         "protocol_versions": list(SUPPORTED_VERSIONS),
@@ -208,9 +234,27 @@ def create_app(
     }
 
     @app.get("/healthz", tags=["ops"])
-    async def healthz() -> dict[str, Any]:
-        await ops.healthy()
-        return {"status": "ok"}
+    async def healthz() -> Response:
+        """What works: `{"status", "database", "broker"}`, each `ok` or what is wrong. 503 while
+        the database is away (`status` "unavailable"); 200 when only the broker is ("degraded":
+        the node serves, and its clients catch up with other nodes when Redis is back)."""
+        health = await ops.health()
+        failing = health["status"] == "unavailable"
+        headers = {"Retry-After": str(RETRY_AFTER)} if failing else None
+        return JSONResponse(health, status_code=503 if failing else 200, headers=headers)
+
+    @app.get("/readyz", tags=["ops"], response_class=PlainTextResponse)
+    async def readyz() -> Response:
+        """For a load balancer: 200 `ready` while this node can serve, 503 while its database
+        is away (take it out of rotation; it comes back by itself)."""
+        health = await ops.health()
+        if health["status"] == "unavailable":
+            return PlainTextResponse(
+                f"not ready: database {health['database']}\n",
+                status_code=503,
+                headers={"Retry-After": str(RETRY_AFTER)},
+            )
+        return PlainTextResponse("ready\n")
 
     @app.get("/metrics", tags=["ops"], response_class=PlainTextResponse)
     async def metrics() -> Response:

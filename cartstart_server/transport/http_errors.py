@@ -10,11 +10,13 @@ from fastapi.responses import JSONResponse
 from shared_protocol import ErrorCode, ProtocolError
 from shared_protocol.errors import HTTP_STATUS, ErrorResponse
 
+RETRY_AFTER = 2  # seconds: what /healthz and /readyz suggest while the database is away
+
 
 def error_response(exc: ProtocolError) -> JSONResponse:
     body = {"error": {"code": exc.code.value, "message": exc.message, "details": exc.details}}
     headers = {"WWW-Authenticate": "Bearer"} if exc.code is ErrorCode.UNAUTHORIZED else None
-    if exc.code is ErrorCode.RATE_LIMITED and "retry_after" in exc.details:
+    if exc.code in (ErrorCode.RATE_LIMITED, ErrorCode.UNAVAILABLE) and "retry_after" in exc.details:
         headers = {"Retry-After": str(exc.details["retry_after"])}
     return JSONResponse(body, status_code=exc.http_status, headers=headers)
 
@@ -37,6 +39,7 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return out
 
 
-PUBLIC = errors(400, 413, 422, 500)  # anyone may call these
+# 503: `unavailable` (the database is away for a moment), with a Retry-After header.
+PUBLIC = errors(400, 413, 422, 500, 503)  # anyone may call these
 THROTTLED = errors(429)  # sign-ins (docs/agents.md), with a Retry-After header
-SIGNED_IN = errors(400, 401, 403, 404, 409, 413, 422, 500)  # with a token or key
+SIGNED_IN = errors(400, 401, 403, 404, 409, 413, 422, 500, 503)  # with a token or key

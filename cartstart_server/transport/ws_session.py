@@ -32,6 +32,8 @@ from .limits import Limits
 log = logging.getLogger(__name__)
 
 CLOSE_POLICY = 1008  # RFC 6455: policy violation (auth refused, flood, no hello)
+CLOSE_TRY_AGAIN = 1013  # RFC 6455 (IANA registry): try again later (the database is away)
+CLOSE_FAULT = 1011  # RFC 6455: the hub met an unexpected condition
 
 
 M = TypeVar("M")  # the messages a channel handles after hello
@@ -128,10 +130,19 @@ class ChannelSession(Generic[M]):
         except BaseException as exc:
             # Whatever open() did before it failed (listeners, a watch, a roster entry) is undone.
             await self._release()
-            if not isinstance(exc, ProtocolError):
+            if not isinstance(exc, Exception):
                 raise
+            code = CLOSE_POLICY
+            if not isinstance(exc, ProtocolError):
+                log.exception("opening failed", extra={"channel": self.channel.value})
+                exc, code = (
+                    ProtocolError(ErrorCode.INTERNAL, "the hub failed; reconnect"),
+                    CLOSE_FAULT,
+                )
+            elif exc.code is ErrorCode.UNAVAILABLE:
+                code = CLOSE_TRY_AGAIN
             await self.send_error(exc)
-            await self.close_with(CLOSE_POLICY, exc.message)
+            await self.close_with(code, exc.message)
             return
         self.welcomed.set()
         try:

@@ -22,6 +22,7 @@ from tests.helpers.waiting import free_port
 
 _databases = itertools.count(1)
 _clusters: dict[str, Path] = {}  # DSN -> data directory, for restart_postgres
+_options: dict[str, str] = {}  # DSN -> the server's options, for start_postgres
 
 
 def _pg_bin() -> Path:
@@ -66,10 +67,12 @@ def postgres_server(*, fsync: bool = False) -> Iterator[str]:
     )  # fmt: skip
     dsn = f"postgresql://postgres@127.0.0.1:{port}/postgres"
     _clusters[dsn] = data
+    _options[dsn] = options
     try:
         yield dsn
     finally:
         _clusters.pop(dsn, None)
+        _options.pop(dsn, None)
         subprocess.run(
             _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
             capture_output=True,
@@ -83,6 +86,25 @@ def restart_postgres(dsn: str) -> None:
     subprocess.run(
         _as_postgres([str(_pg_bin() / "pg_ctl"), "-D", str(data), "-m", "fast", "-w",
                       "-l", str(data / "log"), "restart"]),
+        check=True, capture_output=True,
+    )  # fmt: skip
+
+
+def stop_postgres(dsn: str) -> None:
+    """Stop the cluster behind `dsn` (an outage: its sessions are terminated)."""
+    subprocess.run(
+        _as_postgres([str(_pg_bin() / "pg_ctl"), "-D", str(_clusters[dsn]), "-m", "fast", "-w",
+                      "stop"]),
+        check=True, capture_output=True,
+    )  # fmt: skip
+
+
+def start_postgres(dsn: str) -> None:
+    """Start again a cluster stopped by stop_postgres; returns once it takes connections."""
+    data = _clusters[dsn]
+    subprocess.run(
+        _as_postgres([str(_pg_bin() / "pg_ctl"), "-D", str(data), "-o", _options[dsn], "-w",
+                      "-l", str(data / "log"), "start"]),
         check=True, capture_output=True,
     )  # fmt: skip
 

@@ -248,7 +248,7 @@ async def test_a_postgresql_restart_is_survived(tmp_path: Path, clock: FakeClock
     """The pool drops the connections PostgreSQL terminated and opens new ones; a command that
     meets the restart fails whole and its retry (same id) goes through once."""
     with postgres_server() as dsn:
-        async with running_hub(tmp_path, clock, database_url=dsn) as hub:
+        async with running_hub(tmp_path, clock, database_url=dsn, single_node=True) as hub:
             store, _ = await seed_store(hub, "Shop", {"mug": 10})
             alice = await new_shopper(hub, "alice@example.org")
             first = await hub.carts.command(alice, Reserve(id=command_id(), store_id=store,

@@ -18,7 +18,10 @@ def metric(text: str, name: str) -> float:
 
 
 async def test_health_and_schema(http: httpx.AsyncClient) -> None:
-    assert (await http.get("/healthz")).json() == {"status": "ok"}
+    health = await http.get("/healthz")
+    assert health.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    ready = await http.get("/readyz")
+    assert (ready.status_code, ready.text) == (200, "ready\n")
     assert (await http.get("/protocol/schema.json")).json() == protocol_schema()
 
 

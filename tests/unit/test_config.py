@@ -49,10 +49,35 @@ def test_a_bad_setting_is_named_with_its_source_and_value(tmp_path: Path) -> Non
         "CARTSTART_PORT = 'eighty': input should be a valid integer, unable to parse string "
         "as an integer",
         f"log_format (in {toml}) = 'xml': input should be 'json' or 'text'",
-        f"prot (in {toml}): no such setting (docs/admin.md lists them)",
+        f"prot (in {toml}): no such setting; did you mean port? (docs/admin.md lists them)",
     ]
 
 
 def test_a_missing_config_file_is_an_error_not_defaults(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         load_config(tmp_path / "nowhere.toml", {})
+
+
+def test_an_unknown_variable_is_refused_but_other_programs_variables_are_not() -> None:
+    from cartstart_server.config import explain
+
+    env = {"CARTSTART_REDIS_PERFIX": "x:", "CARTSTART_HOME": "/home/x", "CARTSTART_SHOTS": "d"}
+    with pytest.raises(ValidationError) as bad:
+        load_config(None, env)
+    assert explain(bad.value, None, env) == [
+        "CARTSTART_REDIS_PERFIX: no such setting; did you mean redis_prefix? "
+        "(docs/admin.md lists them)"
+    ]
+    assert load_config(None, {"CARTSTART_HOME": "/home/x"}).port == 8740
+
+
+def test_passwords_are_masked_wherever_a_url_holds_them() -> None:
+    from cartstart_server.node import masked
+
+    assert masked("postgresql://hub:pa%40ss@db:5432/cart") == "postgresql://hub:***@db:5432/cart"
+    assert masked("redis://:pw@[::1]:6379/0") == "redis://:***@[::1]:6379/0"
+    assert masked("postgresql:///cart?host=/run/pg&password=pw") == (
+        "postgresql:///cart?host=/run/pg&password=***"
+    )
+    assert masked("redis://cache:6379/0") == "redis://cache:6379/0"
+    assert masked("postgresql://u:p@db:notaport/x") == "postgresql://***"
