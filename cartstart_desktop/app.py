@@ -111,10 +111,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     import qasync
 
+    from .ui.icon import use_app_icon
     from .ui.qt import QApplication
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("CartStart")
+    use_app_icon(app)
     app.setQuitOnLastWindowClosed(False)  # the loop ends when the window's `closed` fires
     try:
         return int(qasync.run(run(args)))
