@@ -62,3 +62,14 @@ def test_with_the_extra_the_command_goes_on_to_the_cart() -> None:
     )
     assert done.returncode == 2, done.stderr
     assert "no display found" in done.stderr
+
+
+def test_a_cartstart_link_starts_the_cart_and_nothing_else_is_taken() -> None:
+    """Desktops pass the link that opened the cart (the registered cartstart: scheme)."""
+    from cartstart_desktop.app import parse_args
+
+    assert parse_args(["cartstart://open"]).link == "cartstart://open"
+    assert parse_args([]).link is None
+    with pytest.raises(SystemExit) as refused:
+        parse_args(["https://example.org/"])
+    assert refused.value.code == 2
