@@ -21,7 +21,6 @@ from ..core.session import CartSession
 from .bookmarks_tab import BookmarksTab
 from .cart_tab import CartTab
 from .deliveries_tab import DeliveriesTab
-from .icon import app_icon
 from .lazy_tab import LazyTab
 from .notifier import NoticeBar, Notifier
 from .qt import (
@@ -58,7 +57,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = session
         self.setWindowTitle("CartStart")
-        self.setWindowIcon(app_icon())
         self.resize(980, 620)
         self._runner = IntentRunner(self.show_error)
         self.replaced = False

@@ -84,7 +84,7 @@ class Notifier:
         self.shown: list[tuple[str, str]] = []
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray = QSystemTrayIcon(window.windowIcon(), window)
+            self.tray = QSystemTrayIcon(window.windowIcon(), window)  # the app's (ui/icon.py)
             self.tray.setToolTip("CartStart")
             self.tray.show()
         self._hide = QTimer()

@@ -26,19 +26,27 @@ def english_after() -> Iterator[None]:
 
 
 async def test_the_window_shows_the_carts_own_icon(make_window: MakeWindow, qapp: Any) -> None:
+    use_app_icon(qapp)  # as app.main does when it makes the QApplication
     window = make_window()
     icon = window.windowIcon()
     assert not icon.isNull()
     # Drawn from the SVG (Qt's SVG icon engine is there), not an empty or default picture.
     image = icon.pixmap(64, 64).toImage()
     assert not image.isNull() and image.width() >= 64
-    centre = image.pixelColor(8, 32)
-    assert (centre.red(), centre.green(), centre.blue()) == GREEN
-    # The app-wide icon too: dialogs and the live windows take it.
-    use_app_icon(qapp)
-    assert qapp.windowIcon().cacheKey() != 0 and not qapp.windowIcon().isNull()
+    edge = image.pixelColor(8, 32)
+    assert (edge.red(), edge.green(), edge.blue()) == GREEN
     assert QApplication.desktopFileName() == "cartstart"
     assert ICON_FILE.name == "cartstart.svg" and ICON_FILE.exists()
+
+
+def test_the_app_sets_the_icon_where_it_makes_the_qapplication() -> None:
+    """app.main is what the command and the bundle run: it must call use_app_icon."""
+    import inspect
+
+    from cartstart_desktop import app
+
+    source = inspect.getsource(app.main)
+    assert source.index("QApplication(") < source.index("use_app_icon(app)")
 
 
 @pytest.mark.parametrize(
