@@ -75,6 +75,12 @@ def test_the_bundle_has_its_icon_and_qts_svg_engine() -> None:
     assert any(f.endswith("iconengines/libqsvgicon.so") for f in files), "no SVG icon engine"
 
 
+def test_the_bundle_keeps_the_cldr_data_of_its_two_languages() -> None:
+    data = {p.stem for p in (BUNDLE / "_internal/babel/locale-data").glob("*.dat")}
+    assert {"root", "en", "sr_Latn"} <= data  # shared_protocol/i18n.py's _CLDR
+    assert len(data) < 10, "the other CLDR locales are left out (34 MB)"
+
+
 def test_the_bundle_starts_from_the_installed_menu_entry(tmp_path: Path) -> None:
     home = install_as_the_guide_says(tmp_path, BUNDLE)
     entry = read_entry(home / ".local/share/applications/cartstart.desktop")

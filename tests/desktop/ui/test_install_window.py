@@ -58,6 +58,7 @@ def test_the_app_sets_the_icon_where_it_makes_the_qapplication() -> None:
             "CartStart ne može da dođe do haba na adresi {url}; proverite adresu ili pokušajte ponovo.",
         ),
     ],
+    ids=["en", "sr"],
 )
 async def test_signing_in_without_a_hub_says_so_in_words(
     make_window: MakeWindow, qtbot: Any, lang: str, expected: str
