@@ -98,3 +98,22 @@ def test_the_installed_entry_is_valid(tmp_path: Path) -> None:
             ["desktop-file-validate", str(entry)], capture_output=True, text=True, timeout=30
         )
         assert done.returncode == 0 and not done.stdout.strip(), done.stdout + done.stderr
+
+
+def test_every_platforms_installer_registers_the_link_scheme_the_cart_takes() -> None:
+    """Linux (the entry's MimeType), macOS (the spec's Info.plist), Windows (the Inno script):
+    the same scheme app.py accepts. Those builds cannot be made here; their texts are checked."""
+    from cartstart_desktop.app import LINK_SCHEME
+
+    entry = read_entry(ROOT / "installers" / "cartstart.desktop")
+    assert f"x-scheme-handler/{LINK_SCHEME}" in entry["MimeType"].split(";")
+    spec = (ROOT / "installers" / "cartstart.spec").read_text()
+    assert f'SCHEME = "{LINK_SCHEME}"' in spec
+    assert '"CFBundleURLSchemes": [SCHEME]' in spec and 'if sys.platform == "darwin":' in spec
+    iss = (ROOT / "installers" / "cartstart.iss").read_text()
+    assert (
+        f'Subkey: "Software\\Classes\\{LINK_SCHEME}"; ValueType: string; ValueName: "URL Protocol"'
+        in iss
+    )
+    assert f'Subkey: "Software\\Classes\\{LINK_SCHEME}\\shell\\open\\command"' in iss
+    assert '""{app}\\cartstart.exe"" ""%1""' in iss
