@@ -104,20 +104,32 @@ def reachable_by_others(path: Path) -> bool:
     return all(p.stat().st_mode & stat.S_IXOTH for p in [path, *path.parents])
 
 
+SITE_PACKAGES = Path(next(p for p in sys.path if p.endswith("site-packages")))
+SYSTEM_PYTHON = Path(f"/usr/bin/python{sys.version_info[0]}.{sys.version_info[1]}")
+
+
+def as_nobody() -> bool:
+    """Root (CI) runs the hub as `nobody`, where that user can read the code: this checkout and
+    this venv's packages, with this venv's Python or the system's one of the same version."""
+    python = Path(sys.executable).resolve()
+    return (
+        ROOT_USER
+        and reachable_by_others(ROOT)
+        and reachable_by_others(SITE_PACKAGES)
+        and (reachable_by_others(python) or SYSTEM_PYTHON.exists())
+    )
+
+
 def hub_program(root: Path) -> Path:
     """This venv's `cartstart-server`, or, where its Python lies in root's own home (pyenv), an
     equivalent script on the system's Python of the same version over this venv's packages."""
     script = Path(sys.executable).with_name("cartstart-server")
-    if os.geteuid() != 0 or reachable_by_others(Path(sys.executable).resolve()):
+    if not as_nobody() or reachable_by_others(Path(sys.executable).resolve()):
         return script
-    system = Path(f"/usr/bin/python{sys.version_info[0]}.{sys.version_info[1]}")
-    if not system.exists():
-        pytest.skip(f"this venv's Python is root's own and {system} is missing")
-    site_packages = next(p for p in sys.path if p.endswith("site-packages"))
     program = root / "cartstart-server"
     program.write_text(
-        f"#!{system} -S\n"  # -S: only these packages, not the system's dist-packages
-        f"import site, sys\nsite.addsitedir({site_packages!r})\n"
+        f"#!{SYSTEM_PYTHON} -S\n"  # -S: only these packages, not the system's dist-packages
+        f"import site, sys\nsite.addsitedir({str(SITE_PACKAGES)!r})\n"
         "from cartstart_server.cli import main\nsys.exit(main())\n"
     )
     program.chmod(0o755)
@@ -137,7 +149,7 @@ def test_the_units_command_line_starts_the_hub_as_an_unprivileged_user(state_roo
     argv[argv.index("--config") + 1] = str(config)
     data_dir = state_root / "state"
     data_dir.mkdir(mode=int(unit["StateDirectoryMode"][0], 8))  # what StateDirectory= does
-    if ROOT_USER:
+    if as_nobody():
         account = pwd.getpwnam("nobody")
         os.chown(data_dir, account.pw_uid, account.pw_gid)
     argv[argv.index("--data-dir") + 1] = str(data_dir)
@@ -152,7 +164,7 @@ def test_the_units_command_line_starts_the_hub_as_an_unprivileged_user(state_roo
         argv,
         env=env,
         umask=int(unit["UMask"][0], 8),
-        **(nobody if ROOT_USER else {}),
+        **(nobody if as_nobody() else {}),  # else as oneself (a checkout others cannot read)
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -170,7 +182,7 @@ def test_the_units_command_line_starts_the_hub_as_an_unprivileged_user(state_roo
         for path in [data_dir, *files]:
             mode = stat.S_IMODE(path.stat().st_mode)
             assert mode & 0o077 == 0, f"{path} is {oct(mode)}: readable beyond its user"
-            if ROOT_USER:
+            if as_nobody():
                 assert path.stat().st_uid == pwd.getpwnam("nobody").pw_uid
     finally:
         hub.send_signal(signal.SIGTERM)
