@@ -101,4 +101,3 @@ def test_the_bundle_size_is_what_the_guide_records() -> None:
     recorded = re.search(r"(\d+) MB on disk", guide)
     assert recorded, "docs/shopper.md should record the bundle's size"
     assert abs(int(recorded.group(1)) - mb) < mb / 10, f"docs/shopper.md: now {mb:.0f} MB"
-    assert mb < 205  # the development venv's build was 205 MB
