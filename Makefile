@@ -11,7 +11,9 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml 2>/dev/null | cut -c1
 # and coturn, the TURN relay the call tests start on loopback (tests/helpers/turn.py).
 # The desktop cart's calls play and record sound through PortAudio (libportaudio2).
 QT_DEB := libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 libportaudio2
-TEST_DEB := $(QT_DEB) chromium postgresql redis-server php-cli coturn
+# systemd-analyze (systemd) and desktop-file-validate (desktop-file-utils) check the hub's unit
+# and the cart's menu entry (tests/install).
+TEST_DEB := $(QT_DEB) chromium postgresql redis-server php-cli coturn systemd desktop-file-utils
 # A real X server for screenshots (Qt's xcb plugin needs the xcb libraries).
 SCREEN_DEB := $(QT_DEB) xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
@@ -20,7 +22,7 @@ DEMO_DIR ?= .demo
 # node_modules/ (reinstalled when the lock changes). Node and npm come from Debian when missing.
 NODE_STAMP := node_modules/.installed-$(shell sha1sum package-lock.json 2>/dev/null | cut -c1-12)
 
-.PHONY: help install demo demo-fresh test lint js-lint js pytest fuzz format schema screenshots web-screenshots installer bench clean
+.PHONY: help install demo demo-fresh test lint js-lint js pytest fuzz format schema screenshots web-screenshots installer installer-test bench clean
 
 help:
 	@echo "make demo    the demo federation on SQLite: hub, two demo shops, the desktop cart"
@@ -31,7 +33,8 @@ help:
 	@echo "make schema  regenerate docs/protocol.schema.json"
 	@echo "make screenshots  docs/img/desktop-*.png from the app under Xvfb (Personalise… too)"
 	@echo "make web-screenshots  docs/img/storefront-*.png, connect-window-*.png, console*.png, counter.png, live-visitor-*.png and a call (console-live-call.png), the agents' workspace (desk-*.png), the talk panel (talk-panel.png, console-send-to-page.png), taken conversations (desk-conversations.png), the marketplace in both languages (market-*.png), the personalise dialog (personalise-page.png), personalised items and the form editor in the console (console-personalise.png, console-form-editor.png) in Chromium"
-	@echo "make installer    a PyInstaller build of the desktop cart in dist/"
+	@echo "make installer    a PyInstaller build of the desktop cart in dist/ (from the runtime packages only)"
+	@echo "make installer-test  that build, then checks it (tests/install/test_bundle.py)"
 	@echo "make bench   the benchmarks (results go in docs/benchmarks.md by hand)"
 	@echo "make fuzz    the property-based tests at length (docs/testing.md); FUZZ_ARGS=... passes pytest options"
 
@@ -113,9 +116,29 @@ web-screenshots: $(STAMP)
 	$(BIN)/python -m tests.storefront.screenshots_console_personalise docs/img
 	CARTSTART_SHOTS=docs/img $(BIN)/pytest -q tests/storefront/test_desk_conversations.py -k with_ana
 
-installer: $(STAMP)
-	$(BIN)/python -m pip install -q 'pyinstaller>=6.0'
-	$(BIN)/pyinstaller --noconfirm --distpath dist --workpath build installers/cartstart.spec
+# The desktop bundle, built from a venv of its own with the runtime packages only (the cart and
+# its `desktop` extra, and PyInstaller): nothing of the development venv (pytest, mypy,
+# pygments) can end up in it. The venv is reused while pyproject.toml is unchanged.
+BUNDLE_VENV := build/bundle-venv
+BUNDLE_STAMP := $(BUNDLE_VENV)/.installed-$(shell sha1sum pyproject.toml 2>/dev/null | cut -c1-12)
+
+$(BUNDLE_STAMP): pyproject.toml
+	rm -rf $(BUNDLE_VENV)
+	$(PYTHON) -m venv $(BUNDLE_VENV)
+	$(BUNDLE_VENV)/bin/python -m pip install -q --upgrade pip
+	$(BUNDLE_VENV)/bin/python -m pip install -q '.[desktop]' 'pyinstaller>=6.0'
+	touch $@
+
+installer: $(BUNDLE_STAMP)
+	$(BUNDLE_VENV)/bin/pyinstaller --noconfirm --distpath dist --workpath build/pyinstaller installers/cartstart.spec
+	du -sh dist/cartstart
+
+# The bundle as a shopper gets it (tests/install/test_bundle.py: no test or lint tooling in it,
+# its icon, the .desktop entry). Too slow for `make test`, which checks the rest: about 70 s from
+# nothing here (the venv 22 s, PyInstaller 49 s), 50 s once the venv is there.
+installer-test: installer $(STAMP)
+	./scripts/system-deps.sh desktop-file-utils
+	CARTSTART_BUNDLE=dist/cartstart $(BIN)/pytest -q -p no:cacheprovider tests/install/test_bundle.py
 
 bench: $(STAMP)
 	./scripts/system-deps.sh $(TEST_DEB)

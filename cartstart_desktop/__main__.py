@@ -2,6 +2,6 @@
 
 import sys
 
-from cartstart_desktop.app import main
+from cartstart_desktop.launch import main
 
 sys.exit(main())

@@ -13,6 +13,11 @@ from .core.credentials import KeyringCredentials
 from .core.session import CartSession
 from .core.settings import home
 
+LINK_SCHEME = "cartstart"
+"""Links the installed cart is registered for (.desktop entry, macOS Info.plist, Windows
+registry). Any page can open one, so a link only starts the cart: it carries no instruction
+(docs/architecture.md, decision 17, says why the shop's pick goes through the hub instead)."""
+
 
 def has_display() -> bool:
     if sys.platform in ("darwin", "win32"):
@@ -40,7 +45,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=None,
         help="sign in as this shopper at start, with the password in $CARTSTART_PASSWORD (for demos and scripted runs)",
     )
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "link",
+        nargs="?",
+        default=None,
+        help="a cartstart: link the desktop hands over (the installed entry registers the "
+        "scheme): it starts the cart, which reads nothing else from it",
+    )
+    args = parser.parse_args(argv)
+    if args.link is not None and not args.link.lower().startswith(LINK_SCHEME + ":"):
+        parser.error(f"not a {LINK_SCHEME}: link: {args.link}")
+    return args
 
 
 def open_in_browser(url: str) -> None:
@@ -111,10 +126,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     import qasync
 
+    from .ui.icon import use_app_icon
     from .ui.qt import QApplication
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("CartStart")
+    use_app_icon(app)
     app.setQuitOnLastWindowClosed(False)  # the loop ends when the window's `closed` fires
     try:
         return int(qasync.run(run(args)))

@@ -122,6 +122,11 @@ def explain(error: BaseException, action: Action = "") -> str:
     if isinstance(error, HubError):
         return hub_error(error.code, error.details, action)
     if isinstance(error, HubUnreachable):
+        if action in ("log_in", "sign_up") and error.hub_url:  # nothing retries a sign-in
+            return _(
+                "CartStart cannot reach the hub at {url}; check the address or try again.",
+                url=error.hub_url,
+            )
         if error.hub_url:
             return _(
                 "The hub at {url} cannot be reached. Check the address and your connection; "

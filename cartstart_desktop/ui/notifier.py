@@ -84,10 +84,7 @@ class Notifier:
         self.shown: list[tuple[str, str]] = []
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
-            from .qt import QStyle  # looked up only when there is a tray (~5 ms)
-
-            icon = window.style().standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton)
-            self.tray = QSystemTrayIcon(icon, window)
+            self.tray = QSystemTrayIcon(window.windowIcon(), window)  # the app's (ui/icon.py)
             self.tray.setToolTip("CartStart")
             self.tray.show()
         self._hide = QTimer()
