@@ -176,7 +176,7 @@ def test_the_units_command_line_starts_the_hub_as_an_unprivileged_user(state_roo
         ready = json.loads(line)
         assert ready["event"] == "ready"
         answer = httpx.get(ready["http_url"] + "/healthz", timeout=10)
-        assert answer.json() == {"status": "ok"}
+        assert answer.json() == {"status": "ok", "database": "ok", "broker": "ok"}
         files = list(data_dir.rglob("*"))
         assert any(f.name == "hub.sqlite3" for f in files)
         for path in [data_dir, *files]:
