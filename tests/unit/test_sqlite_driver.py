@@ -153,7 +153,7 @@ async def test_a_rolled_back_write_is_not_seen_by_the_next_plan_of_its_batch(
 
         loop = asyncio.get_running_loop()
         plans = [store_name("s1"), rename_then_fail(), store_name("s1")]
-        jobs = [_Job(plan, loop.create_future(), loop) for plan in plans]  # type: ignore[arg-type]
+        jobs = [_Job(plan, loop.create_future(), loop) for plan in plans]
         conn = db.connect()
         try:
             outcomes = db._run_batch(conn, jobs)  # one transaction, as the writer runs it
