@@ -56,10 +56,10 @@ def recording(batches: list[Batch]) -> Iterator[None]:
         batches.append([])
         return run_batch(self, conn, batch)
 
-    def recording_drive(conn: sqlite3.Connection, plan: Plan[Any]) -> Any:
+    def recording_drive(conn: sqlite3.Connection, plan: Plan[Any], reused: Any = None) -> Any:
         statements: list[Statement] = []
         batches[-1].append(statements)
-        return drive(_Recorder(conn, statements), plan)  # type: ignore[arg-type]
+        return drive(_Recorder(conn, statements), plan, reused)  # type: ignore[arg-type]
 
     sqlite_driver.SqliteDatabase._run_batch = recording_batch  # type: ignore[method-assign]
     sqlite_driver.drive = recording_drive

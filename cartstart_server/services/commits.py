@@ -10,9 +10,10 @@ from typing import TypeVar
 from pydantic import BaseModel, TypeAdapter
 
 from shared_protocol.backoff import Backoff
+from shared_protocol.common import Availability
 
 from ..broker.base import Broker
-from ..domain.topics import Frame, product_topic
+from ..domain.topics import Frame, ProductKey, product_topic
 from ..storage import idempotency
 from ..storage.base import Database
 from ..storage.sql import Effects, Plan
@@ -68,7 +69,10 @@ class Committer:
 
     async def publish(self, fx: Effects) -> None:
         messages = list(fx.streams)
-        messages += [(product_topic(*key), frame) for key, frame in fx.availability.items()]
+        messages += [
+            (product_topic(*key), availability_frame(key, count, version))
+            for key, (count, version) in fx.availability.items()
+        ]
         for topic, frame in messages:
             try:
                 await self.broker.publish(topic, frame)
@@ -85,6 +89,11 @@ class Committer:
                 self._broker_failing = False
         if fx.deadlines:
             self._on_deadline(min(fx.deadlines))
+
+
+def availability_frame(key: ProductKey, count: int, version: int) -> Frame:
+    view = Availability(store_id=key[0], product_id=key[1], available=count, version=version)
+    return Frame(view.model_dump_json(), 0, version)
 
 
 def once(

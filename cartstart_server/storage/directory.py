@@ -85,7 +85,8 @@ def set_store_key(store_id: str, key_hash: str) -> Plan[None]:
 
 
 def get_store(store_id: str) -> Plan[StoreRow | None]:
-    row = one((yield Stmt("SELECT * FROM stores WHERE id = ?", (store_id,))))
+    # Every reservation reads its store: within one group commit, once is enough.
+    row = one((yield Stmt("SELECT * FROM stores WHERE id = ?", (store_id,), reuse="stores")))
     return StoreRow.of(row) if row else None
 
 

@@ -18,11 +18,11 @@ from shared_protocol.live import SessionCartChanged
 from shared_protocol.store import TicketChange, TicketEvent
 
 from ..domain import tickets as rules
-from ..domain.topics import Frame, Hold, cart_stream, is_guest_cart, live_stream, store_stream
+from ..domain.topics import Hold, cart_stream, is_guest_cart, live_stream, store_stream
 from . import outbox
 from .directory import StoreRow
 from .sql import Effects, Plan, Row, Stmt, one
-from .views import availability, store_ticket_view, ticket_view
+from .views import count_of, store_ticket_view, ticket_view
 
 CartEventFactory = Callable[[int, TicketView], BaseModel]
 
@@ -39,9 +39,9 @@ def product_row(store_id: str, product_id: str) -> Plan[Row | None]:
 
 
 def stock_changed(fx: Effects, product: Row) -> None:
-    """Announce the product's new count (after the commit; the latest change per product)."""
-    view = availability(product)
-    fx.availability[view.store_id, view.product_id] = Frame(view.model_dump_json(), 0, view.version)
+    """Announce the product's new count (after the commit; the latest change per product). Its
+    frame is built once committed, outside the database thread."""
+    fx.availability[product["store_id"], product["product_id"]] = count_of(product)
 
 
 def tell(

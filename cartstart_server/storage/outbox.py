@@ -4,6 +4,7 @@ seq. A frame is encoded once, here, and published as it was stored."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 
 from pydantic import BaseModel
 
@@ -29,25 +30,31 @@ def append(
 
 def append_all(fx: Effects, messages: Sequence[Message], now: float) -> Plan[list[int]]:
     """`append` for messages to different streams, in two statements whatever their number."""
-    streams = [stream for stream, _, _ in messages]
+    streams = tuple(stream for stream, _, _ in messages)
     assert len(set(streams)) == len(streams), "one message per stream"
-    rows = yield Stmt(
-        "INSERT INTO streams (owner, head_seq) VALUES "
-        + ", ".join(["(?, 1)"] * len(streams))
-        + " ON CONFLICT (owner) DO UPDATE SET head_seq = streams.head_seq + 1 "
-        "RETURNING owner, head_seq",
-        tuple(streams),
-    )
+    heads_sql, rows_sql = _append_sql(len(streams))
+    rows = yield Stmt(heads_sql, streams)
     seq_of = {r["owner"]: int(r["head_seq"]) for r in rows}
     entries = [(stream, Frame(build(seq_of[stream]).model_dump_json(), seq_of[stream], 0, holds))
                for stream, build, holds in messages]  # fmt: skip
-    yield Stmt(
-        "INSERT INTO outbox (owner, seq, frame, created_at) VALUES "
-        + ", ".join(["(?, ?, ?, ?)"] * len(entries)),
-        tuple(v for stream, f in entries for v in (stream, f.seq, f.text, now)),
-    )
+    yield Stmt(rows_sql, tuple(v for stream, f in entries for v in (stream, f.seq, f.text, now)))
     fx.streams.extend(entries)
     return [f.seq for _, f in entries]
+
+
+@cache
+def _append_sql(count: int) -> tuple[str, str]:
+    """The two statements of `append_all` for `count` streams (the same few every time)."""
+    heads = (
+        "INSERT INTO streams (owner, head_seq) VALUES "
+        + ", ".join(["(?, 1)"] * count)
+        + " ON CONFLICT (owner) DO UPDATE SET head_seq = streams.head_seq + 1 "
+        "RETURNING owner, head_seq"
+    )
+    rows = "INSERT INTO outbox (owner, seq, frame, created_at) VALUES " + ", ".join(
+        ["(?, ?, ?, ?)"] * count
+    )
+    return heads, rows
 
 
 def stream_state(stream: str) -> Plan[tuple[int, int]]:

@@ -22,6 +22,9 @@ Row = dict[str, Any]
 class Stmt:
     sql: str
     params: tuple[Any, ...] = ()
+    # A read of this table whose rows a later plan of the same transaction may reuse (the SQLite
+    # driver commits many plans at once) until a statement naming the table runs. Read-only rows.
+    reuse: str | None = None
 
 
 Plan = Generator[Stmt, list[Row], T]
@@ -74,5 +77,6 @@ class Effects:
     the commit succeeded (a rolled-back plan's effects are dropped with it)."""
 
     streams: list[tuple[str, Frame]] = field(default_factory=list)  # (stream, frame) in order
-    availability: dict[ProductKey, Frame] = field(default_factory=dict)  # the latest per product
+    # The latest (available, version) per product whose count changed.
+    availability: dict[ProductKey, tuple[int, int]] = field(default_factory=dict)
     deadlines: list[float] = field(default_factory=list)

@@ -46,17 +46,57 @@ def _resolve(future: asyncio.Future[Any], value: Any, error: BaseException | Non
         future.set_result(value)
 
 
-def drive(conn: sqlite3.Connection, plan: Plan[T]) -> T:
+class Reused:
+    """Rows of `Stmt.reuse` reads kept for the rest of one transaction, dropped as soon as a
+    statement names their table (a write to it, in this transaction: only this connection writes
+    while it holds the write lock) or a plan rolls back."""
+
+    __slots__ = ("rows", "tables")
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, tuple[Any, ...]], list[Row]] = {}
+        self.tables: set[str] = set()
+
+    def clear(self) -> None:
+        self.rows.clear()
+        self.tables.clear()
+
+
+_names: dict[str, list[str]] = {}  # a statement's column names (fixed once migrated) by its SQL
+
+
+def drive(conn: sqlite3.Connection, plan: Plan[T], reused: Reused | None = None) -> T:
     """Step a plan to completion on `conn`, feeding it the rows of each statement."""
     with PlanRun(plan) as run:
         while (stmt := run.stmt) is not None:
-            cursor = conn.execute(stmt.sql, stmt.params)
-            rows: list[Row] = []
-            if cursor.description:
-                names = [d[0] for d in cursor.description]
-                rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-            run.feed(rows)
+            if reused is not None:
+                if stmt.reuse is not None:
+                    key = (stmt.sql, stmt.params)
+                    kept = reused.rows.get(key)
+                    if kept is None:
+                        kept = reused.rows[key] = _execute(conn, stmt.sql, stmt.params)
+                        reused.tables.add(stmt.reuse)
+                    run.feed(kept)
+                    continue
+                for table in reused.tables:  # mostly none or one
+                    if table in stmt.sql:
+                        reused.clear()
+                        break
+            run.feed(_execute(conn, stmt.sql, stmt.params))
     return run.result
+
+
+def _execute(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[Row]:
+    cursor = conn.execute(sql, params)
+    description = cursor.description
+    if not description:
+        return []
+    names = _names.get(sql)
+    if names is None:
+        if len(_names) > 4096:  # statements built with a varying number of placeholders
+            _names.clear()
+        names = _names[sql] = [d[0] for d in description]
+    return [dict(zip(names, r, strict=False)) for r in cursor.fetchall()]  # as many, always
 
 
 class SqliteDatabase:
@@ -167,13 +207,15 @@ class SqliteDatabase:
         self, conn: sqlite3.Connection, batch: list[_Job]
     ) -> list[tuple[_Job, Any, BaseException | None]]:
         outcomes: list[tuple[_Job, Any, BaseException | None]] = []
+        reused = Reused()
         try:
             conn.execute("BEGIN IMMEDIATE")
             for job in batch:
                 conn.execute("SAVEPOINT plan")
                 try:
-                    value = drive(conn, job.plan)
+                    value = drive(conn, job.plan, reused)
                 except Exception as exc:
+                    reused.clear()  # what it read or wrote is undone
                     conn.execute("ROLLBACK TO plan")
                     conn.execute("RELEASE plan")
                     outcomes.append((job, None, exc))

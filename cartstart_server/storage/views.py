@@ -23,14 +23,19 @@ from .directory import StoreRow, TokenRow
 from .sql import Row
 
 
-def availability(product: Row) -> Availability:
-    """Inactive products show as unavailable, whatever their count."""
+def count_of(product: Row) -> tuple[int, int]:
+    """(available, version); inactive products show as unavailable, whatever their count."""
     count = available(product["on_hand"], product["held"], product["sold_pending"])
+    return (max(count, 0) if product["active"] else 0, int(product["stock_version"]))
+
+
+def availability(product: Row) -> Availability:
+    count, version = count_of(product)
     return Availability(
         store_id=product["store_id"],
         product_id=product["product_id"],
-        available=max(count, 0) if product["active"] else 0,
-        version=int(product["stock_version"]),
+        available=count,
+        version=version,
     )
 
 

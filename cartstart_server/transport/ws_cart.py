@@ -35,7 +35,10 @@ class CartSession(StreamSession[CartMessage]):
         super().__init__(conn, wiring, streams)
         self.identity = identity
         self.carts = carts
-        self.watching: set[ProductKey] = set()
+        self.holding: set[ProductKey] = set()  # the products the cart holds: it hears their counts
+        # Products a reservation of this connection is about to hold, listened to before its
+        # commit: its own count then comes through the fan-out, with no read afterwards.
+        self.early: set[ProductKey] = set()
 
     async def open(self, hello: Hello) -> None:
         self.shopper: Shopper = await self.identity.authenticate_shopper(hello.token)
@@ -46,7 +49,7 @@ class CartSession(StreamSession[CartMessage]):
 
     async def snapshot(self, command_id: str | None = None) -> int:
         snap = await self.carts.snapshot(self.shopper.cart_id)
-        self._watch_only({(t.store_id, t.product_id) for t in snap.tickets})
+        self._hold_only({(t.store_id, t.product_id) for t in snap.tickets})
         await self.send(snap.model_copy(update={"id": command_id}).model_dump_json())
         return snap.head_seq
 
@@ -57,31 +60,50 @@ class CartSession(StreamSession[CartMessage]):
             await self._follow(hold)
 
     async def _follow(self, hold: Hold) -> None:
+        key = hold.key
         if hold.qty == 0:
-            self._unwatch(hold.key)
-        elif hold.key not in self.watching:
-            self._watch(hold.key)
+            self.holding.discard(key)
+            self._listen(key)
+        elif key not in self.holding:
+            self.holding.add(key)
+            if key in self.early:  # heard since before the commit: its count came with it
+                self.early.discard(key)
+                return
+            self._listen(key)
             # The change this very hold caused was published before we listened: send the
             # current count (clients keep the highest version, so a race is harmless).
             await self.streams.ready()
-            for item in await self.carts.availability([hold.key]):
+            for item in await self.carts.availability([key]):
                 await self.send(item.model_dump_json())
 
-    def _watch(self, key: ProductKey) -> None:
-        if key not in self.watching:
-            self.watching.add(key)
+    def _listen(self, key: ProductKey) -> None:
+        """Follow the product's count while the cart holds it or is about to."""
+        if key in self.holding or key in self.early:
             self.fanout.add(self.conn, key)
-
-    def _unwatch(self, key: ProductKey) -> None:
-        if key in self.watching:
-            self.watching.discard(key)
+        else:
             self.fanout.remove(self.conn, key)
 
-    def _watch_only(self, keys: set[ProductKey]) -> None:
-        for key in self.watching - keys:
-            self._unwatch(key)
-        for key in keys:
-            self._watch(key)
+    def _hold_only(self, keys: set[ProductKey]) -> None:
+        dropped = (self.holding | self.early) - keys
+        self.holding, self.early = set(keys), set()
+        for key in dropped | keys:
+            self._listen(key)
+
+    async def _reserve(self, message: Reserve) -> None:
+        key = (message.store_id, message.product_id)
+        early = key not in self.holding and key not in self.early
+        if early:
+            self.early.add(key)
+            self._listen(key)
+            await self.streams.ready()  # listening before the commit publishes the count
+        try:
+            ticket = await self.carts.command(self.shopper, message)
+        except BaseException:
+            if early:  # nothing held: stop listening (unless its hold came meanwhile)
+                self.early.discard(key)
+                self._listen(key)
+            raise
+        await self.send(CartResult(id=message.id, ticket=ticket).model_dump_json())
 
     async def handle(self, message: CartMessage) -> None:
         match message:
@@ -92,7 +114,9 @@ class CartSession(StreamSession[CartMessage]):
             case Checkout():
                 result = await self.carts.checkout(self.shopper, message)
                 await self.send(result.model_dump_json())
-            case Reserve() | SetQuantity() | Release() | Renew():
+            case Reserve():
+                await self._reserve(message)
+            case SetQuantity() | Release() | Renew():
                 ticket = await self.carts.command(self.shopper, message)
                 await self.send(CartResult(id=message.id, ticket=ticket).model_dump_json())
             case _:
@@ -100,4 +124,4 @@ class CartSession(StreamSession[CartMessage]):
 
     async def close(self) -> None:
         await super().close()
-        self._watch_only(set())
+        self._hold_only(set())

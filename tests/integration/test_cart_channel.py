@@ -22,8 +22,10 @@ async def test_a_cart_hears_the_stock_of_exactly_what_it_holds(
             {"type": "reserve", "id": "cc-000001", "store_id": store_id, "product_id": "mug"}
         )
         ticket_id = result["ticket"]["ticket_id"]
-        assert (await cart.expect("item_added"))["seq"] == 1
-        now = await cart.expect("availability")  # the count this hold left
+        # The event and the count this hold left, in either order (the count is state).
+        frames = {f["type"]: f for f in (await cart.recv(), await cart.recv())}
+        assert frames["item_added"]["seq"] == 1
+        now = frames["availability"]
         assert (now["product_id"], now["available"]) == ("mug", 2)
         # A restock of a held product reaches the cart; one of another product does not.
         await server.hub.stores.command(
@@ -48,6 +50,27 @@ async def test_a_cart_hears_the_stock_of_exactly_what_it_holds(
         reply = await cart.command({"type": "sync", "id": "cc-000003"})  # a marker
         assert reply["type"] == "snapshot" and reply["tickets"] == []
         assert [f for f in cart.take_held() if f["type"] == "availability"] == []
+
+
+async def test_a_refused_reservation_leaves_the_cart_deaf_to_the_product(
+    server: HubServer, http: httpx.AsyncClient
+) -> None:
+    store_id, _ = await seed_store(server.hub, "Shop", {"mug": 3})
+    alice = await sign_up(http, "alice@example.org")
+    async with peer(server, "cart") as cart:
+        await cart.hello(alice.token)
+        await cart.expect("snapshot")
+        refused = await cart.command(
+            {"type": "reserve", "id": "cc-000001", "store_id": store_id, "product_id": "mug",
+             "qty": 5}
+        )  # fmt: skip
+        assert refused["type"] == "error" and refused["code"] == "insufficient_stock"
+        await server.hub.stores.command(
+            store_id, AdjustStock(id=command_id(), product_id="mug", delta=5)
+        )
+        reply = await cart.command({"type": "sync", "id": "cc-000002"})  # a marker
+        assert reply["type"] == "snapshot" and reply["tickets"] == []
+        assert cart.take_held() == []
 
 
 async def test_sync_returns_the_cart_with_its_id(

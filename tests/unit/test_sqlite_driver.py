@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from functools import partial
 from pathlib import Path
 
 from cartstart_server.storage.sql import Plan, Stmt
-from cartstart_server.storage.sqlite import SqliteDatabase
+from cartstart_server.storage.sqlite import Reused, SqliteDatabase, _Job, drive, migrate
 
 
 def add_stream(owner: str) -> Plan[None]:
@@ -83,5 +84,82 @@ async def test_a_failed_plan_rolls_back_alone_in_its_batch(tmp_path: Path) -> No
             return [r["owner"] for r in rows]
 
         assert await db.read(owners()) == ["cart:a", "cart:b"]
+    finally:
+        await db.close()
+
+
+class Counting:
+    """A connection that counts the statements it runs."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.sql: list[str] = []
+
+    def execute(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Cursor:
+        self.sql.append(sql)
+        return self.conn.execute(sql, params)
+
+
+def store_name(store_id: str) -> Plan[str]:
+    rows = yield Stmt("SELECT name FROM stores WHERE id = ?", (store_id,), reuse="stores")
+    return str(rows[0]["name"])
+
+
+def rename(store_id: str, name: str) -> Plan[None]:
+    yield Stmt("UPDATE stores SET name = ? WHERE id = ?", (name, store_id))
+
+
+def test_a_reused_read_is_read_again_once_its_table_was_written(tmp_path: Path) -> None:
+    db = SqliteDatabase(tmp_path / "hub.sqlite3")
+    conn = db.connect()
+    migrate(conn)
+    conn.execute(
+        "INSERT INTO stores (id, name, key_hash, default_ttl, renewal_limit, origins, created_at) "
+        "VALUES ('s1', 'Old', 'k', 60, 3, '[]', 0)"
+    )
+    counting, reused = Counting(conn), Reused()
+    run = partial(drive, counting, reused=reused)  # type: ignore[arg-type]
+    assert run(store_name("s1")) == "Old"
+    assert run(store_name("s1")) == "Old"
+    assert len(counting.sql) == 1  # the second plan reused the first one's rows
+    run(rename("s1", "New"))
+    assert run(store_name("s1")) == "New"  # the write dropped what was kept
+    reused.clear()  # a plan rolled back, or a new transaction
+    assert run(store_name("s1")) == "New"
+    assert len(counting.sql) == 4
+    conn.close()
+
+
+async def test_a_rolled_back_write_is_not_seen_by_the_next_plan_of_its_batch(
+    tmp_path: Path,
+) -> None:
+    db = SqliteDatabase(tmp_path / "hub.sqlite3")
+    await db.open()
+    try:
+
+        def create() -> Plan[None]:
+            yield Stmt(
+                "INSERT INTO stores (id, name, key_hash, default_ttl, renewal_limit, origins, "
+                "created_at) VALUES ('s1', 'Old', 'k', 60, 3, '[]', 0)"
+            )
+
+        await db.write(create())
+
+        def rename_then_fail() -> Plan[None]:
+            assert (yield from store_name("s1")) == "Old"
+            yield from rename("s1", "Gone")
+            assert (yield from store_name("s1")) == "Gone"
+            yield Stmt("SELECT no_such_column FROM streams")  # fails: the plan rolls back
+
+        loop = asyncio.get_running_loop()
+        plans = [store_name("s1"), rename_then_fail(), store_name("s1")]
+        jobs = [_Job(plan, loop.create_future(), loop) for plan in plans]
+        conn = db.connect()
+        try:
+            outcomes = db._run_batch(conn, jobs)  # one transaction, as the writer runs it
+        finally:
+            conn.close()
+        assert [value for _, value, _ in outcomes] == ["Old", None, "Old"]
+        assert isinstance(outcomes[1][2], sqlite3.OperationalError)
     finally:
         await db.close()
