@@ -37,6 +37,10 @@ Listener = Callable[[Frame], None]
 
 log = logging.getLogger(__name__)
 
+# Sleeps are on the wall clock (Clock.sleep_until), times on the monotonic one: a microsecond
+# of slack absorbs the rounding between them (wall times near 1.8e9 round to ~0.2 us).
+_EPSILON = 1e-6
+
 
 def _nobody(conns: Collection[Any], text: str) -> None:
     """The broadcast of a hub without WebSocket listeners (it has no connections to add)."""
@@ -139,8 +143,8 @@ class ProductFanout:
             while self._idle:
                 topic, since = next(iter(self._idle.items()))
                 left = since + self._grace - self._clock.monotonic()
-                if left > 0:
-                    await self._clock.sleep_until(self._clock.now() + left)
+                if left > _EPSILON:
+                    await self._clock.sleep_until(self._clock.now() + left - _EPSILON)
                     continue  # looked at again: followed again meanwhile, or a clock woke early
                 del self._idle[topic]
                 self._forget(topic)
@@ -210,11 +214,11 @@ class ProductFanout:
         try:
             while (due := self._rule.next_due()) is not None:
                 self._flush_at = due
-                left = due - self._clock.monotonic()
-                if left > 0:
-                    await self._clock.sleep_until(self._clock.now() + left)
+                now = self._clock.monotonic()
+                if due - now > _EPSILON:
+                    await self._clock.sleep_until(self._clock.now() + due - now - _EPSILON)
                     continue  # a clock may wake a little early: look again
-                for topic, frame in self._rule.due(self._clock.monotonic()):
+                for topic, frame in self._rule.due(max(now, due)):
                     self._send(topic, frame)  # each on its own: one failing loses no other
         except asyncio.CancelledError:
             raise
