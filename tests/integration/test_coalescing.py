@@ -245,7 +245,9 @@ async def test_1000_concurrent_reservations_for_10_units_every_page_ends_at_0(
         start = (await server.hub.carts.availability([key]))[0].version
         polls = [asyncio.create_task(poll_until(http, key, start, 0)) for _ in range(20)]
 
-        # 1,000 reservations at once: 25 from each of 40 carts (a repeat pick grows the ticket).
+        # 1,000 reservations at once through the cart service (the command path behind the
+        # WebSocket and HTTP cart channels, without 1,000 sockets): 25 from each of 40 carts (a
+        # repeat pick grows the ticket). The pages are real: 20 WebSockets and 20 HTTP polls.
         outcomes = await asyncio.gather(
             *(reserve(server, shoppers[n % 40], key) for n in range(1000))
         )
