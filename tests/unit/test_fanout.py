@@ -106,7 +106,7 @@ async def test_the_first_change_is_written_after_the_publisher_s_turn(rig: Rig) 
 async def test_a_failing_send_loses_no_other_product_s_count(rig: Rig) -> None:
     rig.fanout.add("conn", LAMP)
     rig.fanout.add("conn", DESK)
-    failed = []
+    failed: list[str] = []
 
     def flaky(conns: object, text: str) -> None:
         if '"lamp"' in text and '"version":2' in text and not failed:
