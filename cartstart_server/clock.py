@@ -18,6 +18,11 @@ class Clock(Protocol):
         """Seconds since the Unix epoch (deadlines are persisted, so this is wall time)."""
         ...
 
+    def monotonic(self) -> float:
+        """Seconds from an arbitrary origin, never going back: for intervals kept in memory
+        (a wall clock stepped back by NTP would stretch them by the size of the step)."""
+        ...
+
     async def sleep_until(self, deadline: float) -> None:
         """Sleep until `deadline` or a little earlier; callers re-check `now()` and loop."""
         ...
@@ -27,20 +32,28 @@ class SystemClock:
     def now(self) -> float:
         return time.time()
 
+    def monotonic(self) -> float:
+        return time.monotonic()
+
     async def sleep_until(self, deadline: float) -> None:
         await asyncio.sleep(min(max(0.0, deadline - time.time()), MAX_SLEEP))
 
 
 class FakeClock:
-    """A clock that moves only when told to. `advance()` wakes every sleeper whose time has come."""
+    """A clock that moves only when told to. `advance()` wakes every sleeper whose time has come
+    and moves the monotonic time too; `set()` is a step of the wall clock only (as NTP makes)."""
 
     def __init__(self, start: float = 1_800_000_000.0) -> None:
         self._now = start
+        self._monotonic = 1000.0
         self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
 
     def now(self) -> float:
         return self._now
+
+    def monotonic(self) -> float:
+        return self._monotonic
 
     async def sleep_until(self, deadline: float) -> None:
         if deadline <= self._now:
@@ -51,6 +64,7 @@ class FakeClock:
         await future
 
     def advance(self, seconds: float) -> None:
+        self._monotonic += max(0.0, seconds)
         self.set(self._now + seconds)
 
     def set(self, now: float) -> None:

@@ -204,11 +204,11 @@ class Hub:
                     f"background task {task.get_name()!r} did not end within {grace} s of "
                     f"being cancelled; closing without it\n{stack.getvalue()}"
                 )
-        self.fanout.close()
         await self.calls.close()
         await self.market.close()
         await self.presence.stop()
         await self.visits.close()  # the last batch of presence history
         await self.roster.stop()
         await self.broker.stop()
+        await self.fanout.close()  # after the broker: no publish can start a task after it
         await self.db.close()

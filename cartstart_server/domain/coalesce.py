@@ -7,12 +7,19 @@ that began with the last send ends, which starts the next window. Versions never
 not newer than one already sent or held is dropped. So the final value always goes out, and any
 value (sold out, back in stock) waits at most one window. `window` 0 sends every change at once.
 
-No clock and no timers here: the caller passes `now` (the hub's clock) and asks `due(now)` at
-`next_due()`.
+No clock and no timers here: the caller passes `now` (a monotonic time: a wall clock stepped
+back would hold values for the size of the step) and asks `due(now)` at `next_due()`. A `now`
+before the last send (a clock that went back anyway) counts as the window having ended.
+
+Held keys wait in a heap of (due, order, key) with lazy deletion: an offer and a wake-up cost
+O(log held), not a scan of every held key (dues are not appended in order: a key sent earlier
+can be held later).
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -33,6 +40,8 @@ class Coalescer(Generic[K, V]):
         self.window = window
         self._states: dict[K, _State[V]] = {}
         self._held: dict[K, float] = {}  # keys holding a value -> when it is due
+        self._heap: list[tuple[float, int, K]] = []  # (due, order, key); stale entries skipped
+        self._order = itertools.count()
 
     def offer(self, key: K, version: int, value: V, now: float) -> V | None:
         """A change heard: the value to send now, or None (held for later, or not newer)."""
@@ -43,26 +52,37 @@ class Coalescer(Generic[K, V]):
         if version <= state.version:
             return None
         state.version = version
-        if self.window <= 0 or now - state.sent_at >= self.window:
+        if self.window <= 0 or now < state.sent_at or now - state.sent_at >= self.window:
             state.sent_at = now
             state.held = None
             self._held.pop(key, None)
             return value
         state.held = value
-        self._held[key] = state.sent_at + self.window
+        if key not in self._held:  # a newer value replaces the held one: same due time
+            at = self._held[key] = state.sent_at + self.window
+            heapq.heappush(self._heap, (at, next(self._order), key))
+        return None
+
+    def _top(self) -> tuple[float, K] | None:
+        while self._heap:
+            at, _, key = self._heap[0]
+            if self._held.get(key) == at:
+                return at, key
+            heapq.heappop(self._heap)  # sent, forgotten or re-held since: stale
         return None
 
     def next_due(self) -> float | None:
         """When the earliest held value is due (None: nothing held)."""
-        return min(self._held.values(), default=None)
+        top = self._top()
+        return None if top is None else top[0]
 
     def due(self, now: float) -> list[tuple[K, V]]:
-        """The held values whose window has ended, in the order they were held; each starts a
-        new window for its key."""
+        """The held values whose window has ended, earliest due first; each starts a new
+        window for its key."""
         out: list[tuple[K, V]] = []
-        for key, at in list(self._held.items()):
-            if at > now:
-                continue
+        while (top := self._top()) is not None and top[0] <= now:
+            heapq.heappop(self._heap)
+            key = top[1]
             del self._held[key]
             state = self._states[key]
             if state.held is not None:
@@ -79,7 +99,7 @@ class Coalescer(Generic[K, V]):
     def forget(self, key: K) -> None:
         """Nobody follows `key` any more: drop what is known of it (its held value too)."""
         self._states.pop(key, None)
-        self._held.pop(key, None)
+        self._held.pop(key, None)  # its heap entry goes stale
 
     def __len__(self) -> int:
         return len(self._states)

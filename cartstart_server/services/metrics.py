@@ -106,7 +106,8 @@ class HubMetrics:
 
         self.availability_heard = Counter(
             "cartstart_availability_changes",
-            "Availability changes this node heard from the broker (each commit's count, once)",
+            "Availability changes this node heard from the broker for products followed on it"
+            " (each commit's count once; database re-reads not counted)",
             registry=self.registry,
         )
         self.fanout_frames = Counter(

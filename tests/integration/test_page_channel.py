@@ -3,13 +3,32 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
+import pytest
 
+from cartstart_server.clock import FakeClock, SystemClock
 from cartstart_server.server import HubServer
 from shared_protocol.store import AdjustStock
-from tests.helpers.hubs import command_id, seed_store
+from tests.helpers.hubs import command_id, hub_config, seed_store
 from tests.helpers.peers import peer, sign_up
+
+
+@pytest.fixture(params=[0.0, 0.05], ids=["per-change", "window-0.05"])
+async def server(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    clock: FakeClock,
+    backend_settings: dict[str, object],
+) -> AsyncIterator[HubServer]:
+    """The hub, once sending every change (the tests' default, FakeClock) and once coalescing
+    on the real clock: nothing here may assume one frame per change."""
+    window: float = request.param
+    config = hub_config(tmp_path, fanout_window=window, **backend_settings)
+    async with HubServer(config, clock=clock if window == 0 else SystemClock()) as srv:
+        yield srv
 
 
 async def test_a_page_without_a_cart_sees_counts_change_live(

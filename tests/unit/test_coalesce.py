@@ -133,3 +133,25 @@ def test_forgetting_a_key_keeps_nothing_of_it() -> None:
     assert len(out.rule) == 0 and out.rule.next_due() is None
     out.change("p", 3, T0 + 0.02)  # followed again: a first change, at once
     assert out.values() == [1, 3]
+
+
+def test_a_time_before_the_last_send_counts_as_the_window_ended() -> None:
+    """A clock that went back anyway (the hub passes monotonic time): sent at once, never held
+    for the size of the step."""
+    out = Out(W)
+    out.change("p", 1, T0)
+    out.change("p", 2, T0 - 3600)
+    assert out.values() == [1, 2] and out.rule.next_due() is None
+
+
+def test_held_keys_come_due_in_due_order_not_in_the_order_they_were_held() -> None:
+    out = Out(W)
+    out.change("a", 1, T0)  # a's window: T0 .. T0+W
+    out.change("b", 1, T0 + 0.05)  # b's: T0+.05 .. T0+.15
+    out.change("b", 2, T0 + 0.06)  # b held first, due T0+.15
+    out.change("a", 2, T0 + 0.07)  # a held later, due earlier: T0+.10
+    assert out.rule.next_due() == T0 + W
+    assert out.rule.due(T0 + W) == [("a", 2)]
+    assert out.rule.next_due() == T0 + 0.05 + W
+    out.rule.forget("b")  # its heap entry is left behind, and skipped
+    assert out.rule.next_due() is None and out.rule.due(T0 + 1) == []
