@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 
 # Before anything imports Qt: without a display, Qt would abort the whole test process.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -19,7 +21,7 @@ from cartstart_server.hub import Hub
 from cartstart_server.server import HubServer
 from tests.helpers.hubs import hub_config, running_hub
 from tests.helpers.keyrings import MemoryKeyring
-from tests.helpers.services import new_database, postgres_server, redis_server
+from tests.helpers.services import hub_database, postgres_server, redis_server
 
 # Property-based tests (Hypothesis, Schemathesis; docs/testing.md). `ci`, the default, keeps
 # `make test` short and repeatable: few examples, the same ones every run (derandomize: the seed
@@ -44,6 +46,25 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def _memory_tmpdir() -> None:
+    """Temporary files (every test's tmp_path with its hub's SQLite file, the PostgreSQL cluster,
+    Chromium's profiles) go to /dev/shm when it is a big enough tmpfs and TMPDIR is not set. The
+    hub keeps synchronous=FULL; on tmpfs its fsyncs cost nothing (as PostgreSQL's fsync=off
+    here): a fresh hub's 22 migrations and every committed write took a disk flush each (a
+    fresh hub's file: about 0.12 s on this machine's disk, 0.05 s on tmpfs). Same code, same
+    files; only the disk is faster."""
+    shm = "/dev/shm"
+    if "TMPDIR" in os.environ or not os.access(shm, os.W_OK | os.X_OK):
+        return
+    if shutil.disk_usage(shm).free < 2 * 1024**3:  # a container's 64 MiB default: keep /tmp
+        return
+    os.environ["TMPDIR"] = shm  # for the processes tests start (Chromium, PHP, hubs)
+    tempfile.tempdir = shm
+
+
+_memory_tmpdir()
 
 
 @pytest.fixture(autouse=True)
@@ -100,7 +121,7 @@ async def backend_settings(backend: str, request: pytest.FixtureRequest) -> dict
         return {}
     cluster = request.getfixturevalue("postgres_cluster")
     url = request.getfixturevalue("redis_url")
-    database = await new_database(cluster)
+    database = await hub_database(cluster)
     return {"database_url": database, "redis_url": url, "redis_prefix": database + ":"}
 
 

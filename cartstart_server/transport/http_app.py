@@ -6,6 +6,7 @@ Errors look the same on every route and on the WebSockets: `{"error": {"code", "
 
 from __future__ import annotations
 
+import functools
 import logging
 import warnings
 from collections.abc import Iterable
@@ -28,7 +29,7 @@ from storefront_templates import STATIC_DIR
 from ..services.ops import Ops
 from ..services.origins import OriginPolicy
 from .http_cors import PageCors
-from .http_errors import RETRY_AFTER, error_response
+from .http_errors import RETRY_AFTER, error_response, error_schemas
 from .http_live import UPLOADS
 from .limits import Limits
 from .ws import ws_path
@@ -175,6 +176,13 @@ class HubPages(StaticFiles):
         return response
 
 
+@functools.cache
+def _protocol_schema() -> dict[str, Any]:
+    """Served at /protocol/schema.json, never changed: built once per process (a tenth of a
+    second of pydantic's work that every hub start paid, and the tests start hundreds)."""
+    return protocol_schema()
+
+
 def create_app(
     *,
     routers: Iterable[APIRouter],
@@ -224,7 +232,7 @@ def create_app(
         # Starlette's own headers stay (a 405 says which methods the path has, in Allow).
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
-    schema = protocol_schema()
+    schema = _protocol_schema()
     discovery = {
         "protocol_versions": list(SUPPORTED_VERSIONS),
         "http_url": http_url,
@@ -283,6 +291,16 @@ def create_app(
 
     for router in routers:
         app.include_router(router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = FastAPI.openapi(app)
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            schemas.update(error_schemas())
+            document["components"]["schemas"] = dict(sorted(schemas.items()))
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
     if STATIC_DIR.is_dir():
         app.mount("/static", HubPages(directory=STATIC_DIR), name="static")
     return app

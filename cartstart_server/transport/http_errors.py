@@ -30,13 +30,30 @@ _WEBSOCKET_ONLY = {
 _ON_HTTP = [c for c in ErrorCode if c not in _WEBSOCKET_ONLY]
 
 
+# The body's schema by reference, not as `"model": ErrorResponse`: FastAPI builds a pydantic
+# TypeAdapter for every model response of every route when the route is made (about a thousand
+# here, a fifth of a hub's start-up, paid again by each of the hundreds of hubs the tests
+# start). The referenced schemas are added to the document once (`error_schemas`).
+_BODY = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+
+
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` for these error statuses, each with the real body and its codes."""
     out: dict[int | str, dict[str, Any]] = {}
     for status in statuses:
         codes = ", ".join(f"`{c.value}`" for c in _ON_HTTP if HTTP_STATUS[c] == status)
-        out[status] = {"model": ErrorResponse, "description": f"Error: {codes}"}
+        out[status] = {"description": f"Error: {codes}", "content": _BODY}
     return out
+
+
+def error_schemas() -> dict[str, Any]:
+    """The OpenAPI components `errors()` refers to: ErrorResponse and the schemas it uses, as
+    FastAPI would write them for a response model."""
+    schema = ErrorResponse.model_json_schema(
+        mode="serialization", ref_template="#/components/schemas/{model}"
+    )
+    defs: dict[str, Any] = schema.pop("$defs", {})
+    return {**defs, "ErrorResponse": schema}
 
 
 # 503: `unavailable` (the database is away for a moment), with a Retry-After header.

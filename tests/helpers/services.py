@@ -18,6 +18,7 @@ from pathlib import Path
 
 import asyncpg
 
+from cartstart_server.storage.postgres import PostgresDatabase
 from tests.helpers.waiting import free_port
 
 _databases = itertools.count(1)
@@ -109,15 +110,33 @@ def start_postgres(dsn: str) -> None:
     )  # fmt: skip
 
 
-async def new_database(cluster_dsn: str) -> str:
-    """An empty database of its own for one test; returns its DSN."""
+async def new_database(cluster_dsn: str, *, template: str | None = None) -> str:
+    """A database of its own for one test (empty, or a copy of `template`); returns its DSN."""
     name = f"t{os.getpid()}_{next(_databases)}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     conn = await asyncpg.connect(cluster_dsn)
     try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
+        await conn.execute(f'CREATE DATABASE "{name}"{copy}')
     finally:
         await conn.close()
     return cluster_dsn.rsplit("/", 1)[0] + "/" + name
+
+
+_hub_templates: dict[str, str] = {}  # cluster DSN -> its database with the hub's schema
+
+
+async def hub_database(cluster_dsn: str) -> str:
+    """A database of its own for one test's hub, with the hub's schema: a copy of a database the
+    hub's own `migrate()` brought up to date once per cluster (a copy takes a few ms; migrating
+    each test's database took about 0.1 s). A broken migration still fails every test."""
+    template = _hub_templates.get(cluster_dsn)
+    if template is None:
+        migrated = await new_database(cluster_dsn)
+        database = PostgresDatabase(migrated, min_size=1, max_size=1)
+        await database.open()  # migrates
+        await database.close()
+        template = _hub_templates[cluster_dsn] = migrated.rsplit("/", 1)[1]
+    return await new_database(cluster_dsn, template=template)
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import threading
 import time
@@ -107,16 +108,77 @@ async def launched(args: list[str]) -> AsyncIterator[Browser]:
             await browser.close()
 
 
+class SharedChromium:
+    """One Chromium for the whole session, launched by Playwright (its usual flags, ours added)
+    on a thread and event loop of its own, with a DevTools port that each test's Playwright
+    connects to. A launch and a close per test cost about 0.5 s (x 115 tests); every test still
+    gets its own contexts (own cookies, storage, cache), closed when the test ends."""
+
+    def __init__(self, args: list[str]) -> None:
+        self.endpoint = f"http://127.0.0.1:{free_port()}"
+        self._args = [*args, f"--remote-debugging-port={self.endpoint.rsplit(':', 1)[1]}"]
+        self._ready = threading.Event()
+        self._failed: BaseException | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(target=asyncio.run, args=(self._run(),), daemon=True)
+        self._thread.start()
+        self._ready.wait(60)
+        if self._failed is not None or not self._ready.is_set():
+            raise RuntimeError(f"Chromium did not start: {self._failed}")
+
+    async def _run(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        try:
+            async with launched(self._args):
+                self._ready.set()
+                await self._stop.wait()
+        except BaseException as exc:
+            self._failed = exc
+            self._ready.set()
+
+    def close(self) -> None:
+        if self._loop is not None and self._stop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(30)
+
+
+@asynccontextmanager
+async def connected(shared: SharedChromium) -> AsyncIterator[Browser]:
+    """The shared Chromium for one test; the contexts the test made are closed at its end."""
+    async with async_playwright() as pw:
+        browser = await pw.chromium.connect_over_cdp(shared.endpoint)
+        try:
+            yield browser
+        finally:
+            await browser.close()  # over CDP: closes this connection's contexts, not Chromium
+
+
+@pytest.fixture(scope="session")
+def shared_chromium(chromium: str) -> Iterator[SharedChromium]:
+    shared = SharedChromium(CHROMIUM_ARGS)
+    yield shared
+    shared.close()
+
+
+@pytest.fixture(scope="session")
+def shared_call_chromium(chromium: str) -> Iterator[SharedChromium]:
+    shared = SharedChromium(CALL_ARGS)
+    yield shared
+    shared.close()
+
+
 @pytest.fixture
-async def browser(chromium: str) -> AsyncIterator[Browser]:
-    async with launched(CHROMIUM_ARGS) as browser:
+async def browser(shared_chromium: SharedChromium) -> AsyncIterator[Browser]:
+    async with connected(shared_chromium) as browser:
         yield browser
 
 
 @pytest.fixture
-async def call_browser(chromium: str) -> AsyncIterator[Browser]:
+async def call_browser(shared_call_chromium: SharedChromium) -> AsyncIterator[Browser]:
     """A browser whose fake camera and microphone answer getUserMedia without asking."""
-    async with launched(CALL_ARGS) as browser:
+    async with connected(shared_call_chromium) as browser:
         yield browser
 
 
