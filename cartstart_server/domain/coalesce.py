@@ -3,7 +3,8 @@
 A person reads a few updates a second; a flash sale makes hundreds of changes a second. Per key:
 a change goes out at once when nothing went out for that key in the last `window` seconds;
 otherwise it is held (the newest held value replaces an older one) and goes out when the window
-that began with the last send ends, which starts the next window. Versions never go back: a value
+that began with the last send ends, which starts the next window. A window runs from the
+end of its send (`sent`): a write to thousands of sockets can outlast the window itself. Versions never go back: a value
 not newer than one already sent or held is dropped. So the final value always goes out, and any
 value (sold out, back in stock) waits at most one window. `window` 0 sends every change at once.
 
@@ -62,6 +63,19 @@ class Coalescer(Generic[K, V]):
             at = self._held[key] = state.sent_at + self.window
             heapq.heappush(self._heap, (at, next(self._order), key))
         return None
+
+    def sent(self, key: K, took: float) -> None:
+        """The send of `key` took `took` seconds: its window runs from the send's end. Writing
+        a count to ten thousand sockets can outlast the window; a window started before it
+        would be over by its end, the next change would go out at once, and so on: nothing
+        would be coalesced just when it matters most."""
+        state = self._states.get(key)
+        if state is None or took <= 0:
+            return
+        state.sent_at += took
+        if key in self._held:  # a value held meanwhile waits a whole window from the end
+            at = self._held[key] = state.sent_at + self.window
+            heapq.heappush(self._heap, (at, next(self._order), key))
 
     def _top(self) -> tuple[float, K] | None:
         while self._heap:

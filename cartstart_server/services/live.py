@@ -188,6 +188,7 @@ class ProductFanout:
         if sent is None or frame.version > sent.version:
             self._sent[topic] = frame
             self._parsed.pop(topic, None)
+        began = self._clock.monotonic()
         conns = self._conns.get(topic)
         if conns:
             self.broadcast(conns, frame.text)
@@ -197,6 +198,7 @@ class ProductFanout:
             self._metrics.fanout_frames.labels("poll").inc(len(listeners))
             for listener in list(listeners):
                 listener(frame)
+        self._rule.sent(topic, self._clock.monotonic() - began)  # the window runs from its end
 
     def _schedule(self) -> None:
         """Make sure the held values go out when due: one task sleeps until the earliest."""

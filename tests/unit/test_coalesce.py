@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import pytest
+
 from cartstart_server.domain.coalesce import Coalescer
 
 W = 0.1  # the window
@@ -155,3 +157,26 @@ def test_held_keys_come_due_in_due_order_not_in_the_order_they_were_held() -> No
     assert out.rule.next_due() == T0 + 0.05 + W
     out.rule.forget("b")  # its heap entry is left behind, and skipped
     assert out.rule.next_due() is None and out.rule.due(T0 + 1) == []
+
+
+def test_the_window_runs_from_the_end_of_a_long_send() -> None:
+    """A broadcast to thousands of sockets can take longer than the window: the next change,
+    heard after it, must still be held rather than sent at once again."""
+    rule: Coalescer[str, int] = Coalescer(W)
+    assert rule.offer("p", 1, 1, T0) == 1
+    rule.sent("p", 2 * W)  # the send took two windows
+    assert rule.offer("p", 2, 2, T0 + 2 * W + W / 2) is None  # held: the window began at the end
+    assert rule.next_due() == pytest.approx(T0 + 3 * W)
+    assert rule.due(T0 + 3 * W + 1e-9) == [("p", 2)]
+
+
+def test_a_value_held_during_a_long_send_waits_a_whole_window_from_its_end() -> None:
+    rule: Coalescer[str, int] = Coalescer(W)
+    assert rule.offer("p", 1, 1, T0) == 1
+    assert rule.offer("p", 2, 2, T0) is None  # heard before the send was written
+    rule.sent("p", W / 2)
+    assert rule.next_due() == pytest.approx(T0 + W / 2 + W)
+    assert rule.due(T0 + W) == []  # the old due time is stale
+    assert rule.due(T0 + W / 2 + W + 1e-9) == [("p", 2)]
+    rule.sent("p", 0)  # a send that took no time changes nothing
+    assert rule.next_due() is None and rule.offer("p", 3, 3, T0 + 3 * W) == 3

@@ -237,3 +237,22 @@ async def test_close_waits_for_the_tasks_it_ends(rig: Rig) -> None:
     assert before
     await rig.fanout.close()
     assert all(t.done() for t in before)
+
+
+async def test_a_broadcast_longer_than_the_window_still_holds_the_next_change(rig: Rig) -> None:
+    """Ten thousand sockets can take longer to write than the window: the window runs from the
+    end of the write, so the change heard right after it is held, not sent at once again."""
+
+    def slow_write(conns: object, text: str) -> None:
+        rig.write(conns, text)
+        rig.clock.advance(2 * W)  # the write itself took two windows
+
+    rig.fanout.broadcast = slow_write
+    rig.fanout.add("c", LAMP)
+    await rig.commit(LAMP, 1, 9)
+    await rig.turn()
+    await rig.commit(LAMP, 2, 8)  # heard just after the write ended
+    await rig.turn()
+    assert rig.versions() == [1]
+    await rig.advance(W)
+    assert rig.versions() == [1, 2]
