@@ -78,6 +78,12 @@ class HubConfig(BaseModel):
     default_renewal_limit: int = Field(2, ge=0, description="Renewal limit of a new store")
     expiry_warning: float = Field(60.0, ge=0, description="Warn carts this long before expiry")
     long_poll_max: float = Field(30.0, gt=0, description="Longest a poll request is held open")
+    fanout_window: float = Field(
+        0.15,
+        ge=0,
+        le=1.0,
+        description="Seconds over which availability changes to one product are coalesced per node; 0 sends every change at once",
+    )
     scrypt_n: int = Field(2**15, ge=2**10, description="scrypt cost for shopper passwords")
     smtp_host: str | None = Field(None, description="Mail server for shoppers' order emails")
     smtp_port: int = Field(25, ge=1, le=65535, description="Mail server port")
