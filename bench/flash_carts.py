@@ -28,13 +28,15 @@ from bench.flash_io import answer, own_cpu, raise_fd_limit, read_command
 class Carts:
     def __init__(self, store: str, product: str, v0: int, span: int) -> None:
         self.store, self.product, self.v0, self.span = store, product, v0, span
-        self.pending: dict[str, tuple[float, asyncio.Future[tuple[float, str]]]] = {}
+        self.pending: dict[str, tuple[Any, asyncio.Future[tuple[float, str]]]] = {}
         self.tickets: dict[int, tuple[str, int]] = {}  # cart -> (ticket id, qty held)
         self.frames = [0] * span  # availability frames the carts received, by version
         self.first: list[float | None] = [None] * span
         self.top = v0
         self.events = 0  # the carts' own stream events (item_added, quantity_changed, ...)
         self.seq = 0
+        self.closed = 0  # connections the hub closed
+        self.dropped = 0  # commands whose connection closed before the answer
 
     async def open(self, url: str, token: str) -> Any:
         ws = await connect(url, compression=None, open_timeout=120, max_queue=None,
@@ -45,6 +47,16 @@ class Carts:
         return ws
 
     async def listen(self, ws: Any) -> None:
+        try:
+            await self._listen(ws)
+        finally:  # the hub closed it (e.g. a keepalive timeout): its commands get no answer
+            self.closed += 1
+            for cid, (w, future) in list(self.pending.items()):
+                if w is ws and not future.done():
+                    del self.pending[cid]
+                    future.set_exception(ConnectionError("connection closed"))
+
+    async def _listen(self, ws: Any) -> None:
         async for raw in ws:
             t = time.monotonic()
             if raw.startswith('{"type":"availability"'):
@@ -70,7 +82,7 @@ class Carts:
         cid = f"f{self.seq:09d}"
         future: asyncio.Future[tuple[float, str]] = asyncio.get_running_loop().create_future()
         sent = time.monotonic()
-        self.pending[cid] = (sent, future)
+        self.pending[cid] = (ws, future)
         await ws.send(json.dumps({**body, "id": cid}))
         answered, raw = await asyncio.wait_for(future, 1800)
         return sent, answered, json.loads(raw)
@@ -78,7 +90,11 @@ class Carts:
     async def reserve_until_out(self, i: int, ws: Any, log: dict[str, list[Any]]) -> None:
         body = {"type": "reserve", "store_id": self.store, "product_id": self.product}
         while True:
-            sent, answered, reply = await self.command(ws, body)
+            try:
+                sent, answered, reply = await self.command(ws, body)
+            except Exception:
+                self.dropped += 1
+                return
             if reply["type"] == "result":
                 self.tickets[i] = (reply["ticket"]["ticket_id"], reply["ticket"]["qty"])
                 log["ok"].append(answered)
@@ -100,7 +116,12 @@ class Carts:
                 plan.append((i, {"type": "set_quantity", "ticket_id": ticket, "qty": qty - units}))
             units -= min(qty, units)
         t0 = time.monotonic()
-        done = await asyncio.gather(*(self.command(conns[i], body) for i, body in plan))
+        got = await asyncio.gather(
+            *(self.command(conns[i], body) for i, body in plan), return_exceptions=True
+        )
+        done = [g for g in got if not isinstance(g, BaseException)]
+        self.dropped += len(got) - len(done)
+        plan = [p for p, g in zip(plan, got, strict=True) if not isinstance(g, BaseException)]
         for (i, _), (_, _, reply) in zip(plan, done, strict=True):
             if reply["type"] == "result":
                 ticket = reply["ticket"]
@@ -159,7 +180,8 @@ async def main() -> None:
         task.cancel()
     answer("done", {"carts": len(conns), "cpu_s": cpu, "frames": carts.frames,
                     "first": carts.first, "events": carts.events,
-                    "holding": sum(1 for _, q in carts.tickets.values() if q > 0)})  # fmt: skip
+                    "holding": sum(1 for _, q in carts.tickets.values() if q > 0),
+                    "closed": carts.closed, "dropped": carts.dropped})  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -42,6 +42,7 @@ class Pages:
         self.behind = 0
         self.reached = asyncio.Event()
         self.closed = 0
+        self.alive = [True] * n
 
     async def open(self, url: str, store: str, product: str, i: int) -> Any:
         ws = await connect(url, compression=None, open_timeout=120, max_queue=None,
@@ -92,19 +93,31 @@ class Pages:
                     self.behind -= 1
                     if self.behind == 0:
                         self.reached.set()
-        finally:
+        finally:  # the hub closed it (e.g. a keepalive timeout): it cannot catch up any more
             self.closed += 1
+            self.alive[i] = False
+            if self.version[i] < self.target:
+                self.behind -= 1
+                if self.behind == 0:
+                    self.reached.set()
 
     async def wait(self, target: int, seconds: float) -> dict[str, Any]:
         self.target = target
-        self.behind = sum(1 for v in self.version if v < target)
+        self.behind = sum(
+            1 for v, o in zip(self.version, self.alive, strict=True) if o and v < target
+        )
         self.reached.clear()
         if self.behind:
             try:
                 await asyncio.wait_for(self.reached.wait(), seconds)
             except TimeoutError:
                 pass
-        return {"target": target, "behind": self.behind, "t": time.monotonic()}
+        return {
+            "target": target,
+            "behind": self.behind,
+            "closed": self.closed,
+            "t": time.monotonic(),
+        }
 
 
 async def main() -> None:
@@ -146,7 +159,9 @@ async def main() -> None:
         "pages": args.n, "cpu_s": cpu, "last": pages.last, "first": pages.first,
         "frames": pages.frames, "counts": pages.counts, "backwards": pages.backwards,
         "showed_sold": sum(pages.showed_sold), "other": pages.other, "final": final,
-        "closed": pages.closed, "min_version": min(pages.version),
+        "closed": pages.closed, "min_version": min(
+            (v for v, o in zip(pages.version, pages.alive, strict=True) if o), default=args.v0
+        ),
     })  # fmt: skip
 
 

@@ -44,7 +44,8 @@ def _evidence(run: dict[str, Any], span: int) -> list[float]:
 def _seen_everywhere(run: dict[str, Any], span: int) -> list[float | None]:
     out: list[float | None] = [0.0] * span
     for proc in run["page_procs"]:
-        reached_by_all = proc["min_version"] - run["v0"]  # versions only grow on a page
+        # Versions only grow on a page. Pages the hub closed are left out here (and counted).
+        reached_by_all = proc["min_version"] - run["v0"]
         for off, t in enumerate(proc["last"]):
             prev = out[off]
             gone = t is None or prev is None or off > reached_by_all
@@ -116,6 +117,8 @@ def analyse(run: dict[str, Any]) -> dict[str, Any]:
         "pages_on_final": sum(p["final"].get(final_key, 0) for p in run["page_procs"]),
         "backwards": sum(p["backwards"] for p in run["page_procs"]),
         "pages_closed": sum(p["closed"] for p in run["page_procs"]),
+        "carts_closed": run["cart_proc"].get("closed", 0),
+        "commands_dropped": run["cart_proc"].get("dropped", 0),
         "loadgen_cpu_s": [round(p["cpu_s"], 1) for p in run["page_procs"]]
         + [round(run["cart_proc"]["cpu_s"], 1)],
         "machine_busy_s": run["machine_busy_s"],
