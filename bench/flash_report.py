@@ -61,13 +61,16 @@ def analyse(run: dict[str, Any]) -> dict[str, Any]:
     e = _evidence(run, span)
     seen = _seen_everywhere(run, span)
     stale: list[float] = []
+    spread: list[float] = []  # first page to last page: the broadcast and the pages' reading
     missing = 0
     for off in range(1, final_off + 1):
         t = seen[off]
+        firsts = [p["first"][off] for p in run["page_procs"] if p["first"][off] is not None]
         if t is None:
             missing += 1
         else:
             stale.append(t - e[off])
+            spread.append(t - min(firsts))
 
     def lag(off: int) -> float | None:
         t = seen[off] if off < span else None
@@ -108,6 +111,8 @@ def analyse(run: dict[str, Any]) -> dict[str, Any]:
         "stale_p50_ms": pct(stale, 50) * 1000,
         "stale_p99_ms": pct(stale, 99) * 1000,
         "stale_max_ms": max(stale, default=math.nan) * 1000,
+        "spread_p50_ms": pct(spread, 50) * 1000,
+        "spread_p99_ms": pct(spread, 99) * 1000,
         "versions_never_seen_by_all": missing,
         "sold_out_ms": lag(sold_off),
         "sold_count_ok": counts.get(v0 + sold_off) == 0,
