@@ -29,6 +29,7 @@ from .services.expiry import Expiry, ExpiryScheduler
 from .services.forms import Forms
 from .services.hub_admin import HubAdmin
 from .services.identity import Identity
+from .services.live import ProductFanout
 from .services.market import Market
 from .services.metrics import HubMetrics
 from .services.ops import Ops
@@ -100,7 +101,11 @@ class Hub:
             self.committer, db, clock, config, queued, rates=lambda: self.market.rates
         )
         self.store_requests = StoreRequests(self.committer, db, clock, queued)
-        self.streams = Streams(db, broker)
+        # Counts to pages and carts, coalesced per product (WebSockets and long-polls alike).
+        self.fanout = ProductFanout(
+            broker, self.carts.availability, clock, config.fanout_window, self.metrics
+        )
+        self.streams = Streams(db, broker, self.fanout)
         self.drafts = Drafts(self.committer, clock, config, self.origins, self.streams)
         self.selling = Selling(self.committer, db, clock, config, queued)
         self.boards = Boards(self.committer, db, clock, config)
@@ -199,6 +204,7 @@ class Hub:
                     f"background task {task.get_name()!r} did not end within {grace} s of "
                     f"being cancelled; closing without it\n{stack.getvalue()}"
                 )
+        self.fanout.close()
         await self.calls.close()
         await self.market.close()
         await self.presence.stop()

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import uvicorn
 from fastapi import APIRouter
-from websockets.asyncio.server import ServerConnection, broadcast
+from websockets.asyncio.server import broadcast
 
 from shared_protocol import Channel, codec
 
@@ -22,7 +22,6 @@ from .broker.memory import MemoryBroker
 from .clock import Clock, SystemClock
 from .config import HubConfig
 from .hub import Hub
-from .services.live import ProductFanout
 from .storage.base import Database
 from .storage.sqlite import SqliteDatabase
 from .transport import (
@@ -228,9 +227,8 @@ class HubServer:
         self.config = config
         self.hub = Hub(database_for(config), broker_for(config), clock or SystemClock(), config)
         self.limits = limits_of(config)
-        self.fanout = ProductFanout[ServerConnection](
-            self.hub.broker, self.hub.carts.availability, broadcast
-        )
+        self.fanout = self.hub.fanout
+        self.fanout.broadcast = broadcast  # its connections are this server's WebSockets
         self.routes = ws_routes(self.hub, Wiring(self.limits, self.hub.metrics, self.fanout))
         self.gateway = WsGateway(self.routes, self.limits, self.hub.metrics, self.hub.origins)
         self._http_sock = bind_tcp(config.host, config.port)

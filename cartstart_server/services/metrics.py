@@ -93,5 +93,17 @@ class HubMetrics:
             registry=self.registry,
         )
 
+        self.availability_heard = Counter(
+            "cartstart_availability_changes",
+            "Availability changes this node heard from the broker (each commit's count, once)",
+            registry=self.registry,
+        )
+        self.fanout_frames = Counter(
+            "cartstart_fanout_frames",
+            "Counts the fan-out sent after coalescing: frames written to sockets, long-polls woken",
+            ["to"],
+            registry=self.registry,
+        )
+
     def render(self) -> bytes:
         return generate_latest(self.registry)

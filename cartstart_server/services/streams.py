@@ -5,12 +5,13 @@ Transports hold a `Stream` and never build stream names themselves."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from shared_protocol import Channel, parse
 from shared_protocol.cart import CartSnapshot
+from shared_protocol.common import Availability
 from shared_protocol.live import LiveSnapshot
 from shared_protocol.session import can_replay
 from shared_protocol.store import StoreSnapshot
@@ -28,12 +29,12 @@ from ..domain.topics import (
     live_signal_topic,
     live_store_topic,
     live_stream,
-    product_topic,
     store_stream,
     visitor_topic,
 )
 from ..storage import outbox
 from ..storage.base import Database
+from .live import ProductFanout
 
 POLL_LIMIT = 500
 
@@ -56,9 +57,10 @@ class Batch:
 
 
 class Streams:
-    def __init__(self, db: Database, broker: Broker) -> None:
+    def __init__(self, db: Database, broker: Broker, fanout: ProductFanout) -> None:
         self._db = db
         self._broker = broker
+        self._fanout = fanout
         self._closing = asyncio.Event()
 
     def close(self) -> None:
@@ -166,12 +168,13 @@ class Streams:
         last = rows[-1][0] if rows else after
         return Batch([text for _, text in rows], max(head, last))
 
-    async def wait_for_products(
-        self, keys: Iterable[ProductKey], seconds: float, ready: Callable[[], Awaitable[bool]]
-    ) -> None:
-        """Wait until a count of one of these products changes (at most `seconds`), unless
-        `ready()` already holds."""
-        await self._wait([product_topic(*k) for k in keys], seconds, ready)
+    async def product_changes(
+        self, known: Mapping[ProductKey, int | None], seconds: float
+    ) -> list[Availability]:
+        """The counts of these products whose version differs from `known`, waiting up to
+        `seconds` for one to change: woken by the node's coalesced fan-out (services/live.py),
+        at most about once per `fanout_window` per product however busy it is."""
+        return await self._fanout.changes(known, seconds, self._closing)
 
     async def wait_for(
         self, topics: list[str], seconds: float, ready: Callable[[], Awaitable[bool]]

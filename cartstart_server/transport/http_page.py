@@ -126,19 +126,7 @@ def routes(
         waiting up to `wait` seconds for one to change. An empty list means nothing changed.
         With a link token, `in_cart` tells which of the products the page's cart holds."""
         known = {(k.store_id, k.product_id): k.version for k in body.products}
-
-        async def changed() -> list[Availability]:
-            items = await carts.availability(known)
-            return [a for a in items if a.version != known[a.store_id, a.product_id]]
-
-        items = await changed()
-        if not items and body.wait > 0:
-
-            async def ready() -> bool:
-                return bool(await changed())
-
-            await streams.wait_for_products(known, min(body.wait, limits.long_poll_max), ready)
-            items = await changed()
+        items = await streams.product_changes(known, min(body.wait, limits.long_poll_max))
         holdings = None if page is None else await carts.holdings(page, known)
         return PollAnswer(items=items, in_cart=holdings)
 

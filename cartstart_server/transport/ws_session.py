@@ -43,7 +43,7 @@ class Wiring:
 
     limits: Limits
     metrics: HubMetrics
-    fanout: ProductFanout[ServerConnection]
+    fanout: ProductFanout
 
 
 def error_frame(exc: ProtocolError) -> str:
