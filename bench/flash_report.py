@@ -130,6 +130,10 @@ def analyse(run: dict[str, Any]) -> dict[str, Any]:
         "wall_s": run["wall_s"],
         "uptime": run["uptime"],
         "hub_metrics": run.get("hub_metrics", {}),
+        "hub_frames_per_change": run.get("hub_metrics", {}).get(
+            'cartstart_fanout_frames_total{to="socket"}', math.nan
+        )
+        / max(n_ok + n_rel, 1),
     }
 
 
@@ -139,21 +143,26 @@ def _ms(v: float | None) -> str:
 
 HEADER = (
     "| run | window | reservations/s | hub CPU / reservation | page frames / reservation "
-    "(bound) | cart counts / reservation | staleness p50 / p99 / max | sold out everywhere | "
-    "back in stock everywhere | pages on the final count | load generators' CPU | load "
-    "(uptime) |\n|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---|"
+    "(bound) | hub frames / change | staleness p50 / p99 / max | first to last page p50 / p99 | "
+    "sold out everywhere | back in stock everywhere | pages on the final count | load "
+    "generators' CPU | load (uptime) |\n|---|---:|---:|---:|---:|---:|---|---|---:|---:|---|---|---|"
 )
 
 
 def row(label: str, a: dict[str, Any]) -> str:
     bound = "-" if not a["window_ms"] else f"{a['bound_per_reservation']:,.0f}"
     load = a["uptime"][0].split("load average:")[-1].strip()
+    rate = a["reservations_per_s"]
+    closed = f" ({a['pages_closed']:,} closed by the hub)" if a["pages_closed"] else ""
+    hub_frames = a["hub_frames_per_change"]
     return (
-        f"| {label} | {a['window_ms']:.0f} ms | {a['reservations_per_s']:,.0f} | "
-        f"{a['hub_cpu_us_per_reservation']:,.0f} µs | {a['page_frames_per_reservation']:,.0f} "
-        f"({bound}) | {a['cart_count_frames_per_reservation']:,.1f} | "
+        f"| {label} | {a['window_ms']:.0f} ms | {rate:,.1f} | "
+        f"{a['hub_cpu_us_per_reservation'] / 1000:,.1f} ms | "
+        f"{a['page_frames_per_reservation']:,.0f} ({bound}) | "
+        f"{'-' if math.isnan(hub_frames) else f'{hub_frames:,.0f}'} | "
         f"{a['stale_p50_ms']:,.0f} / {a['stale_p99_ms']:,.0f} / {a['stale_max_ms']:,.0f} ms | "
+        f"{a['spread_p50_ms']:,.0f} / {a['spread_p99_ms']:,.0f} ms | "
         f"{_ms(a['sold_out_ms'])} ms | {_ms(a['back_in_stock_ms'])} ms | "
-        f"{a['pages_on_final']:,} / {a['pages']:,} | "
+        f"{a['pages_on_final']:,} / {a['pages']:,}{closed} | "
         f"{' + '.join(str(c) for c in a['loadgen_cpu_s'])} s | {load} |"
     )
