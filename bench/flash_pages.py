@@ -43,6 +43,7 @@ class Pages:
         self.reached = asyncio.Event()
         self.closed = 0
         self.alive = [True] * n
+        self.close_codes: dict[str, int] = {}
 
     async def open(self, url: str, store: str, product: str, i: int) -> Any:
         ws = await connect(url, compression=None, open_timeout=120, max_queue=None,
@@ -95,6 +96,8 @@ class Pages:
                         self.reached.set()
         finally:  # the hub closed it (e.g. a keepalive timeout): it cannot catch up any more
             self.closed += 1
+            why = f"{ws.close_code} {ws.close_reason or ''}".strip()
+            self.close_codes[why] = self.close_codes.get(why, 0) + 1
             self.alive[i] = False
             if self.version[i] < self.target:
                 self.behind -= 1
@@ -159,7 +162,7 @@ async def main() -> None:
         "pages": args.n, "cpu_s": cpu, "last": pages.last, "first": pages.first,
         "frames": pages.frames, "counts": pages.counts, "backwards": pages.backwards,
         "showed_sold": sum(pages.showed_sold), "other": pages.other, "final": final,
-        "closed": pages.closed, "min_version": min(
+        "closed": pages.closed, "close_codes": pages.close_codes, "min_version": min(
             (v for v, o in zip(pages.version, pages.alive, strict=True) if o), default=args.v0
         ),
     })  # fmt: skip

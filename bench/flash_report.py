@@ -122,6 +122,7 @@ def analyse(run: dict[str, Any]) -> dict[str, Any]:
         "pages_on_final": sum(p["final"].get(final_key, 0) for p in run["page_procs"]),
         "backwards": sum(p["backwards"] for p in run["page_procs"]),
         "pages_closed": sum(p["closed"] for p in run["page_procs"]),
+        "page_close_codes": [p.get("close_codes", {}) for p in run["page_procs"]],
         "carts_closed": run["cart_proc"].get("closed", 0),
         "commands_dropped": run["cart_proc"].get("dropped", 0),
         "loadgen_cpu_s": [round(p["cpu_s"], 1) for p in run["page_procs"]]
