@@ -148,6 +148,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.reservations
 	$(BIN)/python -m bench.e2e
 	$(BIN)/python -m bench.fanout
+	$(BIN)/python -m bench.flash series --pairs 2
 	$(BIN)/python -m bench.plot
 	$(BIN)/python -m bench.live_chat
 	$(BIN)/python -m bench.live_search
