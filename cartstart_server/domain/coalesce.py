@@ -3,10 +3,11 @@
 A person reads a few updates a second; a flash sale makes hundreds of changes a second. Per key:
 a change goes out at once when nothing went out for that key in the last `window` seconds;
 otherwise it is held (the newest held value replaces an older one) and goes out when the window
-that began with the last send ends, which starts the next window. A window runs from the
-end of its send (`sent`): a write to thousands of sockets can outlast the window itself. Versions never go back: a value
-not newer than one already sent or held is dropped. So the final value always goes out, and any
-value (sold out, back in stock) waits at most one window. `window` 0 sends every change at once.
+that began with the last send ends, which starts the next window. A window runs from the end of
+its send (`sent`): a write to thousands of sockets can outlast the window itself. Versions never
+go back: a value not newer than one already sent or held is dropped. So the final value always
+goes out, and any value (sold out, back in stock) waits at most one window after the last send
+ended. `window` 0 sends every change at once.
 
 No clock and no timers here: the caller passes `now` (a monotonic time: a wall clock stepped
 back would hold values for the size of the step) and asks `due(now)` at `next_due()`. A `now`
