@@ -40,7 +40,7 @@ def ledger_state(path: Path) -> list[Any]:
         conn.close()
 
 
-async def test_replay_rebuilds_the_ledger_from_seven_statements_a_reservation(
+async def test_replay_rebuilds_the_ledger_from_six_or_seven_statements_a_reservation(
     tmp_path: Path,
 ) -> None:
     hub = await started_hub(tmp_path)
@@ -61,7 +61,10 @@ async def test_replay_rebuilds_the_ledger_from_seven_statements_a_reservation(
     plans = [plan for batch in batches for plan in batch]
     assert ops > 20 and len(plans) == ops
     # 3 carts x 8 products: most reservations grow a held ticket, the first ones create it.
-    assert {len(plan) for plan in plans} == {7}
+    # Seven statements, six when the store row read earlier in the same group commit is reused.
+    assert {len(plan) for plan in plans} <= {6, 7}
+    assert all(len(batch[0]) == 7 for batch in batches if batch)  # a commit reads it once
+    assert any(len(plan) == 6 for plan in plans)
 
     assert replay(before, batches) > 0
     assert ledger_state(before) == ledger_state(tmp_path / "hub.sqlite3")
